@@ -1,0 +1,3 @@
+//! Application layer: state, actions, update, effects and the source contract.
+
+pub mod source;

@@ -1,0 +1,51 @@
+//! The contract between data sources (demo fixture now, AWS pollers next) and the app:
+//! sources run as tokio tasks, receive [`SourceCommand`]s and send [`SourceEvent`]s. Nothing
+//! downstream knows where the data came from.
+
+use std::time::Duration;
+
+use crate::domain::collection::CollectionState;
+use crate::domain::inventory::{Area, Inventory};
+
+/// One (area, region) batch: the inventory parts that area owns for that region.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub area: Area,
+    pub region: String,
+    /// `Ok`, `Partial` or `Failed`.
+    pub status: CollectionState,
+    pub error: Option<String>,
+    pub duration: Duration,
+    pub inventory: Inventory,
+}
+
+#[derive(Clone, Debug)]
+pub enum SourceEvent {
+    /// Identity of what is being scanned (account id from STS, profile, regions).
+    Identity {
+        account_id: String,
+        profile: Option<String>,
+        regions: Vec<String>,
+    },
+    /// An area started collecting in a region.
+    Started { area: Area, region: String },
+    /// Progress of a running collection, 0-100.
+    Progress {
+        area: Area,
+        region: String,
+        percent: u8,
+    },
+    Batch(Box<Batch>),
+    /// The source cannot run at all (no credentials, unreachable endpoint): shown as a banner
+    /// with what to do.
+    Fatal { message: String, hint: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceCommand {
+    /// Re-collect one area (all regions), or everything with `None`.
+    Refresh(Option<Area>),
+    /// Stop/resume periodic polling (manual refresh still works).
+    SetPaused(bool),
+    Shutdown,
+}

@@ -1,0 +1,197 @@
+//! The check catalogue: data (id, title, severity, rationale, remediation templates,
+//! references) plus a pure evaluator per check.
+
+use time::OffsetDateTime;
+
+use super::finding::{Category, Evidence, Finding, Remediation, Severity, Status};
+use super::inventory::Inventory;
+
+/// What a check needs besides the inventory: the clock and user settings. Pure input, so
+/// evaluation stays deterministic in tests.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub now: OffsetDateTime,
+    /// Accounts trusted for cross-account invoke, layers and secret access.
+    pub trusted_accounts: Vec<String>,
+    pub max_secret_age_days: i64,
+    pub unused_secret_days: i64,
+}
+
+impl Context {
+    pub fn new(now: OffsetDateTime) -> Self {
+        Context {
+            now,
+            trusted_accounts: Vec::new(),
+            max_secret_age_days: 90,
+            unused_secret_days: 90,
+        }
+    }
+
+    /// Whether an account is ours or explicitly trusted.
+    pub fn is_trusted(&self, inventory: &Inventory, account: &str) -> bool {
+        account == inventory.account_id || self.trusted_accounts.iter().any(|a| a == account)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub label: &'static str,
+    pub url: &'static str,
+}
+
+/// One catalogue entry. Templates may use `{name}`, `{arn}`, `{region}`, `{account}` and any
+/// extra placeholder the check supplies through [`Target::param`].
+#[derive(Clone, Copy)]
+pub struct CheckDef {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// lambda, apigateway, apigatewayv2, secretsmanager, kms.
+    pub service: &'static str,
+    pub rationale: &'static str,
+    /// One-line fix summary (what the hint must say).
+    pub fix: &'static str,
+    pub console: &'static [&'static str],
+    pub cli: &'static str,
+    pub terraform: &'static str,
+    /// FSBP control id, if any (e.g. `Lambda.1`).
+    pub fsbp: Option<&'static str>,
+    /// Prowler check id, if any.
+    pub prowler: Option<&'static str>,
+    pub docs_url: &'static str,
+    pub evaluate: fn(&CheckDef, &Inventory, &Context) -> Vec<Finding>,
+}
+
+impl std::fmt::Debug for CheckDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckDef").field("id", &self.id).finish()
+    }
+}
+
+/// The resource a finding is about, plus template parameters for its remediation.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    pub region: String,
+    pub resource_id: String,
+    pub resource_name: String,
+    pub params: Vec<(String, String)>,
+}
+
+impl Target {
+    pub fn new(
+        region: impl Into<String>,
+        resource_id: impl Into<String>,
+        resource_name: impl Into<String>,
+    ) -> Self {
+        Target {
+            region: region.into(),
+            resource_id: resource_id.into(),
+            resource_name: resource_name.into(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a template placeholder value, e.g. `.param("stage", "prod")` fills `{stage}`.
+    pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.params.push((key.to_string(), value.into()));
+        self
+    }
+}
+
+impl CheckDef {
+    /// Builds a finding for `target` with remediation templates filled in.
+    pub fn finding(
+        &self,
+        inventory: &Inventory,
+        target: &Target,
+        status: Status,
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        let fill = |template: &str| fill_template(template, inventory, target);
+        Finding {
+            check_id: self.id.to_string(),
+            status,
+            severity: self.severity,
+            category: self.category,
+            service: self.service.to_string(),
+            region: target.region.clone(),
+            resource_id: target.resource_id.clone(),
+            resource_name: target.resource_name.clone(),
+            message: message.into(),
+            evidence,
+            remediation: Remediation {
+                summary: self.fix.to_string(),
+                console: self.console.iter().map(|s| fill(s)).collect(),
+                cli: fill(self.cli),
+                terraform: fill(self.terraform),
+            },
+            mute_reason: None,
+        }
+    }
+
+    pub fn pass(&self, inv: &Inventory, t: &Target, msg: impl Into<String>, ev: Vec<Evidence>) -> Finding {
+        self.finding(inv, t, Status::Pass, msg, ev)
+    }
+
+    pub fn fail(&self, inv: &Inventory, t: &Target, msg: impl Into<String>, ev: Vec<Evidence>) -> Finding {
+        self.finding(inv, t, Status::Fail, msg, ev)
+    }
+
+    /// `unknown` with the collection error as the message.
+    pub fn unknown(&self, inv: &Inventory, t: &Target, reason: impl Into<String>) -> Finding {
+        let reason = reason.into();
+        self.finding(
+            inv,
+            t,
+            Status::Unknown,
+            format!("could not decide: {reason}"),
+            vec![Evidence::new("collection error", reason)],
+        )
+    }
+
+    pub fn not_applicable(&self, inv: &Inventory, t: &Target, msg: impl Into<String>) -> Finding {
+        self.finding(inv, t, Status::NotApplicable, msg, Vec::new())
+    }
+
+    pub fn references(&self) -> Vec<Reference> {
+        let mut refs = Vec::new();
+        if let Some(c) = self.fsbp {
+            refs.push(Reference {
+                label: c,
+                url: "https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html",
+            });
+        }
+        refs.push(Reference {
+            label: "AWS docs",
+            url: self.docs_url,
+        });
+        refs
+    }
+}
+
+/// Replaces `{name}`, `{arn}`, `{region}`, `{account}` and the target's params.
+pub fn fill_template(template: &str, inventory: &Inventory, target: &Target) -> String {
+    let mut out = template
+        .replace("{name}", &target.resource_name)
+        .replace("{arn}", &target.resource_id)
+        .replace("{region}", &target.region)
+        .replace("{account}", &inventory.account_id);
+    for (k, v) in &target.params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Terraform resource names must be identifiers: `orders-api/prod` → `orders_api_prod`.
+pub fn tf_ident(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_digit()) || s.is_empty() {
+        s.insert(0, 'r');
+    }
+    s
+}

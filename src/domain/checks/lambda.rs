@@ -1,0 +1,5 @@
+//! Checks for lambda (see ../shared/CHECKS.md).
+
+use crate::domain::catalogue::CheckDef;
+
+pub const CHECKS: &[CheckDef] = &[];

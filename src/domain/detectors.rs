@@ -1,0 +1,1 @@
+//! Secret detectors over environment variables and stage variables.

@@ -1,0 +1,226 @@
+//! Findings: one per (check, resource), with status, evidence and a filled-in remediation.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Fail,
+    Unknown,
+    Pass,
+    Muted,
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Fail,
+        Status::Unknown,
+        Status::Pass,
+        Status::Muted,
+        Status::NotApplicable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Muted => "muted",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// Glyph + word: state is never signalled by colour alone.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "✔ PASS",
+            Status::Fail => "✘ FAIL",
+            Status::Unknown => "? UNKNOWN",
+            Status::Muted => "– MUTED",
+            Status::NotApplicable => "· N/A",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered most severe first so `sort()` puts critical on top.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+
+    /// Score weight from CHECKS.md.
+    pub fn weight(self) -> u32 {
+        match self {
+            Severity::Critical => 10,
+            Severity::High => 5,
+            Severity::Medium => 3,
+            Severity::Low => 1,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Categories in the fixed UI order of CHECKS.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Exposure,
+    Auth,
+    Input,
+    Secrets,
+    Encryption,
+    Privilege,
+    Throttling,
+    Logging,
+    Network,
+    Resilience,
+    Hygiene,
+}
+
+impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::Exposure,
+        Category::Auth,
+        Category::Input,
+        Category::Secrets,
+        Category::Encryption,
+        Category::Privilege,
+        Category::Throttling,
+        Category::Logging,
+        Category::Network,
+        Category::Resilience,
+        Category::Hygiene,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Exposure => "exposure",
+            Category::Auth => "auth",
+            Category::Input => "input",
+            Category::Secrets => "secrets",
+            Category::Encryption => "encryption",
+            Category::Privilege => "privilege",
+            Category::Throttling => "throttling",
+            Category::Logging => "logging",
+            Category::Network => "network",
+            Category::Resilience => "resilience",
+            Category::Hygiene => "hygiene",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Exposure => "Public exposure",
+            Category::Auth => "Authentication & authorization",
+            Category::Input => "Input validation",
+            Category::Secrets => "Secrets handling",
+            Category::Encryption => "Encryption",
+            Category::Privilege => "Least privilege",
+            Category::Throttling => "Throttling & DoS",
+            Category::Logging => "Logging & tracing",
+            Category::Network => "Network isolation",
+            Category::Resilience => "Resilience",
+            Category::Hygiene => "Runtime & supply chain",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL
+            .into_iter()
+            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One field that decided a finding, e.g. `authorizationType = NONE` on `POST /orders`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub field: String,
+    pub value: String,
+}
+
+impl Evidence {
+    pub fn new(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Evidence {
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Remediation with the resource's real identifiers filled in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remediation {
+    pub summary: String,
+    pub console: Vec<String>,
+    pub cli: String,
+    pub terraform: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check_id: String,
+    pub status: Status,
+    /// Usually the check's severity; some checks adjust it per resource (e.g. a runtime that
+    /// is only about to be deprecated is medium).
+    pub severity: Severity,
+    pub category: Category,
+    pub service: String,
+    pub region: String,
+    /// ARN or another stable id.
+    pub resource_id: String,
+    /// Human name: function name, `<api>/<stage>`, API name, secret name, key alias, domain.
+    pub resource_name: String,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub remediation: Remediation,
+    /// Why the user muted it (only for `muted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute_reason: Option<String>,
+}

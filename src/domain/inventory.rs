@@ -1,0 +1,567 @@
+//! The normalized inventory every source (demo fixture, AWS pollers, snapshot) produces.
+//!
+//! Plain data: no SDK, tokio or UI types. Anything a source may fail to collect is a
+//! [`Fetched`], so a check can tell "the data says no" from "we could not look".
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The outcome of collecting one piece of data: the value, or why it could not be had.
+/// The reason is shown verbatim on `unknown` findings (e.g.
+/// `AccessDenied: missing lambda:GetPolicy`).
+pub type Fetched<T> = Result<T, String>;
+
+/// The five poll areas of the design card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    Functions,
+    Gateways,
+    Throttles,
+    Encryption,
+    Secrets,
+}
+
+impl Area {
+    pub const ALL: [Area; 5] = [
+        Area::Functions,
+        Area::Gateways,
+        Area::Throttles,
+        Area::Encryption,
+        Area::Secrets,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Functions => "functions",
+            Area::Gateways => "gateways",
+            Area::Throttles => "throttles",
+            Area::Encryption => "encryption",
+            Area::Secrets => "secrets",
+        }
+    }
+}
+
+/// A top-level listing that failed (e.g. ListFunctions denied in a region): every check of
+/// that service reports one `unknown` finding for the region instead of silently nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListFailure {
+    /// Service as used in finding.service: lambda, apigateway, apigatewayv2, secretsmanager, kms, iam.
+    pub service: String,
+    pub region: String,
+    /// The API call that failed, e.g. `lambda:ListFunctions`.
+    pub call: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub account_id: String,
+    pub regions: Vec<String>,
+    pub functions: Vec<Function>,
+    /// Execution roles keyed by role ARN (fetched once per distinct role).
+    pub roles: BTreeMap<String, Fetched<Role>>,
+    pub rest_apis: Vec<RestApi>,
+    pub rest_domains: Vec<RestDomain>,
+    /// Usage plans per region (they cover stages of any REST API in the region).
+    pub usage_plans: BTreeMap<String, Fetched<Vec<UsagePlan>>>,
+    pub v2_apis: Vec<V2Api>,
+    pub v2_domains: Vec<V2Domain>,
+    pub secrets: Vec<Secret>,
+    /// KMS keys referenced by functions and secrets.
+    pub keys: Vec<Key>,
+    pub list_failures: Vec<ListFailure>,
+}
+
+impl Inventory {
+    /// Finds the key a function or secret refers to, by ARN, key id, alias name or alias ARN.
+    pub fn find_key(&self, reference: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.matches(reference))
+    }
+
+    pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
+        self.roles.get(arn)
+    }
+
+    /// Merge a batch from one source (area × region) into this inventory, replacing what that
+    /// batch owns. Sources send whole per-region lists for the parts they own.
+    pub fn merge(&mut self, batch: Inventory) {
+        fn replace<T>(dst: &mut Vec<T>, src: Vec<T>, region_of: impl Fn(&T) -> &str) {
+            if src.is_empty() {
+                return;
+            }
+            let regions: Vec<String> = src.iter().map(|x| region_of(x).to_string()).collect();
+            dst.retain(|x| !regions.iter().any(|r| r == region_of(x)));
+            dst.extend(src);
+        }
+        if !batch.account_id.is_empty() {
+            self.account_id = batch.account_id;
+        }
+        for r in batch.regions {
+            if !self.regions.contains(&r) {
+                self.regions.push(r);
+            }
+        }
+        replace(&mut self.functions, batch.functions, |f| &f.region);
+        self.roles.extend(batch.roles);
+        replace(&mut self.rest_apis, batch.rest_apis, |a| &a.region);
+        replace(&mut self.rest_domains, batch.rest_domains, |d| &d.region);
+        self.usage_plans.extend(batch.usage_plans);
+        replace(&mut self.v2_apis, batch.v2_apis, |a| &a.region);
+        replace(&mut self.v2_domains, batch.v2_domains, |d| &d.region);
+        replace(&mut self.secrets, batch.secrets, |s| &s.region);
+        for key in batch.keys {
+            self.keys.retain(|k| k.reference != key.reference);
+            self.keys.push(key);
+        }
+        for failure in batch.list_failures {
+            self.list_failures
+                .retain(|f| !(f.call == failure.call && f.region == failure.region));
+            self.list_failures.push(failure);
+        }
+    }
+}
+
+// ───────────────────────────── Lambda ─────────────────────────────
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub runtime: Option<String>,
+    /// `Zip` or `Image`.
+    pub package_type: Option<String>,
+    pub role_arn: String,
+    /// Environment variables exactly as ListFunctions returns them. Values never leave the
+    /// domain: findings name the variable and a masked prefix only.
+    pub env: BTreeMap<String, String>,
+    /// Customer-managed key for environment encryption.
+    pub kms_key_arn: Option<String>,
+    pub layers: Vec<String>,
+    pub vpc_subnet_ids: Vec<String>,
+    /// `Active` or `PassThrough`.
+    pub tracing_mode: Option<String>,
+    pub dead_letter_target: Option<String>,
+    /// Resource policy JSON (GetPolicy); `Ok(None)` when the function has none.
+    pub policy: Fetched<Option<String>>,
+    /// GetFunctionUrlConfig; `Ok(None)` when there is no URL.
+    pub url: Fetched<Option<FunctionUrl>>,
+    /// GetFunctionEventInvokeConfig; `Ok(None)` when there is none.
+    pub event_invoke: Fetched<Option<EventInvokeConfig>>,
+    /// GetFunctionConcurrency reserved executions; `Ok(None)` when unreserved.
+    pub reserved_concurrency: Fetched<Option<i32>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionUrl {
+    pub url: String,
+    /// `NONE` or `AWS_IAM`.
+    pub auth_type: String,
+    pub cors_allow_origins: Vec<String>,
+    pub cors_allow_credentials: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventInvokeConfig {
+    pub on_failure_destination: Option<String>,
+    pub on_success_destination: Option<String>,
+    pub maximum_retry_attempts: Option<i32>,
+}
+
+// ───────────────────────────── IAM ─────────────────────────────
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub arn: String,
+    pub name: String,
+    /// Attached managed policies and inline policies, each with its document. A document that
+    /// could not be read is `Err` on its own, so the rest still decides.
+    pub policies: Vec<RolePolicy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RolePolicy {
+    pub name: String,
+    /// ARN for managed policies, `None` for inline ones.
+    pub arn: Option<String>,
+    /// The policy document JSON (possibly URL-encoded or JSON-string-encoded as IAM returns it).
+    pub document: Fetched<String>,
+}
+
+// ───────────────────────────── API Gateway REST ─────────────────────────────
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RestApi {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    /// `EDGE`, `REGIONAL` or `PRIVATE`.
+    pub endpoint_type: String,
+    /// Resource policy JSON, if any.
+    pub policy: Option<String>,
+    pub disable_execute_api_endpoint: bool,
+    pub resources: Fetched<Vec<RestResource>>,
+    pub authorizers: Fetched<Vec<Authorizer>>,
+    pub validators: Fetched<Vec<RequestValidator>>,
+    pub stages: Fetched<Vec<RestStage>>,
+}
+
+impl RestApi {
+    pub fn arn(&self) -> String {
+        format!("arn:aws:apigateway:{}::/restapis/{}", self.region, self.id)
+    }
+    pub fn stage_arn(&self, stage: &str) -> String {
+        format!("{}/stages/{stage}", self.arn())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestResource {
+    pub id: String,
+    pub path: String,
+    pub methods: Vec<RestMethod>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestMethod {
+    pub http_method: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`.
+    pub authorization_type: String,
+    pub authorizer_id: Option<String>,
+    pub api_key_required: bool,
+    pub request_validator_id: Option<String>,
+    /// methodIntegration.uri (contains the Lambda ARN for Lambda integrations).
+    pub integration_uri: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Authorizer {
+    pub id: String,
+    pub name: String,
+    /// REST: `TOKEN`, `REQUEST`, `COGNITO_USER_POOLS`; v2: `REQUEST`, `JWT`.
+    pub authorizer_type: String,
+    /// Lambda authorizer URI (contains the function ARN).
+    pub authorizer_uri: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestValidator {
+    pub id: String,
+    pub name: String,
+    pub validate_body: bool,
+    pub validate_parameters: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestStage {
+    pub name: String,
+    pub deployment_id: Option<String>,
+    pub web_acl_arn: Option<String>,
+    /// Keyed like the API: `*/*` for the stage default, `path/VERB` per method.
+    pub method_settings: BTreeMap<String, MethodSetting>,
+    pub access_log_destination: Option<String>,
+    pub tracing_enabled: bool,
+    pub cache_cluster_enabled: bool,
+    pub client_certificate_id: Option<String>,
+    pub variables: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MethodSetting {
+    /// `OFF`, `ERROR`, `INFO`.
+    pub logging_level: Option<String>,
+    pub throttling_rate_limit: Option<f64>,
+    pub throttling_burst_limit: Option<i32>,
+    pub caching_enabled: bool,
+    pub cache_data_encrypted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RestDomain {
+    pub name: String,
+    pub region: String,
+    /// `TLS_1_0`, `TLS_1_2`, or a `SecurityPolicy_TLS13_*` policy.
+    pub security_policy: Option<String>,
+    pub base_path_mappings: Fetched<Vec<BasePathMapping>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BasePathMapping {
+    pub base_path: String,
+    pub rest_api_id: String,
+    pub stage: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UsagePlan {
+    pub id: String,
+    pub name: String,
+    /// (rest api id, stage name) pairs the plan covers.
+    pub api_stages: Vec<(String, String)>,
+    pub throttle_rate_limit: Option<f64>,
+    pub throttle_burst_limit: Option<i32>,
+}
+
+// ───────────────────────────── API Gateway v2 ─────────────────────────────
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct V2Api {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    /// `HTTP` or `WEBSOCKET`.
+    pub protocol: String,
+    pub cors: Option<Cors>,
+    pub disable_execute_api_endpoint: bool,
+    pub routes: Fetched<Vec<Route>>,
+    pub integrations: Fetched<Vec<Integration>>,
+    pub authorizers: Fetched<Vec<Authorizer>>,
+    pub stages: Fetched<Vec<V2Stage>>,
+}
+
+impl V2Api {
+    pub fn arn(&self) -> String {
+        format!("arn:aws:apigateway:{}::/apis/{}", self.region, self.id)
+    }
+    pub fn stage_arn(&self, stage: &str) -> String {
+        format!("{}/stages/{stage}", self.arn())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cors {
+    pub allow_origins: Vec<String>,
+    pub allow_credentials: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub id: String,
+    /// `GET /items`, `$default`, `$connect`, ...
+    pub route_key: String,
+    /// `NONE`, `AWS_IAM`, `JWT`, `CUSTOM`.
+    pub authorization_type: String,
+    pub authorizer_id: Option<String>,
+    /// `integrations/<id>`.
+    pub target: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Integration {
+    pub id: String,
+    /// `AWS_PROXY`, `HTTP_PROXY`, ...
+    pub integration_type: String,
+    pub uri: Option<String>,
+    /// `INTERNET` or `VPC_LINK`.
+    pub connection_type: Option<String>,
+    pub tls_server_name_to_verify: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct V2Stage {
+    pub name: String,
+    pub access_log_destination: Option<String>,
+    pub default_throttling_rate_limit: Option<f64>,
+    pub default_throttling_burst_limit: Option<i32>,
+    /// Per-route throttles: route key → (rate, burst).
+    pub route_throttles: BTreeMap<String, (Option<f64>, Option<i32>)>,
+    pub variables: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct V2Domain {
+    pub name: String,
+    pub region: String,
+    /// `TLS_1_0` or `TLS_1_2`.
+    pub security_policy: Option<String>,
+}
+
+// ───────────────────────────── Secrets Manager ─────────────────────────────
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// Key id, ARN or alias; `None` means the AWS managed `aws/secretsmanager` key.
+    pub kms_key_id: Option<String>,
+    pub rotation_enabled: Option<bool>,
+    pub rotation_lambda_arn: Option<String>,
+    pub rotation_days: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub created: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub last_rotated: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub last_accessed: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub next_rotation: Option<OffsetDateTime>,
+    /// GetResourcePolicy; `Ok(None)` when there is no policy.
+    pub policy: Fetched<Option<String>>,
+}
+
+// ───────────────────────────── KMS ─────────────────────────────
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    /// How functions/secrets refer to it (ARN, id or alias) — what was looked up.
+    pub reference: String,
+    pub region: String,
+    pub details: Fetched<KeyDetails>,
+}
+
+impl Key {
+    pub fn matches(&self, reference: &str) -> bool {
+        if self.reference == reference {
+            return true;
+        }
+        let Ok(d) = &self.details else { return false };
+        let alias = reference.rsplit(':').next().unwrap_or(reference);
+        d.arn == reference
+            || d.id == reference
+            || d.aliases.iter().any(|a| a == reference || a == alias)
+    }
+
+    /// Human name: first alias (without `alias/`), else the key id, else the reference.
+    pub fn display_name(&self) -> String {
+        match &self.details {
+            Ok(d) => d
+                .aliases
+                .first()
+                .map(|a| a.trim_start_matches("alias/").to_string())
+                .unwrap_or_else(|| d.id.clone()),
+            Err(_) => self.reference.clone(),
+        }
+    }
+
+    pub fn resource_id(&self) -> String {
+        match &self.details {
+            Ok(d) => d.arn.clone(),
+            Err(_) => self.reference.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyDetails {
+    pub arn: String,
+    pub id: String,
+    /// Alias names, `alias/...`.
+    pub aliases: Vec<String>,
+    /// `CUSTOMER` or `AWS` from DescribeKey (may be missing or wrong; see checks::kms).
+    pub manager: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
+    pub state: Option<String>,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, ...
+    pub spec: Option<String>,
+    pub rotation_enabled: Fetched<bool>,
+    /// Key policy JSON.
+    pub policy: Fetched<String>,
+}
+
+// Defaults: collected-and-empty, so fixtures and tests can spell only what matters.
+
+impl Default for Function {
+    fn default() -> Self {
+        Function {
+            name: Default::default(),
+            arn: Default::default(),
+            region: Default::default(),
+            runtime: Default::default(),
+            package_type: Default::default(),
+            role_arn: Default::default(),
+            env: Default::default(),
+            kms_key_arn: Default::default(),
+            layers: Default::default(),
+            vpc_subnet_ids: Default::default(),
+            tracing_mode: Default::default(),
+            dead_letter_target: Default::default(),
+            policy: Ok(Default::default()),
+            url: Ok(Default::default()),
+            event_invoke: Ok(Default::default()),
+            reserved_concurrency: Ok(Default::default()),
+        }
+    }
+}
+
+impl Default for RestApi {
+    fn default() -> Self {
+        RestApi {
+            id: Default::default(),
+            name: Default::default(),
+            region: Default::default(),
+            endpoint_type: Default::default(),
+            policy: Default::default(),
+            disable_execute_api_endpoint: Default::default(),
+            resources: Ok(Default::default()),
+            authorizers: Ok(Default::default()),
+            validators: Ok(Default::default()),
+            stages: Ok(Default::default()),
+        }
+    }
+}
+
+impl Default for RestDomain {
+    fn default() -> Self {
+        RestDomain {
+            name: Default::default(),
+            region: Default::default(),
+            security_policy: Default::default(),
+            base_path_mappings: Ok(Default::default()),
+        }
+    }
+}
+
+impl Default for V2Api {
+    fn default() -> Self {
+        V2Api {
+            id: Default::default(),
+            name: Default::default(),
+            region: Default::default(),
+            protocol: Default::default(),
+            cors: Default::default(),
+            disable_execute_api_endpoint: Default::default(),
+            routes: Ok(Default::default()),
+            integrations: Ok(Default::default()),
+            authorizers: Ok(Default::default()),
+            stages: Ok(Default::default()),
+        }
+    }
+}
+
+impl Default for Secret {
+    fn default() -> Self {
+        Secret {
+            name: Default::default(),
+            arn: Default::default(),
+            region: Default::default(),
+            kms_key_id: Default::default(),
+            rotation_enabled: Default::default(),
+            rotation_lambda_arn: Default::default(),
+            rotation_days: Default::default(),
+            created: Default::default(),
+            last_rotated: Default::default(),
+            last_accessed: Default::default(),
+            next_rotation: Default::default(),
+            policy: Ok(Default::default()),
+        }
+    }
+}
+
+impl Default for KeyDetails {
+    fn default() -> Self {
+        KeyDetails {
+            arn: Default::default(),
+            id: Default::default(),
+            aliases: Default::default(),
+            manager: Default::default(),
+            state: Default::default(),
+            spec: Default::default(),
+            rotation_enabled: Ok(Default::default()),
+            policy: Ok(Default::default()),
+        }
+    }
+}

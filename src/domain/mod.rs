@@ -1,0 +1,13 @@
+//! Pure domain: inventory model, check catalogue, scoring, detectors, policy evaluation,
+//! snapshot schema. No tokio, ratatui or AWS SDK types here.
+
+pub mod assessment;
+pub mod catalogue;
+pub mod checks;
+pub mod collection;
+pub mod detectors;
+pub mod finding;
+pub mod inventory;
+pub mod policy;
+pub mod runtimes;
+pub mod score;

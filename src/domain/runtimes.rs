@@ -1,0 +1,1 @@
+//! Lambda runtime deprecation table.

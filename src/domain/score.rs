@@ -1,0 +1,108 @@
+//! The score formula of CHECKS.md, computable from a snapshot's findings alone.
+//!
+//! Weights: critical 10, high 5, medium 3, low 1. Per check, pass rate = pass / (pass + fail)
+//! over its resources; the score is the weighted mean of pass rates over checks with at least
+//! one pass or fail, ×100, rounded. `unknown` and `muted` stay out and are reported as coverage.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::finding::{Category, Finding, Severity, Status};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// decided (pass + fail) / (pass + fail + unknown), in percent, rounded.
+    pub percent: u32,
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+    pub muted: usize,
+    pub not_applicable: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// `None` when no check has a decided result yet.
+    pub overall: Option<u32>,
+    pub grade: Option<char>,
+    pub categories: BTreeMap<Category, Option<u32>>,
+    pub coverage: Coverage,
+}
+
+pub fn grade(score: u32) -> char {
+    match score {
+        90.. => 'A',
+        80..=89 => 'B',
+        70..=79 => 'C',
+        60..=69 => 'D',
+        _ => 'F',
+    }
+}
+
+/// Weighted mean over checks. `severity_of` gives each check's catalogue severity (findings
+/// whose check is unknown to the catalogue use their own severity).
+pub fn weighted_score<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    severity_of: &dyn Fn(&str) -> Option<Severity>,
+) -> Option<u32> {
+    let mut per_check: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
+    for f in findings {
+        let entry = per_check
+            .entry(&f.check_id)
+            .or_insert((0, 0, severity_of(&f.check_id).unwrap_or(f.severity)));
+        match f.status {
+            Status::Pass => entry.0 += 1,
+            Status::Fail => entry.1 += 1,
+            _ => {}
+        }
+    }
+    let (mut num, mut den) = (0.0f64, 0.0f64);
+    for (pass, fail, sev) in per_check.values() {
+        if pass + fail == 0 {
+            continue;
+        }
+        let w = f64::from(sev.weight());
+        num += w * (*pass as f64) / ((pass + fail) as f64);
+        den += w;
+    }
+    (den > 0.0).then(|| (100.0 * num / den).round() as u32)
+}
+
+pub fn coverage(findings: &[Finding]) -> Coverage {
+    let mut c = Coverage::default();
+    for f in findings {
+        match f.status {
+            Status::Pass => c.pass += 1,
+            Status::Fail => c.fail += 1,
+            Status::Unknown => c.unknown += 1,
+            Status::Muted => c.muted += 1,
+            Status::NotApplicable => c.not_applicable += 1,
+        }
+    }
+    let decided = c.pass + c.fail;
+    let considered = decided + c.unknown;
+    c.percent = if considered == 0 {
+        100
+    } else {
+        (100.0 * decided as f64 / considered as f64).round() as u32
+    };
+    c
+}
+
+pub fn score(findings: &[Finding], severity_of: &dyn Fn(&str) -> Option<Severity>) -> Score {
+    let overall = weighted_score(findings, severity_of);
+    let categories = Category::ALL
+        .into_iter()
+        .map(|cat| {
+            let s = weighted_score(findings.iter().filter(|f| f.category == cat), severity_of);
+            (cat, s)
+        })
+        .collect();
+    Score {
+        overall,
+        grade: overall.map(grade),
+        categories,
+        coverage: coverage(findings),
+    }
+}
