@@ -1,4 +1,8 @@
 //! Parapet: the security posture of serverless AWS accounts, in the terminal.
 
 pub mod domain;
+pub mod export;
 pub mod app;
+pub mod config;
+pub mod cli;
+pub mod report;

@@ -1,0 +1,343 @@
+//! Where Parapet keeps its files and what `config.toml` may say.
+//!
+//! Directory: `$PARAPET_CONFIG_DIR`, else `$XDG_CONFIG_HOME/parapet` (honoured on every
+//! platform, macOS included), else the platform config dir from `directories`.
+//! Files: `config.toml` (settings, mutes), `keys.toml` (key overrides), `themes/*.toml`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::domain::assessment::Mute;
+use crate::domain::catalogue::Context;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigPaths {
+    pub dir: PathBuf,
+    pub config_file: PathBuf,
+    pub keys_file: PathBuf,
+    pub themes_dir: PathBuf,
+    /// Where `e` writes snapshots when no path is given.
+    pub exports_dir: PathBuf,
+}
+
+impl ConfigPaths {
+    /// Resolves from the process environment.
+    pub fn resolve() -> ConfigPaths {
+        Self::resolve_with(|k| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from))
+    }
+
+    /// Resolves with an injectable environment, for tests.
+    pub fn resolve_with(env: impl Fn(&str) -> Option<PathBuf>) -> ConfigPaths {
+        let dir = env("PARAPET_CONFIG_DIR")
+            .or_else(|| env("XDG_CONFIG_HOME").map(|x| x.join("parapet")))
+            .or_else(|| {
+                directories::ProjectDirs::from("", "", "parapet")
+                    .map(|p| p.config_dir().to_path_buf())
+            })
+            .unwrap_or_else(|| PathBuf::from(".parapet"));
+        Self::in_dir(dir)
+    }
+
+    pub fn in_dir(dir: PathBuf) -> ConfigPaths {
+        ConfigPaths {
+            config_file: dir.join("config.toml"),
+            keys_file: dir.join("keys.toml"),
+            themes_dir: dir.join("themes"),
+            exports_dir: dir.join("snapshots"),
+            dir,
+        }
+    }
+}
+
+/// `config.toml`. Unknown keys are errors, so a typo is reported, not ignored.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Theme name: built-in (dark, light, mono, colorblind) or a file in themes/.
+    pub theme: Option<String>,
+    /// Accounts trusted for cross-account invoke, layers and secret access.
+    pub trusted_accounts: Vec<String>,
+    pub max_secret_age_days: i64,
+    pub unused_secret_days: i64,
+    /// Poll intervals per area, in seconds.
+    pub intervals: Intervals,
+    #[serde(rename = "mute")]
+    pub mutes: Vec<MuteEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Intervals {
+    pub functions: u64,
+    pub gateways: u64,
+    pub throttles: u64,
+    pub encryption: u64,
+    pub secrets: u64,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals {
+            functions: 300,
+            gateways: 300,
+            throttles: 600,
+            encryption: 900,
+            secrets: 300,
+        }
+    }
+}
+
+impl Intervals {
+    pub fn get(&self, area: crate::domain::inventory::Area) -> Duration {
+        use crate::domain::inventory::Area::*;
+        Duration::from_secs(match area {
+            Functions => self.functions,
+            Gateways => self.gateways,
+            Throttles => self.throttles,
+            Encryption => self.encryption,
+            Secrets => self.secrets,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MuteEntry {
+    pub check: String,
+    #[serde(default)]
+    pub resource: Option<String>,
+    pub reason: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: None,
+            trusted_accounts: Vec::new(),
+            max_secret_age_days: 90,
+            unused_secret_days: 90,
+            intervals: Intervals::default(),
+            mutes: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads `path`; a missing file is the default configuration.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                key: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = parse_toml(text, path)?;
+        for (n, account) in config.trusted_accounts.iter().enumerate() {
+            if crate::domain::policy::account_of(account).as_deref() != Some(account.as_str()) {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: line_of_key(text, "trusted_accounts"),
+                    key: Some(format!("trusted_accounts[{n}]")),
+                    message: format!("`{account}` is not a 12-digit AWS account id"),
+                });
+            }
+        }
+        for m in &config.mutes {
+            if crate::domain::checks::find(&m.check).is_none() {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: text
+                        .lines()
+                        .position(|l| l.contains(&format!("\"{}\"", m.check)))
+                        .map(|i| i + 1),
+                    key: Some("mute.check".into()),
+                    message: format!("unknown check id `{}` (see `parapet checks`)", m.check),
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    pub fn context(&self, now: time::OffsetDateTime) -> Context {
+        let mut ctx = Context::new(now);
+        ctx.trusted_accounts = self.trusted_accounts.clone();
+        ctx.max_secret_age_days = self.max_secret_age_days;
+        ctx.unused_secret_days = self.unused_secret_days;
+        ctx
+    }
+
+    pub fn mutes(&self) -> Vec<Mute> {
+        self.mutes
+            .iter()
+            .map(|m| Mute {
+                check_id: m.check.clone(),
+                resource: m.resource.clone(),
+                reason: m.reason.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A configuration-style file that could not be used: names the file, line and key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Deserializes TOML, turning errors into [`ConfigError`] with line and key. Shared by
+/// config, keymap and theme files.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let message = e.message().trim().replace('\n', " ");
+        let key = unknown_field(&message).or_else(|| {
+            line.and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty())
+        });
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            key,
+            message,
+        }
+    })
+}
+
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next().map(str::to_string)
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<PathBuf> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| PathBuf::from(v))
+        }
+    }
+
+    #[test]
+    fn parapet_config_dir_wins_over_xdg() {
+        let p = ConfigPaths::resolve_with(env(&[
+            ("PARAPET_CONFIG_DIR", "/a"),
+            ("XDG_CONFIG_HOME", "/b"),
+        ]));
+        assert_eq!(p.dir, PathBuf::from("/a"));
+        assert_eq!(p.keys_file, PathBuf::from("/a/keys.toml"));
+    }
+
+    #[test]
+    fn xdg_config_home_is_honoured() {
+        let p = ConfigPaths::resolve_with(env(&[("XDG_CONFIG_HOME", "/x")]));
+        assert_eq!(p.dir, PathBuf::from("/x/parapet"));
+        assert_eq!(p.themes_dir, PathBuf::from("/x/parapet/themes"));
+    }
+
+    #[test]
+    fn empty_file_is_default() {
+        let c = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn settings_and_mutes_parse() {
+        let text = r#"
+theme = "light"
+trusted_accounts = ["999988887777"]
+max_secret_age_days = 30
+
+[intervals]
+secrets = 60
+
+[[mute]]
+check = "apigw.no-waf"
+resource = "orders-api/dev"
+reason = "dev stage, no traffic"
+"#;
+        let c = Config::parse(text, Path::new("c.toml")).unwrap();
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert_eq!(c.intervals.secrets, 60);
+        assert_eq!(c.intervals.functions, 300);
+        let ctx = c.context(time::OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(ctx.max_secret_age_days, 30);
+        assert_eq!(ctx.trusted_accounts, vec!["999988887777".to_string()]);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = "theme = \"dark\"\nmax_secret_age = 3\n";
+        let e = Config::parse(text, Path::new("/cfg/config.toml")).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.key.as_deref(), Some("max_secret_age"));
+        let shown = e.to_string();
+        assert!(shown.starts_with("/cfg/config.toml:2: key `max_secret_age`"), "{shown}");
+        assert!(!shown.contains('\n'));
+    }
+
+    #[test]
+    fn wrong_type_names_line_and_key() {
+        let text = "theme = \"dark\"\n\nunused_secret_days = \"ninety\"\n";
+        let e = Config::parse(text, Path::new("c.toml")).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("unused_secret_days"));
+    }
+
+    #[test]
+    fn broken_toml_is_an_error_not_a_panic() {
+        let e = Config::parse("theme = [", Path::new("c.toml")).unwrap_err();
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn bad_trusted_account_is_rejected() {
+        let e = Config::parse("trusted_accounts = [\"12\"]", Path::new("c.toml")).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("trusted_accounts[0]"));
+    }
+
+    #[test]
+    fn missing_file_is_default() {
+        let c = Config::load(Path::new("/nonexistent/parapet/config.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+}

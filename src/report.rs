@@ -1,0 +1,89 @@
+//! Text renderings of the check catalogue for `parapet checks` (table, JSON, Markdown).
+//! The README's check list is the Markdown rendering; a test keeps them in sync.
+
+use serde::Serialize;
+
+use crate::domain::catalogue::CheckDef;
+use crate::domain::checks::catalogue;
+use crate::domain::finding::Category;
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'a str,
+    category: &'a str,
+    service: &'a str,
+    rationale: &'a str,
+    fix: &'a str,
+    fsbp: Option<&'a str>,
+    prowler: Option<&'a str>,
+    docs_url: &'a str,
+}
+
+fn ordered() -> Vec<&'static CheckDef> {
+    let mut checks = catalogue();
+    // Category order of CHECKS.md, catalogue order within a category.
+    checks.sort_by_key(|c| c.category);
+    checks
+}
+
+pub fn checks_json() -> String {
+    let rows: Vec<CheckJson> = ordered()
+        .into_iter()
+        .map(|c| CheckJson {
+            id: c.id,
+            title: c.title,
+            severity: c.severity.as_str(),
+            category: c.category.as_str(),
+            service: c.service,
+            rationale: c.rationale,
+            fix: c.fix,
+            fsbp: c.fsbp,
+            prowler: c.prowler,
+            docs_url: c.docs_url,
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("catalogue serializes") + "\n"
+}
+
+pub fn checks_table() -> String {
+    let checks = ordered();
+    let id_w = checks.iter().map(|c| c.id.len()).max().unwrap_or(2).max(2);
+    let mut out = format!("{:<id_w$}  {:<8}  {:<10}  TITLE\n", "ID", "SEVERITY", "CATEGORY");
+    for c in &checks {
+        out.push_str(&format!(
+            "{:<id_w$}  {:<8}  {:<10}  {}\n",
+            c.id,
+            c.severity.as_str(),
+            c.category.as_str(),
+            c.title
+        ));
+    }
+    out.push_str(&format!("\n{} checks\n", checks.len()));
+    out
+}
+
+pub fn checks_markdown() -> String {
+    let checks = ordered();
+    let mut out = String::new();
+    for cat in Category::ALL {
+        let in_cat: Vec<_> = checks.iter().filter(|c| c.category == cat).collect();
+        if in_cat.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n**{}** (`{}`)\n\n", cat.title(), cat.as_str()));
+        out.push_str("| Id | Severity | Title | FSBP |\n|---|---|---|---|\n");
+        for c in in_cat {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.id,
+                c.severity.as_str(),
+                c.title.replace('|', "\\|"),
+                c.fsbp.unwrap_or("–")
+            ));
+        }
+    }
+    out.push_str(&format!("\n{} checks in all.\n", checks.len()));
+    out
+}
