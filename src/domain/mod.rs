@@ -11,3 +11,4 @@ pub mod inventory;
 pub mod policy;
 pub mod runtimes;
 pub mod score;
+pub mod snapshot;

@@ -1,0 +1,579 @@
+//! The JSON snapshot: everything a scan decided, in one versioned document that the TUI's `e`,
+//! `parapet --demo --export FILE` and `parapet scan` write, and `parapet open FILE` reads.
+//!
+//! Pure serde, no I/O (files are `crate::export`'s job). The score is stored *and* recomputable
+//! from `findings` alone ([`Snapshot::to_assessment`]); `schema/snapshot.schema.json` documents
+//! the format.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::{OffsetDateTime, UtcOffset};
+
+use super::assessment::{Assessment, Mute};
+use super::collection::CollectionStatus;
+use super::finding::{Category, Finding};
+use super::score::Coverage;
+
+/// Version of the snapshot format. Bump it when a change would make an older Parapet misread
+/// a file (renamed or retyped fields); adding optional fields does not need a bump, since
+/// readers ignore fields they do not know.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The score formula in one line, stored in every snapshot so a reader can recompute it.
+pub const SCORE_FORMULA: &str = "overall = round(100 × Σ w·pass/(pass+fail) / Σ w) over checks \
+    with at least one pass or fail, w = critical 10 · high 5 · medium 3 · low 1; unknown, muted \
+    and not_applicable findings are left out (see coverage); category scores likewise over the \
+    category's checks; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F";
+
+pub const TOOL_NAME: &str = "parapet";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    /// AWS profile used for the scan; `None` for the demo, environment credentials or a role.
+    #[serde(default)]
+    pub profile: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotScore {
+    /// 0-100; `None` when no check had a pass or fail.
+    pub overall: Option<u32>,
+    /// `A`..`F`; `None` with `overall`.
+    pub grade: Option<String>,
+    /// Every category, in UI order; `None` for a category without decided checks.
+    pub categories: BTreeMap<Category, Option<u32>>,
+    /// [`SCORE_FORMULA`] at the time of writing.
+    pub formula: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    pub tool: Tool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub generated_at: OffsetDateTime,
+    pub account: Account,
+    pub regions: Vec<String>,
+    pub score: SnapshotScore,
+    pub coverage: Coverage,
+    /// Per (area, region): status, error, duration.
+    pub collection: Vec<CollectionStatus>,
+    pub findings: Vec<Finding>,
+    /// The user's mutes in force when the snapshot was taken (muted findings carry their reason
+    /// too); absent when there were none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutes: Option<Vec<Mute>>,
+}
+
+impl Snapshot {
+    /// A snapshot of `assessment`. `generated_at` is stored in UTC, to the second.
+    pub fn new(
+        assessment: &Assessment,
+        account_id: impl Into<String>,
+        profile: Option<String>,
+        regions: Vec<String>,
+        collection: Vec<CollectionStatus>,
+        generated_at: OffsetDateTime,
+    ) -> Snapshot {
+        let score = &assessment.score;
+        let utc = generated_at.to_offset(UtcOffset::UTC);
+        let generated_at = utc.replace_nanosecond(0).unwrap_or(utc);
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: TOOL_NAME.to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            generated_at,
+            account: Account {
+                id: account_id.into(),
+                profile,
+            },
+            regions,
+            score: SnapshotScore {
+                overall: score.overall,
+                grade: score.grade.map(String::from),
+                categories: score.categories.clone(),
+                formula: SCORE_FORMULA.to_string(),
+            },
+            coverage: score.coverage.clone(),
+            collection,
+            findings: assessment.findings.clone(),
+            mutes: None,
+        }
+    }
+
+    /// Records the mutes in force (an empty list records none).
+    pub fn with_mutes(mut self, mutes: Vec<Mute>) -> Snapshot {
+        self.mutes = (!mutes.is_empty()).then_some(mutes);
+        self
+    }
+
+    /// The assessment, with scores recomputed from the findings alone.
+    pub fn to_assessment(&self) -> Assessment {
+        Assessment::from_findings(self.findings.clone())
+    }
+
+    /// Whether the stored score and coverage equal those recomputed from the findings (a hand
+    /// edited or foreign file may disagree; readers should trust the recomputed one).
+    pub fn score_is_consistent(&self) -> bool {
+        let s = self.to_assessment().score;
+        s.overall == self.score.overall
+            && s.grade.map(String::from) == self.score.grade
+            && s.categories == self.score.categories
+            && s.coverage == self.coverage
+    }
+
+    /// Pretty JSON with a trailing newline, as written to files.
+    pub fn to_json_pretty(&self) -> Result<String, serde_json::Error> {
+        let mut s = serde_json::to_string_pretty(self)?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// A file name for the snapshot: `parapet-<account>-<YYYYMMDDTHHMMSSZ>.json`.
+    pub fn default_file_name(&self) -> String {
+        let t = self.generated_at.to_offset(UtcOffset::UTC);
+        let account: String = self
+            .account
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let account = if account.is_empty() {
+            "unknown".to_string()
+        } else {
+            account
+        };
+        format!(
+            "parapet-{account}-{:04}{:02}{:02}T{:02}{:02}{:02}Z.json",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+
+    /// Reads a snapshot. The version is checked before anything else, so a file from a newer
+    /// Parapet says so instead of failing on a field it does not know.
+    pub fn parse(text: &str) -> Result<Snapshot, SnapshotError> {
+        if text.trim().is_empty() {
+            return Err(SnapshotError::Empty);
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            let (line, column) = (e.line(), e.column());
+            if e.classify() == serde_json::error::Category::Eof {
+                SnapshotError::Truncated { line, column }
+            } else {
+                SnapshotError::NotJson {
+                    line,
+                    column,
+                    message: strip_position(&e.to_string()),
+                }
+            }
+        })?;
+        let Value::Object(map) = &value else {
+            return Err(SnapshotError::NotAnObject {
+                found: json_kind(&value),
+            });
+        };
+        match map.get("schema_version") {
+            None => return Err(SnapshotError::NotASnapshot),
+            Some(v) => match v.as_u64() {
+                Some(n) if n > u64::from(SCHEMA_VERSION) => {
+                    return Err(SnapshotError::NewerSchema { found: n });
+                }
+                Some(n) if n == u64::from(SCHEMA_VERSION) => {}
+                _ => {
+                    return Err(SnapshotError::BadVersion { found: compact(v) });
+                }
+            },
+        }
+        // Parse the text again (not the Value) so field errors carry a line and column.
+        serde_json::from_str::<Snapshot>(text).map_err(|e| SnapshotError::Invalid {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+}
+
+/// Why a text is not a readable snapshot. Each message is one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// Nothing but whitespace.
+    Empty,
+    /// Valid JSON so far, then the text ends.
+    Truncated { line: usize, column: usize },
+    NotJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// JSON, but not an object (`found`: array, string, number, ...).
+    NotAnObject { found: &'static str },
+    /// A JSON object without `schema_version`.
+    NotASnapshot,
+    /// `schema_version` is not a supported version (0, negative, not a number).
+    BadVersion { found: String },
+    /// Written by a newer Parapet.
+    NewerSchema { found: u64 },
+    /// The right version but a missing or mistyped field.
+    Invalid {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::Empty => write!(f, "empty file, not a Parapet snapshot"),
+            SnapshotError::Truncated { line, column } => write!(
+                f,
+                "truncated: the JSON ends early at line {line} column {column}"
+            ),
+            SnapshotError::NotJson {
+                line,
+                column,
+                message,
+            } => write!(f, "not JSON: {message} at line {line} column {column}"),
+            SnapshotError::NotAnObject { found } => {
+                write!(
+                    f,
+                    "not a Parapet snapshot: the JSON is {found}, not an object"
+                )
+            }
+            SnapshotError::NotASnapshot => {
+                write!(f, "not a Parapet snapshot: no schema_version field")
+            }
+            SnapshotError::BadVersion { found } => write!(
+                f,
+                "unsupported schema_version {found} (this Parapet reads version {SCHEMA_VERSION})"
+            ),
+            SnapshotError::NewerSchema { found } => write!(
+                f,
+                "written by a newer Parapet (schema {found} > {SCHEMA_VERSION}); upgrade Parapet to open it"
+            ),
+            SnapshotError::Invalid {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "invalid snapshot: {message} at line {line} column {column}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+/// serde_json appends " at line L column C"; the errors above place the position themselves.
+/// Control characters (a newline inside a quoted bad value) become spaces: one line only.
+fn strip_position(message: &str) -> String {
+    let m = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    m.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A short one-line rendering of a JSON value for messages.
+fn compact(v: &Value) -> String {
+    let s: String = v
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalogue::Context;
+    use crate::domain::collection::CollectionState;
+    use crate::domain::finding::Status;
+    use crate::domain::inventory::{Area, Inventory, Key, KeyDetails, Secret};
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2025-06-01 12:00:30.5 +02:00);
+
+    fn inventory() -> Inventory {
+        Inventory {
+            account_id: "111122223333".into(),
+            regions: vec!["eu-west-1".into()],
+            secrets: vec![
+                Secret {
+                    name: "prod/db".into(),
+                    arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf"
+                        .into(),
+                    region: "eu-west-1".into(),
+                    rotation_enabled: Some(false),
+                    ..Default::default()
+                },
+                Secret {
+                    name: "prod/stripe".into(),
+                    arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-XyZ"
+                        .into(),
+                    region: "eu-west-1".into(),
+                    kms_key_id: Some("alias/payments".into()),
+                    rotation_enabled: Some(true),
+                    ..Default::default()
+                },
+            ],
+            keys: vec![Key {
+                reference: "alias/payments".into(),
+                region: "eu-west-1".into(),
+                details: Ok(KeyDetails {
+                    arn: "arn:aws:kms:eu-west-1:111122223333:key/k1".into(),
+                    id: "k1".into(),
+                    aliases: vec!["alias/payments".into()],
+                    manager: Some("CUSTOMER".into()),
+                    state: Some("Enabled".into()),
+                    spec: Some("SYMMETRIC_DEFAULT".into()),
+                    rotation_enabled: Ok(false),
+                    policy: Ok(r#"{"Statement":[]}"#.into()),
+                }),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn snapshot() -> Snapshot {
+        let inv = inventory();
+        let ctx = Context::new(datetime!(2025-06-01 12:00 UTC));
+        let mutes = vec![Mute {
+            check_id: "secrets.unused".into(),
+            resource: None,
+            reason: "new secrets".into(),
+        }];
+        let a = Assessment::evaluate(&inv, &ctx, &mutes);
+        Snapshot::new(
+            &a,
+            &inv.account_id,
+            Some("prod".into()),
+            inv.regions.clone(),
+            vec![CollectionStatus {
+                area: Area::Secrets,
+                region: "eu-west-1".into(),
+                status: CollectionState::Ok,
+                error: None,
+                duration_ms: Some(840),
+                progress: None,
+            }],
+            NOW,
+        )
+        .with_mutes(mutes)
+    }
+
+    #[test]
+    fn new_fills_header_and_score() {
+        let s = snapshot();
+        assert_eq!(s.schema_version, SCHEMA_VERSION);
+        assert_eq!(s.tool.name, "parapet");
+        assert_eq!(s.tool.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(s.generated_at, datetime!(2025-06-01 10:00:30 UTC));
+        assert_eq!(s.account.profile.as_deref(), Some("prod"));
+        assert_eq!(s.score.categories.len(), Category::ALL.len());
+        assert!(s.score.overall.is_some());
+        assert_eq!(s.score.formula, SCORE_FORMULA);
+        assert!(s.findings.iter().any(|f| f.status == Status::Muted));
+        assert!(s.findings.iter().any(|f| f.status == Status::Fail));
+    }
+
+    #[test]
+    fn score_recomputed_from_findings_equals_stored() {
+        let s = snapshot();
+        let recomputed = s.to_assessment();
+        assert_eq!(recomputed.score.overall, s.score.overall);
+        assert_eq!(recomputed.score.grade.map(String::from), s.score.grade);
+        assert_eq!(recomputed.score.categories, s.score.categories);
+        assert_eq!(recomputed.score.coverage, s.coverage);
+        assert!(s.score_is_consistent());
+        let mut edited = s.clone();
+        edited.score.overall = Some(100);
+        edited.score.grade = Some("A".into());
+        assert!(!edited.score_is_consistent());
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let s = snapshot();
+        let text = s.to_json_pretty().unwrap();
+        assert!(text.contains("\"generated_at\": \"2025-06-01T10:00:30Z\""));
+        assert!(text.ends_with("}\n"));
+        assert_eq!(Snapshot::parse(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn categories_serialize_as_names_in_ui_order() {
+        let text = snapshot().to_json_pretty().unwrap();
+        let section = &text[text.find("\"categories\"").unwrap()..];
+        let positions: Vec<usize> = Category::ALL
+            .iter()
+            .map(|c| section.find(&format!("\"{}\":", c.as_str())).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    }
+
+    #[test]
+    fn no_mutes_means_no_field() {
+        let s = snapshot().with_mutes(Vec::new());
+        assert!(!s.to_json_pretty().unwrap().contains("\"mutes\""));
+    }
+
+    #[test]
+    fn default_file_name() {
+        assert_eq!(
+            snapshot().default_file_name(),
+            "parapet-111122223333-20250601T100030Z.json"
+        );
+    }
+
+    fn with_version(v: &str) -> String {
+        let text = snapshot().to_json_pretty().unwrap();
+        text.replacen(
+            "\"schema_version\": 1",
+            &format!("\"schema_version\": {v}"),
+            1,
+        )
+    }
+
+    #[test]
+    fn parse_errors() {
+        let text = snapshot().to_json_pretty().unwrap();
+        assert_eq!(Snapshot::parse(""), Err(SnapshotError::Empty));
+        assert_eq!(Snapshot::parse(" \n"), Err(SnapshotError::Empty));
+        assert!(matches!(
+            Snapshot::parse(&text[..text.len() / 2]),
+            Err(SnapshotError::Truncated { .. })
+        ));
+        assert!(matches!(
+            Snapshot::parse("{\"schema_version\": 1,,}"),
+            Err(SnapshotError::NotJson { line: 1, .. })
+        ));
+        assert!(matches!(
+            Snapshot::parse("hello"),
+            Err(SnapshotError::NotJson { .. })
+        ));
+        assert_eq!(
+            Snapshot::parse("[1, 2]"),
+            Err(SnapshotError::NotAnObject { found: "an array" })
+        );
+        assert_eq!(
+            Snapshot::parse(r#"{"name": "x"}"#),
+            Err(SnapshotError::NotASnapshot)
+        );
+        assert_eq!(
+            Snapshot::parse(&with_version("2")),
+            Err(SnapshotError::NewerSchema { found: 2 })
+        );
+        assert!(matches!(
+            Snapshot::parse(&with_version("\"1\"")),
+            Err(SnapshotError::BadVersion { .. })
+        ));
+        assert!(matches!(
+            Snapshot::parse(&with_version("0")),
+            Err(SnapshotError::BadVersion { .. })
+        ));
+        assert!(matches!(
+            Snapshot::parse(&with_version("-3")),
+            Err(SnapshotError::BadVersion { .. })
+        ));
+    }
+
+    #[test]
+    fn newer_schema_is_reported_before_unknown_fields() {
+        let text = r#"{"schema_version": 7, "something": "new"}"#;
+        let e = Snapshot::parse(text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "written by a newer Parapet (schema 7 > 1); upgrade Parapet to open it"
+        );
+    }
+
+    #[test]
+    fn missing_field_names_field_and_position() {
+        let e = Snapshot::parse(
+            r#"{"schema_version": 1, "tool": {"name": "parapet", "version": "0"}}"#,
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, SnapshotError::Invalid { .. }));
+        assert!(msg.contains("missing field `generated_at`"), "{msg}");
+        assert!(msg.contains("line 1 column"), "{msg}");
+    }
+
+    #[test]
+    fn every_message_is_one_line() {
+        let bad_status = snapshot().to_json_pretty().unwrap().replacen(
+            "\"status\": \"fail\"",
+            "\"status\": \"bad\\nvalue\"",
+            1,
+        );
+        let inputs = [
+            "".to_string(),
+            "{".to_string(),
+            "nope".to_string(),
+            "42".to_string(),
+            "{}".to_string(),
+            r#"{"schema_version": [1]}"#.to_string(),
+            r#"{"schema_version": "line1\nline2"}"#.to_string(),
+            with_version("9"),
+            bad_status,
+        ];
+        for input in inputs {
+            let msg = Snapshot::parse(&input).unwrap_err().to_string();
+            assert!(!msg.contains('\n'), "{msg:?}");
+            assert!(!msg.is_empty());
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored_within_a_version() {
+        let text = snapshot().to_json_pretty().unwrap().replacen(
+            "{\n",
+            "{\n  \"future_field\": {\"x\": 1},\n",
+            1,
+        );
+        assert_eq!(Snapshot::parse(&text).unwrap(), snapshot());
+    }
+}
