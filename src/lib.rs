@@ -3,6 +3,7 @@
 pub mod domain;
 pub mod export;
 pub mod app;
+pub mod demo;
 pub mod config;
 pub mod cli;
 pub mod report;
