@@ -1,3 +1,4 @@
 //! Application layer: state, actions, update, effects and the source contract.
 
+pub mod demo_source;
 pub mod source;
