@@ -76,7 +76,8 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A snapshot of `assessment`. `generated_at` is stored in UTC, to the second.
+    /// A snapshot of `assessment`. `generated_at` is stored in UTC, to the second; the live
+    /// progress of running collections is dropped (it is not part of the file).
     pub fn new(
         assessment: &Assessment,
         account_id: impl Into<String>,
@@ -107,7 +108,13 @@ impl Snapshot {
                 formula: SCORE_FORMULA.to_string(),
             },
             coverage: score.coverage.clone(),
-            collection,
+            collection: collection
+                .into_iter()
+                .map(|c| CollectionStatus {
+                    progress: None,
+                    ..c
+                })
+                .collect(),
             findings: assessment.findings.clone(),
             mutes: None,
         }
@@ -397,7 +404,7 @@ mod tests {
                 status: CollectionState::Ok,
                 error: None,
                 duration_ms: Some(840),
-                progress: None,
+                progress: Some(100),
             }],
             NOW,
         )
