@@ -125,6 +125,35 @@ pub fn status(runtime: &str, today: Date) -> RuntimeStatus {
     }
 }
 
+/// The newest runtime of the same language family (the one supported longest), to suggest as
+/// the upgrade target: `python3.8` → `python3.14`, `go1.x` → `provided.al2023`.
+pub fn suggested_runtime(runtime: &str) -> Option<&'static str> {
+    let family = family(runtime)?;
+    let mut best: Option<(&'static str, Date)> = None;
+    for (id, date) in RUNTIMES {
+        let Some(date) = *date else { continue };
+        // Strictly later only: ties keep the first in table order (newest first).
+        if family_of_id(id) == family && best.is_none_or(|(_, b)| date > b) {
+            best = Some((id, date));
+        }
+    }
+    best.map(|(id, _)| id)
+}
+
+fn family(runtime: &str) -> Option<&'static str> {
+    let rt = runtime.trim().to_ascii_lowercase();
+    [
+        "python", "nodejs", "java", "dotnet", "ruby", "provided", "go",
+    ]
+    .into_iter()
+    .find(|f| rt.starts_with(f))
+    .map(|f| if f == "go" { "provided" } else { f })
+}
+
+fn family_of_id(id: &str) -> &'static str {
+    family(id).unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +249,17 @@ mod tests {
         assert_eq!(status("", today), RuntimeStatus::Unlisted);
         assert_eq!(deprecation_date("python3.9"), Some(date!(2025 - 12 - 15)));
         assert_eq!(deprecation_date("nodejs26.x"), None);
+    }
+
+    #[test]
+    fn suggestions_pick_the_longest_supported_of_the_family() {
+        assert_eq!(suggested_runtime("python3.8"), Some("python3.14"));
+        assert_eq!(suggested_runtime("nodejs16.x"), Some("nodejs24.x"));
+        assert_eq!(suggested_runtime("java8"), Some("java25"));
+        assert_eq!(suggested_runtime("dotnetcore3.1"), Some("dotnet10"));
+        assert_eq!(suggested_runtime("ruby2.7"), Some("ruby4.0"));
+        assert_eq!(suggested_runtime("go1.x"), Some("provided.al2023"));
+        assert_eq!(suggested_runtime("provided"), Some("provided.al2023"));
+        assert_eq!(suggested_runtime("cobol85"), None);
     }
 }
