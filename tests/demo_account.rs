@@ -1,0 +1,277 @@
+//! The demo account must exercise the whole catalogue: every check passes somewhere and fails
+//! somewhere, the score is realistic, and the per-area batches add up to the same account.
+
+use std::collections::BTreeSet;
+
+use parapet::demo;
+use parapet::domain::assessment::Assessment;
+use parapet::domain::catalogue::Context;
+use parapet::domain::checks::{self, catalogue};
+use parapet::domain::collection::CollectionState;
+use parapet::domain::finding::{Finding, Status};
+use parapet::domain::inventory::{Area, Inventory};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+/// Every id of CHECKS.md (the public contract): 47 checks.
+const CONTRACT_IDS: [&str; 47] = [
+    "lambda.public-resource-policy",
+    "lambda.function-url-no-auth",
+    "lambda.function-url-cors-wildcard",
+    "lambda.cross-account-invoke",
+    "lambda.secrets-in-env",
+    "lambda.env-not-encrypted-cmk",
+    "lambda.deprecated-runtime",
+    "lambda.cross-account-layer",
+    "lambda.no-vpc",
+    "lambda.no-failure-destination",
+    "lambda.no-tracing",
+    "lambda.admin-execution-role",
+    "lambda.overprivileged-role",
+    "lambda.unbounded-concurrency-public",
+    "apigw.method-no-auth",
+    "apigw.api-key-only-auth",
+    "apigw.no-request-validation",
+    "apigw.private-api-open-policy",
+    "apigw.no-waf",
+    "apigw.execution-logging-off",
+    "apigw.access-logging-off",
+    "apigw.no-tracing",
+    "apigw.cache-not-encrypted",
+    "apigw.no-client-certificate",
+    "apigw.no-throttling",
+    "apigw.secrets-in-stage-variables",
+    "apigw.weak-tls-domain",
+    "apigw.default-endpoint-enabled",
+    "apigwv2.route-no-auth",
+    "apigwv2.access-logging-off",
+    "apigwv2.no-throttling",
+    "apigwv2.cors-wildcard-credentials",
+    "apigwv2.secrets-in-stage-variables",
+    "apigwv2.private-integration-no-tls",
+    "apigwv2.weak-tls-domain",
+    "secrets.public-policy",
+    "secrets.cross-account-access",
+    "secrets.rotation-disabled",
+    "secrets.not-rotated-recently",
+    "secrets.rotation-overdue",
+    "secrets.unused",
+    "secrets.aws-managed-key",
+    "kms.rotation-disabled",
+    "kms.pending-deletion",
+    "kms.public-key-policy",
+    "exposure.public-entry-privileged-function",
+    "exposure.public-entry-secret-reader",
+];
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn assess(inv: &Inventory, now: OffsetDateTime) -> Assessment {
+    Assessment::evaluate(inv, &Context::new(now), &[])
+}
+
+fn describe(findings: &[Finding], id: &str) -> String {
+    findings
+        .iter()
+        .filter(|f| f.check_id == id)
+        .map(|f| format!("  {} {} ({})", f.status, f.resource_name, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn catalogue_has_every_contract_id() {
+    let ids: BTreeSet<&str> = catalogue().iter().map(|c| c.id).collect();
+    let missing: Vec<&str> = CONTRACT_IDS
+        .iter()
+        .copied()
+        .filter(|id| !ids.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "catalogue is missing {missing:?}");
+}
+
+/// Every check of the catalogue (whatever it holds, not a fixed list) has at least one pass
+/// and one fail in the demo, today and at other dates (the fixture is relative to `now`).
+#[test]
+fn every_check_passes_and_fails_somewhere() {
+    for now in [
+        now(),
+        datetime!(2025-06-15 12:00 UTC),
+        datetime!(2027-03-01 00:00 UTC),
+    ] {
+        let assessment = assess(&demo::inventory(now), now);
+        let findings = &assessment.findings;
+        let mut problems = Vec::new();
+        for def in catalogue() {
+            let pass = checks::count(findings, def.id, Status::Pass);
+            let fail = checks::count(findings, def.id, Status::Fail);
+            if pass == 0 || fail == 0 {
+                problems.push(format!(
+                    "{} at {now}: {pass} pass, {fail} fail\n{}",
+                    def.id,
+                    describe(findings, def.id)
+                ));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn score_is_realistic() {
+    let now = now();
+    let assessment = assess(&demo::inventory(now), now);
+    let overall = assessment
+        .score
+        .overall
+        .expect("the demo has decided findings");
+    assert!(
+        (25..80).contains(&overall),
+        "score {overall} is not an F..C demo"
+    );
+    assert!(matches!(assessment.score.grade, Some('C' | 'D' | 'F')));
+    // A few realistic unknowns, but most of the account is decided.
+    let coverage = &assessment.score.coverage;
+    assert!(coverage.unknown > 0, "the demo shows some unknowns");
+    assert!(coverage.percent >= 85, "coverage {}%", coverage.percent);
+}
+
+#[test]
+fn collection_errors_become_unknown_with_their_reason() {
+    let now = now();
+    let findings = assess(&demo::inventory(now), now).findings;
+    let unknown = findings
+        .iter()
+        .find(|f| {
+            f.check_id == "lambda.public-resource-policy" && f.resource_name == "legacy-export"
+        })
+        .expect("a finding for legacy-export");
+    assert_eq!(unknown.status, Status::Unknown);
+    assert!(
+        unknown.message.contains("lambda:GetPolicy"),
+        "{}",
+        unknown.message
+    );
+}
+
+#[test]
+fn findings_never_show_a_secret_value() {
+    let now = now();
+    let findings = assess(&demo::inventory(now), now).findings;
+    let text = serde_json::to_string(&findings).expect("findings serialize");
+    for secret in demo::secret_values() {
+        assert!(!text.contains(secret), "a finding shows {}…", &secret[..4]);
+    }
+}
+
+#[test]
+fn secret_values_are_in_the_fixture() {
+    let text = serde_json::to_string(&demo::inventory(now())).expect("inventory serializes");
+    let values = demo::secret_values();
+    assert!(values.len() >= 6);
+    for secret in values {
+        assert!(
+            text.contains(secret),
+            "{}… is not in the fixture",
+            &secret[..4]
+        );
+    }
+}
+
+#[test]
+fn demo_account_shape() {
+    let inv = demo::inventory(now());
+    assert_eq!(inv.account_id, demo::DEMO_ACCOUNT);
+    assert_eq!(inv.regions, ["us-east-1", "eu-west-1"]);
+    assert!((12..=15).contains(&inv.functions.len()));
+    assert_eq!(inv.rest_apis.len(), 3);
+    assert_eq!(inv.secrets.len(), 8);
+    assert_eq!(inv.keys.len(), 4);
+    let names: BTreeSet<&str> = inv.functions.iter().map(|f| f.name.as_str()).collect();
+    for expected in [
+        "payments-charge",
+        "payments-webhook",
+        "orders-get",
+        "image-resize",
+        "auth-authorizer",
+        "legacy-export",
+    ] {
+        assert!(names.contains(expected), "{expected}");
+    }
+    // Every role a function uses is in the inventory.
+    for f in &inv.functions {
+        assert!(inv.role(&f.role_arn).is_some(), "{} role", f.name);
+    }
+}
+
+#[test]
+fn batches_cover_every_area_and_region() {
+    let now = now();
+    let batches = demo::batches(now);
+    assert_eq!(batches.len(), Area::ALL.len() * 2);
+    for area in Area::ALL {
+        for region in ["us-east-1", "eu-west-1"] {
+            let b = batches
+                .iter()
+                .find(|b| b.area == area && b.region == region)
+                .unwrap_or_else(|| panic!("no batch for {area:?} {region}"));
+            assert!(matches!(
+                b.status,
+                CollectionState::Ok | CollectionState::Partial
+            ));
+            assert_eq!(b.status == CollectionState::Partial, b.error.is_some());
+            assert_eq!(b.inventory.regions, [region]);
+            assert_eq!(b.inventory.account_id, demo::DEMO_ACCOUNT);
+        }
+    }
+    // The denied GetPolicy shows up on the functions batch of us-east-1.
+    let functions = batches
+        .iter()
+        .find(|b| b.area == Area::Functions && b.region == "us-east-1")
+        .expect("functions batch");
+    assert_eq!(functions.status, CollectionState::Partial);
+    assert!(
+        functions
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("AccessDenied")
+    );
+}
+
+fn sorted_keys(findings: &[Finding]) -> Vec<(String, String, String, Status, String)> {
+    let mut keys: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.check_id.clone(),
+                f.region.clone(),
+                f.resource_id.clone(),
+                f.status,
+                f.message.clone(),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn merging_all_batches_gives_the_same_findings() {
+    let now = now();
+    let expected = sorted_keys(&assess(&demo::inventory(now), now).findings);
+
+    let mut merged = Inventory::default();
+    for b in demo::batches(now) {
+        merged.merge(b.inventory);
+    }
+    assert_eq!(sorted_keys(&assess(&merged, now).findings), expected);
+
+    // A refresh (everything merged again, in reverse order) changes nothing.
+    for b in demo::batches(now).into_iter().rev() {
+        merged.merge(b.inventory);
+    }
+    assert_eq!(sorted_keys(&assess(&merged, now).findings), expected);
+}
