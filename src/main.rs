@@ -6,8 +6,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use parapet::cli::{Cli, Command, Format};
-use parapet::config::ConfigPaths;
+use parapet::config::{Config, ConfigPaths};
+use parapet::demo;
+use parapet::domain::assessment::Assessment;
+use parapet::domain::collection::CollectionStatus;
+use parapet::domain::snapshot::Snapshot;
+use parapet::export;
 use parapet::report;
+use time::OffsetDateTime;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,7 +48,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Open { .. }) | None => {
+            if let (true, Some(path)) = (cli.demo, &cli.export) {
+                return export_demo(path, cli.force);
+            }
             anyhow::bail!("not wired yet")
         }
     }
+}
+
+/// `parapet --demo --export FILE`: evaluate the demo account and write a snapshot, no TUI.
+fn export_demo(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    let paths = ConfigPaths::resolve();
+    let config = Config::load(&paths.config_file)?;
+    let now = OffsetDateTime::now_utc();
+    let inventory = demo::inventory(now);
+    let assessment = Assessment::evaluate(&inventory, &config.context(now), &config.mutes());
+    let collection = demo::batches(now)
+        .into_iter()
+        .map(|b| CollectionStatus {
+            area: b.area,
+            region: b.region,
+            status: b.status,
+            error: b.error,
+            duration_ms: Some(b.duration.as_millis() as u64),
+            progress: None,
+        })
+        .collect();
+    let snapshot = Snapshot::new(
+        &assessment,
+        inventory.account_id.clone(),
+        None,
+        inventory.regions.clone(),
+        collection,
+        now,
+    )
+    .with_mutes(config.mutes());
+    export::write_snapshot(path, &snapshot, force)?;
+    let score = &snapshot.score;
+    eprintln!(
+        "wrote {} ({} findings, score {} grade {})",
+        path.display(),
+        snapshot.findings.len(),
+        score.overall.map_or("–".to_string(), |s| s.to_string()),
+        score.grade.as_deref().unwrap_or("–"),
+    );
+    Ok(ExitCode::SUCCESS)
 }
