@@ -47,7 +47,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("snapshots:   {}", paths.exports_dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Open { .. }) | None => {
+        Some(Command::Open { file }) => {
+            let _snapshot = export::read_snapshot(file)?;
+            anyhow::bail!("not wired yet")
+        }
+        None => {
             if let (true, Some(path)) = (cli.demo, &cli.export) {
                 return export_demo(path, cli.force);
             }

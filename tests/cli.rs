@@ -1,0 +1,181 @@
+//! The real binary, end to end, for everything that does not need a terminal.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use parapet::demo;
+
+fn parapet(config_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parapet"))
+        .args(args)
+        .env("PARAPET_CONFIG_DIR", config_dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run parapet")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn demo_export_writes_a_private_snapshot_without_secret_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.json");
+    let out = parapet(dir.path(), &["--demo", "--export", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("findings, score"), "{}", stderr(&out));
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    for secret in demo::secret_values() {
+        assert!(!text.contains(secret), "export leaks a demo secret value");
+        // Nor a long enough piece of it to be useful.
+        let piece = &secret[..secret.len().min(12)];
+        assert!(
+            !text.contains(piece),
+            "export leaks a prefix of a demo secret"
+        );
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["account"]["id"], demo::DEMO_ACCOUNT);
+    assert!(json["findings"].as_array().unwrap().len() > 100);
+}
+
+#[test]
+fn export_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.json");
+    std::fs::write(&file, "keep me").unwrap();
+    let out = parapet(dir.path(), &["--demo", "--export", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+
+    let out = parapet(
+        dir.path(),
+        &["--demo", "--export", file.to_str().unwrap(), "--force"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("schema_version")
+    );
+}
+
+#[test]
+fn open_rejects_bad_files_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("corrupt.json", "{not json at all".to_string()),
+        (
+            "truncated.json",
+            "{\"schema_version\": 1, \"tool\": {\"na".to_string(),
+        ),
+        (
+            "newer.json",
+            "{\"schema_version\": 99, \"tool\": {\"name\": \"parapet\"}}".to_string(),
+        ),
+        ("empty.json", String::new()),
+    ];
+    for (name, content) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let out = parapet(dir.path(), &["open", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(name), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let out = parapet(dir.path(), &["open", "/nonexistent/snap.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/snap.json"));
+}
+
+#[test]
+fn broken_config_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "theme = \"dark\"\nmax_secret_age = 30\n",
+    )
+    .unwrap();
+    let file = dir.path().join("x.json");
+    let out = parapet(dir.path(), &["--demo", "--export", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("config.toml:2"), "{err}");
+    assert!(err.contains("max_secret_age"), "{err}");
+    assert!(!file.exists());
+}
+
+#[test]
+fn config_mutes_reach_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"no private resources\"\n",
+    )
+    .unwrap();
+    let file = dir.path().join("x.json");
+    let out = parapet(dir.path(), &["--demo", "--export", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let novpc: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check_id"] == "lambda.no-vpc")
+        .collect();
+    assert!(novpc.iter().any(|f| f["status"] == "muted"));
+    assert!(novpc.iter().all(|f| f["status"] != "fail"));
+    assert!(json["coverage"]["muted"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn checks_prints_the_catalogue_in_three_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = parapet(dir.path(), &["checks"]);
+    assert!(table.status.success());
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("lambda.public-resource-policy"));
+    assert!(table.contains("47 checks"));
+
+    let json = parapet(dir.path(), &["checks", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(rows.len(), 47);
+    assert!(
+        rows.iter()
+            .all(|r| r["docs_url"].as_str().unwrap().starts_with("https://"))
+    );
+
+    let md = parapet(dir.path(), &["checks", "--format", "markdown"]);
+    assert!(
+        String::from_utf8(md.stdout)
+            .unwrap()
+            .contains("| `kms.public-key-policy` |")
+    );
+}
+
+#[test]
+fn info_shows_the_config_paths_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = parapet(dir.path(), &["info"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&dir.path().join("keys.toml").display().to_string()),
+        "{text}"
+    );
+    assert!(
+        text.contains(&dir.path().join("themes").display().to_string()),
+        "{text}"
+    );
+}
