@@ -131,7 +131,7 @@ fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) {
         Ok(Some(url)) if url.auth_type.trim().eq_ignore_ascii_case("NONE") => entries.push(entry(
             EntryKind::FunctionUrl,
             format!("function URL {} (NONE)", url.url),
-            format!("function URL {}", url.url),
+            "direct invoke, no gateway in front".into(),
             format!(
                 "aws lambda update-function-url-config --function-name {} --auth-type AWS_IAM --region {}",
                 f.name, f.region
@@ -148,7 +148,7 @@ fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) {
                 entries.push(entry(
                     EntryKind::ResourcePolicy,
                     format!("resource policy statement {sid} (Principal {})", lambda::principal_text(st)),
-                    lambda::statement_summary(st),
+                    format!("direct invoke allowed by {}", lambda::statement_summary(st)),
                     format!(
                         "aws lambda remove-permission --function-name {} --statement-id {sid} --region {}",
                         f.name, f.region
@@ -491,7 +491,12 @@ pub const CHECKS: &[CheckDef] = &[
 type Danger = fn(&RolePrivileges) -> Vec<String>;
 
 fn privileged_grants(p: &RolePrivileges) -> Vec<String> {
-    p.admin.iter().chain(&p.overprivileged).cloned().collect()
+    // An administrator's wildcards restate the same fact; name the admin grant alone.
+    if p.is_admin() {
+        p.admin.clone()
+    } else {
+        p.overprivileged.clone()
+    }
 }
 
 fn secret_grants(p: &RolePrivileges) -> Vec<String> {
@@ -1156,6 +1161,45 @@ mod tests {
         let f = check(PRIV, &inventory);
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("\"*\" on \"*\""), "{}", f.message);
+        assert!(
+            !f.message.contains("every action"),
+            "admin named once: {}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn function_url_path_reads_once() {
+        let mut f = func("orders");
+        f.url = Ok(Some(FunctionUrl {
+            url: "https://abc.lambda-url.us-east-1.on.aws/".into(),
+            auth_type: "NONE".into(),
+            ..Default::default()
+        }));
+        let inventory = with_role(
+            inv(vec![f]),
+            "orders",
+            json!({"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}),
+        );
+        let finding = check(PRIV, &inventory);
+        assert_eq!(finding.status, Status::Fail);
+        assert_eq!(
+            finding.message.matches("lambda-url").count(),
+            1,
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding.message.contains("iam:PassRole on \"*\""),
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding
+                .remediation
+                .cli
+                .contains("update-function-url-config --function-name orders --auth-type AWS_IAM")
+        );
     }
 
     #[test]

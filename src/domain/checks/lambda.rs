@@ -1202,7 +1202,15 @@ fn denied_everywhere(doc: &PolicyDocument, action: &str) -> bool {
     })
 }
 
-/// Reads every policy of a role and sums up what it allows.
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+/// Reads every policy of a role and sums up what it allows. A policy named
+/// `AdministratorAccess` (or with the AWS managed policy's ARN) counts as admin without
+/// reading its document.
 pub fn role_privileges(role: &Role) -> RolePrivileges {
     let mut out = RolePrivileges::default();
     for policy in &role.policies {
@@ -1211,8 +1219,14 @@ pub fn role_privileges(role: &Role) -> RolePrivileges {
             None => format!("{} (inline)", policy.name),
         };
         if is_admin_policy(&policy.name, policy.arn.as_deref()) {
+            // Its content is known (every action on every resource): no need to read it.
+            let which = policy.arn.clone().unwrap_or_else(|| label.clone());
             out.admin
-                .push(format!("AdministratorAccess attached: {label}"));
+                .push(format!("administrator policy attached: {which}"));
+            out.overprivileged
+                .push(format!("{which} allows every action (\"*\")"));
+            push_unique(&mut out.can_read_secrets, "*");
+            continue;
         }
         let doc = match &policy.document {
             Err(e) => {
@@ -1286,9 +1300,7 @@ pub fn role_privileges(role: &Role) -> RolePrivileges {
                         .collect()
                 };
                 for r in resources {
-                    if !out.can_read_secrets.contains(&r) {
-                        out.can_read_secrets.push(r);
-                    }
+                    push_unique(&mut out.can_read_secrets, &r);
                 }
             }
         }
@@ -2309,6 +2321,20 @@ mod tests {
         let finding = one_in(ADMIN, &inventory);
         assert_eq!(finding.status, Status::Fail);
         assert!(finding.remediation.cli.contains("--role-name orders-role"));
+        assert_eq!(
+            finding.message.matches("AdministratorAccess").count(),
+            1,
+            "{}",
+            finding.message
+        );
+        // What AdministratorAccess grants is known without its document.
+        assert_eq!(one_in(OVER, &inventory).status, Status::Fail);
+        let Some(Ok(role)) = inventory.role(ROLE) else {
+            panic!("role present")
+        };
+        let p = role_privileges(role);
+        assert!(p.unreadable.is_empty());
+        assert_eq!(p.can_read_secrets, ["*"]);
     }
 
     #[test]
