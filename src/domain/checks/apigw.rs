@@ -7,7 +7,6 @@
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::detectors;
 use crate::domain::finding::{Category, Evidence, Finding, Severity};
 use crate::domain::inventory::{
     Inventory, MethodSetting, RestApi, RestDomain, RestMethod, RestResource, RestStage,
@@ -1343,50 +1342,10 @@ fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
 fn secrets_in_stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     per_stage(def, inv, |_, stage, t| {
         if stage.variables.is_empty() {
-            return def.pass(
-                inv,
-                &t.param("variable", "VARIABLE"),
-                "the stage has no variables",
-                Vec::new(),
-            );
+            let t = t.param("variable", "VARIABLE");
+            return def.pass(inv, &t, "the stage has no variables", Vec::new());
         }
-        let hits = detectors::scan(&stage.variables);
-        let Some(first) = hits.first() else {
-            let names: Vec<&str> = stage.variables.keys().map(String::as_str).collect();
-            return def.pass(
-                inv,
-                &t.param("variable", "VARIABLE"),
-                format!(
-                    "none of {} looks like a credential",
-                    plural(names.len(), "stage variable", "stage variables")
-                ),
-                vec![Evidence::new("variables", names.join(", "))],
-            );
-        };
-        let t = t.param("variable", &first.variable);
-        let names: Vec<String> = hits
-            .iter()
-            .map(|h| format!("{} ({})", h.variable, h.detector))
-            .collect();
-        let ev = hits
-            .iter()
-            .map(|h| {
-                Evidence::new(
-                    format!("variables.{}", h.variable),
-                    format!("{}: {}", h.detector, h.masked),
-                )
-            })
-            .collect();
-        def.fail(
-            inv,
-            &t,
-            format!(
-                "{} look like credentials: {}",
-                plural(hits.len(), "stage variable", "stage variables"),
-                names.join(", ")
-            ),
-            ev,
-        )
+        super::judge_variables(def, inv, t, &stage.variables, "variables", "stage variable")
     })
 }
 

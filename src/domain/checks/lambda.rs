@@ -26,7 +26,6 @@ use std::collections::BTreeSet;
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::checks::{exposure, kms};
-use crate::domain::detectors;
 use crate::domain::finding::{Category, Evidence, Finding, Severity};
 use crate::domain::inventory::{Function, Inventory, Role};
 use crate::domain::policy::{Effect, PolicyDocument, Principal, Statement, account_of};
@@ -808,49 +807,13 @@ fn secrets_in_env(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findin
                     .param("first_variable", "secret");
                 return def.not_applicable(inv, &t, "the function has no environment variables");
             }
-            let hits = detectors::scan(&f.env);
-            if hits.is_empty() {
-                let t = target(f)
-                    .param("variables", "the variable")
-                    .param("first_variable", "secret");
-                return def.pass(
-                    inv,
-                    &t,
-                    format!(
-                        "none of the {} environment variables looks like a credential",
-                        f.env.len()
-                    ),
-                    vec![Evidence::new(
-                        "Variables scanned",
-                        f.env.keys().cloned().collect::<Vec<_>>().join(", "),
-                    )],
-                );
-            }
-            let names: Vec<&str> = hits.iter().map(|d| d.variable.as_str()).collect();
-            let t = target(f)
-                .param("variables", names.join(", "))
-                .param("first_variable", names[0].to_ascii_lowercase());
-            let described: Vec<String> = hits
-                .iter()
-                .map(|d| format!("{} ({}, value {})", d.variable, d.detector, d.masked))
-                .collect();
-            let ev = hits
-                .iter()
-                .map(|d| {
-                    Evidence::new(
-                        format!("Environment.{}", d.variable),
-                        format!("{} · {}", d.detector, d.masked),
-                    )
-                })
-                .collect();
-            def.fail(
+            super::judge_variables(
+                def,
                 inv,
-                &t,
-                format!(
-                    "environment holds credential-like values: {}",
-                    described.join("; ")
-                ),
-                ev,
+                target(f),
+                &f.env,
+                "Environment",
+                "environment variable",
             )
         })
         .collect()
