@@ -7,3 +7,4 @@ pub mod demo;
 pub mod config;
 pub mod cli;
 pub mod report;
+pub mod ui;
