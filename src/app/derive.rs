@@ -1,0 +1,323 @@
+//! What the screens show, derived from the assessment once per change (not per frame):
+//! one row per check and per resource with counts, status, impact and finding indices.
+
+use std::collections::BTreeMap;
+
+use crate::domain::checks;
+use crate::domain::finding::{Category, Finding, Severity, Status};
+use crate::domain::score::{self, Score};
+
+/// Findings of one check or resource, by status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub fail: usize,
+    pub unknown: usize,
+    pub pass: usize,
+    pub muted: usize,
+    pub not_applicable: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Fail => self.fail += 1,
+            Status::Unknown => self.unknown += 1,
+            Status::Pass => self.pass += 1,
+            Status::Muted => self.muted += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    /// Resources the check looked at (everything but not-applicable).
+    pub fn total(&self) -> usize {
+        self.fail + self.unknown + self.pass + self.muted
+    }
+
+    /// The status a whole row shows: any fail fails; else any unknown is unknown; else pass;
+    /// else muted; else not applicable.
+    pub fn status(&self) -> Status {
+        if self.fail > 0 {
+            Status::Fail
+        } else if self.unknown > 0 {
+            Status::Unknown
+        } else if self.pass > 0 {
+            Status::Pass
+        } else if self.muted > 0 {
+            Status::Muted
+        } else {
+            Status::NotApplicable
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckRow {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub service: String,
+    pub status: Status,
+    pub counts: Counts,
+    /// Score points gained if every failing resource of this check passed.
+    pub impact: f64,
+    /// Indices into `assessment.findings`, worst first.
+    pub findings: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceRow {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub service: String,
+    pub region: String,
+    pub counts: Counts,
+    /// Sum of the severity weights of failing findings (sort key "worst first").
+    pub risk: u32,
+    pub worst: Option<Severity>,
+    /// Indices into `assessment.findings`, worst first.
+    pub findings: Vec<usize>,
+}
+
+/// Everything the screens list, for the current region filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    pub checks: Vec<CheckRow>,
+    pub resources: Vec<ResourceRow>,
+    pub score: Score,
+}
+
+impl Default for Derived {
+    fn default() -> Self {
+        derive(&[], None)
+    }
+}
+
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Fail => 0,
+        Status::Unknown => 1,
+        Status::Muted => 2,
+        Status::Pass => 3,
+        Status::NotApplicable => 4,
+    }
+}
+
+/// The kind of resource a finding is about, from its service and id.
+pub fn resource_kind(f: &Finding) -> &'static str {
+    let id = f.resource_id.as_str();
+    match f.service.as_str() {
+        "lambda" if id.contains(":function:") => "function",
+        "lambda" => "lambda",
+        "apigateway" | "apigatewayv2" if id.contains("/stages/") => "stage",
+        "apigateway" if id.contains("/restapis/") => "rest api",
+        "apigatewayv2" if id.contains("/apis/") => "http/ws api",
+        "apigateway" | "apigatewayv2" if id.contains("domainnames") || !id.starts_with("arn:") => {
+            "domain"
+        }
+        "apigateway" | "apigatewayv2" => "api",
+        "secretsmanager" => "secret",
+        "kms" => "key",
+        "iam" => "role",
+        _ => "resource",
+    }
+}
+
+/// Builds rows from findings, keeping only `region` when given.
+pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
+    let in_view = |f: &Finding| region.is_none_or(|r| f.region == r);
+    let severity_of = |id: &str| checks::find(id).map(|c| c.severity);
+    let visible: Vec<usize> = (0..findings.len())
+        .filter(|&i| in_view(&findings[i]))
+        .collect();
+    let worst_first = |a: &usize, b: &usize| {
+        let (fa, fb) = (&findings[*a], &findings[*b]);
+        status_rank(fa.status)
+            .cmp(&status_rank(fb.status))
+            .then(fa.severity.cmp(&fb.severity))
+            .then_with(|| fa.resource_name.cmp(&fb.resource_name))
+            .then_with(|| fa.check_id.cmp(&fb.check_id))
+    };
+
+    // Checks: the catalogue in category order, then ids only the findings know (a snapshot
+    // from a newer version).
+    let mut by_check: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &visible {
+        by_check
+            .entry(findings[i].check_id.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut rows: Vec<CheckRow> = checks::catalogue()
+        .into_iter()
+        .map(|def| CheckRow {
+            id: def.id.to_string(),
+            title: def.title.to_string(),
+            severity: def.severity,
+            category: def.category,
+            service: def.service.to_string(),
+            status: Status::NotApplicable,
+            counts: Counts::default(),
+            impact: 0.0,
+            findings: by_check.remove(def.id).unwrap_or_default(),
+        })
+        .collect();
+    for (id, idx) in by_check {
+        let f = &findings[idx[0]];
+        rows.push(CheckRow {
+            id: id.to_string(),
+            title: id.to_string(),
+            severity: f.severity,
+            category: f.category,
+            service: f.service.clone(),
+            status: Status::NotApplicable,
+            counts: Counts::default(),
+            impact: 0.0,
+            findings: idx,
+        });
+    }
+    rows.sort_by_key(|r| r.category);
+    let mut weight_sum = 0.0;
+    for row in &mut rows {
+        for &i in &row.findings {
+            row.counts.add(findings[i].status);
+        }
+        row.findings.sort_by(worst_first);
+        row.status = row.counts.status();
+        if row.counts.pass + row.counts.fail > 0 {
+            weight_sum += f64::from(row.severity.weight());
+        }
+    }
+    for row in &mut rows {
+        let decided = row.counts.pass + row.counts.fail;
+        if decided > 0 && weight_sum > 0.0 {
+            row.impact = 100.0 * f64::from(row.severity.weight()) * row.counts.fail as f64
+                / decided as f64
+                / weight_sum;
+        }
+    }
+
+    // Resources: one row per resource id.
+    let mut by_resource: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &visible {
+        by_resource
+            .entry(findings[i].resource_id.as_str())
+            .or_default()
+            .push(i);
+    }
+    let resources = by_resource
+        .into_iter()
+        .map(|(id, mut idx)| {
+            idx.sort_by(worst_first);
+            let first = &findings[idx[0]];
+            let mut counts = Counts::default();
+            let mut risk = 0;
+            let mut worst: Option<Severity> = None;
+            for &i in &idx {
+                let f = &findings[i];
+                counts.add(f.status);
+                if f.status == Status::Fail {
+                    risk += f.severity.weight();
+                    worst = Some(worst.map_or(f.severity, |w| w.min(f.severity)));
+                }
+            }
+            ResourceRow {
+                id: id.to_string(),
+                name: first.resource_name.clone(),
+                kind: resource_kind(first),
+                service: first.service.clone(),
+                region: first.region.clone(),
+                counts,
+                risk,
+                worst,
+                findings: idx,
+            }
+        })
+        .collect();
+
+    let view: Vec<Finding> = visible.iter().map(|&i| findings[i].clone()).collect();
+    let score = score::score(&view, &severity_of);
+    Derived {
+        checks: rows,
+        resources,
+        score,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::finding::Remediation;
+
+    fn finding(
+        check: &str,
+        status: Status,
+        sev: Severity,
+        resource: &str,
+        region: &str,
+    ) -> Finding {
+        Finding {
+            check_id: check.into(),
+            status,
+            severity: sev,
+            category: Category::Auth,
+            service: "lambda".into(),
+            region: region.into(),
+            resource_id: format!("arn:aws:lambda:{region}:1:function:{resource}"),
+            resource_name: resource.into(),
+            message: String::new(),
+            evidence: vec![],
+            remediation: Remediation::default(),
+            mute_reason: None,
+        }
+    }
+
+    #[test]
+    fn counts_status_and_impact() {
+        let fs = vec![
+            finding("x.a", Status::Fail, Severity::High, "f1", "r1"),
+            finding("x.a", Status::Pass, Severity::High, "f2", "r1"),
+            finding("x.b", Status::Pass, Severity::High, "f1", "r1"),
+            finding("x.c", Status::Unknown, Severity::Low, "f1", "r2"),
+        ];
+        let d = derive(&fs, None);
+        let a = d.checks.iter().find(|c| c.id == "x.a").unwrap();
+        assert_eq!(a.status, Status::Fail);
+        assert_eq!((a.counts.fail, a.counts.total()), (1, 2));
+        // weights: x.a 5 (rate .5), x.b 5 (rate 1) → score 75; fixing x.a gains 25.
+        assert_eq!(d.score.overall, Some(75));
+        assert!((a.impact - 25.0).abs() < 1e-9);
+        let c = d.checks.iter().find(|c| c.id == "x.c").unwrap();
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!(c.impact, 0.0);
+        let f1 = d.resources.iter().find(|r| r.name == "f1").unwrap();
+        assert_eq!(f1.kind, "function");
+        assert_eq!(
+            (f1.counts.fail, f1.counts.pass, f1.counts.unknown),
+            (1, 1, 0)
+        );
+        assert_eq!(f1.risk, 5);
+        // worst first inside the check
+        assert_eq!(fs[a.findings[0]].status, Status::Fail);
+    }
+
+    #[test]
+    fn region_filter_limits_rows_and_score() {
+        let fs = vec![
+            finding("x.a", Status::Fail, Severity::High, "f1", "r1"),
+            finding("x.a", Status::Pass, Severity::High, "f2", "r2"),
+        ];
+        let d = derive(&fs, Some("r2"));
+        assert_eq!(d.score.overall, Some(100));
+        assert_eq!(d.resources.len(), 1);
+    }
+
+    #[test]
+    fn every_catalogue_check_has_a_row_even_without_findings() {
+        let d = derive(&[], None);
+        assert_eq!(d.checks.len(), checks::catalogue().len());
+        assert!(d.checks.windows(2).all(|w| w[0].category <= w[1].category));
+        assert_eq!(d.score.overall, None);
+    }
+}

@@ -1,0 +1,351 @@
+//! The TUI entry point and its one async loop: terminal input, a clock tick, source events,
+//! finished effects and signals in a single `tokio::select!`; nothing in it blocks. Frames
+//! are drawn only when something changed, at most ~60 per second.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::action::{Action, Effect, ExportFailure};
+use super::demo_source::{self, DemoOptions};
+use super::keymap::Keymap;
+use super::source::{SourceCommand, SourceEvent};
+use super::state::{Identity, Level, SourceKind, State, StateOptions};
+use super::terminal::Tui;
+use super::update::update;
+use crate::config::{Config, ConfigPaths};
+use crate::domain::snapshot::Snapshot;
+use crate::export;
+use crate::ui::theme::{self, ThemeSet};
+
+/// Where the TUI's data comes from. Live AWS polling adds a variant; it only has to speak
+/// the [`SourceEvent`] contract.
+// Built once per run: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum TuiSource {
+    /// The embedded demo account; `speed` 1.0 is the normal pace, 0 loads instantly.
+    Demo { speed: f32 },
+    /// A snapshot file already read (and validated) by the caller, shown read-only.
+    Snapshot { snapshot: Snapshot, path: PathBuf },
+}
+
+pub struct TuiOptions {
+    pub source: TuiSource,
+    /// `--theme`; wins over config.toml's `theme`.
+    pub theme: Option<String>,
+    /// `--no-color`; the `NO_COLOR` environment variable is honoured as well.
+    pub no_color: bool,
+    pub paths: ConfigPaths,
+    pub config: Config,
+}
+
+/// Frame budget: at most ~60 frames per second.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Whether colour is off by the environment (<https://no-color.org>: set and not empty).
+pub fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// The start-up state: key overrides and user themes read from the config dir (problems
+/// become warnings shown in the UI), and a snapshot's content when opening one.
+pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
+    let (keymap, mut warnings) = Keymap::load(&opts.paths.keys_file);
+    let (files, read_warnings) = theme::read_theme_dir(&opts.paths.themes_dir);
+    let (themes, theme_warnings) = ThemeSet::with_user_files(files);
+    warnings.extend(read_warnings);
+    warnings.extend(theme_warnings);
+    let source = match &opts.source {
+        TuiSource::Demo { .. } => SourceKind::Demo,
+        TuiSource::Snapshot { snapshot, path } => SourceKind::Snapshot {
+            path: path.clone(),
+            generated_at: snapshot.generated_at,
+        },
+    };
+    let mut state = State::new(
+        now,
+        StateOptions {
+            source,
+            config: opts.config.clone(),
+            exports_dir: opts.paths.exports_dir.clone(),
+            keys_file: opts.paths.keys_file.clone(),
+            themes_dir: opts.paths.themes_dir.clone(),
+            themes,
+            theme: opts.theme.clone(),
+            no_color: opts.no_color || no_color_env(),
+            keymap,
+            warnings,
+        },
+    );
+    if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
+        state.load_snapshot(
+            Identity {
+                account_id: snapshot.account.id.clone(),
+                profile: snapshot.account.profile.clone(),
+                regions: snapshot.regions.clone(),
+            },
+            snapshot.findings.clone(),
+            snapshot.collection.clone(),
+        );
+    }
+    state
+}
+
+/// Runs the TUI until the user quits or a signal asks us to stop. The terminal is restored
+/// on every path out of here (and by the panic hook on a panic).
+pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
+    let mut state = build_state(&opts, OffsetDateTime::now_utc());
+    let (events_tx, events_rx) = mpsc::unbounded_channel();
+    let (commands_tx, commands_rx) = mpsc::unbounded_channel();
+    let source_task = match opts.source {
+        TuiSource::Demo { speed } => Some(demo_source::spawn(
+            events_tx,
+            commands_rx,
+            DemoOptions {
+                speed,
+                ..DemoOptions::default()
+            },
+        )),
+        TuiSource::Snapshot { .. } => {
+            drop(events_tx);
+            None
+        }
+    };
+    let mut tui = Tui::enter().context("cannot set up the terminal")?;
+    let result = event_loop(&mut tui, &mut state, events_rx, &commands_tx).await;
+    tui.restore();
+    let _ = commands_tx.send(SourceCommand::Shutdown);
+    if let Some(task) = source_task {
+        // A source that does not stop in time is dropped with the runtime.
+        let _ = tokio::time::timeout(Duration::from_millis(200), task).await;
+    }
+    result
+}
+
+async fn event_loop(
+    tui: &mut Tui,
+    state: &mut State,
+    mut source: UnboundedReceiver<SourceEvent>,
+    commands: &UnboundedSender<SourceCommand>,
+) -> anyhow::Result<()> {
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigcont = signal(SignalKind::from_raw(libc::SIGCONT))?;
+    // Effects that run off the loop (exports) report back here.
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
+    let mut source_open = true;
+
+    tui.draw(state)?;
+    state.dirty = false;
+    let mut last_draw = Instant::now();
+
+    loop {
+        let next_frame = last_draw + FRAME;
+        let action = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Some(Action::Key(key)),
+                Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
+                Some(Ok(Event::Resize(..))) => Some(Action::Redraw),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(e).context("reading terminal input"),
+                None => break,
+            },
+            event = source.recv(), if source_open => match event {
+                Some(event) => {
+                    run(tui, state, Action::Tick(OffsetDateTime::now_utc()), commands, &done_tx)?;
+                    Some(Action::Source(event))
+                }
+                None => {
+                    source_open = false;
+                    None
+                }
+            },
+            Some(action) = done_rx.recv() => Some(action),
+            _ = tick.tick() => Some(Action::Tick(OffsetDateTime::now_utc())),
+            _ = sigterm.recv() => break,
+            _ = sigint.recv() => break,
+            _ = sighup.recv() => break,
+            _ = sigcont.recv() => {
+                // Stopped from outside (kill -STOP, a job-control stop): take the terminal back.
+                tui.resume()?;
+                Some(Action::Redraw)
+            }
+            _ = tokio::time::sleep_until(next_frame), if state.dirty => None,
+        };
+        if let Some(action) = action {
+            run(tui, state, action, commands, &done_tx)?;
+        }
+        if state.quit {
+            break;
+        }
+        if state.dirty && Instant::now() >= last_draw + FRAME {
+            tui.draw(state)?;
+            state.dirty = false;
+            last_draw = Instant::now();
+        }
+    }
+    Ok(())
+}
+
+/// Applies an action and carries out the effects it asks for.
+fn run(
+    tui: &mut Tui,
+    state: &mut State,
+    action: Action,
+    commands: &UnboundedSender<SourceCommand>,
+    done: &UnboundedSender<Action>,
+) -> anyhow::Result<()> {
+    for effect in update(state, action) {
+        match effect {
+            Effect::Source(command) => {
+                // A source that has ended cannot refresh; the UI already said what it does.
+                let _ = commands.send(command);
+            }
+            Effect::ExportSnapshot { path, force } => {
+                start_export(state, path, force, done.clone())
+            }
+            Effect::CopyToClipboard(text) => {
+                if let Err(e) = tui.copy_to_clipboard(&text) {
+                    update(
+                        state,
+                        Action::Notify(Level::Error, format!("copy failed: {e}")),
+                    );
+                }
+            }
+            Effect::Suspend => {
+                tui.suspend().context("resuming the terminal")?;
+                state.dirty = true;
+            }
+            Effect::Quit => state.quit = true,
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot of what the screen shows now (all regions, mutes in force).
+pub fn snapshot_of(state: &State) -> Snapshot {
+    Snapshot::new(
+        &state.assessment,
+        state.identity.account_id.clone(),
+        state.identity.profile.clone(),
+        state.known_regions(),
+        state.collection_statuses(),
+        state.now,
+    )
+    .with_mutes(state.mutes())
+}
+
+/// Writes on a blocking thread; the result comes back as an action.
+fn start_export(state: &State, path: PathBuf, force: bool, done: UnboundedSender<Action>) {
+    let snapshot = snapshot_of(state);
+    let exports_dir = state.exports_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let result = write_export(&path, &snapshot, force, &exports_dir);
+        let _ = done.send(Action::ExportFinished { path, result });
+    });
+}
+
+/// Writes a snapshot; the default snapshots directory is created (0700) on first use.
+pub fn write_export(
+    path: &Path,
+    snapshot: &Snapshot,
+    force: bool,
+    exports_dir: &Path,
+) -> Result<(), ExportFailure> {
+    if path.parent() == Some(exports_dir) && !exports_dir.exists() {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(exports_dir)
+            .map_err(|e| ExportFailure::Other(format!("{}: {e}", exports_dir.display())))?;
+    }
+    export::write_snapshot(path, snapshot, force).map_err(|e| {
+        if e.is_already_exists() {
+            ExportFailure::AlreadyExists
+        } else {
+            ExportFailure::Other(e.to_string())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(dir: &Path) -> TuiOptions {
+        TuiOptions {
+            source: TuiSource::Demo { speed: 0.0 },
+            theme: None,
+            no_color: false,
+            paths: ConfigPaths::in_dir(dir.to_path_buf()),
+            config: Config::default(),
+        }
+    }
+
+    #[test]
+    fn broken_config_files_become_warnings_not_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("keys.toml"), "quit = 5\n").unwrap();
+        std::fs::create_dir(dir.path().join("themes")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/bad.toml"),
+            "[tokens]\npass = \"nope\"\n",
+        )
+        .unwrap();
+        let state = build_state(&opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
+        let texts: Vec<&str> = state.log.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].contains("keys.toml:1") && texts[0].contains("using default keys"));
+        assert!(texts[1].contains("bad.toml:2") && texts[1].contains("pass"));
+        assert!(state.log.iter().all(|m| m.level == Level::Warning));
+        assert_eq!(state.theme.name, "dark");
+    }
+
+    #[test]
+    fn user_theme_from_the_config_dir_can_be_chosen() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("themes")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/night.toml"),
+            "parent = \"dark\"\n[tokens]\nfail = \"#ff0000\"\n",
+        )
+        .unwrap();
+        let mut o = opts(dir.path());
+        o.theme = Some("night".into());
+        let state = build_state(&o, OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(state.theme.name, "night");
+        assert!(state.log.is_empty());
+    }
+
+    #[test]
+    fn export_creates_the_default_directory_and_refuses_to_clobber() {
+        let dir = tempfile::tempdir().unwrap();
+        let exports = dir.path().join("snapshots");
+        let state = build_state(&opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
+        let snap = snapshot_of(&state);
+        let path = exports.join("a.json");
+        assert_eq!(write_export(&path, &snap, false, &exports), Ok(()));
+        assert_eq!(
+            write_export(&path, &snap, false, &exports),
+            Err(ExportFailure::AlreadyExists)
+        );
+        assert_eq!(write_export(&path, &snap, true, &exports), Ok(()));
+        let elsewhere = dir.path().join("missing/b.json");
+        assert!(matches!(
+            write_export(&elsewhere, &snap, false, &exports),
+            Err(ExportFailure::Other(_))
+        ));
+    }
+}

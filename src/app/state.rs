@@ -1,0 +1,734 @@
+//! The whole application state. Changed only by `update`; read by the UI.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+
+use super::derive::{self, Derived};
+use super::keymap::{Keymap, Scope};
+use crate::config::Config;
+use crate::domain::assessment::{self, Assessment, Mute};
+use crate::domain::collection::{CollectionState, CollectionStatus};
+use crate::domain::finding::{Category, Finding, Severity, Status};
+use crate::domain::inventory::{Area, Inventory};
+use crate::ui::theme::{self, Theme, ThemeSet};
+
+/// Where the data comes from. Live AWS adds a variant in the next issue; everything else
+/// reads the same [`crate::app::source::SourceEvent`]s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The embedded demo account, replayed by the demo source.
+    Demo,
+    /// A snapshot file opened read-only: nothing polls, nothing refreshes.
+    Snapshot {
+        path: PathBuf,
+        generated_at: OffsetDateTime,
+    },
+}
+
+impl SourceKind {
+    pub fn polls(&self) -> bool {
+        !matches!(self, SourceKind::Snapshot { .. })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub account_id: String,
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+}
+
+/// One (area, region) for the status strip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaStatus {
+    pub status: CollectionStatus,
+    /// When the last batch that was not `Failed` arrived.
+    pub last_success: Option<OffsetDateTime>,
+}
+
+/// A screen on the navigation stack. The stack always starts with the overview.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Overview,
+    Checklist,
+    Resources,
+    CheckDetail(CheckDetail),
+    ResourceDetail(ResourceDetail),
+    Help { scroll: u16 },
+}
+
+impl Screen {
+    pub fn scope(&self) -> Scope {
+        match self {
+            Screen::Overview => Scope::Overview,
+            Screen::Checklist => Scope::Checklist,
+            Screen::Resources => Scope::Resources,
+            Screen::CheckDetail(_) => Scope::CheckDetail,
+            Screen::ResourceDetail(_) => Scope::ResourceDetail,
+            Screen::Help { .. } => Scope::Help,
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Overview => "Overview",
+            Screen::Checklist => "Checklist",
+            Screen::Resources => "Resources",
+            Screen::CheckDetail(_) => "Check",
+            Screen::ResourceDetail(_) => "Resource",
+            Screen::Help { .. } => "Help",
+        }
+    }
+}
+
+/// The focused pane of the check detail screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Resources,
+    Fix,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckDetail {
+    pub check_id: String,
+    /// Selected resource id (stable across re-evaluation).
+    pub selected: Option<String>,
+    pub focus: Pane,
+    pub scroll: u16,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceDetail {
+    pub resource_id: String,
+    /// Selected check id.
+    pub selected: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckSort {
+    /// Grouped by category in catalogue order.
+    Category,
+    /// Most score points to gain first.
+    Impact,
+    Severity,
+    /// Most failing resources first.
+    Failing,
+    Title,
+}
+
+impl CheckSort {
+    pub fn next(self) -> CheckSort {
+        match self {
+            CheckSort::Category => CheckSort::Impact,
+            CheckSort::Impact => CheckSort::Severity,
+            CheckSort::Severity => CheckSort::Failing,
+            CheckSort::Failing => CheckSort::Title,
+            CheckSort::Title => CheckSort::Category,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckSort::Category => "category",
+            CheckSort::Impact => "impact",
+            CheckSort::Severity => "severity",
+            CheckSort::Failing => "failing",
+            CheckSort::Title => "title",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceSort {
+    /// Highest severity-weighted failing count first.
+    Risk,
+    Kind,
+    Name,
+    Region,
+}
+
+impl ResourceSort {
+    pub fn next(self) -> ResourceSort {
+        match self {
+            ResourceSort::Risk => ResourceSort::Kind,
+            ResourceSort::Kind => ResourceSort::Name,
+            ResourceSort::Name => ResourceSort::Region,
+            ResourceSort::Region => ResourceSort::Risk,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceSort::Risk => "risk",
+            ResourceSort::Kind => "kind",
+            ResourceSort::Name => "name",
+            ResourceSort::Region => "region",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChecklistView {
+    pub selected: Option<String>,
+    pub filter: String,
+    pub failing_only: bool,
+    /// Show checks of this severity or worse.
+    pub min_severity: Option<Severity>,
+    pub sort: CheckSort,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourcesView {
+    pub selected: Option<String>,
+    pub filter: String,
+    pub failing_only: bool,
+    pub sort: ResourceSort,
+}
+
+/// A one-line text input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineInput {
+    pub text: String,
+    /// Cursor position in chars.
+    pub cursor: usize,
+}
+
+impl LineInput {
+    pub fn new(text: &str) -> LineInput {
+        LineInput {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterTarget {
+    Checklist,
+    Resources,
+}
+
+/// Modal input: while one is open, keys edit it instead of running bindings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prompt {
+    Filter {
+        target: FilterTarget,
+        input: LineInput,
+    },
+    Command {
+        input: LineInput,
+    },
+    MuteReason {
+        input: LineInput,
+        check_id: String,
+        /// `None` mutes the check everywhere.
+        resource: Option<String>,
+        label: String,
+    },
+    ConfirmOverwrite {
+        path: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub message: Message,
+    pub until: OffsetDateTime,
+}
+
+/// A source that cannot run at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fatal {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Feedback from the last frame (list viewport offsets and page heights). Drawing keeps a
+/// selection visible the way ratatui's stateful widgets do; `update` reads page sizes.
+#[derive(Debug, Default)]
+pub struct Viewport {
+    pub overview_offset: Cell<usize>,
+    pub checklist_offset: Cell<usize>,
+    pub resources_offset: Cell<usize>,
+    pub detail_offset: Cell<usize>,
+    pub resource_detail_offset: Cell<usize>,
+    /// Rows of the last drawn list (PgUp/PgDn step).
+    pub page: Cell<usize>,
+    /// Largest useful scroll of the last drawn text pane (fix pane, help).
+    pub text_max_scroll: Cell<u16>,
+}
+
+/// Start-up inputs that do not come from a source.
+#[derive(Clone, Debug)]
+pub struct StateOptions {
+    pub source: SourceKind,
+    pub config: Config,
+    pub exports_dir: PathBuf,
+    pub keys_file: PathBuf,
+    pub themes_dir: PathBuf,
+    pub themes: ThemeSet,
+    /// Theme asked for (`--theme`, config); `None` is the default.
+    pub theme: Option<String>,
+    /// NO_COLOR / --no-color: mono, and `t` stays on mono.
+    pub no_color: bool,
+    pub keymap: Keymap,
+    /// Problems found while loading (bad keys.toml, theme files): shown as warnings.
+    pub warnings: Vec<String>,
+}
+
+impl Default for StateOptions {
+    fn default() -> Self {
+        StateOptions {
+            source: SourceKind::Demo,
+            config: Config::default(),
+            exports_dir: PathBuf::from("snapshots"),
+            keys_file: PathBuf::from("keys.toml"),
+            themes_dir: PathBuf::from("themes"),
+            themes: ThemeSet::built_in(),
+            theme: None,
+            no_color: false,
+            keymap: Keymap::default(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+pub struct State {
+    pub source: SourceKind,
+    pub identity: Identity,
+    pub inventory: Inventory,
+    /// Snapshot mode: the findings as loaded (mutes are re-applied over them).
+    pub base_findings: Option<Vec<Finding>>,
+    pub assessment: Assessment,
+    pub derived: Derived,
+    pub collection: BTreeMap<(Area, String), AreaStatus>,
+    pub config: Config,
+    /// Mutes from config.toml (fixed for the run).
+    pub config_mutes: Vec<Mute>,
+    /// Mutes added with `x` (this session only).
+    pub session_mutes: Vec<Mute>,
+    pub stack: Vec<Screen>,
+    /// Selected category tile on the overview (index into `Category::ALL`).
+    pub overview_selected: usize,
+    pub checklist: ChecklistView,
+    pub resources: ResourcesView,
+    /// `:region` view filter.
+    pub region: Option<String>,
+    pub themes: ThemeSet,
+    pub theme: Theme,
+    pub no_color: bool,
+    pub keymap: Keymap,
+    pub paused: bool,
+    pub prompt: Option<Prompt>,
+    pub toast: Option<Toast>,
+    /// Every message this session (warnings stay readable in the help screen).
+    pub log: Vec<Message>,
+    pub fatal: Option<Fatal>,
+    pub now: OffsetDateTime,
+    pub exports_dir: PathBuf,
+    pub keys_file: PathBuf,
+    pub themes_dir: PathBuf,
+    pub viewport: Viewport,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+/// How long a toast stays, by level.
+pub fn toast_seconds(level: Level) -> i64 {
+    match level {
+        Level::Info => 4,
+        Level::Warning => 10,
+        Level::Error => 10,
+    }
+}
+
+impl State {
+    pub fn new(now: OffsetDateTime, opts: StateOptions) -> State {
+        let config_mutes = opts.config.mutes();
+        let mut warnings = opts.warnings;
+        let wanted = if opts.no_color {
+            theme::MONO_THEME.to_string()
+        } else {
+            opts.theme
+                .clone()
+                .or_else(|| opts.config.theme.clone())
+                .unwrap_or_else(|| theme::DEFAULT_THEME.to_string())
+        };
+        let theme = match opts.themes.resolve(&wanted) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!("{e}; using {}", theme::DEFAULT_THEME));
+                Theme::default()
+            }
+        };
+        let mut state = State {
+            source: opts.source,
+            identity: Identity::default(),
+            inventory: Inventory::default(),
+            base_findings: None,
+            assessment: Assessment::from_findings(Vec::new()),
+            derived: Derived::default(),
+            collection: BTreeMap::new(),
+            config: opts.config,
+            config_mutes,
+            session_mutes: Vec::new(),
+            stack: vec![Screen::Overview],
+            overview_selected: 0,
+            checklist: ChecklistView {
+                selected: None,
+                filter: String::new(),
+                failing_only: false,
+                min_severity: None,
+                sort: CheckSort::Category,
+            },
+            resources: ResourcesView {
+                selected: None,
+                filter: String::new(),
+                failing_only: false,
+                sort: ResourceSort::Risk,
+            },
+            region: None,
+            themes: opts.themes,
+            theme,
+            no_color: opts.no_color,
+            keymap: opts.keymap,
+            paused: false,
+            prompt: None,
+            toast: None,
+            log: Vec::new(),
+            fatal: None,
+            now,
+            exports_dir: opts.exports_dir,
+            keys_file: opts.keys_file,
+            themes_dir: opts.themes_dir,
+            viewport: Viewport::default(),
+            dirty: true,
+            quit: false,
+        };
+        for w in warnings {
+            state.notify(Level::Warning, w);
+        }
+        state
+    }
+
+    /// Loads a snapshot's content (open FILE): identity, collection and findings.
+    pub fn load_snapshot(
+        &mut self,
+        identity: Identity,
+        findings: Vec<Finding>,
+        collection: Vec<CollectionStatus>,
+    ) {
+        self.identity = identity;
+        for c in collection {
+            let last_success = match (&self.source, c.status) {
+                (SourceKind::Snapshot { generated_at, .. }, s) if s != CollectionState::Failed => {
+                    Some(*generated_at)
+                }
+                _ => None,
+            };
+            self.collection.insert(
+                (c.area, c.region.clone()),
+                AreaStatus {
+                    status: c,
+                    last_success,
+                },
+            );
+        }
+        self.base_findings = Some(findings);
+        self.reassess();
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().unwrap_or(&Screen::Overview)
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        if self.stack.is_empty() {
+            self.stack.push(Screen::Overview);
+        }
+        let n = self.stack.len();
+        &mut self.stack[n - 1]
+    }
+
+    pub fn mutes(&self) -> Vec<Mute> {
+        self.config_mutes
+            .iter()
+            .chain(&self.session_mutes)
+            .cloned()
+            .collect()
+    }
+
+    /// Re-evaluates after the inventory, mutes, clock or region changed.
+    pub fn reassess(&mut self) {
+        let mutes = self.mutes();
+        self.assessment = match &self.base_findings {
+            Some(base) => {
+                let mut findings = base.clone();
+                assessment::apply_mutes(&mut findings, &mutes);
+                Assessment::from_findings(findings)
+            }
+            None => Assessment::evaluate(&self.inventory, &self.config.context(self.now), &mutes),
+        };
+        self.rederive();
+    }
+
+    /// Recomputes the rows after the assessment or the region filter changed.
+    pub fn rederive(&mut self) {
+        self.derived = derive::derive(&self.assessment.findings, self.region.as_deref());
+        self.dirty = true;
+    }
+
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        let message = Message {
+            level,
+            text: text.into(),
+            at: self.now,
+        };
+        self.toast = Some(Toast {
+            message: message.clone(),
+            until: self.now + time::Duration::seconds(toast_seconds(level)),
+        });
+        self.log.push(message);
+        if self.log.len() > 100 {
+            self.log.remove(0);
+        }
+        self.dirty = true;
+    }
+
+    pub fn finding(&self, index: usize) -> Option<&Finding> {
+        self.assessment.findings.get(index)
+    }
+
+    // ───────────── visible lists (filters and sort applied) ─────────────
+
+    /// Indices into `derived.checks` the checklist shows, in display order.
+    pub fn visible_checks(&self) -> Vec<usize> {
+        let v = &self.checklist;
+        let needle = v.filter.to_lowercase();
+        let mut idx: Vec<usize> = self
+            .derived
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !v.failing_only || c.status == Status::Fail)
+            .filter(|(_, c)| v.min_severity.is_none_or(|min| c.severity <= min))
+            .filter(|(_, c)| {
+                needle.is_empty()
+                    || c.id.to_lowercase().contains(&needle)
+                    || c.title.to_lowercase().contains(&needle)
+                    || c.category.as_str().contains(&needle)
+                    || c.service.contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let rows = &self.derived.checks;
+        match v.sort {
+            CheckSort::Category => {}
+            CheckSort::Impact => idx.sort_by(|a, b| {
+                rows[*b]
+                    .impact
+                    .total_cmp(&rows[*a].impact)
+                    .then(rows[*a].severity.cmp(&rows[*b].severity))
+            }),
+            CheckSort::Severity => idx.sort_by(|a, b| {
+                (rows[*a].severity, status_order(rows[*a].status))
+                    .cmp(&(rows[*b].severity, status_order(rows[*b].status)))
+            }),
+            CheckSort::Failing => idx.sort_by(|a, b| {
+                rows[*b]
+                    .counts
+                    .fail
+                    .cmp(&rows[*a].counts.fail)
+                    .then(rows[*a].severity.cmp(&rows[*b].severity))
+            }),
+            CheckSort::Title => idx.sort_by(|a, b| rows[*a].title.cmp(&rows[*b].title)),
+        }
+        idx
+    }
+
+    /// Index into `visible` of the selected check (0 when the selection is gone).
+    pub fn checklist_cursor(&self, visible: &[usize]) -> usize {
+        self.checklist
+            .selected
+            .as_ref()
+            .and_then(|id| {
+                visible
+                    .iter()
+                    .position(|&i| &self.derived.checks[i].id == id)
+            })
+            .unwrap_or(0)
+    }
+
+    pub fn selected_check(&self) -> Option<&derive::CheckRow> {
+        let visible = self.visible_checks();
+        visible
+            .get(self.checklist_cursor(&visible))
+            .map(|&i| &self.derived.checks[i])
+    }
+
+    pub fn check_row(&self, id: &str) -> Option<&derive::CheckRow> {
+        self.derived.checks.iter().find(|c| c.id == id)
+    }
+
+    /// Indices into `derived.resources` the resources view shows, in display order.
+    pub fn visible_resources(&self) -> Vec<usize> {
+        let v = &self.resources;
+        let needle = v.filter.to_lowercase();
+        let rows = &self.derived.resources;
+        let mut idx: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !v.failing_only || r.counts.fail > 0)
+            .filter(|(_, r)| {
+                needle.is_empty()
+                    || r.name.to_lowercase().contains(&needle)
+                    || r.id.to_lowercase().contains(&needle)
+                    || r.kind.contains(&needle)
+                    || r.region.contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let by_name = |a: &usize, b: &usize| rows[*a].name.cmp(&rows[*b].name);
+        match v.sort {
+            ResourceSort::Risk => idx.sort_by(|a, b| {
+                rows[*b]
+                    .risk
+                    .cmp(&rows[*a].risk)
+                    .then(rows[*b].counts.unknown.cmp(&rows[*a].counts.unknown))
+                    .then_with(|| by_name(a, b))
+            }),
+            ResourceSort::Kind => {
+                idx.sort_by(|a, b| rows[*a].kind.cmp(rows[*b].kind).then_with(|| by_name(a, b)))
+            }
+            ResourceSort::Name => idx.sort_by(by_name),
+            ResourceSort::Region => idx.sort_by(|a, b| {
+                rows[*a]
+                    .region
+                    .cmp(&rows[*b].region)
+                    .then_with(|| by_name(a, b))
+            }),
+        }
+        idx
+    }
+
+    pub fn resources_cursor(&self, visible: &[usize]) -> usize {
+        self.resources
+            .selected
+            .as_ref()
+            .and_then(|id| {
+                visible
+                    .iter()
+                    .position(|&i| &self.derived.resources[i].id == id)
+            })
+            .unwrap_or(0)
+    }
+
+    pub fn resource_row(&self, id: &str) -> Option<&derive::ResourceRow> {
+        self.derived.resources.iter().find(|r| r.id == id)
+    }
+
+    /// The findings of `indices` that apply (not-applicable ones are counted, not listed).
+    fn applicable(&self, indices: &[usize]) -> Vec<usize> {
+        indices
+            .iter()
+            .copied()
+            .filter(|&i| self.assessment.findings[i].status != Status::NotApplicable)
+            .collect()
+    }
+
+    /// Findings listed on a check's detail screen, and the cursor among them.
+    pub fn detail_findings(&self, d: &CheckDetail) -> (Vec<usize>, usize) {
+        let list: Vec<usize> = self
+            .check_row(&d.check_id)
+            .map(|c| self.applicable(&c.findings))
+            .unwrap_or_default();
+        let cursor = d
+            .selected
+            .as_ref()
+            .and_then(|r| {
+                list.iter()
+                    .position(|&i| &self.assessment.findings[i].resource_id == r)
+            })
+            .unwrap_or(0);
+        (list, cursor)
+    }
+
+    /// Findings listed on a resource's detail screen, and the cursor among them.
+    pub fn resource_findings(&self, d: &ResourceDetail) -> (Vec<usize>, usize) {
+        let list: Vec<usize> = self
+            .resource_row(&d.resource_id)
+            .map(|r| self.applicable(&r.findings))
+            .unwrap_or_default();
+        let cursor = d
+            .selected
+            .as_ref()
+            .and_then(|c| {
+                list.iter()
+                    .position(|&i| &self.assessment.findings[i].check_id == c)
+            })
+            .unwrap_or(0);
+        (list, cursor)
+    }
+
+    /// The finding under the cursor on a detail screen, if any.
+    pub fn selected_finding(&self) -> Option<&Finding> {
+        match self.screen() {
+            Screen::CheckDetail(d) => {
+                let (list, cur) = self.detail_findings(d);
+                list.get(cur).and_then(|&i| self.finding(i))
+            }
+            Screen::ResourceDetail(d) => {
+                let (list, cur) = self.resource_findings(d);
+                list.get(cur).and_then(|&i| self.finding(i))
+            }
+            _ => None,
+        }
+    }
+
+    /// Categories in UI order.
+    pub fn category_at(&self, index: usize) -> Category {
+        Category::ALL[index.min(Category::ALL.len() - 1)]
+    }
+
+    /// Regions known from the identity and the findings.
+    pub fn known_regions(&self) -> Vec<String> {
+        let mut regions = self.identity.regions.clone();
+        for f in &self.assessment.findings {
+            if !regions.contains(&f.region) && !f.region.is_empty() {
+                regions.push(f.region.clone());
+            }
+        }
+        regions
+    }
+
+    /// The snapshot's collection statuses, in (area, region) order.
+    pub fn collection_statuses(&self) -> Vec<CollectionStatus> {
+        self.collection.values().map(|a| a.status.clone()).collect()
+    }
+}
+
+fn status_order(s: Status) -> u8 {
+    match s {
+        Status::Fail => 0,
+        Status::Unknown => 1,
+        Status::Muted => 2,
+        Status::Pass => 3,
+        Status::NotApplicable => 4,
+    }
+}

@@ -1,0 +1,849 @@
+//! `update(&mut State, Action) -> Vec<Effect>`: every state change happens here, with no
+//! terminal and no I/O, so all of it is unit-testable.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::{Action, Effect, ExportFailure};
+use super::command::{self, Command, View};
+use super::keymap::Op;
+use super::source::{SourceCommand, SourceEvent};
+use super::state::{
+    AreaStatus, CheckDetail, CheckSort, FilterTarget, Identity, Level, LineInput, Pane, Prompt,
+    ResourceDetail, Screen, State,
+};
+use crate::domain::assessment::Mute;
+use crate::domain::collection::{CollectionState, CollectionStatus};
+use crate::domain::finding::{Category, Status};
+use crate::domain::inventory::Area;
+use crate::ui::theme;
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match action {
+        Action::Key(key) => on_key(state, key, &mut fx),
+        Action::Op(op) => on_op(state, op, &mut fx),
+        Action::Paste(text) => {
+            if let Some(input) = prompt_input(state) {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    insert(input, c);
+                }
+                after_prompt_edit(state);
+            }
+        }
+        Action::Tick(now) => on_tick(state, now),
+        Action::Redraw => state.dirty = true,
+        Action::Source(event) => on_source(state, event),
+        Action::ExportFinished { path, result } => match result {
+            Ok(()) => state.notify(Level::Info, format!("exported {}", path.display())),
+            Err(ExportFailure::AlreadyExists) => {
+                state.prompt = Some(Prompt::ConfirmOverwrite { path });
+                state.dirty = true;
+            }
+            Err(ExportFailure::Other(e)) => {
+                state.notify(Level::Error, format!("export failed: {e}"))
+            }
+        },
+        Action::Notify(level, text) => state.notify(level, text),
+    }
+    if fx.contains(&Effect::Quit) {
+        state.quit = true;
+    }
+    fx
+}
+
+// ───────────────────────────── clock and sources ─────────────────────────────
+
+fn on_tick(state: &mut State, now: time::OffsetDateTime) {
+    let before = state.now;
+    state.now = now;
+    if state.toast.as_ref().is_some_and(|t| t.until <= now) {
+        state.toast = None;
+        state.dirty = true;
+    }
+    // Relative times ("12s ago") change each second; a snapshot's do not move.
+    let ticking = state.source.polls() && !state.collection.is_empty();
+    if ticking && now.unix_timestamp() != before.unix_timestamp() {
+        state.dirty = true;
+    }
+}
+
+fn on_source(state: &mut State, event: SourceEvent) {
+    state.dirty = true;
+    match event {
+        SourceEvent::Identity {
+            account_id,
+            profile,
+            regions,
+        } => {
+            state.identity = Identity {
+                account_id,
+                profile,
+                regions,
+            };
+        }
+        SourceEvent::Started { area, region } => {
+            let entry = area_entry(state, area, &region);
+            entry.status.status = CollectionState::Running;
+            entry.status.progress = Some(0);
+        }
+        SourceEvent::Progress {
+            area,
+            region,
+            percent,
+        } => {
+            let entry = area_entry(state, area, &region);
+            entry.status.status = CollectionState::Running;
+            entry.status.progress = Some(percent.min(100));
+        }
+        SourceEvent::Batch(batch) => {
+            let now = state.now;
+            let entry = area_entry(state, batch.area, &batch.region);
+            entry.status.status = batch.status;
+            entry.status.error = batch.error.clone();
+            entry.status.duration_ms = Some(batch.duration.as_millis() as u64);
+            entry.status.progress = None;
+            if batch.status != CollectionState::Failed {
+                entry.last_success = Some(now);
+            }
+            if state.identity.account_id.is_empty() && !batch.inventory.account_id.is_empty() {
+                state.identity.account_id = batch.inventory.account_id.clone();
+            }
+            if !state.identity.regions.contains(&batch.region) {
+                state.identity.regions.push(batch.region.clone());
+            }
+            state.inventory.merge(batch.inventory);
+            state.reassess();
+        }
+        SourceEvent::Fatal { message, hint } => {
+            state.notify(Level::Error, format!("{message} — {hint}"));
+            state.fatal = Some(super::state::Fatal { message, hint });
+        }
+    }
+}
+
+fn area_entry<'a>(state: &'a mut State, area: Area, region: &str) -> &'a mut AreaStatus {
+    state
+        .collection
+        .entry((area, region.to_string()))
+        .or_insert_with(|| AreaStatus {
+            status: CollectionStatus {
+                area,
+                region: region.to_string(),
+                status: CollectionState::Pending,
+                error: None,
+                duration_ms: None,
+                progress: None,
+            },
+            last_success: None,
+        })
+}
+
+// ───────────────────────────── keys and prompts ─────────────────────────────
+
+fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let scope = state.screen().scope();
+    let op = state.keymap.lookup(&key, scope);
+    if state.prompt.is_some() {
+        // Ctrl-C (or whatever quit is bound to with ctrl) still quits from a prompt.
+        if op == Some(Op::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
+            fx.push(Effect::Quit);
+            return;
+        }
+        on_prompt_key(state, key, fx);
+        return;
+    }
+    if let Some(op) = op {
+        on_op(state, op, fx);
+    }
+}
+
+fn prompt_input(state: &mut State) -> Option<&mut LineInput> {
+    match state.prompt.as_mut()? {
+        Prompt::Filter { input, .. }
+        | Prompt::Command { input }
+        | Prompt::MuteReason { input, .. } => Some(input),
+        Prompt::ConfirmOverwrite { .. } => None,
+    }
+}
+
+fn byte_at(text: &str, char_pos: usize) -> usize {
+    text.char_indices()
+        .nth(char_pos)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+fn insert(input: &mut LineInput, c: char) {
+    let at = byte_at(&input.text, input.cursor);
+    input.text.insert(at, c);
+    input.cursor += 1;
+}
+
+fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    state.dirty = true;
+    if let Some(Prompt::ConfirmOverwrite { path }) = &state.prompt {
+        let path = path.clone();
+        match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
+                state.prompt = None;
+                fx.push(Effect::ExportSnapshot { path, force: true });
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                state.prompt = None;
+                state.notify(Level::Info, "export cancelled: file kept");
+            }
+            _ => {}
+        }
+        return;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            if let Some(Prompt::Filter { target, .. }) = &state.prompt {
+                match target {
+                    FilterTarget::Checklist => state.checklist.filter.clear(),
+                    FilterTarget::Resources => state.resources.filter.clear(),
+                }
+            }
+            state.prompt = None;
+        }
+        KeyCode::Enter => submit_prompt(state, fx),
+        _ => {
+            let Some(input) = prompt_input(state) else {
+                return;
+            };
+            match key.code {
+                KeyCode::Char('u') if ctrl => {
+                    let at = byte_at(&input.text, input.cursor);
+                    input.text.replace_range(..at, "");
+                    input.cursor = 0;
+                }
+                KeyCode::Char('w') if ctrl => {
+                    let at = byte_at(&input.text, input.cursor);
+                    let head = input.text[..at].trim_end();
+                    let cut = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                    let removed = input.text[cut..at].chars().count();
+                    input.text.replace_range(cut..at, "");
+                    input.cursor -= removed;
+                }
+                KeyCode::Char('a') if ctrl => input.cursor = 0,
+                KeyCode::Char('e') if ctrl => input.cursor = input.text.chars().count(),
+                KeyCode::Char(c) if !ctrl => insert(input, c),
+                KeyCode::Backspace => {
+                    if input.cursor > 0 {
+                        input.cursor -= 1;
+                        let at = byte_at(&input.text, input.cursor);
+                        input.text.remove(at);
+                    } else if input.text.is_empty() {
+                        // Backspace on an empty prompt closes it, like vim's command line.
+                        state.prompt = None;
+                        return;
+                    }
+                }
+                KeyCode::Delete => {
+                    if input.cursor < input.text.chars().count() {
+                        let at = byte_at(&input.text, input.cursor);
+                        input.text.remove(at);
+                    }
+                }
+                KeyCode::Left => input.cursor = input.cursor.saturating_sub(1),
+                KeyCode::Right => input.cursor = (input.cursor + 1).min(input.text.chars().count()),
+                KeyCode::Home => input.cursor = 0,
+                KeyCode::End => input.cursor = input.text.chars().count(),
+                _ => return,
+            }
+            after_prompt_edit(state);
+        }
+    }
+}
+
+/// Filters apply while typing.
+fn after_prompt_edit(state: &mut State) {
+    if let Some(Prompt::Filter { target, input }) = &state.prompt {
+        let text = input.text.clone();
+        match target {
+            FilterTarget::Checklist => state.checklist.filter = text,
+            FilterTarget::Resources => state.resources.filter = text,
+        }
+    }
+    state.dirty = true;
+}
+
+fn submit_prompt(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(prompt) = state.prompt.take() else {
+        return;
+    };
+    match prompt {
+        Prompt::Filter { .. } => {}
+        Prompt::Command { input } => match command::parse(&input.text) {
+            Ok(cmd) => run_command(state, cmd, fx),
+            Err(e) => state.notify(Level::Error, e),
+        },
+        Prompt::MuteReason {
+            input,
+            check_id,
+            resource,
+            label,
+        } => {
+            let reason = input.text.trim().to_string();
+            if reason.is_empty() {
+                state.notify(Level::Warning, "not muted: a reason is required");
+                return;
+            }
+            state.session_mutes.push(Mute {
+                check_id,
+                resource,
+                reason,
+            });
+            state.reassess();
+            state.notify(
+                Level::Info,
+                format!(
+                    "muted {label} for this session (add a [[mute]] to config.toml to keep it)"
+                ),
+            );
+        }
+        Prompt::ConfirmOverwrite { .. } => {}
+    }
+}
+
+// ───────────────────────────── operations ─────────────────────────────
+
+fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
+    state.dirty = true;
+    match op {
+        Op::Quit => fx.push(Effect::Quit),
+        Op::Close => {
+            if state.stack.len() > 1 {
+                state.stack.pop();
+            } else {
+                fx.push(Effect::Quit);
+            }
+        }
+        Op::Back => back(state),
+        Op::Up => move_cursor(state, -1),
+        Op::Down => move_cursor(state, 1),
+        Op::PageUp => move_cursor(state, -(page(state) as isize)),
+        Op::PageDown => move_cursor(state, page(state) as isize),
+        Op::Top => move_cursor(state, isize::MIN / 2),
+        Op::Bottom => move_cursor(state, isize::MAX / 2),
+        Op::Open => open(state),
+        Op::NextPane => next_pane(state, true),
+        Op::PrevPane => next_pane(state, false),
+        Op::Filter => {
+            let (target, text) = match state.screen() {
+                Screen::Checklist => (FilterTarget::Checklist, state.checklist.filter.clone()),
+                Screen::Resources => (FilterTarget::Resources, state.resources.filter.clone()),
+                _ => return,
+            };
+            state.prompt = Some(Prompt::Filter {
+                target,
+                input: LineInput::new(&text),
+            });
+        }
+        Op::FailingOnly => match state.screen() {
+            Screen::Checklist => {
+                state.checklist.failing_only = !state.checklist.failing_only;
+                let on = state.checklist.failing_only;
+                state.notify(
+                    Level::Info,
+                    if on {
+                        "showing failing checks only"
+                    } else {
+                        "showing all checks"
+                    },
+                );
+            }
+            Screen::Resources => {
+                state.resources.failing_only = !state.resources.failing_only;
+                let on = state.resources.failing_only;
+                state.notify(
+                    Level::Info,
+                    if on {
+                        "showing failing resources only"
+                    } else {
+                        "showing all resources"
+                    },
+                );
+            }
+            _ => {}
+        },
+        Op::Sort => match state.screen() {
+            Screen::Checklist => {
+                state.checklist.sort = state.checklist.sort.next();
+                let label = state.checklist.sort.label();
+                state.notify(Level::Info, format!("sorted by {label}"));
+            }
+            Screen::Resources => {
+                state.resources.sort = state.resources.sort.next();
+                let label = state.resources.sort.label();
+                state.notify(Level::Info, format!("sorted by {label}"));
+            }
+            _ => {}
+        },
+        Op::CommandLine => {
+            state.prompt = Some(Prompt::Command {
+                input: LineInput::default(),
+            })
+        }
+        Op::Help => {
+            if matches!(state.screen(), Screen::Help { .. }) {
+                state.stack.pop();
+            } else {
+                state.stack.push(Screen::Help { scroll: 0 });
+            }
+        }
+        Op::Refresh => {
+            let area = selection_area(state);
+            refresh(state, area, fx);
+        }
+        Op::RefreshAll => refresh(state, None, fx),
+        Op::Pause => {
+            if !state.source.polls() {
+                state.notify(Level::Info, "viewing a snapshot: nothing polls");
+                return;
+            }
+            state.paused = !state.paused;
+            fx.push(Effect::Source(SourceCommand::SetPaused(state.paused)));
+            let msg = if state.paused {
+                "polling paused (r/R still refresh)"
+            } else {
+                "polling resumed"
+            };
+            state.notify(Level::Info, msg);
+        }
+        Op::Export => export(state, None, fx),
+        Op::Copy => copy_fix(state, fx),
+        Op::Mute => mute(state),
+        Op::Theme => {
+            let next = state.themes.next_after(&state.theme.name);
+            set_theme(state, &next);
+        }
+        Op::Suspend => fx.push(Effect::Suspend),
+        Op::Category(n) => jump_to_category(state, usize::from(n.max(1)) - 1),
+    }
+}
+
+fn back(state: &mut State) {
+    match state.screen() {
+        Screen::Checklist if !state.checklist.filter.is_empty() => state.checklist.filter.clear(),
+        Screen::Resources if !state.resources.filter.is_empty() => state.resources.filter.clear(),
+        _ => {
+            if state.stack.len() > 1 {
+                state.stack.pop();
+            }
+        }
+    }
+}
+
+fn page(state: &State) -> usize {
+    state.viewport.page.get().max(1)
+}
+
+fn step(cursor: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (cursor as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize
+}
+
+fn move_cursor(state: &mut State, delta: isize) {
+    match state.screen().clone() {
+        Screen::Overview => {
+            state.overview_selected = step(state.overview_selected, delta, Category::ALL.len());
+        }
+        Screen::Checklist => {
+            let visible = state.visible_checks();
+            let cur = step(state.checklist_cursor(&visible), delta, visible.len());
+            state.checklist.selected = visible
+                .get(cur)
+                .map(|&i| state.derived.checks[i].id.clone());
+        }
+        Screen::Resources => {
+            let visible = state.visible_resources();
+            let cur = step(state.resources_cursor(&visible), delta, visible.len());
+            state.resources.selected = visible
+                .get(cur)
+                .map(|&i| state.derived.resources[i].id.clone());
+        }
+        Screen::CheckDetail(d) => {
+            if d.focus == Pane::Fix {
+                let max = state.viewport.text_max_scroll.get();
+                let scroll = step(usize::from(d.scroll), delta, usize::from(max) + 1) as u16;
+                if let Screen::CheckDetail(d) = state.screen_mut() {
+                    d.scroll = scroll;
+                }
+                return;
+            }
+            let (list, cur) = state.detail_findings(&d);
+            let cur = step(cur, delta, list.len());
+            let selected = list
+                .get(cur)
+                .map(|&i| state.assessment.findings[i].resource_id.clone());
+            if let Screen::CheckDetail(d) = state.screen_mut() {
+                d.selected = selected;
+                d.scroll = 0;
+            }
+        }
+        Screen::ResourceDetail(d) => {
+            let (list, cur) = state.resource_findings(&d);
+            let cur = step(cur, delta, list.len());
+            let selected = list
+                .get(cur)
+                .map(|&i| state.assessment.findings[i].check_id.clone());
+            if let Screen::ResourceDetail(d) = state.screen_mut() {
+                d.selected = selected;
+            }
+        }
+        Screen::Help { scroll } => {
+            let max = state.viewport.text_max_scroll.get();
+            let s = step(usize::from(scroll), delta, usize::from(max) + 1) as u16;
+            if let Screen::Help { scroll } = state.screen_mut() {
+                *scroll = s;
+            }
+        }
+    }
+}
+
+fn open(state: &mut State) {
+    match state.screen().clone() {
+        Screen::Overview => jump_to_category(state, state.overview_selected),
+        Screen::Checklist => {
+            let Some(row) = state.selected_check() else {
+                return;
+            };
+            let detail = CheckDetail {
+                check_id: row.id.clone(),
+                selected: None,
+                focus: Pane::Resources,
+                scroll: 0,
+            };
+            state.stack.push(Screen::CheckDetail(detail));
+        }
+        Screen::Resources => {
+            let visible = state.visible_resources();
+            let Some(&i) = visible.get(state.resources_cursor(&visible)) else {
+                return;
+            };
+            let row = &state.derived.resources[i];
+            let detail = ResourceDetail {
+                resource_id: row.id.clone(),
+                selected: None,
+            };
+            state.stack.push(Screen::ResourceDetail(detail));
+        }
+        Screen::ResourceDetail(d) => {
+            let (list, cur) = state.resource_findings(&d);
+            let Some(f) = list.get(cur).and_then(|&i| state.finding(i)) else {
+                return;
+            };
+            let detail = CheckDetail {
+                check_id: f.check_id.clone(),
+                selected: Some(f.resource_id.clone()),
+                focus: Pane::Fix,
+                scroll: 0,
+            };
+            state.stack.push(Screen::CheckDetail(detail));
+        }
+        Screen::CheckDetail(_) => {
+            if let Screen::CheckDetail(d) = state.screen_mut() {
+                d.focus = Pane::Fix;
+            }
+        }
+        Screen::Help { .. } => {}
+    }
+}
+
+const MAIN_VIEWS: [View; 3] = [View::Overview, View::Checklist, View::Resources];
+
+fn current_view(state: &State) -> Option<View> {
+    match state.stack.get(1) {
+        None => Some(View::Overview),
+        Some(Screen::Checklist) => Some(View::Checklist),
+        Some(Screen::Resources) => Some(View::Resources),
+        _ => None,
+    }
+}
+
+fn switch_view(state: &mut State, view: View) {
+    state.stack.truncate(1);
+    match view {
+        View::Overview => {}
+        View::Checklist => state.stack.push(Screen::Checklist),
+        View::Resources => state.stack.push(Screen::Resources),
+    }
+}
+
+fn next_pane(state: &mut State, forward: bool) {
+    if let Screen::CheckDetail(d) = state.screen_mut() {
+        d.focus = match d.focus {
+            Pane::Resources => Pane::Fix,
+            Pane::Fix => Pane::Resources,
+        };
+        return;
+    }
+    let cur = current_view(state).unwrap_or(View::Overview);
+    let i = MAIN_VIEWS.iter().position(|v| *v == cur).unwrap_or(0);
+    let n = MAIN_VIEWS.len();
+    let next = if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    };
+    switch_view(state, MAIN_VIEWS[next]);
+}
+
+fn jump_to_category(state: &mut State, index: usize) {
+    let Some(&category) = Category::ALL.get(index) else {
+        return;
+    };
+    state.overview_selected = index;
+    if state.checklist.sort != CheckSort::Category {
+        state.checklist.sort = CheckSort::Category;
+    }
+    switch_view(state, View::Checklist);
+    let visible = state.visible_checks();
+    match visible
+        .iter()
+        .find(|&&i| state.derived.checks[i].category == category)
+    {
+        Some(&i) => state.checklist.selected = Some(state.derived.checks[i].id.clone()),
+        None => state.notify(
+            Level::Info,
+            format!("no {} checks match the current filters", category.title()),
+        ),
+    }
+}
+
+/// The poll area that collects what the selection is about.
+pub fn area_of_check(check_id: &str) -> Area {
+    if check_id.contains("no-throttling") || check_id == "lambda.unbounded-concurrency-public" {
+        Area::Throttles
+    } else if check_id.starts_with("kms.")
+        || check_id.ends_with("weak-tls-domain")
+        || check_id == "apigw.cache-not-encrypted"
+    {
+        Area::Encryption
+    } else if check_id.starts_with("secrets.") || check_id.contains("secrets-in-") {
+        Area::Secrets
+    } else if check_id.starts_with("apigw") {
+        Area::Gateways
+    } else {
+        Area::Functions
+    }
+}
+
+fn area_of_service(service: &str) -> Area {
+    match service {
+        "apigateway" | "apigatewayv2" => Area::Gateways,
+        "secretsmanager" => Area::Secrets,
+        "kms" => Area::Encryption,
+        _ => Area::Functions,
+    }
+}
+
+fn selection_area(state: &State) -> Option<Area> {
+    match state.screen() {
+        Screen::Checklist => state.selected_check().map(|c| area_of_check(&c.id)),
+        Screen::CheckDetail(d) => Some(area_of_check(&d.check_id)),
+        Screen::Resources => {
+            let visible = state.visible_resources();
+            visible
+                .get(state.resources_cursor(&visible))
+                .map(|&i| area_of_service(&state.derived.resources[i].service))
+        }
+        Screen::ResourceDetail(d) => state
+            .resource_row(&d.resource_id)
+            .map(|r| area_of_service(&r.service)),
+        Screen::Overview | Screen::Help { .. } => None,
+    }
+}
+
+fn refresh(state: &mut State, area: Option<Area>, fx: &mut Vec<Effect>) {
+    if !state.source.polls() {
+        state.notify(Level::Info, "viewing a snapshot: nothing to refresh");
+        return;
+    }
+    fx.push(Effect::Source(SourceCommand::Refresh(area)));
+    let what = area.map_or("every area".to_string(), |a| a.as_str().to_string());
+    state.notify(Level::Info, format!("refreshing {what}…"));
+}
+
+/// The default export path: `<exports_dir>/parapet-<account>-<UTC timestamp>.json`.
+pub fn default_export_path(state: &State) -> PathBuf {
+    let account = if state.identity.account_id.is_empty() {
+        "unknown"
+    } else {
+        state.identity.account_id.as_str()
+    };
+    let t = state.now.to_offset(time::UtcOffset::UTC);
+    let stamp = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    state
+        .exports_dir
+        .join(format!("parapet-{account}-{stamp}.json"))
+}
+
+fn export(state: &mut State, path: Option<PathBuf>, fx: &mut Vec<Effect>) {
+    if state.assessment.findings.is_empty() {
+        state.notify(
+            Level::Warning,
+            "nothing to export yet: no findings collected",
+        );
+        return;
+    }
+    let path = path.unwrap_or_else(|| default_export_path(state));
+    fx.push(Effect::ExportSnapshot { path, force: false });
+}
+
+fn copy_fix(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(f) = state.selected_finding() else {
+        state.notify(Level::Info, "select a resource first");
+        return;
+    };
+    if f.remediation.cli.trim().is_empty() {
+        let msg = format!("{} has no CLI fix", f.check_id);
+        state.notify(Level::Info, msg);
+        return;
+    }
+    let text = f.remediation.cli.clone();
+    let name = f.resource_name.clone();
+    fx.push(Effect::CopyToClipboard(text));
+    state.notify(
+        Level::Info,
+        format!("copied the CLI fix for {name} (OSC 52)"),
+    );
+}
+
+fn mute(state: &mut State) {
+    let prompt = match state.screen() {
+        Screen::Checklist => {
+            let Some(c) = state.selected_check() else {
+                return;
+            };
+            let id = c.id.clone();
+            // x on a check this session muted everywhere unmutes it.
+            if let Some(pos) = state
+                .session_mutes
+                .iter()
+                .position(|m| m.check_id == id && m.resource.is_none())
+            {
+                state.session_mutes.remove(pos);
+                state.reassess();
+                state.notify(Level::Info, format!("unmuted {id} everywhere"));
+                return;
+            }
+            Prompt::MuteReason {
+                input: LineInput::default(),
+                label: format!("{id} everywhere"),
+                check_id: id,
+                resource: None,
+            }
+        }
+        Screen::CheckDetail(_) | Screen::ResourceDetail(_) => {
+            let Some(f) = state.selected_finding() else {
+                return;
+            };
+            let label = format!("{} on {}", f.check_id, f.resource_name);
+            match f.status {
+                Status::Muted => {
+                    let Some(pos) = state.session_mutes.iter().position(|m| m.matches(f)) else {
+                        let reason = f.mute_reason.clone().unwrap_or_default();
+                        state.notify(
+                            Level::Info,
+                            format!("{label} is muted in config.toml: {reason}"),
+                        );
+                        return;
+                    };
+                    state.session_mutes.remove(pos);
+                    state.reassess();
+                    state.notify(Level::Info, format!("unmuted {label}"));
+                    return;
+                }
+                Status::Fail | Status::Unknown => Prompt::MuteReason {
+                    input: LineInput::default(),
+                    check_id: f.check_id.clone(),
+                    resource: Some(f.resource_id.clone()),
+                    label,
+                },
+                Status::Pass | Status::NotApplicable => {
+                    state.notify(Level::Info, "only failing or unknown findings can be muted");
+                    return;
+                }
+            }
+        }
+        _ => return,
+    };
+    state.prompt = Some(prompt);
+}
+
+pub fn set_theme(state: &mut State, name: &str) {
+    if state.no_color && name != theme::MONO_THEME {
+        state.notify(
+            Level::Info,
+            "colours are off (NO_COLOR / --no-color): staying on mono",
+        );
+        return;
+    }
+    match state.themes.resolve(name) {
+        Ok(t) => {
+            state.theme = t;
+            state.notify(Level::Info, format!("theme {name}"));
+        }
+        Err(e) => state.notify(Level::Error, e),
+    }
+}
+
+fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
+    match cmd {
+        Command::Quit => fx.push(Effect::Quit),
+        Command::Theme(None) => {
+            let names = state.themes.names().join(", ");
+            let current = state.theme.name.clone();
+            state.notify(Level::Info, format!("themes: {names} (current: {current})"));
+        }
+        Command::Theme(Some(name)) => set_theme(state, &name),
+        Command::Region(None) => {
+            state.region = None;
+            state.rederive();
+            state.notify(Level::Info, "showing every region");
+        }
+        Command::Region(Some(r)) => {
+            let known = state.known_regions();
+            if !known.contains(&r) {
+                state.notify(
+                    Level::Error,
+                    format!("unknown region `{r}` (known: {})", known.join(", ")),
+                );
+                return;
+            }
+            state.region = Some(r.clone());
+            state.rederive();
+            state.notify(
+                Level::Info,
+                format!("showing {r} only (:region all to undo)"),
+            );
+        }
+        Command::Severity(sev) => {
+            state.checklist.min_severity = sev;
+            let msg = match sev {
+                Some(s) => format!("showing {s} and worse"),
+                None => "showing every severity".into(),
+            };
+            state.notify(Level::Info, msg);
+        }
+        Command::Export(path) => export(state, path, fx),
+        Command::View(v) => switch_view(state, v),
+        Command::Help => state.stack.push(Screen::Help { scroll: 0 }),
+    }
+}

@@ -1,0 +1,229 @@
+//! The checklist: one row per check, grouped by category in catalogue order (or sorted flat),
+//! with status glyph + word, severity word, title, failing/total and score impact.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::{Theme, Token};
+use super::widgets::{Col, col_widths, grade_token, row_line, severity_token, status_token, width};
+use super::{list, panel};
+use crate::app::derive::CheckRow;
+use crate::app::state::{CheckSort, State};
+use crate::domain::finding::{Category, Status};
+use crate::domain::score::grade;
+
+enum Entry {
+    Group(Category),
+    Check(usize),
+}
+
+/// The box title: count and every active filter, so nothing is hidden silently.
+pub fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let v = &state.checklist;
+    let mut spans = vec![
+        Span::styled(" Checklist ", t[Token::Title]),
+        Span::styled(
+            format!("[{shown}/{}] ", state.derived.checks.len()),
+            t[Token::Dim],
+        ),
+    ];
+    let mut tag = |text: String| {
+        spans.push(Span::styled(text, t[Token::Warning]));
+        spans.push(Span::raw(" "));
+    };
+    if !v.filter.is_empty() {
+        tag(format!("/{}", v.filter));
+    }
+    if v.failing_only {
+        tag("failing only".into());
+    }
+    if let Some(s) = v.min_severity {
+        tag(format!("sev≥{s}"));
+    }
+    if let Some(r) = &state.region {
+        tag(r.clone());
+    }
+    spans.push(Span::styled(
+        format!("sort:{} ", v.sort.label()),
+        t[Token::Dim],
+    ));
+    spans
+}
+
+pub fn columns(w: usize) -> (Vec<Col>, bool) {
+    let wide = w >= 110;
+    let mut cols = vec![Col::Fixed(9), Col::Fixed(8), Col::Fill];
+    if wide {
+        cols.push(Col::Fixed(38));
+    }
+    cols.extend([Col::Fixed(7), Col::Fixed(6)]);
+    (cols, wide)
+}
+
+pub fn check_line(row: &CheckRow, widths: &[usize], wide: bool, t: &Theme) -> Line<'static> {
+    let status = row.status;
+    let mut cells = vec![
+        (status.label().to_string(), t[status_token(status)], false),
+        (
+            row.severity.as_str().to_string(),
+            t[severity_token(row.severity)],
+            false,
+        ),
+        (
+            row.title.clone(),
+            if status == Status::NotApplicable {
+                t[Token::Dim]
+            } else {
+                t[Token::Text]
+            },
+            false,
+        ),
+    ];
+    if wide {
+        cells.push((row.id.clone(), t[Token::Dim], false));
+    }
+    let total = row.counts.total();
+    cells.push((
+        if total == 0 {
+            "—".into()
+        } else {
+            format!("{}/{}", row.counts.fail, total)
+        },
+        if row.counts.fail > 0 {
+            t[Token::Fail]
+        } else {
+            t[Token::Dim]
+        },
+        true,
+    ));
+    cells.push(if row.impact > 0.0 {
+        (format!("+{:.1}", row.impact), t[Token::Accent], true)
+    } else {
+        ("·".into(), t[Token::Dim], true)
+    });
+    row_line(cells, widths)
+}
+
+fn group_line(state: &State, category: Category, w: usize) -> Line<'static> {
+    let t = &state.theme;
+    let score = state
+        .derived
+        .score
+        .categories
+        .get(&category)
+        .copied()
+        .flatten();
+    let failing = state
+        .derived
+        .checks
+        .iter()
+        .filter(|c| c.category == category && c.status == Status::Fail)
+        .count();
+    let mut spans = vec![
+        Span::styled("── ", t[Token::Border]),
+        Span::styled(category.title().to_string(), t[Token::Header]),
+        Span::raw(" "),
+    ];
+    if let Some(s) = score {
+        spans.push(Span::styled(
+            format!("{s} {} ", grade(s)),
+            t[grade_token(Some(grade(s)))],
+        ));
+    }
+    if failing > 0 {
+        spans.push(Span::styled(
+            format!("✘ {failing} failing "),
+            t[Token::Fail],
+        ));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    spans.push(Span::styled(
+        "─".repeat(w.saturating_sub(used)),
+        t[Token::Border],
+    ));
+    Line::from(spans)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = &state.theme;
+    let visible = state.visible_checks();
+    let block = panel("", true, t).title(Line::from(title(state, visible.len())));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let row_w = usize::from(inner.width).saturating_sub(2);
+    let (cols, wide) = columns(row_w);
+    let widths = col_widths(&cols, row_w);
+    let h = t[Token::Header];
+    let mut head_cells = vec![
+        ("STATUS".to_string(), h, false),
+        ("SEVERITY".into(), h, false),
+        ("CHECK".into(), h, false),
+    ];
+    if wide {
+        head_cells.push(("ID".into(), h, false));
+    }
+    head_cells.push(("FAILING".into(), h, true));
+    head_cells.push(("IMPACT".into(), h, true));
+    let mut head_line = row_line(head_cells, &widths);
+    head_line.spans.insert(0, Span::raw("  "));
+    frame.render_widget(Paragraph::new(head_line), head);
+
+    state.viewport.page.set(usize::from(body.height).max(1));
+    if visible.is_empty() {
+        let text = if state.assessment.findings.is_empty() && state.checklist.filter.is_empty() {
+            "  collecting… checks fill in as each poll area reports".to_string()
+        } else {
+            "  no checks match the filters (esc clears the filter, f toggles failing only, :sev all)".to_string()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), body);
+        return;
+    }
+    let cursor = state.checklist_cursor(&visible);
+    let mut entries = Vec::with_capacity(visible.len() + 11);
+    let mut selected_entry = 0;
+    let mut last_group = None;
+    for (pos, &i) in visible.iter().enumerate() {
+        let c = &state.derived.checks[i];
+        if state.checklist.sort == CheckSort::Category && last_group != Some(c.category) {
+            entries.push(Entry::Group(c.category));
+            last_group = Some(c.category);
+        }
+        if pos == cursor {
+            selected_entry = entries.len();
+        }
+        entries.push(Entry::Check(i));
+    }
+    let height = usize::from(body.height);
+    let off = &state.viewport.checklist_offset;
+    let mut range = list::window(entries.len(), selected_entry, height, off);
+    // Scrolling up onto a group's first check also shows the group's header.
+    if range.start == selected_entry
+        && selected_entry > 0
+        && matches!(entries[selected_entry - 1], Entry::Group(_))
+        && height > 1
+    {
+        off.set(selected_entry - 1);
+        range = list::window(entries.len(), selected_entry, height, off);
+    }
+    let lines: Vec<Line<'static>> = entries[range.clone()]
+        .iter()
+        .map(|e| match e {
+            Entry::Group(c) => group_line(state, *c, row_w),
+            Entry::Check(i) => check_line(&state.derived.checks[*i], &widths, wide, t),
+        })
+        .collect();
+    list::draw_rows(
+        frame,
+        body,
+        lines,
+        selected_entry.checked_sub(range.start),
+        t,
+    );
+}

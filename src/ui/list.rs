@@ -1,0 +1,83 @@
+//! Scrolling lists: only the rows on screen are built, the selection stays visible, and the
+//! selected row is marked with `▶` and the theme's selection style (reverse video in mono).
+
+use std::cell::Cell;
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::{Theme, Token};
+
+/// The rows to draw for a list of `len` with `selected`, `height` rows tall. Keeps the
+/// previous offset when the selection is still on screen (no jumping), and remembers the
+/// new one in `offset`.
+pub fn window(len: usize, selected: usize, height: usize, offset: &Cell<usize>) -> Range<usize> {
+    if height == 0 || len == 0 {
+        offset.set(0);
+        return 0..0;
+    }
+    let mut start = offset.get().min(len.saturating_sub(height));
+    if selected < start {
+        start = selected;
+    } else if selected >= start + height {
+        start = selected + 1 - height;
+    }
+    offset.set(start);
+    start..(start + height).min(len)
+}
+
+/// The two-cell gutter: `▶ ` for the selected row.
+pub fn marker(selected: bool) -> Span<'static> {
+    Span::raw(if selected { "▶ " } else { "  " })
+}
+
+/// Draws prepared lines; `selected` (index into `lines`) gets the marker and selection style
+/// across the whole width.
+pub fn draw_rows(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    selected: Option<usize>,
+    theme: &Theme,
+) {
+    let lines: Vec<Line<'static>> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let is_sel = selected == Some(i);
+            let mut spans = vec![marker(is_sel)];
+            spans.extend(line.spans);
+            let mut line = Line::from(spans).style(line.style);
+            if is_sel {
+                let used: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+                let fill = usize::from(area.width).saturating_sub(used);
+                line.spans.push(Span::raw(" ".repeat(fill)));
+                line = line.patch_style(theme[Token::Selection]);
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_follows_the_selection_without_jumping() {
+        let off = Cell::new(0);
+        assert_eq!(window(100, 0, 10, &off), 0..10);
+        assert_eq!(window(100, 9, 10, &off), 0..10);
+        assert_eq!(window(100, 10, 10, &off), 1..11);
+        assert_eq!(window(100, 5, 10, &off), 1..11);
+        assert_eq!(window(100, 0, 10, &off), 0..10);
+        assert_eq!(window(100, 99, 10, &off), 90..100);
+        assert_eq!(window(5, 4, 10, &off), 0..5);
+        assert_eq!(window(0, 0, 10, &off), 0..0);
+        assert_eq!(window(3, 2, 0, &off), 0..0);
+    }
+}

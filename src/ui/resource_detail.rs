@@ -1,0 +1,139 @@
+//! One resource's findings (every check that looked at it), with a preview of the selected
+//! finding; Enter opens the check detail at this resource.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Token;
+use super::widgets::{
+    Col, col_widths, fit, row_line, severity_token, status_span, status_token, wrap_words,
+};
+use super::{list, panel};
+use crate::app::state::{ResourceDetail, State};
+use crate::domain::checks;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
+    let t = &state.theme;
+    let Some(r) = state.resource_row(&d.resource_id) else {
+        let text = format!("  {} is not in this assessment", d.resource_id);
+        frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), area);
+        return;
+    };
+    let w = usize::from(area.width).saturating_sub(2);
+    let info = vec![
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(r.name.clone(), t[Token::Title]),
+            Span::styled(format!("  {} · {}", r.kind, r.region), t[Token::Dim]),
+            Span::raw("  "),
+            Span::styled(
+                format!("✘ {} failing", r.counts.fail),
+                if r.counts.fail > 0 {
+                    t[Token::Fail]
+                } else {
+                    t[Token::Dim]
+                },
+            ),
+            Span::styled(format!(" · {} checks", r.counts.total()), t[Token::Dim]),
+        ]),
+        Line::from(Span::styled(format!(" {}", fit(&r.id, w)), t[Token::Dim])),
+    ];
+    let (findings, cursor) = state.resource_findings(d);
+    let [head, table, preview] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(5),
+        Constraint::Length(if area.height >= 24 { 8 } else { 5 }),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(info), head);
+
+    let block = panel("", true, t).title(Line::from(vec![
+        Span::styled(" Findings ", t[Token::Title]),
+        Span::styled(format!("[{}] ", findings.len()), t[Token::Dim]),
+    ]));
+    let inner = block.inner(table);
+    frame.render_widget(block, table);
+    if inner.height > 0 {
+        let [th, tb] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        let row_w = usize::from(inner.width).saturating_sub(2);
+        let wide = row_w >= 100;
+        let mut cols = vec![Col::Fixed(9), Col::Fixed(8), Col::Fill];
+        if wide {
+            cols.push(Col::Fixed(38));
+        }
+        let widths = col_widths(&cols, row_w);
+        let h = t[Token::Header];
+        let mut hc = vec![
+            ("STATUS".to_string(), h, false),
+            ("SEVERITY".into(), h, false),
+            ("CHECK".into(), h, false),
+        ];
+        if wide {
+            hc.push(("ID".into(), h, false));
+        }
+        let mut hl = row_line(hc, &widths);
+        hl.spans.insert(0, Span::raw("  "));
+        frame.render_widget(Paragraph::new(hl), th);
+        state.viewport.page.set(usize::from(tb.height).max(1));
+        let range = list::window(
+            findings.len(),
+            cursor,
+            usize::from(tb.height),
+            &state.viewport.resource_detail_offset,
+        );
+        let lines = findings[range.clone()]
+            .iter()
+            .map(|&i| {
+                let f = &state.assessment.findings[i];
+                let title =
+                    checks::find(&f.check_id).map_or(f.check_id.clone(), |c| c.title.to_string());
+                let mut cells = vec![
+                    (
+                        f.status.label().to_string(),
+                        t[status_token(f.status)],
+                        false,
+                    ),
+                    (
+                        f.severity.as_str().to_string(),
+                        t[severity_token(f.severity)],
+                        false,
+                    ),
+                    (title, t[Token::Text], false),
+                ];
+                if wide {
+                    cells.push((f.check_id.clone(), t[Token::Dim], false));
+                }
+                row_line(cells, &widths)
+            })
+            .collect();
+        list::draw_rows(frame, tb, lines, cursor.checked_sub(range.start), t);
+    }
+
+    let block = panel("", false, t).title(Line::from(vec![
+        Span::styled(" Finding ", t[Token::Title]),
+        Span::styled("enter opens the fix ", t[Token::Dim]),
+    ]));
+    let inner = block.inner(preview);
+    frame.render_widget(block, preview);
+    let Some(f) = findings.get(cursor).and_then(|&i| state.finding(i)) else {
+        return;
+    };
+    let iw = usize::from(inner.width).saturating_sub(2);
+    let mut lines = vec![Line::from(vec![
+        Span::raw(" "),
+        status_span(f.status, t),
+        Span::styled(format!("  {}", f.check_id), t[Token::Accent]),
+    ])];
+    for l in wrap_words(&f.message, iw) {
+        lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Text])));
+    }
+    for e in &f.evidence {
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {} ", e.field), t[Token::Dim]),
+            Span::styled(e.value.clone(), t[Token::Text]),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,127 @@
+//! Resources: every function, API, stage, secret, key and domain with its findings — the
+//! second way in (by thing rather than by check).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::{Theme, Token};
+use super::widgets::{Col, col_widths, row_line, severity_token};
+use super::{list, panel};
+use crate::app::derive::{Counts, ResourceRow};
+use crate::app::state::State;
+
+fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let v = &state.resources;
+    let mut spans = vec![
+        Span::styled(" Resources ", t[Token::Title]),
+        Span::styled(
+            format!("[{shown}/{}] ", state.derived.resources.len()),
+            t[Token::Dim],
+        ),
+    ];
+    if !v.filter.is_empty() {
+        spans.push(Span::styled(format!("/{} ", v.filter), t[Token::Warning]));
+    }
+    if v.failing_only {
+        spans.push(Span::styled("failing only ", t[Token::Warning]));
+    }
+    if let Some(r) = &state.region {
+        spans.push(Span::styled(format!("{r} "), t[Token::Warning]));
+    }
+    spans.push(Span::styled(
+        format!("sort:{} ", v.sort.label()),
+        t[Token::Dim],
+    ));
+    spans
+}
+
+/// `✘ 3  ? 1  ✔ 12` as separate styled cells.
+pub fn count_cells(c: &Counts, t: &Theme) -> Vec<(String, ratatui::style::Style, bool)> {
+    let cell = |glyph: &str, n: usize, token: Token| {
+        if n == 0 {
+            (format!("{glyph} ·"), t[Token::Dim], false)
+        } else {
+            (format!("{glyph} {n}"), t[token], false)
+        }
+    };
+    vec![
+        cell("✘", c.fail, Token::Fail),
+        cell("?", c.unknown, Token::Unknown),
+        cell("✔", c.pass, Token::Pass),
+    ]
+}
+
+fn resource_line(r: &ResourceRow, widths: &[usize], wide: bool, t: &Theme) -> Line<'static> {
+    let mut cells = vec![
+        (r.kind.to_string(), t[Token::Dim], false),
+        (r.name.clone(), t[Token::Text], false),
+    ];
+    if wide {
+        cells.push((r.region.clone(), t[Token::Dim], false));
+    }
+    cells.push(match r.worst {
+        Some(s) => (s.as_str().to_string(), t[severity_token(s)], false),
+        None => ("—".into(), t[Token::Dim], false),
+    });
+    cells.extend(count_cells(&r.counts, t));
+    row_line(cells, widths)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = &state.theme;
+    let visible = state.visible_resources();
+    let block = panel("", true, t).title(Line::from(title(state, visible.len())));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let row_w = usize::from(inner.width).saturating_sub(2);
+    let wide = row_w >= 80;
+    let mut cols = vec![Col::Fixed(11), Col::Fill];
+    if wide {
+        cols.push(Col::Fixed(14));
+    }
+    cols.extend([Col::Fixed(8), Col::Fixed(5), Col::Fixed(5), Col::Fixed(5)]);
+    let widths = col_widths(&cols, row_w);
+    let h = t[Token::Header];
+    let mut hc = vec![("KIND".to_string(), h, false), ("NAME".into(), h, false)];
+    if wide {
+        hc.push(("REGION".into(), h, false));
+    }
+    hc.extend([
+        ("WORST".to_string(), h, false),
+        ("FAIL".into(), h, false),
+        ("UNKN".into(), h, false),
+        ("PASS".into(), h, false),
+    ]);
+    let mut hl = row_line(hc, &widths);
+    hl.spans.insert(0, Span::raw("  "));
+    frame.render_widget(Paragraph::new(hl), head);
+    state.viewport.page.set(usize::from(body.height).max(1));
+    if visible.is_empty() {
+        let text = if state.derived.resources.is_empty() {
+            "  collecting… resources appear as each poll area reports"
+        } else {
+            "  no resources match (esc clears the filter, f toggles failing only)"
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), body);
+        return;
+    }
+    let cursor = state.resources_cursor(&visible);
+    let range = list::window(
+        visible.len(),
+        cursor,
+        usize::from(body.height),
+        &state.viewport.resources_offset,
+    );
+    let lines = visible[range.clone()]
+        .iter()
+        .map(|&i| resource_line(&state.derived.resources[i], &widths, wide, t))
+        .collect();
+    list::draw_rows(frame, body, lines, cursor.checked_sub(range.start), t);
+}

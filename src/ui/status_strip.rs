@@ -1,0 +1,172 @@
+//! The poll-area strip: `functions ✔ 12s ago · gateways ⟳ 40% · secrets ! AccessDenied`.
+//! One entry per area, summarising its regions; it compacts itself to fit narrow terminals.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::{Theme, Token};
+use super::widgets::{ago, fit, timestamp, width};
+use crate::app::state::{AreaStatus, SourceKind, State};
+use crate::domain::collection::CollectionState;
+use crate::domain::inventory::Area;
+
+/// What one area shows, before formatting.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AreaSummary {
+    Waiting,
+    Running(u8),
+    Ok {
+        since: Option<String>,
+    },
+    /// Data arrived but some calls failed: the first error.
+    Partial(String),
+    Failed(String),
+}
+
+/// Combines an area's regions: running wins, then failed, then ok/partial.
+pub fn summarize(statuses: &[&AreaStatus], state: &State) -> AreaSummary {
+    if statuses.is_empty() {
+        return AreaSummary::Waiting;
+    }
+    let running: Vec<u8> = statuses
+        .iter()
+        .filter(|s| s.status.status == CollectionState::Running)
+        .map(|s| s.status.progress.unwrap_or(0))
+        .collect();
+    if !running.is_empty() {
+        let done = statuses.len() - running.len();
+        let pct = (running.iter().map(|p| u32::from(*p)).sum::<u32>() + 100 * done as u32)
+            / statuses.len() as u32;
+        return AreaSummary::Running(pct as u8);
+    }
+    if let Some(failed) = statuses
+        .iter()
+        .find(|s| s.status.status == CollectionState::Failed)
+    {
+        return AreaSummary::Failed(
+            failed
+                .status
+                .error
+                .clone()
+                .unwrap_or_else(|| "failed".into()),
+        );
+    }
+    if statuses
+        .iter()
+        .all(|s| s.status.status == CollectionState::Pending)
+    {
+        return AreaSummary::Waiting;
+    }
+    if let Some(p) = statuses
+        .iter()
+        .find(|s| s.status.status == CollectionState::Partial)
+    {
+        return AreaSummary::Partial(p.status.error.clone().unwrap_or_else(|| "partial".into()));
+    }
+    let last = statuses.iter().filter_map(|s| s.last_success).min();
+    let since = last.map(|t| match &state.source {
+        SourceKind::Snapshot { .. } => timestamp(t),
+        _ => ago(t, state.now),
+    });
+    AreaSummary::Ok { since }
+}
+
+/// The short form of an error: `AccessDenied: missing x` → `AccessDenied`.
+pub fn short_error(e: &str) -> String {
+    let head = e.split([':', '(', '\n']).next().unwrap_or(e).trim();
+    head.strip_suffix("Exception")
+        .filter(|h| !h.is_empty())
+        .unwrap_or(head)
+        .to_string()
+}
+
+fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'static>> {
+    let name = if level >= 3 {
+        match area {
+            Area::Functions => "fn",
+            Area::Gateways => "gw",
+            Area::Throttles => "thr",
+            Area::Encryption => "kms",
+            Area::Secrets => "sec",
+        }
+    } else {
+        area.as_str()
+    };
+    let (glyph, token, text) = match s {
+        AreaSummary::Waiting => ("·", Token::Dim, "waiting".to_string()),
+        AreaSummary::Running(p) => ("⟳", Token::StatusRunning, format!("{p}%")),
+        AreaSummary::Ok { since } => {
+            let when = since.clone().unwrap_or_default();
+            let when = if level >= 1 {
+                when.replace(" ago", "")
+            } else {
+                when
+            };
+            ("✔", Token::StatusOk, when)
+        }
+        AreaSummary::Partial(e) => {
+            let e = short_error(e);
+            let e = if level >= 2 {
+                fit(&e, if level >= 4 { 8 } else { 12 })
+            } else {
+                e
+            };
+            ("◐", Token::Warning, e)
+        }
+        AreaSummary::Failed(e) => {
+            let e = short_error(e);
+            let e = if level >= 2 {
+                fit(&e, if level >= 4 { 8 } else { 12 })
+            } else {
+                e
+            };
+            ("!", Token::StatusError, e)
+        }
+    };
+    vec![
+        Span::styled(format!("{name} "), t[Token::Dim]),
+        Span::styled(format!("{glyph} {text}"), t[token]),
+    ]
+}
+
+pub fn line(state: &State, max: usize) -> Line<'static> {
+    let t = &state.theme;
+    let summaries: Vec<(Area, AreaSummary)> = Area::ALL
+        .iter()
+        .map(|&a| {
+            let st: Vec<&AreaStatus> = state
+                .collection
+                .iter()
+                .filter(|((area, _), _)| *area == a)
+                .map(|(_, s)| s)
+                .collect();
+            (a, summarize(&st, state))
+        })
+        .collect();
+    let mut best = Vec::new();
+    for level in 0..5 {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, (a, s)) in summaries.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(
+                    if level >= 3 { "  " } else { " · " },
+                    t[Token::Dim],
+                ));
+            }
+            spans.extend(segment(*a, s, level, t));
+        }
+        let w: usize = spans.iter().map(|s| width(&s.content)).sum();
+        best = spans;
+        if w <= max {
+            break;
+        }
+    }
+    Line::from(best)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let line = line(state, usize::from(area.width));
+    frame.render_widget(Paragraph::new(line), area);
+}
