@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::checks;
 use crate::domain::finding::{Category, Finding, Severity, Status};
+use crate::domain::inventory::Area;
 use crate::domain::score::{self, Score};
 
 /// Findings of one check or resource, by status.
@@ -121,6 +122,24 @@ pub fn resource_kind(f: &Finding) -> &'static str {
         "kms" => "key",
         "iam" => "role",
         _ => "resource",
+    }
+}
+
+/// The poll area that collects the data a check decides on (what `r` refreshes).
+pub fn area_of_check(check_id: &str) -> Area {
+    if check_id.contains("no-throttling") || check_id == "lambda.unbounded-concurrency-public" {
+        Area::Throttles
+    } else if check_id.starts_with("kms.")
+        || check_id.ends_with("weak-tls-domain")
+        || check_id == "apigw.cache-not-encrypted"
+    {
+        Area::Encryption
+    } else if check_id.starts_with("secrets.") || check_id.contains("secrets-in-") {
+        Area::Secrets
+    } else if check_id.starts_with("apigw") {
+        Area::Gateways
+    } else {
+        Area::Functions
     }
 }
 

@@ -1,8 +1,8 @@
 //! Application layer: state, actions, update, effects and the source contract.
 
-pub mod demo_source;
 pub mod action;
 pub mod command;
+pub mod demo_source;
 pub mod derive;
 pub mod keymap;
 pub mod run;

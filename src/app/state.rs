@@ -717,6 +717,18 @@ impl State {
         regions
     }
 
+    /// Whether an area has not delivered anything yet (its checks are still loading).
+    pub fn area_pending(&self, area: Area) -> bool {
+        self.source.polls()
+            && !self.collection.iter().any(|((a, _), s)| {
+                *a == area
+                    && matches!(
+                        s.status.status,
+                        CollectionState::Ok | CollectionState::Partial | CollectionState::Failed
+                    )
+            })
+    }
+
     /// The snapshot's collection statuses, in (area, region) order.
     pub fn collection_statuses(&self) -> Vec<CollectionStatus> {
         self.collection.values().map(|a| a.status.clone()).collect()

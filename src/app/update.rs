@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Effect, ExportFailure};
 use super::command::{self, Command, View};
+use super::derive;
 use super::keymap::Op;
 use super::source::{SourceCommand, SourceEvent};
 use super::state::{
@@ -515,12 +516,17 @@ fn open(state: &mut State) {
             let Some(row) = state.selected_check() else {
                 return;
             };
-            let detail = CheckDetail {
+            let mut detail = CheckDetail {
                 check_id: row.id.clone(),
                 selected: None,
                 focus: Pane::Resources,
                 scroll: 0,
             };
+            // Pin the cursor to a resource so it follows it when statuses change.
+            let (list, _) = state.detail_findings(&detail);
+            detail.selected = list
+                .first()
+                .map(|&i| state.assessment.findings[i].resource_id.clone());
             state.stack.push(Screen::CheckDetail(detail));
         }
         Screen::Resources => {
@@ -529,10 +535,14 @@ fn open(state: &mut State) {
                 return;
             };
             let row = &state.derived.resources[i];
-            let detail = ResourceDetail {
+            let mut detail = ResourceDetail {
                 resource_id: row.id.clone(),
                 selected: None,
             };
+            let (list, _) = state.resource_findings(&detail);
+            detail.selected = list
+                .first()
+                .map(|&i| state.assessment.findings[i].check_id.clone());
             state.stack.push(Screen::ResourceDetail(detail));
         }
         Screen::ResourceDetail(d) => {
@@ -618,24 +628,6 @@ fn jump_to_category(state: &mut State, index: usize) {
     }
 }
 
-/// The poll area that collects what the selection is about.
-pub fn area_of_check(check_id: &str) -> Area {
-    if check_id.contains("no-throttling") || check_id == "lambda.unbounded-concurrency-public" {
-        Area::Throttles
-    } else if check_id.starts_with("kms.")
-        || check_id.ends_with("weak-tls-domain")
-        || check_id == "apigw.cache-not-encrypted"
-    {
-        Area::Encryption
-    } else if check_id.starts_with("secrets.") || check_id.contains("secrets-in-") {
-        Area::Secrets
-    } else if check_id.starts_with("apigw") {
-        Area::Gateways
-    } else {
-        Area::Functions
-    }
-}
-
 fn area_of_service(service: &str) -> Area {
     match service {
         "apigateway" | "apigatewayv2" => Area::Gateways,
@@ -647,8 +639,8 @@ fn area_of_service(service: &str) -> Area {
 
 fn selection_area(state: &State) -> Option<Area> {
     match state.screen() {
-        Screen::Checklist => state.selected_check().map(|c| area_of_check(&c.id)),
-        Screen::CheckDetail(d) => Some(area_of_check(&d.check_id)),
+        Screen::Checklist => state.selected_check().map(|c| derive::area_of_check(&c.id)),
+        Screen::CheckDetail(d) => Some(derive::area_of_check(&d.check_id)),
         Screen::Resources => {
             let visible = state.visible_resources();
             visible

@@ -29,35 +29,46 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
 
     // ── heading: title, status, id line, rationale ──
     let mut info: Vec<Line> = Vec::new();
-    let mut first = vec![
+    info.push(Line::from(vec![
         Span::raw(" "),
         Span::styled(row.title.clone(), t[Token::Title]),
         Span::raw("  "),
         status_span(row.status, t),
         Span::styled(
-            format!("  {} of {} failing", row.counts.fail, row.counts.total()),
+            format!("  {}/{} failing", row.counts.fail, row.counts.total()),
             t[Token::Dim],
         ),
-    ];
-    if row.impact > 0.0 {
-        first.push(Span::styled(
-            format!("  impact +{:.1}", row.impact),
-            t[Token::Accent],
-        ));
-    }
-    info.push(Line::from(first));
+    ]));
+    // id · severity · impact · category · FSBP · service, as many as fit.
     let mut second = vec![
         Span::raw(" "),
         Span::styled(row.id.clone(), t[Token::Accent]),
         Span::styled(" · ", t[Token::Dim]),
         severity_span(row.severity, t),
-        Span::styled(
-            format!(" · {} · {}", row.category.title(), row.service),
-            t[Token::Dim],
-        ),
     ];
+    let mut extras = Vec::new();
+    if row.impact > 0.0 {
+        extras.push(Span::styled(
+            format!("impact +{:.1}", row.impact),
+            t[Token::Accent],
+        ));
+    }
+    extras.push(Span::styled(
+        row.category.title().to_string(),
+        t[Token::Dim],
+    ));
     if let Some(fsbp) = def.and_then(|d| d.fsbp) {
-        second.push(Span::styled(format!(" · FSBP {fsbp}"), t[Token::Dim]));
+        extras.push(Span::styled(format!("FSBP {fsbp}"), t[Token::Dim]));
+    }
+    extras.push(Span::styled(row.service.clone(), t[Token::Dim]));
+    let mut used: usize = second.iter().map(|s| width(&s.content)).sum();
+    for e in extras {
+        if used + 3 + width(&e.content) > w {
+            break;
+        }
+        used += 3 + width(&e.content);
+        second.push(Span::styled(" · ", t[Token::Dim]));
+        second.push(e);
     }
     info.push(Line::from(second));
     let rationale = def.map(|d| d.rationale).unwrap_or_default();

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::{Theme, Token};
 use super::widgets::{Col, col_widths, grade_token, row_line, severity_token, status_token, width};
 use super::{list, panel};
-use crate::app::derive::CheckRow;
+use crate::app::derive::{self, CheckRow};
 use crate::app::state::{CheckSort, State};
 use crate::domain::finding::{Category, Status};
 use crate::domain::score::grade;
@@ -63,10 +63,21 @@ pub fn columns(w: usize) -> (Vec<Col>, bool) {
     (cols, wide)
 }
 
-pub fn check_line(row: &CheckRow, widths: &[usize], wide: bool, t: &Theme) -> Line<'static> {
+pub fn check_line(
+    row: &CheckRow,
+    loading: bool,
+    widths: &[usize],
+    wide: bool,
+    t: &Theme,
+) -> Line<'static> {
     let status = row.status;
+    let status_cell = if loading && row.counts.total() == 0 {
+        ("⟳ LOADING".to_string(), t[Token::StatusRunning], false)
+    } else {
+        (status.label().to_string(), t[status_token(status)], false)
+    };
     let mut cells = vec![
-        (status.label().to_string(), t[status_token(status)], false),
+        status_cell,
         (
             row.severity.as_str().to_string(),
             t[severity_token(row.severity)],
@@ -216,7 +227,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .iter()
         .map(|e| match e {
             Entry::Group(c) => group_line(state, *c, row_w),
-            Entry::Check(i) => check_line(&state.derived.checks[*i], &widths, wide, t),
+            Entry::Check(i) => {
+                let row = &state.derived.checks[*i];
+                let loading = state.area_pending(derive::area_of_check(&row.id));
+                check_line(row, loading, &widths, wide, t)
+            }
         })
         .collect();
     list::draw_rows(

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::footer::{level_glyph, level_token};
 use super::panel;
 use super::theme::{Origin, Theme, Token};
-use super::widgets::{pad, status_span, timestamp, wrap_words};
+use super::widgets::{fit, pad, status_span, timestamp, wrap_words};
 use crate::app::command::COMMANDS;
 use crate::app::keymap::Scope;
 use crate::app::state::State;
@@ -99,26 +99,23 @@ pub fn lines(state: &State, w: usize) -> Vec<Line<'static>> {
     out.push(section("THEMES", t));
     for name in state.themes.names() {
         let current = name == state.theme.name;
-        let origin = match state.themes.origin(&name) {
-            Some(Origin::File(p)) => p.display().to_string(),
-            _ => "built in".to_string(),
-        };
-        let desc = state
+        let mut about = state
             .themes
             .description(&name)
             .unwrap_or_default()
             .to_string();
+        if let Some(Origin::File(p)) = state.themes.origin(&name) {
+            about = format!("{about} ({})", p.display());
+        }
+        let name_style = if current {
+            t[Token::Accent]
+        } else {
+            t[Token::Text]
+        };
         out.push(Line::from(vec![
             Span::styled(if current { "   ▶ " } else { "     " }, t[Token::Accent]),
-            Span::styled(
-                pad(&name, 12, false),
-                if current {
-                    t[Token::Accent]
-                } else {
-                    t[Token::Text]
-                },
-            ),
-            Span::styled(format!("{desc} · {origin}"), t[Token::Dim]),
+            Span::styled(pad(&name, 12, false), name_style),
+            Span::styled(fit(&about, w.saturating_sub(18)), t[Token::Dim]),
         ]));
     }
     if state.no_color {
@@ -143,10 +140,10 @@ pub fn lines(state: &State, w: usize) -> Vec<Line<'static>> {
         "   keys.toml example:  quit = \"ctrl-q\"   down = [\"j\", \"down\"]",
         t[Token::Dim],
     )));
-    out.push(Line::from(Span::styled(
-        "   Mutes made with x last for this session; add [[mute]] entries to config.toml to keep them.",
-        t[Token::Dim],
-    )));
+    let note = "Mutes made with x last for this session; add [[mute]] entries to config.toml to keep them.";
+    for l in wrap_words(note, body) {
+        out.push(Line::from(Span::styled(format!("   {l}"), t[Token::Dim])));
+    }
     if !state.log.is_empty() {
         out.push(Line::default());
         out.push(section("MESSAGES", t));

@@ -92,7 +92,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
 fn draw_fatal(frame: &mut Frame, area: Rect, state: &State, message: &str, hint: &str) {
     let t = &state.theme;
-    let block = panel(" ✘ cannot collect ", true, t).border_style(t[Token::Error]);
+    let block = panel(" ✘ cannot collect ", true, t)
+        .border_style(t[Token::Error])
+        .padding(ratatui::widgets::Padding::horizontal(1));
     let lines = vec![
         Line::from(Span::styled(message.to_string(), t[Token::Error])),
         Line::from(Span::styled(hint.to_string(), t[Token::Text])),
@@ -118,16 +120,18 @@ fn draw_compact(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn draw_wide(frame: &mut Frame, area: Rect, state: &State) {
+    // Room for every (area, region) of the collection box, within reason.
+    let top_h = (state.collection.len() as u16 + 2).clamp(10, 12);
     let [top, tiles, bottom] = Layout::vertical([
-        Constraint::Length(10),
+        Constraint::Length(top_h),
         Constraint::Length(15),
         Constraint::Min(0),
     ])
     .areas(area);
     let [score, account, collection] = Layout::horizontal([
         Constraint::Length(30),
-        Constraint::Percentage(45),
         Constraint::Min(0),
+        Constraint::Length(46),
     ])
     .areas(top);
     draw_score(frame, score, state);
@@ -286,7 +290,10 @@ fn draw_account(frame: &mut Frame, area: Rect, state: &State) {
         }
     }
     kinds.sort();
-    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}s")).collect();
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|(k, n)| format!("{n} {k}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
     if kinds.is_empty() {
         lines.push(field("scanned", "nothing yet".into(), Token::Dim));
     } else {
@@ -445,8 +452,9 @@ fn draw_tiles(frame: &mut Frame, area: Rect, state: &State) {
                         } else {
                             word
                         };
+                        let gap = if short { " " } else { "  " };
                         Span::styled(
-                            format!("{} {word}  ", s.failing[k]),
+                            format!("{} {word}{gap}", s.failing[k]),
                             t[severity_token(*sev)],
                         )
                     })
@@ -507,13 +515,10 @@ fn draw_collection(frame: &mut Frame, area: Rect, state: &State) {
                 Token::StatusRunning,
             ),
             CollectionState::Ok => {
-                let when = match (&state.source, s.last_success) {
-                    (SourceKind::Snapshot { .. }, _) | (_, None) => s
-                        .status
-                        .duration_ms
-                        .map(|d| format!("in {:.1}s", d as f64 / 1000.0))
-                        .unwrap_or_default(),
-                    (_, Some(ts)) => ago(ts, state.now),
+                let when = match (&state.source, s.last_success, s.status.duration_ms) {
+                    (SourceKind::Demo, Some(ts), _) => ago(ts, state.now),
+                    (_, _, Some(ms)) if ms > 0 => format!("in {:.1}s", ms as f64 / 1000.0),
+                    _ => "ok".to_string(),
                 };
                 (format!("✔ {when}"), Token::StatusOk)
             }
@@ -606,7 +611,9 @@ fn draw_top_fixes(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     if lines.is_empty() {
-        let text = if state.assessment.findings.is_empty() {
+        let text = if state.fatal.is_some() {
+            " nothing collected (see above)"
+        } else if state.assessment.findings.is_empty() {
             " collecting…"
         } else {
             " ✔ nothing failing: every decided check passes"

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::{Theme, Token};
-use super::widgets::{ago, fit, timestamp, width};
+use super::widgets::{ago, fit, width};
 use crate::app::state::{AreaStatus, SourceKind, State};
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::Area;
@@ -66,10 +66,19 @@ pub fn summarize(statuses: &[&AreaStatus], state: &State) -> AreaSummary {
         return AreaSummary::Partial(p.status.error.clone().unwrap_or_else(|| "partial".into()));
     }
     let last = statuses.iter().filter_map(|s| s.last_success).min();
-    let since = last.map(|t| match &state.source {
-        SourceKind::Snapshot { .. } => timestamp(t),
-        _ => ago(t, state.now),
-    });
+    // A snapshot's areas all date from when it was taken (shown in the header): show how
+    // long each took instead.
+    let since = match &state.source {
+        SourceKind::Snapshot { .. } => {
+            let ms: u64 = statuses
+                .iter()
+                .filter_map(|s| s.status.duration_ms)
+                .max()
+                .unwrap_or(0);
+            (ms > 0).then(|| format!("{:.1}s", ms as f64 / 1000.0))
+        }
+        _ => last.map(|t| ago(t, state.now)),
+    };
     AreaSummary::Ok { since }
 }
 
@@ -95,7 +104,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
         area.as_str()
     };
     let (glyph, token, text) = match s {
-        AreaSummary::Waiting => ("·", Token::Dim, "waiting".to_string()),
+        AreaSummary::Waiting => ("○", Token::Dim, "waiting".to_string()),
         AreaSummary::Running(p) => ("⟳", Token::StatusRunning, format!("{p}%")),
         AreaSummary::Ok { since } => {
             let when = since.clone().unwrap_or_default();
