@@ -1,0 +1,204 @@
+//! Colour checks on the rendered buffer: states use their theme token's style (and never
+//! colour alone), the selection is reverse video plus `▶` in mono, and mono emits no colour.
+
+mod ui_support;
+
+use parapet::app::state::{State, StateOptions};
+use parapet::ui::theme::{ThemeSet, Token};
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use ui_support::*;
+
+/// (x, y) of the first occurrence of `needle` on screen.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let row: Vec<String> = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        let line: String = row.concat();
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count() as u16;
+            return Some((x, y));
+        }
+    }
+    None
+}
+
+fn themed(theme: &str) -> State {
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            theme: Some(theme.into()),
+            ..options()
+        },
+    );
+    feed_demo(&mut s);
+    s.toast = None;
+    s
+}
+
+#[test]
+fn fail_pass_and_severity_cells_use_their_tokens() {
+    let mut s = themed("dark");
+    press(&mut s, "<tab><enter>");
+    let buf = render(&s, 120, 40);
+    let dark = ThemeSet::built_in().resolve("dark").unwrap();
+    let (x, y) = find(&buf, "✘ FAIL").expect("a failing row");
+    assert_eq!(buf[(x, y)].fg, dark[Token::Fail].fg.unwrap());
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    assert_eq!(dark[Token::Fail].fg, Some(Color::Indexed(203)));
+    let (x, y) = find(&buf, "✔ PASS").expect("a passing row");
+    assert_eq!(buf[(x, y)].fg, Color::Indexed(114));
+    let (x, y) = find(&buf, "? UNKNOWN").expect("an unknown row");
+    assert_eq!(buf[(x, y)].fg, dark[Token::Unknown].fg.unwrap());
+    let (x, y) = find(&buf, "critical").expect("a severity word");
+    assert_eq!(buf[(x, y)].fg, dark[Token::SeverityCritical].fg.unwrap());
+}
+
+#[test]
+fn the_selected_row_is_marked_and_highlighted() {
+    let mut s = themed("dark");
+    press(&mut s, "<tab>");
+    let buf = render(&s, 80, 24);
+    let (x, y) = find(&buf, "▶ ✘ FAIL").expect("the selected row");
+    for cx in x..x + 40 {
+        assert_eq!(
+            buf[(cx, y)].bg,
+            Color::Indexed(237),
+            "selection background at {cx}"
+        );
+        assert!(buf[(cx, y)].modifier.contains(Modifier::BOLD));
+    }
+    // The status keeps its own colour inside the selection.
+    assert_eq!(buf[(x + 2, y)].fg, Color::Indexed(203));
+    // Other rows are not highlighted.
+    assert_eq!(buf[(x + 2, y + 1)].bg, Color::Reset);
+}
+
+#[test]
+fn mono_has_no_colour_at_all_and_reverses_the_selection() {
+    for script in [
+        "",
+        "<tab>",
+        "<tab><enter>",
+        "<tab><enter><tab>",
+        "<tab><tab>",
+        "<tab><tab><enter>",
+        "?",
+        ":x",
+        "<tab>/sec",
+    ] {
+        let mut s = themed("mono");
+        press(&mut s, script);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let buf = render(&s, w, h);
+            for cell in buf.content() {
+                assert_eq!(
+                    cell.fg,
+                    Color::Reset,
+                    "script {script:?}: fg on {:?}",
+                    cell.symbol()
+                );
+                assert_eq!(
+                    cell.bg,
+                    Color::Reset,
+                    "script {script:?}: bg on {:?}",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+    let mut s = themed("mono");
+    press(&mut s, "<tab>");
+    let buf = render(&s, 80, 24);
+    let (x, y) = find(&buf, "▶ ✘ FAIL").expect("the selected row");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert!(buf[(x + 30, y)].modifier.contains(Modifier::REVERSED));
+    // Failing is still emphasised without colour.
+    let (x, y) = find(&buf, "  ✘ FAIL").expect("an unselected failing row");
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::BOLD));
+    assert!(!buf[(x + 2, y)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn no_color_option_renders_mono_even_when_a_theme_is_configured() {
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            no_color: true,
+            theme: Some("colorblind".into()),
+            ..options()
+        },
+    );
+    feed_demo(&mut s);
+    let buf = render(&s, 120, 40);
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+}
+
+#[test]
+fn light_paints_its_background_and_colorblind_uses_okabe_ito() {
+    let s = themed("light");
+    let buf = render(&s, 80, 24);
+    assert!(
+        buf.content().iter().all(|c| c.bg != Color::Reset),
+        "every cell has the light background"
+    );
+    let mut s = themed("colorblind");
+    press(&mut s, "<tab><enter>");
+    let buf = render(&s, 120, 40);
+    let (x, y) = find(&buf, "✔ PASS").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Rgb(0x56, 0xB4, 0xE9));
+    let (x, y) = find(&buf, "✘ FAIL").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Rgb(0xD5, 0x5E, 0x00));
+}
+
+#[test]
+fn the_big_score_takes_the_grade_colour() {
+    let s = themed("dark");
+    let buf = render(&s, 80, 24);
+    assert_eq!(s.derived.score.grade, Some('D'));
+    let dark = ThemeSet::built_in().resolve("dark").unwrap();
+    let (x, y) = find(&buf, "66/100").unwrap();
+    assert_eq!(
+        buf[(x, y)].fg,
+        dark[Token::Dim].fg.unwrap(),
+        "the caption is dim"
+    );
+    // The big digits and the bar are drawn in the grade's colour.
+    let (dx, dy) = find(&buf, "█▀▀ █▀▀").unwrap();
+    assert!(dy < y);
+    assert_eq!(buf[(dx, dy)].fg, dark[Token::ScoreD].fg.unwrap());
+    let (bx, by) = find(&buf, "████").unwrap();
+    assert!(by > y);
+    assert_eq!(buf[(bx, by)].fg, dark[Token::ScoreD].fg.unwrap());
+}
+
+#[test]
+fn a_user_theme_changes_what_the_widgets_draw() {
+    let (themes, warnings) = ThemeSet::with_user_files(vec![(
+        "/cfg/themes/alarm.toml".into(),
+        "parent = \"dark\"\n[tokens]\nfail = { fg = \"#ff0000\", underlined = true }\n".into(),
+    )]);
+    assert!(warnings.is_empty());
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            themes,
+            theme: Some("alarm".into()),
+            ..options()
+        },
+    );
+    feed_demo(&mut s);
+    press(&mut s, "<tab>");
+    let buf = render(&s, 80, 24);
+    let (x, y) = find(&buf, "  ✘ FAIL").unwrap();
+    assert_eq!(buf[(x + 2, y)].fg, Color::Rgb(255, 0, 0));
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::UNDERLINED));
+    // Inherited from dark.
+    let (x, y) = find(&buf, "critical").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Indexed(197));
+}

@@ -1,0 +1,349 @@
+//! Whole-app snapshots: the real state, driven by synthetic keys and the demo account's
+//! source events at a fixed clock, rendered into a TestBackend at 80×24 and 120×40.
+//! Review changed `.snap` files like screenshots: they are what users see.
+
+mod ui_support;
+
+use parapet::app::action::{Action, ExportFailure};
+use parapet::app::source::SourceEvent;
+use parapet::app::state::{Identity, Prompt, Screen, SourceKind, State, StateOptions};
+use parapet::app::update::update;
+use parapet::demo;
+use parapet::domain::inventory::Area;
+use ui_support::*;
+
+/// Snapshots the screen at both sizes.
+fn snap(name: &str, state: &State) {
+    insta::assert_snapshot!(format!("{name}__80x24"), text(state, 80, 24));
+    insta::assert_snapshot!(format!("{name}__120x40"), text(state, 120, 40));
+}
+
+/// Presses keys, rendering between them like the real loop does (scrolling needs the
+/// previous frame's sizes).
+fn press_rendered(state: &mut State, keys: &str, w: u16, h: u16) {
+    for c in keys.chars() {
+        render(state, w, h);
+        press(state, &c.to_string());
+    }
+}
+
+#[test]
+fn overview_while_areas_are_loading() {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Identity {
+            account_id: demo::DEMO_ACCOUNT.into(),
+            profile: Some("shop-prod".into()),
+            regions: vec![demo::PRIMARY_REGION.into(), demo::SECONDARY_REGION.into()],
+        }),
+    );
+    let batches = demo::batches(NOW);
+    for b in batches.iter().filter(|b| b.area == Area::Functions) {
+        update(
+            &mut s,
+            Action::Source(SourceEvent::Batch(Box::new(b.clone()))),
+        );
+    }
+    for (area, pct) in [
+        (Area::Gateways, 70),
+        (Area::Throttles, 35),
+        (Area::Encryption, 0),
+    ] {
+        for region in [demo::PRIMARY_REGION, demo::SECONDARY_REGION] {
+            update(
+                &mut s,
+                Action::Source(SourceEvent::Started {
+                    area,
+                    region: region.into(),
+                }),
+            );
+            update(
+                &mut s,
+                Action::Source(SourceEvent::Progress {
+                    area,
+                    region: region.into(),
+                    percent: pct,
+                }),
+            );
+        }
+    }
+    tick(&mut s, 3);
+    snap("overview_loading", &s);
+    press(&mut s, "<tab>");
+    snap("checklist_loading", &s);
+}
+
+#[test]
+fn overview() {
+    snap("overview", &demo_state());
+}
+
+#[test]
+fn overview_with_a_region_filter_and_paused() {
+    let mut s = demo_state();
+    press(&mut s, ":region eu-west-1<enter>p");
+    s.toast = None;
+    snap("overview_eu_west_1_paused", &s);
+}
+
+#[test]
+fn checklist() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>");
+    snap("checklist", &s);
+}
+
+#[test]
+fn checklist_failing_only_by_impact_high_and_worse() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>fs:sev high<enter>jj");
+    s.toast = None;
+    snap("checklist_failing_impact_sev_high", &s);
+}
+
+#[test]
+fn checklist_filter_being_typed() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>/rotation");
+    snap("checklist_filter_prompt", &s);
+}
+
+#[test]
+fn checklist_scrolled_to_the_bottom() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>G");
+    snap("checklist_bottom", &s);
+}
+
+#[test]
+fn check_detail() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><enter>");
+    snap("check_detail", &s);
+}
+
+#[test]
+fn check_detail_fix_pane_scrolled() {
+    let mut s = demo_state();
+    press(&mut s, "2<enter><tab>");
+    press_rendered(&mut s, "jjjjjj", 80, 24);
+    insta::assert_snapshot!("check_detail_fix_scrolled__80x24", text(&s, 80, 24));
+    let mut s = demo_state();
+    press(&mut s, "2<enter><tab>");
+    press_rendered(&mut s, "jjjjjj", 120, 40);
+    insta::assert_snapshot!("check_detail_fix_scrolled__120x40", text(&s, 120, 40));
+}
+
+#[test]
+fn check_detail_with_a_muted_resource() {
+    let mut s = demo_state();
+    press(
+        &mut s,
+        "<tab><enter>xaccepted until the Q3 migration<enter>",
+    );
+    s.toast = None;
+    snap("check_detail_muted", &s);
+}
+
+#[test]
+fn mute_prompt() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><enter>xdev only");
+    snap("mute_prompt", &s);
+}
+
+#[test]
+fn resources() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>");
+    snap("resources", &s);
+}
+
+#[test]
+fn resource_detail() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab><enter>j");
+    snap("resource_detail", &s);
+}
+
+#[test]
+fn help() {
+    let mut s = demo_state();
+    press(&mut s, "?");
+    snap("help", &s);
+    press(&mut s, "G");
+    // G scrolls to the end once a frame has measured the text.
+    let mut end80 = demo_state();
+    press(&mut end80, "?");
+    press_rendered(&mut end80, "G", 80, 24);
+    insta::assert_snapshot!("help_end__80x24", text(&end80, 80, 24));
+    let mut end120 = demo_state();
+    press(&mut end120, "?");
+    press_rendered(&mut end120, "G", 120, 40);
+    insta::assert_snapshot!("help_end__120x40", text(&end120, 120, 40));
+}
+
+#[test]
+fn command_line() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>:theme li");
+    snap("command_line", &s);
+}
+
+#[test]
+fn export_overwrite_confirmation() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>");
+    let path = "/home/dev/.config/parapet/snapshots/parapet-111122223333-20260302T093012Z.json";
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: path.into(),
+            result: Err(ExportFailure::AlreadyExists),
+        },
+    );
+    assert!(matches!(s.prompt, Some(Prompt::ConfirmOverwrite { .. })));
+    snap("export_confirm_overwrite", &s);
+}
+
+#[test]
+fn toast_after_export() {
+    let mut s = demo_state();
+    let path = "/home/dev/.config/parapet/snapshots/parapet-111122223333-20260302T093012Z.json";
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: path.into(),
+            result: Ok(()),
+        },
+    );
+    snap("overview_exported_toast", &s);
+}
+
+#[test]
+fn snapshot_file_opened() {
+    let live = demo_state();
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            source: SourceKind::Snapshot {
+                path: "/home/dev/snapshots/parapet-111122223333-20260301T180000Z.json".into(),
+                generated_at: time::macros::datetime!(2026-03-01 18:00:00 UTC),
+            },
+            ..options()
+        },
+    );
+    s.load_snapshot(
+        Identity {
+            account_id: demo::DEMO_ACCOUNT.into(),
+            profile: Some("shop-prod".into()),
+            regions: vec![demo::PRIMARY_REGION.into(), demo::SECONDARY_REGION.into()],
+        },
+        live.assessment.findings.clone(),
+        live.collection_statuses(),
+    );
+    snap("snapshot_overview", &s);
+}
+
+#[test]
+fn source_cannot_run() {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Fatal {
+            message: "no AWS credentials found for profile shop-prod".into(),
+            hint: "run `aws sso login --profile shop-prod`, or pick another with --profile".into(),
+        }),
+    );
+    s.toast = None;
+    snap("overview_fatal", &s);
+}
+
+#[test]
+fn every_screen_survives_tiny_and_odd_sizes() {
+    let sizes = [
+        (1, 1),
+        (20, 5),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (60, 15),
+        (80, 24),
+        (100, 30),
+        (250, 70),
+        (300, 3),
+        (3, 100),
+    ];
+    let scripts = [
+        "",
+        "<tab>",
+        "<tab>G",
+        "<tab><enter>",
+        "<tab><enter><tab>jjjj",
+        "<tab><tab>",
+        "<tab><tab><enter>",
+        "?",
+        ":x",
+        "<tab><enter>xr",
+    ];
+    for script in scripts {
+        let mut s = demo_state();
+        press(&mut s, script);
+        for (w, h) in sizes {
+            let buf = render(&s, w, h);
+            assert_eq!(buf.area.width, w);
+        }
+    }
+    let s = empty_state();
+    for (w, h) in sizes {
+        render(&s, w, h);
+    }
+}
+
+#[test]
+fn no_secret_value_ever_reaches_the_screen() {
+    let mut s = demo_state();
+    // Every check's detail, every resource in it, the whole fix pane on a tall screen.
+    let ids: Vec<String> = s.derived.checks.iter().map(|c| c.id.clone()).collect();
+    let mut screens = 0;
+    for id in ids {
+        s.stack.truncate(1);
+        s.stack.push(Screen::Checklist);
+        s.checklist.selected = Some(id.clone());
+        press(&mut s, "<enter>");
+        let n = match s.screen() {
+            Screen::CheckDetail(d) => s.detail_findings(d).0.len(),
+            other => panic!("expected a detail, got {other:?}"),
+        };
+        for _ in 0..n.max(1) {
+            let screen = text(&s, 220, 200);
+            assert_no_secret(&screen, &id);
+            screens += 1;
+            press(&mut s, "j");
+        }
+    }
+    // Every resource's own findings.
+    s.stack.truncate(1);
+    press(&mut s, "<tab><tab>");
+    for _ in 0..s.derived.resources.len() {
+        press(&mut s, "<enter>");
+        assert_no_secret(&text(&s, 220, 200), "resource detail");
+        press(&mut s, "<esc>j");
+        screens += 1;
+    }
+    assert!(screens > 100, "looked at {screens} screens");
+}
+
+fn assert_no_secret(screen: &str, context: &str) {
+    for secret in demo::secret_values() {
+        let chars: Vec<char> = secret.chars().collect();
+        for window in chars.windows(10) {
+            let piece: String = window.iter().collect();
+            assert!(
+                !screen.contains(&piece),
+                "{context}: a piece of a secret ({piece}) is on screen:\n{screen}"
+            );
+        }
+    }
+}

@@ -1,0 +1,811 @@
+//! `update()` driven by synthetic keys and source events, without a terminal: navigation,
+//! filters, sort, drill-down, mute, export confirmation, command line, refresh, and what the
+//! status strip makes of source events.
+
+mod ui_support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use parapet::app::action::{Action, Effect, ExportFailure};
+use parapet::app::keymap::{Keymap, Op};
+use parapet::app::source::{Batch, SourceCommand, SourceEvent};
+use parapet::app::state::{
+    CheckSort, Identity, Level, Pane, Prompt, Screen, SourceKind, State, StateOptions,
+};
+use parapet::app::update::update;
+use parapet::demo;
+use parapet::domain::collection::{CollectionState, CollectionStatus};
+use parapet::domain::finding::{Category, Severity, Status};
+use parapet::domain::inventory::{Area, Inventory};
+use parapet::ui::status_strip;
+use ui_support::*;
+
+fn checklist(state: &mut State) {
+    press(state, "<tab>");
+    assert_eq!(state.screen(), &Screen::Checklist);
+}
+
+fn selected_id(state: &State) -> String {
+    state.selected_check().expect("a selected check").id.clone()
+}
+
+fn strip(state: &State) -> String {
+    status_strip::line(state, 500)
+        .spans
+        .iter()
+        .map(|s| s.content.to_string())
+        .collect()
+}
+
+fn toast(state: &State) -> String {
+    state
+        .toast
+        .as_ref()
+        .map(|t| t.message.text.clone())
+        .unwrap_or_default()
+}
+
+/// Opens the detail of the first failing check and returns its id.
+fn open_first_failing(state: &mut State) -> String {
+    checklist(state);
+    while state.selected_check().unwrap().status != Status::Fail {
+        press(state, "j");
+    }
+    let id = selected_id(state);
+    press(state, "<enter>");
+    id
+}
+
+#[test]
+fn tab_cycles_the_main_views_and_q_goes_back_then_quits() {
+    let mut s = demo_state();
+    assert_eq!(s.screen(), &Screen::Overview);
+    press(&mut s, "<tab>");
+    assert_eq!(s.screen(), &Screen::Checklist);
+    press(&mut s, "<tab>");
+    assert_eq!(s.screen(), &Screen::Resources);
+    press(&mut s, "<tab>");
+    assert_eq!(s.screen(), &Screen::Overview);
+    press(&mut s, "<backtab>");
+    assert_eq!(s.screen(), &Screen::Resources);
+    assert!(press(&mut s, "q").is_empty());
+    assert_eq!(s.screen(), &Screen::Overview);
+    assert!(!s.quit);
+    assert_eq!(press(&mut s, "q"), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn ctrl_c_and_shift_q_quit_from_anywhere_even_a_prompt() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    press(&mut s, "/abc");
+    assert!(s.prompt.is_some());
+    assert_eq!(press(&mut s, "<c-c>"), vec![Effect::Quit]);
+    let mut s = demo_state();
+    press(&mut s, "<tab><enter>");
+    assert_eq!(press(&mut s, "Q"), vec![Effect::Quit]);
+}
+
+#[test]
+fn moving_through_the_checklist_stays_in_bounds() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    let visible = s.visible_checks();
+    let first = s.derived.checks[visible[0]].id.clone();
+    let second = s.derived.checks[visible[1]].id.clone();
+    let last = s.derived.checks[*visible.last().unwrap()].id.clone();
+    assert_eq!(selected_id(&s), first);
+    press(&mut s, "k");
+    assert_eq!(selected_id(&s), first);
+    press(&mut s, "j");
+    assert_eq!(selected_id(&s), second);
+    press(&mut s, "G");
+    assert_eq!(selected_id(&s), last);
+    press(&mut s, "j<down>");
+    assert_eq!(selected_id(&s), last);
+    press(&mut s, "g");
+    assert_eq!(selected_id(&s), first);
+    s.viewport.page.set(10);
+    press(&mut s, "<pgdn>");
+    assert_eq!(selected_id(&s), s.derived.checks[visible[10]].id);
+    press(&mut s, "<pgup>");
+    assert_eq!(selected_id(&s), first);
+}
+
+#[test]
+fn the_selection_follows_its_check_when_the_list_changes() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    press(&mut s, "jjjj");
+    let id = selected_id(&s);
+    press(&mut s, "s");
+    assert_eq!(s.checklist.sort, CheckSort::Impact);
+    assert_eq!(selected_id(&s), id, "sorting keeps the selected check");
+    // A new batch re-evaluates everything; the selection stays put.
+    for batch in demo::batches(NOW) {
+        update(&mut s, Action::Source(SourceEvent::Batch(Box::new(batch))));
+    }
+    assert_eq!(selected_id(&s), id);
+}
+
+#[test]
+fn filter_applies_while_typing_enter_keeps_it_esc_clears_it() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    let all = s.visible_checks().len();
+    press(&mut s, "/rotat");
+    assert!(matches!(s.prompt, Some(Prompt::Filter { .. })));
+    let shown = s.visible_checks();
+    assert!(!shown.is_empty() && shown.len() < all);
+    for i in &shown {
+        let c = &s.derived.checks[*i];
+        assert!(
+            c.id.contains("rotat") || c.title.to_lowercase().contains("rotat"),
+            "{}",
+            c.id
+        );
+    }
+    press(&mut s, "<enter>");
+    assert!(s.prompt.is_none());
+    assert_eq!(s.checklist.filter, "rotat");
+    assert_eq!(s.visible_checks(), shown);
+    // Editing: backspace and ctrl-u.
+    press(&mut s, "/<bs><bs>");
+    assert_eq!(s.checklist.filter, "rot");
+    press(&mut s, "<c-u>");
+    assert_eq!(s.checklist.filter, "");
+    press(&mut s, "zzz-nothing<enter>");
+    assert!(s.visible_checks().is_empty());
+    // Esc on the list clears an active filter before going back.
+    press(&mut s, "<esc>");
+    assert_eq!(s.checklist.filter, "");
+    assert_eq!(s.screen(), &Screen::Checklist);
+    press(&mut s, "/kms<esc>");
+    assert_eq!(
+        s.checklist.filter, "",
+        "esc in the prompt clears the filter"
+    );
+    assert_eq!(s.visible_checks().len(), all);
+}
+
+#[test]
+fn failing_only_shows_only_failing_checks_and_resources() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    let all = s.visible_checks().len();
+    press(&mut s, "f");
+    assert!(s.checklist.failing_only);
+    let shown = s.visible_checks();
+    assert!(!shown.is_empty());
+    assert!(
+        shown
+            .iter()
+            .all(|&i| s.derived.checks[i].status == Status::Fail)
+    );
+    assert!(shown.len() <= all);
+    press(&mut s, "f");
+    assert_eq!(s.visible_checks().len(), all);
+
+    press(&mut s, "<tab>");
+    let all = s.visible_resources().len();
+    press(&mut s, "f");
+    let shown = s.visible_resources();
+    assert!(shown.len() < all);
+    assert!(
+        shown
+            .iter()
+            .all(|&i| s.derived.resources[i].counts.fail > 0)
+    );
+}
+
+#[test]
+fn sort_cycles_and_impact_puts_the_biggest_gain_first() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    let order: Vec<CheckSort> = (0..5)
+        .map(|_| {
+            press(&mut s, "s");
+            s.checklist.sort
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            CheckSort::Impact,
+            CheckSort::Severity,
+            CheckSort::Failing,
+            CheckSort::Title,
+            CheckSort::Category
+        ]
+    );
+    press(&mut s, "s");
+    let impacts: Vec<f64> = s
+        .visible_checks()
+        .iter()
+        .map(|&i| s.derived.checks[i].impact)
+        .collect();
+    assert!(impacts.windows(2).all(|w| w[0] >= w[1]), "{impacts:?}");
+    assert!(impacts[0] > 0.0);
+    assert!(toast(&s).contains("impact"));
+    press(&mut s, "s");
+    let sev: Vec<Severity> = s
+        .visible_checks()
+        .iter()
+        .map(|&i| s.derived.checks[i].severity)
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn the_default_order_is_grouped_by_category_in_catalogue_order() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    let cats: Vec<Category> = s
+        .visible_checks()
+        .iter()
+        .map(|&i| s.derived.checks[i].category)
+        .collect();
+    assert!(cats.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(cats[0], Category::Exposure);
+}
+
+#[test]
+fn severity_filter_from_the_command_line() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    press(&mut s, ":sev high<enter>");
+    assert_eq!(s.checklist.min_severity, Some(Severity::High));
+    let sev: Vec<Severity> = s
+        .visible_checks()
+        .iter()
+        .map(|&i| s.derived.checks[i].severity)
+        .collect();
+    assert!(!sev.is_empty());
+    assert!(
+        sev.iter()
+            .all(|x| matches!(x, Severity::Critical | Severity::High))
+    );
+    press(&mut s, ":sev all<enter>");
+    assert_eq!(s.checklist.min_severity, None);
+    press(&mut s, ":sev extreme<enter>");
+    assert_eq!(s.toast.as_ref().unwrap().message.level, Level::Error);
+    assert!(toast(&s).contains("unknown severity"));
+}
+
+#[test]
+fn number_keys_jump_to_a_category() {
+    let mut s = demo_state();
+    press(&mut s, "4");
+    assert_eq!(s.screen(), &Screen::Checklist);
+    assert_eq!(s.selected_check().unwrap().category, Category::ALL[3]);
+    // From the overview, Enter on a tile does the same.
+    let mut s = demo_state();
+    press(&mut s, "jj<enter>");
+    assert_eq!(s.selected_check().unwrap().category, Category::Input);
+}
+
+#[test]
+fn drill_down_and_back() {
+    let mut s = demo_state();
+    let id = open_first_failing(&mut s);
+    let Screen::CheckDetail(d) = s.screen().clone() else {
+        panic!("not a detail: {:?}", s.screen())
+    };
+    assert_eq!(d.check_id, id);
+    assert_eq!(d.focus, Pane::Resources);
+    // Failing resources come first.
+    let first = s.selected_finding().unwrap().clone();
+    assert_eq!(first.status, Status::Fail);
+    assert_eq!(first.check_id, id);
+    press(&mut s, "j");
+    let second = s.selected_finding().unwrap().resource_id.clone();
+    assert_ne!(second, first.resource_id);
+    // Tab moves to the fix pane, enter too; Esc goes back to the checklist.
+    press(&mut s, "<tab>");
+    assert!(matches!(s.screen(), Screen::CheckDetail(d) if d.focus == Pane::Fix));
+    press(&mut s, "<esc>");
+    assert_eq!(s.screen(), &Screen::Checklist);
+    assert_eq!(selected_id(&s), id);
+}
+
+#[test]
+fn resources_drill_into_their_findings_and_on_to_the_check() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>");
+    let visible = s.visible_resources();
+    let resource = s.derived.resources[visible[0]].clone();
+    assert!(resource.counts.fail > 0, "worst first");
+    press(&mut s, "<enter>");
+    let Screen::ResourceDetail(d) = s.screen().clone() else {
+        panic!()
+    };
+    assert_eq!(d.resource_id, resource.id);
+    let f = s.selected_finding().unwrap().clone();
+    assert_eq!(f.resource_id, resource.id);
+    press(&mut s, "<enter>");
+    let Screen::CheckDetail(d) = s.screen().clone() else {
+        panic!()
+    };
+    assert_eq!(d.check_id, f.check_id);
+    assert_eq!(s.selected_finding().unwrap().resource_id, resource.id);
+    press(&mut s, "hh");
+    assert_eq!(s.screen(), &Screen::Resources);
+}
+
+#[test]
+fn mute_with_a_reason_then_unmute() {
+    let mut s = demo_state();
+    open_first_failing(&mut s);
+    let f = s.selected_finding().unwrap().clone();
+    let score_before = s.assessment.score.clone();
+    press(&mut s, "x");
+    assert!(matches!(s.prompt, Some(Prompt::MuteReason { .. })));
+    press(&mut s, "accepted risk until Q3<enter>");
+    assert!(s.prompt.is_none());
+    let muted = s
+        .assessment
+        .findings
+        .iter()
+        .find(|x| x.check_id == f.check_id && x.resource_id == f.resource_id)
+        .unwrap();
+    assert_eq!(muted.status, Status::Muted);
+    assert_eq!(muted.mute_reason.as_deref(), Some("accepted risk until Q3"));
+    assert_eq!(
+        s.assessment.score.coverage.muted,
+        score_before.coverage.muted + 1
+    );
+    assert_eq!(
+        s.assessment.score.coverage.fail,
+        score_before.coverage.fail - 1
+    );
+    assert!(toast(&s).contains("for this session"));
+    // The cursor stays on the muted resource; x again unmutes.
+    assert_eq!(s.selected_finding().unwrap().resource_id, f.resource_id);
+    press(&mut s, "x");
+    assert!(s.prompt.is_none());
+    assert_eq!(s.assessment.score, score_before);
+    assert!(s.session_mutes.is_empty());
+}
+
+#[test]
+fn a_mute_needs_a_reason_and_a_failing_finding() {
+    let mut s = demo_state();
+    open_first_failing(&mut s);
+    press(&mut s, "x<enter>");
+    assert!(s.session_mutes.is_empty());
+    assert!(toast(&s).contains("reason is required"));
+    press(&mut s, "x   <esc>");
+    assert!(s.prompt.is_none() && s.session_mutes.is_empty());
+    press(&mut s, "G");
+    assert_eq!(s.selected_finding().unwrap().status, Status::Pass);
+    press(&mut s, "x");
+    assert!(s.prompt.is_none());
+    assert!(toast(&s).contains("only failing or unknown"));
+}
+
+#[test]
+fn x_on_the_checklist_mutes_the_check_everywhere() {
+    let mut s = demo_state();
+    checklist(&mut s);
+    press(&mut s, "f");
+    let id = selected_id(&s);
+    press(&mut s, "xdev account<enter>");
+    assert_eq!(s.session_mutes.len(), 1);
+    assert_eq!(s.session_mutes[0].resource, None);
+    let row = s.check_row(&id).unwrap();
+    assert_eq!(row.counts.fail, 0);
+    assert!(row.counts.muted > 0);
+    // With failing-only on, the muted check left the list; switch it off to unmute.
+    press(&mut s, "f");
+    while selected_id(&s) != id {
+        press(&mut s, "j");
+    }
+    press(&mut s, "x");
+    assert!(s.session_mutes.is_empty());
+    assert!(s.check_row(&id).unwrap().counts.fail > 0);
+}
+
+#[test]
+fn export_asks_before_overwriting() {
+    let mut s = demo_state();
+    let fx = press(&mut s, "e");
+    let expected = PathBuf::from(
+        "/home/dev/.config/parapet/snapshots/parapet-111122223333-20260302T093012Z.json",
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::ExportSnapshot {
+            path: expected.clone(),
+            force: false
+        }]
+    );
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: expected.clone(),
+            result: Err(ExportFailure::AlreadyExists),
+        },
+    );
+    assert_eq!(
+        s.prompt,
+        Some(Prompt::ConfirmOverwrite {
+            path: expected.clone()
+        })
+    );
+    // Other keys do nothing while asking.
+    assert!(press(&mut s, "jq").is_empty());
+    assert_eq!(
+        press(&mut s, "y"),
+        vec![Effect::ExportSnapshot {
+            path: expected.clone(),
+            force: true
+        }]
+    );
+    assert!(s.prompt.is_none());
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: expected.clone(),
+            result: Ok(()),
+        },
+    );
+    assert!(
+        toast(&s).starts_with("exported /home/dev/.config/parapet/snapshots/parapet-111122223333-")
+    );
+    // Saying no keeps the file.
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: expected.clone(),
+            result: Err(ExportFailure::AlreadyExists),
+        },
+    );
+    assert!(press(&mut s, "n").is_empty());
+    assert!(s.prompt.is_none());
+    assert!(toast(&s).contains("cancelled"));
+    // Other failures are reported.
+    update(
+        &mut s,
+        Action::ExportFinished {
+            path: expected,
+            result: Err(ExportFailure::Other("disk full".into())),
+        },
+    );
+    assert_eq!(s.toast.as_ref().unwrap().message.level, Level::Error);
+}
+
+#[test]
+fn export_path_from_the_command_line_and_nothing_to_export_before_data() {
+    let mut s = demo_state();
+    let fx = press(&mut s, ":export /tmp/out.json<enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::ExportSnapshot {
+            path: "/tmp/out.json".into(),
+            force: false
+        }]
+    );
+    let mut empty = empty_state();
+    assert!(press(&mut empty, "e").is_empty());
+    assert!(toast(&empty).contains("nothing to export"));
+}
+
+#[test]
+fn command_line_theme_region_views_and_quit() {
+    let mut s = demo_state();
+    press(&mut s, ":theme light<enter>");
+    assert_eq!(s.theme.name, "light");
+    press(&mut s, ":theme neon<enter>");
+    assert_eq!(s.theme.name, "light");
+    assert!(toast(&s).contains("unknown theme `neon`"));
+    press(&mut s, "t");
+    assert_eq!(s.theme.name, "mono");
+
+    let all = s.derived.resources.len();
+    press(&mut s, ":region eu-west-1<enter>");
+    assert_eq!(s.region.as_deref(), Some("eu-west-1"));
+    assert!(s.derived.resources.len() < all);
+    assert!(s.derived.resources.iter().all(|r| r.region == "eu-west-1"));
+    press(&mut s, ":region mars-1<enter>");
+    assert_eq!(s.region.as_deref(), Some("eu-west-1"));
+    assert!(toast(&s).contains("unknown region"));
+    press(&mut s, ":region all<enter>");
+    assert_eq!(s.derived.resources.len(), all);
+
+    press(&mut s, ":res<enter>");
+    assert_eq!(s.screen(), &Screen::Resources);
+    press(&mut s, ":help<enter>");
+    assert!(matches!(s.screen(), Screen::Help { .. }));
+    press(&mut s, ":bogus<enter>");
+    assert!(toast(&s).contains("unknown command"));
+    assert_eq!(press(&mut s, ":q<enter>"), vec![Effect::Quit]);
+}
+
+#[test]
+fn refresh_pause_and_copy_become_effects() {
+    let mut s = demo_state();
+    assert_eq!(
+        press(&mut s, "R"),
+        vec![Effect::Source(SourceCommand::Refresh(None))]
+    );
+    checklist(&mut s);
+    // The first check is a Lambda resource-policy check: the functions area.
+    assert_eq!(
+        press(&mut s, "r"),
+        vec![Effect::Source(SourceCommand::Refresh(Some(
+            Area::Functions
+        )))]
+    );
+    press(&mut s, "/secret<enter>");
+    while !selected_id(&s).starts_with("secrets.") {
+        press(&mut s, "j");
+    }
+    assert_eq!(
+        press(&mut s, "r"),
+        vec![Effect::Source(SourceCommand::Refresh(Some(Area::Secrets)))]
+    );
+    assert_eq!(
+        press(&mut s, "p"),
+        vec![Effect::Source(SourceCommand::SetPaused(true))]
+    );
+    assert!(s.paused);
+    assert_eq!(
+        press(&mut s, "p"),
+        vec![Effect::Source(SourceCommand::SetPaused(false))]
+    );
+
+    let mut s = demo_state();
+    open_first_failing(&mut s);
+    let f = s.selected_finding().unwrap().clone();
+    let fx = press(&mut s, "c");
+    assert_eq!(fx, vec![Effect::CopyToClipboard(f.remediation.cli.clone())]);
+    assert!(
+        f.remediation.cli.contains(&f.resource_name),
+        "the CLI names the resource"
+    );
+    assert_eq!(press(&mut s, "<c-z>"), vec![Effect::Suspend]);
+}
+
+#[test]
+fn source_events_drive_the_status_strip() {
+    let mut s = empty_state();
+    assert!(strip(&s).contains("functions · waiting"));
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Started {
+            area: Area::Gateways,
+            region: "us-east-1".into(),
+        }),
+    );
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Progress {
+            area: Area::Gateways,
+            region: "us-east-1".into(),
+            percent: 40,
+        }),
+    );
+    assert!(strip(&s).contains("gateways ⟳ 40%"), "{}", strip(&s));
+    let batch = |area, status, error: Option<&str>| {
+        Box::new(Batch {
+            area,
+            region: "us-east-1".into(),
+            status,
+            error: error.map(str::to_string),
+            duration: Duration::from_millis(800),
+            inventory: Inventory::default(),
+        })
+    };
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Batch(batch(
+            Area::Gateways,
+            CollectionState::Ok,
+            None,
+        ))),
+    );
+    tick(&mut s, 12);
+    assert!(strip(&s).contains("gateways ✔ 12s ago"), "{}", strip(&s));
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Batch(batch(
+            Area::Secrets,
+            CollectionState::Failed,
+            Some("AccessDenied: missing secretsmanager:ListSecrets"),
+        ))),
+    );
+    assert!(
+        strip(&s).contains("secrets ! AccessDenied"),
+        "{}",
+        strip(&s)
+    );
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Batch(batch(
+            Area::Functions,
+            CollectionState::Partial,
+            Some("ThrottlingException: rate exceeded"),
+        ))),
+    );
+    assert!(
+        strip(&s).contains("functions ◐ Throttling"),
+        "{}",
+        strip(&s)
+    );
+    let entry = &s.collection[&(Area::Gateways, "us-east-1".to_string())];
+    assert_eq!(entry.status.duration_ms, Some(800));
+    assert_eq!(entry.last_success, Some(NOW));
+}
+
+#[test]
+fn batches_build_the_assessment_incrementally() {
+    let mut s = empty_state();
+    assert!(s.assessment.findings.is_empty());
+    let batches = demo::batches(NOW);
+    let first = batches
+        .iter()
+        .find(|b| b.area == Area::Functions)
+        .unwrap()
+        .clone();
+    update(&mut s, Action::Source(SourceEvent::Batch(Box::new(first))));
+    let after_one = s.assessment.findings.len();
+    assert!(after_one > 0);
+    for b in batches {
+        update(&mut s, Action::Source(SourceEvent::Batch(Box::new(b))));
+    }
+    assert!(s.assessment.findings.len() > after_one);
+    assert_eq!(
+        s.identity.account_id,
+        demo::DEMO_ACCOUNT,
+        "learned from the batches"
+    );
+    assert!(s.assessment.score.overall.is_some());
+}
+
+#[test]
+fn fatal_source_errors_are_kept_and_announced() {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Fatal {
+            message: "no AWS credentials found".into(),
+            hint: "run aws sso login or set AWS_PROFILE".into(),
+        }),
+    );
+    assert_eq!(
+        s.fatal.as_ref().unwrap().message,
+        "no AWS credentials found"
+    );
+    assert_eq!(s.toast.as_ref().unwrap().message.level, Level::Error);
+}
+
+#[test]
+fn toasts_expire_with_the_clock() {
+    let mut s = demo_state();
+    press(&mut s, "s");
+    assert!(s.toast.is_none(), "s does nothing on the overview");
+    checklist(&mut s);
+    press(&mut s, "s");
+    assert!(s.toast.is_some());
+    tick(&mut s, 3);
+    assert!(s.toast.is_some());
+    tick(&mut s, 2);
+    assert!(s.toast.is_none());
+    assert!(
+        s.log.iter().any(|m| m.text.contains("sorted by impact")),
+        "kept in the log"
+    );
+}
+
+#[test]
+fn snapshot_mode_reads_only_and_mutes_still_apply() {
+    let mut live = demo_state();
+    let findings = live.assessment.findings.clone();
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            source: SourceKind::Snapshot {
+                path: "/tmp/snap.json".into(),
+                generated_at: NOW,
+            },
+            ..options()
+        },
+    );
+    s.load_snapshot(
+        Identity {
+            account_id: "111122223333".into(),
+            profile: None,
+            regions: vec!["us-east-1".into()],
+        },
+        findings,
+        vec![CollectionStatus {
+            area: Area::Functions,
+            region: "us-east-1".into(),
+            status: CollectionState::Ok,
+            error: None,
+            duration_ms: Some(1200),
+            progress: None,
+        }],
+    );
+    assert_eq!(s.assessment.score, live.assessment.score);
+    assert!(press(&mut s, "R").is_empty());
+    assert!(toast(&s).contains("snapshot"));
+    assert!(press(&mut s, "p").is_empty());
+    let id = open_first_failing(&mut s);
+    press(&mut s, "xknown<enter>");
+    assert_eq!(
+        s.check_row(&id).unwrap().counts.muted,
+        live.check_row(&id).unwrap().counts.muted + 1
+    );
+    press(&mut live, "q");
+}
+
+#[test]
+fn user_key_overrides_drive_dispatch() {
+    let (keymap, warnings) = Keymap::from_toml(
+        "down = [\"n\", \"down\"]\nquit = \"ctrl-q\"\n",
+        std::path::Path::new("keys.toml"),
+    )
+    .unwrap();
+    assert!(warnings.is_empty());
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            keymap,
+            ..options()
+        },
+    );
+    feed_demo(&mut s);
+    checklist(&mut s);
+    let first = selected_id(&s);
+    press(&mut s, "j");
+    assert_eq!(selected_id(&s), first, "j no longer moves");
+    press(&mut s, "n");
+    assert_ne!(selected_id(&s), first);
+    assert!(press(&mut s, "<c-c>").is_empty());
+    assert_eq!(press(&mut s, "<c-q>"), vec![Effect::Quit]);
+}
+
+#[test]
+fn no_color_keeps_mono_whatever_is_asked() {
+    let mut s = State::new(
+        NOW,
+        StateOptions {
+            no_color: true,
+            theme: Some("light".into()),
+            ..options()
+        },
+    );
+    assert_eq!(s.theme.name, "mono");
+    press(&mut s, "t");
+    assert_eq!(s.theme.name, "mono");
+    press(&mut s, ":theme dark<enter>");
+    assert_eq!(s.theme.name, "mono");
+    assert!(toast(&s).contains("NO_COLOR"));
+}
+
+#[test]
+fn op_actions_work_like_their_keys() {
+    let mut s = demo_state();
+    update(&mut s, Action::Op(Op::NextPane));
+    assert_eq!(s.screen(), &Screen::Checklist);
+    update(&mut s, Action::Op(Op::Open));
+    assert!(matches!(s.screen(), Screen::CheckDetail(_)));
+    update(&mut s, Action::Op(Op::Help));
+    assert!(matches!(s.screen(), Screen::Help { .. }));
+    update(&mut s, Action::Op(Op::Help));
+    assert!(matches!(s.screen(), Screen::CheckDetail(_)));
+}
+
+#[test]
+fn paste_goes_into_the_open_prompt_only() {
+    let mut s = demo_state();
+    update(&mut s, Action::Paste("ignored".into()));
+    assert!(s.prompt.is_none());
+    checklist(&mut s);
+    press(&mut s, "/");
+    update(&mut s, Action::Paste("kms\n".into()));
+    assert_eq!(s.checklist.filter, "kms");
+}
