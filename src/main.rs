@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use parapet::app::run::{TuiOptions, TuiSource, run_tui};
 use parapet::cli::{Cli, Command, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
@@ -48,16 +49,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Open { file }) => {
-            let _snapshot = export::read_snapshot(file)?;
-            anyhow::bail!("not wired yet")
+            let snapshot = export::read_snapshot(file)?;
+            let source = TuiSource::Snapshot {
+                snapshot,
+                path: file.clone(),
+            };
+            tui(&cli, source)
         }
-        None => {
-            if let (true, Some(path)) = (cli.demo, &cli.export) {
-                return export_demo(path, cli.force);
-            }
-            anyhow::bail!("not wired yet")
-        }
+        None => match (cli.demo, &cli.export) {
+            (true, Some(path)) => export_demo(path, cli.force),
+            (true, None) => tui(&cli, TuiSource::Demo { speed: 1.0 }),
+            (false, _) => anyhow::bail!(
+                "live AWS polling is not available yet; explore the embedded demo account with \
+                 `parapet --demo`, or a snapshot with `parapet open FILE`"
+            ),
+        },
     }
+}
+
+/// Starts the TUI on a tokio runtime; config errors stop here, before the terminal changes.
+fn tui(cli: &Cli, source: TuiSource) -> anyhow::Result<ExitCode> {
+    let paths = ConfigPaths::resolve();
+    let config = Config::load(&paths.config_file)?;
+    let options = TuiOptions {
+        source,
+        theme: cli.theme.clone(),
+        no_color: cli.no_color,
+        paths,
+        config,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_tui(options))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `parapet --demo --export FILE`: evaluate the demo account and write a snapshot, no TUI.
