@@ -52,6 +52,9 @@ pub enum Command {
     },
     /// Print version, config paths in use and where snapshots go.
     Info,
+    /// Print the default key bindings (Markdown), as the README lists them.
+    #[command(hide = true)]
+    Keys,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -38,6 +38,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Keys) => {
+            print!("{}", report::keys_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Info) => {
             let paths = ConfigPaths::resolve();
             println!("parapet {}", env!("CARGO_PKG_VERSION"));

@@ -50,7 +50,10 @@ pub fn checks_json() -> String {
 pub fn checks_table() -> String {
     let checks = ordered();
     let id_w = checks.iter().map(|c| c.id.len()).max().unwrap_or(2).max(2);
-    let mut out = format!("{:<id_w$}  {:<8}  {:<10}  TITLE\n", "ID", "SEVERITY", "CATEGORY");
+    let mut out = format!(
+        "{:<id_w$}  {:<8}  {:<10}  TITLE\n",
+        "ID", "SEVERITY", "CATEGORY"
+    );
     for c in &checks {
         out.push_str(&format!(
             "{:<id_w$}  {:<8}  {:<10}  {}\n",
@@ -85,5 +88,47 @@ pub fn checks_markdown() -> String {
         }
     }
     out.push_str(&format!("\n{} checks in all.\n", checks.len()));
+    out
+}
+
+/// The default key bindings as a Markdown table (the README's key list), from the same
+/// table that drives dispatch, the footer and `?` help.
+pub fn keys_markdown() -> String {
+    use crate::app::keymap::{KEY_DEFS, Scope};
+    let mut out = String::from("| Keys | Does | Where | `keys.toml` name |\n|---|---|---|---|\n");
+    let mut rows: Vec<(Vec<&str>, Vec<&str>, &crate::app::keymap::KeyDef)> = Vec::new();
+    for def in KEY_DEFS {
+        match rows.last_mut() {
+            // The category jumps share one description: one row `1`…`9`.
+            Some((keys, names, last)) if last.description == def.description => {
+                keys.extend(def.keys.iter().copied());
+                names.push(def.name);
+            }
+            _ => rows.push((def.keys.to_vec(), vec![def.name], def)),
+        }
+    }
+    for (keys, names, def) in rows {
+        let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let names = match names.as_slice() {
+            [one] => format!("`{one}`"),
+            [first, .., last] => format!("`{first}` … `{last}`"),
+            [] => String::new(),
+        };
+        let scopes: Vec<&str> = def
+            .scopes
+            .iter()
+            .map(|s| match s {
+                Scope::Global => "everywhere",
+                other => other.title(),
+            })
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            keys.join(" "),
+            def.description.replace('|', "\\|"),
+            scopes.join(", "),
+            names
+        ));
+    }
     out
 }
