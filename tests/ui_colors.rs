@@ -202,3 +202,58 @@ fn a_user_theme_changes_what_the_widgets_draw() {
     let (x, y) = find(&buf, "critical").unwrap();
     assert_eq!(buf[(x, y)].fg, Color::Indexed(197));
 }
+
+/// The bytes a crossterm backend writes for one full frame of `state`.
+fn terminal_bytes(state: &State) -> String {
+    use ratatui::backend::{Backend, CrosstermBackend};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[derive(Clone, Default)]
+    struct Sink(Rc<RefCell<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = render(state, 80, 24);
+    let sink = Sink::default();
+    let mut backend = CrosstermBackend::new(sink.clone());
+    let cells = buf.content().iter().enumerate().map(|(i, c)| {
+        let (x, y) = buf.pos_of(i);
+        (x, y, c)
+    });
+    backend.draw(cells).unwrap();
+    let bytes = sink.0.borrow().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// What the terminal receives for a mono frame: no colour sequence at all until ratatui's
+/// final reset, so crossterm's NO_COLOR handling (which turns colour sequences into `ESC[m`,
+/// wiping bold and reverse video) can never erase the selection.
+#[test]
+fn mono_frames_send_no_colour_sequences_to_the_terminal() {
+    let mut s = themed("mono");
+    press(&mut s, "<tab>");
+    let out = terminal_bytes(&s);
+    let suffix = "\x1b[39m\x1b[49m\x1b[59m\x1b[0m";
+    let body = out
+        .strip_suffix(suffix)
+        .unwrap_or_else(|| panic!("ends with the final reset: {out:?}"));
+    for colour in ["[38;", "[48;", "[58;", "[39m", "[49m", "[39;", ";49m"] {
+        assert!(
+            !body.contains(colour),
+            "mono sent a colour sequence {colour:?}"
+        );
+    }
+    assert!(body.contains("\x1b[7m"), "the selection is reverse video");
+    assert!(body.contains("▶"));
+    // A colour theme does send colours, so the check above can fail.
+    let mut dark = themed("dark");
+    press(&mut dark, "<tab>");
+    assert!(terminal_bytes(&dark).contains("[38;5;203"));
+}

@@ -102,6 +102,8 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
 /// on every path out of here (and by the panic hook on a panic).
 pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
     let mut state = build_state(&opts, OffsetDateTime::now_utc());
+    // The terminal first: if it cannot be set up, nothing else has started.
+    let mut tui = Tui::enter().context("cannot set up the terminal")?;
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let (commands_tx, commands_rx) = mpsc::unbounded_channel();
     let source_task = match opts.source {
@@ -118,7 +120,6 @@ pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
             None
         }
     };
-    let mut tui = Tui::enter().context("cannot set up the terminal")?;
     let result = event_loop(&mut tui, &mut state, events_rx, &commands_tx).await;
     tui.restore();
     let _ = commands_tx.send(SourceCommand::Shutdown);

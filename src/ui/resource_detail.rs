@@ -113,7 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
 
     let block = panel("", false, t).title(Line::from(vec![
         Span::styled(" Finding ", t[Token::Title]),
-        Span::styled("enter opens the fix ", t[Token::Dim]),
+        Span::styled("· enter opens the fix ", t[Token::Dim]),
     ]));
     let inner = block.inner(preview);
     frame.render_widget(block, preview);
