@@ -110,6 +110,13 @@ fn checklist_filter_being_typed() {
 }
 
 #[test]
+fn checklist_jump_to_a_category_puts_it_on_top() {
+    let mut s = demo_state();
+    press(&mut s, "4");
+    snap("checklist_jump_secrets", &s);
+}
+
+#[test]
 fn checklist_scrolled_to_the_bottom() {
     let mut s = demo_state();
     press(&mut s, "<tab>G");

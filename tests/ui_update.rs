@@ -571,7 +571,7 @@ fn refresh_pause_and_copy_become_effects() {
 #[test]
 fn source_events_drive_the_status_strip() {
     let mut s = empty_state();
-    assert!(strip(&s).contains("functions · waiting"));
+    assert!(strip(&s).contains("functions ○ waiting"));
     update(
         &mut s,
         Action::Source(SourceEvent::Started {

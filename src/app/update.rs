@@ -620,7 +620,22 @@ fn jump_to_category(state: &mut State, index: usize) {
         .iter()
         .find(|&&i| state.derived.checks[i].category == category)
     {
-        Some(&i) => state.checklist.selected = Some(state.derived.checks[i].id.clone()),
+        Some(&i) => {
+            state.checklist.selected = Some(state.derived.checks[i].id.clone());
+            // Scroll so the category's header row is at the top: the rows drawn above it
+            // are the earlier categories' headers and checks.
+            let mut before: Vec<Category> = visible
+                .iter()
+                .map(|&j| state.derived.checks[j].category)
+                .filter(|c| *c < category)
+                .collect();
+            let checks_before = before.len();
+            before.dedup();
+            state
+                .viewport
+                .checklist_offset
+                .set(checks_before + before.len());
+        }
         None => state.notify(
             Level::Info,
             format!("no {} checks match the current filters", category.title()),
