@@ -10,6 +10,7 @@ use parapet::app::state::{Identity, Prompt, Screen, SourceKind, State, StateOpti
 use parapet::app::update::update;
 use parapet::demo;
 use parapet::domain::inventory::Area;
+use parapet::ui::check_detail;
 use ui_support::*;
 
 /// Snapshots the screen at both sizes.
@@ -311,23 +312,29 @@ fn every_screen_survives_tiny_and_odd_sizes() {
 #[test]
 fn no_secret_value_ever_reaches_the_screen() {
     let mut s = demo_state();
-    // Every check's detail, every resource in it, the whole fix pane on a tall screen.
+    let theme = s.theme.clone();
     let ids: Vec<String> = s.derived.checks.iter().map(|c| c.id.clone()).collect();
-    let mut screens = 0;
+    let mut panes = 0;
     for id in ids {
+        // Every check's detail screen...
         s.stack.truncate(1);
         s.stack.push(Screen::Checklist);
         s.checklist.selected = Some(id.clone());
         press(&mut s, "<enter>");
-        let n = match s.screen() {
-            Screen::CheckDetail(d) => s.detail_findings(d).0.len(),
-            other => panic!("expected a detail, got {other:?}"),
+        assert_no_secret(&text(&s, 160, 50), &id);
+        // ...and the whole evidence & fix pane of every resource in it, unclipped.
+        let Screen::CheckDetail(d) = s.screen().clone() else {
+            panic!("expected a detail, got {:?}", s.screen())
         };
-        for _ in 0..n.max(1) {
-            let screen = text(&s, 220, 200);
-            assert_no_secret(&screen, &id);
-            screens += 1;
-            press(&mut s, "j");
+        for i in s.detail_findings(&d).0 {
+            let f = &s.assessment.findings[i];
+            let lines = check_detail::fix_lines(f, 100, &theme);
+            let pane: Vec<String> = lines
+                .iter()
+                .map(|l| l.spans.iter().map(|sp| sp.content.as_ref()).collect())
+                .collect();
+            assert_no_secret(&pane.join("\n"), &format!("{id} on {}", f.resource_name));
+            panes += 1;
         }
     }
     // Every resource's own findings.
@@ -335,11 +342,10 @@ fn no_secret_value_ever_reaches_the_screen() {
     press(&mut s, "<tab><tab>");
     for _ in 0..s.derived.resources.len() {
         press(&mut s, "<enter>");
-        assert_no_secret(&text(&s, 220, 200), "resource detail");
+        assert_no_secret(&text(&s, 160, 50), "resource detail");
         press(&mut s, "<esc>j");
-        screens += 1;
     }
-    assert!(screens > 100, "looked at {screens} screens");
+    assert!(panes > 300, "looked at {panes} fix panes");
 }
 
 fn assert_no_secret(screen: &str, context: &str) {
