@@ -717,9 +717,11 @@ impl State {
         regions
     }
 
-    /// Whether an area has not delivered anything yet (its checks are still loading).
+    /// Whether an area has not delivered anything yet (its checks are still loading). A
+    /// source that cannot run loads nothing.
     pub fn area_pending(&self, area: Area) -> bool {
         self.source.polls()
+            && self.fatal.is_none()
             && !self.collection.iter().any(|((a, _), s)| {
                 *a == area
                     && matches!(

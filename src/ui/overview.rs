@@ -14,6 +14,7 @@ use super::widgets::{
     width, wrap_items,
 };
 use super::{bigtext, list, panel};
+use crate::app::derive::area_of_check;
 use crate::app::state::{SourceKind, State};
 use crate::domain::collection::CollectionState;
 use crate::domain::finding::{Category, Severity, Status};
@@ -26,6 +27,8 @@ struct CategoryStats {
     failing: [usize; 4],
     checks_failing: usize,
     checks: usize,
+    /// Some of its checks wait for a poll area that has not reported yet.
+    loading: bool,
 }
 
 fn category_stats(state: &State) -> Vec<CategoryStats> {
@@ -35,6 +38,7 @@ fn category_stats(state: &State) -> Vec<CategoryStats> {
             let mut failing = [0usize; 4];
             let mut checks_failing = 0;
             let mut checks = 0;
+            let mut loading = false;
             for row in state
                 .derived
                 .checks
@@ -43,6 +47,8 @@ fn category_stats(state: &State) -> Vec<CategoryStats> {
             {
                 if row.counts.total() > 0 {
                     checks += 1;
+                } else if state.area_pending(area_of_check(&row.id)) {
+                    loading = true;
                 }
                 if row.status == Status::Fail {
                     checks_failing += 1;
@@ -66,6 +72,7 @@ fn category_stats(state: &State) -> Vec<CategoryStats> {
                 failing,
                 checks_failing,
                 checks,
+                loading,
             }
         })
         .collect()
@@ -465,18 +472,14 @@ fn draw_tiles(frame: &mut Frame, area: Rect, state: &State) {
                 failing = words(true);
             }
             if failing.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    if s.checks == 0 {
-                        " no resources in scope"
-                    } else {
-                        " ✔ nothing failing"
-                    },
-                    if s.checks == 0 {
-                        t[Token::Dim]
-                    } else {
-                        t[Token::Pass]
-                    },
-                )));
+                let (text, token) = if s.loading {
+                    (" ⟳ loading…", Token::StatusRunning)
+                } else if s.checks == 0 {
+                    (" no resources in scope", Token::Dim)
+                } else {
+                    (" ✔ nothing failing", Token::Pass)
+                };
+                lines.push(Line::from(Span::styled(text, t[token])));
             } else {
                 let mut spans = vec![Span::styled(" ✘ ", t[Token::Fail])];
                 spans.extend(failing);
