@@ -25,7 +25,11 @@ pub struct ConfigPaths {
 impl ConfigPaths {
     /// Resolves from the process environment.
     pub fn resolve() -> ConfigPaths {
-        Self::resolve_with(|k| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from))
+        Self::resolve_with(|k| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
     }
 
     /// Resolves with an injectable environment, for tests.
@@ -213,7 +217,10 @@ impl std::error::Error for ConfigError {}
 
 /// Deserializes TOML, turning errors into [`ConfigError`] with line and key. Shared by
 /// config, keymap and theme files.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, ConfigError> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, ConfigError> {
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()
@@ -311,7 +318,10 @@ reason = "dev stage, no traffic"
         assert_eq!(e.line, Some(2));
         assert_eq!(e.key.as_deref(), Some("max_secret_age"));
         let shown = e.to_string();
-        assert!(shown.starts_with("/cfg/config.toml:2: key `max_secret_age`"), "{shown}");
+        assert!(
+            shown.starts_with("/cfg/config.toml:2: key `max_secret_age`"),
+            "{shown}"
+        );
         assert!(!shown.contains('\n'));
     }
 

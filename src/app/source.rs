@@ -28,7 +28,10 @@ pub enum SourceEvent {
         regions: Vec<String>,
     },
     /// An area started collecting in a region.
-    Started { area: Area, region: String },
+    Started {
+        area: Area,
+        region: String,
+    },
     /// Progress of a running collection, 0-100.
     Progress {
         area: Area,
@@ -38,7 +41,10 @@ pub enum SourceEvent {
     Batch(Box<Batch>),
     /// The source cannot run at all (no credentials, unreachable endpoint): shown as a banner
     /// with what to do.
-    Fatal { message: String, hint: String },
+    Fatal {
+        message: String,
+        hint: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -131,11 +131,23 @@ impl CheckDef {
         }
     }
 
-    pub fn pass(&self, inv: &Inventory, t: &Target, msg: impl Into<String>, ev: Vec<Evidence>) -> Finding {
+    pub fn pass(
+        &self,
+        inv: &Inventory,
+        t: &Target,
+        msg: impl Into<String>,
+        ev: Vec<Evidence>,
+    ) -> Finding {
         self.finding(inv, t, Status::Pass, msg, ev)
     }
 
-    pub fn fail(&self, inv: &Inventory, t: &Target, msg: impl Into<String>, ev: Vec<Evidence>) -> Finding {
+    pub fn fail(
+        &self,
+        inv: &Inventory,
+        t: &Target,
+        msg: impl Into<String>,
+        ev: Vec<Evidence>,
+    ) -> Finding {
         self.finding(inv, t, Status::Fail, msg, ev)
     }
 
@@ -188,7 +200,13 @@ pub fn fill_template(template: &str, inventory: &Inventory, target: &Target) -> 
 pub fn tf_ident(name: &str) -> String {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.starts_with(|c: char| c.is_ascii_digit()) || s.is_empty() {
         s.insert(0, 'r');

@@ -48,9 +48,11 @@ pub fn weighted_score<'a>(
 ) -> Option<u32> {
     let mut per_check: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
     for f in findings {
-        let entry = per_check
-            .entry(&f.check_id)
-            .or_insert((0, 0, severity_of(&f.check_id).unwrap_or(f.severity)));
+        let entry = per_check.entry(&f.check_id).or_insert((
+            0,
+            0,
+            severity_of(&f.check_id).unwrap_or(f.severity),
+        ));
         match f.status {
             Status::Pass => entry.0 += 1,
             Status::Fail => entry.1 += 1,
