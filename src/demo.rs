@@ -133,9 +133,34 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         v2_apis: v2_apis(),
         v2_domains: v2_domains(),
         secrets: secrets(now),
+        reserved_concurrency: reserved_concurrency(&functions(now)),
         keys: keys(),
         list_failures: Vec::new(),
     }
+}
+
+/// Reserved concurrency as the throttles area reports it: the capped functions, every other
+/// function read and unreserved.
+fn reserved_concurrency(
+    functions: &[Function],
+) -> BTreeMap<String, BTreeMap<String, Fetched<Option<i32>>>> {
+    const CAPPED: [(&str, i32); 4] = [
+        ("payments-charge", 50),
+        ("payments-webhook", 20),
+        ("inventory-reserve", 25),
+        ("auth-authorizer", 100),
+    ];
+    let mut out: BTreeMap<String, BTreeMap<String, Fetched<Option<i32>>>> = BTreeMap::new();
+    for f in functions {
+        let reserved = CAPPED
+            .iter()
+            .find(|(name, _)| *name == f.name)
+            .map(|(_, n)| *n);
+        out.entry(f.region.clone())
+            .or_default()
+            .insert(f.arn.clone(), Ok(reserved));
+    }
+    out
 }
 
 /// A runtime whose deprecation date falls within the next 90 days of `now`, if the runtime
@@ -190,7 +215,6 @@ fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "apigw-payments-api",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:p4ym3nt5ap/*/POST/charges"),
             ))),
-            reserved_concurrency: Ok(Some(50)),
             ..Default::default()
         },
         Function {
@@ -236,7 +260,6 @@ fn functions(now: OffsetDateTime) -> Vec<Function> {
                 cors_allow_origins: Vec::new(),
                 cors_allow_credentials: false,
             })),
-            reserved_concurrency: Ok(Some(20)),
             ..Default::default()
         },
         Function {
@@ -354,7 +377,6 @@ fn functions(now: OffsetDateTime) -> Vec<Function> {
                     function_arn(EUW1, "inventory-reserve")
                 ),
             ]))),
-            reserved_concurrency: Ok(Some(25)),
             ..Default::default()
         },
         // Order e-mails from the order-events topic: old runtime and an SMTP password in the
@@ -499,7 +521,6 @@ fn functions(now: OffsetDateTime) -> Vec<Function> {
                     ),
                 ),
             ]))),
-            reserved_concurrency: Ok(Some(100)),
             ..Default::default()
         },
         // Nightly sales report: EventBridge schedule, a manual re-run URL behind IAM, a role
@@ -1616,7 +1637,6 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 note(f.policy.as_ref().map(|_| ()));
                 note(f.url.as_ref().map(|_| ()));
                 note(f.event_invoke.as_ref().map(|_| ()));
-                note(f.reserved_concurrency.as_ref().map(|_| ()));
                 if let Some((arn, role)) = full.roles.get_key_value(&f.role_arn) {
                     match role {
                         Ok(r) => {
@@ -1675,6 +1695,13 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
             if let Some(plans) = full.usage_plans.get(region) {
                 note(plans.as_ref().map(|_| ()));
                 inv.usage_plans.insert(region.to_string(), plans.clone());
+            }
+            if let Some(reserved) = full.reserved_concurrency.get(region) {
+                for r in reserved.values() {
+                    note(r.as_ref().map(|_| ()));
+                }
+                inv.reserved_concurrency
+                    .insert(region.to_string(), reserved.clone());
             }
         }
         Area::Encryption => {

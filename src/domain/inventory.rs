@@ -70,6 +70,10 @@ pub struct Inventory {
     pub v2_apis: Vec<V2Api>,
     pub v2_domains: Vec<V2Domain>,
     pub secrets: Vec<Secret>,
+    /// Reserved concurrency (GetFunctionConcurrency) per region, then function ARN; `Ok(None)`
+    /// when unreserved. The throttles area collects it only for functions reachable without
+    /// authentication, so a function missing here was not collected.
+    pub reserved_concurrency: BTreeMap<String, BTreeMap<String, Fetched<Option<i32>>>>,
     /// KMS keys referenced by functions and secrets.
     pub keys: Vec<Key>,
     pub list_failures: Vec<ListFailure>,
@@ -79,6 +83,13 @@ impl Inventory {
     /// Finds the key a function or secret refers to, by ARN, key id, alias name or alias ARN.
     pub fn find_key(&self, reference: &str) -> Option<&Key> {
         self.keys.iter().find(|k| k.matches(reference))
+    }
+
+    /// The function's reserved concurrency, `None` when it was not collected.
+    pub fn reserved_concurrency(&self, function: &Function) -> Option<&Fetched<Option<i32>>> {
+        self.reserved_concurrency
+            .get(&function.region)
+            .and_then(|by_arn| by_arn.get(&function.arn))
     }
 
     pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
@@ -109,6 +120,7 @@ impl Inventory {
         replace(&mut self.rest_apis, batch.rest_apis, |a| &a.region);
         replace(&mut self.rest_domains, batch.rest_domains, |d| &d.region);
         self.usage_plans.extend(batch.usage_plans);
+        self.reserved_concurrency.extend(batch.reserved_concurrency);
         replace(&mut self.v2_apis, batch.v2_apis, |a| &a.region);
         replace(&mut self.v2_domains, batch.v2_domains, |d| &d.region);
         replace(&mut self.secrets, batch.secrets, |s| &s.region);
@@ -151,8 +163,6 @@ pub struct Function {
     pub url: Fetched<Option<FunctionUrl>>,
     /// GetFunctionEventInvokeConfig; `Ok(None)` when there is none.
     pub event_invoke: Fetched<Option<EventInvokeConfig>>,
-    /// GetFunctionConcurrency reserved executions; `Ok(None)` when unreserved.
-    pub reserved_concurrency: Fetched<Option<i32>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -482,7 +492,6 @@ impl Default for Function {
             policy: Ok(Default::default()),
             url: Ok(Default::default()),
             event_invoke: Ok(Default::default()),
-            reserved_concurrency: Ok(Default::default()),
         }
     }
 }

@@ -1430,13 +1430,18 @@ fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context)
                 .iter()
                 .map(|e| Evidence::new("Unauthenticated entry", &e.description))
                 .collect();
-            match &f.reserved_concurrency {
-                Err(e) => def.unknown(inv, &t, e.clone()),
-                Ok(Some(n)) => {
+            match inv.reserved_concurrency(f) {
+                None => def.unknown(
+                    inv,
+                    &t,
+                    "reserved concurrency not collected (lambda:GetFunctionConcurrency)",
+                ),
+                Some(Err(e)) => def.unknown(inv, &t, e.clone()),
+                Some(Ok(Some(n))) => {
                     ev.push(Evidence::new("ReservedConcurrentExecutions", n.to_string()));
                     def.pass(inv, &t, format!("publicly reachable, capped at {n} concurrent executions"), ev)
                 }
-                Ok(None) => {
+                Some(Ok(None)) => {
                     ev.push(Evidence::new("ReservedConcurrentExecutions", "(none)"));
                     def.fail(
                         inv,
@@ -1485,13 +1490,38 @@ mod tests {
         }
     }
 
+    /// Functions as collected: reserved concurrency read and unreserved unless a test says.
     fn inv(functions: Vec<Function>) -> Inventory {
+        let mut reserved_concurrency: BTreeMap<
+            String,
+            BTreeMap<String, crate::domain::inventory::Fetched<Option<i32>>>,
+        > = BTreeMap::new();
+        for f in &functions {
+            reserved_concurrency
+                .entry(f.region.clone())
+                .or_default()
+                .insert(f.arn.clone(), Ok(None));
+        }
         Inventory {
             account_id: ACCT.into(),
             regions: vec!["us-east-1".into()],
             functions,
+            reserved_concurrency,
             ..Default::default()
         }
+    }
+
+    fn with_concurrency(
+        f: Function,
+        reserved: crate::domain::inventory::Fetched<Option<i32>>,
+    ) -> Inventory {
+        let mut inventory = inv(vec![f.clone()]);
+        inventory
+            .reserved_concurrency
+            .get_mut(&f.region)
+            .expect("region present")
+            .insert(f.arn.clone(), reserved);
+        inventory
     }
 
     fn def(id: &str) -> &'static CheckDef {
@@ -2461,12 +2491,17 @@ mod tests {
             "{}",
             finding.message
         );
-        let mut f = with_url("NONE", &[]);
-        f.reserved_concurrency = Ok(Some(20));
-        assert_eq!(one(UNBOUNDED, f).status, Status::Pass);
-        let mut f = with_url("NONE", &[]);
-        f.reserved_concurrency = Err("AccessDenied: lambda:GetFunctionConcurrency".into());
-        assert_eq!(one(UNBOUNDED, f).status, Status::Unknown);
+        let f = with_url("NONE", &[]);
+        let pass = with_concurrency(f.clone(), Ok(Some(20)));
+        assert_eq!(one_in(UNBOUNDED, &pass).status, Status::Pass);
+        let denied = with_concurrency(
+            f.clone(),
+            Err("AccessDenied: lambda:GetFunctionConcurrency".into()),
+        );
+        assert_eq!(one_in(UNBOUNDED, &denied).status, Status::Unknown);
+        let mut not_collected = inv(vec![f]);
+        not_collected.reserved_concurrency.clear();
+        assert_eq!(one_in(UNBOUNDED, &not_collected).status, Status::Unknown);
     }
 
     #[test]
@@ -2516,9 +2551,8 @@ mod tests {
 
     #[test]
     fn unreachable_is_not_applicable_even_if_concurrency_unknown() {
-        let mut f = func("orders");
-        f.reserved_concurrency = Err("AccessDenied".into());
-        assert_eq!(one(UNBOUNDED, f).status, Status::NotApplicable);
+        let f = with_concurrency(func("orders"), Err("AccessDenied".into()));
+        assert_eq!(one_in(UNBOUNDED, &f).status, Status::NotApplicable);
         let f = with_url("AWS_IAM", &[]);
         assert_eq!(one(UNBOUNDED, f).status, Status::NotApplicable);
     }
