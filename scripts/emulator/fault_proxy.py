@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""An HTTP proxy on 127.0.0.1 in front of the AWS emulator that injects faults, adds latency
+and counts requests. Standard library only.
+
+    python fault_proxy.py --upstream http://127.0.0.1:MOTO_PORT [--port 0] [--seed 7]
+        [--throttle-rate R] [--error-rate R] [--drop-rate R] [--slow-rate R --slow-ms MS]
+        [--fail-always-rate R] [--max-faults-per-request N] [--max-faults N]
+        [--latency-ms MS] [--spare sts,iam]
+
+Point a client at it as its endpoint (`--endpoint-url http://127.0.0.1:PORT`); it forwards each
+request unchanged (Host and signature included) and relays the answer, unless it injects:
+
+- throttle: the service's own throttling error (HTTP 429 TooManyRequestsException for Lambda and
+  API Gateway, HTTP 400 ThrottlingException JSON for Secrets Manager/KMS, XML `Throttling` for
+  IAM/STS);
+- error: HTTP 500 InternalFailure;
+- drop: reads the request, then closes the connection without answering;
+- slow: answers correctly after --slow-ms;
+- fail-always: a fixed fraction of distinct requests answer HTTP 500 on every attempt (retries
+  cannot save them; the scan must report those findings as unknown).
+
+Deterministic: whether a request is faulted depends only on --seed, the request (method, path,
+query, body, target) and how many times that same request was seen, never on arrival order, so
+concurrent clients get the same faults run after run. Bounded: a request is faulted at most
+--max-faults-per-request times in a row (then it passes), at most --max-faults in total, and
+services in --spare are never faulted (latency still applies).
+
+Prints `PROXY_PORT=<n>` once listening. `GET /__proxy/stats` returns the counts as JSON
+(requests by service and action, faults by kind); `POST /__proxy/reset` zeroes them. Exits when
+its parent process goes away.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+CRED_RE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
+ACTION_RE = re.compile(r"(?:^|&)Action=([A-Za-z0-9]+)")
+REST_JSON = {"lambda", "apigateway"}
+QUERY_XML = {"iam", "sts"}
+# REST path segments followed by an id or a name.
+COLLECTIONS = {
+    "functions", "restapis", "apis", "domainnames", "authorizers", "stages", "routes",
+    "integrations", "resources", "usageplans", "deployments", "layers", "versions",
+    "requestvalidators", "basepathmappings", "apimappings", "tags",
+}
+
+
+class Stats:
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.started = time.monotonic()
+        self.requests = 0
+        self.by_service = Counter()
+        self.by_action = Counter()
+        self.faults = Counter()
+        self.first = None
+        self.last = None
+
+    def snapshot(self):
+        window = (self.last - self.first) if self.first is not None and self.last else 0.0
+        return {
+            "requests": self.requests,
+            "by_service": dict(self.by_service),
+            "by_action": dict(self.by_action),
+            "faults": dict(self.faults),
+            "active_seconds": round(window, 3),
+        }
+
+
+class Proxy:
+    def __init__(self, args):
+        self.args = args
+        up = urlsplit(args.upstream)
+        if up.hostname not in ("127.0.0.1", "localhost", "::1"):
+            sys.exit("fault_proxy: the upstream must be on loopback")
+        self.up_host = up.hostname
+        self.up_port = up.port or 80
+        self.stats = Stats()
+        self.seen = defaultdict(int)  # request fingerprint -> times seen
+        self.streak = defaultdict(int)  # request fingerprint -> consecutive faults
+        self.total_faults = 0
+        self.spare = {s for s in args.spare.split(",") if s}
+
+    # ───────────── decisions ─────────────
+
+    def unit(self, *parts):
+        h = hashlib.sha256("\x1f".join(str(p) for p in (self.args.seed,) + parts).encode())
+        return int.from_bytes(h.digest()[:8], "big") / 2**64
+
+    def decide(self, service, fingerprint):
+        """One of None, 'throttle', 'error', 'drop', 'slow', 'always'."""
+        attempt = self.seen[fingerprint]
+        self.seen[fingerprint] += 1
+        if service in self.spare:
+            return None
+        a = self.args
+        if a.fail_always_rate and self.unit(fingerprint, "always") < a.fail_always_rate:
+            return "always"
+        if self.streak[fingerprint] >= a.max_faults_per_request:
+            self.streak[fingerprint] = 0
+            return None
+        if a.max_faults is not None and self.total_faults >= a.max_faults:
+            return None
+        r = self.unit(fingerprint, attempt)
+        for kind, rate in (
+            ("throttle", a.throttle_rate),
+            ("error", a.error_rate),
+            ("drop", a.drop_rate),
+            ("slow", a.slow_rate),
+        ):
+            if r < rate:
+                if kind != "slow":
+                    self.streak[fingerprint] += 1
+                    self.total_faults += 1
+                return kind
+            r -= rate
+        self.streak[fingerprint] = 0
+        return None
+
+    # ───────────── HTTP plumbing ─────────────
+
+    async def handle(self, reader, writer):
+        try:
+            while True:
+                request = await read_message(reader, is_request=True)
+                if request is None:
+                    break
+                keep = await self.serve_one(request, writer)
+                if not keep:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+            pass
+        finally:
+            try:
+                writer.close()
+            except Exception:
+                pass
+
+    async def serve_one(self, request, writer):
+        start_line, headers, body = request
+        method, target, _version = start_line.split(" ", 2)
+        if target.startswith("/__proxy/"):
+            return await self.control(method, target, writer)
+
+        service = service_of(headers)
+        action = action_of(service, method, target, headers, body)
+        now = time.monotonic()
+        st = self.stats
+        st.requests += 1
+        st.by_service[service] += 1
+        st.by_action[f"{service}:{action}"] += 1
+        st.first = now if st.first is None else st.first
+
+        fingerprint = hashlib.sha256(
+            b"\x1f".join(
+                [method.encode(), target.encode(), header(headers, "x-amz-target").encode(), body]
+            )
+        ).hexdigest()
+        fault = self.decide(service, fingerprint)
+        if self.args.latency_ms:
+            await asyncio.sleep(self.args.latency_ms / 1000)
+        if fault:
+            st.faults[fault] += 1
+        if fault == "drop":
+            writer.transport.abort()
+            return False
+        if fault in ("throttle", "error", "always"):
+            status, extra, payload = error_response(service, "throttle" if fault == "throttle" else "error")
+            await send(writer, status, extra, payload)
+            st.last = time.monotonic()
+            return True
+        if fault == "slow":
+            await asyncio.sleep(self.args.slow_ms / 1000)
+
+        status, resp_headers, resp_body = await self.forward(start_line, headers, body)
+        await send(writer, status, resp_headers, resp_body)
+        st.last = time.monotonic()
+        return True
+
+    async def forward(self, start_line, headers, body):
+        reader, writer = await asyncio.open_connection(self.up_host, self.up_port)
+        try:
+            out = [start_line]
+            for k, v in headers:
+                if k.lower() in ("connection", "keep-alive", "proxy-connection"):
+                    continue
+                out.append(f"{k}: {v}")
+            out.append("Connection: close")
+            writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
+            await writer.drain()
+            message = await read_message(reader, is_request=False)
+            if message is None:
+                raise ConnectionError("upstream closed without answering")
+            status_line, resp_headers, resp_body = message
+            status = status_line.split(" ", 1)[1]
+            return status, resp_headers, resp_body
+        finally:
+            writer.close()
+
+    async def control(self, method, target, writer):
+        if target.startswith("/__proxy/stats"):
+            payload = json.dumps(self.stats.snapshot()).encode()
+            await send(writer, "200 OK", [("Content-Type", "application/json")], payload)
+        elif target.startswith("/__proxy/reset") and method == "POST":
+            self.stats.reset()
+            self.seen.clear()
+            self.streak.clear()
+            self.total_faults = 0
+            await send(writer, "200 OK", [("Content-Type", "application/json")], b'{"ok":true}')
+        else:
+            await send(writer, "404 Not Found", [], b"")
+        return True
+
+
+def header(headers, name):
+    name = name.lower()
+    for k, v in headers:
+        if k.lower() == name:
+            return v
+    return ""
+
+
+def service_of(headers):
+    m = CRED_RE.search(header(headers, "authorization"))
+    return m.group(1) if m else "unsigned"
+
+
+def action_of(service, method, target, headers, body):
+    amz_target = header(headers, "x-amz-target")
+    if amz_target:
+        return amz_target.rsplit(".", 1)[-1]
+    if service in QUERY_XML:
+        m = ACTION_RE.search(body.decode("latin-1")) or ACTION_RE.search(target.partition("?")[2])
+        if m:
+            return m.group(1)
+    # REST services: the verb and the path, ids and names collapsed to {}.
+    path = target.split("?", 1)[0]
+    parts = [p for p in path.split("/") if p]
+    shape = [
+        "{}" if i > 0 and parts[i - 1] in COLLECTIONS else p for i, p in enumerate(parts)
+    ]
+    return f"{method} /{'/'.join(shape)}"
+
+
+def error_response(service, kind):
+    request_id = str(uuid.uuid4())
+    if kind == "throttle":
+        if service in REST_JSON:
+            return (
+                "429 Too Many Requests",
+                [("Content-Type", "application/json"), ("x-amzn-ErrorType", "TooManyRequestsException"),
+                 ("x-amzn-RequestId", request_id)],
+                json.dumps({"message": "Rate exceeded", "Type": "User"}).encode(),
+            )
+        if service in QUERY_XML:
+            return (
+                "400 Bad Request",
+                [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
+                (
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                    f"<Message>Rate exceeded</Message></Error><RequestId>{request_id}</RequestId>"
+                    "</ErrorResponse>"
+                ).encode(),
+            )
+        return (
+            "400 Bad Request",
+            [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id)],
+            json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode(),
+        )
+    if service in QUERY_XML:
+        return (
+            "500 Internal Server Error",
+            [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
+            (
+                "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                "<Message>injected fault</Message></Error>"
+                f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+            ).encode(),
+        )
+    return (
+        "500 Internal Server Error",
+        [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalFailure"),
+         ("x-amzn-RequestId", request_id)],
+        json.dumps({"__type": "InternalFailure", "message": "injected fault"}).encode(),
+    )
+
+
+async def read_message(reader, is_request):
+    """Reads one HTTP/1.1 message: (start line, [(name, value)], body). None at a clean EOF."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as e:
+        if not e.partial.strip():
+            return None
+        raise
+    lines = head.decode("latin-1").split("\r\n")
+    start = lines[0]
+    headers = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        k, _, v = line.partition(":")
+        headers.append((k.strip(), v.strip()))
+    te = header(headers, "transfer-encoding").lower()
+    length = header(headers, "content-length")
+    if "chunked" in te:
+        body = bytearray()
+        while True:
+            size_line = await reader.readuntil(b"\r\n")
+            size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                # trailers until an empty line
+                while (await reader.readuntil(b"\r\n")) != b"\r\n":
+                    pass
+                break
+            body += await reader.readexactly(size)
+            await reader.readexactly(2)
+        body = bytes(body)
+    elif length:
+        body = await reader.readexactly(int(length))
+    elif is_request:
+        body = b""
+    else:
+        status = start.split(" ")[1] if " " in start else ""
+        body = b"" if status in ("204", "304") else await reader.read()
+    return start, headers, body
+
+
+async def send(writer, status, headers, body):
+    out = [f"HTTP/1.1 {status}"]
+    for k, v in headers:
+        if k.lower() in ("content-length", "transfer-encoding", "connection", "keep-alive"):
+            continue
+        out.append(f"{k}: {v}")
+    out.append(f"Content-Length: {len(body)}")
+    writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
+    await writer.drain()
+
+
+def watch_parent(parent):
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+async def main_async(args):
+    proxy = Proxy(args)
+    server = await asyncio.start_server(proxy.handle, "127.0.0.1", args.port, limit=2**24)
+    port = server.sockets[0].getsockname()[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"{port}\n")
+        os.replace(tmp, args.port_file)
+    print(f"PROXY_PORT={port}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+def rate(s):
+    v = float(s)
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError("a rate is between 0 and 1")
+    return v
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--upstream", required=True)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--port-file")
+    p.add_argument("--seed", default="1")
+    p.add_argument("--throttle-rate", type=rate, default=0.0)
+    p.add_argument("--error-rate", type=rate, default=0.0)
+    p.add_argument("--drop-rate", type=rate, default=0.0)
+    p.add_argument("--slow-rate", type=rate, default=0.0)
+    p.add_argument("--slow-ms", type=int, default=1000)
+    p.add_argument("--fail-always-rate", type=rate, default=0.0)
+    p.add_argument("--max-faults-per-request", type=int, default=2)
+    p.add_argument("--max-faults", type=int, default=None)
+    p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--spare", default="", help="comma-separated services never faulted")
+    p.add_argument("--no-parent-watch", action="store_true")
+    args = p.parse_args()
+    if args.throttle_rate + args.error_rate + args.drop_rate + args.slow_rate > 1.0:
+        p.error("the fault rates add up to more than 1")
+
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    if not args.no_parent_watch:
+        threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,853 @@
+#!/usr/bin/env python3
+"""Seeds a realistic serverless account into the AWS emulator (moto) through boto3.
+
+    python seed.py --endpoint http://127.0.0.1:PORT [--region us-east-1] [--profile small]
+                   [--functions N --rest-apis N --secrets N] [--aged]
+
+Prints a JSON manifest of what it created on stdout: names of functions, roles, APIs, stages,
+domains, secrets and keys by role in the fixture, plus `secret_values` (every credential-like
+value it planted, so a test can assert none of them reaches a snapshot).
+
+Profiles:
+- `small` (default): one of everything Parapet checks, each check with a passing and a failing
+  resource where the emulator can express it (see the manifest's keys).
+- `--aged`: only secrets, for an emulator whose clock runs behind (moto_launcher.py
+  --secrets-clock-offset-days): rotation overdue, never rotated for months, never accessed.
+- `--functions/--rest-apis/--secrets N`: bulk plain resources on top (for the benchmark).
+
+Uses dummy credentials; talks to nothing but --endpoint.
+"""
+
+import argparse
+import io
+import json
+import os
+import sys
+import urllib.request
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from botocore.config import Config
+
+ACCOUNT = "123456789012"
+OTHER_ACCOUNT = "999988887777"
+
+# Credential-looking values planted in env vars, stage variables and secrets. Fake, but shaped
+# like the real thing so the detectors fire.
+FAKE_STRIPE = "sk_live_51HxQeRtYuIoPaSdFgHjKlZx"
+FAKE_GITHUB = "ghp_Zq8xT4vN2mK7pL9wR3sY6uB1cD5eF0gH2jK4"
+FAKE_DB_PASSWORD = "Xk9#qL2v!Rm7@Tz4$Wp8^Yn3&Bs6*Hd1"
+SECRET_STRINGS = {
+    "prod/db/master": '{"username":"app","password":"Qz7!kP2#vL9@xR4$mN8^"}',
+    "prod/partner/api-key": "pk-partner-Vb6Nm3Kq9Lw2Xz8Rt5Yp",
+    "prod/public/token": "tok-public-Hg4Jd8Fs2Ka6Lq9Wz3Xc",
+    "dev/db/password": "dev-password-Rt5Yp7Lw2Xz8Nm3Kq9",
+    "prod/orphan/doomed": "doomed-value-Kq9Lw2Xz8Rt5Yp7Nm3",
+}
+AGED_SECRET_STRINGS = {
+    "aged/never-rotated": "aged-value-Wz3Xc6Hg4Jd8Fs2Ka9",
+    "aged/rotation-overdue": "aged-rotating-Lq9Wz3Xc6Hg4Jd8Fs",
+}
+
+
+def log(msg):
+    print(f"seed: {msg}", file=sys.stderr, flush=True)
+
+
+class Seeder:
+    def __init__(self, endpoint, region):
+        self.endpoint = endpoint.rstrip("/")
+        self.region = region
+        cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32)
+        session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name=region,
+        )
+        self.client = lambda svc: session.client(svc, endpoint_url=self.endpoint, config=cfg)
+        self.iam = self.client("iam")
+        self.lam = self.client("lambda")
+        self.apigw = self.client("apigateway")
+        self.v2 = self.client("apigatewayv2")
+        self.sm = self.client("secretsmanager")
+        self.kms = self.client("kms")
+        self.ec2 = self.client("ec2")
+        self.sqs = self.client("sqs")
+        self.wafv2 = self.client("wafv2")
+        self.manifest = {"region": region, "account": ACCOUNT, "secret_values": []}
+        self.zip = make_zip()
+
+    def configure_emulator(self):
+        req = urllib.request.Request(
+            f"{self.endpoint}/moto-api/config",
+            data=json.dumps({"lambda": {"use_docker": False}}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(req, timeout=10).read()
+
+    # ───────────────────────────── IAM ─────────────────────────────
+
+    def role(self, name, managed=(), inline=None):
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"
+        ]["Arn"]
+        for policy_arn in managed:
+            self.iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        if inline:
+            for policy_name, doc in inline.items():
+                self.iam.put_role_policy(
+                    RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(doc)
+                )
+        return arn
+
+    # ───────────────────────────── Lambda ─────────────────────────────
+
+    def function(self, name, role, runtime="python3.12", **extra):
+        args = dict(
+            FunctionName=name,
+            Runtime=runtime,
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": self.zip},
+            Timeout=10,
+        )
+        args.update(extra)
+        return self.lam.create_function(**args)["FunctionArn"]
+
+    def integration_uri(self, function_arn):
+        return (
+            f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/"
+            f"{function_arn}/invocations"
+        )
+
+    # ───────────────────────────── the small account ─────────────────────────────
+
+    def seed_small(self):
+        r = self.region
+        m = self.manifest
+        self.configure_emulator()
+
+        # Network bits for VPC-attached functions and VPC links.
+        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        sg = self.ec2.create_security_group(GroupName="fn-sg", Description="fn", VpcId=vpc)[
+            "GroupId"
+        ]
+        dlq = self.sqs.create_queue(QueueName="failed-events")["QueueUrl"]
+        dlq_arn = self.sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+        # ── KMS keys: used by functions (env) and secrets.
+        def key(alias, rotation, policy=None):
+            args = {"Description": alias}
+            if policy:
+                args["Policy"] = json.dumps(policy)
+            meta = self.kms.create_key(**args)["KeyMetadata"]
+            self.kms.create_alias(AliasName=f"alias/{alias}", TargetKeyId=meta["KeyId"])
+            if rotation:
+                self.kms.enable_key_rotation(KeyId=meta["KeyId"])
+            return meta["Arn"], meta["KeyId"]
+
+        owner_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Owner",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+        public_policy = {
+            "Version": "2012-10-17",
+            "Statement": owner_policy["Statement"]
+            + [
+                {
+                    "Sid": "Anyone",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                    "Resource": "*",
+                }
+            ],
+        }
+        env_key_arn, _ = key("app-env", rotation=True, policy=owner_policy)
+        secret_key_arn, _ = key("secrets-norotate", rotation=False, policy=owner_policy)
+        open_key_arn, _ = key("open-key", rotation=True, policy=public_policy)
+        doomed_key_arn, doomed_key_id = key("doomed", rotation=True, policy=owner_policy)
+        m["keys"] = {
+            "rotating": "app-env",
+            "not_rotating": "secrets-norotate",
+            "public_policy": "open-key",
+            "pending_deletion": "doomed",
+        }
+
+        # ── Roles from administrator to least privilege.
+        basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        admin_role = self.role("admin-role", managed=["arn:aws:iam::aws:policy/AdministratorAccess"])
+        least_role = self.role(
+            "least-privilege-role",
+            managed=[basic],
+            inline={
+                "orders-table": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+                            "Resource": f"arn:aws:dynamodb:{r}:{ACCOUNT}:table/orders",
+                        }
+                    ],
+                }
+            },
+        )
+        reader_role = self.role(
+            "secret-reader-role",
+            managed=[basic],
+            inline={
+                "read-any-secret": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            },
+        )
+        m["roles"] = {
+            "admin": "admin-role",
+            "least_privilege": "least-privilege-role",
+            "overprivileged": "secret-reader-role",
+        }
+
+        # ── Functions.
+        layer_arn = self.lam.publish_layer_version(
+            LayerName="shared-utils",
+            Content={"ZipFile": self.zip},
+            CompatibleRuntimes=["python3.12"],
+        )["LayerVersionArn"]
+
+        # Public, administrator, leaks a credential, URL without auth, CORS *, no tracing/VPC/CMK.
+        public_admin = self.function(
+            "public-admin-fn",
+            admin_role,
+            Environment={"Variables": {"STRIPE_API_KEY": FAKE_STRIPE, "STAGE": "prod"}},
+        )
+        self.lam.add_permission(
+            FunctionName="public-admin-fn",
+            StatementId="AnyoneInvoke",
+            Action="lambda:InvokeFunction",
+            Principal="*",
+        )
+        self.lam.create_function_url_config(
+            FunctionName="public-admin-fn",
+            AuthType="NONE",
+            Cors={"AllowOrigins": ["*"], "AllowMethods": ["GET"]},
+        )
+        self.lam.add_permission(
+            FunctionName="public-admin-fn",
+            StatementId="FunctionURLAllowPublicAccess",
+            Action="lambda:InvokeFunctionUrl",
+            Principal="*",
+            FunctionUrlAuthType="NONE",
+        )
+        m["secret_values"].append(FAKE_STRIPE)
+
+        # Least privilege, CMK-encrypted env, tracing, VPC, own layer; behind an open REST method,
+        # with reserved concurrency; invoked by API Gateway only (service principal + SourceArn).
+        orders = self.function(
+            "orders-fn",
+            least_role,
+            Environment={"Variables": {"TABLE": "orders", "LOG_LEVEL": "info"}},
+            KMSKeyArn=env_key_arn,
+            TracingConfig={"Mode": "Active"},
+            VpcConfig={"SubnetIds": [subnet], "SecurityGroupIds": [sg]},
+            Layers=[layer_arn],
+        )
+        self.lam.put_function_concurrency(FunctionName="orders-fn", ReservedConcurrentExecutions=25)
+
+        # Deprecated runtime, overprivileged (GetSecretValue on *), URL with AWS_IAM and specific
+        # CORS origins, invoke granted to another account (bare account id), S3 notifications
+        # (async) with an OnFailure destination. Reached by an open HTTP route.
+        reports = self.function(
+            "reports-fn",
+            reader_role,
+            runtime="python3.8",
+            Environment={"Variables": {"DB_SECRET_ARN": f"arn:aws:secretsmanager:{r}:{ACCOUNT}:secret:prod/db/master"}},
+            KMSKeyArn=open_key_arn,
+            TracingConfig={"Mode": "Active"},
+        )
+        self.lam.create_function_url_config(
+            FunctionName="reports-fn",
+            AuthType="AWS_IAM",
+            Cors={"AllowOrigins": ["https://app.example.com"], "AllowMethods": ["GET"]},
+        )
+        self.lam.add_permission(
+            FunctionName="reports-fn",
+            StatementId="PartnerAccount",
+            Action="lambda:InvokeFunction",
+            Principal=OTHER_ACCOUNT,
+        )
+        self.lam.add_permission(
+            FunctionName="reports-fn",
+            StatementId="S3Notifications",
+            Action="lambda:InvokeFunction",
+            Principal="s3.amazonaws.com",
+            SourceArn="arn:aws:s3:::reports-inbox",
+            SourceAccount=ACCOUNT,
+        )
+        self.lam.put_function_event_invoke_config(
+            FunctionName="reports-fn",
+            MaximumRetryAttempts=1,
+            DestinationConfig={"OnFailure": {"Destination": dlq_arn}},
+        )
+
+        # Deprecated Node runtime, async (SNS) without any failure destination.
+        notify = self.function("notify-fn", least_role, runtime="nodejs14.x")
+        self.lam.add_permission(
+            FunctionName="notify-fn",
+            StatementId="SnsInvoke",
+            Action="lambda:InvokeFunction",
+            Principal="sns.amazonaws.com",
+            SourceArn=f"arn:aws:sns:{r}:{ACCOUNT}:alerts",
+        )
+
+        # Lambda authorizer for the REST API.
+        authorizer_fn = self.function("authorizer-fn", least_role, runtime="nodejs20.x",
+                                      TracingConfig={"Mode": "Active"})
+        # Rotation function for Secrets Manager.
+        rotation_fn = self.function("rotation-fn", least_role)
+        self.lam.add_permission(
+            FunctionName="rotation-fn",
+            StatementId="SecretsManagerRotation",
+            Action="lambda:InvokeFunction",
+            Principal="secretsmanager.amazonaws.com",
+        )
+
+        m["functions"] = {
+            "public_admin": "public-admin-fn",
+            "least_privilege": "orders-fn",
+            "deprecated_overprivileged": "reports-fn",
+            "async_no_destination": "notify-fn",
+            "authorizer": "authorizer-fn",
+            "rotation": "rotation-fn",
+        }
+
+        # ── REST APIs.
+        shop = self.apigw.create_rest_api(
+            name="shop-api", endpointConfiguration={"types": ["REGIONAL"]}
+        )["id"]
+        root = self.root_resource(shop)
+        token_auth = self.apigw.create_authorizer(
+            restApiId=shop,
+            name="token-auth",
+            type="TOKEN",
+            authorizerUri=self.integration_uri(authorizer_fn),
+            identitySource="method.request.header.Authorization",
+        )["id"]
+        items = self.apigw.create_resource(restApiId=shop, parentId=root, pathPart="items")["id"]
+        admin = self.apigw.create_resource(restApiId=shop, parentId=root, pathPart="admin")["id"]
+        keys = self.apigw.create_resource(restApiId=shop, parentId=root, pathPart="keys")["id"]
+        self.method(shop, items, "GET", "NONE", orders)
+        self.method(shop, items, "POST", "AWS_IAM", orders)  # no validator
+        self.method(shop, admin, "GET", "CUSTOM", public_admin, authorizer_id=token_auth)
+        self.method(shop, keys, "GET", "NONE", orders, api_key=True)
+        self.method(shop, items, "OPTIONS", "NONE", None)
+        dep = self.apigw.create_deployment(restApiId=shop)["id"]
+        # prod: everything on (logging, access logs, tracing, encrypted cache, throttling, WAF).
+        self.apigw.create_stage(
+            restApiId=shop,
+            stageName="prod",
+            deploymentId=dep,
+            cacheClusterEnabled=True,
+            cacheClusterSize="0.5",
+            tracingEnabled=True,
+            variables={"tableName": "orders", "featureFlag": "on"},
+        )
+        self.apigw.update_stage(
+            restApiId=shop,
+            stageName="prod",
+            patchOperations=[
+                {"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"},
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "50"},
+                {"op": "replace", "path": "/*/*/caching/enabled", "value": "true"},
+                {"op": "replace", "path": "/*/*/caching/dataEncrypted", "value": "true"},
+                {
+                    "op": "replace",
+                    "path": "/accessLogSettings/destinationArn",
+                    "value": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:shop-api-access",
+                },
+                {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"},
+            ],
+        )
+        acl = self.wafv2.create_web_acl(
+            Name="shop-acl",
+            Scope="REGIONAL",
+            DefaultAction={"Allow": {}},
+            VisibilityConfig={
+                "SampledRequestsEnabled": False,
+                "CloudWatchMetricsEnabled": False,
+                "MetricName": "shop-acl",
+            },
+        )["Summary"]["ARN"]
+        self.wafv2.associate_web_acl(
+            WebACLArn=acl, ResourceArn=f"arn:aws:apigateway:{r}::/restapis/{shop}/stages/prod"
+        )
+        # dev: nothing on, an unencrypted cache, a credential in a stage variable, no throttle.
+        self.apigw.create_stage(
+            restApiId=shop,
+            stageName="dev",
+            deploymentId=dep,
+            cacheClusterEnabled=True,
+            cacheClusterSize="0.5",
+            variables={"dbPassword": FAKE_DB_PASSWORD, "tableName": "orders-dev"},
+        )
+        self.apigw.update_stage(
+            restApiId=shop,
+            stageName="dev",
+            patchOperations=[
+                {"op": "replace", "path": "/*/*/logging/loglevel", "value": "OFF"},
+                {"op": "replace", "path": "/*/*/caching/enabled", "value": "true"},
+                {"op": "replace", "path": "/*/*/caching/dataEncrypted", "value": "false"},
+            ],
+        )
+        m["secret_values"].append(FAKE_DB_PASSWORD)
+        # staging: throttled by a usage plan only; no cache.
+        self.apigw.create_stage(restApiId=shop, stageName="staging", deploymentId=dep)
+        self.apigw.create_usage_plan(
+            name="staging-plan",
+            apiStages=[{"apiId": shop, "stage": "staging"}],
+            throttle={"burstLimit": 20, "rateLimit": 10.0},
+        )
+
+        # secure-api: every method authorized, POST validated, execute-api endpoint disabled
+        # behind a TLS 1.2 custom domain.
+        secure = self.apigw.create_rest_api(
+            name="secure-api",
+            endpointConfiguration={"types": ["REGIONAL"]},
+            disableExecuteApiEndpoint=True,
+        )["id"]
+        sroot = self.root_resource(secure)
+        validator = self.apigw.create_request_validator(
+            restApiId=secure, name="body", validateRequestBody=True, validateRequestParameters=True
+        )["id"]
+        orders_res = self.apigw.create_resource(restApiId=secure, parentId=sroot, pathPart="orders")["id"]
+        self.method(secure, orders_res, "GET", "AWS_IAM", orders)
+        self.method(secure, orders_res, "POST", "AWS_IAM", orders, validator=validator)
+        sdep = self.apigw.create_deployment(restApiId=secure)["id"]
+        self.apigw.create_stage(restApiId=secure, stageName="v1", deploymentId=sdep, tracingEnabled=True)
+        self.apigw.update_stage(
+            restApiId=secure,
+            stageName="v1",
+            patchOperations=[
+                {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"},
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "20"},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "10"},
+            ],
+        )
+
+        # A PRIVATE API whose policy lets anyone in, from any VPC endpoint.
+        private_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                }
+            ],
+        }
+        private = self.apigw.create_rest_api(
+            name="internal-private-api",
+            endpointConfiguration={"types": ["PRIVATE"]},
+            policy=json.dumps(private_policy),
+        )["id"]
+        proot = self.root_resource(private)
+        self.method(private, proot, "GET", "NONE", notify)
+        pdep = self.apigw.create_deployment(restApiId=private)["id"]
+        self.apigw.create_stage(restApiId=private, stageName="internal", deploymentId=pdep)
+
+        # Custom domains: weak TLS mapped to shop-api (execute-api still on), strong TLS mapped
+        # to secure-api.
+        cert = f"arn:aws:acm:{r}:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
+        self.apigw.create_domain_name(
+            domainName="legacy.shop.example.com",
+            regionalCertificateArn=cert,
+            endpointConfiguration={"types": ["REGIONAL"]},
+            securityPolicy="TLS_1_0",
+        )
+        self.apigw.create_base_path_mapping(
+            domainName="legacy.shop.example.com", restApiId=shop, stage="prod", basePath="shop"
+        )
+        self.apigw.create_domain_name(
+            domainName="api.shop.example.com",
+            regionalCertificateArn=cert,
+            endpointConfiguration={"types": ["REGIONAL"]},
+            securityPolicy="TLS_1_2",
+        )
+        self.apigw.create_base_path_mapping(
+            domainName="api.shop.example.com", restApiId=secure, stage="v1", basePath="orders"
+        )
+        m["rest"] = {
+            "open_api": "shop-api",
+            "secure_api": "secure-api",
+            "private_api": "internal-private-api",
+            "stage_hardened": "shop-api/prod",
+            "stage_bare": "shop-api/dev",
+            "stage_usage_plan": "shop-api/staging",
+            "stage_secure": "secure-api/v1",
+            "stage_private": "internal-private-api/internal",
+            "weak_domain": "legacy.shop.example.com",
+            "strong_domain": "api.shop.example.com",
+            "ids": {"shop-api": shop, "secure-api": secure, "internal-private-api": private},
+        }
+
+        # ── HTTP API: open route to the secret reader, JWT route, VPC link without TLS,
+        # CORS * with credentials.
+        http = self.v2.create_api(
+            Name="storefront-http",
+            ProtocolType="HTTP",
+            CorsConfiguration={
+                "AllowOrigins": ["*"],
+                "AllowCredentials": True,
+                "AllowMethods": ["GET"],
+            },
+        )["ApiId"]
+        jwt = self.v2.create_authorizer(
+            ApiId=http,
+            AuthorizerType="JWT",
+            Name="cognito-jwt",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={
+                "Audience": ["storefront"],
+                "Issuer": f"https://cognito-idp.{r}.amazonaws.com/{r}_Abc123",
+            },
+        )["AuthorizerId"]
+        reports_int = self.v2.create_integration(
+            ApiId=http,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=reports,
+            PayloadFormatVersion="2.0",
+        )["IntegrationId"]
+        orders_int = self.v2.create_integration(
+            ApiId=http,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=orders,
+            PayloadFormatVersion="2.0",
+        )["IntegrationId"]
+        link = self.v2.create_vpc_link(Name="backend-link", SubnetIds=[subnet], SecurityGroupIds=[sg])[
+            "VpcLinkId"
+        ]
+        private_int = self.v2.create_integration(
+            ApiId=http,
+            IntegrationType="HTTP_PROXY",
+            IntegrationMethod="ANY",
+            ConnectionType="VPC_LINK",
+            ConnectionId=link,
+            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:listener/app/internal/abc/def",
+            PayloadFormatVersion="1.0",
+        )["IntegrationId"]
+        self.v2.create_route(ApiId=http, RouteKey="GET /reports", Target=f"integrations/{reports_int}",
+                             AuthorizationType="NONE")
+        self.v2.create_route(ApiId=http, RouteKey="GET /orders", Target=f"integrations/{orders_int}",
+                             AuthorizationType="JWT", AuthorizerId=jwt)
+        self.v2.create_route(ApiId=http, RouteKey="ANY /internal/{proxy+}",
+                             Target=f"integrations/{private_int}", AuthorizationType="JWT",
+                             AuthorizerId=jwt)
+        self.v2.create_stage(
+            ApiId=http,
+            StageName="$default",
+            AutoDeploy=True,
+            AccessLogSettings={
+                "DestinationArn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:storefront-access",
+                "Format": "$context.requestId",
+            },
+            DefaultRouteSettings={"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 50.0},
+            StageVariables={"backend": "orders"},
+        )
+        self.v2.create_stage(
+            ApiId=http,
+            StageName="preview",
+            StageVariables={"githubToken": FAKE_GITHUB},
+        )
+        m["secret_values"].append(FAKE_GITHUB)
+
+        # A second HTTP API done right: JWT everywhere, named origins, TLS on the VPC link.
+        partner = self.v2.create_api(
+            Name="partner-http",
+            ProtocolType="HTTP",
+            CorsConfiguration={"AllowOrigins": ["https://partner.example.com"], "AllowCredentials": True},
+        )["ApiId"]
+        pjwt = self.v2.create_authorizer(
+            ApiId=partner,
+            AuthorizerType="JWT",
+            Name="partner-jwt",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={"Audience": ["partner"], "Issuer": "https://auth.partner.example.com"},
+        )["AuthorizerId"]
+        tls_int = self.v2.create_integration(
+            ApiId=partner,
+            IntegrationType="HTTP_PROXY",
+            IntegrationMethod="ANY",
+            ConnectionType="VPC_LINK",
+            ConnectionId=link,
+            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:listener/app/partner/abc/def",
+            PayloadFormatVersion="1.0",
+            TlsConfig={"ServerNameToVerify": "partner-backend.internal.example.com"},
+        )["IntegrationId"]
+        self.v2.create_route(ApiId=partner, RouteKey="ANY /{proxy+}", Target=f"integrations/{tls_int}",
+                             AuthorizationType="JWT", AuthorizerId=pjwt)
+        self.v2.create_stage(
+            ApiId=partner,
+            StageName="live",
+            AccessLogSettings={
+                "DestinationArn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:partner-access",
+                "Format": "$context.requestId",
+            },
+            DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
+        )
+
+        # WebSocket API: $connect without authorization, into the public admin function.
+        ws = self.v2.create_api(
+            Name="chat-ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action"
+        )["ApiId"]
+        ws_int = self.v2.create_integration(
+            ApiId=ws, IntegrationType="AWS_PROXY", IntegrationUri=self.integration_uri(public_admin)
+        )["IntegrationId"]
+        self.v2.create_route(ApiId=ws, RouteKey="$connect", Target=f"integrations/{ws_int}",
+                             AuthorizationType="NONE")
+        self.v2.create_route(ApiId=ws, RouteKey="$default", Target=f"integrations/{ws_int}")
+        self.v2.create_stage(ApiId=ws, StageName="production")
+
+        # v2 custom domains with weak and strong TLS.
+        for name, policy in (("ws-legacy.example.com", "TLS_1_0"), ("http.example.com", "TLS_1_2")):
+            self.v2.create_domain_name(
+                DomainName=name,
+                DomainNameConfigurations=[
+                    {"CertificateArn": cert, "EndpointType": "REGIONAL", "SecurityPolicy": policy}
+                ],
+            )
+        m["v2"] = {
+            "open_http": "storefront-http",
+            "secure_http": "partner-http",
+            "websocket": "chat-ws",
+            "stage_logged": "storefront-http/$default",
+            "stage_bare": "storefront-http/preview",
+            "stage_secure": "partner-http/live",
+            "stage_ws": "chat-ws/production",
+            "weak_domain": "ws-legacy.example.com",
+            "strong_domain": "http.example.com",
+            "ids": {"storefront-http": http, "partner-http": partner, "chat-ws": ws},
+        }
+
+        # ── Secrets.
+        sm = self.sm
+        sm.create_secret(Name="prod/db/master", SecretString=SECRET_STRINGS["prod/db/master"],
+                         KmsKeyId=env_key_arn)
+        sm.rotate_secret(
+            SecretId="prod/db/master",
+            RotationLambdaARN=rotation_fn,
+            RotationRules={"AutomaticallyAfterDays": 30},
+        )
+        sm.create_secret(Name="prod/partner/api-key",
+                         SecretString=SECRET_STRINGS["prod/partner/api-key"], KmsKeyId=secret_key_arn)
+        sm.put_resource_policy(
+            SecretId="prod/partner/api-key",
+            ResourcePolicy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+        )
+        sm.create_secret(Name="prod/public/token", SecretString=SECRET_STRINGS["prod/public/token"])
+        sm.put_resource_policy(
+            SecretId="prod/public/token",
+            ResourcePolicy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+        )
+        sm.create_secret(Name="dev/db/password", SecretString=SECRET_STRINGS["dev/db/password"],
+                         KmsKeyId="alias/aws/secretsmanager")
+        sm.create_secret(Name="prod/orphan/doomed", SecretString=SECRET_STRINGS["prod/orphan/doomed"],
+                         KmsKeyId=doomed_key_arn)
+        self.kms.schedule_key_deletion(KeyId=doomed_key_id, PendingWindowInDays=7)
+        m["secret_values"].extend(SECRET_STRINGS.values())
+        m["secrets"] = {
+            "rotated_cmk": "prod/db/master",
+            "cross_account": "prod/partner/api-key",
+            "public": "prod/public/token",
+            "aws_managed_explicit": "dev/db/password",
+            "doomed_key": "prod/orphan/doomed",
+        }
+
+    def root_resource(self, api):
+        return next(
+            item["id"]
+            for item in self.apigw.get_resources(restApiId=api)["items"]
+            if item["path"] == "/"
+        )
+
+    def method(self, api, resource, verb, auth, function_arn, authorizer_id=None, api_key=False,
+               validator=None):
+        args = dict(
+            restApiId=api,
+            resourceId=resource,
+            httpMethod=verb,
+            authorizationType=auth,
+            apiKeyRequired=api_key,
+        )
+        if authorizer_id:
+            args["authorizerId"] = authorizer_id
+        if validator:
+            args["requestValidatorId"] = validator
+        self.apigw.put_method(**args)
+        if function_arn:
+            self.apigw.put_integration(
+                restApiId=api,
+                resourceId=resource,
+                httpMethod=verb,
+                type="AWS_PROXY",
+                integrationHttpMethod="POST",
+                uri=self.integration_uri(function_arn),
+            )
+        else:
+            self.apigw.put_integration(
+                restApiId=api, resourceId=resource, httpMethod=verb, type="MOCK"
+            )
+
+    # ───────────────────────────── aged secrets ─────────────────────────────
+
+    def seed_aged(self):
+        """Secrets created on an emulator whose clock runs months behind (moto_launcher.py
+        --secrets-clock-offset-days): never rotated, rotation overdue, never accessed."""
+        self.configure_emulator()
+        rotation_role = self.role("aged-rotation-role")
+        rotation_fn = self.function("aged-rotation-fn", rotation_role)
+        self.sm.create_secret(Name="aged/never-rotated",
+                              SecretString=AGED_SECRET_STRINGS["aged/never-rotated"])
+        self.sm.create_secret(Name="aged/rotation-overdue",
+                              SecretString=AGED_SECRET_STRINGS["aged/rotation-overdue"])
+        self.sm.rotate_secret(
+            SecretId="aged/rotation-overdue",
+            RotationLambdaARN=rotation_fn,
+            RotationRules={"AutomaticallyAfterDays": 30},
+        )
+        self.manifest["secret_values"].extend(AGED_SECRET_STRINGS.values())
+        self.manifest["aged_secrets"] = {
+            "never_rotated": "aged/never-rotated",
+            "rotation_overdue": "aged/rotation-overdue",
+        }
+
+    # ───────────────────────────── bulk (benchmark) ─────────────────────────────
+
+    def seed_bulk(self, functions, rest_apis, secrets, workers=8):
+        self.configure_emulator()
+        try:
+            role = self.iam.get_role(RoleName="bulk-role")["Role"]["Arn"]
+        except self.iam.exceptions.NoSuchEntityException:
+            role = self.role("bulk-role", inline={
+                "logs": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents",
+                                   "Resource": f"arn:aws:logs:{self.region}:{ACCOUNT}:*"}],
+                }
+            })
+
+        def make_function(i):
+            self.function(f"bulk-fn-{i:04d}", role,
+                          Environment={"Variables": {"INDEX": str(i)}},
+                          TracingConfig={"Mode": "Active" if i % 2 else "PassThrough"})
+
+        def make_api(i):
+            api = self.apigw.create_rest_api(name=f"bulk-api-{i:03d}",
+                                             endpointConfiguration={"types": ["REGIONAL"]})["id"]
+            root = self.root_resource(api)
+            res = self.apigw.create_resource(restApiId=api, parentId=root, pathPart="things")["id"]
+            self.method(api, res, "GET", "AWS_IAM" if i % 2 else "NONE", None)
+            dep = self.apigw.create_deployment(restApiId=api)["id"]
+            self.apigw.create_stage(restApiId=api, stageName="prod", deploymentId=dep)
+
+        def make_secret(i):
+            self.sm.create_secret(Name=f"bulk/secret-{i:04d}", SecretString=f"bulk-value-{i:04d}")
+
+        with ThreadPoolExecutor(workers) as pool:
+            for job, count in ((make_function, functions), (make_api, rest_apis),
+                               (make_secret, secrets)):
+                list(pool.map(job, range(count)))
+        self.manifest["bulk"] = {"functions": functions, "rest_apis": rest_apis, "secrets": secrets}
+
+
+def make_zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
+    return buf.getvalue()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--profile", choices=["small", "none"], default="small")
+    parser.add_argument("--aged", action="store_true")
+    parser.add_argument("--functions", type=int, default=0)
+    parser.add_argument("--rest-apis", type=int, default=0)
+    parser.add_argument("--secrets", type=int, default=0)
+    args = parser.parse_args()
+    host = args.endpoint.split("//", 1)[-1].split(":", 1)[0].split("/", 1)[0]
+    if host not in ("127.0.0.1", "localhost", "[::1]"):
+        sys.exit("seed: refusing to seed anything but a loopback emulator")
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(var, None)
+
+    seeder = Seeder(args.endpoint, args.region)
+    if args.aged:
+        seeder.seed_aged()
+    elif args.profile == "small":
+        seeder.seed_small()
+    if args.functions or args.rest_apis or args.secrets:
+        seeder.seed_bulk(args.functions, args.rest_apis, args.secrets)
+    json.dump(seeder.manifest, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
