@@ -1,6 +1,7 @@
 //! Parapet: the security posture of serverless AWS accounts, in the terminal.
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -1,0 +1,244 @@
+//! Where to scan and with which credentials: the standard AWS chain via aws-config (env vars,
+//! shared config/credentials files, profiles, SSO, web identity, IMDS/ECS), `--profile`,
+//! `--region` (repeatable or `all`), `--endpoint-url` / `AWS_ENDPOINT_URL`, adaptive retry and
+//! timeouts on every call.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use super::RegionClients;
+use super::errors::{self, FailureKind};
+
+/// The regions enabled by default in every commercial account. `--region all` scans these;
+/// opt-in regions are scanned when named explicitly.
+pub const DEFAULT_ENABLED_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-north-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    /// As given: empty = the profile's region; `all` expands to [`DEFAULT_ENABLED_REGIONS`].
+    pub regions: Vec<String>,
+    pub endpoint_url: Option<String>,
+    /// Attempts per call including the first (adaptive retry).
+    pub max_attempts: u32,
+    /// Whole-operation timeout (all attempts).
+    pub operation_timeout: Duration,
+    /// Concurrent calls per API family.
+    pub concurrency: usize,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            max_attempts: 5,
+            operation_timeout: Duration::from_secs(60),
+            concurrency: 16,
+        }
+    }
+}
+
+/// A problem that stops the live source before it starts, with what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupError {
+    pub message: String,
+    pub hint: String,
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} — {}", self.message, self.hint)
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// Loads the SDK configuration once (credentials chain, profile, endpoint, retry, timeouts).
+pub async fn load(opts: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .read_timeout(Duration::from_secs(30))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(opts.operation_timeout)
+                .build(),
+        );
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(first) = opts.regions.first().filter(|r| r.as_str() != "all") {
+        loader = loader.region(Region::new(first.clone()));
+    }
+    loader.load().await
+}
+
+/// The regions to scan, from the options and the loaded configuration.
+pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, SetupError> {
+    let mut out: Vec<String> = Vec::new();
+    for r in &opts.regions {
+        if r == "all" {
+            out.extend(DEFAULT_ENABLED_REGIONS.iter().map(|s| s.to_string()));
+        } else {
+            out.push(r.clone());
+        }
+    }
+    if out.is_empty() {
+        match config.region() {
+            Some(r) => out.push(r.to_string()),
+            None => {
+                return Err(SetupError {
+                    message: "no AWS region configured".into(),
+                    hint: profile_hint(
+                        opts,
+                        "pass --region REGION, or set AWS_REGION or region= in your profile",
+                    ),
+                });
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    out.retain(|r| {
+        let fresh = !seen.contains(r);
+        seen.push(r.clone());
+        fresh
+    });
+    Ok(out)
+}
+
+/// The clients of one region, sharing the loaded configuration.
+pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
+    let region_cfg = config
+        .to_builder()
+        .region(Region::new(region.to_string()))
+        .build();
+    RegionClients {
+        region: region.to_string(),
+        lambda: aws_sdk_lambda::Client::new(&region_cfg),
+        apigateway: aws_sdk_apigateway::Client::new(&region_cfg),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::new(&region_cfg),
+        secretsmanager: aws_sdk_secretsmanager::Client::new(&region_cfg),
+        kms: aws_sdk_kms::Client::new(&region_cfg),
+    }
+}
+
+/// The account id from STS GetCallerIdentity, or a setup error saying what to do.
+pub async fn account_id(opts: &AwsOptions, config: &SdkConfig) -> Result<String, SetupError> {
+    let sts = aws_sdk_sts::Client::new(config);
+    match sts.get_caller_identity().send().await {
+        Ok(out) => out.account.ok_or_else(|| SetupError {
+            message: "STS GetCallerIdentity returned no account id".into(),
+            hint: "check the endpoint (--endpoint-url) answers like AWS STS".into(),
+        }),
+        Err(err) => {
+            let failure = errors::classify(&err, "sts:GetCallerIdentity");
+            let detail = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            Err(setup_error(opts, failure.kind, &failure.reason(), &detail))
+        }
+    }
+}
+
+/// Maps a failed identity call to a message and a hint a person can act on.
+pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &str) -> SetupError {
+    let lower = detail.to_ascii_lowercase();
+    let profile = opts.profile.as_deref();
+    if lower.contains("sso") && (lower.contains("expired") || lower.contains("token")) {
+        return SetupError {
+            message: "the SSO session has expired or is missing".into(),
+            hint: format!(
+                "run `aws sso login{}`",
+                profile
+                    .map(|p| format!(" --profile {p}"))
+                    .unwrap_or_default()
+            ),
+        };
+    }
+    if lower.contains("no credentials")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("failed to load credentials")
+        || lower.contains("could not load credentials")
+    {
+        return SetupError {
+            message: "no AWS credentials found".into(),
+            hint: profile_hint(
+                opts,
+                "run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or pass --profile NAME",
+            ),
+        };
+    }
+    if lower.contains("profile")
+        && (lower.contains("not found")
+            || lower.contains("not defined")
+            || lower.contains("no profile"))
+    {
+        return SetupError {
+            message: format!("profile `{}` is not defined", profile.unwrap_or("default")),
+            hint: "check ~/.aws/config, or run `aws configure --profile NAME`".into(),
+        };
+    }
+    match kind {
+        FailureKind::Credentials => SetupError {
+            message: format!("AWS rejected the credentials ({reason})"),
+            hint: profile_hint(opts, "they may have expired: refresh them (`aws sso login`, new session keys) and retry"),
+        },
+        FailureKind::Denied => SetupError {
+            message: "access denied to sts:GetCallerIdentity".into(),
+            hint: "check the credentials belong to the account you mean; `parapet policy` prints what Parapet needs".into(),
+        },
+        FailureKind::Unreachable => SetupError {
+            message: format!("cannot reach AWS ({})", one_line(detail)),
+            hint: match &opts.endpoint_url {
+                Some(url) => format!("is the endpoint {url} up?"),
+                None => "check your network connection, proxy settings or --endpoint-url".into(),
+            },
+        },
+        _ => SetupError {
+            message: format!("cannot identify the account: {reason}"),
+            hint: "check your credentials and endpoint; `aws sts get-caller-identity` should work".into(),
+        },
+    }
+}
+
+fn profile_hint(opts: &AwsOptions, hint: &str) -> String {
+    match &opts.profile {
+        Some(p) => format!("{hint} (profile `{p}`)"),
+        None => hint.to_string(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 160 {
+        let cut: String = s.chars().take(160).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}

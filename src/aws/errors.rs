@@ -1,0 +1,198 @@
+//! Turning failed AWS calls into knowledge: every failure becomes a one-line reason that
+//! names what went wrong and, for denials, the IAM action that is missing. These strings end
+//! up on `unknown` findings and in the status strip.
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// What kind of failure a call had. Decides retry-independent handling: a denial or a
+/// missing API is permanent for this scan; credentials problems stop the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// HTTP 403 or an access-denied error code (whatever the body format).
+    Denied,
+    /// Still throttled after the SDK's retries.
+    Throttled,
+    /// The endpoint does not implement the call (HTML 404/500/501 from emulators).
+    NotImplemented,
+    /// The resource does not exist (for GetPolicy & co this means "none").
+    NotFound,
+    /// Credentials missing, expired or rejected.
+    Credentials,
+    /// Timed out or could not connect.
+    Unreachable,
+    /// The response could not be parsed.
+    Unparsable,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallFailure {
+    pub kind: FailureKind,
+    /// IAM action of the call, e.g. `lambda:GetPolicy`.
+    pub action: &'static str,
+    pub code: Option<String>,
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+impl CallFailure {
+    /// The one-line reason shown on findings, e.g. `AccessDenied: missing lambda:GetPolicy`.
+    pub fn reason(&self) -> String {
+        match self.kind {
+            FailureKind::Denied => format!("AccessDenied: missing {}", self.action),
+            FailureKind::Throttled => {
+                format!("Throttled: {} still throttled after retries", self.action)
+            }
+            FailureKind::NotImplemented => format!(
+                "NotImplemented: the endpoint does not implement {}{}",
+                self.action,
+                self.status
+                    .map(|s| format!(" (HTTP {s})"))
+                    .unwrap_or_default()
+            ),
+            FailureKind::NotFound => format!("NotFound: {}", self.message),
+            FailureKind::Credentials => format!("Credentials: {}", self.message),
+            FailureKind::Unreachable => format!("Unreachable: {} ({})", self.action, self.message),
+            FailureKind::Unparsable => {
+                format!("Unparsable response to {}: {}", self.action, self.message)
+            }
+            FailureKind::Other => format!(
+                "{}: {}",
+                self.code.as_deref().unwrap_or("Error"),
+                self.message
+            ),
+        }
+    }
+}
+
+const DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthorizationError",
+    "Forbidden",
+    "ForbiddenException",
+];
+const THROTTLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+];
+const CREDENTIAL_CODES: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "MissingAuthenticationToken",
+    "IncompleteSignature",
+];
+const NOT_FOUND_CODES: &[&str] = &[
+    "ResourceNotFoundException",
+    "NotFoundException",
+    "NoSuchEntity",
+    "NoSuchEntityException",
+    "NotFound",
+];
+
+/// Classifies a failed SDK call.
+pub fn classify<E>(err: &SdkError<E, HttpResponse>, action: &'static str) -> CallFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut failure = CallFailure {
+        kind: FailureKind::Other,
+        action,
+        code: None,
+        status: None,
+        message: String::new(),
+    };
+    match err {
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            let inner = service.err();
+            failure.status = Some(status);
+            failure.code = inner.code().map(str::to_string);
+            failure.message = inner
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("HTTP {status}"));
+            failure.kind = kind_of(failure.code.as_deref(), status);
+        }
+        SdkError::TimeoutError(_) => {
+            failure.kind = FailureKind::Unreachable;
+            failure.message = "timed out".into();
+        }
+        SdkError::DispatchFailure(dispatch) => {
+            failure.kind = FailureKind::Unreachable;
+            failure.message = if dispatch.is_timeout() {
+                "timed out".into()
+            } else if dispatch.is_io() {
+                "could not connect".into()
+            } else {
+                one_line(&format!(
+                    "{}",
+                    aws_smithy_types::error::display::DisplayErrorContext(err)
+                ))
+            };
+        }
+        SdkError::ResponseError(response) => {
+            let status = response.raw().status().as_u16();
+            failure.status = Some(status);
+            failure.kind = kind_of(None, status);
+            if failure.kind == FailureKind::Other {
+                failure.kind = FailureKind::Unparsable;
+            }
+            failure.message = format!("HTTP {status}, body not understood");
+        }
+        other => {
+            failure.message = one_line(&format!(
+                "{}",
+                aws_smithy_types::error::display::DisplayErrorContext(other)
+            ));
+            if failure.message.to_ascii_lowercase().contains("credential") {
+                failure.kind = FailureKind::Credentials;
+            }
+        }
+    }
+    failure
+}
+
+/// Classifies by error code first, then by HTTP status (moto answers denials as XML with
+/// 403 even for JSON services, and unimplemented calls as HTML 404/500).
+pub fn kind_of(code: Option<&str>, status: u16) -> FailureKind {
+    if let Some(code) = code {
+        if DENIED_CODES.contains(&code) {
+            return FailureKind::Denied;
+        }
+        if THROTTLE_CODES.contains(&code) {
+            return FailureKind::Throttled;
+        }
+        if CREDENTIAL_CODES.contains(&code) {
+            return FailureKind::Credentials;
+        }
+        if NOT_FOUND_CODES.contains(&code) {
+            return FailureKind::NotFound;
+        }
+    }
+    match status {
+        403 => FailureKind::Denied,
+        429 => FailureKind::Throttled,
+        401 => FailureKind::Credentials,
+        404 if code.is_none() => FailureKind::NotImplemented,
+        500 | 501 if code.is_none() => FailureKind::NotImplemented,
+        _ => FailureKind::Other,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

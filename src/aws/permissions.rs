@@ -1,0 +1,1 @@
+//! The IAM actions Parapet uses and the least-privilege policy `parapet policy` prints.

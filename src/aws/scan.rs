@@ -1,0 +1,1 @@
+//! Headless `parapet scan`: one full collection, then a snapshot.

@@ -1,0 +1,1 @@
+//! The live source: schedules the poll areas per region and streams batches.
