@@ -1,9 +1,1488 @@
-//! The functions poll area (see /work/notes/issue3.md for the contract).
+//! The functions poll area: Lambda functions of one region with their resource policy,
+//! function URL and event invoke config, plus the IAM documents of their execution roles.
+//!
+//! Requests: ListFunctions pages, then three calls per function (GetPolicy,
+//! GetFunctionUrlConfig, GetFunctionEventInvokeConfig), all concurrent under the Lambda
+//! limit. Roles are read once per distinct role ([`Shared::roles`]) and managed policies once
+//! per policy ARN ([`Shared::managed_policies`]), so IAM costs are amortized over the
+//! functions sharing them. A "not found" on the per-function calls means "none"; any other
+//! failure lands as `Err(reason)` on that field only.
 
-use super::{Collected, RegionClients, Shared};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-pub async fn collect(_shared: &Shared, clients: &RegionClients) -> Collected {
+use aws_sdk_lambda::types::FunctionConfiguration;
+use futures_util::future::{join, join_all, join3};
+
+use super::errors::{CallFailure, FailureKind};
+use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::inventory::{
+    EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
+};
+
+/// The largest page ListFunctions serves.
+const FUNCTIONS_PAGE: i32 = 50;
+/// The largest page the IAM list calls serve.
+const IAM_PAGE: i32 = 1000;
+
+pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
+    let region = clients.region.clone();
     let mut collected = Collected::default();
-    collected.inventory.regions.push(clients.region.clone());
+    collected.inventory.account_id = shared.account_id.clone();
+    collected.inventory.regions = vec![region.clone()];
+
+    let configs = match list_functions(shared, &clients.lambda).await {
+        Ok(configs) => configs,
+        Err(failure) => {
+            let reason = collected.note(failure);
+            collected.inventory.list_failures.push(ListFailure {
+                service: "lambda".into(),
+                region,
+                call: "lambda:ListFunctions".into(),
+                reason,
+            });
+            return collected;
+        }
+    };
+    let mut functions: Vec<Function> = configs
+        .iter()
+        .map(|c| function_from(c, &region, &shared.account_id))
+        .collect();
+
+    let role_arns: BTreeSet<String> = functions
+        .iter()
+        .map(|f| f.role_arn.clone())
+        .filter(|arn| !arn.is_empty())
+        .collect();
+    let details = join_all(
+        functions
+            .iter()
+            .map(|f| function_details(shared, &clients.lambda, &f.name)),
+    );
+    let (details, roles) = join(details, fetch_roles(shared, role_arns)).await;
+
+    for (f, (policy, url, event_invoke)) in functions.iter_mut().zip(details) {
+        f.policy = policy.map_err(|e| collected.note(e));
+        f.url = url.map_err(|e| collected.note(e));
+        f.event_invoke = event_invoke.map_err(|e| collected.note(e));
+    }
+    let (roles, role_failures) = roles;
+    collected.failures.extend(role_failures);
+    collected.inventory.roles = roles;
+    collected.inventory.functions = functions;
     collected
+}
+
+/// All functions of the region, following `NextMarker`.
+pub(crate) async fn list_functions(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+) -> Result<Vec<FunctionConfiguration>, CallFailure> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let page = shared
+            .call(
+                Family::Lambda,
+                "lambda:ListFunctions",
+                lambda
+                    .list_functions()
+                    .set_marker(marker.clone())
+                    .max_items(FUNCTIONS_PAGE)
+                    .send(),
+            )
+            .await?;
+        out.extend(page.functions.unwrap_or_default());
+        match page.next_marker {
+            // A repeated marker would loop forever: stop instead.
+            Some(next) if !next.is_empty() && seen.insert(next.clone()) => marker = Some(next),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The inventory view of one ListFunctions entry; the per-function calls fill the rest.
+fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> Function {
+    let name = c.function_name().unwrap_or_default().to_string();
+    let arn = c
+        .function_arn()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("arn:aws:lambda:{region}:{account_id}:function:{name}"));
+    Function {
+        runtime: c.runtime().map(|r| r.as_str().to_string()),
+        package_type: c.package_type().map(|p| p.as_str().to_string()),
+        role_arn: c.role().unwrap_or_default().to_string(),
+        env: c
+            .environment()
+            .and_then(|e| e.variables())
+            .map(|vars| vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        kms_key_arn: c
+            .kms_key_arn()
+            .filter(|k| !k.is_empty())
+            .map(str::to_string),
+        layers: c
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn())
+            .map(str::to_string)
+            .collect(),
+        vpc_subnet_ids: c
+            .vpc_config()
+            .map(|v| v.subnet_ids().to_vec())
+            .unwrap_or_default(),
+        tracing_mode: c
+            .tracing_config()
+            .and_then(|t| t.mode())
+            .map(|m| m.as_str().to_string()),
+        dead_letter_target: c
+            .dead_letter_config()
+            .and_then(|d| d.target_arn())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+        name,
+        arn,
+        region: region.to_string(),
+        ..Function::default()
+    }
+}
+
+type Detail<T> = Result<Option<T>, CallFailure>;
+
+/// GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig of one function, at once.
+async fn function_details(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+) -> (
+    Detail<String>,
+    Detail<FunctionUrl>,
+    Detail<EventInvokeConfig>,
+) {
+    join3(
+        fetch_policy(shared, lambda, name),
+        fetch_url(shared, lambda, name),
+        fetch_event_invoke(shared, lambda, name),
+    )
+    .await
+}
+
+/// The function's resource policy; `Ok(None)` when it has none.
+pub(crate) async fn fetch_policy(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Detail<String> {
+    let out = shared
+        .call(
+            Family::Lambda,
+            "lambda:GetPolicy",
+            lambda.get_policy().function_name(name).send(),
+        )
+        .await;
+    none_if_missing(out).map(|o| o.and_then(|o| o.policy).filter(|p| !p.trim().is_empty()))
+}
+
+async fn fetch_url(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Detail<FunctionUrl> {
+    let out = shared
+        .call(
+            Family::Lambda,
+            "lambda:GetFunctionUrlConfig",
+            lambda.get_function_url_config().function_name(name).send(),
+        )
+        .await;
+    none_if_missing(out).map(|o| {
+        o.map(|o| FunctionUrl {
+            url: o.function_url().to_string(),
+            auth_type: o.auth_type().as_str().to_string(),
+            cors_allow_origins: o
+                .cors()
+                .map(|c| c.allow_origins().to_vec())
+                .unwrap_or_default(),
+            cors_allow_credentials: o
+                .cors()
+                .and_then(|c| c.allow_credentials())
+                .unwrap_or(false),
+        })
+    })
+}
+
+async fn fetch_event_invoke(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Detail<EventInvokeConfig> {
+    let out = shared
+        .call(
+            Family::Lambda,
+            "lambda:GetFunctionEventInvokeConfig",
+            lambda
+                .get_function_event_invoke_config()
+                .function_name(name)
+                .send(),
+        )
+        .await;
+    none_if_missing(out).map(|o| {
+        o.map(|o| {
+            let destinations = o.destination_config();
+            EventInvokeConfig {
+                on_failure_destination: destinations
+                    .and_then(|d| d.on_failure())
+                    .and_then(|d| d.destination())
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+                on_success_destination: destinations
+                    .and_then(|d| d.on_success())
+                    .and_then(|d| d.destination())
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+                maximum_retry_attempts: o.maximum_retry_attempts(),
+            }
+        })
+    })
+}
+
+/// "Not found" on a Get* of an optional configuration means there is none.
+fn none_if_missing<T>(result: Result<T, CallFailure>) -> Result<Option<T>, CallFailure> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(f) if f.kind == FailureKind::NotFound => Ok(None),
+        Err(f) => Err(f),
+    }
+}
+
+// ───────────────────────────── execution roles ─────────────────────────────
+
+/// The role's name: the last path segment of `arn:aws:iam::ACCOUNT:role/path/name`.
+fn role_name(arn: &str) -> Option<&str> {
+    let (_, rest) = arn.split_once(":role/")?;
+    rest.rsplit('/').next().filter(|n| !n.is_empty())
+}
+
+/// What the two role listings said.
+struct Listing {
+    /// (policy name, policy ARN) of attached managed policies.
+    managed: Vec<(String, String)>,
+    inline: Vec<String>,
+}
+
+/// The roles behind `arns`, from the cache or IAM. Returns every role asked for and the
+/// failed calls (each reason is already on an `Err` in the map).
+///
+/// No lock is held across a network call: read the caches, fetch what is missing (each
+/// distinct managed policy once, however many roles attach it), then insert.
+async fn fetch_roles(
+    shared: &Shared,
+    arns: BTreeSet<String>,
+) -> (BTreeMap<String, Fetched<Role>>, Vec<CallFailure>) {
+    let mut out = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut missing = Vec::new();
+    {
+        let cache = shared.roles.lock().await;
+        for arn in arns {
+            match cache.get(&arn) {
+                Some(Ok(role)) => {
+                    out.insert(arn, Ok(role.clone()));
+                }
+                _ => missing.push(arn),
+            }
+        }
+    }
+    let mut to_list = Vec::new();
+    for arn in missing {
+        match role_name(&arn) {
+            Some(name) => to_list.push((arn.clone(), name.to_string())),
+            None => {
+                out.insert(arn.clone(), Err(format!("not an IAM role ARN: {arn}")));
+            }
+        }
+    }
+    if to_list.is_empty() {
+        return (out, failures);
+    }
+
+    // 1. Both listings of every role.
+    let listings = join_all(
+        to_list
+            .iter()
+            .map(|(_, name)| list_role(shared, name.as_str())),
+    )
+    .await;
+    let mut listed = Vec::new();
+    for ((arn, name), listing) in to_list.into_iter().zip(listings) {
+        match listing {
+            Ok(listing) => listed.push((arn, name, listing)),
+            Err(f) => {
+                let reason = f.reason();
+                failures.push(f);
+                out.insert(arn, Err(reason));
+            }
+        }
+    }
+
+    // 2. Each distinct managed policy once (cache first), and every inline document.
+    let policy_arns: BTreeSet<&str> = listed
+        .iter()
+        .flat_map(|(_, _, l)| l.managed.iter().map(|(_, arn)| arn.as_str()))
+        .collect();
+    let mut documents: BTreeMap<String, Fetched<String>> = BTreeMap::new();
+    let mut to_fetch = Vec::new();
+    {
+        let cache = shared.managed_policies.lock().await;
+        for arn in policy_arns {
+            match cache.get(arn) {
+                Some(Ok(doc)) => {
+                    documents.insert(arn.to_string(), Ok(doc.clone()));
+                }
+                _ => to_fetch.push(arn.to_string()),
+            }
+        }
+    }
+    let inline_wanted: Vec<(&str, &str)> = listed
+        .iter()
+        .flat_map(|(_, name, l)| l.inline.iter().map(move |p| (name.as_str(), p.as_str())))
+        .collect();
+    let (managed, inline) = join(
+        join_all(to_fetch.iter().map(|arn| managed_document(shared, arn))),
+        join_all(
+            inline_wanted
+                .iter()
+                .map(|(role, policy)| inline_document(shared, role, policy)),
+        ),
+    )
+    .await;
+    {
+        let mut cache = shared.managed_policies.lock().await;
+        for (arn, doc) in to_fetch.into_iter().zip(managed) {
+            let doc = match doc {
+                Ok(doc) => {
+                    cache.insert(arn.clone(), Ok(doc.clone()));
+                    Ok(doc)
+                }
+                Err(f) => {
+                    let reason = f.reason();
+                    failures.push(f);
+                    Err(reason)
+                }
+            };
+            documents.insert(arn, doc);
+        }
+    }
+    let mut inline_docs: BTreeMap<(String, String), Fetched<String>> = BTreeMap::new();
+    for ((role, policy), doc) in inline_wanted.iter().zip(inline) {
+        let doc = doc.map_err(|f| {
+            let reason = f.reason();
+            failures.push(f);
+            reason
+        });
+        inline_docs.insert((role.to_string(), policy.to_string()), doc);
+    }
+
+    // 3. Assemble; cache only roles read completely, so a denial is retried next poll.
+    let mut complete = Vec::new();
+    for (arn, name, listing) in listed {
+        let mut policies = Vec::new();
+        for (policy_name, policy_arn) in listing.managed {
+            let document = documents
+                .get(&policy_arn)
+                .cloned()
+                .unwrap_or_else(|| Err(format!("policy {policy_arn} was not fetched")));
+            policies.push(RolePolicy {
+                name: policy_name,
+                arn: Some(policy_arn),
+                document,
+            });
+        }
+        for policy_name in listing.inline {
+            let document = inline_docs
+                .remove(&(name.clone(), policy_name.clone()))
+                .unwrap_or_else(|| Err(format!("inline policy {policy_name} was not fetched")));
+            policies.push(RolePolicy {
+                name: policy_name,
+                arn: None,
+                document,
+            });
+        }
+        let role = Role {
+            arn: arn.clone(),
+            name,
+            policies,
+        };
+        if role.policies.iter().all(|p| p.document.is_ok()) {
+            complete.push(role.clone());
+        }
+        out.insert(arn, Ok(role));
+    }
+    if !complete.is_empty() {
+        let mut cache = shared.roles.lock().await;
+        for role in complete {
+            cache.insert(role.arn.clone(), Ok(role));
+        }
+    }
+    (out, failures)
+}
+
+/// ListAttachedRolePolicies and ListRolePolicies of one role, each followed to its end.
+async fn list_role(shared: &Shared, role: &str) -> Result<Listing, CallFailure> {
+    let (managed, inline) = join(list_attached(shared, role), list_inline(shared, role)).await;
+    Ok(Listing {
+        managed: managed?,
+        inline: inline?,
+    })
+}
+
+async fn list_attached(shared: &Shared, role: &str) -> Result<Vec<(String, String)>, CallFailure> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let page = shared
+            .call(
+                Family::Iam,
+                "iam:ListAttachedRolePolicies",
+                shared
+                    .iam
+                    .list_attached_role_policies()
+                    .role_name(role)
+                    .set_marker(marker.clone())
+                    .max_items(IAM_PAGE)
+                    .send(),
+            )
+            .await?;
+        for p in page.attached_policies() {
+            if let Some(arn) = p.policy_arn() {
+                let name = p
+                    .policy_name()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn).to_string());
+                out.push((name, arn.to_string()));
+            }
+        }
+        match page.marker() {
+            Some(next)
+                if page.is_truncated() && !next.is_empty() && seen.insert(next.to_string()) =>
+            {
+                marker = Some(next.to_string())
+            }
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+async fn list_inline(shared: &Shared, role: &str) -> Result<Vec<String>, CallFailure> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let page = shared
+            .call(
+                Family::Iam,
+                "iam:ListRolePolicies",
+                shared
+                    .iam
+                    .list_role_policies()
+                    .role_name(role)
+                    .set_marker(marker.clone())
+                    .max_items(IAM_PAGE)
+                    .send(),
+            )
+            .await?;
+        out.extend(page.policy_names().iter().cloned());
+        match page.marker() {
+            Some(next)
+                if page.is_truncated() && !next.is_empty() && seen.insert(next.to_string()) =>
+            {
+                marker = Some(next.to_string())
+            }
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// A managed policy's default version document, raw as IAM returns it (URL-encoded).
+async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFailure> {
+    let policy = shared
+        .call(
+            Family::Iam,
+            "iam:GetPolicy",
+            shared.iam.get_policy().policy_arn(arn).send(),
+        )
+        .await?;
+    let version = policy
+        .policy()
+        .and_then(|p| p.default_version_id())
+        .ok_or_else(|| unparsable("iam:GetPolicy", "no DefaultVersionId in the answer"))?
+        .to_string();
+    let out = shared
+        .call(
+            Family::Iam,
+            "iam:GetPolicyVersion",
+            shared
+                .iam
+                .get_policy_version()
+                .policy_arn(arn)
+                .version_id(version)
+                .send(),
+        )
+        .await?;
+    out.policy_version()
+        .and_then(|v| v.document())
+        .map(str::to_string)
+        .ok_or_else(|| unparsable("iam:GetPolicyVersion", "no Document in the answer"))
+}
+
+async fn inline_document(shared: &Shared, role: &str, policy: &str) -> Result<String, CallFailure> {
+    let out = shared
+        .call(
+            Family::Iam,
+            "iam:GetRolePolicy",
+            shared
+                .iam
+                .get_role_policy()
+                .role_name(role)
+                .policy_name(policy)
+                .send(),
+        )
+        .await?;
+    Ok(out.policy_document().to_string())
+}
+
+fn unparsable(action: &'static str, message: &str) -> CallFailure {
+    CallFailure {
+        kind: FailureKind::Unparsable,
+        action,
+        code: None,
+        status: None,
+        message: message.to_string(),
+    }
+}
+
+/// Test doubles shared by the pollers' unit tests: an HTTP client that answers by request,
+/// and `Shared`/`RegionClients` built on it. Never a mocked SDK client: the real SDK
+/// serializes, signs, parses and classifies every exchange.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::HashMap;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::{Arc, Mutex as StdMutex};
+
+    use aws_config::retry::RetryConfig;
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+    use aws_sdk_lambda::config::{Credentials, SharedCredentialsProvider};
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_runtime_api::shared::IntoShared;
+    use aws_smithy_types::body::SdkBody;
+    use tokio::sync::Mutex;
+
+    use crate::aws::{Limits, RegionClients, Shared};
+
+    pub const ACCOUNT: &str = "123456789012";
+
+    /// One canned HTTP answer.
+    pub struct Reply {
+        pub status: u16,
+        pub content_type: &'static str,
+        pub headers: Vec<(&'static str, String)>,
+        pub body: String,
+    }
+
+    impl Reply {
+        pub fn json(body: &str) -> Reply {
+            Reply {
+                status: 200,
+                content_type: "application/json",
+                headers: Vec::new(),
+                body: body.to_string(),
+            }
+        }
+        pub fn xml(body: &str) -> Reply {
+            Reply {
+                status: 200,
+                content_type: "text/xml",
+                headers: Vec::new(),
+                body: body.to_string(),
+            }
+        }
+        /// A REST-JSON service error as Lambda and API Gateway send it.
+        pub fn json_error(status: u16, code: &str) -> Reply {
+            Reply {
+                status,
+                content_type: "application/json",
+                headers: vec![("x-amzn-errortype", code.to_string())],
+                body: format!(r#"{{"Type":"User","message":"{code} from the test"}}"#),
+            }
+        }
+        /// The XML AccessDenied body moto answers with HTTP 403, even for JSON services.
+        pub fn denied_xml(action: &str) -> Reply {
+            Reply {
+                status: 403,
+                content_type: "text/xml",
+                headers: Vec::new(),
+                body: format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Errors><Error>\
+                     <Code>AccessDenied</Code><Message>User: arn:aws:iam::{ACCOUNT}:user/scanner \
+                     is not authorized to perform: {action}</Message></Error></Errors>\
+                     <RequestId>r1</RequestId></ErrorResponse>"
+                ),
+            }
+        }
+        /// An IAM (query protocol) error.
+        pub fn iam_error(status: u16, code: &str) -> Reply {
+            Reply {
+                status,
+                content_type: "text/xml",
+                headers: Vec::new(),
+                body: format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
+                     <Message>{code} from the test</Message></Error><RequestId>r1</RequestId></ErrorResponse>"
+                ),
+            }
+        }
+
+        pub fn into_response(self) -> HttpResponse {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(self.status).expect("status"),
+                SdkBody::from(self.body),
+            );
+            response
+                .headers_mut()
+                .insert("content-type", self.content_type);
+            for (name, value) in self.headers {
+                response.headers_mut().insert(name, value);
+            }
+            response
+        }
+    }
+
+    /// A request as the router sees it.
+    #[derive(Clone, Debug)]
+    pub struct Seen {
+        pub method: String,
+        pub uri: String,
+        /// Path with percent-escapes decoded.
+        pub path: String,
+        pub body: String,
+    }
+
+    impl Seen {
+        /// A form parameter of a query-protocol (IAM) request, decoded.
+        pub fn param(&self, key: &str) -> Option<String> {
+            self.body.split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                (k == key).then(|| decode(v))
+            })
+        }
+        /// The IAM action of a query-protocol request.
+        pub fn action(&self) -> Option<String> {
+            self.param("Action")
+        }
+        /// A query-string parameter, decoded.
+        pub fn query(&self, key: &str) -> Option<String> {
+            let query = self.uri.split_once('?')?.1;
+            query.split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                (k == key).then(|| decode(v))
+            })
+        }
+    }
+
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                    match u8::from_str_radix(hex, 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 3;
+                        }
+                        Err(_) => {
+                            out.push(b'%');
+                            i += 1;
+                        }
+                    }
+                }
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    type Route = dyn Fn(&Seen) -> Reply + Send + Sync;
+
+    /// An HTTP client that answers each request with what `route` says, recording them all.
+    #[derive(Clone)]
+    pub struct Router {
+        route: Arc<Route>,
+        seen: Arc<StdMutex<Vec<Seen>>>,
+    }
+
+    impl std::fmt::Debug for Router {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Router").finish_non_exhaustive()
+        }
+    }
+
+    impl Router {
+        pub fn new(route: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Router {
+            Router {
+                route: Arc::new(route),
+                seen: Arc::default(),
+            }
+        }
+        pub fn requests(&self) -> Vec<Seen> {
+            self.seen.lock().expect("router lock").clone()
+        }
+        /// How many requests satisfied `pred`.
+        pub fn count(&self, pred: impl Fn(&Seen) -> bool) -> usize {
+            self.requests().iter().filter(|s| pred(s)).count()
+        }
+        /// How many query-protocol requests had this action.
+        pub fn count_action(&self, action: &str) -> usize {
+            self.count(|s| s.action().as_deref() == Some(action))
+        }
+    }
+
+    impl HttpConnector for Router {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let uri = request.uri().to_string();
+            let raw_path = uri.split_once("://").map(|(_, rest)| rest).unwrap_or(&uri);
+            let raw_path = raw_path.find('/').map(|i| &raw_path[i..]).unwrap_or("/");
+            let raw_path = raw_path.split('?').next().unwrap_or(raw_path);
+            let seen = Seen {
+                method: request.method().to_string(),
+                path: decode(raw_path),
+                body: String::from_utf8_lossy(request.body().bytes().unwrap_or_default())
+                    .into_owned(),
+                uri,
+            };
+            let reply = (self.route)(&seen);
+            self.seen.lock().expect("router lock").push(seen);
+            HttpConnectorFuture::ready(Ok(reply.into_response()))
+        }
+    }
+
+    impl HttpClient for Router {
+        fn http_connector(
+            &self,
+            _: &HttpConnectorSettings,
+            _: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            self.clone().into_shared()
+        }
+    }
+
+    /// An SDK configuration whose every request goes to `http`, with dummy credentials and
+    /// no retries (each canned answer is final).
+    pub fn sdk_config(http: impl HttpClient + 'static, region: &str) -> SdkConfig {
+        SdkConfig::builder()
+            .http_client(http)
+            .region(Region::new(region.to_string()))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDTESTTESTTEST",
+                "test-only-not-a-secret",
+                None,
+                None,
+                "parapet-tests",
+            )))
+            .retry_config(RetryConfig::disabled())
+            .behavior_version(BehaviorVersion::latest())
+            .build()
+    }
+
+    pub fn shared(config: &SdkConfig) -> Shared {
+        Shared {
+            account_id: ACCOUNT.to_string(),
+            iam: aws_sdk_iam::Client::new(config),
+            limits: Limits::new(8),
+            roles: Mutex::new(HashMap::new()),
+            managed_policies: Mutex::new(HashMap::new()),
+            calls: AtomicU64::new(0),
+        }
+    }
+
+    pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
+        crate::aws::client::region_clients(config, region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    use super::testing::{self, ACCOUNT, Reply, Router, Seen};
+    use super::*;
+    use crate::domain::collection::CollectionState;
+
+    const APP_ROLE: &str = "arn:aws:iam::123456789012:role/app-role";
+    const REPORT_ROLE: &str = "arn:aws:iam::123456789012:role/service-role/report-role";
+    const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+    const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const REPORTS_READ: &str = "arn:aws:iam::123456789012:policy/reports-read";
+    /// A URL-encoded document, as IAM returns them.
+    const ENCODED_DOC: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22logs%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
+
+    fn function_json(name: &str, role: &str, extra: &str) -> String {
+        format!(
+            r#"{{"FunctionName":"{name}","FunctionArn":"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}","Role":"{role}"{extra}}}"#
+        )
+    }
+
+    fn orders_json() -> String {
+        function_json(
+            "orders",
+            APP_ROLE,
+            r#","Runtime":"python3.12","PackageType":"Zip",
+               "Environment":{"Variables":{"TABLE":"orders","STAGE":"prod"}},
+               "KMSKeyArn":"arn:aws:kms:us-east-1:123456789012:key/1111-2222",
+               "Layers":[{"Arn":"arn:aws:lambda:us-east-1:123456789012:layer:deps:3","CodeSize":10},
+                         {"Arn":"arn:aws:lambda:us-east-1:123456789012:layer:otel:1","CodeSize":20}],
+               "VpcConfig":{"SubnetIds":["subnet-a","subnet-b"],"SecurityGroupIds":["sg-1"],"VpcId":"vpc-123abc"},
+               "TracingConfig":{"Mode":"Active"},
+               "DeadLetterConfig":{"TargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq"}"#,
+        )
+    }
+
+    /// moto-style: explicit nulls for absent optionals.
+    fn billing_json() -> String {
+        function_json(
+            "billing",
+            APP_ROLE,
+            r#","Runtime":"nodejs20.x","PackageType":"Zip","Environment":null,"KMSKeyArn":null,
+               "Layers":null,"VpcConfig":null,"TracingConfig":{"Mode":"PassThrough"},"DeadLetterConfig":null"#,
+        )
+    }
+
+    fn reports_json() -> String {
+        function_json("reports", REPORT_ROLE, r#","PackageType":"Image""#)
+    }
+
+    fn xml(action: &str, result: &str) -> Reply {
+        Reply::xml(&format!(
+            "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><{action}Result>{result}</{action}Result>\
+             <ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></{action}Response>"
+        ))
+    }
+
+    fn attached(policies: &[&str]) -> Reply {
+        let members: String = policies
+            .iter()
+            .map(|arn| {
+                let name = arn.rsplit('/').next().unwrap_or(arn);
+                format!(
+                    "<member><PolicyName>{name}</PolicyName><PolicyArn>{arn}</PolicyArn></member>"
+                )
+            })
+            .collect();
+        xml(
+            "ListAttachedRolePolicies",
+            &format!(
+                "<AttachedPolicies>{members}</AttachedPolicies><IsTruncated>false</IsTruncated>"
+            ),
+        )
+    }
+
+    fn inline(names: &[&str], marker: Option<&str>) -> Reply {
+        let members: String = names
+            .iter()
+            .map(|n| format!("<member>{n}</member>"))
+            .collect();
+        let tail = match marker {
+            Some(m) => format!("<IsTruncated>true</IsTruncated><Marker>{m}</Marker>"),
+            None => "<IsTruncated>false</IsTruncated>".into(),
+        };
+        xml(
+            "ListRolePolicies",
+            &format!("<PolicyNames>{members}</PolicyNames>{tail}"),
+        )
+    }
+
+    /// The IAM side of the test account.
+    fn iam_route(s: &Seen) -> Reply {
+        let role = s.param("RoleName").unwrap_or_default();
+        let policy_arn = s.param("PolicyArn").unwrap_or_default();
+        match s.action().unwrap_or_default().as_str() {
+            "ListAttachedRolePolicies" => match role.as_str() {
+                "app-role" => attached(&[BASIC, ADMIN]),
+                "report-role" => attached(&[BASIC, REPORTS_READ]),
+                _ => Reply::iam_error(404, "NoSuchEntity"),
+            },
+            "ListRolePolicies" => match (role.as_str(), s.param("Marker").as_deref()) {
+                ("app-role", None) => inline(&["inline-a"], Some("next-page")),
+                ("app-role", Some("next-page")) => inline(&["inline-b"], None),
+                ("report-role", None) => inline(&[], None),
+                _ => Reply::iam_error(400, "InvalidInput"),
+            },
+            "GetPolicy" => xml(
+                "GetPolicy",
+                &format!(
+                    "<Policy><Arn>{policy_arn}</Arn><DefaultVersionId>v4</DefaultVersionId></Policy>"
+                ),
+            ),
+            "GetPolicyVersion" if policy_arn == REPORTS_READ => {
+                Reply::iam_error(403, "AccessDenied")
+            }
+            "GetPolicyVersion" if s.param("VersionId").as_deref() == Some("v4") => xml(
+                "GetPolicyVersion",
+                &format!(
+                    "<PolicyVersion><Document>{ENCODED_DOC}</Document><VersionId>v4</VersionId><IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>"
+                ),
+            ),
+            "GetRolePolicy" => xml(
+                "GetRolePolicy",
+                &format!(
+                    "<RoleName>{role}</RoleName><PolicyName>{0}</PolicyName><PolicyDocument>{ENCODED_DOC}</PolicyDocument>",
+                    s.param("PolicyName").unwrap_or_default()
+                ),
+            ),
+            _ => Reply::iam_error(400, "InvalidAction"),
+        }
+    }
+
+    /// Lambda in us-east-1 (two ListFunctions pages) and us-west-2 (one function sharing
+    /// `app-role`), IAM for both.
+    fn account_route(s: &Seen) -> Reply {
+        if s.action().is_some() {
+            return iam_route(s);
+        }
+        let west = s.uri.contains("us-west-2");
+        match s.path.as_str() {
+            "/2015-03-31/functions/" | "/2015-03-31/functions" if west => Reply::json(&format!(
+                r#"{{"Functions":[{}]}}"#,
+                function_json("west-fn", APP_ROLE, "")
+            )),
+            "/2015-03-31/functions/" | "/2015-03-31/functions" => {
+                match s.query("Marker").as_deref() {
+                    None => Reply::json(&format!(
+                        r#"{{"Functions":[{},{}],"NextMarker":"page-2"}}"#,
+                        orders_json(),
+                        billing_json()
+                    )),
+                    Some("page-2") => Reply::json(&format!(
+                        r#"{{"Functions":[{}],"NextMarker":null}}"#,
+                        reports_json()
+                    )),
+                    Some(_) => Reply::json_error(400, "InvalidParameterValueException"),
+                }
+            }
+            "/2015-03-31/functions/orders/policy" => Reply::json(
+                r#"{"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\",\"Resource\":\"*\"}]}","RevisionId":"r1"}"#,
+            ),
+            "/2021-10-31/functions/orders/url" => Reply::json(
+                r#"{"FunctionUrl":"https://abc.lambda-url.us-east-1.on.aws/","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders",
+                    "AuthType":"NONE","Cors":{"AllowOrigins":["*","https://shop.example"],"AllowCredentials":true},
+                    "CreationTime":"2024-01-01T00:00:00Z","LastModifiedTime":"2024-01-01T00:00:00Z","InvokeMode":"BUFFERED"}"#,
+            ),
+            "/2019-09-25/functions/orders/event-invoke-config" => Reply::json(
+                r#"{"FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST","LastModified":1700000000,
+                    "MaximumRetryAttempts":1,"MaximumEventAgeInSeconds":3600,
+                    "DestinationConfig":{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:123456789012:failures"},"OnSuccess":{"Destination":null}}}"#,
+            ),
+            "/2015-03-31/functions/reports/policy" => Reply::denied_xml("lambda:GetPolicy"),
+            "/2021-10-31/functions/reports/url" => Reply {
+                status: 500,
+                content_type: "text/html",
+                headers: Vec::new(),
+                body: "<html><body>Internal Server Error</body></html>".into(),
+            },
+            "/2019-09-25/functions/reports/event-invoke-config" => Reply::json(
+                r#"{"FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:reports","MaximumRetryAttempts":0,"DestinationConfig":null}"#,
+            ),
+            // billing and west-fn have no policy, URL or event invoke config.
+            _ => Reply::json_error(404, "ResourceNotFoundException"),
+        }
+    }
+
+    #[tokio::test]
+    async fn collect_maps_every_field_and_turns_failures_into_reasons() {
+        let router = Router::new(account_route);
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let clients = testing::region_clients(&config, "us-east-1");
+
+        let collected = collect(&shared, &clients).await;
+        let inv = &collected.inventory;
+        assert_eq!(inv.account_id, ACCOUNT);
+        assert_eq!(inv.regions, vec!["us-east-1".to_string()]);
+        let names: Vec<&str> = inv.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["orders", "billing", "reports"],
+            "both pages arrive, in order"
+        );
+
+        let orders = &inv.functions[0];
+        assert_eq!(
+            orders.arn,
+            format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:orders")
+        );
+        assert_eq!(orders.region, "us-east-1");
+        assert_eq!(orders.runtime.as_deref(), Some("python3.12"));
+        assert_eq!(orders.package_type.as_deref(), Some("Zip"));
+        assert_eq!(orders.role_arn, APP_ROLE);
+        assert_eq!(orders.env.get("TABLE").map(String::as_str), Some("orders"));
+        assert_eq!(orders.env.len(), 2);
+        assert_eq!(
+            orders.kms_key_arn.as_deref(),
+            Some("arn:aws:kms:us-east-1:123456789012:key/1111-2222")
+        );
+        assert_eq!(
+            orders.layers,
+            [
+                "arn:aws:lambda:us-east-1:123456789012:layer:deps:3",
+                "arn:aws:lambda:us-east-1:123456789012:layer:otel:1"
+            ]
+        );
+        assert_eq!(orders.vpc_subnet_ids, ["subnet-a", "subnet-b"]);
+        assert_eq!(orders.tracing_mode.as_deref(), Some("Active"));
+        assert_eq!(
+            orders.dead_letter_target.as_deref(),
+            Some("arn:aws:sqs:us-east-1:123456789012:orders-dlq")
+        );
+        let policy = orders
+            .policy
+            .clone()
+            .expect("policy read")
+            .expect("has a policy");
+        assert!(policy.contains("lambda:InvokeFunctionUrl"));
+        assert_eq!(
+            orders.url,
+            Ok(Some(FunctionUrl {
+                url: "https://abc.lambda-url.us-east-1.on.aws/".into(),
+                auth_type: "NONE".into(),
+                cors_allow_origins: vec!["*".into(), "https://shop.example".into()],
+                cors_allow_credentials: true,
+            }))
+        );
+        assert_eq!(
+            orders.event_invoke,
+            Ok(Some(EventInvokeConfig {
+                on_failure_destination: Some("arn:aws:sqs:us-east-1:123456789012:failures".into()),
+                on_success_destination: None,
+                maximum_retry_attempts: Some(1),
+            }))
+        );
+
+        // Nulls everywhere, and ResourceNotFound on all three calls: collected and empty.
+        let billing = &inv.functions[1];
+        assert_eq!(billing.runtime.as_deref(), Some("nodejs20.x"));
+        assert!(
+            billing.env.is_empty()
+                && billing.layers.is_empty()
+                && billing.vpc_subnet_ids.is_empty()
+        );
+        assert_eq!(billing.kms_key_arn, None);
+        assert_eq!(billing.tracing_mode.as_deref(), Some("PassThrough"));
+        assert_eq!(billing.dead_letter_target, None);
+        assert_eq!(billing.policy, Ok(None));
+        assert_eq!(billing.url, Ok(None));
+        assert_eq!(billing.event_invoke, Ok(None));
+
+        // moto's XML 403 is a denial naming the action; an HTML 500 is "not implemented".
+        let reports = &inv.functions[2];
+        assert_eq!(reports.package_type.as_deref(), Some("Image"));
+        assert_eq!(reports.runtime, None);
+        assert_eq!(
+            reports.policy,
+            Err("AccessDenied: missing lambda:GetPolicy".to_string())
+        );
+        let url_err = reports.url.clone().expect_err("URL call failed");
+        assert!(
+            url_err.starts_with("NotImplemented")
+                && url_err.contains("lambda:GetFunctionUrlConfig"),
+            "{url_err}"
+        );
+        assert_eq!(
+            reports.event_invoke,
+            Ok(Some(EventInvokeConfig {
+                maximum_retry_attempts: Some(0),
+                ..EventInvokeConfig::default()
+            }))
+        );
+
+        // Roles: both, named from the ARN (path stripped), documents raw (URL-encoded).
+        assert_eq!(inv.roles.len(), 2);
+        let app = inv.roles[APP_ROLE].clone().expect("app-role read");
+        assert_eq!(app.name, "app-role");
+        let listed: Vec<(&str, Option<&str>)> = app
+            .policies
+            .iter()
+            .map(|p| (p.name.as_str(), p.arn.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("AWSLambdaBasicExecutionRole", Some(BASIC)),
+                ("AdministratorAccess", Some(ADMIN)),
+                ("inline-a", None),
+                ("inline-b", None),
+            ],
+            "managed then inline, the inline listing followed past its first page"
+        );
+        assert!(
+            app.policies
+                .iter()
+                .all(|p| p.document.as_deref() == Ok(ENCODED_DOC))
+        );
+        let parsed = crate::domain::policy::PolicyDocument::parse(ENCODED_DOC);
+        assert!(
+            parsed.is_ok(),
+            "the raw IAM text is what the policy parser reads"
+        );
+
+        let report = inv.roles[REPORT_ROLE].clone().expect("report-role listed");
+        assert_eq!(report.name, "report-role");
+        assert_eq!(report.policies.len(), 2);
+        assert_eq!(report.policies[0].document.as_deref(), Ok(ENCODED_DOC));
+        assert_eq!(
+            report.policies[1].document,
+            Err("AccessDenied: missing iam:GetPolicyVersion".to_string()),
+            "one unreadable document is an Err on its own; the rest still decides"
+        );
+
+        // Each distinct managed policy is fetched once, however many roles attach it.
+        let get_policy = |arn: &str| {
+            router.count(|s| {
+                s.action().as_deref() == Some("GetPolicy")
+                    && s.param("PolicyArn").as_deref() == Some(arn)
+            })
+        };
+        assert_eq!(get_policy(BASIC), 1);
+        assert_eq!(get_policy(ADMIN), 1);
+        assert_eq!(router.count_action("ListAttachedRolePolicies"), 2);
+        assert_eq!(router.count_action("ListRolePolicies"), 3);
+        assert_eq!(router.count_action("GetRolePolicy"), 2);
+        assert_eq!(
+            shared.calls.load(Ordering::Relaxed) as usize,
+            router.requests().len(),
+            "every request went through Shared::call"
+        );
+
+        // Not-found answers are not failures; the three real ones are, each with its reason.
+        assert_eq!(collected.state(), CollectionState::Partial);
+        let mut actions: Vec<&str> = collected.failures.iter().map(|f| f.action).collect();
+        actions.sort();
+        assert_eq!(
+            actions,
+            [
+                "iam:GetPolicyVersion",
+                "lambda:GetFunctionUrlConfig",
+                "lambda:GetPolicy"
+            ]
+        );
+        assert!(
+            collected
+                .error()
+                .is_some_and(|e| e.contains("(and 2 more)"))
+        );
+
+        // Caches keep only what was read completely, so denials are retried next poll.
+        assert!(shared.roles.lock().await.contains_key(APP_ROLE));
+        assert!(!shared.roles.lock().await.contains_key(REPORT_ROLE));
+        let managed = shared.managed_policies.lock().await;
+        assert!(managed.contains_key(BASIC) && managed.contains_key(ADMIN));
+        assert!(!managed.contains_key(REPORTS_READ));
+    }
+
+    #[tokio::test]
+    async fn a_role_seen_in_another_region_costs_no_iam_call() {
+        let router = Router::new(account_route);
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        collect(&shared, &testing::region_clients(&config, "us-east-1")).await;
+        let iam_before = router.count(|s| s.action().is_some());
+
+        let west = collect(&shared, &testing::region_clients(&config, "us-west-2")).await;
+        assert_eq!(west.inventory.regions, vec!["us-west-2".to_string()]);
+        assert_eq!(west.inventory.functions.len(), 1);
+        assert_eq!(west.inventory.functions[0].region, "us-west-2");
+        let role = west.inventory.roles[APP_ROLE]
+            .clone()
+            .expect("from the cache");
+        assert_eq!(role.policies.len(), 4);
+        assert_eq!(router.count(|s| s.action().is_some()), iam_before);
+        assert_eq!(west.state(), CollectionState::Ok);
+        assert!(west.failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_listing_is_a_list_failure_and_nothing_else_is_asked() {
+        let router = Router::new(|s: &Seen| {
+            if s.path.starts_with("/2015-03-31/functions") {
+                Reply::denied_xml("lambda:ListFunctions")
+            } else {
+                Reply::json_error(500, "ServiceException")
+            }
+        });
+        let config = testing::sdk_config(router.clone(), "eu-west-1");
+        let shared = testing::shared(&config);
+        let collected = collect(&shared, &testing::region_clients(&config, "eu-west-1")).await;
+
+        assert_eq!(
+            collected.inventory.list_failures,
+            vec![ListFailure {
+                service: "lambda".into(),
+                region: "eu-west-1".into(),
+                call: "lambda:ListFunctions".into(),
+                reason: "AccessDenied: missing lambda:ListFunctions".into(),
+            }]
+        );
+        assert!(collected.inventory.functions.is_empty());
+        assert!(collected.inventory.roles.is_empty());
+        assert_eq!(collected.inventory.regions, vec!["eu-west-1".to_string()]);
+        assert_eq!(collected.inventory.account_id, ACCOUNT);
+        assert_eq!(collected.state(), CollectionState::Failed);
+        let requests = router.requests();
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].method, "GET", "a read, nothing else");
+    }
+
+    #[tokio::test]
+    async fn a_role_whose_listing_fails_is_an_err_and_is_asked_again_next_poll() {
+        let router = Router::new(|s: &Seen| match s.action().as_deref() {
+            Some("ListAttachedRolePolicies") => Reply::iam_error(403, "AccessDenied"),
+            Some("ListRolePolicies") => inline(&[], None),
+            Some(_) => Reply::iam_error(400, "InvalidAction"),
+            None if s.path.starts_with("/2015-03-31/functions/") && s.path.len() > 22 => {
+                Reply::json_error(404, "ResourceNotFoundException")
+            }
+            None => Reply::json(&format!(
+                r#"{{"Functions":[{},{}]}}"#,
+                function_json("a", APP_ROLE, ""),
+                function_json("bad-role", "not-an-arn", "")
+            )),
+        });
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let clients = testing::region_clients(&config, "us-east-1");
+
+        let first = collect(&shared, &clients).await;
+        assert_eq!(
+            first.inventory.roles.get(APP_ROLE),
+            Some(&Err(
+                "AccessDenied: missing iam:ListAttachedRolePolicies".to_string()
+            ))
+        );
+        assert_eq!(
+            first.inventory.roles.get("not-an-arn"),
+            Some(&Err("not an IAM role ARN: not-an-arn".to_string()))
+        );
+        assert_eq!(first.inventory.functions.len(), 2);
+        assert_eq!(first.state(), CollectionState::Partial);
+        assert_eq!(router.count_action("ListAttachedRolePolicies"), 1);
+
+        collect(&shared, &clients).await;
+        assert_eq!(router.count_action("ListAttachedRolePolicies"), 2);
+    }
+
+    /// The benchmark's shape: many functions sharing a few roles stay within 4 requests each.
+    #[tokio::test]
+    async fn requests_stay_within_four_per_function_when_roles_are_shared() {
+        let router = Router::new(|s: &Seen| {
+            if s.action().is_some() {
+                return iam_route(s);
+            }
+            if s.path == "/2015-03-31/functions/" || s.path == "/2015-03-31/functions" {
+                let page: u32 = s.query("Marker").and_then(|m| m.parse().ok()).unwrap_or(0);
+                let functions: Vec<String> = (page * 50..page * 50 + 50)
+                    .map(|i| {
+                        let role = if i % 2 == 0 { APP_ROLE } else { REPORT_ROLE };
+                        function_json(&format!("fn-{i}"), role, "")
+                    })
+                    .collect();
+                let next = if page < 3 {
+                    format!(r#","NextMarker":"{}""#, page + 1)
+                } else {
+                    String::new()
+                };
+                return Reply::json(&format!(
+                    r#"{{"Functions":[{}]{next}}}"#,
+                    functions.join(",")
+                ));
+            }
+            Reply::json_error(404, "ResourceNotFoundException")
+        });
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let collected = collect(&shared, &testing::region_clients(&config, "us-east-1")).await;
+
+        let functions = collected.inventory.functions.len();
+        assert_eq!(functions, 200, "four pages of 50");
+        let requests = router.requests().len();
+        assert_eq!(requests, shared.calls.load(Ordering::Relaxed) as usize);
+        assert!(
+            requests <= 4 * functions,
+            "{requests} requests for {functions} functions"
+        );
+        assert_eq!(
+            router.count(|s| s.path.ends_with("/policy")),
+            functions,
+            "one GetPolicy per function"
+        );
+    }
+
+    fn replay_request(uri: &str) -> HttpRequest {
+        HttpRequest::get(uri).expect("uri")
+    }
+
+    fn replay_response(
+        status: u16,
+        content_type: &str,
+        extra: Option<(&str, &str)>,
+        body: &str,
+    ) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(status).expect("status"),
+            SdkBody::from(body.to_string()),
+        );
+        response
+            .headers_mut()
+            .insert("content-type", content_type.to_string());
+        if let Some((name, value)) = extra {
+            response
+                .headers_mut()
+                .insert(name.to_string(), value.to_string());
+        }
+        response
+    }
+
+    fn replay_shared(replay: &StaticReplayClient) -> (Shared, aws_sdk_lambda::Client) {
+        let config = testing::sdk_config(replay.clone(), "us-east-1");
+        (
+            testing::shared(&config),
+            aws_sdk_lambda::Client::new(&config),
+        )
+    }
+
+    /// moto does not paginate ListFunctions: two recorded pages prove the marker is followed.
+    #[tokio::test]
+    async fn list_functions_follows_next_marker_across_recorded_pages() {
+        let base = "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions";
+        let replay = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                replay_request(&format!("{base}?MaxItems=50")),
+                replay_response(
+                    200,
+                    "application/json",
+                    None,
+                    &format!(
+                        r#"{{"Functions":[{},{}],"NextMarker":"page-2"}}"#,
+                        orders_json(),
+                        billing_json()
+                    ),
+                ),
+            ),
+            ReplayEvent::new(
+                replay_request(&format!("{base}?Marker=page-2&MaxItems=50")),
+                replay_response(
+                    200,
+                    "application/json",
+                    None,
+                    &format!(r#"{{"Functions":[{}]}}"#, reports_json()),
+                ),
+            ),
+        ]);
+        let (shared, lambda) = replay_shared(&replay);
+        let configs = list_functions(&shared, &lambda).await.expect("listed");
+        let names: Vec<&str> = configs.iter().filter_map(|c| c.function_name()).collect();
+        assert_eq!(names, ["orders", "billing", "reports"]);
+        replay.assert_requests_match(&[
+            "x-amz-user-agent",
+            "authorization",
+            "user-agent",
+            "x-amz-date",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+        ]);
+        assert_eq!(shared.calls.load(Ordering::Relaxed), 2);
+    }
+
+    /// GetPolicy answers recorded from Lambda and from moto with enforcement on.
+    #[tokio::test]
+    async fn get_policy_not_found_is_none_and_a_403_xml_body_is_a_denial() {
+        let uri = |name: &str| {
+            format!("https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/{name}/policy")
+        };
+        let denied = Reply::denied_xml("lambda:GetPolicy").body;
+        let replay = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                replay_request(&uri("none")),
+                replay_response(
+                    404,
+                    "application/json",
+                    Some(("x-amzn-errortype", "ResourceNotFoundException")),
+                    r#"{"Type":"User","Message":"The resource you requested does not exist."}"#,
+                ),
+            ),
+            ReplayEvent::new(
+                replay_request(&uri("locked")),
+                replay_response(403, "text/xml", None, &denied),
+            ),
+            ReplayEvent::new(
+                replay_request(&uri("open")),
+                replay_response(
+                    200,
+                    "application/json",
+                    None,
+                    r#"{"Policy":"{\"Statement\":[]}","RevisionId":"1"}"#,
+                ),
+            ),
+        ]);
+        let (shared, lambda) = replay_shared(&replay);
+
+        assert_eq!(fetch_policy(&shared, &lambda, "none").await, Ok(None));
+        let denied = fetch_policy(&shared, &lambda, "locked")
+            .await
+            .expect_err("denied");
+        assert_eq!(denied.kind, FailureKind::Denied);
+        assert_eq!(denied.reason(), "AccessDenied: missing lambda:GetPolicy");
+        assert_eq!(
+            fetch_policy(&shared, &lambda, "open").await,
+            Ok(Some(r#"{"Statement":[]}"#.to_string()))
+        );
+        replay.assert_requests_match(&[
+            "x-amz-user-agent",
+            "authorization",
+            "user-agent",
+            "x-amz-date",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+        ]);
+    }
+
+    #[test]
+    fn role_names_drop_the_path() {
+        assert_eq!(role_name(APP_ROLE), Some("app-role"));
+        assert_eq!(role_name(REPORT_ROLE), Some("report-role"));
+        assert_eq!(role_name("arn:aws:iam::123456789012:user/someone"), None);
+        assert_eq!(role_name("arn:aws:iam::123456789012:role/"), None);
+    }
 }
