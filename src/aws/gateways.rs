@@ -1,9 +1,1678 @@
-//! The gateways poll area (see /work/notes/issue3.md for the contract).
+//! The gateways poll area: API Gateway REST APIs (v1) and HTTP/WebSocket APIs (v2), their
+//! stages, resources/routes, authorizers, validators, integrations and custom domains.
+//!
+//! Request plan per region (see /work/notes/issue3.md):
+//! - REST: GetRestApis (paged), then per API, concurrently: GetStages, GetResources with
+//!   `embed=methods` (paged), GetAuthorizers (paged), GetRequestValidators (paged): 4 requests
+//!   per API when everything fits one page. GetDomainNames (paged) + GetBasePathMappings per
+//!   domain.
+//! - v2: GetApis (NextToken), then per API, concurrently: GetStages, GetRoutes,
+//!   GetIntegrations, GetAuthorizers. Emulators that do not implement GetAuthorizers get a
+//!   fallback: GetAuthorizer per distinct authorizer id the routes reference. GetDomainNames.
+//!
+//! Every page is its own [`Shared::call`], so the family semaphore bounds concurrency per
+//! request and the call counter counts real requests. A failed per-API call becomes an `Err`
+//! on that field only; a failed listing becomes a [`ListFailure`].
 
-use super::{Collected, RegionClients, Shared};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::future::Future;
 
-pub async fn collect(_shared: &Shared, clients: &RegionClients) -> Collected {
+use futures_util::future::join_all;
+
+use super::errors::{CallFailure, FailureKind};
+use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::inventory::{
+    Authorizer, BasePathMapping, Cors, Integration, ListFailure, MethodSetting, RequestValidator,
+    RestApi, RestDomain, RestMethod, RestResource, RestStage, Route, V2Api, V2Domain, V2Stage,
+};
+
+use aws_sdk_apigateway as apigw;
+use aws_sdk_apigatewayv2 as apigw2;
+
+/// Every API Gateway read, v1 and v2, is `apigateway:GET` in IAM.
+const GET: &str = "apigateway:GET";
+/// The largest page API Gateway v1 accepts.
+const PAGE_LIMIT: i32 = 500;
+/// A guard against a server that never stops paging.
+const MAX_PAGES: usize = 1_000;
+
+/// Collects the gateways area of one region.
+pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
+    let region = clients.region.as_str();
+    let (rest, rest_domains, v2, v2_domains) = tokio::join!(
+        rest_apis(shared, &clients.apigateway),
+        rest_domains(shared, &clients.apigateway),
+        v2_apis(shared, &clients.apigatewayv2),
+        v2_domains(shared, &clients.apigatewayv2),
+    );
+
     let mut collected = Collected::default();
-    collected.inventory.regions.push(clients.region.clone());
+    collected.inventory.account_id = shared.account_id.clone();
+    collected.inventory.regions = vec![region.to_string()];
+
+    match rest {
+        Ok(apis) => {
+            for (mut api, parts) in apis {
+                api.region = region.to_string();
+                api.stages = parts.stages.map_err(|f| collected.note(f));
+                api.resources = parts.resources.map_err(|f| collected.note(f));
+                api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
+                api.validators = parts.validators.map_err(|f| collected.note(f));
+                collected.inventory.rest_apis.push(api);
+            }
+        }
+        Err(f) => list_failure(
+            &mut collected,
+            region,
+            "apigateway",
+            "apigateway:GetRestApis",
+            f,
+        ),
+    }
+    match rest_domains {
+        Ok(domains) => {
+            for (mut domain, mappings) in domains {
+                domain.region = region.to_string();
+                domain.base_path_mappings = mappings.map_err(|f| collected.note(f));
+                collected.inventory.rest_domains.push(domain);
+            }
+        }
+        Err(f) => list_failure(
+            &mut collected,
+            region,
+            "apigateway",
+            "apigateway:GetDomainNames",
+            f,
+        ),
+    }
+    match v2 {
+        Ok(apis) => {
+            for (mut api, parts) in apis {
+                api.region = region.to_string();
+                api.stages = parts.stages.map_err(|f| collected.note(f));
+                api.routes = parts.routes.map_err(|f| collected.note(f));
+                api.integrations = parts.integrations.map_err(|f| collected.note(f));
+                api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
+                collected.inventory.v2_apis.push(api);
+            }
+        }
+        Err(f) => list_failure(
+            &mut collected,
+            region,
+            "apigatewayv2",
+            "apigatewayv2:GetApis",
+            f,
+        ),
+    }
+    match v2_domains {
+        Ok(domains) => {
+            for mut domain in domains {
+                domain.region = region.to_string();
+                collected.inventory.v2_domains.push(domain);
+            }
+        }
+        Err(f) => list_failure(
+            &mut collected,
+            region,
+            "apigatewayv2",
+            "apigatewayv2:GetDomainNames",
+            f,
+        ),
+    }
     collected
+}
+
+fn list_failure(
+    collected: &mut Collected,
+    region: &str,
+    service: &str,
+    call: &str,
+    failure: CallFailure,
+) {
+    let reason = collected.note(failure);
+    collected.inventory.list_failures.push(ListFailure {
+        service: service.to_string(),
+        region: region.to_string(),
+        call: call.to_string(),
+        reason,
+    });
+}
+
+/// Pages through a listing: `page(token)` makes one request and returns its items and the
+/// next token. Stops at a missing, empty or repeated token (a server that hands back the same
+/// token would otherwise loop forever) and after [`MAX_PAGES`].
+async fn paginate<T, F, Fut>(mut page: F) -> Result<Vec<T>, CallFailure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
+{
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    for _ in 0..MAX_PAGES {
+        let (items, next) = page(token.take()).await?;
+        out.extend(items);
+        match next.filter(|t| !t.is_empty()) {
+            Some(t) if seen.insert(t.clone()) => token = Some(t),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+// ───────────────────────────── REST (v1) ─────────────────────────────
+
+/// The per-API parts of a REST API, still as call results.
+struct RestParts {
+    stages: Result<Vec<RestStage>, CallFailure>,
+    resources: Result<Vec<RestResource>, CallFailure>,
+    authorizers: Result<Vec<Authorizer>, CallFailure>,
+    validators: Result<Vec<RequestValidator>, CallFailure>,
+}
+
+async fn rest_apis(
+    shared: &Shared,
+    client: &apigw::Client,
+) -> Result<Vec<(RestApi, RestParts)>, CallFailure> {
+    let listed = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_rest_apis()
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await?;
+    let apis: Vec<RestApi> = listed.into_iter().map(rest_api).collect();
+    let parts = join_all(apis.iter().map(|api| rest_parts(shared, client, &api.id))).await;
+    Ok(apis.into_iter().zip(parts).collect())
+}
+
+fn rest_api(api: apigw::types::RestApi) -> RestApi {
+    RestApi {
+        endpoint_type: api
+            .endpoint_configuration()
+            .and_then(|c| c.types().first())
+            .map(|t| t.as_str().to_string())
+            // API Gateway's default when an API was created without an endpoint configuration.
+            .unwrap_or_else(|| "EDGE".to_string()),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint,
+        // Kept verbatim (often a JSON string with escaped quotes); PolicyDocument::parse
+        // copes with the double encoding.
+        policy: api.policy.filter(|p| !p.trim().is_empty()),
+        id: api.id.unwrap_or_default(),
+        name: api.name.unwrap_or_default(),
+        ..RestApi::default()
+    }
+}
+
+async fn rest_parts(shared: &Shared, client: &apigw::Client, api_id: &str) -> RestParts {
+    let (stages, resources, authorizers, validators) = tokio::join!(
+        rest_stages(shared, client, api_id),
+        rest_resources(shared, client, api_id),
+        rest_authorizers(shared, client, api_id),
+        rest_validators(shared, client, api_id),
+    );
+    RestParts {
+        stages,
+        resources,
+        authorizers,
+        validators,
+    }
+}
+
+async fn rest_stages(
+    shared: &Shared,
+    client: &apigw::Client,
+    api_id: &str,
+) -> Result<Vec<RestStage>, CallFailure> {
+    let out = shared
+        .call(
+            Family::ApiGateway,
+            GET,
+            client.get_stages().rest_api_id(api_id).send(),
+        )
+        .await?;
+    Ok(out
+        .item
+        .unwrap_or_default()
+        .into_iter()
+        .map(rest_stage)
+        .collect())
+}
+
+fn rest_stage(stage: apigw::types::Stage) -> RestStage {
+    RestStage {
+        name: stage.stage_name.unwrap_or_default(),
+        deployment_id: stage.deployment_id,
+        web_acl_arn: stage.web_acl_arn.filter(|a| !a.is_empty()),
+        method_settings: stage
+            .method_settings
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, s)| (key, method_setting(s)))
+            .collect(),
+        access_log_destination: stage
+            .access_log_settings
+            .and_then(|a| a.destination_arn)
+            .filter(|a| !a.is_empty()),
+        tracing_enabled: stage.tracing_enabled,
+        cache_cluster_enabled: stage.cache_cluster_enabled,
+        client_certificate_id: stage.client_certificate_id.filter(|c| !c.is_empty()),
+        variables: stage.variables.unwrap_or_default().into_iter().collect(),
+    }
+}
+
+/// The SDK models the throttling limits as plain numbers that default to 0 when the response
+/// leaves them out (or sends `null`), so 0 reads as "not set": a real limit of 0 would block
+/// every request, and treating it as unset errs towards the `no throttling` finding rather
+/// than a false pass.
+fn method_setting(s: apigw::types::MethodSetting) -> MethodSetting {
+    MethodSetting {
+        logging_level: s.logging_level,
+        throttling_rate_limit: Some(s.throttling_rate_limit).filter(|r| *r != 0.0),
+        throttling_burst_limit: Some(s.throttling_burst_limit).filter(|b| *b != 0),
+        caching_enabled: s.caching_enabled,
+        cache_data_encrypted: s.cache_data_encrypted,
+    }
+}
+
+async fn rest_resources(
+    shared: &Shared,
+    client: &apigw::Client,
+    api_id: &str,
+) -> Result<Vec<RestResource>, CallFailure> {
+    let resources = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_resources()
+                    .rest_api_id(api_id)
+                    .embed("methods")
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await?;
+    Ok(resources.into_iter().map(rest_resource).collect())
+}
+
+fn rest_resource(resource: apigw::types::Resource) -> RestResource {
+    let mut methods: Vec<RestMethod> = resource
+        .resource_methods
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(verb, m)| RestMethod {
+            http_method: m.http_method.unwrap_or(verb),
+            // PutMethod requires it; NONE is also what API Gateway means by its absence.
+            authorization_type: m.authorization_type.unwrap_or_else(|| "NONE".to_string()),
+            authorizer_id: m.authorizer_id.filter(|a| !a.is_empty()),
+            api_key_required: m.api_key_required.unwrap_or(false),
+            request_validator_id: m.request_validator_id.filter(|v| !v.is_empty()),
+            integration_uri: m.method_integration.and_then(|i| i.uri),
+        })
+        .collect();
+    // The SDK hands methods over as a hash map: sort for a stable inventory.
+    methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
+    RestResource {
+        id: resource.id.unwrap_or_default(),
+        path: resource.path.unwrap_or_default(),
+        methods,
+    }
+}
+
+async fn rest_authorizers(
+    shared: &Shared,
+    client: &apigw::Client,
+    api_id: &str,
+) -> Result<Vec<Authorizer>, CallFailure> {
+    let authorizers = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_authorizers()
+                    .rest_api_id(api_id)
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await?;
+    Ok(authorizers
+        .into_iter()
+        .map(|a| Authorizer {
+            id: a.id.unwrap_or_default(),
+            name: a.name.unwrap_or_default(),
+            authorizer_type: a.r#type.map(|t| t.as_str().to_string()).unwrap_or_default(),
+            authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+        })
+        .collect())
+}
+
+async fn rest_validators(
+    shared: &Shared,
+    client: &apigw::Client,
+    api_id: &str,
+) -> Result<Vec<RequestValidator>, CallFailure> {
+    let validators = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_request_validators()
+                    .rest_api_id(api_id)
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await?;
+    Ok(validators
+        .into_iter()
+        .map(|v| RequestValidator {
+            id: v.id.unwrap_or_default(),
+            name: v.name.unwrap_or_default(),
+            validate_body: v.validate_request_body,
+            validate_parameters: v.validate_request_parameters,
+        })
+        .collect())
+}
+
+type DomainWithMappings = (RestDomain, Result<Vec<BasePathMapping>, CallFailure>);
+
+async fn rest_domains(
+    shared: &Shared,
+    client: &apigw::Client,
+) -> Result<Vec<DomainWithMappings>, CallFailure> {
+    let listed = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_domain_names()
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await?;
+    let domains: Vec<RestDomain> = listed
+        .into_iter()
+        .map(|d| RestDomain {
+            name: d.domain_name.unwrap_or_default(),
+            security_policy: d.security_policy.map(|p| p.as_str().to_string()),
+            ..RestDomain::default()
+        })
+        .collect();
+    let mappings = join_all(
+        domains
+            .iter()
+            .map(|d| base_path_mappings(shared, client, &d.name)),
+    )
+    .await;
+    Ok(domains.into_iter().zip(mappings).collect())
+}
+
+async fn base_path_mappings(
+    shared: &Shared,
+    client: &apigw::Client,
+    domain: &str,
+) -> Result<Vec<BasePathMapping>, CallFailure> {
+    let result = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGateway,
+                GET,
+                client
+                    .get_base_path_mappings()
+                    .domain_name(domain)
+                    .limit(PAGE_LIMIT)
+                    .set_position(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.position))
+    })
+    .await;
+    match result {
+        Ok(mappings) => Ok(mappings
+            .into_iter()
+            .map(|m| BasePathMapping {
+                base_path: m.base_path.unwrap_or_default(),
+                rest_api_id: m.rest_api_id.unwrap_or_default(),
+                stage: m.stage.filter(|s| !s.is_empty()),
+            })
+            .collect()),
+        // A domain without mappings answers NotFound.
+        Err(f) if f.kind == FailureKind::NotFound => Ok(Vec::new()),
+        Err(f) => Err(f),
+    }
+}
+
+// ───────────────────────────── HTTP / WebSocket (v2) ─────────────────────────────
+
+struct V2Parts {
+    stages: Result<Vec<V2Stage>, CallFailure>,
+    routes: Result<Vec<Route>, CallFailure>,
+    integrations: Result<Vec<Integration>, CallFailure>,
+    authorizers: Result<Vec<Authorizer>, CallFailure>,
+}
+
+async fn v2_apis(
+    shared: &Shared,
+    client: &apigw2::Client,
+) -> Result<Vec<(V2Api, V2Parts)>, CallFailure> {
+    let listed = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client.get_apis().set_next_token(token).send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    let apis: Vec<V2Api> = listed.into_iter().map(v2_api).collect();
+    let parts = join_all(apis.iter().map(|api| v2_parts(shared, client, &api.id))).await;
+    Ok(apis.into_iter().zip(parts).collect())
+}
+
+fn v2_api(api: apigw2::types::Api) -> V2Api {
+    V2Api {
+        id: api.api_id.unwrap_or_default(),
+        name: api.name.unwrap_or_default(),
+        protocol: api
+            .protocol_type
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        cors: api.cors_configuration.map(|c| Cors {
+            allow_origins: c.allow_origins.unwrap_or_default(),
+            allow_credentials: c.allow_credentials.unwrap_or(false),
+        }),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint.unwrap_or(false),
+        ..V2Api::default()
+    }
+}
+
+async fn v2_parts(shared: &Shared, client: &apigw2::Client, api_id: &str) -> V2Parts {
+    let (stages, routes, integrations, listed_authorizers) = tokio::join!(
+        v2_stages(shared, client, api_id),
+        v2_routes(shared, client, api_id),
+        v2_integrations(shared, client, api_id),
+        v2_authorizers(shared, client, api_id),
+    );
+    let authorizers = match listed_authorizers {
+        Err(f) if f.kind == FailureKind::NotImplemented => match &routes {
+            Ok(routes) => authorizers_one_by_one(shared, client, api_id, routes).await,
+            // Without the routes there is no id to look up: the listing's failure stands.
+            Err(_) => Err(f),
+        },
+        other => other,
+    };
+    V2Parts {
+        stages,
+        routes,
+        integrations,
+        authorizers,
+    }
+}
+
+async fn v2_stages(
+    shared: &Shared,
+    client: &apigw2::Client,
+    api_id: &str,
+) -> Result<Vec<V2Stage>, CallFailure> {
+    let stages = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client
+                    .get_stages()
+                    .api_id(api_id)
+                    .set_next_token(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    Ok(stages.into_iter().map(v2_stage).collect())
+}
+
+fn v2_stage(stage: apigw2::types::Stage) -> V2Stage {
+    let default = stage.default_route_settings;
+    V2Stage {
+        name: stage.stage_name.unwrap_or_default(),
+        access_log_destination: stage
+            .access_log_settings
+            .and_then(|a| a.destination_arn)
+            .filter(|a| !a.is_empty()),
+        default_throttling_rate_limit: default.as_ref().and_then(|d| d.throttling_rate_limit),
+        default_throttling_burst_limit: default.as_ref().and_then(|d| d.throttling_burst_limit),
+        route_throttles: stage
+            .route_settings
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, s)| (key, (s.throttling_rate_limit, s.throttling_burst_limit)))
+            .collect::<BTreeMap<_, _>>(),
+        variables: stage
+            .stage_variables
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+    }
+}
+
+async fn v2_routes(
+    shared: &Shared,
+    client: &apigw2::Client,
+    api_id: &str,
+) -> Result<Vec<Route>, CallFailure> {
+    let routes = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client
+                    .get_routes()
+                    .api_id(api_id)
+                    .set_next_token(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    Ok(routes
+        .into_iter()
+        .map(|r| Route {
+            id: r.route_id.unwrap_or_default(),
+            route_key: r.route_key.unwrap_or_default(),
+            // API Gateway's default for a route created without one.
+            authorization_type: r
+                .authorization_type
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_else(|| "NONE".to_string()),
+            authorizer_id: r.authorizer_id.filter(|a| !a.is_empty()),
+            target: r.target.filter(|t| !t.is_empty()),
+        })
+        .collect())
+}
+
+async fn v2_integrations(
+    shared: &Shared,
+    client: &apigw2::Client,
+    api_id: &str,
+) -> Result<Vec<Integration>, CallFailure> {
+    let integrations = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client
+                    .get_integrations()
+                    .api_id(api_id)
+                    .set_next_token(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    Ok(integrations
+        .into_iter()
+        .map(|i| Integration {
+            id: i.integration_id.unwrap_or_default(),
+            integration_type: i
+                .integration_type
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            uri: i.integration_uri.filter(|u| !u.is_empty()),
+            connection_type: i.connection_type.map(|c| c.as_str().to_string()),
+            tls_server_name_to_verify: i
+                .tls_config
+                .and_then(|t| t.server_name_to_verify)
+                .filter(|s| !s.is_empty()),
+        })
+        .collect())
+}
+
+async fn v2_authorizers(
+    shared: &Shared,
+    client: &apigw2::Client,
+    api_id: &str,
+) -> Result<Vec<Authorizer>, CallFailure> {
+    let authorizers = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client
+                    .get_authorizers()
+                    .api_id(api_id)
+                    .set_next_token(token)
+                    .send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    Ok(authorizers.into_iter().map(v2_authorizer).collect())
+}
+
+fn v2_authorizer(a: apigw2::types::Authorizer) -> Authorizer {
+    Authorizer {
+        id: a.authorizer_id.unwrap_or_default(),
+        name: a.name.unwrap_or_default(),
+        authorizer_type: a
+            .authorizer_type
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+    }
+}
+
+/// The fallback for endpoints without GetAuthorizers (moto): GetAuthorizer for each distinct
+/// authorizer the routes use. An id that no longer exists is skipped; any other failure
+/// makes the whole list unknown (a partial list could hide the authorizer a check needs).
+async fn authorizers_one_by_one(
+    shared: &Shared,
+    client: &apigw2::Client,
+    api_id: &str,
+    routes: &[Route],
+) -> Result<Vec<Authorizer>, CallFailure> {
+    let ids: BTreeSet<&str> = routes
+        .iter()
+        .filter_map(|r| r.authorizer_id.as_deref())
+        .collect();
+    let results = join_all(ids.into_iter().map(|id| async move {
+        shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client
+                    .get_authorizer()
+                    .api_id(api_id)
+                    .authorizer_id(id)
+                    .send(),
+            )
+            .await
+    }))
+    .await;
+    let mut authorizers = Vec::new();
+    for result in results {
+        match result {
+            Ok(a) => authorizers.push(Authorizer {
+                id: a.authorizer_id.unwrap_or_default(),
+                name: a.name.unwrap_or_default(),
+                authorizer_type: a
+                    .authorizer_type
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+            }),
+            Err(f) if f.kind == FailureKind::NotFound => {}
+            Err(f) => return Err(f),
+        }
+    }
+    Ok(authorizers)
+}
+
+async fn v2_domains(
+    shared: &Shared,
+    client: &apigw2::Client,
+) -> Result<Vec<V2Domain>, CallFailure> {
+    let domains = paginate(move |token| async move {
+        let out = shared
+            .call(
+                Family::ApiGatewayV2,
+                GET,
+                client.get_domain_names().set_next_token(token).send(),
+            )
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.next_token))
+    })
+    .await?;
+    Ok(domains
+        .into_iter()
+        .map(|d| V2Domain {
+            name: d.domain_name.unwrap_or_default(),
+            security_policy: d
+                .domain_name_configurations
+                .unwrap_or_default()
+                .into_iter()
+                .next()
+                .and_then(|c| c.security_policy)
+                .map(|p| p.as_str().to_string()),
+            ..V2Domain::default()
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use aws_sdk_apigateway::config::Credentials;
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::retry::RetryConfig;
+    use tokio::sync::Mutex;
+
+    use super::*;
+    use crate::aws::Limits;
+    use crate::domain::collection::CollectionState;
+
+    const ENDPOINT: &str = "http://gw.test";
+    const DENIED: &str = "AccessDenied: missing apigateway:GET";
+
+    /// One recorded request (path and query) and its response.
+    struct Ev {
+        path: String,
+        query: Option<String>,
+        status: u16,
+        body: String,
+    }
+
+    fn ev(
+        path: impl Into<String>,
+        query: Option<&str>,
+        status: u16,
+        body: impl Into<String>,
+    ) -> Ev {
+        Ev {
+            path: path.into(),
+            query: query.map(str::to_string),
+            status,
+            body: body.into(),
+        }
+    }
+
+    /// One [`StaticReplayClient`] per URL path, so recorded pages of one listing are replayed
+    /// in order while the calls of different listings run concurrently in any order.
+    #[derive(Clone, Debug, Default)]
+    struct ByPath {
+        replays: Arc<HashMap<String, StaticReplayClient>>,
+    }
+
+    impl ByPath {
+        fn new(events: Vec<Ev>) -> ByPath {
+            let mut grouped: HashMap<String, Vec<ReplayEvent>> = HashMap::new();
+            for Ev {
+                path,
+                query,
+                status,
+                body,
+            } in events
+            {
+                let uri = match &query {
+                    Some(q) => format!("{ENDPOINT}{path}?{q}"),
+                    None => format!("{ENDPOINT}{path}"),
+                };
+                let mut request = HttpRequest::new(SdkBody::empty());
+                request.set_uri(uri.as_str()).expect("valid uri");
+                let response = HttpResponse::new(
+                    status.try_into().expect("valid status"),
+                    SdkBody::from(body),
+                );
+                grouped
+                    .entry(path)
+                    .or_default()
+                    .push(ReplayEvent::new(request, response));
+            }
+            ByPath {
+                replays: Arc::new(
+                    grouped
+                        .into_iter()
+                        .map(|(path, events)| (path, StaticReplayClient::new(events)))
+                        .collect(),
+                ),
+            }
+        }
+
+        /// Every recorded request was sent, with the recorded URI (query included), once.
+        fn assert_all_sent(&self) {
+            for replay in self.replays.values() {
+                replay.assert_requests_match(&["authorization", "x-amz-user-agent"]);
+            }
+        }
+    }
+
+    fn path_of(uri: &str) -> String {
+        let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        path.split('?').next().unwrap_or(path).to_string()
+    }
+
+    impl HttpConnector for ByPath {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let path = path_of(request.uri());
+            match self.replays.get(&path) {
+                Some(replay) => replay.call(request),
+                None => HttpConnectorFuture::ready(Err(ConnectorError::other(
+                    format!("no recorded response for {path}").into(),
+                    None,
+                ))),
+            }
+        }
+    }
+
+    impl HttpClient for ByPath {
+        fn http_connector(
+            &self,
+            _: &HttpConnectorSettings,
+            _: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+
+    fn shared() -> Shared {
+        let iam = aws_sdk_iam::Config::builder()
+            .http_client(ByPath::default())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::for_tests())
+            .behavior_version_latest()
+            .build();
+        Shared {
+            account_id: "123456789012".into(),
+            iam: aws_sdk_iam::Client::from_conf(iam),
+            limits: Limits::new(4),
+            roles: Mutex::new(HashMap::new()),
+            managed_policies: Mutex::new(HashMap::new()),
+            calls: AtomicU64::new(0),
+        }
+    }
+
+    macro_rules! client {
+        ($sdk:ident, $http:expr) => {
+            $sdk::Client::from_conf(
+                $sdk::Config::builder()
+                    .http_client($http.clone())
+                    .endpoint_url(ENDPOINT)
+                    .region($sdk::config::Region::new("eu-west-1"))
+                    .credentials_provider(Credentials::for_tests())
+                    .retry_config(RetryConfig::disabled())
+                    .behavior_version_latest()
+                    .build(),
+            )
+        };
+    }
+
+    /// Clients of eu-west-1 answering v1 calls from `v1` and v2 calls from `v2`; the other
+    /// services have nothing recorded (the gateways area must not call them).
+    fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
+        use aws_sdk_apigateway as apigateway;
+        use aws_sdk_apigatewayv2 as apigatewayv2;
+        use aws_sdk_kms as kms;
+        use aws_sdk_lambda as lambda;
+        use aws_sdk_secretsmanager as secretsmanager;
+        let none = ByPath::default();
+        RegionClients {
+            region: "eu-west-1".into(),
+            lambda: client!(lambda, none),
+            apigateway: client!(apigateway, v1),
+            apigatewayv2: client!(apigatewayv2, v2),
+            secretsmanager: client!(secretsmanager, none),
+            kms: client!(kms, none),
+        }
+    }
+
+    /// v1 and v2 with empty listings, for tests about the other half.
+    fn empty_v1() -> Vec<Ev> {
+        vec![
+            ev("/restapis", Some("limit=500"), 200, r#"{"item":[]}"#),
+            ev("/domainnames", Some("limit=500"), 200, r#"{"item":[]}"#),
+        ]
+    }
+
+    fn empty_v2() -> Vec<Ev> {
+        vec![
+            ev("/v2/apis", None, 200, r#"{"items":[]}"#),
+            ev("/v2/domainnames", None, 200, r#"{"items":[]}"#),
+        ]
+    }
+
+    const XML_DENIED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error>\
+        <Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/scan \
+        is not authorized to perform: apigateway:GetStages</Message></Error></ErrorResponse>";
+    const HTML_404: &str = "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n\
+        <h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n";
+
+    const REST_PAGE_1: &str = r#"{"item":[{"id":"a1","name":"orders","endpointConfiguration":{"types":["REGIONAL"]},
+        "policy":"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"execute-api:Invoke\\\",\\\"Resource\\\":\\\"*\\\"}]}",
+        "disableExecuteApiEndpoint":false,"createdDate":1700000000}],"position":"p2"}"#;
+    const REST_PAGE_2: &str = r#"{"item":[{"id":"a2","name":"admin","endpointConfiguration":{"types":["PRIVATE"]},
+        "policy":null,"disableExecuteApiEndpoint":true}]}"#;
+
+    const A1_STAGES: &str = r#"{"item":[{"stageName":"prod","deploymentId":"d1",
+        "webAclArn":"arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/w/1",
+        "methodSettings":{
+          "*/*":{"loggingLevel":"INFO","throttlingRateLimit":100.0,"throttlingBurstLimit":200,
+                 "cachingEnabled":true,"cacheDataEncrypted":true,"metricsEnabled":false},
+          "orders/GET":{"loggingLevel":"OFF","throttlingRateLimit":null,"cachingEnabled":false,
+                 "cacheDataEncrypted":false}},
+        "accessLogSettings":{"destinationArn":"arn:aws:logs:eu-west-1:123456789012:log-group:gw","format":"$context.requestId"},
+        "tracingEnabled":true,"cacheClusterEnabled":true,"clientCertificateId":"cc1",
+        "variables":{"db_password":"hunter2hunter2","env":"prod"},"createdDate":1700000000},
+        {"stageName":"dev","deploymentId":"d2"}]}"#;
+    const A1_RESOURCES: &str = r#"{"item":[
+        {"id":"r0","path":"/","resourceMethods":{}},
+        {"id":"r1","parentId":"r0","pathPart":"orders","path":"/orders","resourceMethods":{
+          "POST":{"httpMethod":"POST","authorizationType":"CUSTOM","authorizerId":"au1","apiKeyRequired":true,
+                  "requestValidatorId":"v1","methodIntegration":{"type":"AWS_PROXY",
+                  "uri":"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations"}},
+          "GET":{"httpMethod":"GET","authorizationType":"NONE","apiKeyRequired":false}}}],
+        "position":"r2"}"#;
+    const A1_RESOURCES_2: &str = r#"{"item":[{"id":"r2","parentId":"r1","pathPart":"{id}","path":"/orders/{id}",
+        "resourceMethods":{"DELETE":{"httpMethod":"DELETE","authorizationType":"AWS_IAM"}}}]}"#;
+    const A1_AUTHORIZERS: &str = r#"{"item":[{"id":"au1","name":"tokens","type":"TOKEN",
+        "authorizerUri":"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations"}]}"#;
+    const A1_VALIDATORS: &str = r#"{"item":[{"id":"v1","name":"body","validateRequestBody":true,"validateRequestParameters":false}]}"#;
+
+    fn rest_events() -> Vec<Ev> {
+        vec![
+            ev("/restapis", Some("limit=500"), 200, REST_PAGE_1),
+            ev("/restapis", Some("position=p2&limit=500"), 200, REST_PAGE_2),
+            ev("/restapis/a1/stages", None, 200, A1_STAGES),
+            ev(
+                "/restapis/a1/resources",
+                Some("limit=500&embed=methods"),
+                200,
+                A1_RESOURCES,
+            ),
+            ev(
+                "/restapis/a1/resources",
+                Some("position=r2&limit=500&embed=methods"),
+                200,
+                A1_RESOURCES_2,
+            ),
+            ev(
+                "/restapis/a1/authorizers",
+                Some("limit=500"),
+                200,
+                A1_AUTHORIZERS,
+            ),
+            ev(
+                "/restapis/a1/requestvalidators",
+                Some("limit=500"),
+                200,
+                A1_VALIDATORS,
+            ),
+            ev("/restapis/a2/stages", None, 403, XML_DENIED),
+            ev(
+                "/restapis/a2/resources",
+                Some("limit=500&embed=methods"),
+                200,
+                r#"{"item":[]}"#,
+            ),
+            ev(
+                "/restapis/a2/authorizers",
+                Some("limit=500"),
+                200,
+                r#"{"item":[]}"#,
+            ),
+            ev(
+                "/restapis/a2/requestvalidators",
+                Some("limit=500"),
+                200,
+                r#"{"item":[]}"#,
+            ),
+            ev(
+                "/domainnames",
+                Some("limit=500"),
+                200,
+                r#"{"item":[{"domainName":"api.example.com","securityPolicy":"TLS_1_0"}],"position":"d2"}"#,
+            ),
+            ev(
+                "/domainnames",
+                Some("position=d2&limit=500"),
+                200,
+                r#"{"item":[{"domainName":"new.example.com","securityPolicy":"TLS_1_2"}]}"#,
+            ),
+            ev(
+                "/domainnames/api.example.com/basepathmappings",
+                Some("limit=500"),
+                200,
+                r#"{"item":[{"basePath":"(none)","restApiId":"a1","stage":"prod"}]}"#,
+            ),
+            ev(
+                "/domainnames/new.example.com/basepathmappings",
+                Some("limit=500"),
+                404,
+                r#"{"__type":"NotFoundException","message":"Invalid domain name identifier specified"}"#,
+            ),
+        ]
+    }
+
+    #[tokio::test]
+    async fn rest_apis_follow_every_page_and_a_denied_stage_listing_stays_on_its_api() {
+        let (v1, v2) = (ByPath::new(rest_events()), ByPath::new(empty_v2()));
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v1.assert_all_sent();
+        v2.assert_all_sent();
+
+        let inv = &collected.inventory;
+        assert_eq!(inv.account_id, "123456789012");
+        assert_eq!(inv.regions, vec!["eu-west-1".to_string()]);
+        assert!(
+            inv.usage_plans.is_empty(),
+            "usage plans belong to the throttles area"
+        );
+        let ids: Vec<&str> = inv.rest_apis.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2"], "both GetRestApis pages are collected");
+
+        let a1 = &inv.rest_apis[0];
+        assert_eq!(
+            (a1.name.as_str(), a1.region.as_str()),
+            ("orders", "eu-west-1")
+        );
+        assert_eq!(a1.endpoint_type, "REGIONAL");
+        assert!(!a1.disable_execute_api_endpoint);
+        let policy = a1.policy.as_deref().expect("policy kept");
+        assert!(
+            policy.contains(r#"\"Principal\""#),
+            "policy kept raw: {policy}"
+        );
+
+        let stages = a1.stages.as_ref().expect("a1 stages");
+        assert_eq!(stages.len(), 2);
+        let prod = &stages[0];
+        assert_eq!(prod.name, "prod");
+        assert_eq!(prod.deployment_id.as_deref(), Some("d1"));
+        assert!(
+            prod.web_acl_arn
+                .as_deref()
+                .is_some_and(|a| a.contains("webacl"))
+        );
+        assert_eq!(
+            prod.access_log_destination.as_deref(),
+            Some("arn:aws:logs:eu-west-1:123456789012:log-group:gw")
+        );
+        assert!(prod.tracing_enabled && prod.cache_cluster_enabled);
+        assert_eq!(prod.client_certificate_id.as_deref(), Some("cc1"));
+        assert_eq!(prod.variables.get("env").map(String::as_str), Some("prod"));
+        assert_eq!(
+            prod.method_settings.get("*/*"),
+            Some(&MethodSetting {
+                logging_level: Some("INFO".into()),
+                throttling_rate_limit: Some(100.0),
+                throttling_burst_limit: Some(200),
+                caching_enabled: true,
+                cache_data_encrypted: true,
+            })
+        );
+        assert_eq!(
+            prod.method_settings.get("orders/GET"),
+            Some(&MethodSetting {
+                logging_level: Some("OFF".into()),
+                ..MethodSetting::default()
+            }),
+            "null / absent throttling limits are unset, not 0"
+        );
+        let dev = &stages[1];
+        assert_eq!(dev.name, "dev");
+        assert!(dev.method_settings.is_empty() && dev.access_log_destination.is_none());
+        assert!(dev.web_acl_arn.is_none() && !dev.tracing_enabled);
+
+        let resources = a1.resources.as_ref().expect("a1 resources");
+        let paths: Vec<&str> = resources.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/", "/orders", "/orders/{id}"],
+            "both GetResources pages"
+        );
+        let orders = &resources[1];
+        assert_eq!(
+            orders.methods,
+            vec![
+                RestMethod {
+                    http_method: "GET".into(),
+                    authorization_type: "NONE".into(),
+                    ..RestMethod::default()
+                },
+                RestMethod {
+                    http_method: "POST".into(),
+                    authorization_type: "CUSTOM".into(),
+                    authorizer_id: Some("au1".into()),
+                    api_key_required: true,
+                    request_validator_id: Some("v1".into()),
+                    integration_uri: Some(
+                        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/\
+                         arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations"
+                            .into()
+                    ),
+                },
+            ]
+        );
+        assert_eq!(resources[2].methods[0].authorization_type, "AWS_IAM");
+        assert_eq!(
+            a1.authorizers.as_ref().expect("a1 authorizers"),
+            &vec![Authorizer {
+                id: "au1".into(),
+                name: "tokens".into(),
+                authorizer_type: "TOKEN".into(),
+                authorizer_uri: Some(
+                    "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/\
+                     arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations"
+                        .into()
+                ),
+            }]
+        );
+        assert_eq!(
+            a1.validators.as_ref().expect("a1 validators"),
+            &vec![RequestValidator {
+                id: "v1".into(),
+                name: "body".into(),
+                validate_body: true,
+                validate_parameters: false,
+            }]
+        );
+
+        let a2 = &inv.rest_apis[1];
+        assert_eq!(a2.endpoint_type, "PRIVATE");
+        assert!(a2.disable_execute_api_endpoint);
+        assert_eq!(a2.policy, None);
+        assert_eq!(
+            a2.stages,
+            Err(DENIED.to_string()),
+            "403 XML counts as denied"
+        );
+        assert_eq!(a2.resources, Ok(vec![]));
+        assert_eq!(a2.authorizers, Ok(vec![]));
+        assert_eq!(a2.validators, Ok(vec![]));
+
+        let domains: Vec<(&str, Option<&str>)> = inv
+            .rest_domains
+            .iter()
+            .map(|d| (d.name.as_str(), d.security_policy.as_deref()))
+            .collect();
+        assert_eq!(
+            domains,
+            [
+                ("api.example.com", Some("TLS_1_0")),
+                ("new.example.com", Some("TLS_1_2"))
+            ]
+        );
+        assert!(inv.rest_domains.iter().all(|d| d.region == "eu-west-1"));
+        assert_eq!(
+            inv.rest_domains[0].base_path_mappings,
+            Ok(vec![BasePathMapping {
+                base_path: "(none)".into(),
+                rest_api_id: "a1".into(),
+                stage: Some("prod".into()),
+            }])
+        );
+        assert_eq!(
+            inv.rest_domains[1].base_path_mappings,
+            Ok(vec![]),
+            "NotFound means no mappings"
+        );
+
+        assert!(inv.list_failures.is_empty());
+        assert_eq!(collected.state(), CollectionState::Partial);
+        assert_eq!(collected.error().as_deref(), Some(DENIED));
+        let real: Vec<_> = collected
+            .failures
+            .iter()
+            .filter(|f| f.kind != FailureKind::NotFound)
+            .collect();
+        assert_eq!(real.len(), 1);
+        assert_eq!(real[0].action, "apigateway:GET");
+    }
+
+    #[tokio::test]
+    async fn rest_requests_stay_within_the_budget_per_api() {
+        let ids = ["b1", "b2", "b3"];
+        let listing: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"id":"{id}","name":"{id}"}}"#))
+            .collect();
+        let mut events = vec![
+            ev(
+                "/restapis",
+                Some("limit=500"),
+                200,
+                format!(r#"{{"item":[{}]}}"#, listing.join(",")),
+            ),
+            ev("/domainnames", Some("limit=500"), 200, r#"{"item":[]}"#),
+        ];
+        for id in ids {
+            let empty = r#"{"item":[]}"#;
+            events.push(ev(format!("/restapis/{id}/stages"), None, 200, empty));
+            events.push(ev(
+                format!("/restapis/{id}/resources"),
+                Some("limit=500&embed=methods"),
+                200,
+                empty,
+            ));
+            events.push(ev(
+                format!("/restapis/{id}/authorizers"),
+                Some("limit=500"),
+                200,
+                empty,
+            ));
+            events.push(ev(
+                format!("/restapis/{id}/requestvalidators"),
+                Some("limit=500"),
+                200,
+                empty,
+            ));
+        }
+        let (v1, v2) = (ByPath::new(events), ByPath::new(empty_v2()));
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v1.assert_all_sent();
+        assert_eq!(collected.inventory.rest_apis.len(), 3);
+        assert_eq!(collected.state(), CollectionState::Ok);
+        // 2 listings + 4 per REST API, plus the two (empty) v2 listings.
+        let calls = shared.calls.load(Ordering::Relaxed);
+        assert_eq!(calls, 2 + 4 * 3 + 2);
+        let v1_calls = calls - 2;
+        assert!(
+            v1_calls as f64 / 3.0 <= 6.0,
+            "{v1_calls} v1 requests for 3 APIs"
+        );
+    }
+
+    const V2_PAGE_1: &str = r#"{"items":[{"apiId":"h1","name":"web","protocolType":"HTTP",
+        "corsConfiguration":{"allowOrigins":["*"],"allowCredentials":true,"allowMethods":["GET"]},
+        "disableExecuteApiEndpoint":false,"createdDate":"2024-01-01T00:00:00Z"}],"nextToken":"t2"}"#;
+    const V2_PAGE_2: &str = r#"{"items":[{"apiId":"w1","name":"chat","protocolType":"WEBSOCKET",
+        "corsConfiguration":null,"disableExecuteApiEndpoint":true}]}"#;
+    const H1_STAGES: &str = r#"{"items":[{"stageName":"$default",
+        "accessLogSettings":{"destinationArn":"arn:aws:logs:eu-west-1:123456789012:log-group:h1"},
+        "defaultRouteSettings":{"throttlingRateLimit":50.0,"throttlingBurstLimit":20,"detailedMetricsEnabled":false},
+        "routeSettings":{"GET /items":{"throttlingRateLimit":5.0},"POST /items":{"throttlingBurstLimit":2}},
+        "stageVariables":{"API_TOKEN":"abcd1234efgh"}}]}"#;
+    const H1_ROUTES: &str = r#"{"items":[
+        {"routeId":"r1","routeKey":"GET /items","authorizationType":"JWT","authorizerId":"j1","target":"integrations/i1"},
+        {"routeId":"r2","routeKey":"POST /items","authorizationType":"JWT","authorizerId":"j1","target":"integrations/i1"},
+        {"routeId":"r3","routeKey":"DELETE /items","authorizationType":"CUSTOM","authorizerId":"l1","target":"integrations/i2"},
+        {"routeId":"r4","routeKey":"$default","target":"integrations/i2"}]}"#;
+    const H1_INTEGRATIONS: &str = r#"{"items":[
+        {"integrationId":"i1","integrationType":"AWS_PROXY",
+         "integrationUri":"arn:aws:lambda:eu-west-1:123456789012:function:items","connectionType":"INTERNET"},
+        {"integrationId":"i2","integrationType":"HTTP_PROXY","integrationUri":"https://backend.example.com",
+         "connectionType":"VPC_LINK","tlsConfig":{"serverNameToVerify":"backend.example.com"}}]}"#;
+
+    fn v2_events(j1: (u16, &'static str)) -> Vec<Ev> {
+        vec![
+            ev("/v2/apis", None, 200, V2_PAGE_1),
+            ev("/v2/apis", Some("nextToken=t2"), 200, V2_PAGE_2),
+            ev("/v2/apis/h1/stages", None, 200, H1_STAGES),
+            ev("/v2/apis/h1/routes", None, 200, H1_ROUTES),
+            ev("/v2/apis/h1/integrations", None, 200, H1_INTEGRATIONS),
+            ev("/v2/apis/h1/authorizers", None, 404, HTML_404),
+            ev("/v2/apis/h1/authorizers/j1", None, j1.0, j1.1),
+            ev(
+                "/v2/apis/h1/authorizers/l1",
+                None,
+                200,
+                r#"{"authorizerId":"l1","name":"lambda","authorizerType":"REQUEST",
+                   "authorizerUri":"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations"}"#,
+            ),
+            ev(
+                "/v2/apis/w1/stages",
+                None,
+                200,
+                r#"{"items":[{"stageName":"prod"}]}"#,
+            ),
+            ev(
+                "/v2/apis/w1/routes",
+                None,
+                200,
+                r#"{"items":[{"routeId":"c1","routeKey":"$connect","authorizationType":"NONE"}]}"#,
+            ),
+            ev("/v2/apis/w1/integrations", None, 200, r#"{"items":[]}"#),
+            ev(
+                "/v2/apis/w1/authorizers",
+                None,
+                200,
+                r#"{"items":[{"authorizerId":"x1","name":"unused","authorizerType":"REQUEST"}],"nextToken":"x2"}"#,
+            ),
+            ev(
+                "/v2/apis/w1/authorizers",
+                Some("nextToken=x2"),
+                200,
+                r#"{"items":[{"authorizerId":"x2","name":"unused-too","authorizerType":"REQUEST"}]}"#,
+            ),
+            ev(
+                "/v2/domainnames",
+                None,
+                200,
+                r#"{"items":[{"domainName":"ws.example.com","domainNameConfigurations":[{"securityPolicy":"TLS_1_0","endpointType":"REGIONAL"}]}],"nextToken":"n2"}"#,
+            ),
+            ev(
+                "/v2/domainnames",
+                Some("nextToken=n2"),
+                200,
+                r#"{"items":[{"domainName":"bare.example.com"}]}"#,
+            ),
+        ]
+    }
+
+    const J1: &str = r#"{"authorizerId":"j1","name":"cognito","authorizerType":"JWT",
+        "jwtConfiguration":{"audience":["app"],"issuer":"https://issuer.example.com"}}"#;
+
+    #[tokio::test]
+    async fn v2_apis_follow_next_token_and_fall_back_to_get_authorizer_when_the_listing_is_missing()
+    {
+        let (v1, v2) = (ByPath::new(empty_v1()), ByPath::new(v2_events((200, J1))));
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v1.assert_all_sent();
+        // Among others: GetAuthorizer once per distinct id (j1 twice in routes, l1 once),
+        // never for the route without an authorizer.
+        v2.assert_all_sent();
+
+        let inv = &collected.inventory;
+        let ids: Vec<&str> = inv.v2_apis.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["h1", "w1"], "both GetApis pages are collected");
+        let h1 = &inv.v2_apis[0];
+        assert_eq!((h1.name.as_str(), h1.protocol.as_str()), ("web", "HTTP"));
+        assert_eq!(h1.region, "eu-west-1");
+        assert_eq!(
+            h1.cors,
+            Some(Cors {
+                allow_origins: vec!["*".into()],
+                allow_credentials: true,
+            })
+        );
+        assert!(!h1.disable_execute_api_endpoint);
+
+        let stage = &h1.stages.as_ref().expect("h1 stages")[0];
+        assert_eq!(stage.name, "$default");
+        assert_eq!(
+            stage.access_log_destination.as_deref(),
+            Some("arn:aws:logs:eu-west-1:123456789012:log-group:h1")
+        );
+        assert_eq!(stage.default_throttling_rate_limit, Some(50.0));
+        assert_eq!(stage.default_throttling_burst_limit, Some(20));
+        assert_eq!(
+            stage.route_throttles.get("GET /items"),
+            Some(&(Some(5.0), None))
+        );
+        assert_eq!(
+            stage.route_throttles.get("POST /items"),
+            Some(&(None, Some(2)))
+        );
+        assert_eq!(
+            stage.variables.get("API_TOKEN").map(String::as_str),
+            Some("abcd1234efgh")
+        );
+
+        let routes = h1.routes.as_ref().expect("h1 routes");
+        assert_eq!(routes.len(), 4);
+        assert_eq!(
+            routes[0],
+            Route {
+                id: "r1".into(),
+                route_key: "GET /items".into(),
+                authorization_type: "JWT".into(),
+                authorizer_id: Some("j1".into()),
+                target: Some("integrations/i1".into()),
+            }
+        );
+        assert_eq!(routes[3].route_key, "$default");
+        assert_eq!(routes[3].authorization_type, "NONE", "absent means NONE");
+        assert_eq!(routes[3].authorizer_id, None);
+
+        assert_eq!(
+            h1.integrations.as_ref().expect("h1 integrations"),
+            &vec![
+                Integration {
+                    id: "i1".into(),
+                    integration_type: "AWS_PROXY".into(),
+                    uri: Some("arn:aws:lambda:eu-west-1:123456789012:function:items".into()),
+                    connection_type: Some("INTERNET".into()),
+                    tls_server_name_to_verify: None,
+                },
+                Integration {
+                    id: "i2".into(),
+                    integration_type: "HTTP_PROXY".into(),
+                    uri: Some("https://backend.example.com".into()),
+                    connection_type: Some("VPC_LINK".into()),
+                    tls_server_name_to_verify: Some("backend.example.com".into()),
+                },
+            ]
+        );
+
+        let authorizers = h1
+            .authorizers
+            .as_ref()
+            .expect("fallback filled the authorizers");
+        let got: Vec<(&str, &str, &str, bool)> = authorizers
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_str(),
+                    a.name.as_str(),
+                    a.authorizer_type.as_str(),
+                    a.authorizer_uri.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("j1", "cognito", "JWT", false),
+                ("l1", "lambda", "REQUEST", true)
+            ]
+        );
+
+        let w1 = &inv.v2_apis[1];
+        assert_eq!(w1.protocol, "WEBSOCKET");
+        assert_eq!(w1.cors, None);
+        assert!(w1.disable_execute_api_endpoint);
+        assert_eq!(
+            w1.routes.as_ref().expect("w1 routes")[0].route_key,
+            "$connect"
+        );
+        let listed: Vec<&str> = w1
+            .authorizers
+            .as_ref()
+            .expect("listing works")
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(
+            listed,
+            ["x1", "x2"],
+            "GetAuthorizers pages are followed too"
+        );
+
+        let domains: Vec<(&str, Option<&str>)> = inv
+            .v2_domains
+            .iter()
+            .map(|d| (d.name.as_str(), d.security_policy.as_deref()))
+            .collect();
+        assert_eq!(
+            domains,
+            [
+                ("ws.example.com", Some("TLS_1_0")),
+                ("bare.example.com", None)
+            ]
+        );
+        assert!(inv.v2_domains.iter().all(|d| d.region == "eu-west-1"));
+
+        assert_eq!(
+            collected.state(),
+            CollectionState::Ok,
+            "a listing the fallback replaced is not a failure: {:?}",
+            collected.failures
+        );
+        assert!(collected.failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn v2_authorizers_are_unknown_when_the_fallback_fails_too() {
+        let (v1, v2) = (
+            ByPath::new(empty_v1()),
+            ByPath::new(v2_events((403, XML_DENIED))),
+        );
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v2.assert_all_sent();
+        let h1 = &collected.inventory.v2_apis[0];
+        assert_eq!(h1.authorizers, Err(DENIED.to_string()));
+        assert!(h1.routes.is_ok() && h1.stages.is_ok() && h1.integrations.is_ok());
+        assert!(collected.inventory.v2_apis[1].authorizers.is_ok());
+        assert_eq!(collected.state(), CollectionState::Partial);
+        assert_eq!(collected.error().as_deref(), Some(DENIED));
+    }
+
+    #[tokio::test]
+    async fn v2_authorizers_are_unknown_when_the_listing_is_missing_and_routes_failed() {
+        let events = vec![
+            ev(
+                "/v2/apis",
+                None,
+                200,
+                r#"{"items":[{"apiId":"h9","name":"x","protocolType":"HTTP"}]}"#,
+            ),
+            ev("/v2/apis/h9/stages", None, 200, r#"{"items":[]}"#),
+            ev("/v2/apis/h9/routes", None, 403, XML_DENIED),
+            ev("/v2/apis/h9/integrations", None, 200, r#"{"items":[]}"#),
+            ev("/v2/apis/h9/authorizers", None, 404, HTML_404),
+            ev("/v2/domainnames", None, 200, r#"{"items":[]}"#),
+        ];
+        let (v1, v2) = (ByPath::new(empty_v1()), ByPath::new(events));
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v2.assert_all_sent();
+        let h9 = &collected.inventory.v2_apis[0];
+        assert_eq!(h9.routes, Err(DENIED.to_string()));
+        let reason = h9.authorizers.as_ref().expect_err("no routes, no fallback");
+        assert!(
+            reason.starts_with("NotImplemented") && reason.contains("apigateway:GET"),
+            "{reason}"
+        );
+        assert!(h9.stages.is_ok() && h9.integrations.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_failed_listing_becomes_a_list_failure_and_the_other_listings_still_arrive() {
+        let v1 = ByPath::new(vec![
+            ev("/restapis", Some("limit=500"), 403, XML_DENIED),
+            ev(
+                "/domainnames",
+                Some("limit=500"),
+                200,
+                r#"{"item":[{"domainName":"a.example.com","securityPolicy":"TLS_1_2"}]}"#,
+            ),
+            ev(
+                "/domainnames/a.example.com/basepathmappings",
+                Some("limit=500"),
+                403,
+                XML_DENIED,
+            ),
+        ]);
+        let v2 = ByPath::new(vec![
+            ev("/v2/apis", None, 500, HTML_404),
+            ev("/v2/domainnames", None, 403, XML_DENIED),
+        ]);
+        let shared = shared();
+        let collected = collect(&shared, &clients(&v1, &v2)).await;
+        v1.assert_all_sent();
+        v2.assert_all_sent();
+        let inv = &collected.inventory;
+        assert!(inv.rest_apis.is_empty() && inv.v2_apis.is_empty() && inv.v2_domains.is_empty());
+        assert_eq!(inv.regions, vec!["eu-west-1".to_string()]);
+        let failures: Vec<(&str, &str, &str)> = inv
+            .list_failures
+            .iter()
+            .map(|f| (f.service.as_str(), f.call.as_str(), f.region.as_str()))
+            .collect();
+        assert_eq!(
+            failures,
+            [
+                ("apigateway", "apigateway:GetRestApis", "eu-west-1"),
+                ("apigatewayv2", "apigatewayv2:GetApis", "eu-west-1"),
+                ("apigatewayv2", "apigatewayv2:GetDomainNames", "eu-west-1"),
+            ]
+        );
+        assert_eq!(inv.list_failures[0].reason, DENIED);
+        assert!(
+            inv.list_failures[1].reason.starts_with("NotImplemented"),
+            "{}",
+            inv.list_failures[1].reason
+        );
+        assert_eq!(
+            inv.rest_domains.len(),
+            1,
+            "domains are listed apart from the APIs"
+        );
+        assert_eq!(
+            inv.rest_domains[0].security_policy.as_deref(),
+            Some("TLS_1_2")
+        );
+        assert_eq!(
+            inv.rest_domains[0].base_path_mappings,
+            Err(DENIED.to_string())
+        );
+        assert_eq!(collected.state(), CollectionState::Failed);
+        assert_eq!(collected.failures.len(), 4);
+    }
+
+    #[tokio::test]
+    async fn paginate_stops_on_a_repeated_or_empty_token() {
+        let calls = AtomicU64::new(0);
+        let looped: Result<Vec<u64>, CallFailure> = paginate(|_| {
+            let n = calls.fetch_add(1, Ordering::Relaxed);
+            async move { Ok((vec![n], Some("same".to_string()))) }
+        })
+        .await;
+        assert_eq!(
+            looped,
+            Ok(vec![0, 1]),
+            "the second 'same' token ends the listing"
+        );
+
+        let empty: Result<Vec<u8>, CallFailure> =
+            paginate(|_| async { Ok((vec![7], Some(String::new()))) }).await;
+        assert_eq!(empty, Ok(vec![7]));
+    }
+
+    #[test]
+    fn collect_can_run_on_a_spawned_task() {
+        fn assert_send<T: Send>(_: &T) {}
+        let shared = shared();
+        let none = ByPath::default();
+        let clients = clients(&none, &none);
+        let future = collect(&shared, &clients);
+        assert_send(&future);
+    }
 }
