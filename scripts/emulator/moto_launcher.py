@@ -11,8 +11,8 @@ Run it with the moto venv's python (scripts/emulator/ensure-moto prints it):
 - Sets Lambda `use_docker: false` in-process (the tests also POST /moto-api/config).
 - Patches moto 5.2.5's IAM signature check: with enforcement on, moto re-signs a request
   without a body using the request headers (or the query string) as the payload, so every
-  signed GET to Lambda and API Gateway fails with SignatureDoesNotMatch. A body-less request
-  is signed over an empty payload; that is what the patch makes moto compute.
+  signed GET to Lambda and API Gateway fails with SignatureDoesNotMatch. A body-less GET,
+  HEAD or DELETE is signed over an empty payload; that is what the patch makes moto compute.
 - Exits when its parent process goes away, so a crashed test never leaves a server behind.
 - `--secrets-clock-offset-days N` runs Secrets Manager's clock N days behind, so an account
   with secrets created, rotated and due months ago can be seeded (moto stamps every date with
@@ -38,7 +38,9 @@ def patch_signature_check():
     original = base._create_aws_request
 
     def create_aws_request(self):
-        if self._body:
+        # Only body-less reads: a form-encoded POST (IAM, STS) has an empty raw body too, but
+        # moto's form data is the right payload there.
+        if self._body or self._method not in ("GET", "HEAD", "DELETE"):
             return original(self)
         signed_headers = self._get_string_between(
             "SignedHeaders=", ",", self._headers["Authorization"]

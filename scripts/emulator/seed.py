@@ -283,6 +283,13 @@ class Seeder:
             Layers=[layer_arn],
         )
         self.lam.put_function_concurrency(FunctionName="orders-fn", ReservedConcurrentExecutions=25)
+        self.lam.add_permission(
+            FunctionName="orders-fn",
+            StatementId="ApiGatewayInvoke",
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=f"arn:aws:execute-api:{r}:{ACCOUNT}:*/*/*/*",
+        )
 
         # Deprecated runtime, overprivileged (GetSecretValue on *), URL with AWS_IAM and specific
         # CORS origins, invoke granted to another account (bare account id), S3 notifications
