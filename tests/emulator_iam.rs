@@ -1,0 +1,199 @@
+//! Least privilege for Parapet itself, on the emulator with IAM enforcement on: a user holding
+//! exactly `parapet policy` scans the seeded account without a single AccessDenied and decides
+//! the same as an unrestricted scan; a user missing one permission gets `unknown` (naming the
+//! missing action) on exactly the checks that permission feeds, never `pass`.
+
+mod support;
+
+use serde_json::Value;
+use support::emulator::{self, Moto, Parapet};
+
+/// IAM action matching: `*`/`?` wildcards, case-insensitive (as IAM does).
+fn action_matches(pattern: &str, action: &str) -> bool {
+    fn go(p: &[u8], a: &[u8]) -> bool {
+        match (p.first(), a.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], a) || (!a.is_empty() && go(p, &a[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &a[1..]),
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => go(&p[1..], &a[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), action.as_bytes())
+}
+
+/// The policy without `action` and without any pattern that would still grant it.
+fn without(policy: &Value, action: &str) -> Value {
+    let mut p = policy.clone();
+    let mut removed = 0;
+    for statement in p["Statement"].as_array_mut().expect("Statement array") {
+        let actions = match &statement["Action"] {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+            other => panic!("unexpected Action {other}"),
+        };
+        let kept: Vec<Value> = actions
+            .iter()
+            .filter(|a| {
+                let drop = action_matches(a, action);
+                removed += drop as usize;
+                !drop
+            })
+            .map(|a| Value::String(a.clone()))
+            .collect();
+        statement["Action"] = Value::Array(kept);
+    }
+    assert!(removed > 0, "{action} is not in the policy");
+    p["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| !s["Action"].as_array().unwrap().is_empty());
+    p
+}
+
+fn denied(f: &emulator::Found) -> bool {
+    f.message.contains("AccessDenied") || f.message.contains("not authorized")
+}
+
+#[test]
+fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
+    let moto = Moto::start();
+    moto.seed(&[]);
+
+    let printed = Parapet::default().run(&["policy"]);
+    assert_eq!(printed.code, Some(0), "parapet policy:\n{}", printed.stderr);
+    let policy: Value =
+        serde_json::from_str(&printed.stdout).expect("`parapet policy` prints JSON");
+    let reduced = without(&policy, "secretsmanager:GetResourcePolicy");
+
+    // Reference: the same account scanned before enforcement, with the dummy admin keys.
+    let admin = Parapet::default().scan(&moto.endpoint(), &[]);
+    assert_eq!(admin.code, Some(0), "{}", admin.stderr);
+
+    let (key, secret) = moto.create_user("parapet-reader", &policy);
+    let (key2, secret2) = moto.create_user("parapet-reader-no-secret-policies", &reduced);
+    moto.enforce_iam(true);
+
+    // Enforcement is really on: keys the emulator does not know are refused at the door.
+    let stranger = Parapet::default().scan(&moto.endpoint(), &[]);
+    assert_eq!(
+        stranger.code,
+        Some(2),
+        "unknown keys must not get in with enforcement on:\n{}",
+        stranger.stderr
+    );
+
+    // 1. Exactly the shipped policy: no AccessDenied anywhere, same decisions as the admin.
+    let reader = Parapet {
+        access_key: key,
+        secret_key: secret,
+        ..Parapet::default()
+    };
+    let run = reader.scan(&moto.endpoint(), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let found = emulator::findings(run.snapshot());
+    let denials: Vec<_> = found.iter().filter(|f| denied(f)).collect();
+    assert!(
+        denials.is_empty(),
+        "{} AccessDenied unknown(s) with the shipped policy:\n{:#?}",
+        denials.len(),
+        denials
+    );
+    for c in run.snapshot()["collection"].as_array().unwrap() {
+        let error = c["error"].as_str().unwrap_or_default();
+        assert!(
+            !error.contains("AccessDenied"),
+            "collection {}: {error}",
+            c["area"]
+        );
+    }
+    let reference = emulator::by_key(admin.snapshot());
+    let got = emulator::by_key(run.snapshot());
+    assert_eq!(
+        reference.len(),
+        got.len(),
+        "the least-privilege scan saw a different number of findings"
+    );
+    for (k, want) in &reference {
+        let have = &got[k];
+        assert_eq!(
+            have.status, want.status,
+            "{} on {}: admin {} ({}), least privilege {} ({})",
+            k.0, want.resource_name, want.status, want.message, have.status, have.message
+        );
+    }
+
+    // 2. Without secretsmanager:GetResourcePolicy: the two policy checks are unknown on every
+    //    secret, naming the missing action; nothing else changes.
+    let partial = Parapet {
+        access_key: key2,
+        secret_key: secret2,
+        ..Parapet::default()
+    };
+    let run = partial.scan(&moto.endpoint(), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let got = emulator::by_key(run.snapshot());
+    let affected = ["secrets.public-policy", "secrets.cross-account-access"];
+    let mut unknown = 0;
+    for (k, want) in &reference {
+        let have = got
+            .get(k)
+            .unwrap_or_else(|| panic!("{} on {} missing", k.0, want.resource_name));
+        if affected.contains(&k.0.as_str()) {
+            assert_eq!(
+                have.status, "unknown",
+                "{} on {} without GetResourcePolicy: {}",
+                k.0, want.resource_name, have.message
+            );
+            assert!(
+                have.message.contains("secretsmanager:GetResourcePolicy"),
+                "the reason names the missing action: {}",
+                have.message
+            );
+            unknown += 1;
+        } else {
+            assert_eq!(
+                have.status, want.status,
+                "{} on {} changed without GetResourcePolicy: {}",
+                k.0, want.resource_name, have.message
+            );
+        }
+    }
+    assert!(
+        unknown >= 10,
+        "only {unknown} policy findings became unknown"
+    );
+    let secrets = run.snapshot()["collection"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["area"] == "secrets")
+        .cloned()
+        .unwrap();
+    assert_eq!(secrets["status"], "partial", "{secrets}");
+}
+
+#[test]
+fn action_patterns_match_like_iam() {
+    assert!(action_matches("apigateway:Get*", "apigateway:GET"));
+    assert!(action_matches(
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:getresourcepolicy"
+    ));
+    assert!(!action_matches(
+        "secretsmanager:List*",
+        "secretsmanager:GetResourcePolicy"
+    ));
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["secretsmanager:ListSecrets", "secretsmanager:Get*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "secretsmanager:GetResourcePolicy", "Resource": "*"}
+    ]});
+    let reduced = without(&policy, "secretsmanager:GetResourcePolicy");
+    assert_eq!(
+        reduced["Statement"],
+        serde_json::json!([{"Effect": "Allow", "Action": ["secretsmanager:ListSecrets"], "Resource": "*"}])
+    );
+}
