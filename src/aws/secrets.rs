@@ -1,9 +1,590 @@
-//! The secrets poll area (see /work/notes/issue3.md for the contract).
+//! The secrets poll area: Secrets Manager `ListSecrets` (paginated) and, per secret,
+//! `GetResourcePolicy`. Two requests per secret at most (one when a listing page holds many).
+//!
+//! Parapet never reads a secret value: `GetSecretValue` / `BatchGetSecretValue` are not in
+//! [`ACTIONS`] and not called (the tests check the requests this area actually sends).
+//!
+//! Policy calls start while later listing pages are still being fetched, so the endpoint is
+//! kept busy; the Secrets Manager family limit in [`Shared`] bounds what is in flight.
 
-use super::{Collected, RegionClients, Shared};
+use aws_sdk_secretsmanager::types::SecretListEntry;
+use futures_util::StreamExt;
+use time::OffsetDateTime;
 
-pub async fn collect(_shared: &Shared, clients: &RegionClients) -> Collected {
+use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::inventory::{Fetched, ListFailure, Secret};
+
+pub const LIST_SECRETS: &str = "secretsmanager:ListSecrets";
+pub const GET_RESOURCE_POLICY: &str = "secretsmanager:GetResourcePolicy";
+
+/// Every IAM action this area uses (for `parapet policy`).
+pub const ACTIONS: &[&str] = &[LIST_SECRETS, GET_RESOURCE_POLICY];
+
+/// The largest page ListSecrets allows: fewer listing requests.
+const PAGE_SIZE: i32 = 100;
+
+/// Policy calls queued at once. Concurrency on the wire is bounded by the family semaphore;
+/// this only bounds how far the queue runs ahead of it.
+const QUEUE: usize = 256;
+
+/// Collects the secrets of one region.
+pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
+    let region = clients.region.as_str();
     let mut collected = Collected::default();
-    collected.inventory.regions.push(clients.region.clone());
+    collected.inventory.regions.push(region.to_string());
+
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<SecretListEntry>();
+    let listing = list(shared, clients, tx);
+    let described = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|entry| (entry, rx))
+    })
+    .map(|entry| async move {
+        let id = entry.arn().or(entry.name()).unwrap_or_default().to_string();
+        let policy = resource_policy(shared, clients, &id).await;
+        (entry, policy)
+    })
+    .buffered(QUEUE)
+    .collect::<Vec<_>>();
+    let (listed, described) = tokio::join!(listing, described);
+
+    for (entry, policy) in described {
+        let policy = policy.map_err(|failure| collected.note(failure));
+        collected
+            .inventory
+            .secrets
+            .push(secret(&entry, region, policy));
+    }
+    if let Err(failure) = listed {
+        let reason = collected.note(failure);
+        collected.inventory.list_failures.push(ListFailure {
+            service: "secretsmanager".into(),
+            region: region.to_string(),
+            call: LIST_SECRETS.into(),
+            reason,
+        });
+    }
     collected
+}
+
+/// Pages through ListSecrets, handing every entry that names a secret to the policy stage.
+/// Entries of pages fetched before a failure are kept.
+async fn list(
+    shared: &Shared,
+    clients: &RegionClients,
+    tx: tokio::sync::mpsc::UnboundedSender<SecretListEntry>,
+) -> Result<(), super::errors::CallFailure> {
+    let mut pages = clients
+        .secretsmanager
+        .list_secrets()
+        .into_paginator()
+        .page_size(PAGE_SIZE)
+        .send();
+    loop {
+        let page = shared
+            .call(Family::SecretsManager, LIST_SECRETS, pages.try_next())
+            .await?;
+        let Some(page) = page else { return Ok(()) };
+        let last = page.next_token().is_none_or(str::is_empty);
+        for entry in page.secret_list.unwrap_or_default() {
+            let named = [entry.arn(), entry.name()]
+                .into_iter()
+                .flatten()
+                .any(|s| !s.is_empty());
+            // The receiver lives until the listing ends; a send cannot fail before that.
+            if named && tx.send(entry).is_err() {
+                return Ok(());
+            }
+        }
+        if last {
+            return Ok(());
+        }
+    }
+}
+
+/// GetResourcePolicy: `Ok(None)` when the secret has no resource policy.
+async fn resource_policy(
+    shared: &Shared,
+    clients: &RegionClients,
+    secret_id: &str,
+) -> Result<Option<String>, super::errors::CallFailure> {
+    let out = shared
+        .call(
+            Family::SecretsManager,
+            GET_RESOURCE_POLICY,
+            clients
+                .secretsmanager
+                .get_resource_policy()
+                .secret_id(secret_id)
+                .send(),
+        )
+        .await?;
+    Ok(out
+        .resource_policy()
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string))
+}
+
+/// The inventory record for one ListSecrets entry.
+fn secret(entry: &SecretListEntry, region: &str, policy: Fetched<Option<String>>) -> Secret {
+    let name = entry.name().unwrap_or_default().to_string();
+    let arn = entry
+        .arn()
+        .map(str::to_string)
+        .unwrap_or_else(|| name.clone());
+    Secret {
+        name,
+        arn,
+        region: region.to_string(),
+        kms_key_id: entry.kms_key_id().map(str::to_string),
+        rotation_enabled: entry.rotation_enabled(),
+        rotation_lambda_arn: entry.rotation_lambda_arn().map(str::to_string),
+        rotation_days: entry
+            .rotation_rules()
+            .and_then(|r| r.automatically_after_days()),
+        created: to_time(entry.created_date()),
+        last_rotated: to_time(entry.last_rotated_date()),
+        last_accessed: to_time(entry.last_accessed_date()),
+        next_rotation: to_time(entry.next_rotation_date()),
+        policy,
+    }
+}
+
+/// SDK timestamp → `time` (`None` for dates `time` cannot represent).
+pub fn to_time(date: Option<&aws_smithy_types::DateTime>) -> Option<OffsetDateTime> {
+    date.and_then(|d| OffsetDateTime::from_unix_timestamp_nanos(d.as_nanos()).ok())
+}
+
+/// Test plumbing shared by the aws pollers' unit tests: a fake endpoint that answers by
+/// operation (`X-Amz-Target`) and records every request, and clients wired to it.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use aws_config::retry::RetryConfig;
+    use aws_config::{BehaviorVersion, SdkConfig};
+    use aws_sdk_kms::config::{Credentials, SharedCredentialsProvider};
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use serde_json::Value;
+    use tokio::sync::Mutex as AsyncMutex;
+
+    use crate::aws::{Limits, RegionClients, Shared, client};
+
+    pub const REGION: &str = "eu-west-1";
+    pub const ACCOUNT: &str = "123456789012";
+
+    type Handler = dyn Fn(&str, &Value) -> (u16, String) + Send + Sync;
+
+    /// A fake JSON-protocol endpoint: `handler(operation, request body)` gives the status and
+    /// body; every request is recorded as (operation, body).
+    #[derive(Clone)]
+    pub struct FakeAws {
+        handler: Arc<Handler>,
+        pub requests: Arc<Mutex<Vec<(String, Value)>>>,
+    }
+
+    impl std::fmt::Debug for FakeAws {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("FakeAws")
+        }
+    }
+
+    impl FakeAws {
+        pub fn new(
+            handler: impl Fn(&str, &Value) -> (u16, String) + Send + Sync + 'static,
+        ) -> Self {
+            FakeAws {
+                handler: Arc::new(handler),
+                requests: Arc::default(),
+            }
+        }
+
+        /// Operations called, in order (e.g. `ListSecrets`).
+        pub fn operations(&self) -> Vec<String> {
+            self.requests
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(op, _)| op.clone())
+                .collect()
+        }
+
+        /// Request bodies of one operation.
+        pub fn bodies(&self, operation: &str) -> Vec<Value> {
+            self.requests
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(op, _)| op == operation)
+                .map(|(_, body)| body.clone())
+                .collect()
+        }
+    }
+
+    impl HttpConnector for FakeAws {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let target = request.headers().get("x-amz-target").unwrap_or_default();
+            let operation = target.rsplit('.').next().unwrap_or_default().to_string();
+            let body: Value = request
+                .body()
+                .bytes()
+                .and_then(|b| serde_json::from_slice(b).ok())
+                .unwrap_or(Value::Null);
+            let (status, text) = (self.handler)(&operation, &body);
+            self.requests.lock().unwrap().push((operation, body));
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(status).expect("valid status"),
+                SdkBody::from(text.clone()),
+            );
+            let content_type = if text.trim_start().starts_with('<') {
+                "text/xml"
+            } else {
+                "application/x-amz-json-1.1"
+            };
+            response.headers_mut().insert("content-type", content_type);
+            HttpConnectorFuture::ready(Ok(response))
+        }
+    }
+
+    impl HttpClient for FakeAws {
+        fn http_connector(
+            &self,
+            _: &HttpConnectorSettings,
+            _: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+
+    /// SDK configuration over a test HTTP client: dummy credentials, no retries.
+    pub fn sdk_config(http: impl HttpClient + 'static) -> SdkConfig {
+        SdkConfig::builder()
+            .http_client(http)
+            .region(aws_config::Region::new(REGION))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDTEST", "secret", None, None, "tests",
+            )))
+            .retry_config(RetryConfig::disabled())
+            .behavior_version(BehaviorVersion::latest())
+            .build()
+    }
+
+    pub fn shared(config: &SdkConfig) -> Shared {
+        Shared {
+            account_id: ACCOUNT.into(),
+            iam: aws_sdk_iam::Client::new(config),
+            limits: Limits::new(4),
+            roles: AsyncMutex::new(HashMap::new()),
+            managed_policies: AsyncMutex::new(HashMap::new()),
+            calls: Default::default(),
+        }
+    }
+
+    pub fn clients(config: &SdkConfig) -> RegionClients {
+        client::region_clients(config, REGION)
+    }
+
+    /// The 403 answer moto gives to a denied call, whatever the service's protocol.
+    pub fn xml_access_denied(action: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Type>Sender</Type>\
+             <Code>AccessDenied</Code><Message>User: arn:aws:iam::{ACCOUNT}:user/scanner is not \
+             authorized to perform: {action}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use crate::domain::collection::CollectionState;
+    use serde_json::{Value, json};
+    use std::sync::atomic::Ordering;
+    use time::macros::datetime;
+
+    fn arn(name: &str) -> String {
+        format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbCdEf")
+    }
+
+    fn entry(name: &str) -> Value {
+        json!({"ARN": arn(name), "Name": name, "CreatedDate": 1_700_000_000})
+    }
+
+    /// Two listing pages: `plain` and `rotating` on the first, `cmk` on the second.
+    fn two_pages(op: &str, body: &Value) -> Option<(u16, String)> {
+        if op != "ListSecrets" {
+            return None;
+        }
+        let page = if body.get("NextToken").is_none() {
+            json!({"SecretList": [entry("plain"), {
+                "ARN": arn("rotating"), "Name": "rotating",
+                "RotationEnabled": true,
+                "RotationLambdaARN": "arn:aws:lambda:eu-west-1:123456789012:function:rotator",
+                "RotationRules": {"AutomaticallyAfterDays": 30},
+                "CreatedDate": 1_700_000_000,
+                "LastRotatedDate": 1_710_000_000.5,
+                "LastAccessedDate": 1_720_000_000,
+                "NextRotationDate": 1_712_592_000,
+                "KmsKeyId": null
+            }], "NextToken": "page-2"})
+        } else {
+            assert_eq!(body["NextToken"], "page-2");
+            json!({"SecretList": [{
+                "ARN": arn("cmk"), "Name": "cmk",
+                "KmsKeyId": "alias/payments", "CreatedDate": 1_700_000_000
+            }]})
+        };
+        Some((200, page.to_string()))
+    }
+
+    async fn run(fake: &FakeAws) -> (Collected, u64) {
+        let config = sdk_config(fake.clone());
+        let shared = shared(&config);
+        let collected = collect(&shared, &clients(&config)).await;
+        (collected, shared.calls.load(Ordering::Relaxed))
+    }
+
+    #[tokio::test]
+    async fn lists_every_page_and_reads_each_policy_once() {
+        let fake = FakeAws::new(|op, body| {
+            two_pages(op, body).unwrap_or_else(|| {
+                assert_eq!(op, "GetResourcePolicy");
+                let id = body["SecretId"].as_str().unwrap();
+                let policy = if id.contains(":secret:cmk-") {
+                    json!({"ARN": id, "Name": "cmk", "ResourcePolicy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"})
+                } else {
+                    // No policy: moto and AWS leave ResourcePolicy out (or null).
+                    json!({"ARN": id, "Name": "x", "ResourcePolicy": null})
+                };
+                (200, policy.to_string())
+            })
+        });
+        let (collected, calls) = run(&fake).await;
+        assert_eq!(collected.state(), CollectionState::Ok);
+        assert_eq!(collected.inventory.regions, vec![REGION.to_string()]);
+        let secrets = &collected.inventory.secrets;
+        let names: Vec<&str> = secrets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["plain", "rotating", "cmk"], "listing order kept");
+
+        let plain = &secrets[0];
+        assert_eq!(plain.arn, arn("plain"));
+        assert_eq!(plain.region, REGION);
+        assert_eq!(plain.kms_key_id, None);
+        assert_eq!(plain.rotation_enabled, None);
+        assert_eq!(plain.created, Some(datetime!(2023-11-14 22:13:20 UTC)));
+        assert_eq!(plain.last_rotated, None);
+        assert_eq!(plain.policy, Ok(None));
+
+        let rotating = &secrets[1];
+        assert_eq!(rotating.rotation_enabled, Some(true));
+        assert_eq!(rotating.rotation_days, Some(30));
+        assert_eq!(
+            rotating.rotation_lambda_arn.as_deref(),
+            Some("arn:aws:lambda:eu-west-1:123456789012:function:rotator")
+        );
+        assert_eq!(
+            rotating.last_rotated,
+            Some(datetime!(2024-03-09 16:00:00.5 UTC)),
+            "fractional epoch seconds keep their fraction"
+        );
+        assert_eq!(
+            rotating.last_accessed,
+            Some(datetime!(2024-07-03 09:46:40 UTC))
+        );
+        assert_eq!(
+            rotating.next_rotation,
+            Some(datetime!(2024-04-08 16:00 UTC))
+        );
+        assert_eq!(rotating.kms_key_id, None, "explicit JSON null is no key");
+
+        let cmk = &secrets[2];
+        assert_eq!(cmk.kms_key_id.as_deref(), Some("alias/payments"));
+        assert_eq!(
+            cmk.policy,
+            Ok(Some("{\"Version\":\"2012-10-17\",\"Statement\":[]}".into()))
+        );
+
+        // Two listing pages + one policy call per secret, by ARN.
+        assert_eq!(calls, 5);
+        assert_eq!(fake.bodies("ListSecrets").len(), 2);
+        assert_eq!(fake.bodies("ListSecrets")[0]["MaxResults"], 100);
+        let mut policy_ids: Vec<String> = fake
+            .bodies("GetResourcePolicy")
+            .iter()
+            .map(|b| b["SecretId"].as_str().unwrap().to_string())
+            .collect();
+        policy_ids.sort();
+        assert_eq!(policy_ids, [arn("cmk"), arn("plain"), arn("rotating")]);
+    }
+
+    #[tokio::test]
+    async fn never_reads_secret_values() {
+        let fake = FakeAws::new(|op, body| {
+            two_pages(op, body).unwrap_or_else(|| (200, json!({"ARN": "x"}).to_string()))
+        });
+        let (collected, _) = run(&fake).await;
+        assert_eq!(collected.inventory.secrets.len(), 3);
+        let mut ops = fake.operations();
+        ops.sort();
+        ops.dedup();
+        assert_eq!(
+            ops,
+            ["GetResourcePolicy", "ListSecrets"],
+            "only these two operations are sent"
+        );
+        for action in ACTIONS {
+            assert_eq!(action.split(':').next(), Some("secretsmanager"), "{action}");
+            assert!(
+                !action.contains("SecretValue"),
+                "{action} would read secret values"
+            );
+        }
+        assert_eq!(ACTIONS, [LIST_SECRETS, GET_RESOURCE_POLICY]);
+    }
+
+    #[tokio::test]
+    async fn denied_policy_is_an_unknown_reason_on_that_secret_only() {
+        let fake = FakeAws::new(|op, body| {
+            two_pages(op, body).unwrap_or_else(|| {
+                let id = body["SecretId"].as_str().unwrap();
+                if id.contains(":secret:rotating-") {
+                    (403, xml_access_denied("secretsmanager:GetResourcePolicy"))
+                } else {
+                    (200, json!({"ARN": id}).to_string())
+                }
+            })
+        });
+        let (collected, _) = run(&fake).await;
+        let secrets = &collected.inventory.secrets;
+        assert_eq!(secrets.len(), 3);
+        assert_eq!(secrets[0].policy, Ok(None));
+        assert_eq!(
+            secrets[1].policy,
+            Err("AccessDenied: missing secretsmanager:GetResourcePolicy".into())
+        );
+        assert_eq!(secrets[2].policy, Ok(None));
+        assert_eq!(collected.state(), CollectionState::Partial);
+        assert_eq!(
+            collected.error().as_deref(),
+            Some("AccessDenied: missing secretsmanager:GetResourcePolicy")
+        );
+        assert!(collected.inventory.list_failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn failed_listing_is_a_list_failure() {
+        let fake = FakeAws::new(|op, _| {
+            assert_eq!(op, "ListSecrets");
+            (403, xml_access_denied("secretsmanager:ListSecrets"))
+        });
+        let (collected, calls) = run(&fake).await;
+        assert_eq!(calls, 1);
+        assert!(collected.inventory.secrets.is_empty());
+        assert_eq!(collected.state(), CollectionState::Failed);
+        assert_eq!(
+            collected.inventory.list_failures,
+            vec![ListFailure {
+                service: "secretsmanager".into(),
+                region: REGION.into(),
+                call: "secretsmanager:ListSecrets".into(),
+                reason: "AccessDenied: missing secretsmanager:ListSecrets".into(),
+            }]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_on_a_later_page_keeps_the_earlier_pages() {
+        let fake = FakeAws::new(|op, body| match op {
+            "ListSecrets" if body.get("NextToken").is_some() => (
+                400,
+                json!({"__type": "InvalidNextTokenException", "message": "bad token"}).to_string(),
+            ),
+            "ListSecrets" => two_pages(op, body).unwrap(),
+            _ => (200, json!({"ARN": body["SecretId"]}).to_string()),
+        });
+        let (collected, _) = run(&fake).await;
+        let names: Vec<&str> = collected
+            .inventory
+            .secrets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["plain", "rotating"]);
+        assert_eq!(collected.state(), CollectionState::Failed);
+        let failure = &collected.inventory.list_failures[0];
+        assert_eq!(failure.call, LIST_SECRETS);
+        assert_eq!(failure.reason, "InvalidNextTokenException: bad token");
+    }
+
+    #[tokio::test]
+    async fn empty_region_sends_one_request() {
+        let fake = FakeAws::new(|_, _| (200, json!({"SecretList": []}).to_string()));
+        let (collected, calls) = run(&fake).await;
+        assert_eq!(calls, 1);
+        assert!(collected.inventory.secrets.is_empty());
+        assert_eq!(collected.state(), CollectionState::Ok);
+    }
+
+    /// Recorded exchange: one secret, whose GetResourcePolicy answer has no ResourcePolicy.
+    #[tokio::test]
+    async fn recorded_secret_without_policy_is_ok_none() {
+        use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+        use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+
+        fn request(target: &str, body: Value) -> HttpRequest {
+            let mut req = HttpRequest::new(SdkBody::from(body.to_string()));
+            req.set_uri(format!("https://secretsmanager.{REGION}.amazonaws.com/"))
+                .unwrap();
+            req.headers_mut().insert("x-amz-target", target.to_string());
+            req
+        }
+        fn ok(body: Value) -> HttpResponse {
+            let mut res = HttpResponse::new(
+                StatusCode::try_from(200).unwrap(),
+                SdkBody::from(body.to_string()),
+            );
+            res.headers_mut()
+                .insert("content-type", "application/x-amz-json-1.1");
+            res
+        }
+        let replay = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                request("secretsmanager.ListSecrets", json!({"MaxResults": 100})),
+                ok(json!({"SecretList": [entry("db")]})),
+            ),
+            ReplayEvent::new(
+                request(
+                    "secretsmanager.GetResourcePolicy",
+                    json!({"SecretId": arn("db")}),
+                ),
+                ok(json!({"ARN": arn("db"), "Name": "db"})),
+            ),
+        ]);
+        let config = sdk_config(replay.clone());
+        let shared = shared(&config);
+        let collected = collect(&shared, &clients(&config)).await;
+        replay.relaxed_requests_match();
+        assert_eq!(collected.inventory.secrets.len(), 1);
+        assert_eq!(collected.inventory.secrets[0].policy, Ok(None));
+        assert_eq!(collected.state(), CollectionState::Ok);
+    }
+
+    #[test]
+    fn sdk_dates_convert_exactly() {
+        let d = aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 250_000_000);
+        assert_eq!(
+            to_time(Some(&d)),
+            Some(datetime!(2023-11-14 22:13:20.25 UTC))
+        );
+        assert_eq!(to_time(None), None);
+    }
 }
