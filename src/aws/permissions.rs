@@ -1,1 +1,396 @@
 //! The IAM actions Parapet uses and the least-privilege policy `parapet policy` prints.
+//!
+//! [`CALLS`] lists every action the live source calls (the strings pollers pass to
+//! [`Shared::call`](super::Shared::call), which also name the missing permission on an
+//! `AccessDenied` finding). [`COMPAT`] adds patterns that only exist so emulators that check
+//! their own operation names accept the policy. To support a new call, add one row; a test
+//! fails when a poller uses an action this table does not list.
+
+use serde::Serialize;
+
+use crate::domain::inventory::Area;
+
+/// One IAM action (or action pattern) in the shipped policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Permission {
+    /// `service:Action`, exactly as IAM spells it (a pattern for [`COMPAT`] rows).
+    pub action: &'static str,
+    /// The poll areas that need it; empty = start-up (identifying the account).
+    pub areas: &'static [Area],
+    /// What Parapet reads with it.
+    pub purpose: &'static str,
+}
+
+impl Permission {
+    pub fn service(&self) -> &'static str {
+        self.action.split(':').next().unwrap_or(self.action)
+    }
+}
+
+const FUNCTIONS: &[Area] = &[Area::Functions];
+
+/// Every action Parapet calls, grouped by service in policy order.
+pub const CALLS: &[Permission] = &[
+    Permission {
+        action: "sts:GetCallerIdentity",
+        areas: &[],
+        purpose: "the account id shown in the header (AWS allows it to everyone; listed for emulators)",
+    },
+    Permission {
+        action: "lambda:ListFunctions",
+        areas: FUNCTIONS,
+        purpose: "functions: runtime, role, environment variables, KMS key, layers, VPC, tracing",
+    },
+    Permission {
+        action: "lambda:GetPolicy",
+        areas: FUNCTIONS,
+        purpose: "resource policy: public and cross-account invoke",
+    },
+    Permission {
+        action: "lambda:GetFunctionUrlConfig",
+        areas: FUNCTIONS,
+        purpose: "function URL auth type and CORS",
+    },
+    Permission {
+        action: "lambda:GetFunctionEventInvokeConfig",
+        areas: FUNCTIONS,
+        purpose: "asynchronous invocation failure destinations",
+    },
+    Permission {
+        action: "lambda:GetFunctionConcurrency",
+        areas: &[Area::Throttles],
+        purpose: "reserved concurrency, only for functions reachable without authentication",
+    },
+    Permission {
+        action: "iam:ListAttachedRolePolicies",
+        areas: FUNCTIONS,
+        purpose: "managed policies of each distinct execution role",
+    },
+    Permission {
+        action: "iam:GetPolicy",
+        areas: FUNCTIONS,
+        purpose: "default version of each managed policy",
+    },
+    Permission {
+        action: "iam:GetPolicyVersion",
+        areas: FUNCTIONS,
+        purpose: "managed policy documents (once per policy)",
+    },
+    Permission {
+        action: "iam:ListRolePolicies",
+        areas: FUNCTIONS,
+        purpose: "inline policies of each distinct execution role",
+    },
+    Permission {
+        action: "iam:GetRolePolicy",
+        areas: FUNCTIONS,
+        purpose: "inline policy documents",
+    },
+    Permission {
+        action: "apigateway:GET",
+        areas: &[Area::Gateways, Area::Throttles],
+        purpose: "REST, HTTP and WebSocket APIs: stages, methods, routes, authorizers, \
+                  validators, integrations, domains, base paths, usage plans (every API \
+                  Gateway read is apigateway:GET in IAM)",
+    },
+    Permission {
+        action: "secretsmanager:ListSecrets",
+        areas: &[Area::Secrets],
+        purpose: "secret metadata: rotation, KMS key, dates, tags (never the value)",
+    },
+    Permission {
+        action: "secretsmanager:GetResourcePolicy",
+        areas: &[Area::Secrets],
+        purpose: "public and cross-account secret policies",
+    },
+    Permission {
+        action: "kms:DescribeKey",
+        areas: &[Area::Encryption],
+        purpose: "keys referenced by functions and secrets: manager, spec, state",
+    },
+    Permission {
+        action: "kms:GetKeyRotationStatus",
+        areas: &[Area::Encryption],
+        purpose: "rotation of customer-managed symmetric keys",
+    },
+    Permission {
+        action: "kms:GetKeyPolicy",
+        areas: &[Area::Encryption],
+        purpose: "public and cross-account key policies",
+    },
+    Permission {
+        action: "kms:ListAliases",
+        areas: &[Area::Encryption],
+        purpose: "key aliases (names on screen, alias references)",
+    },
+];
+
+/// Patterns added for emulators. moto authorizes API Gateway requests by its own operation
+/// names (`apigateway:GetRestApis`, `apigateway:GetStages`, …) instead of the real IAM action
+/// `apigateway:GET`, and only matches `Resource: "*"`. In real IAM, action names match
+/// case-insensitively, so `apigateway:Get*` matches `apigateway:GET`, which is granted anyway:
+/// the pattern adds nothing there.
+pub const COMPAT: &[Permission] = &[Permission {
+    action: "apigateway:Get*",
+    areas: &[Area::Gateways, Area::Throttles],
+    purpose: "emulators (moto) that check operation names such as apigateway:GetRestApis; \
+              equals apigateway:GET in real IAM",
+}];
+
+/// A policy statement's Sid per service (letters and digits only, as IAM requires).
+fn sid(service: &str) -> &'static str {
+    match service {
+        "sts" => "IdentifyAccount",
+        "lambda" => "ReadLambdaFunctions",
+        "iam" => "ReadExecutionRolePolicies",
+        // Why two actions: see COMPAT.
+        "apigateway" => "ReadApiGatewayGETForAwsGetStarForEmulators",
+        "secretsmanager" => "ReadSecretMetadataNeverValues",
+        "kms" => "ReadKmsKeys",
+        _ => "Read",
+    }
+}
+
+#[derive(Serialize)]
+struct PolicyDocument {
+    #[serde(rename = "Version")]
+    version: &'static str,
+    #[serde(rename = "Statement")]
+    statement: Vec<PolicyStatement>,
+}
+
+#[derive(Serialize)]
+struct PolicyStatement {
+    #[serde(rename = "Sid")]
+    sid: &'static str,
+    #[serde(rename = "Effect")]
+    effect: &'static str,
+    #[serde(rename = "Action")]
+    action: Vec<&'static str>,
+    #[serde(rename = "Resource")]
+    resource: &'static str,
+}
+
+/// Every action of the policy, table order, one statement per service.
+fn statements() -> Vec<PolicyStatement> {
+    let mut out: Vec<PolicyStatement> = Vec::new();
+    for p in CALLS.iter().chain(COMPAT) {
+        let sid = sid(p.service());
+        match out.iter_mut().find(|s| s.sid == sid) {
+            Some(s) => {
+                if !s.action.contains(&p.action) {
+                    s.action.push(p.action);
+                }
+            }
+            None => out.push(PolicyStatement {
+                sid,
+                effect: "Allow",
+                action: vec![p.action],
+                // Reads span every function, API, secret and key; moto also matches only "*".
+                resource: "*",
+            }),
+        }
+    }
+    out
+}
+
+/// The minimal read-only IAM policy covering every call Parapet makes (pretty JSON with a
+/// trailing newline).
+pub fn policy_json() -> String {
+    let doc = PolicyDocument {
+        version: "2012-10-17",
+        statement: statements(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("a policy of strings serializes");
+    s.push('\n');
+    s
+}
+
+/// Every action string of the policy.
+pub fn policy_actions() -> Vec<&'static str> {
+    statements().into_iter().flat_map(|s| s.action).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wildmatch::WildMatch;
+
+    /// Actions that read secret values or code, invoke, or write. None may be granted, not
+    /// even through a pattern.
+    const FORBIDDEN: &[&str] = &[
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:UpdateSecret",
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "lambda:InvokeFunction",
+        "lambda:InvokeAsync",
+        "lambda:InvokeFunctionUrl",
+        "lambda:GetFunction",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:AddPermission",
+        "lambda:CreateFunction",
+        "lambda:DeleteFunction",
+        "lambda:PutFunctionConcurrency",
+        "apigateway:POST",
+        "apigateway:PUT",
+        "apigateway:PATCH",
+        "apigateway:DELETE",
+        "apigateway:UpdateRestApiPolicy",
+        "iam:PassRole",
+        "iam:CreateUser",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "sts:AssumeRole",
+    ];
+
+    fn policy() -> serde_json::Value {
+        serde_json::from_str(&policy_json()).expect("the policy is JSON")
+    }
+
+    #[test]
+    fn the_policy_is_a_valid_iam_document_with_one_statement_per_service() {
+        let p = policy();
+        assert_eq!(p["Version"], "2012-10-17");
+        let statements = p["Statement"].as_array().unwrap();
+        let mut sids = Vec::new();
+        let mut services = Vec::new();
+        for s in statements {
+            assert_eq!(s["Effect"], "Allow");
+            assert_eq!(s["Resource"], "*");
+            let sid = s["Sid"].as_str().unwrap();
+            assert!(
+                !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{sid}"
+            );
+            sids.push(sid.to_string());
+            let actions = s["Action"].as_array().unwrap();
+            assert!(!actions.is_empty());
+            let service = actions[0].as_str().unwrap().split(':').next().unwrap();
+            assert!(
+                actions
+                    .iter()
+                    .all(|a| a.as_str().unwrap().starts_with(&format!("{service}:"))),
+                "{sid} mixes services"
+            );
+            services.push(service.to_string());
+        }
+        let mut unique = services.clone();
+        unique.dedup();
+        assert_eq!(unique, services, "one statement per service");
+        sids.sort();
+        sids.dedup();
+        assert_eq!(sids.len(), statements.len(), "Sids are unique");
+    }
+
+    #[test]
+    fn every_call_is_in_the_policy_once() {
+        let actions = policy_actions();
+        for p in CALLS {
+            assert_eq!(
+                actions.iter().filter(|a| **a == p.action).count(),
+                1,
+                "{}",
+                p.action
+            );
+            assert!(!p.purpose.is_empty());
+        }
+        // API Gateway: the real IAM action and the emulator pattern, both.
+        assert!(actions.contains(&"apigateway:GET"));
+        assert!(actions.contains(&"apigateway:Get*"));
+    }
+
+    #[test]
+    fn nothing_reads_secret_values_invokes_or_writes() {
+        for action in policy_actions() {
+            let (service, name) = action.split_once(':').expect("service:Action");
+            assert!(!service.contains('*') && !name.is_empty(), "{action}");
+            assert_ne!(name, "*", "{action}: a service wildcard");
+            for verb in [
+                "Put", "Create", "Update", "Delete", "Invoke", "Tag", "Untag",
+            ] {
+                assert!(!name.starts_with(verb), "{action} writes or invokes");
+            }
+            for word in ["GetSecretValue", "Decrypt"] {
+                assert!(!name.contains(word), "{action}");
+            }
+            // Patterns must not reach a forbidden action either (IAM matches ignore case).
+            let pattern = WildMatch::new(&action.to_ascii_lowercase());
+            for forbidden in FORBIDDEN {
+                assert!(
+                    !pattern.matches(&forbidden.to_ascii_lowercase()),
+                    "{action} grants {forbidden}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_emulator_pattern_equals_the_real_action_in_iam() {
+        let pattern = WildMatch::new(&"apigateway:Get*".to_ascii_lowercase());
+        assert!(pattern.matches("apigateway:get"));
+        assert!(pattern.matches(&"apigateway:GetRestApis".to_ascii_lowercase()));
+    }
+
+    /// Every `"service:Action"` string literal in the live source's code (tests excluded) must
+    /// be granted by the policy, so it can never fall behind a poller. (Listing failures name
+    /// the API operation, e.g. `apigateway:GetRestApis`; the emulator pattern covers those.)
+    #[test]
+    fn every_action_the_code_names_is_granted() {
+        let sources = [
+            ("client.rs", include_str!("client.rs")),
+            ("functions.rs", include_str!("functions.rs")),
+            ("gateways.rs", include_str!("gateways.rs")),
+            ("throttles.rs", include_str!("throttles.rs")),
+            ("encryption.rs", include_str!("encryption.rs")),
+            ("secrets.rs", include_str!("secrets.rs")),
+        ];
+        let granted: Vec<WildMatch> = policy_actions()
+            .iter()
+            .map(|a| WildMatch::new(&a.to_ascii_lowercase()))
+            .collect();
+        let mut seen = 0;
+        for (file, text) in sources {
+            let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+            for service in [
+                "sts",
+                "lambda",
+                "iam",
+                "apigateway",
+                "secretsmanager",
+                "kms",
+            ] {
+                let needle = format!("\"{service}:");
+                for (at, _) in code.match_indices(&needle) {
+                    let rest = &code[at + 1..];
+                    let end = rest.find('"').unwrap_or(rest.len());
+                    let action = &rest[..end];
+                    seen += 1;
+                    assert!(
+                        granted
+                            .iter()
+                            .any(|g| g.matches(&action.to_ascii_lowercase())),
+                        "{file} calls {action}, which `parapet policy` does not grant: add it to CALLS"
+                    );
+                }
+            }
+        }
+        // client.rs names sts:GetCallerIdentity at least.
+        assert!(seen >= 1);
+    }
+
+    #[test]
+    fn policy_json_is_stable_text() {
+        let text = policy_json();
+        assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": ["));
+        assert!(text.ends_with("}\n"));
+        assert_eq!(text, policy_json());
+    }
+}
