@@ -20,13 +20,13 @@ use super::source::{SourceCommand, SourceEvent};
 use super::state::{Identity, Level, SourceKind, State, StateOptions};
 use super::terminal::Tui;
 use super::update::update;
+use crate::aws::source::{self as aws_source, LiveOptions};
 use crate::config::{Config, ConfigPaths};
 use crate::domain::snapshot::Snapshot;
 use crate::export;
 use crate::ui::theme::{self, ThemeSet};
 
-/// Where the TUI's data comes from. Live AWS polling adds a variant; it only has to speak
-/// the [`SourceEvent`] contract.
+/// Where the TUI's data comes from. Every variant speaks the [`SourceEvent`] contract.
 // Built once per run: the size difference between variants does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum TuiSource {
@@ -34,6 +34,8 @@ pub enum TuiSource {
     Demo { speed: f32 },
     /// A snapshot file already read (and validated) by the caller, shown read-only.
     Snapshot { snapshot: Snapshot, path: PathBuf },
+    /// Live AWS: the five poll areas per region, in the background.
+    Live(LiveOptions),
 }
 
 pub struct TuiOptions {
@@ -68,6 +70,14 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             path: path.clone(),
             generated_at: snapshot.generated_at,
         },
+        TuiSource::Live(live) => SourceKind::Live {
+            endpoint_url: live
+                .aws
+                .endpoint_url
+                .clone()
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+                .filter(|u| !u.is_empty()),
+        },
     };
     let mut state = State::new(
         now,
@@ -95,6 +105,10 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             snapshot.collection.clone(),
         );
     }
+    if let TuiSource::Live(live) = &opts.source {
+        // Known before STS answers (and shown with a setup error too).
+        state.identity.profile = aws_source::profile_name(&live.aws);
+    }
     state
 }
 
@@ -119,6 +133,7 @@ pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
             drop(events_tx);
             None
         }
+        TuiSource::Live(live) => Some(aws_source::spawn(events_tx, commands_rx, live)),
     };
     let result = event_loop(&mut tui, &mut state, events_rx, &commands_tx).await;
     tui.restore();

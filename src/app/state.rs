@@ -15,8 +15,8 @@ use crate::domain::finding::{Category, Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
 use crate::ui::theme::{self, Theme, ThemeSet};
 
-/// Where the data comes from. Live AWS adds a variant in the next issue; everything else
-/// reads the same [`crate::app::source::SourceEvent`]s.
+/// Where the data comes from; everything else reads the same
+/// [`crate::app::source::SourceEvent`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceKind {
     /// The embedded demo account, replayed by the demo source.
@@ -26,6 +26,8 @@ pub enum SourceKind {
         path: PathBuf,
         generated_at: OffsetDateTime,
     },
+    /// Live AWS polling; `endpoint_url` when calls go to another endpoint (LocalStack, moto).
+    Live { endpoint_url: Option<String> },
 }
 
 impl SourceKind {

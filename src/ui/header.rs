@@ -44,6 +44,10 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
     };
     let source = match &state.source {
         SourceKind::Demo => "demo".to_string(),
+        SourceKind::Live { endpoint_url: None } => "live".to_string(),
+        SourceKind::Live {
+            endpoint_url: Some(url),
+        } => format!("live · {url}"),
         SourceKind::Snapshot { path, generated_at } => format!(
             "snapshot {} · {}",
             path.file_name()

@@ -232,6 +232,10 @@ fn draw_account(frame: &mut Frame, area: Rect, state: &State) {
     };
     let source = match &state.source {
         SourceKind::Demo => "demo (embedded)".to_string(),
+        SourceKind::Live { endpoint_url: None } => "AWS (live)".to_string(),
+        SourceKind::Live {
+            endpoint_url: Some(url),
+        } => format!("live via {url}"),
         SourceKind::Snapshot { path, .. } => path.file_name().map_or_else(
             || path.display().to_string(),
             |f| f.to_string_lossy().into_owned(),
@@ -519,7 +523,7 @@ fn draw_collection(frame: &mut Frame, area: Rect, state: &State) {
             ),
             CollectionState::Ok => {
                 let when = match (&state.source, s.last_success, s.status.duration_ms) {
-                    (SourceKind::Demo, Some(ts), _) => ago(ts, state.now),
+                    (SourceKind::Demo | SourceKind::Live { .. }, Some(ts), _) => ago(ts, state.now),
                     (_, _, Some(ms)) if ms > 0 => format!("in {:.1}s", ms as f64 / 1000.0),
                     _ => "ok".to_string(),
                 };
