@@ -1,1 +1,560 @@
-//! Headless `parapet scan`: one full collection, then a snapshot.
+//! Headless `parapet scan`: one full collection through the live source (every area in every
+//! region, once, dependencies respected), then the same snapshot the TUI exports, a short
+//! summary on stderr and an exit code a CI pipeline can gate on (Prowler's convention):
+//! 0 ok, 3 threshold breached, 2 error.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+use tokio::sync::mpsc::unbounded_channel;
+
+use super::client::{AwsOptions, SetupError};
+use super::source::{self, LiveOptions};
+use crate::app::source::SourceEvent;
+use crate::config::{Config, Intervals};
+use crate::domain::assessment::Assessment;
+use crate::domain::collection::{CollectionState, CollectionStatus};
+use crate::domain::finding::{Finding, Severity, Status};
+use crate::domain::inventory::{Area, Inventory};
+use crate::domain::snapshot::Snapshot;
+use crate::export;
+
+/// Exit codes of `parapet scan`.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_BREACHED: u8 = 3;
+
+/// One full collection.
+#[derive(Clone, Debug, Default)]
+pub struct ScanResult {
+    pub account_id: String,
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+    /// Every batch merged.
+    pub inventory: Inventory,
+    /// One entry per (area, region): by area, then regions in the order asked for.
+    pub collection: Vec<CollectionStatus>,
+    /// AWS calls made (SDK operations; retries not counted).
+    pub calls: u64,
+    /// Wall time from start to the last batch.
+    pub elapsed: Duration,
+}
+
+/// Collects every area in every region once.
+pub async fn collect_once(aws: AwsOptions) -> Result<ScanResult, SetupError> {
+    collect_once_with(aws, |_| {}).await
+}
+
+/// [`collect_once`], showing every source event to `on_event` as it arrives (progress).
+pub async fn collect_once_with(
+    aws: AwsOptions,
+    mut on_event: impl FnMut(&SourceEvent),
+) -> Result<ScanResult, SetupError> {
+    let began = Instant::now();
+    let (events_tx, mut events) = unbounded_channel();
+    // Kept open for the whole scan: a closed command channel is not a shutdown, but nothing
+    // needs to be sent either.
+    let (_commands, commands_rx) = unbounded_channel();
+    let options = LiveOptions {
+        aws,
+        intervals: Intervals::default(),
+        once: true,
+    };
+    let task = tokio::spawn(source::run(events_tx, commands_rx, options));
+
+    let mut result = ScanResult::default();
+    let mut identified = false;
+    let mut collection: BTreeMap<(Area, String), CollectionStatus> = BTreeMap::new();
+    while let Some(event) = events.recv().await {
+        on_event(&event);
+        match event {
+            SourceEvent::Identity {
+                account_id,
+                profile,
+                regions,
+            } => {
+                identified = true;
+                result.account_id = account_id;
+                result.profile = profile;
+                result.regions = regions;
+            }
+            SourceEvent::Fatal { message, hint } => {
+                task.abort();
+                return Err(SetupError { message, hint });
+            }
+            SourceEvent::Batch(batch) => {
+                let batch = *batch;
+                collection.insert(
+                    (batch.area, batch.region.clone()),
+                    CollectionStatus {
+                        area: batch.area,
+                        region: batch.region,
+                        status: batch.status,
+                        error: batch.error,
+                        duration_ms: Some(batch.duration.as_millis() as u64),
+                        progress: None,
+                    },
+                );
+                result.inventory.merge(batch.inventory);
+            }
+            SourceEvent::Started { .. } | SourceEvent::Progress { .. } => {}
+        }
+    }
+    let calls = task.await;
+    if !identified {
+        return Err(SetupError {
+            message: "the AWS source stopped before identifying the account".into(),
+            hint: "this is a bug in Parapet; please report it with the command you ran".into(),
+        });
+    }
+    result.calls = calls.unwrap_or(0);
+    result.elapsed = began.elapsed();
+    result.inventory.account_id = result.account_id.clone();
+    // The identity's order (as asked for), then anything a batch added.
+    let mut regions = result.regions.clone();
+    for r in &result.inventory.regions {
+        if !regions.contains(r) {
+            regions.push(r.clone());
+        }
+    }
+    result.collection = collection.into_values().collect();
+    result
+        .collection
+        .sort_by_key(|c| (c.area, regions.iter().position(|r| *r == c.region)));
+    result.inventory.regions = regions;
+    Ok(result)
+}
+
+/// What `parapet scan` was asked to do.
+#[derive(Clone, Debug)]
+pub struct ScanArgs {
+    pub aws: AwsOptions,
+    /// Write the snapshot here; stdout when `None`.
+    pub output: Option<PathBuf>,
+    pub force: bool,
+    pub fail_on: Option<Severity>,
+    pub fail_under: Option<u32>,
+}
+
+/// Runs `parapet scan` and returns its exit code. Progress goes to stderr only when stderr
+/// is a terminal; the snapshot to the file or stdout; errors as one line with what to do.
+pub async fn run(args: ScanArgs, config: &Config) -> u8 {
+    // Refuse before a long scan, not after it.
+    if let Some(path) = &args.output
+        && !args.force
+        && path.exists()
+    {
+        eprintln!(
+            "parapet: {}: already exists — pass --force to overwrite it",
+            path.display()
+        );
+        return EXIT_ERROR;
+    }
+    let interactive = std::io::stderr().is_terminal();
+    let collected = collect_once_with(args.aws.clone(), |event| {
+        if interactive && let Some(line) = progress_line(event) {
+            eprintln!("{line}");
+        }
+    })
+    .await;
+    let result = match collected {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("parapet: {} — {}", e.message, e.hint);
+            return EXIT_ERROR;
+        }
+    };
+
+    let now = OffsetDateTime::now_utc();
+    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &config.mutes());
+    let snapshot = Snapshot::new(
+        &assessment,
+        result.account_id.clone(),
+        result.profile.clone(),
+        result.regions.clone(),
+        result.collection.clone(),
+        now,
+    )
+    .with_mutes(config.mutes());
+
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = export::write_snapshot(path, &snapshot, args.force) {
+                eprintln!("parapet: {e}");
+                return EXIT_ERROR;
+            }
+        }
+        None => {
+            let written = snapshot
+                .to_json_pretty()
+                .map_err(|e| e.to_string())
+                .and_then(|json| {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(json.as_bytes())
+                        .and_then(|()| out.flush())
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(e) = written {
+                eprintln!("parapet: cannot write the snapshot to stdout: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+
+    let breaches = breaches(
+        &snapshot.findings,
+        snapshot.score.overall,
+        args.fail_on,
+        args.fail_under,
+    );
+    eprint!(
+        "{}",
+        summary(&snapshot, &result, args.output.as_deref(), &breaches)
+    );
+    if breaches.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_BREACHED
+    }
+}
+
+/// The thresholds the assessment breaches, each as a sentence; empty when none is. A score
+/// that could not be computed (nothing decided) does not breach `--fail-under`.
+pub fn breaches(
+    findings: &[Finding],
+    score: Option<u32>,
+    fail_on: Option<Severity>,
+    fail_under: Option<u32>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(threshold) = fail_on {
+        // Severity orders most severe first: "at `threshold` or worse" is `<=`.
+        let n = findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity <= threshold)
+            .count();
+        if n > 0 {
+            out.push(format!(
+                "{n} failing finding{} at {} or worse (--fail-on {})",
+                if n == 1 { "" } else { "s" },
+                threshold.as_str(),
+                threshold.as_str()
+            ));
+        }
+    }
+    if let (Some(min), Some(score)) = (fail_under, score)
+        && score < min
+    {
+        out.push(format!("score {score} is below {min} (--fail-under {min})"));
+    }
+    out
+}
+
+/// The summary printed to stderr after a scan.
+pub fn summary(
+    snapshot: &Snapshot,
+    result: &ScanResult,
+    output: Option<&Path>,
+    breaches: &[String],
+) -> String {
+    let mut s = String::new();
+    let mut head = format!("parapet scan: account {}", snapshot.account.id);
+    if let Some(p) = &snapshot.account.profile {
+        head.push_str(&format!(" · profile {p}"));
+    }
+    head.push_str(&format!(" · regions {}", snapshot.regions.join(",")));
+    s.push_str(&head);
+    s.push('\n');
+
+    let score = match (snapshot.score.overall, snapshot.score.grade.as_deref()) {
+        (Some(n), Some(g)) => format!("{n} ({g})"),
+        (Some(n), None) => n.to_string(),
+        _ => "– (nothing decided)".to_string(),
+    };
+    s.push_str(&format!(
+        "  score {score} · coverage {}% · {} findings · {} requests in {:.1}s\n",
+        snapshot.coverage.percent,
+        snapshot.findings.len(),
+        result.calls,
+        result.elapsed.as_secs_f64()
+    ));
+
+    let fails: Vec<String> = Severity::ALL
+        .iter()
+        .map(|sev| {
+            let n = snapshot
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && f.severity == *sev)
+                .count();
+            format!("{n} {}", sev.as_str())
+        })
+        .collect();
+    s.push_str(&format!(
+        "  fail: {} · unknown {} · muted {}\n",
+        fails.join(", "),
+        snapshot.coverage.unknown,
+        snapshot.coverage.muted
+    ));
+
+    let troubled: Vec<&CollectionStatus> = snapshot
+        .collection
+        .iter()
+        .filter(|c| matches!(c.status, CollectionState::Partial | CollectionState::Failed))
+        .collect();
+    if !troubled.is_empty() {
+        s.push_str(&format!(
+            "  collection: {} of {} area/region collections incomplete; their findings are unknown:\n",
+            troubled.len(),
+            snapshot.collection.len()
+        ));
+        for c in troubled.iter().take(5) {
+            s.push_str(&format!(
+                "    {} {} {}: {}\n",
+                c.area.as_str(),
+                c.region,
+                if c.status == CollectionState::Failed {
+                    "failed"
+                } else {
+                    "partial"
+                },
+                c.error.as_deref().unwrap_or("see the snapshot")
+            ));
+        }
+        if troubled.len() > 5 {
+            s.push_str(&format!(
+                "    … and {} more (see \"collection\" in the snapshot)\n",
+                troubled.len() - 5
+            ));
+        }
+    }
+
+    match output {
+        Some(path) => s.push_str(&format!("  snapshot written to {}\n", path.display())),
+        None => s.push_str("  snapshot written to stdout\n"),
+    }
+    for b in breaches {
+        s.push_str(&format!("  threshold breached: {b}\n"));
+    }
+    s
+}
+
+/// One line per finished (area, region), e.g. `functions  us-east-1  ✔ 0.4s`.
+pub fn progress_line(event: &SourceEvent) -> Option<String> {
+    match event {
+        SourceEvent::Identity {
+            account_id,
+            regions,
+            ..
+        } => Some(format!(
+            "account {account_id} · scanning {} region{}",
+            regions.len(),
+            if regions.len() == 1 { "" } else { "s" }
+        )),
+        SourceEvent::Batch(b) => {
+            let secs = format!("{:.1}s", b.duration.as_secs_f64());
+            let state = match b.status {
+                CollectionState::Failed => format!(
+                    "✘ {secs} failed: {}",
+                    b.error.as_deref().unwrap_or("no data")
+                ),
+                CollectionState::Partial => format!(
+                    "◐ {secs} partial: {}",
+                    b.error.as_deref().unwrap_or("some calls failed")
+                ),
+                _ => format!("✔ {secs}"),
+            };
+            Some(format!("{:<10} {:<15} {state}", b.area.as_str(), b.region))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::source::Batch;
+    use crate::demo;
+    use crate::domain::finding::{Category, Remediation};
+
+    fn finding(status: Status, severity: Severity) -> Finding {
+        Finding {
+            check_id: "lambda.public-url".into(),
+            status,
+            severity,
+            category: Category::ALL[0],
+            service: "lambda".into(),
+            region: "us-east-1".into(),
+            resource_id: "arn".into(),
+            resource_name: "fn".into(),
+            message: String::new(),
+            evidence: Vec::new(),
+            remediation: Remediation::default(),
+            mute_reason: None,
+        }
+    }
+
+    #[test]
+    fn fail_on_counts_failing_findings_at_that_severity_or_worse() {
+        let findings = vec![
+            finding(Status::Fail, Severity::Medium),
+            finding(Status::Fail, Severity::High),
+            finding(Status::Unknown, Severity::Critical),
+            finding(Status::Muted, Severity::Critical),
+            finding(Status::Pass, Severity::Critical),
+        ];
+        assert!(breaches(&findings, Some(90), Some(Severity::Critical), None).is_empty());
+        assert_eq!(
+            breaches(&findings, Some(90), Some(Severity::High), None),
+            ["1 failing finding at high or worse (--fail-on high)"]
+        );
+        assert_eq!(
+            breaches(&findings, Some(90), Some(Severity::Low), None),
+            ["2 failing findings at low or worse (--fail-on low)"]
+        );
+        assert!(breaches(&findings, Some(90), None, None).is_empty());
+    }
+
+    #[test]
+    fn fail_under_compares_the_score_and_ignores_a_missing_one() {
+        assert_eq!(
+            breaches(&[], Some(79), None, Some(80)),
+            ["score 79 is below 80 (--fail-under 80)"]
+        );
+        assert!(breaches(&[], Some(80), None, Some(80)).is_empty());
+        assert!(breaches(&[], None, None, Some(100)).is_empty());
+        let both = breaches(
+            &[finding(Status::Fail, Severity::Critical)],
+            Some(10),
+            Some(Severity::Critical),
+            Some(50),
+        );
+        assert_eq!(both.len(), 2);
+    }
+
+    fn demo_snapshot() -> (Snapshot, ScanResult) {
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
+        let inventory = demo::inventory(now);
+        let config = Config::default();
+        let assessment = Assessment::evaluate(&inventory, &config.context(now), &[]);
+        let mut collection: Vec<CollectionStatus> = demo::batches(now)
+            .into_iter()
+            .map(|b| CollectionStatus {
+                area: b.area,
+                region: b.region,
+                status: b.status,
+                error: b.error,
+                duration_ms: Some(10),
+                progress: None,
+            })
+            .collect();
+        collection[0].status = CollectionState::Partial;
+        collection[0].error = Some("AccessDenied: missing lambda:GetPolicy".into());
+        let snapshot = Snapshot::new(
+            &assessment,
+            inventory.account_id.clone(),
+            Some("prod".into()),
+            inventory.regions.clone(),
+            collection,
+            now,
+        );
+        let result = ScanResult {
+            calls: 42,
+            elapsed: Duration::from_millis(1500),
+            ..ScanResult::default()
+        };
+        (snapshot, result)
+    }
+
+    #[test]
+    fn the_summary_names_account_score_fails_unknowns_problems_and_output() {
+        let (snapshot, result) = demo_snapshot();
+        let breached = vec!["score 40 is below 80 (--fail-under 80)".to_string()];
+        let text = summary(&snapshot, &result, Some(Path::new("out.json")), &breached);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with(&format!(
+            "parapet scan: account {} · profile prod · regions ",
+            snapshot.account.id
+        )));
+        let grade = snapshot.score.grade.clone().unwrap();
+        assert!(
+            text.contains(&format!(
+                "score {} ({grade})",
+                snapshot.score.overall.unwrap()
+            )),
+            "{text}"
+        );
+        assert!(text.contains(&format!("coverage {}%", snapshot.coverage.percent)));
+        assert!(text.contains("42 requests in 1.5s"));
+        let critical = snapshot
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.severity == Severity::Critical)
+            .count();
+        assert!(
+            text.contains(&format!("fail: {critical} critical, ")),
+            "{text}"
+        );
+        assert!(text.contains(&format!("unknown {}", snapshot.coverage.unknown)));
+        let troubled = snapshot
+            .collection
+            .iter()
+            .filter(|c| c.status != CollectionState::Ok)
+            .count();
+        assert!(
+            text.contains(&format!(
+                "collection: {troubled} of {} area/region collections incomplete",
+                snapshot.collection.len()
+            )),
+            "{text}"
+        );
+        assert!(text.contains("partial: AccessDenied: missing lambda:GetPolicy"));
+        assert!(text.contains("snapshot written to out.json"));
+        assert!(text.ends_with("threshold breached: score 40 is below 80 (--fail-under 80)\n"));
+
+        let text = summary(&snapshot, &result, None, &[]);
+        assert!(text.contains("snapshot written to stdout"));
+        assert!(!text.contains("threshold breached"));
+    }
+
+    #[test]
+    fn progress_lines_show_area_region_outcome_and_time() {
+        let batch = |status, error: Option<&str>| {
+            SourceEvent::Batch(Box::new(Batch {
+                area: Area::Functions,
+                region: "us-east-1".into(),
+                status,
+                error: error.map(str::to_string),
+                duration: Duration::from_millis(420),
+                inventory: Inventory::default(),
+            }))
+        };
+        assert_eq!(
+            progress_line(&batch(CollectionState::Ok, None)).unwrap(),
+            "functions  us-east-1       ✔ 0.4s"
+        );
+        assert!(
+            progress_line(&batch(CollectionState::Failed, Some("Unreachable: x")))
+                .unwrap()
+                .ends_with("✘ 0.4s failed: Unreachable: x")
+        );
+        assert!(
+            progress_line(&batch(
+                CollectionState::Partial,
+                Some("AccessDenied: missing y")
+            ))
+            .unwrap()
+            .ends_with("◐ 0.4s partial: AccessDenied: missing y")
+        );
+        assert_eq!(
+            progress_line(&SourceEvent::Started {
+                area: Area::Functions,
+                region: "us-east-1".into()
+            }),
+            None
+        );
+    }
+}
