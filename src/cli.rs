@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::aws::client::AwsOptions;
+use crate::config::Intervals;
+use crate::domain::finding::Severity;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "parapet",
@@ -34,6 +38,23 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// AWS profile from your shared config/credentials files (default: the standard chain).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region to scan; repeat for several, or `all` for every default-enabled commercial
+    /// region (default: the profile's region).
+    #[arg(long = "region", global = true, value_name = "REGION")]
+    pub regions: Vec<String>,
+
+    /// Send every AWS call to this endpoint (LocalStack, moto). AWS_ENDPOINT_URL works too.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Poll every area every SECONDS (default: per area, from config.toml).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub interval: Option<u64>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +66,26 @@ pub enum Command {
         /// The snapshot JSON file.
         file: PathBuf,
     },
+    /// Collect once, write a snapshot, exit 0 (ok), 3 (threshold breached) or 2 (error).
+    Scan {
+        /// Output format (the snapshot JSON).
+        #[arg(long, value_enum, default_value_t = ScanFormat::Json)]
+        format: ScanFormat,
+        /// Write the snapshot here instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+        /// Exit 3 when a failing finding has this severity or worse.
+        #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+        fail_on: Option<Severity>,
+        /// Exit 3 when the overall score is below SCORE (0-100).
+        #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+        fail_under: Option<u32>,
+    },
+    /// Print the minimal read-only IAM policy Parapet needs.
+    Policy,
     /// Print the check catalogue.
     Checks {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -58,8 +99,123 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a severity (critical, high, medium, low)"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
     Markdown,
+}
+
+impl Cli {
+    /// Where and how to reach AWS, from `--profile`, `--region` and `--endpoint-url` (the
+    /// standard chain fills in the rest).
+    pub fn aws_options(&self) -> AwsOptions {
+        AwsOptions {
+            profile: self.profile.clone(),
+            regions: self.regions.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            ..AwsOptions::default()
+        }
+    }
+
+    /// The poll intervals: config.toml's, or `--interval` for every area.
+    pub fn intervals(&self, configured: &Intervals) -> Intervals {
+        match self.interval {
+            Some(s) => Intervals {
+                functions: s,
+                gateways: s,
+                throttles: s,
+                encryption: s,
+                secrets: s,
+            },
+            None => configured.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::inventory::Area;
+    use std::time::Duration;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("parapet").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn aws_flags_become_options_in_any_position() {
+        let cli = parse(&[
+            "scan",
+            "--profile",
+            "prod",
+            "--region",
+            "eu-west-1",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:4566",
+        ]);
+        let o = cli.aws_options();
+        assert_eq!(o.profile.as_deref(), Some("prod"));
+        assert_eq!(o.regions, ["eu-west-1", "us-east-1"]);
+        assert_eq!(o.endpoint_url.as_deref(), Some("http://127.0.0.1:4566"));
+        assert_eq!(o.max_attempts, AwsOptions::default().max_attempts);
+
+        let plain = parse(&[]).aws_options();
+        assert_eq!(plain, AwsOptions::default());
+    }
+
+    #[test]
+    fn interval_overrides_every_configured_area() {
+        let configured = Intervals::default();
+        assert_eq!(parse(&[]).intervals(&configured), configured);
+        let all = parse(&["--interval", "30"]).intervals(&configured);
+        for area in Area::ALL {
+            assert_eq!(all.get(area), Duration::from_secs(30));
+        }
+    }
+
+    #[test]
+    fn scan_flags_parse_and_reject_bad_thresholds() {
+        let cli = parse(&[
+            "scan",
+            "--fail-on",
+            "HIGH",
+            "--fail-under",
+            "70",
+            "-o",
+            "x.json",
+        ]);
+        match cli.command {
+            Some(Command::Scan {
+                fail_on,
+                fail_under,
+                output,
+                force,
+                ..
+            }) => {
+                assert_eq!(fail_on, Some(Severity::High));
+                assert_eq!(fail_under, Some(70));
+                assert_eq!(output, Some(PathBuf::from("x.json")));
+                assert!(!force);
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("parapet").chain(args.iter().copied())).is_err()
+        };
+        assert!(bad(&["scan", "--fail-on", "severe"]));
+        assert!(bad(&["scan", "--fail-under", "101"]));
+        assert!(bad(&["scan", "--format", "xml"]));
+    }
 }

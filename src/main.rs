@@ -1,11 +1,15 @@
-//! Thin entry point: parse the CLI, pick TUI / export / catalogue, map errors to exit codes
-//! (0 ok, 2 error).
+//! Thin entry point: parse the CLI, pick TUI (live, demo, snapshot) / headless scan / export /
+//! catalogue / policy, map errors to exit codes (0 ok, 2 error; `scan` adds 3 for a breached
+//! threshold).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use parapet::app::run::{TuiOptions, TuiSource, run_tui};
+use parapet::aws::permissions;
+use parapet::aws::scan::{self, ScanArgs};
+use parapet::aws::source::LiveOptions;
 use parapet::cli::{Cli, Command, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
@@ -38,6 +42,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Policy) => {
+            print!("{}", permissions::policy_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Scan {
+            format: _,
+            output,
+            force,
+            fail_on,
+            fail_under,
+        }) => {
+            let config = Config::load(&ConfigPaths::resolve().config_file)?;
+            let args = ScanArgs {
+                aws: cli.aws_options(),
+                output: output.clone(),
+                force: *force,
+                fail_on: *fail_on,
+                fail_under: *fail_under,
+            };
+            let code = runtime()?.block_on(scan::run(args, &config));
+            Ok(ExitCode::from(code))
+        }
         Some(Command::Keys) => {
             print!("{}", report::keys_markdown());
             Ok(ExitCode::SUCCESS)
@@ -54,27 +80,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Open { file }) => {
             let snapshot = export::read_snapshot(file)?;
-            let source = TuiSource::Snapshot {
+            tui(&cli, |_| TuiSource::Snapshot {
                 snapshot,
                 path: file.clone(),
-            };
-            tui(&cli, source)
+            })
         }
         None => match (cli.demo, &cli.export) {
             (true, Some(path)) => export_demo(path, cli.force),
-            (true, None) => tui(&cli, TuiSource::Demo { speed: 1.0 }),
-            (false, _) => anyhow::bail!(
-                "live AWS polling is not available yet; explore the embedded demo account with \
-                 `parapet --demo`, or a snapshot with `parapet open FILE`"
-            ),
+            (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
+            // Plain `parapet`: live polling on the default profile and region.
+            (false, _) => tui(&cli, |config| {
+                TuiSource::Live(LiveOptions {
+                    aws: cli.aws_options(),
+                    intervals: cli.intervals(&config.intervals),
+                    once: false,
+                })
+            }),
         },
     }
 }
 
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
 /// Starts the TUI on a tokio runtime; config errors stop here, before the terminal changes.
-fn tui(cli: &Cli, source: TuiSource) -> anyhow::Result<ExitCode> {
+fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
+    let source = source(&config);
     let options = TuiOptions {
         source,
         theme: cli.theme.clone(),
@@ -82,11 +119,7 @@ fn tui(cli: &Cli, source: TuiSource) -> anyhow::Result<ExitCode> {
         paths,
         config,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    runtime.block_on(run_tui(options))?;
+    runtime()?.block_on(run_tui(options))?;
     Ok(ExitCode::SUCCESS)
 }
 
