@@ -265,13 +265,47 @@ fn merging_all_batches_gives_the_same_findings() {
 
     let mut merged = Inventory::default();
     for b in demo::batches(now) {
-        merged.merge(b.inventory);
+        merged.apply_batch(b.area, &b.region, b.inventory);
     }
     assert_eq!(sorted_keys(&assess(&merged, now).findings), expected);
 
     // A refresh (everything merged again, in reverse order) changes nothing.
     for b in demo::batches(now).into_iter().rev() {
-        merged.merge(b.inventory);
+        merged.apply_batch(b.area, &b.region, b.inventory);
     }
     assert_eq!(sorted_keys(&assess(&merged, now).findings), expected);
+}
+
+#[test]
+fn an_empty_batch_removes_what_the_area_had_in_that_region() {
+    let now = now();
+    let mut merged = Inventory::default();
+    for b in demo::batches(now) {
+        merged.apply_batch(b.area, &b.region, b.inventory);
+    }
+    assert!(
+        merged
+            .secrets
+            .iter()
+            .any(|s| s.region == demo::PRIMARY_REGION)
+    );
+    // Every secret in us-east-1 was deleted since the last poll.
+    merged.apply_batch(
+        parapet::domain::inventory::Area::Secrets,
+        demo::PRIMARY_REGION,
+        Inventory::default(),
+    );
+    assert!(
+        !merged
+            .secrets
+            .iter()
+            .any(|s| s.region == demo::PRIMARY_REGION)
+    );
+    assert!(
+        merged
+            .secrets
+            .iter()
+            .any(|s| s.region == demo::SECONDARY_REGION)
+    );
+    assert!(!merged.functions.is_empty(), "other areas are untouched");
 }

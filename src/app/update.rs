@@ -114,7 +114,9 @@ fn on_source(state: &mut State, event: SourceEvent) {
             if !state.identity.regions.contains(&batch.region) {
                 state.identity.regions.push(batch.region.clone());
             }
-            state.inventory.merge(batch.inventory);
+            state
+                .inventory
+                .apply_batch(batch.area, &batch.region, batch.inventory);
             state.reassess();
         }
         SourceEvent::Fatal { message, hint } => {

@@ -96,6 +96,58 @@ impl Inventory {
         self.roles.get(arn)
     }
 
+    /// Applies one (area, region) batch: replaces exactly what that area owns in that region,
+    /// even when the batch is empty (resources deleted since the last poll disappear), and the
+    /// listing failures of the area's services there.
+    pub fn apply_batch(&mut self, area: Area, region: &str, batch: Inventory) {
+        fn replace<T>(dst: &mut Vec<T>, src: Vec<T>, region: &str, region_of: impl Fn(&T) -> &str) {
+            dst.retain(|x| region_of(x) != region);
+            dst.extend(src);
+        }
+        if !batch.account_id.is_empty() {
+            self.account_id = batch.account_id;
+        }
+        if !self.regions.iter().any(|r| r == region) {
+            self.regions.push(region.to_string());
+        }
+        let services: &[&str] = match area {
+            Area::Functions => {
+                replace(&mut self.functions, batch.functions, region, |f| &f.region);
+                self.roles.extend(batch.roles);
+                &["lambda", "iam"]
+            }
+            Area::Gateways => {
+                replace(&mut self.rest_apis, batch.rest_apis, region, |a| &a.region);
+                replace(&mut self.rest_domains, batch.rest_domains, region, |d| {
+                    &d.region
+                });
+                replace(&mut self.v2_apis, batch.v2_apis, region, |a| &a.region);
+                replace(&mut self.v2_domains, batch.v2_domains, region, |d| {
+                    &d.region
+                });
+                &["apigateway", "apigatewayv2"]
+            }
+            Area::Throttles => {
+                self.usage_plans.remove(region);
+                self.usage_plans.extend(batch.usage_plans);
+                self.reserved_concurrency.remove(region);
+                self.reserved_concurrency.extend(batch.reserved_concurrency);
+                &[]
+            }
+            Area::Encryption => {
+                replace(&mut self.keys, batch.keys, region, |k| &k.region);
+                &["kms"]
+            }
+            Area::Secrets => {
+                replace(&mut self.secrets, batch.secrets, region, |s| &s.region);
+                &["secretsmanager"]
+            }
+        };
+        self.list_failures
+            .retain(|f| !(f.region == region && services.contains(&f.service.as_str())));
+        self.list_failures.extend(batch.list_failures);
+    }
+
     /// Merge a batch from one source (area × region) into this inventory, replacing what that
     /// batch owns. Sources send whole per-region lists for the parts they own.
     pub fn merge(&mut self, batch: Inventory) {
