@@ -38,3 +38,14 @@ fn readme_key_list_is_current() {
         "README key list is out of date: run scripts/gen-readme"
     );
 }
+
+#[test]
+fn readme_policy_is_current() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md exists");
+    assert_eq!(
+        section(&readme, "policy"),
+        format!("```json\n{}```\n", parapet::aws::permissions::policy_json()),
+        "README policy is out of date: run scripts/gen-readme"
+    );
+}
