@@ -943,7 +943,7 @@ mod tests {
 
         s.cmd.send(SourceCommand::SetPaused(true)).unwrap();
         // Runs already in flight (or waiting on their inputs) may still finish.
-        drain(&mut s.rx, Duration::from_millis(100)).await;
+        drain(&mut s.rx, Duration::from_millis(300)).await;
         let quiet = drain(&mut s.rx, Duration::from_millis(150)).await;
         assert!(quiet.is_empty(), "no re-poll while paused: {quiet:?}");
 
@@ -961,7 +961,8 @@ mod tests {
     #[tokio::test]
     async fn estimated_progress_rises_between_start_and_batch() {
         let fake = Fake {
-            delays: delays([400, 1, 1, 1, 1]),
+            // Long enough for two progress ticks even on a loaded machine.
+            delays: delays([600, 1, 1, 1, 1]),
             ..Fake::default()
         };
         let mut s = start(fake, &["r1"], every(Duration::ZERO), false);
