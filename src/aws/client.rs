@@ -180,19 +180,8 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
             ),
         };
     }
-    if lower.contains("no credentials")
-        || lower.contains("credentialsnotloaded")
-        || lower.contains("failed to load credentials")
-        || lower.contains("could not load credentials")
-    {
-        return SetupError {
-            message: "no AWS credentials found".into(),
-            hint: profile_hint(
-                opts,
-                "run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or pass --profile NAME",
-            ),
-        };
-    }
+    // Before the credentials test: aws-config reports an undefined profile as a
+    // credentials failure too.
     if lower.contains("profile")
         && (lower.contains("not found")
             || lower.contains("not defined")
@@ -201,6 +190,20 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
         return SetupError {
             message: format!("profile `{}` is not defined", profile.unwrap_or("default")),
             hint: "check ~/.aws/config, or run `aws configure --profile NAME`".into(),
+        };
+    }
+    if lower.contains("no credentials")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("failed to load credentials")
+        || lower.contains("loading credentials")
+        || lower.contains("could not load credentials")
+    {
+        return SetupError {
+            message: "no AWS credentials found".into(),
+            hint: profile_hint(
+                opts,
+                "run `aws configure`, set AWS_PROFILE / AWS_ACCESS_KEY_ID, or pass --profile NAME",
+            ),
         };
     }
     match kind {
@@ -213,7 +216,14 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
             hint: "check the credentials belong to the account you mean; `parapet policy` prints what Parapet needs".into(),
         },
         FailureKind::Unreachable => SetupError {
-            message: format!("cannot reach AWS ({})", one_line(detail)),
+            message: format!(
+                "cannot reach AWS{} ({})",
+                opts.endpoint_url
+                    .as_deref()
+                    .map(|url| format!(" at {url}"))
+                    .unwrap_or_default(),
+                unreachable_cause(&lower)
+            ),
             hint: match &opts.endpoint_url {
                 Some(url) => format!("is the endpoint {url} up?"),
                 None => "check your network connection, proxy settings or --endpoint-url".into(),
@@ -226,19 +236,27 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
     }
 }
 
+/// The useful part of a dispatch failure's error chain.
+fn unreachable_cause(lower_detail: &str) -> &'static str {
+    if lower_detail.contains("connection refused") {
+        "connection refused"
+    } else if lower_detail.contains("timed out") || lower_detail.contains("timeout") {
+        "timed out"
+    } else if lower_detail.contains("dns")
+        || lower_detail.contains("lookup")
+        || lower_detail.contains("resolve")
+    {
+        "name resolution failed"
+    } else if lower_detail.contains("tls") || lower_detail.contains("certificate") {
+        "TLS handshake failed"
+    } else {
+        "connection failed"
+    }
+}
+
 fn profile_hint(opts: &AwsOptions, hint: &str) -> String {
     match &opts.profile {
         Some(p) => format!("{hint} (profile `{p}`)"),
         None => hint.to_string(),
-    }
-}
-
-fn one_line(s: &str) -> String {
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 160 {
-        let cut: String = s.chars().take(160).collect();
-        format!("{cut}…")
-    } else {
-        s
     }
 }

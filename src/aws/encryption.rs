@@ -537,7 +537,11 @@ mod tests {
 
         // Every reference finds its key, as the checks look them up.
         let mut merged = inv.clone();
-        merged.merge(collected.inventory.clone());
+        merged.apply_batch(
+            crate::domain::inventory::Area::Encryption,
+            REGION,
+            collected.inventory.clone(),
+        );
         for reference in references(&inv, REGION) {
             assert!(merged.find_key(&reference).is_some(), "{reference}");
         }

@@ -87,6 +87,9 @@ pub async fn collect_once_with(
             }
             SourceEvent::Batch(batch) => {
                 let batch = *batch;
+                result
+                    .inventory
+                    .apply_batch(batch.area, &batch.region, batch.inventory);
                 collection.insert(
                     (batch.area, batch.region.clone()),
                     CollectionStatus {
@@ -98,7 +101,6 @@ pub async fn collect_once_with(
                         progress: None,
                     },
                 );
-                result.inventory.merge(batch.inventory);
             }
             SourceEvent::Started { .. } | SourceEvent::Progress { .. } => {}
         }

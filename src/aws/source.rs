@@ -479,7 +479,7 @@ impl<C: Collector> Scheduler<C> {
         if !inventory.regions.contains(&region) {
             inventory.regions.push(region.clone());
         }
-        Arc::make_mut(&mut self.current).merge(inventory.clone());
+        Arc::make_mut(&mut self.current).apply_batch(area, &region, inventory.clone());
         self.events
             .send(SourceEvent::Batch(Box::new(Batch {
                 area,
@@ -591,6 +591,52 @@ mod tests {
         format!("{}@{region}", area.as_str())
     }
 
+    fn put_marker(inv: &mut Inventory, area: Area, region: &str) {
+        use crate::domain::inventory::{Function, Key, RestApi, Secret, UsagePlan};
+        let name = marker(area, region);
+        let region = region.to_string();
+        match area {
+            Area::Functions => inv.functions.push(Function {
+                name,
+                region,
+                ..Default::default()
+            }),
+            Area::Gateways => inv.rest_apis.push(RestApi {
+                name,
+                region,
+                ..Default::default()
+            }),
+            Area::Secrets => inv.secrets.push(Secret {
+                name,
+                region,
+                ..Default::default()
+            }),
+            Area::Throttles => {
+                let plan = UsagePlan {
+                    name,
+                    ..Default::default()
+                };
+                inv.usage_plans.insert(region, Ok(vec![plan]));
+            }
+            Area::Encryption => inv.keys.push(Key {
+                reference: name,
+                region,
+                details: Err("marker".into()),
+            }),
+        }
+    }
+
+    fn markers(inv: &Inventory) -> Vec<String> {
+        let mut out: Vec<String> = inv.functions.iter().map(|f| f.name.clone()).collect();
+        out.extend(inv.rest_apis.iter().map(|a| a.name.clone()));
+        out.extend(inv.secrets.iter().map(|s| s.name.clone()));
+        out.extend(inv.keys.iter().map(|k| k.reference.clone()));
+        for plans in inv.usage_plans.values().flatten() {
+            out.extend(plans.iter().map(|p| p.name.clone()));
+        }
+        out
+    }
+
     impl Collector for Fake {
         fn collect(
             &self,
@@ -609,7 +655,7 @@ mod tests {
                         region: region.clone(),
                         start: Instant::now(),
                         end: None,
-                        saw: current.usage_plans.keys().cloned().collect(),
+                        saw: markers(&current),
                     });
                     log.len() - 1
                 };
@@ -619,10 +665,8 @@ mod tests {
                 }
                 let mut collected = Collected::default();
                 collected.inventory.regions.push(region.clone());
-                collected
-                    .inventory
-                    .usage_plans
-                    .insert(marker(area, &region), Ok(Vec::new()));
+                // A marker in a list the area owns, so it survives Inventory::apply_batch.
+                put_marker(&mut collected.inventory, area, &region);
                 if this.deny_in.is_some_and(|(a, r)| a == area && r == region) {
                     collected.note(CallFailure {
                         kind: FailureKind::Denied,

@@ -147,45 +147,6 @@ impl Inventory {
             .retain(|f| !(f.region == region && services.contains(&f.service.as_str())));
         self.list_failures.extend(batch.list_failures);
     }
-
-    /// Merge a batch from one source (area × region) into this inventory, replacing what that
-    /// batch owns. Sources send whole per-region lists for the parts they own.
-    pub fn merge(&mut self, batch: Inventory) {
-        fn replace<T>(dst: &mut Vec<T>, src: Vec<T>, region_of: impl Fn(&T) -> &str) {
-            if src.is_empty() {
-                return;
-            }
-            let regions: Vec<String> = src.iter().map(|x| region_of(x).to_string()).collect();
-            dst.retain(|x| !regions.iter().any(|r| r == region_of(x)));
-            dst.extend(src);
-        }
-        if !batch.account_id.is_empty() {
-            self.account_id = batch.account_id;
-        }
-        for r in batch.regions {
-            if !self.regions.contains(&r) {
-                self.regions.push(r);
-            }
-        }
-        replace(&mut self.functions, batch.functions, |f| &f.region);
-        self.roles.extend(batch.roles);
-        replace(&mut self.rest_apis, batch.rest_apis, |a| &a.region);
-        replace(&mut self.rest_domains, batch.rest_domains, |d| &d.region);
-        self.usage_plans.extend(batch.usage_plans);
-        self.reserved_concurrency.extend(batch.reserved_concurrency);
-        replace(&mut self.v2_apis, batch.v2_apis, |a| &a.region);
-        replace(&mut self.v2_domains, batch.v2_domains, |d| &d.region);
-        replace(&mut self.secrets, batch.secrets, |s| &s.region);
-        for key in batch.keys {
-            self.keys.retain(|k| k.reference != key.reference);
-            self.keys.push(key);
-        }
-        for failure in batch.list_failures {
-            self.list_failures
-                .retain(|f| !(f.call == failure.call && f.region == failure.region));
-            self.list_failures.push(failure);
-        }
-    }
 }
 
 // ───────────────────────────── Lambda ─────────────────────────────
