@@ -188,7 +188,7 @@ class Proxy:
         status, resp_headers, resp_body = await self.forward(start_line, headers, body)
         await send(writer, status, resp_headers, resp_body)
         st.last = time.monotonic()
-        return True
+        return header(headers, "connection").lower() != "close"
 
     async def forward(self, start_line, headers, body):
         reader, writer = await asyncio.open_connection(self.up_host, self.up_port)
@@ -222,7 +222,7 @@ class Proxy:
             await send(writer, "200 OK", [("Content-Type", "application/json")], b'{"ok":true}')
         else:
             await send(writer, "404 Not Found", [], b"")
-        return True
+        return False
 
 
 def header(headers, name):
