@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""The issue-3 live benchmark (run through scripts/bench-live): Parapet's `scan` against the
+emulator with the small account plus 1,000 functions, 200 REST APIs and 1,000 secrets.
+
+Reports, as a Markdown table (stdout and target/bench-live.md): scan time, requests per
+resource (counted at a proxy), peak RSS, the emulator's measured maximum request rate and the
+floor it implies, the scan time behind a proxy adding 50 ms per request, and Prowler's time on
+the same account when Prowler is available. Nothing is asserted.
+
+    python bench_live.py --parapet target/release/parapet [--prowler PATH] [--functions 1000 ...]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REGION = "us-east-1"
+
+
+def log(msg):
+    print(f"bench-live: {msg}", file=sys.stderr, flush=True)
+
+
+class Child:
+    """A helper process that prints KEY=PORT when it listens."""
+
+    def __init__(self, args, key):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable] + args, stdout=subprocess.PIPE, stderr=self.log, text=True
+        )
+        line = self.proc.stdout.readline()
+        if not line.startswith(key + "="):
+            self.log.seek(0)
+            sys.exit(f"bench-live: {args[0]} did not start:\n{self.log.read().decode()[-2000:]}")
+        self.port = int(line.strip().split("=", 1)[1])
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def get_json(port, path, method="GET"):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request(method, path)
+    body = c.getresponse().read()
+    c.close()
+    return json.loads(body)
+
+
+def measure_rate(port, names, seconds=6.0, workers=8):
+    """Requests/s moto sustains on the calls a scan makes per resource (GetPolicy,
+    GetResourcePolicy, GetStages), from `workers` keep-alive-less clients."""
+    fn, secret, api = names
+
+    def auth(service):
+        return (
+            "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/"
+            f"{service}/aws4_request, SignedHeaders=host, Signature=0"
+        )
+
+    requests = [
+        ("GET", f"/2015-03-31/functions/{fn}/policy", {"Authorization": auth("lambda")}, None),
+        (
+            "POST",
+            "/",
+            {
+                "Authorization": auth("secretsmanager"),
+                "X-Amz-Target": "secretsmanager.GetResourcePolicy",
+                "Content-Type": "application/x-amz-json-1.1",
+            },
+            json.dumps({"SecretId": secret}),
+        ),
+        ("GET", f"/restapis/{api}/stages", {"Authorization": auth("apigateway")}, None),
+    ]
+    count = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(i):
+        n = 0
+        while time.monotonic() < deadline:
+            method, path, headers, body = requests[(i + n) % len(requests)]
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            c.request(method, path, body=body, headers=headers)
+            c.getresponse().read()
+            c.close()
+            n += 1
+        with lock:
+            count[0] += n
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return count[0] / (time.monotonic() - start)
+
+
+def scan(parapet, endpoint, home, timed=False):
+    """One `parapet scan`; returns (wall seconds, peak RSS KiB or None, snapshot)."""
+    out = os.path.join(home, f"snapshot-{time.monotonic_ns()}.json")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "PARAPET_CONFIG_DIR": os.path.join(home, "config"),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    cmd = [parapet, "scan", "--endpoint-url", endpoint, "--region", REGION, "--output", out]
+    rss_file = os.path.join(home, "time-v.txt")
+    if timed and os.path.exists("/usr/bin/time"):
+        cmd = ["/usr/bin/time", "-v", "-o", rss_file] + cmd
+    start = time.monotonic()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - start
+    if p.returncode not in (0, 3):
+        sys.exit(f"bench-live: parapet scan exited {p.returncode}:\n{p.stderr[-3000:]}")
+    rss = None
+    if timed and os.path.exists(rss_file):
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(rss_file).read())
+        rss = int(m.group(1)) if m else None
+    with open(out) as f:
+        snapshot = json.load(f)
+    os.unlink(out)
+    return wall, rss, snapshot
+
+
+def per_resource(stats, functions, secrets, rest_apis):
+    by_action = stats["by_action"]
+    by_service = stats["by_service"]
+    fn_requests = by_service.get("lambda", 0) + by_service.get("iam", 0)
+    secret_requests = by_service.get("secretsmanager", 0)
+    rest_requests = sum(
+        n
+        for action, n in by_action.items()
+        if action.startswith("apigateway:") and " /restapis" in action
+    )
+    return (
+        fn_requests / max(functions, 1),
+        secret_requests / max(secrets, 1),
+        rest_requests / max(rest_apis, 1),
+        fn_requests,
+        secret_requests,
+        rest_requests,
+    )
+
+
+def run_prowler(prowler, endpoint, home):
+    out = os.path.join(home, "prowler-out")
+    env = dict(os.environ)
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "HOME": home,
+        }
+    )
+    env.pop("AWS_PROFILE", None)
+    cmd = [
+        prowler, "aws", "--no-banner", "--service", "awslambda", "apigateway", "apigatewayv2",
+        "secretsmanager", "--region", REGION, "--excluded-check",
+        "awslambda_function_no_secrets_in_code", "-M", "json-ocsf", "-o", out,
+    ]
+    start = time.monotonic()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - start
+    if p.returncode not in (0, 3):
+        log(f"prowler exited {p.returncode}: {p.stderr[-1500:]}")
+        return None
+    return wall
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--parapet", required=True)
+    ap.add_argument("--prowler", help="a prowler executable (5.x) to compare with")
+    ap.add_argument("--functions", type=int, default=1000)
+    ap.add_argument("--rest-apis", type=int, default=200)
+    ap.add_argument("--secrets", type=int, default=1000)
+    ap.add_argument("--latency-ms", type=int, default=50)
+    ap.add_argument("--out", default="target/bench-live.md")
+    ap.add_argument("--describe", default="")
+    args = ap.parse_args()
+    parapet = os.path.abspath(args.parapet)
+
+    home = tempfile.mkdtemp(prefix="parapet-bench-live-")
+    os.makedirs(os.path.join(home, "config"))
+    moto = Child([os.path.join(HERE, "moto_launcher.py")], "MOTO_PORT")
+    proxies = []
+    try:
+        log(f"moto on {moto.endpoint}; seeding the small account plus {args.functions} "
+            f"functions, {args.rest_apis} REST APIs, {args.secrets} secrets…")
+        start = time.monotonic()
+        seed = subprocess.run(
+            [sys.executable, os.path.join(HERE, "seed.py"), "--endpoint", moto.endpoint,
+             "--functions", str(args.functions), "--rest-apis", str(args.rest_apis),
+             "--secrets", str(args.secrets)],
+            stdout=subprocess.PIPE, text=True, check=True,
+        )
+        manifest = json.loads(seed.stdout)
+        seed_s = time.monotonic() - start
+        functions = len(manifest["functions"]) + args.functions
+        secrets = len(manifest["secrets"]) + args.secrets
+        rest_apis = len(manifest["rest"]["ids"]) + args.rest_apis
+        log(f"seeded in {seed_s:.0f} s")
+
+        api_id = next(iter(manifest["rest"]["ids"].values()))
+        rate = measure_rate(moto.port, ("bulk-fn-0000" if args.functions else "orders-fn",
+                                        "bulk/secret-0000" if args.secrets else "prod/db/master",
+                                        api_id))
+        log(f"emulator sustains {rate:.0f} requests/s")
+
+        # Warm-up (page cache, moto's lazy paths), then the measured direct scan.
+        scan(parapet, moto.endpoint, home)
+        times = []
+        rss = None
+        for _ in range(2):
+            wall, r, snapshot = scan(parapet, moto.endpoint, home, timed=True)
+            times.append(wall)
+            rss = max(rss or 0, r or 0) or None
+        scan_s = min(times)
+        findings = len(snapshot["findings"])
+        log(f"scan: {scan_s:.2f} s, {findings} findings")
+
+        counter = Child([os.path.join(HERE, "fault_proxy.py"), "--upstream", moto.endpoint],
+                        "PROXY_PORT")
+        proxies.append(counter)
+        scan(parapet, counter.endpoint, home)
+        stats = get_json(counter.port, "/__proxy/stats")
+        requests = stats["requests"]
+        per_fn, per_secret, per_rest, n_fn, n_secret, n_rest = per_resource(
+            stats, functions, secrets, rest_apis)
+        floor = requests / rate
+        log(f"{requests} requests (floor {floor:.2f} s)")
+
+        slow = Child([os.path.join(HERE, "fault_proxy.py"), "--upstream", moto.endpoint,
+                      "--latency-ms", str(args.latency_ms)], "PROXY_PORT")
+        proxies.append(slow)
+        slow_s, _, _ = scan(parapet, slow.endpoint, home)
+        log(f"scan with {args.latency_ms} ms per request: {slow_s:.2f} s")
+
+        prowler_s = None
+        if args.prowler:
+            log("prowler…")
+            prowler_s = run_prowler(args.prowler, moto.endpoint, home)
+    finally:
+        for p in proxies:
+            p.stop()
+        moto.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+    rows = [
+        ("Account", "—", f"small account + {args.functions} functions, {args.rest_apis} REST "
+         f"APIs, {args.secrets} secrets ({functions} functions, {rest_apis} REST APIs, "
+         f"{secrets} secrets; {findings} findings)"),
+        ("Requests per function (Lambda + IAM)", "≤ 4", f"{per_fn:.2f} ({n_fn} requests)"),
+        ("Requests per secret", "≤ 2", f"{per_secret:.2f} ({n_secret} requests)"),
+        ("Requests per REST API", "≤ 6", f"{per_rest:.2f} ({n_rest} requests)"),
+        ("Requests in all", "—", f"{requests}"),
+        ("Emulator's max request rate (moto, measured)", "—", f"{rate:.0f} requests/s"),
+        ("Emulator floor (requests ÷ rate)", "—", f"{floor:.2f} s"),
+        ("Scan time (best of 2)", f"≤ 1.3 × floor = {1.3 * floor:.2f} s",
+         f"{scan_s:.2f} s ({scan_s / floor:.2f} × floor)"),
+        (f"Scan time, +{args.latency_ms} ms per request (proxy)",
+         f"≤ 1.5 × {scan_s:.2f} s = {1.5 * scan_s:.2f} s",
+         f"{slow_s:.2f} s ({slow_s / scan_s:.2f} ×)"),
+        ("Peak RSS (`/usr/bin/time -v`)", "≤ 150 MB",
+         f"{rss / 1024:.1f} MiB" if rss else "n/a (/usr/bin/time missing)"),
+    ]
+    if prowler_s is not None:
+        rows.append(("Prowler 5.x, same account and services", "≥ 4 × Parapet's time",
+                     f"{prowler_s:.1f} s ({prowler_s / scan_s:.1f} × Parapet)"))
+    else:
+        rows.append(("Prowler 5.x, same account and services", "≥ 4 × Parapet's time",
+                     "not run (scripts/bench-live --with-prowler)"))
+    lines = ["| measure | target | measured |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += ["", f"Measured by `scripts/bench-live` {args.describe}. Seeding took {seed_s:.0f} s."]
+    text = "\n".join(lines) + "\n"
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
