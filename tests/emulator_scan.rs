@@ -209,6 +209,14 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "orders-fn",
         "pass",
     ),
+    // rotation-fn is reachable only if an authorizer of an HTTP API runs it: deciding it
+    // needs the v2 authorizers, which moto serves only one by one (GetAuthorizers, plural, is
+    // not implemented; the poller falls back to GetAuthorizer per id).
+    (
+        "exposure.public-entry-privileged-function",
+        "rotation-fn",
+        "pass",
+    ),
     ("exposure.public-entry-secret-reader", "reports-fn", "fail"),
     ("exposure.public-entry-secret-reader", "orders-fn", "pass"),
 ];
@@ -391,16 +399,14 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
     assert_eq!(snapshot["account"]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
-    // Thresholds: critical failures exist, so --fail-on critical exits 3; a score floor of 0
-    // cannot be breached.
+    // Thresholds: critical failures exist, so --fail-on critical exits 3, and the score is
+    // below 100.
     let gated = parapet.scan(&moto.endpoint(), &["--fail-on", "critical"]);
     assert_eq!(gated.code, Some(3), "--fail-on critical:\n{}", gated.stderr);
     assert!(
         gated.snapshot.is_some(),
         "the snapshot is written even when gating"
     );
-    let floor = parapet.scan(&moto.endpoint(), &["--fail-under", "0"]);
-    assert_eq!(floor.code, Some(0), "--fail-under 0:\n{}", floor.stderr);
     let high_floor = parapet.scan(&moto.endpoint(), &["--fail-under", "100"]);
     assert_eq!(
         high_floor.code,
