@@ -97,7 +97,8 @@ fn detect<'a>(name: &str, value: &'a str, map_has_key_id: bool) -> Option<(&'sta
     if v.is_empty() || is_reference(v) {
         return None;
     }
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----") {
+    // PEM (`-----BEGIN RSA PRIVATE KEY-----`) and PGP (`-----BEGIN PGP PRIVATE KEY BLOCK-----`).
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
         return Some(("private-key", v));
     }
     if let Some(m) = find_aws_key_id(v) {
@@ -141,7 +142,8 @@ fn is_reference(v: &str) -> bool {
 }
 
 /// Values that are never secrets on their own: short, numbers, booleans, UUIDs, names and
-/// paths of Secrets Manager secrets or SSM parameters.
+/// paths of Secrets Manager secrets or SSM parameters (`prod/payments/stripe`,
+/// `MyApp-DbCredentials`, `ProdStripeApiKey`).
 fn is_benign_value(v: &str) -> bool {
     v.chars().count() < 8
         || v.parse::<f64>().is_ok()
@@ -151,6 +153,7 @@ fn is_benign_value(v: &str) -> bool {
         )
         || is_uuid(v)
         || is_path_like(v)
+        || is_name_like(v)
 }
 
 fn is_uuid(v: &str) -> bool {
@@ -176,6 +179,37 @@ fn is_path_like(v: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             && word_like(s)
     })
+}
+
+/// `MyApp-DbCredentials`, `ProdStripeApiKey`, `PAYMENTS_DB_SECRET`: how secrets and parameters
+/// are named. Two or more words (parts split on `-_.`, and camel humps within a part), each
+/// part letters with at most trailing digits, either all capitals or humps of a capital (or
+/// the first letter) and lower case, three letters a word on average. Random strings
+/// (`Zq8vR2mX4tL9pK7w`, `XkPqLmRtWz`) fail one of these.
+fn is_name_like(v: &str) -> bool {
+    let mut words = 0;
+    let mut letters = 0;
+    for part in v.split(['-', '_', '.']) {
+        let head = part.trim_end_matches(|c: char| c.is_ascii_digit());
+        if head.is_empty() || !head.chars().all(|c| c.is_ascii_alphabetic()) {
+            return false;
+        }
+        letters += head.len();
+        if head.chars().all(|c| c.is_ascii_uppercase()) {
+            words += 1;
+            continue;
+        }
+        let chars: Vec<char> = head.chars().collect();
+        if chars
+            .windows(2)
+            .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
+            || chars.last().is_some_and(char::is_ascii_uppercase)
+        {
+            return false;
+        }
+        words += 1 + chars[1..].iter().filter(|c| c.is_ascii_uppercase()).count();
+    }
+    words >= 2 && letters >= 3 * words
 }
 
 /// Every sub-word (split on `-_.`) has one case style: all lower, all upper, or camel/Pascal
@@ -533,6 +567,10 @@ mod tests {
         assert_eq!(detector("CERT", &v), Some("private-key"));
         let ec = format!("-----BEGIN {}-----\nabc\n", "PRIVATE KEY");
         assert_eq!(detector("K", &ec), Some("private-key"));
+        let pgp = format!("-----BEGIN PGP {} BLOCK-----\nlQOYBF...\n", "PRIVATE KEY");
+        assert_eq!(detector("SIGNING", &pgp), Some("private-key"));
+        let public = format!("-----BEGIN {}-----\nMIIB...\n", "PUBLIC KEY");
+        assert_eq!(detector("CERT", &public), None);
         // A public key or certificate is not a secret.
         assert_eq!(
             detector(
@@ -681,6 +719,11 @@ mod tests {
             detector("DB_PASSWORD", "9f86d081884c7d659a2feaa0c55ad015"),
             Some("high-entropy")
         );
+        // Random strings are not names, even in name-like case styles.
+        assert_eq!(
+            detector("CLIENT_SECRET", "Xk9Pq-Lm3Rt_Wz7Yv"),
+            Some("high-entropy")
+        );
         // Same value under a neutral name: not flagged.
         assert_eq!(detector("BUILD_ID", "Zq8vR2mX4tL9pK7w"), None);
         // Low entropy or a single character class.
@@ -710,6 +753,12 @@ mod tests {
             ("DB_PASSWORD_SECRET_ARN", "Zq8vR2mX4tL9pK7w-ignored-by-name"),
             ("API_TOKEN_TTL", "3600"),
             ("DB_PASSWORD", "${ssm:/app/db/password}"),
+            // Secret and parameter names without a path.
+            ("STRIPE_SECRET", "ProdStripeApiKey"),
+            ("DB_SECRET", "MyApp-DbCredentials"),
+            ("DB_PASSWORD_SECRET", "PaymentsDbSecret"),
+            ("API_KEY", "PAYMENTS_API_KEY_V2"),
+            ("TOKEN", "Orders.SigningToken2"),
         ];
         for (name, value) in cases {
             assert_eq!(detector(name, value), None, "{name}={value}");
