@@ -34,6 +34,62 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
+impl Condition {
+    /// The operator without its set prefix (`ForAnyValue:StringEquals` → `stringequals`).
+    pub fn operator_base(&self) -> String {
+        let op = self.operator.trim();
+        op.rsplit(':').next().unwrap_or(op).to_ascii_lowercase()
+    }
+
+    /// Whether the condition is on one of `keys` (case-insensitive).
+    pub fn is_on(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| self.key.eq_ignore_ascii_case(k))
+    }
+
+    /// Whether the condition, on an Allow statement, lets only callers with specific values
+    /// of one of `keys` through. It does not when the operator is negated (`StringNotEquals`),
+    /// ends in `IfExists` or is `Null` (callers without the key pass), is a `ForAllValues:`
+    /// set operator (true when the key is absent), or when no value is specific (`*`,
+    /// `vpce-*`, `0.0.0.0/0`, an ARN with a wildcard account).
+    pub fn narrows(&self, keys: &[&str]) -> bool {
+        let op = self.operator_base();
+        self.is_on(keys)
+            && !op.contains("not")
+            && !op.ends_with("ifexists")
+            && !op.starts_with("null")
+            && !self
+                .operator
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("forallvalues:")
+            && self.values.iter().any(|v| specific_value(v))
+    }
+}
+
+/// A condition value that names something in particular rather than "any": not empty, not
+/// wildcards only, not an open network (`0.0.0.0/0`, `::/0`), not a bare prefix with a
+/// wildcard (`vpce-*`, `vpc-*`, `o-*`), and, for an ARN, no wildcard in its account field.
+pub fn specific_value(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() || v.chars().all(|c| matches!(c, '*' | '?')) {
+        return false;
+    }
+    if matches!(v, "0.0.0.0/0" | "::/0") {
+        return false;
+    }
+    if let Some(head) = v.strip_suffix('*')
+        && head.len() <= 5
+        && head.ends_with('-')
+    {
+        return false;
+    }
+    if v.starts_with("arn:") {
+        let account = v.split(':').nth(4).unwrap_or("");
+        return !account.contains(['*', '?']);
+    }
+    true
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
     pub sid: Option<String>,
@@ -432,6 +488,57 @@ pub fn account_of(principal: &str) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn specific_values_name_something_in_particular() {
+        for v in [
+            "111122223333",
+            "o-a1b2c3d4e5",
+            "vpce-0a1b2c3d",
+            "203.0.113.0/24",
+            "arn:aws:execute-api:us-east-1:111122223333:abc123/*",
+            "arn:aws:s3:::orders-bucket",
+        ] {
+            assert!(specific_value(v), "{v}");
+        }
+        for v in [
+            "",
+            " ",
+            "*",
+            "?*",
+            "0.0.0.0/0",
+            "::/0",
+            "vpce-*",
+            "o-*",
+            "arn:aws:execute-api:*:*:*",
+            "arn:aws:sns:us-east-1:*:topic",
+        ] {
+            assert!(!specific_value(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn narrowing_conditions() {
+        let cond = |op: &str, key: &str, v: &str| Condition {
+            operator: op.into(),
+            key: key.into(),
+            values: vec![v.into()],
+        };
+        let keys = &["aws:SourceAccount", "aws:PrincipalOrgID"];
+        assert!(cond("StringEquals", "aws:SourceAccount", "111122223333").narrows(keys));
+        assert!(cond("stringequals", "AWS:SOURCEACCOUNT", "111122223333").narrows(keys));
+        assert!(cond("ForAnyValue:StringLike", "aws:PrincipalOrgID", "o-abc").narrows(keys));
+        for (op, key, v) in [
+            ("StringNotEquals", "aws:SourceAccount", "111122223333"),
+            ("StringEqualsIfExists", "aws:SourceAccount", "111122223333"),
+            ("Null", "aws:SourceAccount", "false"),
+            ("ForAllValues:StringEquals", "aws:PrincipalOrgID", "o-abc"),
+            ("StringLike", "aws:SourceAccount", "*"),
+            ("StringEquals", "aws:SecureTransport", "true"),
+        ] {
+            assert!(!cond(op, key, v).narrows(keys), "{op} {key} {v}");
+        }
+    }
 
     fn parse(v: serde_json::Value) -> PolicyDocument {
         PolicyDocument::parse(&v.to_string()).expect("valid policy")

@@ -65,8 +65,10 @@ pub const CHECKS: &[CheckDef] = &[
         service: "kms",
         rationale: "A key policy statement with `Principal: \"*\"` and no condition lets any AWS \
             principal, in any account, use or manage the key, so anyone can decrypt what it \
-            protects. Name the principals, or add conditions such as kms:CallerAccount and \
-            kms:ViaService.",
+            protects. Only a condition on the caller counts (kms:CallerAccount, \
+            aws:PrincipalAccount/OrgID/Arn, aws:SourceVpce/Vpc/Ip): kms:ViaService or \
+            aws:SecureTransport alone still admit every account. Name the principals, or add \
+            kms:CallerAccount with kms:ViaService.",
         fix: "Replace `Principal: \"*\"` with specific principals (or add a condition) via put-key-policy.",
         console: &[
             "Open the KMS console in {region} → Customer managed keys.",
@@ -237,6 +239,24 @@ fn pending_deletion(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Find
         .collect()
 }
 
+/// Condition keys that pin who may use a `Principal *` statement: the caller's account,
+/// organization or identity, or the network it comes from. Other conditions (`kms:ViaService`
+/// alone, `aws:SecureTransport`, encryption context) leave it open to every AWS account.
+const CALLER_KEYS: &[&str] = &[
+    "kms:CallerAccount",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceVpce",
+    "aws:SourceVpc",
+    "aws:SourceIp",
+    "aws:userid",
+    "aws:username",
+];
+
 fn public_key_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     inv.keys
         .iter()
@@ -256,7 +276,9 @@ fn public_key_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Fin
             };
             let open: Vec<Evidence> = doc
                 .allow_statements()
-                .filter(|s| s.is_public_principal() && s.conditions.is_empty())
+                .filter(|s| {
+                    s.is_public_principal() && !s.conditions.iter().any(|c| c.narrows(CALLER_KEYS))
+                })
                 .map(|s| {
                     let field = format!("Statement {}", s.sid.as_deref().unwrap_or("(no Sid)"));
                     let verb = if s.not_action { "NotAction" } else { "Action" };
@@ -267,7 +289,15 @@ fn public_key_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Fin
                     };
                     Evidence::new(
                         field,
-                        format!("{who}, no Condition, {verb} {}", s.actions.join(", ")),
+                        format!(
+                            "{who}, {}, {verb} {}",
+                            if s.conditions.is_empty() {
+                                "no Condition"
+                            } else {
+                                "no Condition that pins the caller"
+                            },
+                            s.actions.join(", ")
+                        ),
                     )
                 })
                 .collect();
@@ -275,7 +305,7 @@ fn public_key_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Fin
                 def.pass(
                     inv,
                     &t,
-                    "no key policy statement allows Principal * without a condition",
+                    "no key policy statement allows Principal * without a condition on the caller",
                     vec![Evidence::new(
                         "Statements",
                         doc.statements.len().to_string(),
@@ -603,6 +633,31 @@ mod tests {
             (
                 r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Decrypt"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"lambda.eu-west-1.amazonaws.com"}}}]}"#,
                 Status::Pass,
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}"#,
+                Status::Pass,
+            ),
+            // Conditions that do not pin the caller leave the key open to every account.
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#,
+                Status::Fail,
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"StringEquals":{"kms:ViaService":"secretsmanager.eu-west-1.amazonaws.com"}}}]}"#,
+                Status::Fail,
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"StringNotEquals":{"kms:CallerAccount":"111122223333"}}}]}"#,
+                Status::Fail,
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"StringLike":{"kms:CallerAccount":"*"}}}]}"#,
+                Status::Fail,
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Condition":{"StringEqualsIfExists":{"aws:PrincipalAccount":"111122223333"}}}]}"#,
+                Status::Fail,
             ),
             (
                 r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*"}]}"#,

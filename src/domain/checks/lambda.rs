@@ -61,7 +61,11 @@ pub const ASYNC_SERVICES: &[&str] = &[
 ];
 
 /// Invoke actions a resource policy can grant.
-const INVOKE_ACTIONS: &[&str] = &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"];
+const INVOKE_ACTIONS: &[&str] = &[
+    "lambda:InvokeFunction",
+    "lambda:InvokeFunctionUrl",
+    "lambda:InvokeAsync",
+];
 
 /// Service families whose `svc:*` makes a role over-privileged.
 const WILDCARD_SERVICES: &[&str] = &[
@@ -442,18 +446,6 @@ fn grants_invoke(st: &Statement) -> bool {
     st.effect == Effect::Allow && INVOKE_ACTIONS.iter().any(|a| st.matches_action(a))
 }
 
-/// Whether one condition narrows who can use the statement (see module docs).
-fn condition_restricts(c: &crate::domain::policy::Condition) -> bool {
-    let op = c.operator.to_ascii_lowercase();
-    RESTRICTING_CONDITION_KEYS
-        .iter()
-        .any(|k| c.key.eq_ignore_ascii_case(k))
-        && !op.contains("not")
-        && !op.ends_with("ifexists")
-        && op != "null"
-        && c.values.iter().any(|v| !v.chars().all(|ch| ch == '*'))
-}
-
 /// Allow statements that let anyone invoke the function.
 pub fn public_invoke_statements(doc: &PolicyDocument) -> Vec<&Statement> {
     doc.statements
@@ -461,7 +453,10 @@ pub fn public_invoke_statements(doc: &PolicyDocument) -> Vec<&Statement> {
         .filter(|st| {
             grants_invoke(st)
                 && st.is_public_principal()
-                && !st.conditions.iter().any(condition_restricts)
+                && !st
+                    .conditions
+                    .iter()
+                    .any(|c| c.narrows(RESTRICTING_CONDITION_KEYS))
         })
         .collect()
 }
@@ -726,7 +721,18 @@ fn function_url_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<
                         Evidence::new("FunctionUrl", &url.url),
                         Evidence::new("AuthType", &url.auth_type),
                     ];
-                    if url.auth_type.trim().eq_ignore_ascii_case("NONE") {
+                    let auth = url.auth_type.trim();
+                    if !auth.eq_ignore_ascii_case("NONE") && !auth.eq_ignore_ascii_case("AWS_IAM") {
+                        return def.unknown(
+                            inv,
+                            &t,
+                            format!(
+                                "function URL {} has AuthType {:?}, neither AWS_IAM nor NONE",
+                                url.url, url.auth_type
+                            ),
+                        );
+                    }
+                    if auth.eq_ignore_ascii_case("NONE") {
                         def.fail(
                             inv,
                             &t,
@@ -873,11 +879,15 @@ fn deprecated_runtime(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Fin
                 );
             }
             let Some(runtime) = runtime else {
-                return if f.package_type.is_none() {
-                    def.not_applicable(inv, &t, "no runtime reported (container image function)")
-                } else {
-                    def.unknown(inv, &t, "ListFunctions reported no Runtime for a Zip function")
-                };
+                return def.unknown(
+                    inv,
+                    &t,
+                    if f.package_type.is_none() {
+                        "ListFunctions reported neither Runtime nor PackageType"
+                    } else {
+                        "ListFunctions reported no Runtime for a Zip function"
+                    },
+                );
             };
             let mut ev = vec![Evidence::new("Runtime", runtime)];
             match runtimes::status(runtime, today) {
@@ -1776,6 +1786,8 @@ mod tests {
             json!({"Null": {"aws:SourceArn": "false"}}),
             json!({"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}),
             json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),
+            json!({"ArnLike": {"aws:SourceArn": "arn:aws:execute-api:*:*:*"}}),
+            json!({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}),
         ] {
             let f = with_policy(
                 func("orders"),
@@ -1812,6 +1824,7 @@ mod tests {
             (json!({"Action": "*"}), Status::Fail),
             (json!({"Action": ["lambda:Invoke*"]}), Status::Fail),
             (json!({"Action": "LAMBDA:invokefunction"}), Status::Fail),
+            (json!({"Action": "lambda:InvokeAsync"}), Status::Fail),
             (json!({"Action": "lambda:GetFunction"}), Status::Pass),
             (json!({"NotAction": "lambda:GetPolicy"}), Status::Fail),
             (json!({"NotAction": ["lambda:*"]}), Status::Pass),
@@ -1903,6 +1916,16 @@ mod tests {
         assert_eq!(one(ID, with_url("NONE", &[])).status, Status::Fail);
         assert_eq!(one(ID, with_url("none", &[])).status, Status::Fail);
         assert_eq!(one(ID, with_url("AWS_IAM", &[])).status, Status::Pass);
+        // An auth type Parapet does not know (or a missing one) decides nothing.
+        for odd in ["", "CUSTOM"] {
+            let f = one(ID, with_url(odd, &[]));
+            assert_eq!(f.status, Status::Unknown, "{odd:?}");
+            assert!(
+                f.message.contains("neither AWS_IAM nor NONE"),
+                "{}",
+                f.message
+            );
+        }
         assert_eq!(one(ID, func("orders")).status, Status::NotApplicable);
         let mut f = func("orders");
         f.url = Err("AccessDenied".into());
@@ -2140,9 +2163,10 @@ mod tests {
             one(RUNTIME, with_runtime(Some("python3.8"), Some("Image"))).status,
             Status::NotApplicable
         );
+        // Neither field reported: nothing to decide on.
         assert_eq!(
             one(RUNTIME, with_runtime(None, None)).status,
-            Status::NotApplicable
+            Status::Unknown
         );
         assert_eq!(
             one(RUNTIME, with_runtime(None, Some("Zip"))).status,

@@ -214,23 +214,8 @@ fn day_evidence(field: &str, date: OffsetDateTime, now: OffsetDateTime) -> Evide
     Evidence::new(field, when)
 }
 
-/// Whether a condition really narrows who matches: negated operators, `...IfExists`, `Null`
-/// and bare `*` values leave the door open.
-fn is_scoping(c: &Condition) -> bool {
-    let op = c.operator.to_ascii_lowercase();
-    !op.contains("not")
-        && !op.ends_with("ifexists")
-        && op != "null"
-        && c.values
-            .iter()
-            .any(|v| v.trim() != "*" && !v.trim().is_empty())
-}
-
 fn scoping_conditions<'a>(s: &'a Statement, keys: &[&str]) -> Vec<&'a Condition> {
-    s.conditions
-        .iter()
-        .filter(|c| keys.iter().any(|k| c.key.eq_ignore_ascii_case(k)) && is_scoping(c))
-        .collect()
+    s.conditions.iter().filter(|c| c.narrows(keys)).collect()
 }
 
 fn sid(s: &Statement) -> String {
