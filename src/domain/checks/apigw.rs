@@ -11,7 +11,9 @@ use crate::domain::finding::{Category, Evidence, Finding, Severity};
 use crate::domain::inventory::{
     Inventory, MethodSetting, RestApi, RestDomain, RestMethod, RestResource, RestStage,
 };
-use crate::domain::policy::{Condition, Effect, PolicyDocument, Statement, glob_match};
+use crate::domain::policy::{
+    Condition, Effect, PolicyDocument, Statement, glob_match, specific_value,
+};
 
 /// API Gateway's default account-level throttle (requests per second / burst). GetStages
 /// reports these values in `methodSettings` when nobody set a throttle, and a stage limit at
@@ -578,8 +580,7 @@ impl Op<'_> {
     }
 
     fn unauthenticated(&self) -> bool {
-        let t = self.method.authorization_type.trim();
-        t.is_empty() || t.eq_ignore_ascii_case("NONE")
+        super::unauthenticated(&self.method.authorization_type)
     }
 
     fn auth_label(&self) -> String {
@@ -644,6 +645,15 @@ fn method_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findin
             let ops = operations(resources);
             if ops.is_empty() {
                 return def.not_applicable(inv, &t, "no methods other than OPTIONS");
+            }
+            // Methods only take calls once deployed to a stage (a listing failure leaves the
+            // methods to decide).
+            if api.stages.as_ref().is_ok_and(Vec::is_empty) {
+                return def.not_applicable(
+                    inv,
+                    &t,
+                    "the API has no stage: its methods are not deployed",
+                );
             }
             let open: Vec<&Op<'_>> = ops.iter().filter(|op| op.unauthenticated()).collect();
             if open.is_empty() {
@@ -854,36 +864,9 @@ fn no_request_validation(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
 
 // ───────────────────────────── resource policy ─────────────────────────────
 
-/// The operator without its set prefix (`ForAnyValue:`), lower-cased.
-fn operator_base(op: &str) -> String {
-    op.rsplit(':').next().unwrap_or(op).to_ascii_lowercase()
-}
-
-/// Values that name a specific endpoint / network, not "any".
-fn names_specific_values(c: &Condition) -> bool {
-    c.values.iter().any(|v| {
-        let v = v.trim();
-        !v.is_empty() && !matches!(v, "*" | "vpce-*" | "vpc-*" | "0.0.0.0/0" | "::/0")
-    })
-}
-
-fn key_in(c: &Condition, keys: &[&str]) -> bool {
-    keys.iter().any(|k| c.key.eq_ignore_ascii_case(k))
-}
-
-/// An Allow condition that only lets the listed endpoints/networks in.
-fn allow_condition_restricts(c: &Condition, keys: &[&str]) -> bool {
-    let op = operator_base(&c.operator);
-    key_in(c, keys)
-        && !op.contains("not")
-        && !op.starts_with("null")
-        && !op.ends_with("ifexists")
-        && names_specific_values(c)
-}
-
 /// A Deny condition that shuts out everything but the listed endpoints/networks.
 fn deny_condition_restricts(c: &Condition, keys: &[&str]) -> bool {
-    key_in(c, keys) && operator_base(&c.operator).contains("not") && names_specific_values(c)
+    c.is_on(keys) && c.operator_base().contains("not") && c.values.iter().any(|v| specific_value(v))
 }
 
 /// `execute-api:/stage/GET/path` and `*` as full ARNs of this API, for comparison.
@@ -939,10 +922,7 @@ fn open_statements<'a>(
             s.effect == Effect::Allow
                 && s.is_public_principal()
                 && s.matches_action(INVOKE)
-                && !s
-                    .conditions
-                    .iter()
-                    .any(|c| allow_condition_restricts(c, keys))
+                && !s.conditions.iter().any(|c| c.narrows(keys))
                 && !doc.statements.iter().any(|d| {
                     d.effect == Effect::Deny
                         && d.is_public_principal()
@@ -963,12 +943,32 @@ fn statement_label(i: usize, s: &Statement) -> String {
     }
 }
 
-fn private_api_open_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    let account = if inv.account_id.is_empty() {
+/// The account for `execute-api:/…` resources in policies (`*` when unknown).
+fn policy_account(inv: &Inventory) -> &str {
+    if inv.account_id.is_empty() {
         "*"
     } else {
         inv.account_id.as_str()
+    }
+}
+
+/// Whether anyone may invoke the API's unauthenticated methods as far as its endpoint type
+/// and resource policy go: a PRIVATE API needs a policy statement open beyond specific VPC
+/// endpoints; a public one is open without a policy (or with a policy that allows anyone
+/// from any network). API Gateway denies unauthenticated calls a policy does not allow.
+pub(crate) fn anyone_can_invoke(api: &RestApi, inv: &Inventory) -> Result<bool, String> {
+    let private = is_private(api);
+    let Some(text) = api.policy.as_deref().filter(|p| !p.trim().is_empty()) else {
+        return Ok(!private);
     };
+    let doc = PolicyDocument::parse(text)
+        .map_err(|e| format!("REST API {} resource policy: {e}", api.name))?;
+    let keys = if private { VPC_KEYS } else { NETWORK_KEYS };
+    Ok(!open_statements(&doc, keys, api, policy_account(inv)).is_empty())
+}
+
+fn private_api_open_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    let account = policy_account(inv);
     inv.rest_apis
         .iter()
         .map(|api| {
@@ -1520,9 +1520,11 @@ mod tests {
         }
     }
 
+    /// An API deployed to one stage, with these resources.
     fn with_resources(endpoint: &str, resources: Vec<RestResource>) -> Inventory {
         inv_of(vec![RestApi {
             resources: Ok(resources),
+            stages: Ok(vec![stage("prod")]),
             ..api(endpoint)
         }])
     }
@@ -1793,6 +1795,21 @@ mod tests {
     }
 
     #[test]
+    fn method_no_auth_not_applicable_until_deployed() {
+        let mut inv = with_resources(
+            "REGIONAL",
+            vec![resource("r1", "/", vec![method("GET", "NONE")])],
+        );
+        inv.rest_apis[0].stages = Ok(Vec::new());
+        let f = one("apigw.method-no-auth", &inv);
+        assert_eq!(f.status, Status::NotApplicable);
+        assert!(f.message.contains("not deployed"), "{}", f.message);
+        // Stages that could not be listed leave the methods to decide.
+        inv.rest_apis[0].stages = Err("AccessDenied".into());
+        assert_eq!(one("apigw.method-no-auth", &inv).status, Status::Fail);
+    }
+
+    #[test]
     fn method_no_auth_unknown_when_resources_could_not_be_read() {
         let inv = inv_of(vec![RestApi {
             resources: Err("AccessDenied: apigateway:GET".into()),
@@ -1807,7 +1824,8 @@ mod tests {
     fn method_no_auth_gives_one_finding_per_api() {
         let mut a = api("REGIONAL");
         a.resources = Ok(vec![resource("r1", "/a", vec![method("GET", "NONE")])]);
-        let mut b = api("REGIONAL");
+        a.stages = Ok(vec![stage("prod")]);
+        let mut b = a.clone();
         b.id = "zz9".into();
         b.name = "admin-api".into();
         b.resources = Ok(vec![resource("r9", "/b", vec![method("GET", "AWS_IAM")])]);

@@ -316,8 +316,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // ───────────────────────────── routes ─────────────────────────────
 
 fn unauthenticated(route: &Route) -> bool {
-    let t = route.authorization_type.trim();
-    t.is_empty() || t.eq_ignore_ascii_case("NONE")
+    super::unauthenticated(&route.authorization_type)
 }
 
 fn auth_label(route: &Route) -> String {

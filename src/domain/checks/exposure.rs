@@ -28,10 +28,10 @@
 //! entry *passes*: the check was evaluated and the exposure does not exist.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
+use crate::domain::checks::apigw;
 use crate::domain::checks::lambda::{self, RolePrivileges};
 use crate::domain::finding::{Category, Evidence, Finding, Severity};
 use crate::domain::inventory::{Function, Inventory, RestApi, V2Api};
-use crate::domain::policy::{Effect, PolicyDocument};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
@@ -172,7 +172,7 @@ fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) {
     }
 
     for api in &inv.rest_apis {
-        rest_entries(api, f, &entry, &mut entries, &mut gaps);
+        rest_entries(inv, api, f, &entry, &mut entries, &mut gaps);
     }
     for api in &inv.v2_apis {
         v2_entries(api, f, &entry, &mut entries, &mut gaps);
@@ -180,47 +180,8 @@ fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) {
     (entries, gaps)
 }
 
-/// Whether anyone on the network can call a REST API, judging by endpoint type and policy.
-fn rest_api_open(api: &RestApi) -> Result<bool, String> {
-    let doc = match api
-        .policy
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => None,
-        Some(text) => Some(
-            PolicyDocument::parse(text)
-                .map_err(|e| format!("REST API {} resource policy: {e}", api.name))?,
-        ),
-    };
-    let covers_invoke =
-        |st: &crate::domain::policy::Statement| st.matches_action("execute-api:Invoke");
-    if api.endpoint_type.eq_ignore_ascii_case("PRIVATE") {
-        let Some(doc) = doc else { return Ok(false) };
-        Ok(doc.allow_statements().any(|st| {
-            st.is_public_principal()
-                && covers_invoke(st)
-                && !st.has_condition_key(&["aws:SourceVpce", "aws:SourceVpc"])
-        }))
-    } else {
-        Ok(!doc.is_some_and(|doc| {
-            doc.statements.iter().any(|st| {
-                st.effect == Effect::Deny
-                    && st.is_public_principal()
-                    && st.conditions.is_empty()
-                    && covers_invoke(st)
-                    && (st.resources.is_empty()
-                        || st
-                            .resources
-                            .iter()
-                            .any(|r| r == "*" || r == "execute-api:/*" || r.ends_with("/*")))
-            })
-        }))
-    }
-}
-
 fn rest_entries(
+    inv: &Inventory,
     api: &RestApi,
     f: &Function,
     entry: &dyn Fn(EntryKind, String, String, String) -> EntryPoint,
@@ -248,7 +209,7 @@ fn rest_entries(
                 .integration_uri
                 .as_deref()
                 .is_some_and(|u| uri_targets(u, &f.arn));
-            if integrates && m.authorization_type.trim().eq_ignore_ascii_case("NONE") {
+            if integrates && super::unauthenticated(&m.authorization_type) {
                 let key_note = if m.api_key_required {
                     ", API key only"
                 } else {
@@ -303,7 +264,7 @@ fn rest_entries(
         Ok(stages) if stages.is_empty() => return,
         Ok(_) => {}
     }
-    match rest_api_open(api) {
+    match apigw::anyone_can_invoke(api, inv) {
         Err(e) => gaps.push(e),
         Ok(false) => {}
         Ok(true) => entries.extend(found.into_iter().map(|(k, d, v, c)| entry(k, d, v, c))),
@@ -331,9 +292,8 @@ fn v2_entries(
     };
     let websocket = api.protocol.eq_ignore_ascii_case("WEBSOCKET");
     let kind_label = if websocket { "WebSocket" } else { "HTTP" };
-    let is_none = |t: &str| t.trim().eq_ignore_ascii_case("NONE");
     let connect = routes.iter().find(|r| r.route_key == "$connect");
-    let connect_open = connect.is_none_or(|r| is_none(&r.authorization_type));
+    let connect_open = connect.is_none_or(|r| super::unauthenticated(&r.authorization_type));
     let integration_of = |target: Option<&str>| {
         let id = target?.trim().strip_prefix("integrations/")?;
         integrations.iter().find(|i| i.id == id)
@@ -344,7 +304,7 @@ fn v2_entries(
         let open = if websocket {
             connect_open
         } else {
-            is_none(&route.authorization_type)
+            super::unauthenticated(&route.authorization_type)
         };
         if !open {
             continue;
@@ -901,6 +861,69 @@ mod tests {
         assert_eq!(
             descriptions(&inventory),
             ["REST orders-api POST /orders (NONE)"]
+        );
+    }
+
+    #[test]
+    fn rest_and_route_joins_judge_auth_and_policies_like_the_gateway_checks() {
+        // A missing authorization type is NONE, as apigw.method-no-auth reads it.
+        let mut inventory = inv(vec![func("orders")]);
+        inventory
+            .rest_apis
+            .push(rest_api("REGIONAL", vec![method("POST", "", "orders")]));
+        assert_eq!(
+            descriptions(&inventory),
+            ["REST orders-api POST /orders (NONE)"]
+        );
+
+        let mut inventory = inv(vec![func("orders")]);
+        inventory.v2_apis.push(v2_api(
+            "HTTP",
+            vec![route("r1", "POST /orders", "", "i1")],
+            vec![integration("i1", arn("orders"))],
+        ));
+        assert_eq!(descriptions(&inventory).len(), 1);
+
+        // A private API whose only condition does not pin VPC endpoints is open (the same
+        // policy fails apigw.private-api-open-policy).
+        for condition in [
+            json!({"StringNotEquals": {"aws:SourceVpce": "vpce-123"}}),
+            json!({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-123"}}),
+            json!({"StringLike": {"aws:SourceVpce": "vpce-*"}}),
+        ] {
+            let mut api = rest_api("PRIVATE", vec![method("POST", "NONE", "orders")]);
+            api.policy = Some(
+                json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+                    "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+                    "Condition": condition}]})
+                .to_string(),
+            );
+            let mut inventory = inv(vec![func("orders")]);
+            inventory.rest_apis.push(api);
+            assert_eq!(descriptions(&inventory).len(), 1, "{condition}");
+        }
+
+        // A public API whose policy allows one account only: API Gateway denies everyone
+        // else's unauthenticated calls.
+        let mut api = rest_api("REGIONAL", vec![method("POST", "NONE", "orders")]);
+        api.policy = Some(
+            json!({"Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]})
+            .to_string(),
+        );
+        let mut inventory = inv(vec![func("orders")]);
+        inventory.rest_apis.push(api.clone());
+        assert!(descriptions(&inventory).is_empty());
+        // … and an unparsable policy is a gap, not a verdict.
+        api.policy = Some("{not json".into());
+        let mut inventory = inv(vec![func("orders")]);
+        inventory.rest_apis.push(api);
+        assert!(descriptions(&inventory).is_empty());
+        let gaps = collection_gaps(&inventory, &inventory.functions[0]);
+        assert!(
+            gaps.iter().any(|g| g.contains("resource policy")),
+            "{gaps:?}"
         );
     }
 

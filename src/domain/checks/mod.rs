@@ -59,6 +59,13 @@ pub fn evaluate_all(inventory: &Inventory, ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
+/// Whether a method's or route's authorization type lets anyone call it: `NONE`, or missing
+/// (API Gateway's default). One rule for the gateway checks and the exposure joins.
+pub(crate) fn unauthenticated(authorization_type: &str) -> bool {
+    let t = authorization_type.trim();
+    t.is_empty() || t.eq_ignore_ascii_case("NONE")
+}
+
 /// Counts of a check's findings by status, for tests and the checklist.
 pub fn count(findings: &[Finding], check_id: &str, status: Status) -> usize {
     findings
