@@ -154,6 +154,73 @@ fn score_recomputed_from_the_file_equals_the_stored_one() {
     assert_eq!(recomputed.coverage, back.coverage);
 }
 
+/// What a user does with `jq` or a few lines of Python: the score from the JSON text alone,
+/// without Parapet's types or catalogue. The demo account has findings whose severity is
+/// adjusted per resource (a runtime only about to be deprecated is medium), so this fails if
+/// the file does not carry the check weights the formula needs.
+#[test]
+fn score_recomputed_from_the_raw_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.json");
+    let now = datetime!(2025-06-01 12:00 UTC);
+    let inv = parapet::demo::inventory(now);
+    let assessment = Assessment::evaluate(&inv, &Context::new(now), &[]);
+    let snapshot = Snapshot::new(
+        &assessment,
+        ACCOUNT,
+        None,
+        inv.regions.clone(),
+        Vec::new(),
+        now,
+    );
+    write_snapshot(&path, &snapshot, false).unwrap();
+    let json: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+
+    let weights = json["score"]["weights"].as_object().expect("score.weights");
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(
+            |f| weights[f["check_id"].as_str().unwrap()].as_u64().unwrap()
+                != match f["severity"].as_str().unwrap() {
+                    "critical" => 10,
+                    "high" => 5,
+                    "medium" => 3,
+                    _ => 1,
+                }
+        ),
+        "the demo should have a finding whose severity differs from its check's"
+    );
+    let recompute = |category: Option<&str>| -> Option<u64> {
+        let mut per_check: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+        for f in findings {
+            if category.is_some_and(|c| f["category"] != c) {
+                continue;
+            }
+            let e = per_check
+                .entry(f["check_id"].as_str().unwrap())
+                .or_default();
+            match f["status"].as_str().unwrap() {
+                "pass" => e.0 += 1.0,
+                "fail" => e.1 += 1.0,
+                _ => {}
+            }
+        }
+        let (mut num, mut den) = (0.0, 0.0);
+        for (id, (pass, fail)) in per_check {
+            if pass + fail > 0.0 {
+                let w = weights[id].as_f64().unwrap();
+                num += w * pass / (pass + fail);
+                den += w;
+            }
+        }
+        (den > 0.0).then(|| (100.0 * num / den).round() as u64)
+    };
+    assert_eq!(recompute(None), json["score"]["overall"].as_u64());
+    for (category, score) in json["score"]["categories"].as_object().unwrap() {
+        assert_eq!(recompute(Some(category)), score.as_u64(), "{category}");
+    }
+}
+
 #[test]
 fn no_secret_value_in_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::Context;
 use super::checks;
-use super::finding::{Finding, Status};
+use super::finding::{Finding, Severity, Status};
 use super::inventory::Inventory;
 use super::score::{self, Score};
 
@@ -42,9 +42,17 @@ impl Assessment {
         Assessment::from_findings(findings)
     }
 
-    /// Rebuilds scores from findings alone (snapshots).
+    /// Scores findings by their checks' catalogue severities.
     pub fn from_findings(findings: Vec<Finding>) -> Assessment {
-        let score = score::score(&findings, &|id| checks::find(id).map(|c| c.severity));
+        Assessment::from_findings_with(findings, &|id| checks::find(id).map(|c| c.severity))
+    }
+
+    /// Scores findings with the given check severities (a snapshot's stored weights).
+    pub fn from_findings_with(
+        findings: Vec<Finding>,
+        severity_of: &dyn Fn(&str) -> Option<Severity>,
+    ) -> Assessment {
+        let score = score::score(&findings, severity_of);
         Assessment { findings, score }
     }
 }

@@ -79,6 +79,11 @@ impl Severity {
         }
     }
 
+    /// The severity whose score weight this is.
+    pub fn from_weight(weight: u32) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.weight() == weight)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",

@@ -13,8 +13,9 @@ use serde_json::Value;
 use time::{OffsetDateTime, UtcOffset};
 
 use super::assessment::{Assessment, Mute};
+use super::checks;
 use super::collection::CollectionStatus;
-use super::finding::{Category, Finding};
+use super::finding::{Category, Finding, Severity};
 use super::score::Coverage;
 
 /// Version of the snapshot format. Bump it when a change would make an older Parapet misread
@@ -24,7 +25,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The score formula in one line, stored in every snapshot so a reader can recompute it.
 pub const SCORE_FORMULA: &str = "overall = round(100 × Σ w·pass/(pass+fail) / Σ w) over checks \
-    with at least one pass or fail, w = critical 10 · high 5 · medium 3 · low 1; unknown, muted \
+    with at least one pass or fail, w = score.weights[check_id], the weight of the check's \
+    catalogue severity (critical 10 · high 5 · medium 3 · low 1; a finding's own severity may \
+    be adjusted per resource, its check's weight is not); unknown, muted \
     and not_applicable findings are left out (see coverage); category scores likewise over the \
     category's checks; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F";
 
@@ -54,6 +57,11 @@ pub struct SnapshotScore {
     pub categories: BTreeMap<Category, Option<u32>>,
     /// [`SCORE_FORMULA`] at the time of writing.
     pub formula: String,
+    /// The score weight of every check with findings in the file, by check id: what the
+    /// formula needs besides the findings. Absent in files from before it was added (the
+    /// catalogue's severities apply then).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +114,13 @@ impl Snapshot {
                 grade: score.grade.map(String::from),
                 categories: score.categories.clone(),
                 formula: SCORE_FORMULA.to_string(),
+                weights: assessment
+                    .findings
+                    .iter()
+                    .filter_map(|f| {
+                        checks::find(&f.check_id).map(|c| (f.check_id.clone(), c.severity.weight()))
+                    })
+                    .collect(),
             },
             coverage: score.coverage.clone(),
             collection: collection
@@ -126,9 +141,17 @@ impl Snapshot {
         self
     }
 
-    /// The assessment, with scores recomputed from the findings alone.
+    /// The assessment, with scores recomputed from the findings and the stored weights (the
+    /// catalogue's for checks the file does not weigh).
     pub fn to_assessment(&self) -> Assessment {
-        Assessment::from_findings(self.findings.clone())
+        let weights = &self.score.weights;
+        let severity_of = |id: &str| {
+            weights
+                .get(id)
+                .and_then(|w| Severity::from_weight(*w))
+                .or_else(|| checks::find(id).map(|c| c.severity))
+        };
+        Assessment::from_findings_with(self.findings.clone(), &severity_of)
     }
 
     /// Whether the stored score and coverage equal those recomputed from the findings (a hand
