@@ -445,10 +445,11 @@ impl<C: Collector> Scheduler<C> {
                             "was cancelled"
                         }
                     );
+                    let region = self.regions[r].clone();
                     self.finish(
                         area,
                         r,
-                        Inventory::default(),
+                        Inventory::failed_area(area, &region, &error),
                         CollectionState::Failed,
                         Some(error),
                     )
@@ -870,6 +871,13 @@ mod tests {
             panicked.error
         );
         assert_eq!(panicked.inventory.regions, vec!["r2".to_string()]);
+        // What the area owned in r2 becomes unknown, not absent.
+        assert_eq!(
+            panicked.inventory.list_failures,
+            Inventory::failed_area(Area::Gateways, "r2", panicked.error.as_deref().unwrap())
+                .list_failures
+        );
+        assert_eq!(panicked.inventory.list_failures.len(), 2);
         let denied = find(Area::Functions, "r1");
         assert_eq!(denied.status, CollectionState::Partial);
         assert_eq!(

@@ -96,6 +96,44 @@ impl Inventory {
         self.roles.get(arn)
     }
 
+    /// The batch of an area whose collection failed as a whole in `region` (its poller could
+    /// not run to the end): every check that reads the area reports `unknown` with `reason`
+    /// there, instead of the area's resources silently vanishing.
+    pub fn failed_area(area: Area, region: &str, reason: &str) -> Inventory {
+        let failure = |service: &str, call: &str| ListFailure {
+            service: service.into(),
+            region: region.into(),
+            call: call.into(),
+            reason: reason.into(),
+        };
+        let mut inv = Inventory {
+            regions: vec![region.to_string()],
+            ..Inventory::default()
+        };
+        match area {
+            Area::Functions => inv
+                .list_failures
+                .push(failure("lambda", "functions poll area")),
+            Area::Gateways => inv.list_failures.extend([
+                failure("apigateway", "gateways poll area"),
+                failure("apigatewayv2", "gateways poll area"),
+            ]),
+            // Reserved concurrency stays "not collected" for the region, which the checks
+            // already read as unknown.
+            Area::Throttles => {
+                inv.usage_plans
+                    .insert(region.to_string(), Err(reason.to_string()));
+            }
+            Area::Encryption => inv
+                .list_failures
+                .push(failure("kms", "encryption poll area")),
+            Area::Secrets => inv
+                .list_failures
+                .push(failure("secretsmanager", "secrets poll area")),
+        }
+        inv
+    }
+
     /// Applies one (area, region) batch: replaces exactly what that area owns in that region,
     /// even when the batch is empty (resources deleted since the last poll disappear), and the
     /// listing failures of the area's services there.
@@ -585,5 +623,158 @@ impl Default for KeyDetails {
             rotation_enabled: Ok(Default::default()),
             policy: Ok(Default::default()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalogue::Context;
+    use crate::domain::checks;
+    use crate::domain::finding::Status;
+    use time::macros::datetime;
+
+    /// A failed area turns what it fed into unknown findings, whichever area it is (what
+    /// other areas decide alone keeps its status), and the next good batch of the area clears
+    /// them.
+    #[test]
+    fn a_failed_area_leaves_unknowns_until_it_succeeds() {
+        let now = datetime!(2025-06-01 12:00 UTC);
+        let ctx = Context::new(now);
+        let demo = crate::demo::inventory(now);
+        let region = demo.functions[0].region.clone();
+        for (area, check) in [
+            (Area::Functions, "lambda.no-tracing"),
+            (Area::Gateways, "apigw.no-waf"),
+            (Area::Gateways, "apigwv2.route-no-auth"),
+            (Area::Throttles, "apigw.no-throttling"),
+            (Area::Encryption, "kms.rotation-disabled"),
+            (Area::Secrets, "secrets.rotation-disabled"),
+        ] {
+            let mut inv = demo.clone();
+            inv.apply_batch(
+                area,
+                &region,
+                Inventory::failed_area(area, &region, "internal error: the poller panicked"),
+            );
+            let before = checks::evaluate_all(&demo, &ctx);
+            let was = |f: &crate::domain::finding::Finding| {
+                before
+                    .iter()
+                    .find(|b| b.check_id == f.check_id && b.resource_id == f.resource_id)
+                    .map(|b| b.status)
+            };
+            let findings = checks::evaluate_all(&inv, &ctx);
+            let ours: Vec<_> = findings
+                .iter()
+                .filter(|f| f.check_id == check && f.region == region)
+                .collect();
+            let degraded = |f: &&&crate::domain::finding::Finding| {
+                f.status == Status::Unknown && f.message.contains("panicked")
+            };
+            assert!(
+                ours.iter().any(|f| degraded(&f)),
+                "{check} after {area:?} failed"
+            );
+            for f in &ours {
+                assert!(
+                    degraded(&f) || was(f) == Some(f.status),
+                    "{check} after {area:?} failed: {} {} ({})",
+                    f.resource_name,
+                    f.status,
+                    f.message
+                );
+            }
+            // The next good batch restores the area.
+            let mut good = demo.clone();
+            good.list_failures.clear();
+            inv.apply_batch(area, &region, area_of(&good, area, &region));
+            let again = checks::evaluate_all(&inv, &ctx);
+            assert!(
+                again
+                    .iter()
+                    .filter(|f| f.check_id == check && f.region == region)
+                    .all(|f| !f.message.contains("panicked")),
+                "{check} after {area:?} recovered"
+            );
+        }
+    }
+
+    /// What `area` owns of `inv` in `region`, as a poller would report it.
+    fn area_of(inv: &Inventory, area: Area, region: &str) -> Inventory {
+        let mut out = Inventory {
+            account_id: inv.account_id.clone(),
+            regions: vec![region.to_string()],
+            ..Inventory::default()
+        };
+        let here = |r: &str| r == region;
+        match area {
+            Area::Functions => {
+                out.functions = inv
+                    .functions
+                    .iter()
+                    .filter(|f| here(&f.region))
+                    .cloned()
+                    .collect();
+                out.roles = inv.roles.clone();
+            }
+            Area::Gateways => {
+                out.rest_apis = inv
+                    .rest_apis
+                    .iter()
+                    .filter(|a| here(&a.region))
+                    .cloned()
+                    .collect();
+                out.rest_domains = inv
+                    .rest_domains
+                    .iter()
+                    .filter(|d| here(&d.region))
+                    .cloned()
+                    .collect();
+                out.v2_apis = inv
+                    .v2_apis
+                    .iter()
+                    .filter(|a| here(&a.region))
+                    .cloned()
+                    .collect();
+                out.v2_domains = inv
+                    .v2_domains
+                    .iter()
+                    .filter(|d| here(&d.region))
+                    .cloned()
+                    .collect();
+            }
+            Area::Throttles => {
+                out.usage_plans = inv
+                    .usage_plans
+                    .iter()
+                    .filter(|(r, _)| here(r))
+                    .map(|(r, p)| (r.clone(), p.clone()))
+                    .collect();
+                out.reserved_concurrency = inv
+                    .reserved_concurrency
+                    .iter()
+                    .filter(|(r, _)| here(r))
+                    .map(|(r, c)| (r.clone(), c.clone()))
+                    .collect();
+            }
+            Area::Encryption => {
+                out.keys = inv
+                    .keys
+                    .iter()
+                    .filter(|k| here(&k.region))
+                    .cloned()
+                    .collect();
+            }
+            Area::Secrets => {
+                out.secrets = inv
+                    .secrets
+                    .iter()
+                    .filter(|s| here(&s.region))
+                    .cloned()
+                    .collect();
+            }
+        }
+        out
     }
 }
