@@ -168,8 +168,24 @@ struct PolicyStatement {
     #[serde(rename = "Action")]
     action: Vec<&'static str>,
     #[serde(rename = "Resource")]
-    resource: &'static str,
+    resource: Resource,
 }
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Resource {
+    One(&'static str),
+    Many(&'static [&'static str]),
+}
+
+/// `apigateway:GET` on `*` would also read API key *values* (`GET /apikeys?includeValues`).
+/// Parapet never lists API keys, so the policy denies them outright: the grant reads
+/// configuration, never a credential. (moto matches only `Resource: "*"`, so this statement
+/// changes nothing there.)
+const API_KEYS: &[&str] = &[
+    "arn:aws:apigateway:*::/apikeys",
+    "arn:aws:apigateway:*::/apikeys/*",
+];
 
 /// Every action of the policy, table order, one statement per service.
 fn statements() -> Vec<PolicyStatement> {
@@ -187,10 +203,16 @@ fn statements() -> Vec<PolicyStatement> {
                 effect: "Allow",
                 action: vec![p.action],
                 // Reads span every function, API, secret and key; moto also matches only "*".
-                resource: "*",
+                resource: Resource::One("*"),
             }),
         }
     }
+    out.push(PolicyStatement {
+        sid: "NeverReadApiKeyValues",
+        effect: "Deny",
+        action: vec!["apigateway:GET"],
+        resource: Resource::Many(API_KEYS),
+    });
     out
 }
 
@@ -206,9 +228,13 @@ pub fn policy_json() -> String {
     s
 }
 
-/// Every action string of the policy.
+/// Every action the policy allows.
 pub fn policy_actions() -> Vec<&'static str> {
-    statements().into_iter().flat_map(|s| s.action).collect()
+    statements()
+        .into_iter()
+        .filter(|s| s.effect == "Allow")
+        .flat_map(|s| s.action)
+        .collect()
 }
 
 #[cfg(test)]
@@ -262,8 +288,20 @@ mod tests {
         let statements = p["Statement"].as_array().unwrap();
         let mut sids = Vec::new();
         let mut services = Vec::new();
-        for s in statements {
-            assert_eq!(s["Effect"], "Allow");
+        let (allows, denies): (Vec<_>, Vec<_>) =
+            statements.iter().partition(|s| s["Effect"] == "Allow");
+        // The one Deny: API key values, which apigateway:GET on * would otherwise read.
+        assert_eq!(denies.len(), 1);
+        assert_eq!(denies[0]["Action"], serde_json::json!(["apigateway:GET"]));
+        assert_eq!(
+            denies[0]["Resource"],
+            serde_json::json!([
+                "arn:aws:apigateway:*::/apikeys",
+                "arn:aws:apigateway:*::/apikeys/*"
+            ])
+        );
+        sids.push(denies[0]["Sid"].as_str().unwrap().to_string());
+        for s in allows {
             assert_eq!(s["Resource"], "*");
             let sid = s["Sid"].as_str().unwrap();
             assert!(
@@ -284,7 +322,7 @@ mod tests {
         }
         let mut unique = services.clone();
         unique.dedup();
-        assert_eq!(unique, services, "one statement per service");
+        assert_eq!(unique, services, "one Allow statement per service");
         sids.sort();
         sids.dedup();
         assert_eq!(sids.len(), statements.len(), "Sids are unique");
