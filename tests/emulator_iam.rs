@@ -58,6 +58,57 @@ fn denied(f: &emulator::Found) -> bool {
     f.message.contains("AccessDenied") || f.message.contains("not authorized")
 }
 
+/// A scan without `action`: every finding keeps the reference status or becomes `unknown`
+/// naming the missing action (never pass, fail or not_applicable instead), and each of
+/// `checks` has at least one such unknown. Returns how many findings became unknown.
+fn only_unknowns_naming(
+    reference: &Value,
+    run: &emulator::Run,
+    action: &str,
+    checks: &[&str],
+) -> usize {
+    assert_eq!(run.code, Some(0), "without {action}: {}", run.stderr);
+    let reference = emulator::by_key(reference);
+    let got = emulator::by_key(run.snapshot());
+    let mut unknown: Vec<&emulator::Found> = Vec::new();
+    for (k, want) in &reference {
+        let have = got.get(k).unwrap_or_else(|| {
+            panic!(
+                "without {action}: {} on {} missing",
+                k.0, want.resource_name
+            )
+        });
+        if have.status == want.status {
+            continue;
+        }
+        assert_eq!(
+            have.status, "unknown",
+            "without {action}, {} on {} went from {} to {} ({})",
+            k.0, want.resource_name, want.status, have.status, have.message
+        );
+        assert!(
+            have.message.contains(action),
+            "without {action}, {} on {} is unknown for another reason: {}",
+            k.0,
+            want.resource_name,
+            have.message
+        );
+        unknown.push(have);
+    }
+    assert_eq!(
+        got.len(),
+        reference.len(),
+        "without {action}: findings added"
+    );
+    for check in checks {
+        assert!(
+            unknown.iter().any(|f| f.check_id == *check),
+            "without {action}, no {check} finding became unknown: {unknown:#?}"
+        );
+    }
+    unknown.len()
+}
+
 #[test]
 fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
     let moto = Moto::start();
@@ -68,6 +119,25 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
     let policy: Value =
         serde_json::from_str(&printed.stdout).expect("`parapet policy` prints JSON");
     let reduced = without(&policy, "secretsmanager:GetResourcePolicy");
+    // Permissions whose loss reaches checks through joins: reserved concurrency of public
+    // functions, and managed policy documents behind the role and exposure checks.
+    let derived = [
+        (
+            "lambda:GetFunctionConcurrency",
+            vec!["lambda.unbounded-concurrency-public"],
+        ),
+        (
+            "iam:GetPolicyVersion",
+            vec![
+                "lambda.admin-execution-role",
+                "lambda.overprivileged-role",
+                "exposure.public-entry-privileged-function",
+            ],
+        ),
+    ];
+    let only_identity = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}
+    ]});
 
     // Reference: the same account scanned before enforcement, with the dummy admin keys.
     let admin = Parapet::default().scan(&moto.endpoint(), &[]);
@@ -75,6 +145,23 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
 
     let (key, secret) = moto.create_user("parapet-reader", &policy);
     let (key2, secret2) = moto.create_user("parapet-reader-no-secret-policies", &reduced);
+    let derived_users: Vec<(&str, Vec<&str>, Parapet)> = derived
+        .iter()
+        .enumerate()
+        .map(|(i, (action, checks))| {
+            let (access_key, secret_key) = moto.create_user(
+                &format!("parapet-reader-derived-{i}"),
+                &without(&policy, action),
+            );
+            let user = Parapet {
+                access_key,
+                secret_key,
+                ..Parapet::default()
+            };
+            (*action, checks.clone(), user)
+        })
+        .collect();
+    let (key3, secret3) = moto.create_user("parapet-identity-only", &only_identity);
     moto.enforce_iam(true);
 
     // Enforcement is really on: keys the emulator does not know are refused at the door.
@@ -174,6 +261,37 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
         .cloned()
         .unwrap();
     assert_eq!(secrets["status"], "partial", "{secrets}");
+
+    // 3. Permissions that feed joined checks: what they fed becomes unknown naming them.
+    for (action, checks, user) in &derived_users {
+        let run = user.scan(&moto.endpoint(), &[]);
+        let n = only_unknowns_naming(admin.snapshot(), &run, action, checks);
+        assert!(n >= checks.len(), "without {action}: {n} unknown");
+    }
+
+    // 4. Credentials that can list nothing: the scan decided nothing, which is an error (exit
+    //    2), not a clean bill of health.
+    let nobody = Parapet {
+        access_key: key3,
+        secret_key: secret3,
+        ..Parapet::default()
+    };
+    let run = nobody.scan(&moto.endpoint(), &[]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("parapet: no function, API or secret could be listed in any region"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("parapet policy"), "{}", run.stderr);
+    let snapshot = run.snapshot();
+    assert!(
+        emulator::findings(snapshot)
+            .iter()
+            .all(|f| f.status == "unknown" || f.status == "not_applicable"),
+        "nothing listed, yet something was decided"
+    );
 }
 
 #[test]

@@ -216,11 +216,37 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         "{}",
         summary(&snapshot, &result, args.output.as_deref(), &breaches)
     );
+    if let Some(reason) = nothing_listed(&snapshot.collection) {
+        eprintln!(
+            "parapet: no function, API or secret could be listed in any region ({reason}) — \
+             check the credentials' permissions (`parapet policy` prints what Parapet needs) \
+             and the regions"
+        );
+        return EXIT_ERROR;
+    }
     if breaches.is_empty() {
         EXIT_OK
     } else {
         EXIT_BREACHED
     }
+}
+
+/// The first error when every listing area (functions, gateways, secrets) failed in every
+/// region: such a scan decided nothing, and must not pass a CI gate as "no findings".
+pub fn nothing_listed(collection: &[CollectionStatus]) -> Option<String> {
+    let listing: Vec<&CollectionStatus> = collection
+        .iter()
+        .filter(|c| matches!(c.area, Area::Functions | Area::Gateways | Area::Secrets))
+        .collect();
+    if listing.is_empty() || listing.iter().any(|c| c.status != CollectionState::Failed) {
+        return None;
+    }
+    Some(
+        listing
+            .iter()
+            .find_map(|c| c.error.clone())
+            .unwrap_or_else(|| "every listing failed".into()),
+    )
 }
 
 /// The thresholds the assessment breaches, each as a sentence; empty when none is. A score
@@ -397,6 +423,37 @@ mod tests {
             remediation: Remediation::default(),
             mute_reason: None,
         }
+    }
+
+    #[test]
+    fn a_scan_that_listed_nothing_is_an_error() {
+        let status = |area, region: &str, status, error: Option<&str>| CollectionStatus {
+            area,
+            region: region.into(),
+            status,
+            error: error.map(String::from),
+            duration_ms: Some(1),
+            progress: None,
+        };
+        let denied = Some("AccessDenied: missing lambda:ListFunctions");
+        let mut collection = Vec::new();
+        for region in ["us-east-1", "eu-west-1"] {
+            for area in [Area::Functions, Area::Gateways, Area::Secrets] {
+                collection.push(status(area, region, CollectionState::Failed, denied));
+            }
+            // Areas that only read what the others found have nothing to fail on.
+            collection.push(status(Area::Throttles, region, CollectionState::Ok, None));
+            collection.push(status(Area::Encryption, region, CollectionState::Ok, None));
+        }
+        assert_eq!(nothing_listed(&collection).as_deref(), denied);
+        // One listing that worked anywhere is a (degraded) scan, not an error.
+        let secrets_eu = collection
+            .iter_mut()
+            .find(|c| c.area == Area::Secrets && c.region == "eu-west-1")
+            .unwrap();
+        secrets_eu.status = CollectionState::Partial;
+        assert_eq!(nothing_listed(&collection), None);
+        assert_eq!(nothing_listed(&[]), None);
     }
 
     #[test]
