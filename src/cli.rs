@@ -1,6 +1,7 @@
 //! Command-line interface (clap derive).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -54,6 +55,11 @@ pub struct Cli {
     /// Poll every area every SECONDS (default: per area, from config.toml).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub interval: Option<u64>,
+
+    /// Give up on one attempt of an AWS call after SECONDS (default 30); a call makes at most
+    /// 5 attempts. Lower it on flaky links, raise it on very slow ones.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub call_timeout: Option<u64>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -119,11 +125,15 @@ impl Cli {
     /// Where and how to reach AWS, from `--profile`, `--region` and `--endpoint-url` (the
     /// standard chain fills in the rest).
     pub fn aws_options(&self) -> AwsOptions {
+        let defaults = AwsOptions::default();
         AwsOptions {
             profile: self.profile.clone(),
             regions: self.regions.clone(),
             endpoint_url: self.endpoint_url.clone(),
-            ..AwsOptions::default()
+            attempt_timeout: self
+                .call_timeout
+                .map_or(defaults.attempt_timeout, Duration::from_secs),
+            ..defaults
         }
     }
 
@@ -146,7 +156,6 @@ impl Cli {
 mod tests {
     use super::*;
     use crate::domain::inventory::Area;
-    use std::time::Duration;
 
     fn parse(args: &[&str]) -> Cli {
         Cli::try_parse_from(std::iter::once("parapet").chain(args.iter().copied())).unwrap()
@@ -173,6 +182,14 @@ mod tests {
 
         let plain = parse(&[]).aws_options();
         assert_eq!(plain, AwsOptions::default());
+
+        let quick = parse(&["scan", "--call-timeout", "3"]).aws_options();
+        assert_eq!(quick.attempt_timeout, Duration::from_secs(3));
+        assert_eq!(quick.max_attempts, AwsOptions::default().max_attempts);
+        assert!(
+            Cli::try_parse_from(["parapet", "scan", "--call-timeout", "0"]).is_err(),
+            "a zero timeout would fail every call"
+        );
     }
 
     #[test]

@@ -138,7 +138,11 @@ fn scan_via_aws_endpoint_url_names_that_endpoint() {
     let out = parapet(home.path(), &env, &["scan"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.starts_with("parapet: cannot reach AWS"), "{err}");
+    assert!(
+        err.starts_with(&format!("parapet: cannot reach AWS at {url} (")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("is the endpoint {url} up?")), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 

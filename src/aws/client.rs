@@ -10,7 +10,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use super::RegionClients;
-use super::errors::{self, FailureKind};
+use super::errors::{self, FailureKind, NotImplementedIsFinal};
 
 /// The regions enabled by default in every commercial account. `--region all` scans these;
 /// opt-in regions are scanned when named explicitly.
@@ -42,7 +42,12 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
     /// Attempts per call including the first (adaptive retry).
     pub max_attempts: u32,
-    /// Whole-operation timeout (all attempts).
+    /// Timeout of one attempt (and of reading its answer).
+    pub attempt_timeout: Duration,
+    /// Whole-operation timeout: a last resort only. Attempts are bounded by
+    /// `attempt_timeout` × `max_attempts`; what else a call waits for is the adaptive retry's
+    /// client-side rate limiter, which after throttling deliberately spaces calls out, so a
+    /// tight bound here would turn a slowed-down scan into a wall of timeouts.
     pub operation_timeout: Duration,
     /// Concurrent calls per API family.
     pub concurrency: usize,
@@ -55,7 +60,8 @@ impl Default for AwsOptions {
             regions: Vec::new(),
             endpoint_url: None,
             max_attempts: 5,
-            operation_timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
+            operation_timeout: Duration::from_secs(600),
             concurrency: 16,
         }
     }
@@ -82,9 +88,9 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
         .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .read_timeout(Duration::from_secs(30))
-                .operation_attempt_timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(5).min(opts.attempt_timeout))
+                .read_timeout(opts.attempt_timeout)
+                .operation_attempt_timeout(opts.attempt_timeout)
                 .operation_timeout(opts.operation_timeout)
                 .build(),
         );
@@ -133,6 +139,18 @@ pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, Set
     Ok(out)
 }
 
+/// A service client from the shared configuration, with [`NotImplementedIsFinal`] among its
+/// retry classifiers.
+macro_rules! client {
+    ($sdk:ident, $config:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .retry_classifier(NotImplementedIsFinal)
+                .build(),
+        )
+    };
+}
+
 /// The clients of one region, sharing the loaded configuration.
 pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
     let region_cfg = config
@@ -141,12 +159,17 @@ pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
         .build();
     RegionClients {
         region: region.to_string(),
-        lambda: aws_sdk_lambda::Client::new(&region_cfg),
-        apigateway: aws_sdk_apigateway::Client::new(&region_cfg),
-        apigatewayv2: aws_sdk_apigatewayv2::Client::new(&region_cfg),
-        secretsmanager: aws_sdk_secretsmanager::Client::new(&region_cfg),
-        kms: aws_sdk_kms::Client::new(&region_cfg),
+        lambda: client!(aws_sdk_lambda, &region_cfg),
+        apigateway: client!(aws_sdk_apigateway, &region_cfg),
+        apigatewayv2: client!(aws_sdk_apigatewayv2, &region_cfg),
+        secretsmanager: client!(aws_sdk_secretsmanager, &region_cfg),
+        kms: client!(aws_sdk_kms, &region_cfg),
     }
+}
+
+/// The IAM client (global: one for every region).
+pub fn iam_client(config: &SdkConfig) -> aws_sdk_iam::Client {
+    client!(aws_sdk_iam, config)
 }
 
 /// The account id from STS GetCallerIdentity, or a setup error saying what to do.
@@ -160,7 +183,16 @@ pub async fn account_id(opts: &AwsOptions, config: &SdkConfig) -> Result<String,
         Err(err) => {
             let failure = errors::classify(&err, "sts:GetCallerIdentity");
             let detail = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-            Err(setup_error(opts, failure.kind, &failure.reason(), &detail))
+            // Name the endpoint in the message however it was set.
+            let opts = AwsOptions {
+                endpoint_url: opts.endpoint_url.clone().or_else(|| {
+                    std::env::var("AWS_ENDPOINT_URL")
+                        .ok()
+                        .filter(|u| !u.trim().is_empty())
+                }),
+                ..opts.clone()
+            };
+            Err(setup_error(&opts, failure.kind, &failure.reason(), &detail))
         }
     }
 }
@@ -258,5 +290,162 @@ fn profile_hint(opts: &AwsOptions, hint: &str) -> String {
     match &opts.profile {
         Some(p) => format!("{hint} (profile `{p}`)"),
         None => hint.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(profile: Option<&str>, endpoint: Option<&str>) -> AwsOptions {
+        AwsOptions {
+            profile: profile.map(String::from),
+            endpoint_url: endpoint.map(String::from),
+            ..AwsOptions::default()
+        }
+    }
+
+    #[test]
+    fn setup_errors_say_what_to_do() {
+        let sso = setup_error(
+            &opts(Some("prod"), None),
+            FailureKind::Credentials,
+            "",
+            "dispatch failure: other: the SSO token has expired; run aws sso login",
+        );
+        assert_eq!(sso.message, "the SSO session has expired or is missing");
+        assert_eq!(sso.hint, "run `aws sso login --profile prod`");
+
+        let profile = setup_error(
+            &opts(Some("nope"), None),
+            FailureKind::Credentials,
+            "",
+            "failed to load credentials: ProfileFile provider: profile `nope` was not defined",
+        );
+        assert_eq!(profile.message, "profile `nope` is not defined");
+
+        let none = setup_error(
+            &opts(None, None),
+            FailureKind::Other,
+            "",
+            "dispatch failure: other: no providers in chain provided credentials: \
+             CredentialsNotLoaded",
+        );
+        assert_eq!(none.message, "no AWS credentials found");
+        assert!(none.hint.contains("aws configure"));
+
+        let expired = setup_error(
+            &opts(Some("dev"), None),
+            FailureKind::Credentials,
+            "ExpiredToken: The security token included in the request is expired",
+            "service error: ExpiredToken",
+        );
+        assert!(
+            expired
+                .message
+                .starts_with("AWS rejected the credentials (ExpiredToken")
+        );
+        assert!(
+            expired.hint.ends_with("(profile `dev`)"),
+            "{}",
+            expired.hint
+        );
+
+        let denied = setup_error(&opts(None, None), FailureKind::Denied, "AccessDenied", "");
+        assert_eq!(denied.message, "access denied to sts:GetCallerIdentity");
+        assert!(denied.hint.contains("parapet policy"));
+    }
+
+    #[test]
+    fn an_unreachable_endpoint_is_named_with_its_cause() {
+        let down = setup_error(
+            &opts(None, Some("http://127.0.0.1:9")),
+            FailureKind::Unreachable,
+            "",
+            "dispatch failure: io error: Connection refused (os error 111)",
+        );
+        assert_eq!(
+            down.message,
+            "cannot reach AWS at http://127.0.0.1:9 (connection refused)"
+        );
+        assert_eq!(down.hint, "is the endpoint http://127.0.0.1:9 up?");
+        let dns = setup_error(
+            &opts(None, None),
+            FailureKind::Unreachable,
+            "",
+            "dispatch failure: dns error: failed to lookup address information",
+        );
+        assert_eq!(dns.message, "cannot reach AWS (name resolution failed)");
+        assert!(dns.hint.contains("network"));
+    }
+
+    /// An HTML error page (an emulator's unimplemented call) is final at once; a service's
+    /// own 500 is retried as usual.
+    #[tokio::test]
+    async fn not_implemented_pages_are_not_retried() {
+        use crate::aws::functions::testing::{Reply, Router};
+        for (html, attempts) in [(true, 1), (false, 3)] {
+            let router = Router::new(move |_| {
+                if html {
+                    Reply {
+                        status: 500,
+                        content_type: "text/html; charset=utf-8",
+                        headers: Vec::new(),
+                        body: "<!doctype html><title>500 Internal Server Error</title>".into(),
+                    }
+                } else {
+                    Reply::json_error(500, "ServiceException")
+                }
+            });
+            let config = crate::aws::functions::testing::sdk_config(router.clone(), "us-east-1")
+                .to_builder()
+                .retry_config(
+                    RetryConfig::standard()
+                        .with_max_attempts(3)
+                        .with_initial_backoff(Duration::from_millis(1)),
+                )
+                .build();
+            let clients = region_clients(&config, "us-east-1");
+            let err = clients
+                .lambda
+                .get_policy()
+                .function_name("f")
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(router.requests().len(), attempts, "html: {html}");
+            let kind = errors::classify(&err, "lambda:GetPolicy").kind;
+            let want = if html {
+                FailureKind::NotImplemented
+            } else {
+                FailureKind::Other
+            };
+            assert_eq!(kind, want);
+        }
+    }
+
+    #[test]
+    fn regions_expand_all_and_drop_repeats_in_order() {
+        let config = SdkConfig::builder()
+            .region(Region::new("eu-west-1"))
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let with = |regions: &[&str]| AwsOptions {
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            ..AwsOptions::default()
+        };
+        assert_eq!(regions(&with(&[]), &config).unwrap(), ["eu-west-1"]);
+        assert_eq!(
+            regions(&with(&["us-east-1", "eu-west-1", "us-east-1"]), &config).unwrap(),
+            ["us-east-1", "eu-west-1"]
+        );
+        let all = regions(&with(&["ap-east-1", "all"]), &config).unwrap();
+        assert_eq!(all[0], "ap-east-1", "an opt-in region named beside all");
+        assert_eq!(all.len(), 1 + DEFAULT_ENABLED_REGIONS.len());
+        let no_region = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let err = regions(&with(&[]), &no_region).unwrap_err();
+        assert_eq!(err.message, "no AWS region configured");
     }
 }

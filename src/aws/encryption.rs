@@ -18,7 +18,7 @@ use futures_util::future::join_all;
 use super::errors::{CallFailure, FailureKind};
 use super::{Collected, Family, RegionClients, Shared};
 use crate::domain::checks::kms::is_aws_managed;
-use crate::domain::inventory::{Fetched, Inventory, Key, KeyDetails};
+use crate::domain::inventory::{Fetched, Inventory, Key, KeyDetails, ListFailure};
 
 pub const DESCRIBE_KEY: &str = "kms:DescribeKey";
 pub const GET_KEY_ROTATION_STATUS: &str = "kms:GetKeyRotationStatus";
@@ -46,6 +46,23 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     let mut collected = Collected::default();
     collected.inventory.regions.push(region.to_string());
 
+    // Keys are found through functions and secrets: where those could not be listed, the
+    // keys in use cannot be known either, and the KMS checks say so for the region.
+    for f in current
+        .list_failures
+        .iter()
+        .filter(|f| f.region == region && (f.service == "lambda" || f.service == "secretsmanager"))
+    {
+        collected.inventory.list_failures.push(ListFailure {
+            service: "kms".into(),
+            region: region.to_string(),
+            call: "keys in use".into(),
+            reason: format!(
+                "cannot tell which keys are in use: {} failed: {}",
+                f.call, f.reason
+            ),
+        });
+    }
     let references = references(current, region);
     if references.is_empty() {
         return collected;
@@ -700,6 +717,38 @@ mod tests {
         assert_eq!(
             statuses(&collected.inventory, "kms.pending-deletion"),
             [("alias/deleted".to_string(), Status::Unknown)]
+        );
+    }
+
+    #[tokio::test]
+    async fn keys_behind_failed_listings_are_unknown_for_the_region() {
+        let fake = FakeAws::new(|op, _| panic!("unexpected {op}"));
+        let failure = |service: &str, call: &str, region: &str| ListFailure {
+            service: service.into(),
+            region: region.into(),
+            call: call.into(),
+            reason: "Throttled: rate exceeded".into(),
+        };
+        let inv = Inventory {
+            list_failures: vec![
+                failure("secretsmanager", "secretsmanager:ListSecrets", REGION),
+                failure("lambda", "lambda:ListFunctions", "ap-south-1"),
+                failure("apigateway", "apigateway:GetRestApis", REGION),
+            ],
+            ..Default::default()
+        };
+        let (collected, calls) = run(&fake, &inv).await;
+        assert_eq!(calls, 0);
+        let failures = &collected.inventory.list_failures;
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].service, "kms");
+        assert_eq!(failures[0].region, REGION);
+        assert!(
+            failures[0]
+                .reason
+                .contains("secretsmanager:ListSecrets failed: Throttled"),
+            "{}",
+            failures[0].reason
         );
     }
 

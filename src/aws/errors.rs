@@ -2,8 +2,10 @@
 //! names what went wrong and, for denials, the IAM action that is missing. These strings end
 //! up on `unknown` findings and in the status strip.
 
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// What kind of failure a call had. Decides retry-independent handling: a denial or a
@@ -191,6 +193,38 @@ pub fn kind_of(code: Option<&str>, status: u16) -> FailureKind {
         500 | 501 if code.is_none() => FailureKind::NotImplemented,
         _ => FailureKind::Other,
     }
+}
+
+/// A retry classifier: an HTML page answering 404, 500 or 501 is an endpoint that does not
+/// implement the call (emulators such as moto answer unimplemented operations this way; AWS
+/// APIs answer errors in JSON or XML). Retrying cannot change that, and with backoff the five
+/// attempts would cost seconds per call, so it is final at once.
+#[derive(Debug, Default)]
+pub struct NotImplementedIsFinal;
+
+impl ClassifyRetry for NotImplementedIsFinal {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(r)
+                if is_not_implemented_page(
+                    r.status().as_u16(),
+                    r.headers().get("content-type"),
+                ) =>
+            {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NotImplementedIsFinal"
+    }
+}
+
+fn is_not_implemented_page(status: u16, content_type: Option<&str>) -> bool {
+    matches!(status, 404 | 500 | 501)
+        && content_type.is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("text/html"))
 }
 
 fn one_line(s: &str) -> String {

@@ -274,24 +274,25 @@ struct Listing {
 /// The roles behind `arns`, from the cache or IAM. Returns every role asked for and the
 /// failed calls (each reason is already on an `Err` in the map).
 ///
-/// No lock is held across a network call: read the caches, fetch what is missing (each
-/// distinct managed policy once, however many roles attach it), then insert.
+/// Holds the cache's gate throughout: the functions polls of several regions start together
+/// and mostly share roles, so the second waits for the first's reading instead of repeating
+/// it. Within a reading, each distinct managed policy is fetched once, however many roles
+/// attach it.
 async fn fetch_roles(
     shared: &Shared,
     arns: BTreeSet<String>,
 ) -> (BTreeMap<String, Fetched<Role>>, Vec<CallFailure>) {
+    let cache = &shared.iam_cache;
+    let _gate = cache.gate.lock().await;
     let mut out = BTreeMap::new();
     let mut failures = Vec::new();
     let mut missing = Vec::new();
-    {
-        let cache = shared.roles.lock().await;
-        for arn in arns {
-            match cache.get(&arn) {
-                Some(Ok(role)) => {
-                    out.insert(arn, Ok(role.clone()));
-                }
-                _ => missing.push(arn),
+    for arn in arns {
+        match cache.role(&arn) {
+            Some(role) => {
+                out.insert(arn, Ok(role));
             }
+            None => missing.push(arn),
         }
     }
     let mut to_list = Vec::new();
@@ -333,15 +334,12 @@ async fn fetch_roles(
         .collect();
     let mut documents: BTreeMap<String, Fetched<String>> = BTreeMap::new();
     let mut to_fetch = Vec::new();
-    {
-        let cache = shared.managed_policies.lock().await;
-        for arn in policy_arns {
-            match cache.get(arn) {
-                Some(Ok(doc)) => {
-                    documents.insert(arn.to_string(), Ok(doc.clone()));
-                }
-                _ => to_fetch.push(arn.to_string()),
+    for arn in policy_arns {
+        match cache.policy(arn) {
+            Some(doc) => {
+                documents.insert(arn.to_string(), Ok(doc));
             }
+            None => to_fetch.push(arn.to_string()),
         }
     }
     let inline_wanted: Vec<(&str, &str)> = listed
@@ -357,22 +355,19 @@ async fn fetch_roles(
         ),
     )
     .await;
-    {
-        let mut cache = shared.managed_policies.lock().await;
-        for (arn, doc) in to_fetch.into_iter().zip(managed) {
-            let doc = match doc {
-                Ok(doc) => {
-                    cache.insert(arn.clone(), Ok(doc.clone()));
-                    Ok(doc)
-                }
-                Err(f) => {
-                    let reason = f.reason();
-                    failures.push(f);
-                    Err(reason)
-                }
-            };
-            documents.insert(arn, doc);
-        }
+    for (arn, doc) in to_fetch.into_iter().zip(managed) {
+        let doc = match doc {
+            Ok(doc) => {
+                cache.put_policy(&arn, doc.clone());
+                Ok(doc)
+            }
+            Err(f) => {
+                let reason = f.reason();
+                failures.push(f);
+                Err(reason)
+            }
+        };
+        documents.insert(arn, doc);
     }
     let mut inline_docs: BTreeMap<(String, String), Fetched<String>> = BTreeMap::new();
     for ((role, policy), doc) in inline_wanted.iter().zip(inline) {
@@ -385,7 +380,6 @@ async fn fetch_roles(
     }
 
     // 3. Assemble; cache only roles read completely, so a denial is retried next poll.
-    let mut complete = Vec::new();
     for (arn, name, listing) in listed {
         let mut policies = Vec::new();
         for (policy_name, policy_arn) in listing.managed {
@@ -415,15 +409,9 @@ async fn fetch_roles(
             policies,
         };
         if role.policies.iter().all(|p| p.document.is_ok()) {
-            complete.push(role.clone());
+            cache.put_role(role.clone());
         }
         out.insert(arn, Ok(role));
-    }
-    if !complete.is_empty() {
-        let mut cache = shared.roles.lock().await;
-        for role in complete {
-            cache.insert(role.arn.clone(), Ok(role));
-        }
     }
     (out, failures)
 }
@@ -570,8 +558,6 @@ fn unparsable(action: &'static str, message: &str) -> CallFailure {
 /// serializes, signs, parses and classifies every exchange.
 #[cfg(test)]
 pub(crate) mod testing {
-    use std::collections::HashMap;
-    use std::sync::atomic::AtomicU64;
     use std::sync::{Arc, Mutex as StdMutex};
 
     use aws_config::retry::RetryConfig;
@@ -585,9 +571,8 @@ pub(crate) mod testing {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_runtime_api::shared::IntoShared;
     use aws_smithy_types::body::SdkBody;
-    use tokio::sync::Mutex;
 
-    use crate::aws::{Limits, RegionClients, Shared};
+    use crate::aws::{RegionClients, Shared};
 
     pub const ACCOUNT: &str = "123456789012";
 
@@ -738,6 +723,8 @@ pub(crate) mod testing {
     pub struct Router {
         route: Arc<Route>,
         seen: Arc<StdMutex<Vec<Seen>>>,
+        /// Answer after this long, like a network round trip (so concurrent polls interleave).
+        delay: Option<std::time::Duration>,
     }
 
     impl std::fmt::Debug for Router {
@@ -751,7 +738,12 @@ pub(crate) mod testing {
             Router {
                 route: Arc::new(route),
                 seen: Arc::default(),
+                delay: None,
             }
+        }
+        pub fn with_delay(mut self, delay: std::time::Duration) -> Router {
+            self.delay = Some(delay);
+            self
         }
         pub fn requests(&self) -> Vec<Seen> {
             self.seen.lock().expect("router lock").clone()
@@ -781,7 +773,13 @@ pub(crate) mod testing {
             };
             let reply = (self.route)(&seen);
             self.seen.lock().expect("router lock").push(seen);
-            HttpConnectorFuture::ready(Ok(reply.into_response()))
+            match self.delay {
+                None => HttpConnectorFuture::ready(Ok(reply.into_response())),
+                Some(delay) => HttpConnectorFuture::new(async move {
+                    tokio::time::sleep(delay).await;
+                    Ok(reply.into_response())
+                }),
+            }
         }
     }
 
@@ -814,14 +812,7 @@ pub(crate) mod testing {
     }
 
     pub fn shared(config: &SdkConfig) -> Shared {
-        Shared {
-            account_id: ACCOUNT.to_string(),
-            iam: aws_sdk_iam::Client::new(config),
-            limits: Limits::new(8),
-            roles: Mutex::new(HashMap::new()),
-            managed_policies: Mutex::new(HashMap::new()),
-            calls: AtomicU64::new(0),
-        }
+        Shared::new(ACCOUNT.to_string(), aws_sdk_iam::Client::new(config), 8)
     }
 
     pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
@@ -1205,11 +1196,11 @@ mod tests {
         );
 
         // Caches keep only what was read completely, so denials are retried next poll.
-        assert!(shared.roles.lock().await.contains_key(APP_ROLE));
-        assert!(!shared.roles.lock().await.contains_key(REPORT_ROLE));
-        let managed = shared.managed_policies.lock().await;
-        assert!(managed.contains_key(BASIC) && managed.contains_key(ADMIN));
-        assert!(!managed.contains_key(REPORTS_READ));
+        let cache = &shared.iam_cache;
+        assert!(cache.role(APP_ROLE).is_some());
+        assert!(cache.role(REPORT_ROLE).is_none());
+        assert!(cache.policy(BASIC).is_some() && cache.policy(ADMIN).is_some());
+        assert!(cache.policy(REPORTS_READ).is_none());
     }
 
     #[tokio::test]
@@ -1231,6 +1222,49 @@ mod tests {
         assert_eq!(router.count(|s| s.action().is_some()), iam_before);
         assert_eq!(west.state(), CollectionState::Ok);
         assert!(west.failures.is_empty());
+    }
+
+    #[tokio::test]
+    async fn regions_polled_together_read_each_role_once_and_later_polls_read_it_again() {
+        let router = Router::new(account_route).with_delay(std::time::Duration::from_millis(5));
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let (east, west) = (
+            testing::region_clients(&config, "us-east-1"),
+            testing::region_clients(&config, "us-west-2"),
+        );
+        let (a, b) = join(collect(&shared, &east), collect(&shared, &west)).await;
+        assert!(a.inventory.roles[APP_ROLE].is_ok() && b.inventory.roles[APP_ROLE].is_ok());
+        let iam = |router: &Router| {
+            router.count(|s| {
+                s.action()
+                    .is_some_and(|a| a == "ListAttachedRolePolicies" || a == "ListRolePolicies")
+            })
+        };
+        let first = iam(&router);
+        let alone = {
+            let router = Router::new(account_route);
+            let config = testing::sdk_config(router.clone(), "us-east-1");
+            collect(
+                &testing::shared(&config),
+                &testing::region_clients(&config, "us-east-1"),
+            )
+            .await;
+            iam(&router)
+        };
+        assert_eq!(
+            first, alone,
+            "the second region waited for the first's reading"
+        );
+
+        // Once the documents are older than the cache's lifetime, a poll reads them again:
+        // role changes show on the next periodic poll or refresh.
+        let mut stale = testing::shared(&config);
+        stale.iam_cache = crate::aws::IamCache::new(std::time::Duration::ZERO);
+        collect(&stale, &east).await;
+        let before = iam(&router);
+        collect(&stale, &east).await;
+        assert_eq!(iam(&router) - before, alone);
     }
 
     #[tokio::test]

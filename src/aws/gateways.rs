@@ -81,7 +81,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
             &mut collected,
             region,
             "apigateway",
-            "apigateway:GetDomainNames",
+            crate::domain::checks::apigw::DOMAIN_LISTING,
             f,
         ),
     }
@@ -788,10 +788,8 @@ mod tests {
     use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
     use aws_smithy_types::body::SdkBody;
     use aws_smithy_types::retry::RetryConfig;
-    use tokio::sync::Mutex;
 
     use super::*;
-    use crate::aws::Limits;
     use crate::domain::collection::CollectionState;
 
     const ENDPOINT: &str = "http://gw.test";
@@ -905,14 +903,11 @@ mod tests {
             .credentials_provider(Credentials::for_tests())
             .behavior_version_latest()
             .build();
-        Shared {
-            account_id: "123456789012".into(),
-            iam: aws_sdk_iam::Client::from_conf(iam),
-            limits: Limits::new(4),
-            roles: Mutex::new(HashMap::new()),
-            managed_policies: Mutex::new(HashMap::new()),
-            calls: AtomicU64::new(0),
-        }
+        Shared::new(
+            "123456789012".into(),
+            aws_sdk_iam::Client::from_conf(iam),
+            4,
+        )
     }
 
     macro_rules! client {

@@ -19,7 +19,9 @@ pub mod throttles;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -27,7 +29,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::domain::collection::CollectionState;
-use crate::domain::inventory::{Fetched, Inventory, Role};
+use crate::domain::inventory::{Inventory, Role};
 use errors::{CallFailure, FailureKind};
 
 /// API families, each with its own concurrency limit.
@@ -41,8 +43,9 @@ pub enum Family {
     Iam,
 }
 
-/// Per-family semaphores. Bounded so one area cannot starve the others or trip account
-/// throttles; wide enough to hide round-trip latency.
+/// Per-family semaphores of one region (IAM, a global service, has one for all regions).
+/// Bounded so one area cannot starve the others or trip the service's per-region rate
+/// limits; wide enough to hide round-trip latency.
 pub struct Limits {
     lambda: Semaphore,
     apigateway: Semaphore,
@@ -76,6 +79,12 @@ impl Limits {
     }
 }
 
+tokio::task_local! {
+    /// The region a collection runs for, set by [`Shared::in_region`]: which region's limits
+    /// a call waits on, without threading the region through every poller function.
+    static REGION: String;
+}
+
 /// The clients of one region.
 #[derive(Clone)]
 pub struct RegionClients {
@@ -87,21 +96,105 @@ pub struct RegionClients {
     pub kms: aws_sdk_kms::Client,
 }
 
+/// How long IAM documents read by one functions poll serve the others (every region's poll
+/// of the same round, and the next round when it comes sooner). Long enough for a round over
+/// every region, short enough that each periodic poll or refresh reads roles anew.
+pub const IAM_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// Execution roles and managed policy documents, shared by the functions polls of every
+/// region. Only complete reads are kept, for [`IAM_CACHE_TTL`]; `gate` makes concurrent polls
+/// wait for one reading of a role instead of each repeating it.
+pub struct IamCache {
+    pub gate: Mutex<()>,
+    ttl: Duration,
+    roles: std::sync::Mutex<HashMap<String, (Instant, Role)>>,
+    policies: std::sync::Mutex<HashMap<String, (Instant, String)>>,
+}
+
+impl IamCache {
+    pub fn new(ttl: Duration) -> IamCache {
+        IamCache {
+            gate: Mutex::new(()),
+            ttl,
+            roles: Default::default(),
+            policies: Default::default(),
+        }
+    }
+
+    fn fresh<T: Clone>(
+        &self,
+        map: &std::sync::Mutex<HashMap<String, (Instant, T)>>,
+        key: &str,
+    ) -> Option<T> {
+        let map = map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn role(&self, arn: &str) -> Option<Role> {
+        self.fresh(&self.roles, arn)
+    }
+
+    pub fn put_role(&self, role: Role) {
+        let mut map = self.roles.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(role.arn.clone(), (Instant::now(), role));
+    }
+
+    pub fn policy(&self, arn: &str) -> Option<String> {
+        self.fresh(&self.policies, arn)
+    }
+
+    pub fn put_policy(&self, arn: &str, document: String) {
+        let mut map = self.policies.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(arn.to_string(), (Instant::now(), document));
+    }
+}
+
 /// What all regions share: IAM (global), limits, caches, counters.
 pub struct Shared {
     pub account_id: String,
     pub iam: aws_sdk_iam::Client,
-    pub limits: Limits,
-    /// Execution roles, fetched once per distinct role across regions and areas.
-    pub roles: Mutex<HashMap<String, Fetched<Role>>>,
-    /// Managed policy documents by policy ARN (AWS managed policies are shared by many roles).
-    pub managed_policies: Mutex<HashMap<String, Fetched<String>>>,
+    /// Concurrent calls per family and region.
+    per_family: usize,
+    limits: std::sync::Mutex<HashMap<String, Arc<Limits>>>,
+    /// IAM is global: one set of limits for every region.
+    global: Limits,
+    pub iam_cache: IamCache,
     /// Calls made (SDK operations, not counting retries).
     pub calls: AtomicU64,
 }
 
 impl Shared {
-    /// Runs one SDK call under its family's limit, classifying a failure.
+    pub fn new(account_id: String, iam: aws_sdk_iam::Client, per_family: usize) -> Shared {
+        let per_family = per_family.max(1);
+        Shared {
+            account_id,
+            iam,
+            per_family,
+            limits: Default::default(),
+            global: Limits::new(per_family),
+            iam_cache: IamCache::new(IAM_CACHE_TTL),
+            calls: AtomicU64::new(0),
+        }
+    }
+
+    /// Runs `work` (one area's collection) with `region`'s limits for its calls.
+    pub async fn in_region<T>(&self, region: &str, work: impl Future<Output = T>) -> T {
+        REGION.scope(region.to_string(), work).await
+    }
+
+    fn limits_here(&self) -> Option<Arc<Limits>> {
+        let region = REGION.try_with(Clone::clone).ok()?;
+        let mut map = self.limits.lock().unwrap_or_else(|e| e.into_inner());
+        Some(Arc::clone(
+            map.entry(region)
+                .or_insert_with(|| Arc::new(Limits::new(self.per_family))),
+        ))
+    }
+
+    /// Runs one SDK call under its family's limit (the current region's, or the global one
+    /// for IAM and outside [`Shared::in_region`]), classifying a failure.
     pub async fn call<T, E, F>(
         &self,
         family: Family,
@@ -112,7 +205,11 @@ impl Shared {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let _permit = self.limits.get(family).acquire().await;
+        let regional = (family != Family::Iam)
+            .then(|| self.limits_here())
+            .flatten();
+        let limits = regional.as_deref().unwrap_or(&self.global);
+        let _permit = limits.get(family).acquire().await;
         self.calls.fetch_add(1, Ordering::Relaxed);
         request.await.map_err(|e| errors::classify(&e, action))
     }
@@ -163,5 +260,99 @@ impl Collected {
         let reason = failure.reason();
         self.failures.push(failure);
         reason
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::operation::get_policy::GetPolicyError;
+    use tokio::sync::oneshot;
+
+    type Answer = Result<(), SdkError<GetPolicyError, HttpResponse>>;
+
+    fn shared(per_family: usize) -> Arc<Shared> {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        Arc::new(Shared::new(
+            "123456789012".into(),
+            aws_sdk_iam::Client::new(&config),
+            per_family,
+        ))
+    }
+
+    /// A call in `region` that holds its permit until `release` fires.
+    fn held(
+        shared: &Arc<Shared>,
+        region: &'static str,
+        family: Family,
+    ) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+        let (release, wait) = oneshot::channel::<()>();
+        let shared = Arc::clone(shared);
+        let task = tokio::spawn(async move {
+            let call = shared.call(family, "lambda:GetPolicy", async move {
+                let _ = wait.await;
+                Answer::Ok(())
+            });
+            shared.in_region(region, call).await.unwrap();
+        });
+        (release, task)
+    }
+
+    async fn finishes(shared: &Arc<Shared>, region: &'static str, family: Family) -> bool {
+        let call = shared.call(family, "lambda:GetPolicy", async { Answer::Ok(()) });
+        tokio::time::timeout(Duration::from_millis(200), shared.in_region(region, call))
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn limits_are_per_region_except_for_global_iam() {
+        let shared = shared(1);
+        let (release, task) = held(&shared, "us-east-1", Family::Lambda);
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // The region's one Lambda slot is taken; other regions and families are not held up.
+        assert!(!finishes(&shared, "us-east-1", Family::Lambda).await);
+        assert!(finishes(&shared, "eu-west-1", Family::Lambda).await);
+        assert!(finishes(&shared, "us-east-1", Family::Kms).await);
+        release.send(()).unwrap();
+        task.await.unwrap();
+        assert!(finishes(&shared, "us-east-1", Family::Lambda).await);
+
+        // IAM is global: a call held in one region holds up IAM in every region.
+        let (release, task) = held(&shared, "us-east-1", Family::Iam);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!finishes(&shared, "eu-west-1", Family::Iam).await);
+        release.send(()).unwrap();
+        task.await.unwrap();
+        assert!(finishes(&shared, "eu-west-1", Family::Iam).await);
+        // Counted once they get a slot: the two held, four that finished (not the two that
+        // timed out waiting).
+        assert_eq!(shared.calls.load(Ordering::Relaxed), 6);
+    }
+
+    #[test]
+    fn iam_cache_keeps_documents_for_its_lifetime_only() {
+        let role = Role {
+            arn: "arn:aws:iam::123456789012:role/app".into(),
+            name: "app".into(),
+            policies: Vec::new(),
+        };
+        let cache = IamCache::new(Duration::from_secs(60));
+        assert!(cache.role(&role.arn).is_none());
+        cache.put_role(role.clone());
+        cache.put_policy("arn:aws:iam::aws:policy/ReadOnlyAccess", "{}".into());
+        assert_eq!(cache.role(&role.arn), Some(role.clone()));
+        assert_eq!(
+            cache
+                .policy("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .as_deref(),
+            Some("{}")
+        );
+        let expired = IamCache::new(Duration::ZERO);
+        expired.put_role(role.clone());
+        assert!(expired.role(&role.arn).is_none());
     }
 }

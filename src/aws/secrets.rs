@@ -158,7 +158,6 @@ pub fn to_time(date: Option<&aws_smithy_types::DateTime>) -> Option<OffsetDateTi
 /// operation (`X-Amz-Target`) and records every request, and clients wired to it.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use std::collections::HashMap;
     use std::sync::{Arc, Mutex};
 
     use aws_config::retry::RetryConfig;
@@ -172,9 +171,8 @@ pub(crate) mod test_support {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use serde_json::Value;
-    use tokio::sync::Mutex as AsyncMutex;
 
-    use crate::aws::{Limits, RegionClients, Shared, client};
+    use crate::aws::{RegionClients, Shared, client};
 
     pub const REGION: &str = "eu-west-1";
     pub const ACCOUNT: &str = "123456789012";
@@ -276,14 +274,7 @@ pub(crate) mod test_support {
     }
 
     pub fn shared(config: &SdkConfig) -> Shared {
-        Shared {
-            account_id: ACCOUNT.into(),
-            iam: aws_sdk_iam::Client::new(config),
-            limits: Limits::new(4),
-            roles: AsyncMutex::new(HashMap::new()),
-            managed_policies: AsyncMutex::new(HashMap::new()),
-            calls: Default::default(),
-        }
+        Shared::new(ACCOUNT.into(), aws_sdk_iam::Client::new(config), 4)
     }
 
     pub fn clients(config: &SdkConfig) -> RegionClients {

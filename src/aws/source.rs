@@ -15,20 +15,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{Region, SdkConfig};
 use futures_util::future::BoxFuture;
-use tokio::sync::Mutex;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 use super::client::{self, AwsOptions, SetupError};
 use super::{
-    Collected, Limits, RegionClients, Shared, encryption, functions, gateways, secrets, throttles,
+    Collected, RegionClients, Shared, encryption, functions, gateways, secrets, throttles,
 };
 use crate::app::source::{Batch, SourceCommand, SourceEvent};
 use crate::config::Intervals;
@@ -159,14 +158,11 @@ async fn setup(aws: &AwsOptions) -> Result<(AwsCollector, Vec<String>), SetupErr
     // `--region all` without a configured region: STS and IAM still need one to sign with.
     let config = with_region(config, &regions[0]);
     let account_id = client::account_id(aws, &identity_config(aws, &config)).await?;
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(Shared::new(
         account_id,
-        iam: aws_sdk_iam::Client::new(&config),
-        limits: Limits::new(aws.concurrency.max(1)),
-        roles: Mutex::new(HashMap::new()),
-        managed_policies: Mutex::new(HashMap::new()),
-        calls: AtomicU64::new(0),
-    });
+        client::iam_client(&config),
+        aws.concurrency,
+    ));
     let clients = regions
         .iter()
         .map(|r| (r.clone(), client::region_clients(&config, r)))
@@ -219,13 +215,16 @@ impl Collector for AwsCollector {
             let Some(clients) = clients else {
                 return Collected::default();
             };
-            let mut collected = match area {
-                Area::Functions => functions::collect(&shared, &clients).await,
-                Area::Gateways => gateways::collect(&shared, &clients).await,
-                Area::Throttles => throttles::collect(&shared, &clients, &current).await,
-                Area::Encryption => encryption::collect(&shared, &clients, &current).await,
-                Area::Secrets => secrets::collect(&shared, &clients).await,
+            let work = async {
+                match area {
+                    Area::Functions => functions::collect(&shared, &clients).await,
+                    Area::Gateways => gateways::collect(&shared, &clients).await,
+                    Area::Throttles => throttles::collect(&shared, &clients, &current).await,
+                    Area::Encryption => encryption::collect(&shared, &clients, &current).await,
+                    Area::Secrets => secrets::collect(&shared, &clients).await,
+                }
             };
+            let mut collected = shared.in_region(&clients.region, work).await;
             if collected.inventory.account_id.is_empty() {
                 collected.inventory.account_id = shared.account_id.clone();
             }
@@ -332,11 +331,13 @@ impl<C: Collector> Scheduler<C> {
         }
     }
 
-    /// Asks for a run of `area` (every area with `None`) in every region. An area in flight
-    /// runs again when it finishes, so the result is never older than the request.
+    /// Asks for a run of `area` (every area with `None`) in every region, and of the areas
+    /// that read it, which start after it: a refreshed functions list is followed by reserved
+    /// concurrency and keys for the functions it found. An area in flight runs again when it
+    /// finishes, so the result is never older than the request.
     fn request(&mut self, area: Option<Area>) {
         for ((a, _), slot) in self.slots.iter_mut() {
-            if area.is_none_or(|x| x == *a) {
+            if area.is_none_or(|x| x == *a || dependencies(*a).contains(&x)) {
                 slot.wanted = true;
                 slot.due = None;
             }
@@ -893,11 +894,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn refresh_of_one_area_reruns_it_in_every_region_only() {
+    async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() {
         let fake = Fake {
             delays: delays([5, 5, 5, 5, 5]),
             ..Fake::default()
         };
+        let log = Arc::clone(&fake.log);
         let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
         until_batches(&mut s.rx, 10).await;
         assert!(
@@ -905,22 +907,40 @@ mod tests {
             "no periodic polls with a zero interval"
         );
 
+        // Secrets: read by encryption.
         s.cmd
-            .send(SourceCommand::Refresh(Some(Area::Gateways)))
+            .send(SourceCommand::Refresh(Some(Area::Secrets)))
+            .unwrap();
+        let events = until_batches(&mut s.rx, 4).await;
+        let mut got: Vec<(Area, &str)> = batches(&events)
+            .iter()
+            .map(|b| (b.area, b.region.as_str()))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                (Area::Encryption, "r1"),
+                (Area::Encryption, "r2"),
+                (Area::Secrets, "r1"),
+                (Area::Secrets, "r2")
+            ]
+        );
+        // … each encryption run after its region's second secrets run.
+        let log = log.lock().unwrap().clone();
+        for region in ["r1", "r2"] {
+            let encryption = &runs(&log, Area::Encryption, region)[1];
+            let secrets = &runs(&log, Area::Secrets, region)[1];
+            assert!(encryption.start >= secrets.end.expect("secrets finished"));
+        }
+        assert!(drain(&mut s.rx, Duration::from_millis(80)).await.is_empty());
+
+        // Throttles: read by nobody.
+        s.cmd
+            .send(SourceCommand::Refresh(Some(Area::Throttles)))
             .unwrap();
         let events = until_batches(&mut s.rx, 2).await;
-        for ev in &events {
-            match ev {
-                SourceEvent::Started { area, .. } | SourceEvent::Progress { area, .. } => {
-                    assert_eq!(*area, Area::Gateways)
-                }
-                SourceEvent::Batch(b) => assert_eq!(b.area, Area::Gateways),
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-        let mut regions: Vec<&str> = batches(&events).iter().map(|b| b.region.as_str()).collect();
-        regions.sort_unstable();
-        assert_eq!(regions, ["r1", "r2"]);
+        assert!(batches(&events).iter().all(|b| b.area == Area::Throttles));
         assert!(drain(&mut s.rx, Duration::from_millis(80)).await.is_empty());
     }
 

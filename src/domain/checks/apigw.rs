@@ -22,6 +22,8 @@ const ACCOUNT_DEFAULT_RATE: f64 = 10_000.0;
 const ACCOUNT_DEFAULT_BURST: i32 = 5_000;
 
 const INVOKE: &str = "execute-api:Invoke";
+/// The listing failure the gateways area records when REST custom domains cannot be listed.
+pub const DOMAIN_LISTING: &str = "apigateway:GetDomainNames";
 /// Condition keys that pin a private API to VPC endpoints / VPCs.
 const VPC_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc"];
 /// Condition keys that restrict a public API to known networks.
@@ -1416,6 +1418,13 @@ fn default_endpoint_enabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> 
                 .or_else(|| api.stages.as_ref().ok().and_then(|s| s.first()).map(|s| s.name.clone()))
                 .unwrap_or_else(|| "STAGE_NAME".to_string());
             let t = api_target(api).param("stage", stage);
+            // Without the domain list, "no mapping" means "not known", not "none".
+            errors.extend(
+                inv.list_failures
+                    .iter()
+                    .filter(|f| f.region == api.region && f.call == DOMAIN_LISTING)
+                    .map(|f| format!("GetDomainNames: {}", f.reason)),
+            );
             if mapped.is_empty() {
                 if errors.is_empty() {
                     return def.not_applicable(inv, &t, "not served through a custom domain");
@@ -2658,6 +2667,36 @@ mod tests {
         assert_eq!(
             one("apigw.default-endpoint-enabled", &inv).status,
             Status::Fail
+        );
+    }
+
+    #[test]
+    fn default_endpoint_unknown_when_domains_could_not_be_listed() {
+        let mut inv = mapped(false, Ok(vec![mapping("other")]));
+        inv.rest_domains.clear();
+        inv.list_failures
+            .push(crate::domain::inventory::ListFailure {
+                service: "apigateway".into(),
+                region: R.into(),
+                call: DOMAIN_LISTING.into(),
+                reason: "Unreachable: apigateway:GET (timed out)".into(),
+            });
+        let found = eval("apigw.default-endpoint-enabled", &inv);
+        let api = found
+            .iter()
+            .find(|f| f.resource_name == "orders-api")
+            .expect("the API's own finding");
+        assert_eq!(api.status, Status::Unknown, "{}", api.message);
+        assert!(
+            api.message.contains("GetDomainNames: Unreachable"),
+            "{}",
+            api.message
+        );
+        // Another region's failure says nothing about this one.
+        inv.list_failures[0].region = "us-east-1".into();
+        assert_eq!(
+            one("apigw.default-endpoint-enabled", &inv).status,
+            Status::NotApplicable
         );
     }
 }
