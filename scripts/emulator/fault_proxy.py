@@ -4,7 +4,8 @@ and counts requests. Standard library only.
 
     python fault_proxy.py --upstream http://127.0.0.1:MOTO_PORT [--port 0] [--seed 7]
         [--throttle-rate R] [--error-rate R] [--drop-rate R] [--slow-rate R --slow-ms MS]
-        [--fail-always-rate R] [--max-faults-per-request N] [--max-faults N]
+        [--stall-rate R] [--fail-always-rate R] [--stall-always-rate R]
+        [--max-faults-per-request N] [--max-faults N]
         [--latency-ms MS] [--spare sts,iam]
 
 Point a client at it as its endpoint (`--endpoint-url http://127.0.0.1:PORT`); it forwards each
@@ -16,8 +17,11 @@ request unchanged (Host and signature included) and relays the answer, unless it
 - error: HTTP 500 InternalFailure;
 - drop: reads the request, then closes the connection without answering;
 - slow: answers correctly after --slow-ms;
-- fail-always: a fixed fraction of distinct requests answer HTTP 500 on every attempt (retries
-  cannot save them; the scan must report those findings as unknown).
+- stall: reads the request and never answers (the connection stays open until the client gives
+  up): only a client-side timeout ends the wait;
+- fail-always / stall-always: a fixed fraction of distinct requests answer HTTP 500, or stall,
+  on every attempt (retries cannot save them; the scan must report those findings as unknown,
+  and must not hang on them).
 
 Deterministic: whether a request is faulted depends only on --seed, the request (method, path,
 query, body, target) and how many times that same request was seen, never on arrival order, so
@@ -48,6 +52,7 @@ CRED_RE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 ACTION_RE = re.compile(r"(?:^|&)Action=([A-Za-z0-9]+)")
 REST_JSON = {"lambda", "apigateway"}
 QUERY_XML = {"iam", "sts"}
+STALL_SECONDS = 900
 # REST path segments followed by an id or a name.
 COLLECTIONS = {
     "functions", "restapis", "apis", "domainnames", "authorizers", "stages", "routes",
@@ -101,7 +106,7 @@ class Proxy:
         return int.from_bytes(h.digest()[:8], "big") / 2**64
 
     def decide(self, service, fingerprint):
-        """One of None, 'throttle', 'error', 'drop', 'slow', 'always'."""
+        """One of None, 'throttle', 'error', 'drop', 'slow', 'stall', 'always'."""
         attempt = self.seen[fingerprint]
         self.seen[fingerprint] += 1
         if service in self.spare:
@@ -109,6 +114,8 @@ class Proxy:
         a = self.args
         if a.fail_always_rate and self.unit(fingerprint, "always") < a.fail_always_rate:
             return "always"
+        if a.stall_always_rate and self.unit(fingerprint, "stall-always") < a.stall_always_rate:
+            return "stall"
         if self.streak[fingerprint] >= a.max_faults_per_request:
             self.streak[fingerprint] = 0
             return None
@@ -120,6 +127,7 @@ class Proxy:
             ("error", a.error_rate),
             ("drop", a.drop_rate),
             ("slow", a.slow_rate),
+            ("stall", a.stall_rate),
         ):
             if r < rate:
                 if kind != "slow":
@@ -175,6 +183,12 @@ class Proxy:
         if fault:
             st.faults[fault] += 1
         if fault == "drop":
+            writer.transport.abort()
+            return False
+        if fault == "stall":
+            # Hold the connection open without a byte of answer, far longer than any sane
+            # client timeout; the client closing its end is what ends it in practice.
+            await asyncio.sleep(STALL_SECONDS)
             writer.transport.abort()
             return False
         if fault in ("throttle", "error", "always"):
@@ -389,14 +403,16 @@ def main():
     p.add_argument("--drop-rate", type=rate, default=0.0)
     p.add_argument("--slow-rate", type=rate, default=0.0)
     p.add_argument("--slow-ms", type=int, default=1000)
+    p.add_argument("--stall-rate", type=rate, default=0.0)
     p.add_argument("--fail-always-rate", type=rate, default=0.0)
+    p.add_argument("--stall-always-rate", type=rate, default=0.0)
     p.add_argument("--max-faults-per-request", type=int, default=2)
     p.add_argument("--max-faults", type=int, default=None)
     p.add_argument("--latency-ms", type=int, default=0)
     p.add_argument("--spare", default="", help="comma-separated services never faulted")
     p.add_argument("--no-parent-watch", action="store_true")
     args = p.parse_args()
-    if args.throttle_rate + args.error_rate + args.drop_rate + args.slow_rate > 1.0:
+    if args.throttle_rate + args.error_rate + args.drop_rate + args.slow_rate + args.stall_rate > 1.0:
         p.error("the fault rates add up to more than 1")
 
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))

@@ -29,6 +29,39 @@ fn script(name: &str) -> PathBuf {
     repo().join("scripts/emulator").join(name)
 }
 
+/// Runs a helper to completion, killing it (by PID) and failing the test when it takes longer
+/// than `deadline`: a hung emulator must fail the run, not hang it.
+fn output_within(mut cmd: Command, deadline: Duration, what: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out_path, err_path) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {what}: {e}"));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{what} did not finish within {deadline:?}; stderr:\n{}",
+                std::fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::process::Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap_or_default(),
+        stderr: std::fs::read(&err_path).unwrap_or_default(),
+    }
+}
+
 /// The moto venv's python, installing moto on first use.
 pub fn python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
@@ -180,14 +213,12 @@ impl Moto {
 
     /// Runs seed.py with these arguments; returns its manifest.
     pub fn seed(&self, args: &[&str]) -> Value {
-        let out = Command::new(python())
-            .arg(script("seed.py"))
+        let mut cmd = Command::new(python());
+        cmd.arg(script("seed.py"))
             .arg("--endpoint")
             .arg(self.endpoint())
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run seed.py");
+            .args(args);
+        let out = output_within(cmd, Duration::from_secs(240), "seed.py");
         assert!(
             out.status.success(),
             "seed.py {args:?} failed:\n{}",
@@ -200,17 +231,15 @@ impl Moto {
     pub fn create_user(&self, name: &str, policy: &Value) -> (String, String) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), serde_json::to_vec_pretty(policy).unwrap()).unwrap();
-        let out = Command::new(python())
-            .arg(script("iam_user.py"))
+        let mut cmd = Command::new(python());
+        cmd.arg(script("iam_user.py"))
             .arg("--endpoint")
             .arg(self.endpoint())
             .arg("--user")
             .arg(name)
             .arg("--policy-file")
-            .arg(file.path())
-            .stdin(Stdio::null())
-            .output()
-            .expect("run iam_user.py");
+            .arg(file.path());
+        let out = output_within(cmd, Duration::from_secs(60), "iam_user.py");
         assert!(
             out.status.success(),
             "iam_user.py failed:\n{}",
