@@ -451,3 +451,38 @@ fn aged_secrets_fail_the_age_checks() {
         assert!(!text.contains(value.as_str().unwrap()));
     }
 }
+
+#[test]
+fn two_regions_are_collected_side_by_side() {
+    let moto = Moto::start();
+    moto.seed(&[]);
+    let parapet = Parapet::default();
+    let one = parapet.scan(&moto.endpoint(), &[]);
+    // The seed fills us-east-1; eu-west-1 is an empty region of the same account.
+    let two = parapet.scan(&moto.endpoint(), &["--region", "eu-west-1"]);
+    assert_eq!(two.code, Some(0), "{}", two.stderr);
+    let snapshot = two.snapshot();
+    assert_eq!(
+        snapshot["regions"],
+        serde_json::json!([REGION, "eu-west-1"])
+    );
+    let collection = snapshot["collection"].as_array().unwrap();
+    assert_eq!(collection.len(), 10, "{collection:?}");
+    for c in collection {
+        assert_eq!(c["status"], "ok", "{c}");
+    }
+    for region in [REGION, "eu-west-1"] {
+        assert_eq!(
+            collection.iter().filter(|c| c["region"] == region).count(),
+            5,
+            "{region}"
+        );
+    }
+    // Same decisions as the one-region scan; nothing invented for the empty region.
+    let single = emulator::by_key(one.snapshot());
+    let double = emulator::by_key(snapshot);
+    assert_eq!(single.len(), double.len());
+    for (k, f) in &single {
+        assert_eq!(double[k].status, f.status, "{} on {}", k.0, f.resource_name);
+    }
+}
