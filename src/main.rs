@@ -141,8 +141,8 @@ fn export_demo(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> 
             progress: None,
         })
         .collect();
-    let snapshot = Snapshot::new(
-        &assessment,
+    let snapshot = Snapshot::of(
+        assessment,
         inventory.account_id.clone(),
         None,
         inventory.regions.clone(),

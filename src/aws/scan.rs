@@ -162,7 +162,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         }
     })
     .await;
-    let result = match collected {
+    let mut result = match collected {
         Ok(result) => result,
         Err(e) => {
             eprintln!("parapet: {} — {}", e.message, e.hint);
@@ -172,8 +172,11 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
 
     let now = OffsetDateTime::now_utc();
     let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &config.mutes());
-    let snapshot = Snapshot::new(
-        &assessment,
+    // The findings are all that is needed from here on: on a large account the inventory and
+    // a second copy of the findings would double the peak memory.
+    result.inventory = Inventory::default();
+    let snapshot = Snapshot::of(
+        assessment,
         result.account_id.clone(),
         result.profile.clone(),
         result.regions.clone(),
@@ -190,15 +193,11 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
             }
         }
         None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let written = snapshot
-                .to_json_pretty()
+                .write_json_pretty(&mut out)
                 .map_err(|e| e.to_string())
-                .and_then(|json| {
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(json.as_bytes())
-                        .and_then(|()| out.flush())
-                        .map_err(|e| e.to_string())
-                });
+                .and_then(|()| out.flush().map_err(|e| e.to_string()));
             if let Err(e) = written {
                 eprintln!("parapet: cannot write the snapshot to stdout: {e}");
                 return EXIT_ERROR;

@@ -84,10 +84,29 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A snapshot of `assessment`. `generated_at` is stored in UTC, to the second; the live
-    /// progress of running collections is dropped (it is not part of the file).
+    /// A snapshot of `assessment`, which the caller keeps (the findings are copied).
     pub fn new(
         assessment: &Assessment,
+        account_id: impl Into<String>,
+        profile: Option<String>,
+        regions: Vec<String>,
+        collection: Vec<CollectionStatus>,
+        generated_at: OffsetDateTime,
+    ) -> Snapshot {
+        Snapshot::of(
+            assessment.clone(),
+            account_id,
+            profile,
+            regions,
+            collection,
+            generated_at,
+        )
+    }
+
+    /// A snapshot taking `assessment` over. `generated_at` is stored in UTC, to the second;
+    /// the live progress of running collections is dropped (it is not part of the file).
+    pub fn of(
+        assessment: Assessment,
         account_id: impl Into<String>,
         profile: Option<String>,
         regions: Vec<String>,
@@ -130,7 +149,7 @@ impl Snapshot {
                     ..c
                 })
                 .collect(),
-            findings: assessment.findings.clone(),
+            findings: assessment.findings,
             mutes: None,
         }
     }
@@ -169,6 +188,13 @@ impl Snapshot {
         let mut s = serde_json::to_string_pretty(self)?;
         s.push('\n');
         Ok(s)
+    }
+
+    /// [`Snapshot::to_json_pretty`] streamed into `w`, for files and stdout: a scan of a large
+    /// account never holds the whole document as one string.
+    pub fn write_json_pretty(&self, w: &mut dyn std::io::Write) -> Result<(), serde_json::Error> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n").map_err(serde_json::Error::io)
     }
 
     /// A file name for the snapshot: `parapet-<account>-<YYYYMMDDTHHMMSSZ>.json`.

@@ -17,6 +17,18 @@ static TEMP_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// mode 0600, written, fsynced, then renamed over `path`. Without `force` an existing `path` is
 /// never replaced ([`ExportErrorKind::AlreadyExists`]), not even one created while writing.
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExportError> {
+    write_atomic_with(path, force, |w| {
+        w.write_all(bytes).map_err(ExportErrorKind::Io)
+    })
+}
+
+/// [`write_atomic`], with the content produced by `write` straight into the (buffered)
+/// temporary file, so a large snapshot is never held in memory as one string.
+pub fn write_atomic_with(
+    path: &Path,
+    force: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportErrorKind>,
+) -> Result<(), ExportError> {
     let err = |kind| ExportError::new(path, kind);
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(err(ExportErrorKind::IsDirectory)),
@@ -46,14 +58,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Export
         .file_name()
         .ok_or_else(|| err(ExportErrorKind::NoFileName))?;
 
-    let (tmp_path, mut file) =
+    let (tmp_path, file) =
         create_temp(&dir, &file_name.to_string_lossy()).map_err(|e| err(ExportErrorKind::Io(e)))?;
-    let result = write_and_sync(&mut file, bytes)
-        .map_err(ExportErrorKind::Io)
-        .and_then(|()| {
-            drop(file);
-            publish(&tmp_path, path, force)
-        });
+    let result = write_and_sync(file, write).and_then(|()| publish(&tmp_path, path, force));
     if let Err(kind) = result {
         let _ = fs::remove_file(&tmp_path);
         return Err(err(kind));
@@ -87,15 +94,23 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     }
 }
 
-fn write_and_sync(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+fn write_and_sync(
+    file: File,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportErrorKind>,
+) -> Result<(), ExportErrorKind> {
     // The umask can only narrow the creation mode; set it exactly in case it narrowed too much.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))
+            .map_err(ExportErrorKind::Io)?;
     }
-    file.write_all(bytes)?;
-    file.sync_all()
+    let mut out = io::BufWriter::new(file);
+    write(&mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| ExportErrorKind::Io(e.into_error()))?;
+    file.sync_all().map_err(ExportErrorKind::Io)
 }
 
 /// Moves the finished temp file into place. Without `force`, a hard link publishes it only if
@@ -133,6 +148,34 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_neither_the_file_nor_a_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        let e = write_atomic_with(&path, false, |w| {
+            w.write_all(b"{\"half\": ").map_err(ExportErrorKind::Io)?;
+            Err(ExportErrorKind::Serialize("boom".into()))
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("cannot serialize the snapshot: boom"),
+            "{e}"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        // Streamed content arrives whole.
+        write_atomic_with(&path, false, |w| {
+            for i in 0..10_000 {
+                writeln!(w, "{i}").map_err(ExportErrorKind::Io)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 10_000);
+        assert!(text.ends_with("9999\n"));
+    }
 
     #[test]
     fn writes_and_refuses_to_clobber() {

@@ -123,10 +123,15 @@ impl std::error::Error for ExportError {
 /// Writes `snapshot` as pretty JSON to `path` (atomic, mode 0600). Without `force` an existing
 /// file is left alone and the error [`ExportError::is_already_exists`].
 pub fn write_snapshot(path: &Path, snapshot: &Snapshot, force: bool) -> Result<(), ExportError> {
-    let json = snapshot
-        .to_json_pretty()
-        .map_err(|e| ExportError::new(path, ExportErrorKind::Serialize(e.to_string())))?;
-    write_atomic(path, json.as_bytes(), force)
+    atomic::write_atomic_with(path, force, |w| {
+        snapshot.write_json_pretty(w).map_err(|e| {
+            if e.is_io() {
+                ExportErrorKind::Io(e.into())
+            } else {
+                ExportErrorKind::Serialize(e.to_string())
+            }
+        })
+    })
 }
 
 /// Reads and validates a snapshot file.
