@@ -1,7 +1,7 @@
 //! The gateways poll area: API Gateway REST APIs (v1) and HTTP/WebSocket APIs (v2), their
 //! stages, resources/routes, authorizers, validators, integrations and custom domains.
 //!
-//! Request plan per region (see /work/notes/issue3.md):
+//! Request plan per region:
 //! - REST: GetRestApis (paged), then per API, concurrently: GetStages, GetResources with
 //!   `embed=methods` (paged), GetAuthorizers (paged), GetRequestValidators (paged): 4 requests
 //!   per API when everything fits one page. GetDomainNames (paged) + GetBasePathMappings per
