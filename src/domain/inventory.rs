@@ -686,9 +686,11 @@ mod tests {
                 );
             }
             // The next good batch restores the area.
-            let mut good = demo.clone();
-            good.list_failures.clear();
-            inv.apply_batch(area, &region, area_of(&good, area, &region));
+            inv.apply_batch(
+                area,
+                &region,
+                crate::demo::batch_for(now, area, &region).inventory,
+            );
             let again = checks::evaluate_all(&inv, &ctx);
             assert!(
                 again
@@ -698,83 +700,5 @@ mod tests {
                 "{check} after {area:?} recovered"
             );
         }
-    }
-
-    /// What `area` owns of `inv` in `region`, as a poller would report it.
-    fn area_of(inv: &Inventory, area: Area, region: &str) -> Inventory {
-        let mut out = Inventory {
-            account_id: inv.account_id.clone(),
-            regions: vec![region.to_string()],
-            ..Inventory::default()
-        };
-        let here = |r: &str| r == region;
-        match area {
-            Area::Functions => {
-                out.functions = inv
-                    .functions
-                    .iter()
-                    .filter(|f| here(&f.region))
-                    .cloned()
-                    .collect();
-                out.roles = inv.roles.clone();
-            }
-            Area::Gateways => {
-                out.rest_apis = inv
-                    .rest_apis
-                    .iter()
-                    .filter(|a| here(&a.region))
-                    .cloned()
-                    .collect();
-                out.rest_domains = inv
-                    .rest_domains
-                    .iter()
-                    .filter(|d| here(&d.region))
-                    .cloned()
-                    .collect();
-                out.v2_apis = inv
-                    .v2_apis
-                    .iter()
-                    .filter(|a| here(&a.region))
-                    .cloned()
-                    .collect();
-                out.v2_domains = inv
-                    .v2_domains
-                    .iter()
-                    .filter(|d| here(&d.region))
-                    .cloned()
-                    .collect();
-            }
-            Area::Throttles => {
-                out.usage_plans = inv
-                    .usage_plans
-                    .iter()
-                    .filter(|(r, _)| here(r))
-                    .map(|(r, p)| (r.clone(), p.clone()))
-                    .collect();
-                out.reserved_concurrency = inv
-                    .reserved_concurrency
-                    .iter()
-                    .filter(|(r, _)| here(r))
-                    .map(|(r, c)| (r.clone(), c.clone()))
-                    .collect();
-            }
-            Area::Encryption => {
-                out.keys = inv
-                    .keys
-                    .iter()
-                    .filter(|k| here(&k.region))
-                    .cloned()
-                    .collect();
-            }
-            Area::Secrets => {
-                out.secrets = inv
-                    .secrets
-                    .iter()
-                    .filter(|s| here(&s.region))
-                    .cloned()
-                    .collect();
-            }
-        }
-        out
     }
 }
