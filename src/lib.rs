@@ -8,4 +8,6 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod report;
+pub mod scan;
+pub mod tui;
 pub mod ui;

@@ -6,10 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use parapet::app::run::{TuiOptions, TuiSource, run_tui};
+use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
-use parapet::aws::scan::{self, ScanArgs};
-use parapet::aws::source::LiveOptions;
 use parapet::cli::{Cli, Command, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
@@ -18,6 +16,8 @@ use parapet::domain::collection::CollectionStatus;
 use parapet::domain::snapshot::Snapshot;
 use parapet::export;
 use parapet::report;
+use parapet::scan::{self, ScanArgs};
+use parapet::tui::{TuiOptions, TuiSource, run_tui};
 use time::OffsetDateTime;
 
 fn main() -> ExitCode {

@@ -4,7 +4,7 @@
 mod ui_support;
 
 use parapet::app::state::{State, StateOptions};
-use parapet::ui::theme::{ThemeSet, Token};
+use parapet::app::theme::{ThemeSet, Token};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use ui_support::*;

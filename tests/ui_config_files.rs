@@ -5,10 +5,10 @@ mod ui_support;
 
 use std::path::Path;
 
-use parapet::app::run::{TuiOptions, TuiSource, build_state, snapshot_of};
 use parapet::app::state::{Level, Screen, SourceKind};
 use parapet::config::{Config, ConfigPaths};
 use parapet::export;
+use parapet::tui::{TuiOptions, TuiSource, build_state, snapshot_of};
 use ui_support::*;
 
 fn options(dir: &Path) -> TuiOptions {

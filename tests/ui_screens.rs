@@ -5,11 +5,11 @@
 mod ui_support;
 
 use parapet::app::action::{Action, ExportFailure};
-use parapet::app::source::SourceEvent;
 use parapet::app::state::{Identity, Prompt, Screen, SourceKind, State, StateOptions};
 use parapet::app::update::update;
 use parapet::demo;
 use parapet::domain::inventory::Area;
+use parapet::domain::source::SourceEvent;
 use parapet::ui::check_detail;
 use ui_support::*;
 

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use parapet::app::action::{Action, Effect, ExportFailure};
 use parapet::app::keymap::{Keymap, Op};
-use parapet::app::source::{Batch, SourceCommand, SourceEvent};
 use parapet::app::state::{
     CheckSort, Identity, Level, Pane, Prompt, Screen, SourceKind, State, StateOptions,
 };
@@ -18,6 +17,7 @@ use parapet::demo;
 use parapet::domain::collection::{CollectionState, CollectionStatus};
 use parapet::domain::finding::{Category, Severity, Status};
 use parapet::domain::inventory::{Area, Inventory};
+use parapet::domain::source::{Batch, SourceCommand, SourceEvent};
 use parapet::ui::status_strip;
 use ui_support::*;
 

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use time::OffsetDateTime;
 
 use super::keymap::Op;
-use super::source::{SourceCommand, SourceEvent};
+use crate::domain::source::{SourceCommand, SourceEvent};
 
 #[derive(Clone, Debug)]
 pub enum Action {

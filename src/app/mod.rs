@@ -2,11 +2,9 @@
 
 pub mod action;
 pub mod command;
-pub mod demo_source;
 pub mod derive;
 pub mod keymap;
-pub mod run;
-pub mod source;
+pub mod scheduler;
 pub mod state;
-pub mod terminal;
+pub mod theme;
 pub mod update;

@@ -8,15 +8,15 @@ use time::OffsetDateTime;
 
 use super::derive::{self, Derived};
 use super::keymap::{Keymap, Scope};
+use crate::app::theme::{self, Theme, ThemeSet};
 use crate::config::Config;
 use crate::domain::assessment::{self, Assessment, Mute};
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Category, Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
-use crate::ui::theme::{self, Theme, ThemeSet};
 
 /// Where the data comes from; everything else reads the same
-/// [`crate::app::source::SourceEvent`]s.
+/// [`crate::domain::source::SourceEvent`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceKind {
     /// The embedded demo account, replayed by the demo source.

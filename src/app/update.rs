@@ -9,16 +9,16 @@ use super::action::{Action, Effect, ExportFailure};
 use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
-use super::source::{SourceCommand, SourceEvent};
 use super::state::{
     AreaStatus, CheckDetail, CheckSort, FilterTarget, Identity, Level, LineInput, Pane, Prompt,
     ResourceDetail, Screen, State,
 };
+use crate::app::theme;
 use crate::domain::assessment::Mute;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Category, Status};
 use crate::domain::inventory::Area;
-use crate::ui::theme;
+use crate::domain::source::{SourceCommand, SourceEvent};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();

@@ -151,6 +151,43 @@ macro_rules! client {
     };
 }
 
+/// The profile shown in the header: `--profile`, else `AWS_PROFILE`, else none (default).
+pub fn profile_name(aws: &AwsOptions) -> Option<String> {
+    aws.profile.clone().or_else(|| {
+        std::env::var("AWS_PROFILE")
+            .ok()
+            .filter(|p| !p.trim().is_empty())
+    })
+}
+
+/// Attempts for the identity call. It decides whether the source starts at all: an
+/// unreachable endpoint or a dead network should be reported in seconds, not after the
+/// backoff of a full retry budget.
+const IDENTITY_ATTEMPTS: u32 = 2;
+
+/// The configuration of the identity call: at most [`IDENTITY_ATTEMPTS`] attempts.
+pub fn identity_config(aws: &AwsOptions, config: &SdkConfig) -> SdkConfig {
+    config
+        .to_builder()
+        .retry_config(
+            RetryConfig::adaptive().with_max_attempts(aws.max_attempts.clamp(1, IDENTITY_ATTEMPTS)),
+        )
+        .build()
+}
+
+/// `config` with `fallback` as its region when it has none (`--region all` without a
+/// configured region: STS and IAM still need one to sign with).
+pub fn with_region(config: SdkConfig, fallback: &str) -> SdkConfig {
+    if config.region().is_some() {
+        config
+    } else {
+        config
+            .to_builder()
+            .region(Region::new(fallback.to_string()))
+            .build()
+    }
+}
+
 /// The clients of one region, sharing the loaded configuration.
 pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
     let region_cfg = config

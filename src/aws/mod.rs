@@ -1,6 +1,7 @@
 //! Live AWS sources: one poller per poll area (functions, gateways, throttles, encryption,
-//! secrets), run per region by the scheduler in [`source`], feeding the same
-//! [`SourceEvent`](crate::app::source::SourceEvent) contract as the demo.
+//! secrets), ready to run per region as [`Pollers`] (the app's scheduler drives them and turns
+//! their results into the [`SourceEvent`](crate::domain::source::SourceEvent)s the demo sends
+//! too). This module holds only clients, pollers, errors and the permission table.
 //!
 //! Every call goes through [`Shared::call`]: a semaphore per API family bounds concurrency,
 //! the SDK's adaptive retry handles throttling, and a failure comes back as a
@@ -12,9 +13,7 @@ pub mod errors;
 pub mod functions;
 pub mod gateways;
 pub mod permissions;
-pub mod scan;
 pub mod secrets;
-pub mod source;
 pub mod throttles;
 
 use std::collections::HashMap;
@@ -26,11 +25,73 @@ use std::time::{Duration, Instant};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures_util::future::BoxFuture;
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::domain::collection::CollectionState;
-use crate::domain::inventory::{Inventory, Role};
+use crate::domain::inventory::{Area, Inventory, Role};
 use errors::{CallFailure, FailureKind};
+
+/// Every poller of every region, over one set of credentials: what the live scheduler
+/// drives, one (area, region) collection at a time.
+pub struct Pollers {
+    pub shared: Arc<Shared>,
+    clients: HashMap<String, RegionClients>,
+}
+
+impl Pollers {
+    /// Loads the configuration, resolves the regions and identifies the account.
+    pub async fn connect(
+        aws: &client::AwsOptions,
+    ) -> Result<(Pollers, Vec<String>), client::SetupError> {
+        let config = client::load(aws).await;
+        let regions = client::regions(aws, &config)?;
+        let config = client::with_region(config, &regions[0]);
+        let account_id = client::account_id(aws, &client::identity_config(aws, &config)).await?;
+        let shared = Arc::new(Shared::new(
+            account_id,
+            client::iam_client(&config),
+            aws.concurrency,
+        ));
+        let clients = regions
+            .iter()
+            .map(|r| (r.clone(), client::region_clients(&config, r)))
+            .collect();
+        Ok((Pollers { shared, clients }, regions))
+    }
+
+    /// Runs `area`'s poller in `region`; `current` is what dependent areas read (the
+    /// functions, gateways and secrets collected so far).
+    pub fn collect(
+        &self,
+        area: Area,
+        region: &str,
+        current: Arc<Inventory>,
+    ) -> BoxFuture<'static, Collected> {
+        let shared = Arc::clone(&self.shared);
+        let clients = self.clients.get(region).cloned();
+        Box::pin(async move {
+            // The scheduler only asks for the regions the clients were built for.
+            let Some(clients) = clients else {
+                return Collected::default();
+            };
+            let work = async {
+                match area {
+                    Area::Functions => functions::collect(&shared, &clients).await,
+                    Area::Gateways => gateways::collect(&shared, &clients).await,
+                    Area::Throttles => throttles::collect(&shared, &clients, &current).await,
+                    Area::Encryption => encryption::collect(&shared, &clients, &current).await,
+                    Area::Secrets => secrets::collect(&shared, &clients).await,
+                }
+            };
+            let mut collected = shared.in_region(&clients.region, work).await;
+            if collected.inventory.account_id.is_empty() {
+                collected.inventory.account_id = shared.account_id.clone();
+            }
+            collected
+        })
+    }
+}
 
 /// API families, each with its own concurrency limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -12,3 +12,4 @@ pub mod policy;
 pub mod runtimes;
 pub mod score;
 pub mod snapshot;
+pub mod source;

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-use super::theme::Token;
 use super::widgets::{fit, width};
 use crate::app::state::{Prompt, State};
+use crate::app::theme::Token;
 
 /// A centred rect of at most `w`×`h` inside `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {

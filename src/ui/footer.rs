@@ -6,9 +6,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::{Theme, Token};
 use super::widgets::{fit, width};
 use crate::app::state::{Level, LineInput, Prompt, State};
+use crate::app::theme::{Theme, Token};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::Token;
 use super::widgets::{fit, grade_token, timestamp, width};
 use crate::app::state::{Screen, SourceKind, State};
+use crate::app::theme::Token;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let [top, tabs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);

@@ -8,11 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::footer::{level_glyph, level_token};
 use super::panel;
-use super::theme::{Origin, Theme, Token};
 use super::widgets::{fit, pad, status_span, timestamp, wrap_words};
 use crate::app::command::COMMANDS;
 use crate::app::keymap::Scope;
 use crate::app::state::State;
+use crate::app::theme::{Origin, Theme, Token};
 use crate::domain::finding::Status;
 
 /// The score formula of CHECKS.md, as shown in help.

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::{Theme, Token};
+use crate::app::theme::{Theme, Token};
 
 /// The rows to draw for a list of `len` with `selected`, `height` rows tall. Keeps the
 /// previous offset when the selection is still on screen (no jumping), and remembers the

@@ -13,7 +13,6 @@ pub mod overview;
 pub mod resource_detail;
 pub mod resources;
 pub mod status_strip;
-pub mod theme;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -22,7 +21,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::app::state::{Screen, State};
-use theme::{Theme, Token};
+use crate::app::theme::{Theme, Token};
 
 /// Smallest size that shows the real screens; below it a short notice is drawn instead.
 pub const MIN_WIDTH: u16 = 40;

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status_strip::short_error;
-use super::theme::{Theme, Token};
 use super::widgets::{
     Col, ago, bar, col_widths, fit, grade_token, row_line, severity_token, status_span, timestamp,
     width, wrap_items,
@@ -16,6 +15,7 @@ use super::widgets::{
 use super::{bigtext, list, panel};
 use crate::app::derive::area_of_check;
 use crate::app::state::{SourceKind, State};
+use crate::app::theme::{Theme, Token};
 use crate::domain::collection::CollectionState;
 use crate::domain::finding::{Category, Severity, Status};
 use crate::domain::score::grade;

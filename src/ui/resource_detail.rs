@@ -6,12 +6,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::Token;
 use super::widgets::{
     Col, col_widths, fit, row_line, severity_token, status_span, status_token, wrap_words,
 };
 use super::{list, panel};
 use crate::app::state::{ResourceDetail, State};
+use crate::app::theme::Token;
 use crate::domain::checks;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {

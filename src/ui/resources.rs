@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::{Theme, Token};
 use super::widgets::{Col, col_widths, row_line, severity_token};
 use super::{list, panel};
 use crate::app::derive::{Counts, ResourceRow};
 use crate::app::state::State;
+use crate::app::theme::{Theme, Token};
 
 fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
     let t = &state.theme;

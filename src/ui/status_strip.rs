@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::{Theme, Token};
 use super::widgets::{ago, fit, width};
 use crate::app::state::{AreaStatus, SourceKind, State};
+use crate::app::theme::{Theme, Token};
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::Area;
 

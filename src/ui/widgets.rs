@@ -5,7 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 
-use super::theme::{Theme, Token};
+use crate::app::theme::{Theme, Token};
 use crate::domain::finding::{Severity, Status};
 
 pub fn status_token(status: Status) -> Token {

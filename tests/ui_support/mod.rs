@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use parapet::app::action::{Action, Effect};
-use parapet::app::source::SourceEvent;
 use parapet::app::state::{State, StateOptions};
 use parapet::app::update::update;
 use parapet::demo;
+use parapet::domain::source::SourceEvent;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -11,15 +11,15 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::unbounded_channel;
 
-use super::client::{AwsOptions, SetupError};
-use super::source::{self, LiveOptions};
-use crate::app::source::SourceEvent;
+use crate::app::scheduler::{self, LiveOptions};
+use crate::aws::client::{AwsOptions, SetupError};
 use crate::config::{Config, Intervals};
 use crate::domain::assessment::Assessment;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::Snapshot;
+use crate::domain::source::SourceEvent;
 use crate::export;
 
 /// Exit codes of `parapet scan`.
@@ -63,7 +63,7 @@ pub async fn collect_once_with(
         intervals: Intervals::default(),
         once: true,
     };
-    let task = tokio::spawn(source::run(events_tx, commands_rx, options));
+    let task = tokio::spawn(scheduler::run(events_tx, commands_rx, options));
 
     let mut result = ScanResult::default();
     let mut identified = false;
@@ -403,9 +403,9 @@ pub fn progress_line(event: &SourceEvent) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::source::Batch;
     use crate::demo;
     use crate::domain::finding::{Category, Remediation};
+    use crate::domain::source::Batch;
 
     fn finding(status: Status, severity: Severity) -> Finding {
         Finding {

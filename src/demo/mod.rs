@@ -9,12 +9,13 @@
 //!
 //! The credentials below are fake: they only look like credentials so the detectors fire.
 
+pub mod replay;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::app::source::Batch;
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{
     Area, Authorizer, BasePathMapping, Cors, EventInvokeConfig, Fetched, Function, FunctionUrl,
@@ -23,6 +24,7 @@ use crate::domain::inventory::{
     V2Domain, V2Stage,
 };
 use crate::domain::runtimes::{self, RuntimeStatus};
+use crate::domain::source::Batch;
 
 /// The demo account id (the documentation's example account).
 pub const DEMO_ACCOUNT: &str = "111122223333";
@@ -1756,6 +1758,10 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::catalogue::Context;
+    use crate::domain::checks;
+    use crate::domain::finding::Status;
+    use crate::domain::inventory::{Area, Inventory};
     use time::macros::datetime;
 
     #[test]
@@ -1794,6 +1800,74 @@ mod tests {
             let one = batch_for(now, b.area, &b.region);
             assert_eq!(one.inventory, b.inventory);
             assert_eq!(one.status, b.status);
+        }
+    }
+
+    /// A failed area turns what it fed into unknown findings, whichever area it is (what
+    /// other areas decide alone keeps its status), and the next good batch of the area clears
+    /// them.
+    #[test]
+    fn a_failed_area_leaves_unknowns_until_it_succeeds() {
+        let now = datetime!(2025-06-01 12:00 UTC);
+        let ctx = Context::new(now);
+        let demo = crate::demo::inventory(now);
+        let region = demo.functions[0].region.clone();
+        for (area, check) in [
+            (Area::Functions, "lambda.no-tracing"),
+            (Area::Gateways, "apigw.no-waf"),
+            (Area::Gateways, "apigwv2.route-no-auth"),
+            (Area::Throttles, "apigw.no-throttling"),
+            (Area::Encryption, "kms.rotation-disabled"),
+            (Area::Secrets, "secrets.rotation-disabled"),
+        ] {
+            let mut inv = demo.clone();
+            inv.apply_batch(
+                area,
+                &region,
+                Inventory::failed_area(area, &region, "internal error: the poller panicked"),
+            );
+            let before = checks::evaluate_all(&demo, &ctx);
+            let was = |f: &crate::domain::finding::Finding| {
+                before
+                    .iter()
+                    .find(|b| b.check_id == f.check_id && b.resource_id == f.resource_id)
+                    .map(|b| b.status)
+            };
+            let findings = checks::evaluate_all(&inv, &ctx);
+            let ours: Vec<_> = findings
+                .iter()
+                .filter(|f| f.check_id == check && f.region == region)
+                .collect();
+            let degraded = |f: &&&crate::domain::finding::Finding| {
+                f.status == Status::Unknown && f.message.contains("panicked")
+            };
+            assert!(
+                ours.iter().any(|f| degraded(&f)),
+                "{check} after {area:?} failed"
+            );
+            for f in &ours {
+                assert!(
+                    degraded(&f) || was(f) == Some(f.status),
+                    "{check} after {area:?} failed: {} {} ({})",
+                    f.resource_name,
+                    f.status,
+                    f.message
+                );
+            }
+            // The next good batch restores the area.
+            inv.apply_batch(
+                area,
+                &region,
+                crate::demo::batch_for(now, area, &region).inventory,
+            );
+            let again = checks::evaluate_all(&inv, &ctx);
+            assert!(
+                again
+                    .iter()
+                    .filter(|f| f.check_id == check && f.region == region)
+                    .all(|f| !f.message.contains("panicked")),
+                "{check} after {area:?} recovered"
+            );
         }
     }
 }

@@ -13,9 +13,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use crate::app::source::{Batch, SourceCommand, SourceEvent};
 use crate::demo;
 use crate::domain::inventory::Area;
+use crate::domain::source::{Batch, SourceCommand, SourceEvent};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DemoOptions {

@@ -1,6 +1,8 @@
-//! The TUI entry point and its one async loop: terminal input, a clock tick, source events,
+//! The TUI front end: its entry point and its one async loop: terminal input, a clock tick, source events,
 //! finished effects and signals in a single `tokio::select!`; nothing in it blocks. Frames
 //! are drawn only when something changed, at most ~60 per second.
+
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,18 +15,18 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::time::{Instant, MissedTickBehavior};
 
-use super::action::{Action, Effect, ExportFailure};
-use super::demo_source::{self, DemoOptions};
-use super::keymap::Keymap;
-use super::source::{SourceCommand, SourceEvent};
-use super::state::{Identity, Level, SourceKind, State, StateOptions};
-use super::terminal::Tui;
-use super::update::update;
-use crate::aws::source::{self as aws_source, LiveOptions};
+use crate::app::action::{Action, Effect, ExportFailure};
+use crate::app::keymap::Keymap;
+use crate::app::scheduler::{self, LiveOptions};
+use crate::app::state::{Identity, Level, SourceKind, State, StateOptions};
+use crate::app::theme::{self, ThemeSet};
+use crate::app::update::update;
 use crate::config::{Config, ConfigPaths};
+use crate::demo::replay::{self as demo_source, DemoOptions};
 use crate::domain::snapshot::Snapshot;
+use crate::domain::source::{SourceCommand, SourceEvent};
 use crate::export;
-use crate::ui::theme::{self, ThemeSet};
+use terminal::Tui;
 
 /// Where the TUI's data comes from. Every variant speaks the [`SourceEvent`] contract.
 // Built once per run: the size difference between variants does not matter.
@@ -107,7 +109,7 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
     }
     if let TuiSource::Live(live) = &opts.source {
         // Known before STS answers (and shown with a setup error too).
-        state.identity.profile = aws_source::profile_name(&live.aws);
+        state.identity.profile = crate::aws::client::profile_name(&live.aws);
     }
     state
 }
@@ -133,7 +135,7 @@ pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
             drop(events_tx);
             None
         }
-        TuiSource::Live(live) => Some(aws_source::spawn(events_tx, commands_rx, live)),
+        TuiSource::Live(live) => Some(scheduler::spawn(events_tx, commands_rx, live)),
     };
     let result = event_loop(&mut tui, &mut state, events_rx, &commands_tx).await;
     tui.restore();

@@ -1,4 +1,4 @@
-//! The live source: identifies the account, then schedules the five poll areas per region as
+//! The live source's scheduler: identifies the account, then schedules the five poll areas per region as
 //! background tasks and streams each (area, region) batch through the same
 //! [`SourceEvent`] contract the demo uses.
 //!
@@ -18,21 +18,17 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::{Region, SdkConfig};
 use futures_util::future::BoxFuture;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-use super::client::{self, AwsOptions, SetupError};
-use super::{
-    Collected, RegionClients, Shared, encryption, functions, gateways, secrets, throttles,
-};
-use crate::app::source::{Batch, SourceCommand, SourceEvent};
+use crate::aws::client::{AwsOptions, profile_name};
+use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{Area, Inventory};
+use crate::domain::source::{Batch, SourceCommand, SourceEvent};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveOptions {
@@ -86,7 +82,7 @@ pub(crate) async fn run(
 ) -> u64 {
     let mut paused = false;
     let mut commands_open = true;
-    let setup = setup(&options.aws);
+    let setup = Pollers::connect(&options.aws);
     tokio::pin!(setup);
     // Commands are honoured while the credentials chain and STS answer.
     let ready = loop {
@@ -103,7 +99,7 @@ pub(crate) async fn run(
             result = &mut setup => break result,
         }
     };
-    let (collector, regions) = match ready {
+    let (pollers, regions) = match ready {
         Ok(ready) => ready,
         Err(e) => {
             let _ = events.send(SourceEvent::Fatal {
@@ -113,7 +109,7 @@ pub(crate) async fn run(
             return 0;
         }
     };
-    let shared = Arc::clone(&collector.shared);
+    let shared = Arc::clone(&pollers.shared);
     if events
         .send(SourceEvent::Identity {
             account_id: shared.account_id.clone(),
@@ -125,7 +121,7 @@ pub(crate) async fn run(
         return 0;
     }
     let mut scheduler = Scheduler::new(
-        collector,
+        pollers,
         regions,
         periods(&options.intervals),
         options.once,
@@ -138,98 +134,18 @@ pub(crate) async fn run(
     shared.calls.load(Ordering::Relaxed)
 }
 
-/// The profile shown in the header: `--profile`, else `AWS_PROFILE`, else none (default).
-pub fn profile_name(aws: &AwsOptions) -> Option<String> {
-    aws.profile.clone().or_else(|| {
-        std::env::var("AWS_PROFILE")
-            .ok()
-            .filter(|p| !p.trim().is_empty())
-    })
-}
-
 fn periods(intervals: &Intervals) -> BTreeMap<Area, Duration> {
     Area::ALL.iter().map(|&a| (a, intervals.get(a))).collect()
 }
 
-/// Loads the configuration, resolves the regions and identifies the account.
-async fn setup(aws: &AwsOptions) -> Result<(AwsCollector, Vec<String>), SetupError> {
-    let config = client::load(aws).await;
-    let regions = client::regions(aws, &config)?;
-    // `--region all` without a configured region: STS and IAM still need one to sign with.
-    let config = with_region(config, &regions[0]);
-    let account_id = client::account_id(aws, &identity_config(aws, &config)).await?;
-    let shared = Arc::new(Shared::new(
-        account_id,
-        client::iam_client(&config),
-        aws.concurrency,
-    ));
-    let clients = regions
-        .iter()
-        .map(|r| (r.clone(), client::region_clients(&config, r)))
-        .collect();
-    Ok((AwsCollector { shared, clients }, regions))
-}
-
-/// Attempts for the identity call. It decides whether the source starts at all: an
-/// unreachable endpoint or a dead network should be reported in seconds, not after the
-/// backoff of a full retry budget.
-const IDENTITY_ATTEMPTS: u32 = 2;
-
-fn identity_config(aws: &AwsOptions, config: &SdkConfig) -> SdkConfig {
-    config
-        .to_builder()
-        .retry_config(
-            RetryConfig::adaptive().with_max_attempts(aws.max_attempts.clamp(1, IDENTITY_ATTEMPTS)),
-        )
-        .build()
-}
-
-fn with_region(config: SdkConfig, fallback: &str) -> SdkConfig {
-    if config.region().is_some() {
-        config
-    } else {
-        config
-            .to_builder()
-            .region(Region::new(fallback.to_string()))
-            .build()
-    }
-}
-
-/// The real collector: the five pollers over the SDK clients.
-struct AwsCollector {
-    shared: Arc<Shared>,
-    clients: HashMap<String, RegionClients>,
-}
-
-impl Collector for AwsCollector {
+impl Collector for Pollers {
     fn collect(
         &self,
         area: Area,
         region: &str,
         current: Arc<Inventory>,
     ) -> BoxFuture<'static, Collected> {
-        let shared = Arc::clone(&self.shared);
-        let clients = self.clients.get(region).cloned();
-        Box::pin(async move {
-            // The scheduler only asks for the regions the clients were built for.
-            let Some(clients) = clients else {
-                return Collected::default();
-            };
-            let work = async {
-                match area {
-                    Area::Functions => functions::collect(&shared, &clients).await,
-                    Area::Gateways => gateways::collect(&shared, &clients).await,
-                    Area::Throttles => throttles::collect(&shared, &clients, &current).await,
-                    Area::Encryption => encryption::collect(&shared, &clients, &current).await,
-                    Area::Secrets => secrets::collect(&shared, &clients).await,
-                }
-            };
-            let mut collected = shared.in_region(&clients.region, work).await;
-            if collected.inventory.account_id.is_empty() {
-                collected.inventory.account_id = shared.account_id.clone();
-            }
-            collected
-        })
+        Pollers::collect(self, area, region, current)
     }
 }
 

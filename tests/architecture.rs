@@ -1,0 +1,103 @@
+//! The layers of ARCHITECTURE.md, checked over the source: every `crate::<module>` path
+//! outside comments (in `use` lines and inline) must point down. domain ← sources (aws, demo;
+//! config and export beside them) ← app ← ui ← front ends (tui, scan, cli, report, main).
+
+use std::path::{Path, PathBuf};
+
+/// What each top-level module may use besides itself.
+fn allowed(layer: &str) -> Option<&'static [&'static str]> {
+    Some(match layer {
+        "domain" => &[],
+        "config" | "export" | "aws" | "demo" => &["domain"],
+        "app" => &["domain", "config", "export", "aws", "demo"],
+        "ui" => &["domain", "config", "app"],
+        // Front ends: anything below them.
+        "tui" | "scan" | "cli" | "report" => {
+            &["domain", "config", "export", "aws", "demo", "app", "ui"]
+        }
+        _ => return None,
+    })
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The modules a file names as `crate::<module>[::<sub>]`, outside `//` comments.
+fn crate_paths(text: &str) -> Vec<(usize, String, Option<String>)> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = match line.find("//") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let mut rest = code;
+        while let Some(i) = rest.find("crate::") {
+            let after = &rest[i + "crate::".len()..];
+            let mut parts = after.split("::").map(|p| {
+                p.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            });
+            let top = parts.next().unwrap_or_default();
+            let sub = parts.next().filter(|s| !s.is_empty());
+            if !top.is_empty() {
+                out.push((n + 1, top, sub));
+            }
+            rest = after;
+        }
+    }
+    out
+}
+
+#[test]
+fn layers_only_point_down() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(
+        files.len() > 40,
+        "found only {} files under src/",
+        files.len()
+    );
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let layer = first.trim_end_matches(".rs").to_string();
+        if layer == "main" || layer == "lib" {
+            continue;
+        }
+        let may = allowed(&layer).unwrap_or_else(|| {
+            panic!(
+                "{}: a module no layer names; add it to ARCHITECTURE.md and here",
+                rel.display()
+            )
+        });
+        let text = std::fs::read_to_string(file).unwrap();
+        for (line, top, _) in crate_paths(&text) {
+            checked += 1;
+            if top != layer && !may.contains(&top.as_str()) {
+                wrong.push(format!(
+                    "{}:{line}: {layer} uses crate::{top}",
+                    rel.display()
+                ));
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} crate:: paths seen");
+    assert!(wrong.is_empty(), "back edges:\n  {}", wrong.join("\n  "));
+}
