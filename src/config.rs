@@ -146,7 +146,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = parse_toml(text, path)?;
         for (n, account) in config.trusted_accounts.iter().enumerate() {
-            if crate::domain::policy::account_of(account).as_deref() != Some(account.as_str()) {
+            if crate::domain::arn::account_of(account).as_deref() != Some(account.as_str()) {
                 return Err(ConfigError {
                     path: path.to_path_buf(),
                     line: line_of_key(text, "trusted_accounts"),

@@ -22,7 +22,7 @@ struct CheckJson<'a> {
 }
 
 fn ordered() -> Vec<&'static CheckDef> {
-    let mut checks = catalogue();
+    let mut checks = catalogue().to_vec();
     // Category order of CHECKS.md, catalogue order within a category.
     checks.sort_by_key(|c| c.category);
     checks
@@ -36,7 +36,7 @@ pub fn checks_json() -> String {
             title: c.title,
             severity: c.severity.as_str(),
             category: c.category.as_str(),
-            service: c.service,
+            service: c.service.as_str(),
             rationale: c.rationale,
             fix: c.fix,
             fsbp: c.fsbp,

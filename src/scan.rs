@@ -413,7 +413,7 @@ mod tests {
             status,
             severity,
             category: Category::ALL[0],
-            service: "lambda".into(),
+            service: crate::domain::finding::Service::Lambda,
             region: "us-east-1".into(),
             resource_id: "arn".into(),
             resource_name: "fn".into(),

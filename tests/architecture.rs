@@ -1,7 +1,9 @@
 //! The layers of ARCHITECTURE.md, checked over the source: every `crate::<module>` path
 //! outside comments (in `use` lines and inline) must point down. domain ← sources (aws, demo;
-//! config and export beside them) ← app ← ui ← front ends (tui, scan, cli, report, main).
+//! config and export beside them) ← app ← ui ← front ends (tui, scan, cli, report, main), and no
+//! check family names another.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// What each top-level module may use besides itself.
@@ -100,4 +102,55 @@ fn layers_only_point_down() {
     }
     assert!(checked > 200, "only {checked} crate:: paths seen");
     assert!(wrong.is_empty(), "back edges:\n  {}", wrong.join("\n  "));
+}
+
+#[test]
+fn no_check_family_names_another() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/checks");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    // A family is a file that declares checks; shared helpers (gateway.rs, mod.rs) are not.
+    let declares_checks = |f: &PathBuf| {
+        std::fs::read_to_string(f).is_ok_and(|t| t.contains("pub const CHECKS: &[CheckDef]"))
+    };
+    let families: BTreeSet<String> = files
+        .iter()
+        .filter(|f| declares_checks(f))
+        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .collect();
+    assert!(families.len() >= 6, "families: {families:?}");
+    let mut wrong = Vec::new();
+    for file in &files {
+        let me = file.file_stem().unwrap().to_string_lossy().to_string();
+        if !families.contains(&me) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default().trim();
+            let tokens: Vec<&str> = code
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|t| !t.is_empty())
+                .collect();
+            let named = |other: &str| {
+                if code.starts_with("use ") || code.starts_with("pub use ") {
+                    (code.contains("checks::") || code.contains("super::"))
+                        && tokens.contains(&other)
+                } else {
+                    code.contains(&format!("super::{other}::"))
+                        || code.contains(&format!("checks::{other}::"))
+                }
+            };
+            for other in families.iter().filter(|f| **f != me) {
+                if named(other) {
+                    wrong.push(format!("checks/{me}.rs:{}: names {other}", n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "check families import each other:\n  {}",
+        wrong.join("\n  ")
+    );
 }

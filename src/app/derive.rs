@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::arn::Arn;
 use crate::domain::checks;
-use crate::domain::finding::{Category, Finding, Severity, Status};
+use crate::domain::finding::{Category, Finding, ResourceKind, Service, Severity, Status};
 use crate::domain::inventory::Area;
 use crate::domain::score::{self, Score};
 
@@ -57,7 +58,7 @@ pub struct CheckRow {
     pub title: String,
     pub severity: Severity,
     pub category: Category,
-    pub service: String,
+    pub service: Service,
     pub status: Status,
     pub counts: Counts,
     /// Score points gained if every failing resource of this check passed.
@@ -70,8 +71,8 @@ pub struct CheckRow {
 pub struct ResourceRow {
     pub id: String,
     pub name: String,
-    pub kind: &'static str,
-    pub service: String,
+    pub kind: ResourceKind,
+    pub service: Service,
     pub region: String,
     pub counts: Counts,
     /// Sum of the severity weights of failing findings (sort key "worst first").
@@ -105,42 +106,21 @@ fn status_rank(s: Status) -> u8 {
     }
 }
 
-/// The kind of resource a finding is about, from its service and id.
-pub fn resource_kind(f: &Finding) -> &'static str {
-    let id = f.resource_id.as_str();
-    match f.service.as_str() {
-        "lambda" if id.contains(":function:") => "function",
-        "lambda" => "lambda",
-        "apigateway" | "apigatewayv2" if id.contains("/stages/") => "stage",
-        "apigateway" if id.contains("/restapis/") => "rest api",
-        "apigatewayv2" if id.contains("/apis/") => "http/ws api",
-        "apigateway" | "apigatewayv2" if id.contains("domainnames") || !id.starts_with("arn:") => {
-            "domain"
-        }
-        "apigateway" | "apigatewayv2" => "api",
-        "secretsmanager" => "secret",
-        "kms" => "key",
-        "iam" => "role",
-        _ => "resource",
+/// The kind of resource a finding is about: as its check declares it, or for a check this
+/// version does not know, as its resource's ARN says.
+pub fn resource_kind(f: &Finding) -> ResourceKind {
+    match checks::find(&f.check_id) {
+        Some(def) => def.resource_kind(f),
+        None => Arn::parse(&f.resource_id)
+            .and_then(|arn| ResourceKind::of_arn(&arn))
+            .unwrap_or(ResourceKind::Other),
     }
 }
 
-/// The poll area that collects the data a check decides on (what `r` refreshes).
-pub fn area_of_check(check_id: &str) -> Area {
-    if check_id.contains("no-throttling") || check_id == "lambda.unbounded-concurrency-public" {
-        Area::Throttles
-    } else if check_id.starts_with("kms.")
-        || check_id.ends_with("weak-tls-domain")
-        || check_id == "apigw.cache-not-encrypted"
-    {
-        Area::Encryption
-    } else if check_id.starts_with("secrets.") || check_id.contains("secrets-in-") {
-        Area::Secrets
-    } else if check_id.starts_with("apigw") {
-        Area::Gateways
-    } else {
-        Area::Functions
-    }
+/// The poll area that collects the data a check decides on (what `r` refreshes): the first
+/// its catalogue entry names; a check this version does not know refreshes everything.
+pub fn area_of_check(check_id: &str) -> Option<Area> {
+    checks::find(check_id).and_then(|def| def.areas.first().copied())
 }
 
 /// Builds rows from findings, keeping only `region` when given.
@@ -169,13 +149,13 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
             .push(i);
     }
     let mut rows: Vec<CheckRow> = checks::catalogue()
-        .into_iter()
+        .iter()
         .map(|def| CheckRow {
             id: def.id.to_string(),
             title: def.title.to_string(),
             severity: def.severity,
             category: def.category,
-            service: def.service.to_string(),
+            service: def.service,
             status: Status::NotApplicable,
             counts: Counts::default(),
             impact: 0.0,
@@ -189,7 +169,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
             title: id.to_string(),
             severity: f.severity,
             category: f.category,
-            service: f.service.clone(),
+            service: f.service,
             status: Status::NotApplicable,
             counts: Counts::default(),
             impact: 0.0,
@@ -245,7 +225,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
                 id: id.to_string(),
                 name: first.resource_name.clone(),
                 kind: resource_kind(first),
-                service: first.service.clone(),
+                service: first.service,
                 region: first.region.clone(),
                 counts,
                 risk,
@@ -281,7 +261,7 @@ mod tests {
             status,
             severity: sev,
             category: Category::Auth,
-            service: "lambda".into(),
+            service: Service::Lambda,
             region: region.into(),
             resource_id: format!("arn:aws:lambda:{region}:1:function:{resource}"),
             resource_name: resource.into(),
@@ -311,7 +291,7 @@ mod tests {
         assert_eq!(c.status, Status::Unknown);
         assert_eq!(c.impact, 0.0);
         let f1 = d.resources.iter().find(|r| r.name == "f1").unwrap();
-        assert_eq!(f1.kind, "function");
+        assert_eq!(f1.kind, ResourceKind::Function);
         assert_eq!(
             (f1.counts.fail, f1.counts.pass, f1.counts.unknown),
             (1, 1, 0)

@@ -535,7 +535,7 @@ impl State {
                     || c.id.to_lowercase().contains(&needle)
                     || c.title.to_lowercase().contains(&needle)
                     || c.category.as_str().contains(&needle)
-                    || c.service.contains(&needle)
+                    || c.service.as_str().contains(&needle)
             })
             .map(|(i, _)| i)
             .collect();
@@ -601,7 +601,7 @@ impl State {
                 needle.is_empty()
                     || r.name.to_lowercase().contains(&needle)
                     || r.id.to_lowercase().contains(&needle)
-                    || r.kind.contains(&needle)
+                    || r.kind.label().contains(&needle)
                     || r.region.contains(&needle)
             })
             .map(|(i, _)| i)
@@ -615,9 +615,13 @@ impl State {
                     .then(rows[*b].counts.unknown.cmp(&rows[*a].counts.unknown))
                     .then_with(|| by_name(a, b))
             }),
-            ResourceSort::Kind => {
-                idx.sort_by(|a, b| rows[*a].kind.cmp(rows[*b].kind).then_with(|| by_name(a, b)))
-            }
+            ResourceSort::Kind => idx.sort_by(|a, b| {
+                rows[*a]
+                    .kind
+                    .label()
+                    .cmp(rows[*b].kind.label())
+                    .then_with(|| by_name(a, b))
+            }),
             ResourceSort::Name => idx.sort_by(by_name),
             ResourceSort::Region => idx.sort_by(|a, b| {
                 rows[*a]

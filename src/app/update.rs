@@ -645,28 +645,19 @@ fn jump_to_category(state: &mut State, index: usize) {
     }
 }
 
-fn area_of_service(service: &str) -> Area {
-    match service {
-        "apigateway" | "apigatewayv2" => Area::Gateways,
-        "secretsmanager" => Area::Secrets,
-        "kms" => Area::Encryption,
-        _ => Area::Functions,
-    }
-}
-
 fn selection_area(state: &State) -> Option<Area> {
     match state.screen() {
-        Screen::Checklist => state.selected_check().map(|c| derive::area_of_check(&c.id)),
-        Screen::CheckDetail(d) => Some(derive::area_of_check(&d.check_id)),
+        Screen::Checklist => state
+            .selected_check()
+            .and_then(|c| derive::area_of_check(&c.id)),
+        Screen::CheckDetail(d) => derive::area_of_check(&d.check_id),
         Screen::Resources => {
             let visible = state.visible_resources();
             visible
                 .get(state.resources_cursor(&visible))
-                .map(|&i| area_of_service(&state.derived.resources[i].service))
+                .map(|&i| state.derived.resources[i].service.area())
         }
-        Screen::ResourceDetail(d) => state
-            .resource_row(&d.resource_id)
-            .map(|r| area_of_service(&r.service)),
+        Screen::ResourceDetail(d) => state.resource_row(&d.resource_id).map(|r| r.service.area()),
         Screen::Overview | Screen::Help { .. } => None,
     }
 }

@@ -17,7 +17,8 @@ use futures_util::future::join_all;
 
 use super::errors::{CallFailure, FailureKind};
 use super::{Collected, Family, RegionClients, Shared};
-use crate::domain::checks::kms::is_aws_managed;
+use crate::domain::finding::Service;
+use crate::domain::inventory::is_aws_managed;
 use crate::domain::inventory::{Fetched, Inventory, Key, KeyDetails, ListFailure};
 
 pub const DESCRIBE_KEY: &str = "kms:DescribeKey";
@@ -48,13 +49,11 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
 
     // Keys are found through functions and secrets: where those could not be listed, the
     // keys in use cannot be known either, and the KMS checks say so for the region.
-    for f in current
-        .list_failures
-        .iter()
-        .filter(|f| f.region == region && (f.service == "lambda" || f.service == "secretsmanager"))
-    {
+    for f in current.list_failures.iter().filter(|f| {
+        f.region == region && matches!(f.service, Service::Lambda | Service::SecretsManager)
+    }) {
         collected.inventory.list_failures.push(ListFailure {
-            service: "kms".into(),
+            service: Service::Kms,
             region: region.to_string(),
             call: "keys in use".into(),
             reason: format!(
@@ -723,17 +722,21 @@ mod tests {
     #[tokio::test]
     async fn keys_behind_failed_listings_are_unknown_for_the_region() {
         let fake = FakeAws::new(|op, _| panic!("unexpected {op}"));
-        let failure = |service: &str, call: &str, region: &str| ListFailure {
-            service: service.into(),
+        let failure = |service: Service, call: &str, region: &str| ListFailure {
+            service,
             region: region.into(),
             call: call.into(),
             reason: "Throttled: rate exceeded".into(),
         };
         let inv = Inventory {
             list_failures: vec![
-                failure("secretsmanager", "secretsmanager:ListSecrets", REGION),
-                failure("lambda", "lambda:ListFunctions", "ap-south-1"),
-                failure("apigateway", "apigateway:GetRestApis", REGION),
+                failure(
+                    Service::SecretsManager,
+                    "secretsmanager:ListSecrets",
+                    REGION,
+                ),
+                failure(Service::Lambda, "lambda:ListFunctions", "ap-south-1"),
+                failure(Service::ApiGateway, "apigateway:GetRestApis", REGION),
             ],
             ..Default::default()
         };
@@ -741,7 +744,7 @@ mod tests {
         assert_eq!(calls, 0);
         let failures = &collected.inventory.list_failures;
         assert_eq!(failures.len(), 1, "{failures:?}");
-        assert_eq!(failures[0].service, "kms");
+        assert_eq!(failures[0].service.as_str(), "kms");
         assert_eq!(failures[0].region, REGION);
         assert!(
             failures[0]

@@ -15,6 +15,8 @@ use futures_util::future::{join, join_all, join3};
 
 use super::errors::{CallFailure, FailureKind};
 use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::arn::Arn;
+use crate::domain::finding::Service;
 use crate::domain::inventory::{
     EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
 };
@@ -35,7 +37,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         Err(failure) => {
             let reason = collected.note(failure);
             collected.inventory.list_failures.push(ListFailure {
-                service: "lambda".into(),
+                service: Service::Lambda,
                 region,
                 call: "lambda:ListFunctions".into(),
                 reason,
@@ -260,8 +262,7 @@ fn none_if_missing<T>(result: Result<T, CallFailure>) -> Result<Option<T>, CallF
 
 /// The role's name: the last path segment of `arn:aws:iam::ACCOUNT:role/path/name`.
 fn role_name(arn: &str) -> Option<&str> {
-    let (_, rest) = arn.split_once(":role/")?;
-    rest.rsplit('/').next().filter(|n| !n.is_empty())
+    Arn::parse(arn)?.role_name()
 }
 
 /// What the two role listings said.
@@ -1283,7 +1284,7 @@ mod tests {
         assert_eq!(
             collected.inventory.list_failures,
             vec![ListFailure {
-                service: "lambda".into(),
+                service: Service::Lambda,
                 region: "eu-west-1".into(),
                 call: "lambda:ListFunctions".into(),
                 reason: "AccessDenied: missing lambda:ListFunctions".into(),

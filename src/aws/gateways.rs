@@ -21,6 +21,7 @@ use futures_util::future::join_all;
 
 use super::errors::{CallFailure, FailureKind};
 use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::finding::Service;
 use crate::domain::inventory::{
     Authorizer, BasePathMapping, Cors, Integration, ListFailure, MethodSetting, RequestValidator,
     RestApi, RestDomain, RestMethod, RestResource, RestStage, Route, V2Api, V2Domain, V2Stage,
@@ -64,7 +65,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         Err(f) => list_failure(
             &mut collected,
             region,
-            "apigateway",
+            Service::ApiGateway,
             "apigateway:GetRestApis",
             f,
         ),
@@ -80,7 +81,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         Err(f) => list_failure(
             &mut collected,
             region,
-            "apigateway",
+            Service::ApiGateway,
             crate::domain::checks::apigw::DOMAIN_LISTING,
             f,
         ),
@@ -99,7 +100,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         Err(f) => list_failure(
             &mut collected,
             region,
-            "apigatewayv2",
+            Service::ApiGatewayV2,
             "apigatewayv2:GetApis",
             f,
         ),
@@ -114,7 +115,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         Err(f) => list_failure(
             &mut collected,
             region,
-            "apigatewayv2",
+            Service::ApiGatewayV2,
             "apigatewayv2:GetDomainNames",
             f,
         ),
@@ -125,13 +126,13 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
 fn list_failure(
     collected: &mut Collected,
     region: &str,
-    service: &str,
+    service: Service,
     call: &str,
     failure: CallFailure,
 ) {
     let reason = collected.note(failure);
     collected.inventory.list_failures.push(ListFailure {
-        service: service.to_string(),
+        service,
         region: region.to_string(),
         call: call.to_string(),
         reason,

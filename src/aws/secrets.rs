@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use time::OffsetDateTime;
 
 use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::finding::Service;
 use crate::domain::inventory::{Fetched, ListFailure, Secret};
 
 pub const LIST_SECRETS: &str = "secretsmanager:ListSecrets";
@@ -57,7 +58,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
     if let Err(failure) = listed {
         let reason = collected.note(failure);
         collected.inventory.list_failures.push(ListFailure {
-            service: "secretsmanager".into(),
+            service: Service::SecretsManager,
             region: region.to_string(),
             call: LIST_SECRETS.into(),
             reason,
@@ -482,7 +483,7 @@ mod tests {
         assert_eq!(
             collected.inventory.list_failures,
             vec![ListFailure {
-                service: "secretsmanager".into(),
+                service: Service::SecretsManager,
                 region: REGION.into(),
                 call: "secretsmanager:ListSecrets".into(),
                 reason: "AccessDenied: missing secretsmanager:ListSecrets".into(),

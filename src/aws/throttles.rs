@@ -11,7 +11,7 @@ use futures_util::future::{join, join_all};
 
 use super::errors::CallFailure;
 use super::{Collected, Family, RegionClients, Shared};
-use crate::domain::checks::exposure::unauthenticated_entry_points;
+use crate::domain::entry_points::unauthenticated_entry_points;
 use crate::domain::inventory::{Fetched, Inventory, UsagePlan};
 
 /// The largest page GetUsagePlans serves.

@@ -1870,4 +1870,42 @@ mod tests {
             );
         }
     }
+
+    /// The catalogue's declared resource kinds agree with what each demo finding's id says it
+    /// is (an independent reading of the id), and every check names the area it refreshes.
+    #[test]
+    fn declared_resource_kinds_match_the_resource_ids() {
+        use crate::domain::finding::ResourceKind;
+        let now = datetime!(2025-06-01 12:00 UTC);
+        let findings = checks::evaluate_all(&inventory(now), &Context::new(now));
+        assert!(findings.len() > 300);
+        for f in &findings {
+            let def = checks::find(&f.check_id).unwrap();
+            let id = f.resource_id.as_str();
+            let from_id = if id.contains(":function:") {
+                ResourceKind::Function
+            } else if id.contains("/stages/") {
+                ResourceKind::Stage
+            } else if id.contains("/restapis/") {
+                ResourceKind::RestApi
+            } else if id.contains("/apis/") {
+                ResourceKind::HttpApi
+            } else if id.contains(":secret:") {
+                ResourceKind::Secret
+            } else if id.contains(":key/") || id.contains(":alias/") || id.starts_with("alias/") {
+                ResourceKind::Key
+            } else {
+                ResourceKind::Domain
+            };
+            assert_eq!(def.resource_kind(f), from_id, "{} on {id}", f.check_id);
+        }
+        for def in checks::catalogue() {
+            assert!(!def.areas.is_empty(), "{} names no poll area", def.id);
+            assert!(
+                def.areas.contains(&def.service.area()),
+                "{} does not read the area that lists its service",
+                def.id
+            );
+        }
+    }
 }

@@ -3,8 +3,10 @@
 
 use time::OffsetDateTime;
 
-use super::finding::{Category, Evidence, Finding, Remediation, Severity, Status};
-use super::inventory::Inventory;
+use super::finding::{
+    Category, Evidence, Finding, Remediation, ResourceKind, Service, Severity, Status,
+};
+use super::inventory::{Area, Inventory};
 
 /// What a check needs besides the inventory: the clock and user settings. Pure input, so
 /// evaluation stays deterministic in tests.
@@ -47,8 +49,12 @@ pub struct CheckDef {
     pub title: &'static str,
     pub severity: Severity,
     pub category: Category,
-    /// lambda, apigateway, apigatewayv2, secretsmanager, kms.
-    pub service: &'static str,
+    pub service: Service,
+    /// The poll areas whose data the check reads; the first is the one that collects the
+    /// resource it judges (what `r` on the check refreshes).
+    pub areas: &'static [Area],
+    /// What its findings are about.
+    pub resource: ResourceKind,
     pub rationale: &'static str,
     /// One-line fix summary (what the hint must say).
     pub fix: &'static str,
@@ -92,6 +98,16 @@ impl Target {
         }
     }
 
+    /// The target of a check's `unknown` finding for a whole region whose listing of
+    /// `service` failed.
+    pub fn listing(service: Service, region: &str) -> Self {
+        Target::new(
+            region,
+            listing_id(service, region),
+            format!("all {service} in {region}"),
+        )
+    }
+
     /// Adds a template placeholder value, e.g. `.param("stage", "prod")` fills `{stage}`.
     pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
         self.params.push((key.to_string(), value.into()));
@@ -99,7 +115,22 @@ impl Target {
     }
 }
 
+/// The resource id of [`Target::listing`].
+pub fn listing_id(service: Service, region: &str) -> String {
+    format!("{service}:{region}")
+}
+
 impl CheckDef {
+    /// The kind of resource one of this check's findings is about: the check's own kind,
+    /// or [`ResourceKind::Listing`] for a region whose listing failed.
+    pub fn resource_kind(&self, finding: &Finding) -> ResourceKind {
+        if finding.resource_id == listing_id(self.service, &finding.region) {
+            ResourceKind::Listing
+        } else {
+            self.resource
+        }
+    }
+
     /// Builds a finding for `target` with remediation templates filled in.
     pub fn finding(
         &self,
@@ -115,7 +146,7 @@ impl CheckDef {
             status,
             severity: self.severity,
             category: self.category,
-            service: self.service.to_string(),
+            service: self.service,
             region: target.region.clone(),
             resource_id: target.resource_id.clone(),
             resource_name: target.resource_name.clone(),

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::arn::Arn;
+use super::inventory::Area;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -183,6 +186,115 @@ impl fmt::Display for Category {
     }
 }
 
+/// The AWS service a check, finding or failed listing belongs to, by its IAM prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Lambda,
+    #[serde(rename = "apigateway")]
+    ApiGateway,
+    #[serde(rename = "apigatewayv2")]
+    ApiGatewayV2,
+    #[serde(rename = "secretsmanager")]
+    SecretsManager,
+    Kms,
+    Iam,
+}
+
+impl Service {
+    pub const ALL: [Service; 6] = [
+        Service::Lambda,
+        Service::ApiGateway,
+        Service::ApiGatewayV2,
+        Service::SecretsManager,
+        Service::Kms,
+        Service::Iam,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Lambda => "lambda",
+            Service::ApiGateway => "apigateway",
+            Service::ApiGatewayV2 => "apigatewayv2",
+            Service::SecretsManager => "secretsmanager",
+            Service::Kms => "kms",
+            Service::Iam => "iam",
+        }
+    }
+
+    /// The poll area that lists this service's resources (what `r` on one refreshes, and
+    /// whose batch replaces the service's failed listings).
+    pub fn area(self) -> Area {
+        match self {
+            Service::Lambda | Service::Iam => Area::Functions,
+            Service::ApiGateway | Service::ApiGatewayV2 => Area::Gateways,
+            Service::SecretsManager => Area::Secrets,
+            Service::Kms => Area::Encryption,
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of resource a check's findings are about (the Resources screen's `kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    Function,
+    RestApi,
+    /// A stage of a REST or HTTP/WebSocket API.
+    Stage,
+    /// An HTTP or WebSocket API.
+    HttpApi,
+    /// A custom domain name.
+    Domain,
+    Secret,
+    Key,
+    /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
+    ///
+    /// [`Target::listing`]: super::catalogue::Target::listing
+    Listing,
+    /// A check this version does not know (a snapshot from a newer Parapet).
+    Other,
+}
+
+impl ResourceKind {
+    /// The kind an ARN names, for findings of checks this version does not know.
+    pub fn of_arn(arn: &Arn) -> Option<ResourceKind> {
+        let path: Vec<&str> = arn.resource.split('/').collect();
+        Some(match (arn.service, arn.resource_type()) {
+            ("lambda", "function") => ResourceKind::Function,
+            ("secretsmanager", "secret") => ResourceKind::Secret,
+            ("kms", "key" | "alias") => ResourceKind::Key,
+            ("apigateway", "") => match path.as_slice() {
+                ["", "restapis", _] => ResourceKind::RestApi,
+                ["", "apis", _] => ResourceKind::HttpApi,
+                ["", "restapis" | "apis", _, "stages", _] => ResourceKind::Stage,
+                ["", "domainnames", _] => ResourceKind::Domain,
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::Function => "function",
+            ResourceKind::RestApi => "rest api",
+            ResourceKind::Stage => "stage",
+            ResourceKind::HttpApi => "http/ws api",
+            ResourceKind::Domain => "domain",
+            ResourceKind::Secret => "secret",
+            ResourceKind::Key => "key",
+            ResourceKind::Listing => "listing",
+            ResourceKind::Other => "resource",
+        }
+    }
+}
+
 /// One field that decided a finding, e.g. `authorizationType = NONE` on `POST /orders`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -216,7 +328,7 @@ pub struct Finding {
     /// is only about to be deprecated is medium).
     pub severity: Severity,
     pub category: Category,
-    pub service: String,
+    pub service: Service,
     pub region: String,
     /// ARN or another stable id.
     pub resource_id: String,

@@ -3,10 +3,13 @@
 //! Plain data: no SDK, tokio or UI types. Anything a source may fail to collect is a
 //! [`Fetched`], so a check can tell "the data says no" from "we could not look".
 
+use crate::domain::arn::Arn;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+use super::finding::Service;
 
 /// The outcome of collecting one piece of data: the value, or why it could not be had.
 /// The reason is shown verbatim on `unknown` findings (e.g.
@@ -48,8 +51,7 @@ impl Area {
 /// that service reports one `unknown` finding for the region instead of silently nothing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListFailure {
-    /// Service as used in finding.service: lambda, apigateway, apigatewayv2, secretsmanager, kms, iam.
-    pub service: String,
+    pub service: Service,
     pub region: String,
     /// The API call that failed, e.g. `lambda:ListFunctions`.
     pub call: String,
@@ -100,8 +102,8 @@ impl Inventory {
     /// not run to the end): every check that reads the area reports `unknown` with `reason`
     /// there, instead of the area's resources silently vanishing.
     pub fn failed_area(area: Area, region: &str, reason: &str) -> Inventory {
-        let failure = |service: &str, call: &str| ListFailure {
-            service: service.into(),
+        let failure = |service: Service, call: &str| ListFailure {
+            service,
             region: region.into(),
             call: call.into(),
             reason: reason.into(),
@@ -113,10 +115,10 @@ impl Inventory {
         match area {
             Area::Functions => inv
                 .list_failures
-                .push(failure("lambda", "functions poll area")),
+                .push(failure(Service::Lambda, "functions poll area")),
             Area::Gateways => inv.list_failures.extend([
-                failure("apigateway", "gateways poll area"),
-                failure("apigatewayv2", "gateways poll area"),
+                failure(Service::ApiGateway, "gateways poll area"),
+                failure(Service::ApiGatewayV2, "gateways poll area"),
             ]),
             // Reserved concurrency stays "not collected" for the region, which the checks
             // already read as unknown.
@@ -126,10 +128,10 @@ impl Inventory {
             }
             Area::Encryption => inv
                 .list_failures
-                .push(failure("kms", "encryption poll area")),
+                .push(failure(Service::Kms, "encryption poll area")),
             Area::Secrets => inv
                 .list_failures
-                .push(failure("secretsmanager", "secrets poll area")),
+                .push(failure(Service::SecretsManager, "secrets poll area")),
         }
         inv
     }
@@ -148,11 +150,10 @@ impl Inventory {
         if !self.regions.iter().any(|r| r == region) {
             self.regions.push(region.to_string());
         }
-        let services: &[&str] = match area {
+        match area {
             Area::Functions => {
                 replace(&mut self.functions, batch.functions, region, |f| &f.region);
                 self.roles.extend(batch.roles);
-                &["lambda", "iam"]
             }
             Area::Gateways => {
                 replace(&mut self.rest_apis, batch.rest_apis, region, |a| &a.region);
@@ -163,26 +164,23 @@ impl Inventory {
                 replace(&mut self.v2_domains, batch.v2_domains, region, |d| {
                     &d.region
                 });
-                &["apigateway", "apigatewayv2"]
             }
             Area::Throttles => {
                 self.usage_plans.remove(region);
                 self.usage_plans.extend(batch.usage_plans);
                 self.reserved_concurrency.remove(region);
                 self.reserved_concurrency.extend(batch.reserved_concurrency);
-                &[]
             }
             Area::Encryption => {
                 replace(&mut self.keys, batch.keys, region, |k| &k.region);
-                &["kms"]
             }
             Area::Secrets => {
                 replace(&mut self.secrets, batch.secrets, region, |s| &s.region);
-                &["secretsmanager"]
             }
         };
+        // The failed listings of the services this area lists.
         self.list_failures
-            .retain(|f| !(f.region == region && services.contains(&f.service.as_str())));
+            .retain(|f| !(f.region == region && f.service.area() == area));
         self.list_failures.extend(batch.list_failures);
     }
 }
@@ -480,7 +478,7 @@ impl Key {
             return true;
         }
         let Ok(d) = &self.details else { return false };
-        let alias = reference.rsplit(':').next().unwrap_or(reference);
+        let alias = Arn::parse(reference).map_or(reference, |a| a.resource);
         d.arn == reference
             || d.id == reference
             || d.aliases.iter().any(|a| a == reference || a == alias)
@@ -624,4 +622,44 @@ impl Default for KeyDetails {
             policy: Ok(Default::default()),
         }
     }
+}
+
+// ───────────────────────────── key management ─────────────────────────────
+
+/// Alias prefix reserved for AWS managed keys (customers cannot create aliases under it).
+const AWS_ALIAS_PREFIX: &str = "alias/aws/";
+
+/// Whether a key is AWS managed (`Some(true)`), customer managed (`Some(false)`), or
+/// undecidable (`None`).
+///
+/// DescribeKey's `KeyManager` decides, except where it is missing or implausible: an alias under
+/// `alias/aws/` is reserved for AWS managed keys, so a key carrying one is AWS managed whatever
+/// the manager says (emulators report `CUSTOMER` for them). Without a manager, any other alias
+/// marks a customer key; a key with neither cannot be decided.
+pub fn is_aws_managed(key: &KeyDetails) -> Option<bool> {
+    let aws_alias = key.aliases.iter().any(|a| is_aws_alias(a));
+    match key.manager.as_deref().map(str::trim) {
+        Some(m) if m.eq_ignore_ascii_case("AWS") => Some(true),
+        Some(m) if m.eq_ignore_ascii_case("CUSTOMER") => Some(aws_alias),
+        _ if aws_alias => Some(true),
+        _ if !key.aliases.is_empty() => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a key reference (alias name, alias ARN) names an AWS managed key's alias, e.g.
+/// `alias/aws/secretsmanager` or `arn:aws:kms:eu-west-1:123456789012:alias/aws/lambda`.
+pub fn is_aws_alias(reference: &str) -> bool {
+    let alias = match reference.find(":alias/") {
+        Some(i) => &reference[i + 1..],
+        None => reference.trim(),
+    };
+    alias.starts_with(AWS_ALIAS_PREFIX)
+}
+
+/// [`is_aws_managed`] for a key whose details may be missing: falls back to the reference the
+/// function or secret used (an `alias/aws/...` reference is AWS managed).
+pub fn key_is_aws_managed(key: &Key) -> Option<bool> {
+    let by_details = key.details.as_ref().ok().and_then(is_aws_managed);
+    by_details.or_else(|| is_aws_alias(&key.reference).then_some(true))
 }

@@ -1,12 +1,15 @@
 //! Pure domain: inventory model, check catalogue, scoring, detectors, policy evaluation,
 //! snapshot schema. No tokio, ratatui or AWS SDK types here.
 
+pub mod arn;
 pub mod assessment;
 pub mod catalogue;
 pub mod checks;
 pub mod collection;
 pub mod detectors;
+pub mod entry_points;
 pub mod finding;
+pub mod iam;
 pub mod inventory;
 pub mod policy;
 pub mod runtimes;

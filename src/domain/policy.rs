@@ -4,6 +4,7 @@
 //! list, bare account ids, `Action` / `NotAction`, and extra statement keys such as
 //! `FunctionUrlAuthType`.
 
+use crate::domain::arn::{Arn, account_of};
 use serde_json::{Map, Value};
 use wildmatch::WildMatch;
 
@@ -84,7 +85,7 @@ pub fn specific_value(value: &str) -> bool {
         return false;
     }
     if v.starts_with("arn:") {
-        let account = v.split(':').nth(4).unwrap_or("");
+        let account = Arn::parse(v).map_or("", |a| a.account);
         return !account.contains(['*', '?']);
     }
     true
@@ -468,20 +469,6 @@ impl Statement {
             .filter_map(|p| account_of(p))
             .collect()
     }
-}
-
-/// The account id in a bare account id or an ARN (`arn:aws:iam::123456789012:root`).
-pub fn account_of(principal: &str) -> Option<String> {
-    let p = principal.trim();
-    let is_account = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
-    if is_account(p) {
-        return Some(p.to_string());
-    }
-    let parts: Vec<&str> = p.split(':').collect();
-    if parts.len() >= 5 && parts[0] == "arn" && is_account(parts[4]) {
-        return Some(parts[4].to_string());
-    }
-    None
 }
 
 #[cfg(test)]

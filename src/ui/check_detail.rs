@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
     if let Some(fsbp) = def.and_then(|d| d.fsbp) {
         extras.push(Span::styled(format!("FSBP {fsbp}"), t[Token::Dim]));
     }
-    extras.push(Span::styled(row.service.clone(), t[Token::Dim]));
+    extras.push(Span::styled(row.service.as_str(), t[Token::Dim]));
     let mut used: usize = second.iter().map(|s| width(&s.content)).sum();
     for e in extras {
         if used + 3 + width(&e.content) > w {

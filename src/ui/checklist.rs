@@ -229,7 +229,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Entry::Group(c) => group_line(state, *c, row_w),
             Entry::Check(i) => {
                 let row = &state.derived.checks[*i];
-                let loading = state.area_pending(derive::area_of_check(&row.id));
+                let loading = derive::area_of_check(&row.id).is_some_and(|a| state.area_pending(a));
                 check_line(row, loading, &widths, wide, t)
             }
         })

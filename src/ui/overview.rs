@@ -47,7 +47,7 @@ fn category_stats(state: &State) -> Vec<CategoryStats> {
             {
                 if row.counts.total() > 0 {
                     checks += 1;
-                } else if state.area_pending(area_of_check(&row.id)) {
+                } else if area_of_check(&row.id).is_some_and(|a| state.area_pending(a)) {
                     loading = true;
                 }
                 if row.status == Status::Fail {
@@ -295,9 +295,9 @@ fn draw_account(frame: &mut Frame, area: Rect, state: &State) {
     }
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for r in &state.derived.resources {
-        match kinds.iter_mut().find(|(k, _)| *k == r.kind) {
+        match kinds.iter_mut().find(|(k, _)| *k == r.kind.label()) {
             Some((_, n)) => *n += 1,
-            None => kinds.push((r.kind, 1)),
+            None => kinds.push((r.kind.label(), 1)),
         }
     }
     kinds.sort();

@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
         Line::from(vec![
             Span::raw(" "),
             Span::styled(r.name.clone(), t[Token::Title]),
-            Span::styled(format!("  {} · {}", r.kind, r.region), t[Token::Dim]),
+            Span::styled(
+                format!("  {} · {}", r.kind.label(), r.region),
+                t[Token::Dim],
+            ),
             Span::raw("  "),
             Span::styled(
                 format!("✘ {} failing", r.counts.fail),

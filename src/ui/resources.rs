@@ -56,7 +56,7 @@ pub fn count_cells(c: &Counts, t: &Theme) -> Vec<(String, ratatui::style::Style,
 
 fn resource_line(r: &ResourceRow, widths: &[usize], wide: bool, t: &Theme) -> Line<'static> {
     let mut cells = vec![
-        (r.kind.to_string(), t[Token::Dim], false),
+        (r.kind.label().to_string(), t[Token::Dim], false),
         (r.name.clone(), t[Token::Text], false),
     ];
     if wide {

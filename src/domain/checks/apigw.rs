@@ -6,28 +6,20 @@
 //! Resources: stage checks report one finding per stage (`<api>/<stage>`, the stage ARN);
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
 
-use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{
-    Inventory, MethodSetting, RestApi, RestDomain, RestMethod, RestResource, RestStage,
+use crate::domain::catalogue::{CheckDef, Context, Target};
+use crate::domain::checks::gateway::{
+    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Domain, access_logging_off, api_target, limits,
+    per_stage, plural, present, secrets_in_stage_variables, weak_tls_domain,
 };
-use crate::domain::policy::{
-    Condition, Effect, PolicyDocument, Statement, glob_match, specific_value,
+use crate::domain::entry_points::{
+    INVOKE, NETWORK_KEYS, VPC_KEYS, is_private, open_statements, policy_account, unauthenticated,
 };
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::inventory::{Area, Inventory, MethodSetting, RestApi, RestMethod, RestResource};
+use crate::domain::policy::{PolicyDocument, Statement};
 
-/// API Gateway's default account-level throttle (requests per second / burst). GetStages
-/// reports these values in `methodSettings` when nobody set a throttle, and a stage limit at
-/// or above them protects nothing beyond the region-wide limit all APIs share.
-const ACCOUNT_DEFAULT_RATE: f64 = 10_000.0;
-const ACCOUNT_DEFAULT_BURST: i32 = 5_000;
-
-const INVOKE: &str = "execute-api:Invoke";
 /// The listing failure the gateways area records when REST custom domains cannot be listed.
 pub const DOMAIN_LISTING: &str = "apigateway:GetDomainNames";
-/// Condition keys that pin a private API to VPC endpoints / VPCs.
-const VPC_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc"];
-/// Condition keys that restrict a public API to known networks.
-const NETWORK_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp"];
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -35,7 +27,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "REST API methods callable without authentication",
         severity: Severity::High,
         category: Category::Auth,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::RestApi,
         rationale: "A method with authorizationType NONE runs its integration (usually a Lambda \
             function) for anyone who can reach the endpoint. The check looks at every method, not \
             at whether the API has an authorizer: an authorizer that no method uses protects \
@@ -71,7 +65,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "REST API methods protected by an API key alone",
         severity: Severity::Medium,
         category: Category::Auth,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::RestApi,
         rationale: "API keys identify callers for usage plans; they are not credentials. They \
             travel in a header, are shared between clients and cannot be scoped or rotated per \
             user, and AWS says not to use them for authorization. A method with apiKeyRequired \
@@ -104,7 +100,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "REST API write methods without request validation",
         severity: Severity::Medium,
         category: Category::Input,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::RestApi,
         rationale: "Without a request validator, API Gateway forwards any body and parameters \
             to the backend, which then has to defend itself against malformed or oversized \
             input. POST, PUT and PATCH methods fail when they have no requestValidatorId or \
@@ -147,7 +145,9 @@ resource "aws_api_gateway_method" "{tf}" {
         title: "REST API resource policy open to everyone",
         severity: Severity::High,
         category: Category::Exposure,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::RestApi,
         rationale: "A PRIVATE API is private only through its resource policy: any execute-api \
             VPC endpoint, in any account, can call it if the policy allows Principal * without \
             an aws:SourceVpce or aws:SourceVpc condition (on the Allow, or as a Deny with \
@@ -187,7 +187,9 @@ resource "aws_api_gateway_method" "{tf}" {
         title: "REST API stage without AWS WAF",
         severity: Severity::Medium,
         category: Category::Exposure,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "A web ACL in front of a stage blocks common exploits, bad bots and floods \
             before they reach (and bill) the backend. A stage without webAclArn has none.",
         fix: "Associate an AWS WAF web ACL with the stage.",
@@ -211,7 +213,9 @@ resource "aws_api_gateway_method" "{tf}" {
         title: "REST API stage execution logging off",
         severity: Severity::Medium,
         category: Category::Logging,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Execution logs record authorizer decisions, integration errors and \
             throttling per request; without them an incident cannot be reconstructed. The \
             stage default (methodSettings */*) must have loggingLevel ERROR or INFO; missing or \
@@ -242,7 +246,9 @@ resource "aws_api_gateway_method" "{tf}" {
         title: "REST API stage access logging off",
         severity: Severity::Medium,
         category: Category::Logging,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Access logs are the who-called-what record (source IP, caller, status) per \
             request. A stage without accessLogSettings.destinationArn keeps none.",
         fix: "Send the stage's access logs to a CloudWatch Logs group or Firehose stream.",
@@ -271,14 +277,16 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
-        evaluate: access_logging_off,
+        evaluate: access_logs,
     },
     CheckDef {
         id: "apigw.no-tracing",
         title: "REST API stage without X-Ray tracing",
         severity: Severity::Low,
         category: Category::Logging,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "X-Ray traces follow a request from the gateway through the function and \
             its downstream calls, which is how latency spikes and abuse patterns are traced. \
             The stage fails when tracingEnabled is not true.",
@@ -305,7 +313,9 @@ resource "aws_api_gateway_stage" "{tf}" {
         title: "REST API stage cache not encrypted",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Cached responses often hold personal or session data. When caching is on \
             for a method, its cacheDataEncrypted must be true; when the stage has a cache \
             cluster but no method caches, the stage default (*/*) decides. A stage with no \
@@ -336,7 +346,9 @@ resource "aws_api_gateway_stage" "{tf}" {
         title: "REST API stage without a client certificate",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "A client certificate lets HTTP backends verify that a request really comes \
             from API Gateway and not from someone calling the backend directly. A stage without \
             clientCertificateId offers backends no way to tell.",
@@ -369,7 +381,9 @@ resource "aws_api_gateway_stage" "{tf}" {
         title: "REST API stage without throttling",
         severity: Severity::High,
         category: Category::Throttling,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Throttles, Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Without a stage or usage-plan throttle, one client can use the whole \
             region-wide account limit (10,000 rps shared by every API), starving other APIs \
             and running up Lambda concurrency and cost. A stage passes with a rate or burst \
@@ -405,7 +419,9 @@ resource "aws_api_gateway_stage" "{tf}" {
         title: "Credentials in REST API stage variables",
         severity: Severity::High,
         category: Category::Secrets,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Stage variables are plain text: anyone with apigateway:GET sees them, and \
             they show up in exports and deployment tooling. A value that looks like a \
             credential (the same detectors as lambda.secrets-in-env) fails; the finding names \
@@ -431,14 +447,16 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: Some("apigateway_restapi_no_secrets_in_stage_variables"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html",
-        evaluate: secrets_in_stage_variables,
+        evaluate: stage_variables,
     },
     CheckDef {
         id: "apigw.weak-tls-domain",
         title: "REST custom domain accepts TLS 1.0/1.1",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Domain,
         rationale: "TLS 1.0 and 1.1 have known weaknesses and are disallowed by PCI DSS. The \
             TLS_1_0 policy (and any legacy policy allowing 1.0/1.1) fails; TLS_1_2 and the \
             SecurityPolicy_TLS12_*/TLS13_* enhanced policies pass. A domain whose policy was \
@@ -458,14 +476,16 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
-        evaluate: weak_tls_domain,
+        evaluate: tls_domains,
     },
     CheckDef {
         id: "apigw.default-endpoint-enabled",
         title: "REST API default endpoint reachable beside its custom domain",
         severity: Severity::Low,
         category: Category::Exposure,
-        service: "apigateway",
+        service: Service::ApiGateway,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::RestApi,
         rationale: "When an API is published through a custom domain (often with WAF or a CDN \
             in front), the default execute-api URL still serves it unless \
             disableExecuteApiEndpoint is true, so anything enforced at the domain can be \
@@ -492,12 +512,6 @@ resource "aws_api_gateway_stage" "{tf}" {
 
 // ───────────────────────────── targets ─────────────────────────────
 
-fn api_target(api: &RestApi) -> Target {
-    Target::new(&api.region, api.arn(), &api.name)
-        .param("api_id", &api.id)
-        .param("tf", tf_ident(&api.name))
-}
-
 /// The API target with a stage for redeploy commands: the first stage, else a placeholder.
 fn api_target_with_stage(api: &RestApi) -> Target {
     let stage = api
@@ -508,55 +522,6 @@ fn api_target_with_stage(api: &RestApi) -> Target {
         .map(|s| s.name.clone())
         .unwrap_or_else(|| "STAGE_NAME".to_string());
     api_target(api).param("stage", stage)
-}
-
-fn stage_target(api: &RestApi, stage: &RestStage) -> Target {
-    let name = format!("{}/{}", api.name, stage.name);
-    Target::new(&api.region, api.stage_arn(&stage.name), &name)
-        .param("api_id", &api.id)
-        .param("stage", &stage.name)
-        .param("tf", tf_ident(&name))
-}
-
-fn domain_target(domain: &RestDomain) -> Target {
-    Target::new(
-        &domain.region,
-        format!(
-            "arn:aws:apigateway:{}::/domainnames/{}",
-            domain.region, domain.name
-        ),
-        &domain.name,
-    )
-    .param("domain", &domain.name)
-    .param("tf", tf_ident(&domain.name))
-}
-
-/// One finding per stage; an API whose stages could not be listed gets one `unknown`.
-fn per_stage(
-    def: &CheckDef,
-    inv: &Inventory,
-    mut judge: impl FnMut(&RestApi, &RestStage, Target) -> Finding,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for api in &inv.rest_apis {
-        match &api.stages {
-            Err(e) => out.push(
-                def.unknown(
-                    inv,
-                    &api_target(api)
-                        .param("stage", "STAGE_NAME")
-                        .param("variable", "VARIABLE"),
-                    format!("GetStages: {e}"),
-                ),
-            ),
-            Ok(stages) => {
-                for stage in stages {
-                    out.push(judge(api, stage, stage_target(api, stage)));
-                }
-            }
-        }
-    }
-    out
 }
 
 // ───────────────────────────── methods ─────────────────────────────
@@ -582,7 +547,7 @@ impl Op<'_> {
     }
 
     fn unauthenticated(&self) -> bool {
-        super::unauthenticated(&self.method.authorization_type)
+        unauthenticated(&self.method.authorization_type)
     }
 
     fn auth_label(&self) -> String {
@@ -613,10 +578,6 @@ fn operations(resources: &[RestResource]) -> Vec<Op<'_>> {
     ops
 }
 
-fn is_private(api: &RestApi) -> bool {
-    api.endpoint_type.trim().eq_ignore_ascii_case("PRIVATE")
-}
-
 fn endpoint_evidence(api: &RestApi) -> Evidence {
     let t = api.endpoint_type.trim();
     if t.is_empty() {
@@ -629,10 +590,6 @@ fn endpoint_evidence(api: &RestApi) -> Evidence {
 fn with_method(t: Target, op: &Op<'_>) -> Target {
     t.param("resource_id", &op.resource.id)
         .param("http_method", op.verb())
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn method_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
@@ -866,107 +823,11 @@ fn no_request_validation(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
 
 // ───────────────────────────── resource policy ─────────────────────────────
 
-/// A Deny condition that shuts out everything but the listed endpoints/networks.
-fn deny_condition_restricts(c: &Condition, keys: &[&str]) -> bool {
-    c.is_on(keys) && c.operator_base().contains("not") && c.values.iter().any(|v| specific_value(v))
-}
-
-/// `execute-api:/stage/GET/path` and `*` as full ARNs of this API, for comparison.
-fn normalize_resource(resource: &str, api: &RestApi, account: &str) -> String {
-    let base = format!("arn:aws:execute-api:{}:{account}:{}", api.region, api.id);
-    let r = resource.trim();
-    if r == "*" {
-        format!("{base}/*")
-    } else if let Some(rest) = r.strip_prefix("execute-api:") {
-        format!("{base}{rest}")
-    } else {
-        r.to_string()
-    }
-}
-
-/// Does a Deny statement cover everything the Allow statement grants?
-fn deny_covers(deny: &Statement, allow: &Statement, api: &RestApi, account: &str) -> bool {
-    if deny.not_resource {
-        return false;
-    }
-    if deny.resources.is_empty() {
-        return true;
-    }
-    let granted: Vec<String> = if allow.resources.is_empty() || allow.not_resource {
-        vec![normalize_resource("*", api, account)]
-    } else {
-        allow
-            .resources
-            .iter()
-            .map(|r| normalize_resource(r, api, account))
-            .collect()
-    };
-    granted.iter().all(|g| {
-        deny.resources.iter().any(|p| {
-            let p = normalize_resource(p, api, account);
-            p == *g || glob_match(&p, g)
-        })
-    })
-}
-
-/// Allow statements that let anyone invoke the API without one of `keys` restricting them
-/// (on the statement itself or through a covering Deny).
-fn open_statements<'a>(
-    doc: &'a PolicyDocument,
-    keys: &[&str],
-    api: &RestApi,
-    account: &str,
-) -> Vec<(usize, &'a Statement)> {
-    doc.statements
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
-            s.effect == Effect::Allow
-                && s.is_public_principal()
-                && s.matches_action(INVOKE)
-                && !s.conditions.iter().any(|c| c.narrows(keys))
-                && !doc.statements.iter().any(|d| {
-                    d.effect == Effect::Deny
-                        && d.is_public_principal()
-                        && d.matches_action(INVOKE)
-                        && d.conditions
-                            .iter()
-                            .any(|c| deny_condition_restricts(c, keys))
-                        && deny_covers(d, s, api, account)
-                })
-        })
-        .collect()
-}
-
 fn statement_label(i: usize, s: &Statement) -> String {
     match &s.sid {
         Some(sid) if !sid.is_empty() => format!("Statement[{i}] ({sid})"),
         _ => format!("Statement[{i}]"),
     }
-}
-
-/// The account for `execute-api:/…` resources in policies (`*` when unknown).
-fn policy_account(inv: &Inventory) -> &str {
-    if inv.account_id.is_empty() {
-        "*"
-    } else {
-        inv.account_id.as_str()
-    }
-}
-
-/// Whether anyone may invoke the API's unauthenticated methods as far as its endpoint type
-/// and resource policy go: a PRIVATE API needs a policy statement open beyond specific VPC
-/// endpoints; a public one is open without a policy (or with a policy that allows anyone
-/// from any network). API Gateway denies unauthenticated calls a policy does not allow.
-pub(crate) fn anyone_can_invoke(api: &RestApi, inv: &Inventory) -> Result<bool, String> {
-    let private = is_private(api);
-    let Some(text) = api.policy.as_deref().filter(|p| !p.trim().is_empty()) else {
-        return Ok(!private);
-    };
-    let doc = PolicyDocument::parse(text)
-        .map_err(|e| format!("REST API {} resource policy: {e}", api.name))?;
-    let keys = if private { VPC_KEYS } else { NETWORK_KEYS };
-    Ok(!open_statements(&doc, keys, api, policy_account(inv)).is_empty())
 }
 
 fn private_api_open_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
@@ -1072,29 +933,27 @@ fn private_api_open_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> V
 
 // ───────────────────────────── stages ─────────────────────────────
 
-fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn no_waf(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| match present(&stage.web_acl_arn) {
-        Some(acl) => def.pass(
-            inv,
-            &t,
-            "a WAF web ACL protects the stage",
-            vec![Evidence::new("webAclArn", acl)],
-        ),
-        None => def.fail(
-            inv,
-            &t,
-            "no WAF web ACL is associated with the stage",
-            vec![Evidence::new("webAclArn", "none")],
-        ),
+    per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
+        match present(&stage.web_acl_arn) {
+            Some(acl) => def.pass(
+                inv,
+                &t,
+                "a WAF web ACL protects the stage",
+                vec![Evidence::new("webAclArn", acl)],
+            ),
+            None => def.fail(
+                inv,
+                &t,
+                "no WAF web ACL is associated with the stage",
+                vec![Evidence::new("webAclArn", "none")],
+            ),
+        }
     })
 }
 
 fn execution_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
+    per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
         let level = stage
             .method_settings
             .get("*/*")
@@ -1122,27 +981,12 @@ fn execution_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
     })
 }
 
-fn access_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
-        match present(&stage.access_log_destination) {
-            Some(dest) => def.pass(
-                inv,
-                &t,
-                "access logs are delivered",
-                vec![Evidence::new("accessLogSettings.destinationArn", dest)],
-            ),
-            None => def.fail(
-                inv,
-                &t,
-                "no access log destination",
-                vec![Evidence::new("accessLogSettings.destinationArn", "none")],
-            ),
-        }
-    })
+fn access_logs(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    access_logging_off(def, inv, &inv.rest_apis, "accessLogSettings.destinationArn")
 }
 
 fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
+    per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
         let ev = vec![Evidence::new(
             "tracingEnabled",
             stage.tracing_enabled.to_string(),
@@ -1156,7 +1000,7 @@ fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
 }
 
 fn cache_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
+    per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
         let caching: Vec<(&String, &MethodSetting)> = stage
             .method_settings
             .iter()
@@ -1208,7 +1052,7 @@ fn cache_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
 }
 
 fn no_client_certificate(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
+    per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
         match present(&stage.client_certificate_id) {
             Some(id) => def.pass(
                 inv,
@@ -1236,17 +1080,8 @@ fn custom_burst(burst: Option<i32>) -> bool {
     matches!(burst, Some(b) if (0..ACCOUNT_DEFAULT_BURST).contains(&b))
 }
 
-fn limits(rate: Option<f64>, burst: Option<i32>) -> String {
-    let show = |v: Option<String>| v.unwrap_or_else(|| "unset".to_string());
-    format!(
-        "rate {}, burst {}",
-        show(rate.map(|r| r.to_string())),
-        show(burst.map(|b| b.to_string()))
-    )
-}
-
 fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |api, stage, t| {
+    per_stage(def, inv, &inv.rest_apis, |api, stage, t| {
         let throttled = stage.method_settings.iter().find(|(_, s)| {
             custom_rate(s.throttling_rate_limit) || custom_burst(s.throttling_burst_limit)
         });
@@ -1341,53 +1176,19 @@ fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
     })
 }
 
-fn secrets_in_stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
-        if stage.variables.is_empty() {
-            let t = t.param("variable", "VARIABLE");
-            return def.pass(inv, &t, "the stage has no variables", Vec::new());
-        }
-        super::judge_variables(def, inv, t, &stage.variables, "variables", "stage variable")
-    })
+fn stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    secrets_in_stage_variables(def, inv, &inv.rest_apis, "variables")
 }
 
 // ───────────────────────────── domains ─────────────────────────────
 
-/// `Some(true)` when the policy lets TLS 1.0/1.1 in, `Some(false)` when it needs TLS 1.2+,
-/// `None` when the name is not one we know.
-pub(crate) fn allows_legacy_tls(policy: &str) -> Option<bool> {
-    let p = policy.trim().to_ascii_uppercase().replace('-', "_");
-    if ["TLS_1_0", "TLS_1_1", "TLS10", "TLS11", "TLS1_0", "TLS1_1"]
-        .iter()
-        .any(|weak| p.contains(weak))
-    {
-        return Some(true);
-    }
-    if p == "TLS_1_2"
-        || p.starts_with("SECURITYPOLICY_TLS12")
-        || p.starts_with("SECURITYPOLICY_TLS13")
-    {
-        return Some(false);
-    }
-    None
-}
-
-fn weak_tls_domain(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.rest_domains
-        .iter()
-        .map(|domain| {
-            let t = domain_target(domain);
-            let Some(policy) = present(&domain.security_policy) else {
-                return def.unknown(inv, &t, "securityPolicy was not reported for the domain");
-            };
-            let ev = vec![Evidence::new("securityPolicy", policy)];
-            match allows_legacy_tls(policy) {
-                Some(true) => def.fail(inv, &t, format!("{policy} accepts TLS 1.0/1.1"), ev),
-                Some(false) => def.pass(inv, &t, format!("{policy} requires TLS 1.2 or later"), ev),
-                None => def.unknown(inv, &t, format!("unrecognised security policy {policy}")),
-            }
-        })
-        .collect()
+fn tls_domains(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    let domains = inv.rest_domains.iter().map(|d| Domain {
+        region: &d.region,
+        name: &d.name,
+        security_policy: &d.security_policy,
+    });
+    weak_tls_domain(def, inv, domains, "securityPolicy", "TLS 1.0/1.1")
 }
 
 fn default_endpoint_enabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
@@ -1473,6 +1274,7 @@ mod tests {
     use super::*;
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Authorizer, BasePathMapping, RequestValidator, UsagePlan};
+    use crate::domain::inventory::{RestDomain, RestStage};
 
     const R: &str = "eu-west-1";
     const ACCOUNT: &str = "111122223333";
@@ -1660,7 +1462,7 @@ mod tests {
             .collect();
         assert_eq!(got, expected);
         for c in CHECKS {
-            assert_eq!(c.service, "apigateway");
+            assert_eq!(c.service.as_str(), "apigateway");
             assert!(
                 c.docs_url.starts_with("https://docs.aws.amazon.com/"),
                 "{}",
@@ -2676,7 +2478,7 @@ mod tests {
         inv.rest_domains.clear();
         inv.list_failures
             .push(crate::domain::inventory::ListFailure {
-                service: "apigateway".into(),
+                service: Service::ApiGateway,
                 region: R.into(),
                 call: DOMAIN_LISTING.into(),
                 reason: "Unreachable: apigateway:GET (timed out)".into(),

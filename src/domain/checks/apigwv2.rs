@@ -5,15 +5,13 @@
 //! Resources: stage checks report one finding per stage (`<api>/<stage>`, the stage ARN);
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
 
-use super::apigw::allows_legacy_tls;
-use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{Inventory, Route, V2Api, V2Domain, V2Stage};
-
-/// The account-level default throttle (rps / burst). A limit at or above it protects nothing
-/// beyond the region-wide limit every API shares, and is what stages report when unset.
-const ACCOUNT_DEFAULT_RATE: f64 = 10_000.0;
-const ACCOUNT_DEFAULT_BURST: i32 = 5_000;
+use crate::domain::catalogue::{CheckDef, Context};
+use crate::domain::checks::gateway::{
+    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Domain, access_logging_off, api_target, limits,
+    per_stage, plural, present, secrets_in_stage_variables, weak_tls_domain,
+};
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::inventory::{Area, Inventory, Route, V2Api};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -21,7 +19,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "HTTP/WebSocket routes callable without authorization",
         severity: Severity::High,
         category: Category::Auth,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::HttpApi,
         rationale: "A route with AuthorizationType NONE invokes its integration for anyone on \
             the internet. For HTTP APIs every route counts, $default included (it catches every \
             unmatched path). For WebSocket APIs authorization is only evaluated on $connect, so \
@@ -52,7 +52,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "HTTP/WebSocket stage access logging off",
         severity: Severity::Medium,
         category: Category::Logging,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "HTTP and WebSocket APIs have no execution logs; access logs are the only \
             per-request record of who called which route. A stage without \
             AccessLogSettings.DestinationArn keeps none.",
@@ -81,14 +83,16 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.9"),
         prowler: Some("apigatewayv2_api_access_logging_enabled"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
-        evaluate: access_logging_off,
+        evaluate: access_logs,
     },
     CheckDef {
         id: "apigwv2.no-throttling",
         title: "HTTP/WebSocket stage without throttling",
         severity: Severity::Medium,
         category: Category::Throttling,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Without a stage or route throttle one client can use the whole region-wide \
             account limit shared by every API, starving the others and running up Lambda \
             concurrency and cost. A stage passes with DefaultRouteSettings or any route setting \
@@ -119,7 +123,9 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         title: "HTTP API CORS allows any origin with credentials",
         severity: Severity::Medium,
         category: Category::Exposure,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::HttpApi,
         rationale: "AllowOrigins * together with AllowCredentials true tells browsers that any \
             web site may make credentialed requests (cookies, Authorization headers) and read \
             the answers: a malicious page can act as the signed-in user. An HTTP API without a \
@@ -150,7 +156,9 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         title: "Credentials in HTTP/WebSocket stage variables",
         severity: Severity::High,
         category: Category::Secrets,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Stage,
         rationale: "Stage variables are plain text, readable by anyone with apigateway:GET, and \
             AWS says they are not for credentials. A value that looks like a credential (the \
             detectors of lambda.secrets-in-env) fails; the finding names the variable and \
@@ -178,14 +186,16 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.stage-variables.html",
-        evaluate: secrets_in_stage_variables,
+        evaluate: stage_variables,
     },
     CheckDef {
         id: "apigwv2.private-integration-no-tls",
         title: "Private integration without TLS",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::HttpApi,
         rationale: "A VPC_LINK integration without TlsConfig.ServerNameToVerify sends traffic \
             from API Gateway to the load balancer in plain HTTP, so anything inside the VPC \
             path can read or alter it. Only HTTP APIs support TlsConfig: APIs without VPC_LINK \
@@ -216,7 +226,9 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         title: "HTTP/WebSocket custom domain accepts TLS 1.0",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "apigatewayv2",
+        service: Service::ApiGatewayV2,
+        areas: &[Area::Gateways],
+        resource: ResourceKind::Domain,
         rationale: "TLS 1.0 and 1.1 have known weaknesses and are disallowed by PCI DSS. A \
             domain configuration with SecurityPolicy TLS_1_0 (or another policy allowing \
             1.0/1.1) fails; TLS_1_2 and newer pass. A policy that was not reported, or is not \
@@ -240,7 +252,7 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html",
-        evaluate: weak_tls_domain,
+        evaluate: tls_domains,
     },
 ];
 
@@ -250,73 +262,10 @@ fn is_websocket(api: &V2Api) -> bool {
     api.protocol.trim().eq_ignore_ascii_case("WEBSOCKET")
 }
 
-fn api_target(api: &V2Api) -> Target {
-    Target::new(&api.region, api.arn(), &api.name)
-        .param("api_id", &api.id)
-        .param("tf", tf_ident(&api.name))
-}
-
-fn stage_target(api: &V2Api, stage: &V2Stage) -> Target {
-    let name = format!("{}/{}", api.name, stage.name);
-    Target::new(&api.region, api.stage_arn(&stage.name), &name)
-        .param("api_id", &api.id)
-        .param("stage", &stage.name)
-        .param("tf", tf_ident(&name))
-}
-
-fn domain_target(domain: &V2Domain) -> Target {
-    Target::new(
-        &domain.region,
-        format!(
-            "arn:aws:apigateway:{}::/domainnames/{}",
-            domain.region, domain.name
-        ),
-        &domain.name,
-    )
-    .param("domain", &domain.name)
-    .param("tf", tf_ident(&domain.name))
-}
-
-/// One finding per stage; an API whose stages could not be listed gets one `unknown`.
-fn per_stage(
-    def: &CheckDef,
-    inv: &Inventory,
-    mut judge: impl FnMut(&V2Api, &V2Stage, Target) -> Finding,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for api in &inv.v2_apis {
-        match &api.stages {
-            Err(e) => out.push(
-                def.unknown(
-                    inv,
-                    &api_target(api)
-                        .param("stage", "STAGE_NAME")
-                        .param("variable", "VARIABLE"),
-                    format!("GetStages: {e}"),
-                ),
-            ),
-            Ok(stages) => {
-                for stage in stages {
-                    out.push(judge(api, stage, stage_target(api, stage)));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 // ───────────────────────────── routes ─────────────────────────────
 
 fn unauthenticated(route: &Route) -> bool {
-    super::unauthenticated(&route.authorization_type)
+    crate::domain::entry_points::unauthenticated(&route.authorization_type)
 }
 
 fn auth_label(route: &Route) -> String {
@@ -417,23 +366,8 @@ fn route_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
 
 // ───────────────────────────── stages ─────────────────────────────
 
-fn access_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
-        match present(&stage.access_log_destination) {
-            Some(dest) => def.pass(
-                inv,
-                &t,
-                "access logs are delivered",
-                vec![Evidence::new("AccessLogSettings.DestinationArn", dest)],
-            ),
-            None => def.fail(
-                inv,
-                &t,
-                "no access log destination",
-                vec![Evidence::new("AccessLogSettings.DestinationArn", "none")],
-            ),
-        }
-    })
+fn access_logs(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    access_logging_off(def, inv, &inv.v2_apis, "AccessLogSettings.DestinationArn")
 }
 
 /// A limit that really throttles: set, not negative, below the account default.
@@ -442,17 +376,8 @@ fn custom_limit(rate: Option<f64>, burst: Option<i32>) -> bool {
         || matches!(burst, Some(b) if (0..ACCOUNT_DEFAULT_BURST).contains(&b))
 }
 
-fn limits(rate: Option<f64>, burst: Option<i32>) -> String {
-    let show = |v: Option<String>| v.unwrap_or_else(|| "unset".to_string());
-    format!(
-        "rate {}, burst {}",
-        show(rate.map(|r| r.to_string())),
-        show(burst.map(|b| b.to_string()))
-    )
-}
-
 fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
+    per_stage(def, inv, &inv.v2_apis, |_, stage, t| {
         let (rate, burst) = (
             stage.default_throttling_rate_limit,
             stage.default_throttling_burst_limit,
@@ -509,21 +434,8 @@ fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
     })
 }
 
-fn secrets_in_stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    per_stage(def, inv, |_, stage, t| {
-        if stage.variables.is_empty() {
-            let t = t.param("variable", "VARIABLE");
-            return def.pass(inv, &t, "the stage has no variables", Vec::new());
-        }
-        super::judge_variables(
-            def,
-            inv,
-            t,
-            &stage.variables,
-            "StageVariables",
-            "stage variable",
-        )
-    })
+fn stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    secrets_in_stage_variables(def, inv, &inv.v2_apis, "StageVariables")
 }
 
 // ───────────────────────────── API settings ─────────────────────────────
@@ -641,22 +553,13 @@ fn private_integration_no_tls(def: &CheckDef, inv: &Inventory, _ctx: &Context) -
         .collect()
 }
 
-fn weak_tls_domain(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.v2_domains
-        .iter()
-        .map(|domain| {
-            let t = domain_target(domain);
-            let Some(policy) = present(&domain.security_policy) else {
-                return def.unknown(inv, &t, "SecurityPolicy was not reported for the domain");
-            };
-            let ev = vec![Evidence::new("SecurityPolicy", policy)];
-            match allows_legacy_tls(policy) {
-                Some(true) => def.fail(inv, &t, format!("{policy} accepts TLS 1.0"), ev),
-                Some(false) => def.pass(inv, &t, format!("{policy} requires TLS 1.2 or later"), ev),
-                None => def.unknown(inv, &t, format!("unrecognised security policy {policy}")),
-            }
-        })
-        .collect()
+fn tls_domains(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    let domains = inv.v2_domains.iter().map(|d| Domain {
+        region: &d.region,
+        name: &d.name,
+        security_policy: &d.security_policy,
+    });
+    weak_tls_domain(def, inv, domains, "SecurityPolicy", "TLS 1.0")
 }
 
 #[cfg(test)]
@@ -666,6 +569,7 @@ mod tests {
     use super::*;
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Authorizer, Cors, Integration};
+    use crate::domain::inventory::{V2Domain, V2Stage};
 
     const R: &str = "us-east-1";
 
@@ -804,7 +708,7 @@ mod tests {
             .collect();
         assert_eq!(got, expected);
         for c in CHECKS {
-            assert_eq!(c.service, "apigatewayv2");
+            assert_eq!(c.service.as_str(), "apigatewayv2");
             assert!(
                 c.docs_url.starts_with("https://docs.aws.amazon.com/"),
                 "{}",

@@ -1,7 +1,8 @@
 //! Exposure paths: joins across Lambda, API Gateway and IAM (see ../shared/CHECKS.md,
 //! "Exposure paths").
 //!
-//! [`unauthenticated_entry_points`] lists every way to reach a function without credentials:
+//! [`unauthenticated_entry_points`] (in `domain::entry_points`) lists every way to reach a
+//! function without credentials:
 //!
 //! - a function URL with `AuthType NONE`;
 //! - a resource-policy statement that lets anyone invoke it ([`lambda::public_invoke_statements`]);
@@ -27,372 +28,12 @@
 //! Both exposure checks produce one finding per function. A function with no unauthenticated
 //! entry *passes*: the check was evaluated and the exposure does not exist.
 
+use crate::domain::arn::role_name;
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::apigw;
-use crate::domain::checks::lambda::{self, RolePrivileges};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{Function, Inventory, RestApi, V2Api};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EntryKind {
-    FunctionUrl,
-    ResourcePolicy,
-    RestMethod,
-    HttpRoute,
-    WebSocketRoute,
-    Authorizer,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntryPoint {
-    pub kind: EntryKind,
-    /// e.g. `REST orders-api POST /orders (NONE)`.
-    pub description: String,
-    /// ARN of the function as the inventory lists it (unqualified).
-    pub function_arn: String,
-    pub region: String,
-    /// How the entry reaches the function: the integration or authorizer URI, the URL, or the
-    /// policy statement.
-    pub via: String,
-    /// A CLI command that closes this entry (filled in, ready to paste).
-    pub close_cli: String,
-}
-
-/// A function reference parsed from an ARN or an integration URI.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FunctionRef {
-    pub region: String,
-    pub account: String,
-    pub name: String,
-    pub qualifier: Option<String>,
-}
-
-/// Finds the Lambda function ARN inside an ARN or integration URI:
-/// `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders:live/invocations`
-/// → `us-east-1 / 123456789012 / orders / live`.
-pub fn function_ref(uri: &str) -> Option<FunctionRef> {
-    // The apigateway wrapper ARN (`arn:aws:apigateway:…:lambda:path`) fails the shape test
-    // below, so every `arn:` can be tried in turn.
-    let candidates = uri.match_indices("arn:").map(|(i, _)| i);
-    for i in candidates {
-        let arn = uri[i..].split(['/', '?', '#']).next().unwrap_or("");
-        let parts: Vec<&str> = arn.split(':').collect();
-        if parts.len() >= 7
-            && parts[2] == "lambda"
-            && parts[5] == "function"
-            && !parts[6].is_empty()
-        {
-            return Some(FunctionRef {
-                region: parts[3].to_string(),
-                account: parts[4].to_string(),
-                name: parts[6].to_string(),
-                qualifier: parts.get(7).map(|q| q.to_string()),
-            });
-        }
-    }
-    None
-}
-
-/// Whether `uri` (an integration/authorizer URI or ARN) targets the function `function_arn`.
-pub fn uri_targets(uri: &str, function_arn: &str) -> bool {
-    match (function_ref(uri), function_ref(function_arn)) {
-        (Some(a), Some(b)) => a.name == b.name && a.region == b.region && a.account == b.account,
-        _ => !function_arn.is_empty() && uri.contains(function_arn),
-    }
-}
-
-/// Every unauthenticated way into every function of the inventory.
-pub fn unauthenticated_entry_points(inv: &Inventory) -> Vec<EntryPoint> {
-    inv.functions
-        .iter()
-        .flat_map(|f| analyse(inv, f).0)
-        .collect()
-}
-
-/// Why the entry points of `f` may be incomplete (data that was not collected or could not be
-/// read). Empty when the analysis saw everything it needed.
-pub fn collection_gaps(inv: &Inventory, f: &Function) -> Vec<String> {
-    analyse(inv, f).1
-}
-
-fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) {
-    let mut entries = Vec::new();
-    let mut gaps = Vec::new();
-    let entry = |kind, description: String, via: String, close_cli: String| EntryPoint {
-        kind,
-        description,
-        function_arn: f.arn.clone(),
-        region: f.region.clone(),
-        via,
-        close_cli,
-    };
-
-    match &f.url {
-        Ok(Some(url)) if url.auth_type.trim().eq_ignore_ascii_case("NONE") => entries.push(entry(
-            EntryKind::FunctionUrl,
-            format!("function URL {} (NONE)", url.url),
-            "direct invoke, no gateway in front".into(),
-            format!(
-                "aws lambda update-function-url-config --function-name {} --auth-type AWS_IAM --region {}",
-                f.name, f.region
-            ),
-        )),
-        Ok(_) => {}
-        Err(e) => gaps.push(format!("function URL config: {e}")),
-    }
-
-    match lambda::function_policy(f) {
-        Ok(Some(doc)) => {
-            for st in lambda::public_invoke_statements(&doc) {
-                let sid = st.sid.clone().unwrap_or_else(|| "(no Sid)".into());
-                entries.push(entry(
-                    EntryKind::ResourcePolicy,
-                    format!("resource policy statement {sid} (Principal {})", lambda::principal_text(st)),
-                    format!("direct invoke allowed by {}", lambda::statement_summary(st)),
-                    format!(
-                        "aws lambda remove-permission --function-name {} --statement-id {sid} --region {}",
-                        f.name, f.region
-                    ),
-                ));
-            }
-        }
-        Ok(None) => {}
-        Err(e) => gaps.push(format!("resource policy: {e}")),
-    }
-
-    for failure in &inv.list_failures {
-        if (failure.service == "apigateway" || failure.service == "apigatewayv2")
-            && failure.region == f.region
-        {
-            gaps.push(format!(
-                "{} failed in {}: {}",
-                failure.call, failure.region, failure.reason
-            ));
-        }
-    }
-
-    for api in &inv.rest_apis {
-        rest_entries(inv, api, f, &entry, &mut entries, &mut gaps);
-    }
-    for api in &inv.v2_apis {
-        v2_entries(api, f, &entry, &mut entries, &mut gaps);
-    }
-    (entries, gaps)
-}
-
-fn rest_entries(
-    inv: &Inventory,
-    api: &RestApi,
-    f: &Function,
-    entry: &dyn Fn(EntryKind, String, String, String) -> EntryPoint,
-    entries: &mut Vec<EntryPoint>,
-    gaps: &mut Vec<String>,
-) {
-    let resources = match &api.resources {
-        Ok(r) => r,
-        Err(e) => {
-            if api.region == f.region {
-                gaps.push(format!("REST API {} resources: {e}", api.name));
-            }
-            return;
-        }
-    };
-    let mut found = Vec::new();
-    let mut uses_custom_auth = false;
-    for res in resources {
-        for m in &res.methods {
-            if m.http_method.eq_ignore_ascii_case("OPTIONS") {
-                continue;
-            }
-            uses_custom_auth |= m.authorizer_id.is_some();
-            let integrates = m
-                .integration_uri
-                .as_deref()
-                .is_some_and(|u| uri_targets(u, &f.arn));
-            if integrates && super::unauthenticated(&m.authorization_type) {
-                let key_note = if m.api_key_required {
-                    ", API key only"
-                } else {
-                    ""
-                };
-                found.push((
-                    EntryKind::RestMethod,
-                    format!("REST {} {} {} (NONE{key_note})", api.name, m.http_method, res.path),
-                    format!("methodIntegration {}", m.integration_uri.clone().unwrap_or_default()),
-                    format!(
-                        "aws apigateway update-method --rest-api-id {} --resource-id {} --http-method {} \
-                         --patch-operations op=replace,path=/authorizationType,value=AWS_IAM --region {}",
-                        api.id, res.id, m.http_method, api.region
-                    ),
-                ));
-            }
-        }
-    }
-    match &api.authorizers {
-        Ok(auths) => {
-            for a in auths {
-                let Some(uri) = a.authorizer_uri.as_deref() else {
-                    continue;
-                };
-                let used = resources.iter().flat_map(|r| &r.methods).any(|m| {
-                    !m.http_method.eq_ignore_ascii_case("OPTIONS")
-                        && m.authorizer_id.as_deref() == Some(a.id.as_str())
-                });
-                if used && uri_targets(uri, &f.arn) {
-                    found.push((
-                        EntryKind::Authorizer,
-                        format!("REST {} authorizer {} (runs for every caller)", api.name, a.name),
-                        format!("authorizerUri {uri}"),
-                        "# a Lambda authorizer runs for unauthenticated callers by design: keep its role minimal".into(),
-                    ));
-                }
-            }
-        }
-        Err(e) if uses_custom_auth && api.region == f.region => {
-            gaps.push(format!("REST API {} authorizers: {e}", api.name));
-        }
-        Err(_) => {}
-    }
-    if found.is_empty() {
-        return;
-    }
-    match &api.stages {
-        Err(e) => {
-            gaps.push(format!("REST API {} stages: {e}", api.name));
-            return;
-        }
-        Ok(stages) if stages.is_empty() => return,
-        Ok(_) => {}
-    }
-    match apigw::anyone_can_invoke(api, inv) {
-        Err(e) => gaps.push(e),
-        Ok(false) => {}
-        Ok(true) => entries.extend(found.into_iter().map(|(k, d, v, c)| entry(k, d, v, c))),
-    }
-}
-
-fn v2_entries(
-    api: &V2Api,
-    f: &Function,
-    entry: &dyn Fn(EntryKind, String, String, String) -> EntryPoint,
-    entries: &mut Vec<EntryPoint>,
-    gaps: &mut Vec<String>,
-) {
-    let (routes, integrations) = match (&api.routes, &api.integrations) {
-        (Ok(r), Ok(i)) => (r, i),
-        (Err(e), _) | (_, Err(e)) => {
-            if api.region == f.region {
-                gaps.push(format!(
-                    "{} API {} routes/integrations: {e}",
-                    api.protocol, api.name
-                ));
-            }
-            return;
-        }
-    };
-    let websocket = api.protocol.eq_ignore_ascii_case("WEBSOCKET");
-    let kind_label = if websocket { "WebSocket" } else { "HTTP" };
-    let connect = routes.iter().find(|r| r.route_key == "$connect");
-    let connect_open = connect.is_none_or(|r| super::unauthenticated(&r.authorization_type));
-    let integration_of = |target: Option<&str>| {
-        let id = target?.trim().strip_prefix("integrations/")?;
-        integrations.iter().find(|i| i.id == id)
-    };
-
-    let mut found = Vec::new();
-    for route in routes {
-        let open = if websocket {
-            connect_open
-        } else {
-            super::unauthenticated(&route.authorization_type)
-        };
-        if !open {
-            continue;
-        }
-        let Some(integ) = integration_of(route.target.as_deref()) else {
-            continue;
-        };
-        let Some(uri) = integ.uri.as_deref() else {
-            continue;
-        };
-        if !uri_targets(uri, &f.arn) {
-            continue;
-        }
-        let (kind, description) = if !websocket {
-            (
-                EntryKind::HttpRoute,
-                format!("HTTP {} {} (NONE)", api.name, route.route_key),
-            )
-        } else if route.route_key == "$connect" {
-            (
-                EntryKind::WebSocketRoute,
-                format!("WebSocket {} $connect (NONE)", api.name),
-            )
-        } else {
-            (
-                EntryKind::WebSocketRoute,
-                format!(
-                    "WebSocket {} {} (after unauthenticated $connect)",
-                    api.name, route.route_key
-                ),
-            )
-        };
-        let close_route = if websocket {
-            connect.map(|c| c.id.as_str())
-        } else {
-            Some(route.id.as_str())
-        };
-        let close = match close_route {
-            Some(id) => format!(
-                "aws apigatewayv2 update-route --api-id {} --route-id {id} --authorization-type AWS_IAM --region {}",
-                api.id, api.region
-            ),
-            None => format!(
-                "aws apigatewayv2 create-route --api-id {} --route-key '$connect' --authorization-type AWS_IAM --region {}",
-                api.id, api.region
-            ),
-        };
-        found.push((
-            kind,
-            description,
-            format!("integration {} {uri}", integ.id),
-            close,
-        ));
-    }
-    let uses_authorizer = routes.iter().any(|r| r.authorizer_id.is_some());
-    match &api.authorizers {
-        Ok(auths) => {
-            for a in auths {
-                let Some(uri) = a.authorizer_uri.as_deref() else {
-                    continue;
-                };
-                let used = routes
-                    .iter()
-                    .any(|r| r.authorizer_id.as_deref() == Some(a.id.as_str()));
-                if used && uri_targets(uri, &f.arn) {
-                    found.push((
-                        EntryKind::Authorizer,
-                        format!("{kind_label} {} authorizer {} (runs for every caller)", api.name, a.name),
-                        format!("authorizerUri {uri}"),
-                        "# a Lambda authorizer runs for unauthenticated callers by design: keep its role minimal".into(),
-                    ));
-                }
-            }
-        }
-        Err(e) if uses_authorizer && api.region == f.region => {
-            gaps.push(format!("{kind_label} API {} authorizers: {e}", api.name));
-        }
-        Err(_) => {}
-    }
-    if found.is_empty() {
-        return;
-    }
-    match &api.stages {
-        Err(e) => gaps.push(format!("{kind_label} API {} stages: {e}", api.name)),
-        Ok(stages) if stages.is_empty() => {}
-        Ok(_) => entries.extend(found.into_iter().map(|(k, d, v, c)| entry(k, d, v, c))),
-    }
-}
+use crate::domain::entry_points::analyse;
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::iam::{RolePrivileges, function_role, role_privileges};
+use crate::domain::inventory::{Area, Inventory};
 
 // ───────────────────────────── checks ─────────────────────────────
 
@@ -402,7 +43,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Unauthenticated entry point reaches a privileged function",
         severity: Severity::Critical,
         category: Category::Exposure,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions, Area::Gateways],
+        resource: ResourceKind::Function,
         rationale: "Anyone on the internet can send input to this function, and its execution role \
             is an administrator or holds service wildcards. One injection bug or vulnerable \
             dependency on this path gives an anonymous attacker those permissions. Neither half \
@@ -427,7 +70,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Unauthenticated entry point reaches a function that can read secrets",
         severity: Severity::High,
         category: Category::Exposure,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions, Area::Gateways],
+        resource: ResourceKind::Function,
         rationale: "The function answers anonymous requests and its role may call \
             secretsmanager:GetSecretValue. A bug that lets a caller steer which secret is read, \
             or that leaks memory or errors, discloses credentials to anyone.",
@@ -487,7 +132,7 @@ fn evaluate_paths(def: &CheckDef, inv: &Inventory, danger: Danger, what: &str) -
             let first = entries.first();
             let t = Target::new(&f.region, &f.arn, &f.name)
                 .param("tf", tf_ident(&f.name))
-                .param("role_name", lambda::role_name(&f.role_arn))
+                .param("role_name", role_name(&f.role_arn))
                 .param(
                     "entry",
                     first
@@ -518,11 +163,11 @@ fn evaluate_paths(def: &CheckDef, inv: &Inventory, danger: Danger, what: &str) -
                     vec![Evidence::new("Unauthenticated entries", "(none)")],
                 );
             };
-            let role = match lambda::function_role(inv, f) {
+            let role = match function_role(inv, f) {
                 Ok(r) => r,
                 Err(e) => return def.unknown(inv, &t, e),
             };
-            let privileges = lambda::role_privileges(role);
+            let privileges = role_privileges(role);
             let grants = danger(&privileges);
             let mut ev: Vec<Evidence> = Vec::new();
             for e in &entries {
@@ -588,11 +233,14 @@ fn evaluate_paths(def: &CheckDef, inv: &Inventory, danger: Danger, what: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::arn::{FunctionRef, function_ref, uri_targets};
+    use crate::domain::entry_points::{EntryKind, collection_gaps, unauthenticated_entry_points};
     use crate::domain::finding::Status;
     use crate::domain::inventory::{
         Authorizer, FunctionUrl, Integration, ListFailure, RestMethod, RestResource, RestStage,
         Role, RolePolicy, Route, V2Stage,
     };
+    use crate::domain::inventory::{Function, RestApi, V2Api};
     use serde_json::json;
     use time::macros::datetime;
 
@@ -1053,7 +701,7 @@ mod tests {
         v2.routes = Err("AccessDenied: apigateway:GET routes".into());
         inventory.v2_apis.push(v2);
         inventory.list_failures.push(ListFailure {
-            service: "apigatewayv2".into(),
+            service: Service::ApiGatewayV2,
             region: REGION.into(),
             call: "apigatewayv2:GetApis".into(),
             reason: "AccessDenied".into(),
@@ -1082,7 +730,7 @@ mod tests {
         far.resources = Err("AccessDenied".into());
         inventory.rest_apis.push(far);
         inventory.list_failures.push(ListFailure {
-            service: "apigateway".into(),
+            service: Service::ApiGateway,
             region: "eu-west-1".into(),
             call: "apigateway:GetRestApis".into(),
             reason: "AccessDenied".into(),

@@ -4,12 +4,9 @@
 //! secret refers to.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{Inventory, Key, KeyDetails};
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::inventory::{Area, Inventory, Key, KeyDetails, key_is_aws_managed};
 use crate::domain::policy::PolicyDocument;
-
-/// Alias prefix reserved for AWS managed keys (customers cannot create aliases under it).
-const AWS_ALIAS_PREFIX: &str = "alias/aws/";
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -17,7 +14,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Customer-managed key has automatic rotation off",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "kms",
+        service: Service::Kms,
+        areas: &[Area::Encryption],
+        resource: ResourceKind::Key,
         rationale: "Automatic rotation replaces a symmetric key's material every year without changing \
             its id, ARN or policy, which limits how much data a single compromised key version \
             protects. AWS managed keys rotate on their own; customer-managed keys only when \
@@ -40,7 +39,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Key in use is pending deletion or disabled",
         severity: Severity::Critical,
         category: Category::Resilience,
-        service: "kms",
+        service: Service::Kms,
+        areas: &[Area::Encryption],
+        resource: ResourceKind::Key,
         rationale: "A function or secret encrypted with this key stops working once the key is \
             disabled, and the data it protects is lost for good when a key scheduled for deletion \
             is deleted. Cancel the deletion (or re-enable the key) while it is still possible.",
@@ -62,7 +63,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Key policy allows anyone without a condition",
         severity: Severity::Critical,
         category: Category::Exposure,
-        service: "kms",
+        service: Service::Kms,
+        areas: &[Area::Encryption],
+        resource: ResourceKind::Key,
         rationale: "A key policy statement with `Principal: \"*\"` and no condition lets any AWS \
             principal, in any account, use or manage the key, so anyone can decrypt what it \
             protects. Only a condition on the caller counts (kms:CallerAccount, \
@@ -83,41 +86,6 @@ pub const CHECKS: &[CheckDef] = &[
         evaluate: public_key_policy,
     },
 ];
-
-/// Whether a key is AWS managed (`Some(true)`), customer managed (`Some(false)`), or
-/// undecidable (`None`).
-///
-/// DescribeKey's `KeyManager` decides, except where it is missing or implausible: an alias under
-/// `alias/aws/` is reserved for AWS managed keys, so a key carrying one is AWS managed whatever
-/// the manager says (emulators report `CUSTOMER` for them). Without a manager, any other alias
-/// marks a customer key; a key with neither cannot be decided.
-pub fn is_aws_managed(key: &KeyDetails) -> Option<bool> {
-    let aws_alias = key.aliases.iter().any(|a| is_aws_alias(a));
-    match key.manager.as_deref().map(str::trim) {
-        Some(m) if m.eq_ignore_ascii_case("AWS") => Some(true),
-        Some(m) if m.eq_ignore_ascii_case("CUSTOMER") => Some(aws_alias),
-        _ if aws_alias => Some(true),
-        _ if !key.aliases.is_empty() => Some(false),
-        _ => None,
-    }
-}
-
-/// Whether a key reference (alias name, alias ARN) names an AWS managed key's alias, e.g.
-/// `alias/aws/secretsmanager` or `arn:aws:kms:eu-west-1:123456789012:alias/aws/lambda`.
-pub fn is_aws_alias(reference: &str) -> bool {
-    let alias = match reference.find(":alias/") {
-        Some(i) => &reference[i + 1..],
-        None => reference.trim(),
-    };
-    alias.starts_with(AWS_ALIAS_PREFIX)
-}
-
-/// [`is_aws_managed`] for a key whose details may be missing: falls back to the reference the
-/// function or secret used (an `alias/aws/...` reference is AWS managed).
-pub fn key_is_aws_managed(key: &Key) -> Option<bool> {
-    let by_details = key.details.as_ref().ok().and_then(is_aws_managed);
-    by_details.or_else(|| is_aws_alias(&key.reference).then_some(true))
-}
 
 fn target(key: &Key) -> Target {
     let key_id = match &key.details {
@@ -332,6 +300,7 @@ mod tests {
     use super::*;
     use crate::domain::checks::count;
     use crate::domain::finding::Status;
+    use crate::domain::inventory::{is_aws_alias, is_aws_managed};
     use time::macros::datetime;
 
     const ACCOUNT: &str = "111122223333";

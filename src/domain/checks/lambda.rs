@@ -24,24 +24,18 @@
 
 use std::collections::BTreeSet;
 
+use crate::domain::arn::{Arn, account_of};
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::{exposure, kms};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{Function, Inventory, Role};
-use crate::domain::policy::{Effect, PolicyDocument, Principal, Statement, account_of};
+use crate::domain::entry_points::{self, EntryPoint};
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::iam::{
+    action_text, conditions_text, function_policy, function_role, grants_invoke, principal_text,
+    public_invoke_statements, role_privileges, sid_of,
+};
+use crate::domain::inventory::{Area, Function, Inventory};
+use crate::domain::inventory::{is_aws_alias, key_is_aws_managed};
+use crate::domain::policy::{PolicyDocument, Statement};
 use crate::domain::runtimes::{self, RuntimeStatus};
-
-/// Condition keys that restrict who can use a `Principal: "*"` grant.
-pub const RESTRICTING_CONDITION_KEYS: &[&str] = &[
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:PrincipalOrgID",
-    "lambda:EventSourceToken",
-    "aws:SourceOwner",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalOrgPaths",
-];
 
 /// Service principals (without `.amazonaws.com`) that invoke Lambda asynchronously.
 pub const ASYNC_SERVICES: &[&str] = &[
@@ -60,31 +54,6 @@ pub const ASYNC_SERVICES: &[&str] = &[
     "lambda.alarms.cloudwatch",
 ];
 
-/// Invoke actions a resource policy can grant.
-const INVOKE_ACTIONS: &[&str] = &[
-    "lambda:InvokeFunction",
-    "lambda:InvokeFunctionUrl",
-    "lambda:InvokeAsync",
-];
-
-/// Service families whose `svc:*` makes a role over-privileged.
-const WILDCARD_SERVICES: &[&str] = &[
-    "secretsmanager",
-    "kms",
-    "iam",
-    "s3",
-    "dynamodb",
-    "lambda",
-    "sts",
-];
-
-/// Single actions that are dangerous on `Resource: "*"`.
-const DANGEROUS_ON_ALL: &[&str] = &[
-    "iam:PassRole",
-    "secretsmanager:GetSecretValue",
-    "kms:Decrypt",
-];
-
 const DOCS_RESOURCE_POLICY: &str =
     "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html";
 const DOCS_URLS: &str = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html";
@@ -95,7 +64,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Resource policy lets anyone invoke the function",
         severity: Severity::Critical,
         category: Category::Exposure,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "A resource-policy statement that grants lambda:Invoke* to Principal \"*\" without a \
             SourceAccount, SourceArn, PrincipalOrgID or EventSourceToken condition lets any AWS \
             account (and, through a function URL, anyone on the internet) run the function, \
@@ -122,7 +93,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Function URL requires no authentication",
         severity: Severity::High,
         category: Category::Auth,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "A function URL with AuthType NONE is a public HTTPS endpoint: anyone who finds the \
             URL can invoke the function, with no IAM signature, throttling key or WAF in front.",
         fix: "Require IAM auth: aws lambda update-function-url-config --auth-type AWS_IAM (or put \
@@ -144,7 +117,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Function URL CORS allows any origin",
         severity: Severity::Medium,
         category: Category::Exposure,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "AllowOrigins \"*\" lets scripts on any website call the function URL from a \
             visitor's browser and read the response, which turns the endpoint into a \
             cross-site data source.",
@@ -167,7 +142,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Another account may invoke the function",
         severity: Severity::Medium,
         category: Category::Privilege,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "A resource-policy grant to an account outside your organisation's trusted list \
             lets that account's principals (or its resources, through a service principal) run \
             the function whenever they like. Keep such grants deliberate: remove them or add the \
@@ -191,7 +168,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Environment variable holds a credential",
         severity: Severity::Critical,
         category: Category::Secrets,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "Environment variables are readable by anyone with lambda:GetFunctionConfiguration, \
             show up in the console, in infrastructure code and in deployment logs, and never \
             rotate. A credential there should be treated as leaked.",
@@ -219,7 +198,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Environment variables not encrypted with a customer-managed key",
         severity: Severity::Medium,
         category: Category::Encryption,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions, Area::Encryption],
+        resource: ResourceKind::Function,
         rationale: "Without KMSKeyArn, Lambda encrypts environment variables with the AWS managed \
             aws/lambda key, whose policy you cannot restrict: every principal allowed to read \
             the function configuration sees the values in clear text.",
@@ -241,7 +222,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Runtime is deprecated or about to be",
         severity: Severity::High,
         category: Category::Hygiene,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "After its deprecation date a runtime gets no security patches and the function \
             is no longer eligible for technical support; later AWS blocks creating and then \
             updating functions on it, so an urgent fix cannot be deployed. Medium severity \
@@ -264,7 +247,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Function uses a layer from an untrusted account",
         severity: Severity::High,
         category: Category::Hygiene,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "Layer code runs inside the function with its role's permissions. A layer owned by \
             another account can be deleted or, for new deployments, swapped for a new version by \
             its owner; it is supply-chain code you do not control.",
@@ -289,7 +274,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Function is not attached to a VPC",
         severity: Severity::Low,
         category: Category::Network,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "Outside a VPC the function reaches the internet directly and cannot be limited by \
             security groups, network ACLs or VPC endpoint policies. Attach it to private subnets \
             when it talks to private resources or must have controlled egress.",
@@ -311,7 +298,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Asynchronous function drops failed events",
         severity: Severity::Medium,
         category: Category::Resilience,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "When an asynchronous invocation fails all its retries, Lambda discards the event \
             unless a dead-letter queue or an OnFailure destination catches it. Orders, \
             notifications or audit events then vanish silently.",
@@ -334,7 +323,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "X-Ray active tracing is off",
         severity: Severity::Low,
         category: Category::Logging,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "Without active tracing there is no request-level trace across API Gateway, the \
             function and its downstream calls, which slows down incident investigation.",
         fix: "Turn on active tracing: update-function-configuration --tracing-config Mode=Active.",
@@ -355,7 +346,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Execution role has administrator access",
         severity: Severity::Critical,
         category: Category::Privilege,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "Code injection, a vulnerable dependency or a leaked event payload in a function \
             with an administrator role hands the attacker the whole account. A function needs a \
             handful of actions on a handful of resources.",
@@ -378,7 +371,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Execution role grants service wildcards or dangerous actions on *",
         severity: Severity::High,
         category: Category::Privilege,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Functions],
+        resource: ResourceKind::Function,
         rationale: "secretsmanager:*, kms:*, iam:*, s3:*, dynamodb:*, lambda:* or sts:*, or \
             iam:PassRole / secretsmanager:GetSecretValue / kms:Decrypt on every resource, let a \
             compromised function read every secret, decrypt any data or escalate through other \
@@ -403,7 +398,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Publicly reachable function has no reserved concurrency",
         severity: Severity::High,
         category: Category::Throttling,
-        service: "lambda",
+        service: Service::Lambda,
+        areas: &[Area::Throttles, Area::Functions, Area::Gateways],
+        resource: ResourceKind::Function,
         rationale: "A function anyone can call, with no reserved concurrency, can be flooded until it \
             takes the whole account's concurrency: every other function in the region is then \
             throttled, and the bill grows with the flood.",
@@ -427,108 +424,6 @@ pub const CHECKS: &[CheckDef] = &[
 /// The finding target for a function, with `{tf}` filled.
 pub fn target(f: &Function) -> Target {
     Target::new(&f.region, &f.arn, &f.name).param("tf", tf_ident(&f.name))
-}
-
-/// The function's resource policy: `Ok(None)` when it has none, `Err` when it could not be
-/// fetched or parsed.
-pub fn function_policy(f: &Function) -> Result<Option<PolicyDocument>, String> {
-    match &f.policy {
-        Err(e) => Err(e.clone()),
-        Ok(None) => Ok(None),
-        Ok(Some(text)) if text.trim().is_empty() => Ok(None),
-        Ok(Some(text)) => PolicyDocument::parse(text)
-            .map(Some)
-            .map_err(|e| format!("resource policy could not be parsed: {e}")),
-    }
-}
-
-fn grants_invoke(st: &Statement) -> bool {
-    st.effect == Effect::Allow && INVOKE_ACTIONS.iter().any(|a| st.matches_action(a))
-}
-
-/// Allow statements that let anyone invoke the function.
-pub fn public_invoke_statements(doc: &PolicyDocument) -> Vec<&Statement> {
-    doc.statements
-        .iter()
-        .filter(|st| {
-            grants_invoke(st)
-                && st.is_public_principal()
-                && !st
-                    .conditions
-                    .iter()
-                    .any(|c| c.narrows(RESTRICTING_CONDITION_KEYS))
-        })
-        .collect()
-}
-
-/// `Principal` as written, for evidence.
-pub fn principal_text(st: &Statement) -> String {
-    match &st.principal {
-        Principal::Absent => "(none)".into(),
-        Principal::Anyone if st.not_principal => "NotPrincipal (everyone else)".into(),
-        Principal::Anyone => "*".into(),
-        Principal::Specific {
-            aws,
-            service,
-            federated,
-        } => {
-            let mut parts = Vec::new();
-            if !aws.is_empty() {
-                parts.push(format!("AWS: {}", aws.join(", ")));
-            }
-            if !service.is_empty() {
-                parts.push(format!("Service: {}", service.join(", ")));
-            }
-            if !federated.is_empty() {
-                parts.push(format!("Federated: {}", federated.join(", ")));
-            }
-            parts.join("; ")
-        }
-    }
-}
-
-/// `Action`/`NotAction` as written, for evidence.
-pub fn action_text(st: &Statement) -> String {
-    let list = st.actions.join(", ");
-    if st.not_action {
-        format!("NotAction: {list}")
-    } else {
-        list
-    }
-}
-
-/// Conditions (and a stray `FunctionUrlAuthType` key), for evidence.
-pub fn conditions_text(st: &Statement) -> String {
-    let mut parts: Vec<String> = st
-        .conditions
-        .iter()
-        .map(|c| format!("{} {} = {}", c.operator, c.key, c.values.join("|")))
-        .collect();
-    if st.condition_values("lambda:FunctionUrlAuthType").is_empty()
-        && let Some(auth) = st.function_url_auth_type()
-    {
-        parts.push(format!("FunctionUrlAuthType = {auth}"));
-    }
-    if parts.is_empty() {
-        "none".into()
-    } else {
-        parts.join("; ")
-    }
-}
-
-fn sid_of(st: &Statement) -> String {
-    st.sid.clone().unwrap_or_else(|| "(no Sid)".into())
-}
-
-/// One-line description of a statement: `Sid "x": * may lambda:InvokeFunction (conditions: none)`.
-pub fn statement_summary(st: &Statement) -> String {
-    format!(
-        "statement {}: {} may {} (conditions: {})",
-        sid_of(st),
-        principal_text(st),
-        action_text(st),
-        conditions_text(st)
-    )
 }
 
 fn statement_evidence(st: &Statement) -> Vec<Evidence> {
@@ -844,8 +739,8 @@ fn env_not_encrypted_cmk(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
                 );
             };
             let aws_managed = match inv.find_key(key) {
-                Some(k) => kms::key_is_aws_managed(k),
-                None => kms::is_aws_alias(key).then_some(true),
+                Some(k) => key_is_aws_managed(k),
+                None => is_aws_alias(key).then_some(true),
             };
             let ev = vec![vars, Evidence::new("KMSKeyArn", key)];
             if aws_managed == Some(true) {
@@ -933,12 +828,8 @@ fn deprecated_runtime(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Fin
 
 /// `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION` → (account, name).
 fn layer_parts(arn: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "layer" {
-        let account = account_of(arn)?;
-        return Some((account, parts[6].to_string()));
-    }
-    None
+    let name = Arn::parse(arn)?.layer_name()?;
+    Some((account_of(arn)?, name.to_string()))
 }
 
 fn cross_account_layer(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
@@ -1126,180 +1017,8 @@ fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
 
 // ───────────────────────────── roles ─────────────────────────────
 
-/// What an execution role's policies allow, as far as the privilege checks care.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RolePrivileges {
-    /// Why the role is an administrator (AdministratorAccess, `*` on `*`).
-    pub admin: Vec<String>,
-    /// Service wildcards and dangerous actions on `*`, one line each, naming the policy.
-    pub overprivileged: Vec<String>,
-    /// Resource patterns on which `secretsmanager:GetSecretValue` is allowed (`*` or ARNs).
-    pub can_read_secrets: Vec<String>,
-    /// Policies whose document could not be read or parsed (`name: reason`).
-    pub unreadable: Vec<String>,
-}
-
-impl RolePrivileges {
-    pub fn is_admin(&self) -> bool {
-        !self.admin.is_empty()
-    }
-    pub fn is_overprivileged(&self) -> bool {
-        !self.overprivileged.is_empty()
-    }
-}
-
-fn is_admin_policy(name: &str, arn: Option<&str>) -> bool {
-    name == "AdministratorAccess" || arn.is_some_and(|a| a.ends_with(":policy/AdministratorAccess"))
-}
-
-/// Whether a Resource pattern can cover a Secrets Manager secret.
-fn covers_secrets(resource: &str) -> bool {
-    let r = resource.trim();
-    if r == "*" {
-        return true;
-    }
-    let parts: Vec<&str> = r.split(':').collect();
-    match parts.get(2) {
-        Some(service) => service.eq_ignore_ascii_case("secretsmanager") || service.contains('*'),
-        None => r.contains('*'),
-    }
-}
-
-/// Whether an unconditional Deny removes `action` on every resource.
-fn denied_everywhere(doc: &PolicyDocument, action: &str) -> bool {
-    doc.statements.iter().any(|s| {
-        s.effect == Effect::Deny
-            && s.conditions.is_empty()
-            && s.matches_action(action)
-            && (s.on_all_resources() || s.resources.is_empty())
-    })
-}
-
-fn push_unique(list: &mut Vec<String>, item: &str) {
-    if !list.iter().any(|x| x == item) {
-        list.push(item.to_string());
-    }
-}
-
-/// Reads every policy of a role and sums up what it allows. A policy named
-/// `AdministratorAccess` (or with the AWS managed policy's ARN) counts as admin without
-/// reading its document.
-pub fn role_privileges(role: &Role) -> RolePrivileges {
-    let mut out = RolePrivileges::default();
-    for policy in &role.policies {
-        let label = match &policy.arn {
-            Some(arn) => format!("{} ({arn})", policy.name),
-            None => format!("{} (inline)", policy.name),
-        };
-        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
-            // Its content is known (every action on every resource): no need to read it.
-            let which = policy.arn.clone().unwrap_or_else(|| label.clone());
-            out.admin
-                .push(format!("administrator policy attached: {which}"));
-            out.overprivileged
-                .push(format!("{which} allows every action (\"*\")"));
-            push_unique(&mut out.can_read_secrets, "*");
-            continue;
-        }
-        let doc = match &policy.document {
-            Err(e) => {
-                out.unreadable.push(format!("{}: {e}", policy.name));
-                continue;
-            }
-            Ok(text) => match PolicyDocument::parse(text) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    out.unreadable.push(format!("{}: {e}", policy.name));
-                    continue;
-                }
-            },
-        };
-        for st in doc.allow_statements() {
-            let sid = st
-                .sid
-                .as_deref()
-                .map(|s| format!(" statement {s}"))
-                .unwrap_or_default();
-            let everything = !st.not_action && st.actions.iter().any(|a| a.trim() == "*");
-            if everything && st.on_all_resources() {
-                let cond = if st.conditions.is_empty() {
-                    ""
-                } else {
-                    " (with conditions)"
-                };
-                out.admin
-                    .push(format!("{label}{sid} allows \"*\" on \"*\"{cond}"));
-            }
-            if everything {
-                out.overprivileged
-                    .push(format!("{label}{sid} allows every action (\"*\")"));
-            } else {
-                for svc in WILDCARD_SERVICES {
-                    if st.grants_service_wildcard(svc)
-                        && !denied_everywhere(&doc, &format!("{svc}:anything"))
-                    {
-                        let how = if st.not_action {
-                            format!("{svc}:* (via {})", action_text(st))
-                        } else {
-                            format!("{svc}:*")
-                        };
-                        out.overprivileged
-                            .push(format!("{label}{sid} allows {how}"));
-                    }
-                }
-            }
-            if st.on_all_resources() && !everything {
-                for action in DANGEROUS_ON_ALL {
-                    let svc = action.split(':').next().unwrap_or_default();
-                    if st.matches_action(action)
-                        && !st.grants_service_wildcard(svc)
-                        && !denied_everywhere(&doc, action)
-                    {
-                        out.overprivileged
-                            .push(format!("{label}{sid} allows {action} on \"*\""));
-                    }
-                }
-            }
-            if st.matches_action("secretsmanager:GetSecretValue")
-                && !denied_everywhere(&doc, "secretsmanager:GetSecretValue")
-            {
-                let resources: Vec<String> = if st.not_resource || st.resources.is_empty() {
-                    vec!["*".into()]
-                } else {
-                    st.resources
-                        .iter()
-                        .filter(|r| covers_secrets(r))
-                        .cloned()
-                        .collect()
-                };
-                for r in resources {
-                    push_unique(&mut out.can_read_secrets, &r);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The role of a function: `Err` with the reason when it is missing or could not be read.
-pub fn function_role<'a>(inv: &'a Inventory, f: &Function) -> Result<&'a Role, String> {
-    if f.role_arn.trim().is_empty() {
-        return Err("the function reports no execution role".into());
-    }
-    match inv.role(&f.role_arn) {
-        None => Err(format!("execution role {} was not collected", f.role_arn)),
-        Some(Err(e)) => Err(format!("execution role {}: {e}", f.role_arn)),
-        Some(Ok(role)) => Ok(role),
-    }
-}
-
-/// Role name from a role ARN (`arn:aws:iam::1:role/path/name` → `name`).
-pub fn role_name(role_arn: &str) -> String {
-    role_arn.rsplit('/').next().unwrap_or(role_arn).to_string()
-}
-
 fn role_target(f: &Function) -> Target {
-    target(f).param("role_name", role_name(&f.role_arn))
+    target(f).param("role_name", crate::domain::arn::role_name(&f.role_arn))
 }
 
 fn admin_execution_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
@@ -1414,11 +1133,11 @@ fn overprivileged_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
 // ───────────────────────────── throttling ─────────────────────────────
 
 fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    let entries = exposure::unauthenticated_entry_points(inv);
+    let entries = entry_points::unauthenticated_entry_points(inv);
     inv.functions
         .iter()
         .map(|f| {
-            let mine: Vec<&exposure::EntryPoint> =
+            let mine: Vec<&EntryPoint> =
                 entries.iter().filter(|e| e.function_arn == f.arn).collect();
             let entry_text = mine
                 .first()
@@ -1426,7 +1145,7 @@ fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context)
                 .unwrap_or_else(|| "the public entry point".into());
             let t = target(f).param("entry", entry_text);
             if mine.is_empty() {
-                let gaps = exposure::collection_gaps(inv, f);
+                let gaps = entry_points::collection_gaps(inv, f);
                 if !gaps.is_empty() {
                     return def.unknown(
                         inv,
@@ -1472,6 +1191,7 @@ fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context)
 mod tests {
     use super::*;
     use crate::domain::finding::Status;
+    use crate::domain::inventory::Role;
     use crate::domain::inventory::{
         EventInvokeConfig, FunctionUrl, Key, KeyDetails, RestApi, RestMethod, RestResource,
         RestStage, RolePolicy,
@@ -1626,7 +1346,7 @@ mod tests {
             ]
         );
         for c in CHECKS {
-            assert_eq!(c.service, "lambda");
+            assert_eq!(c.service.as_str(), "lambda");
             assert!(
                 c.docs_url.starts_with("https://docs.aws.amazon.com/"),
                 "{}",

@@ -3,32 +3,46 @@
 pub mod apigw;
 pub mod apigwv2;
 pub mod exposure;
+pub mod gateway;
 pub mod kms;
 pub mod lambda;
 pub mod secrets;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use super::catalogue::{CheckDef, Context, Target};
 use super::detectors;
 use super::finding::{Evidence, Finding, Status};
 use super::inventory::Inventory;
 
-/// Every check, in catalogue order.
-pub fn catalogue() -> Vec<&'static CheckDef> {
-    lambda::CHECKS
+/// Every check, in catalogue order; built once.
+pub fn catalogue() -> &'static [&'static CheckDef] {
+    &CATALOGUE.checks
+}
+
+/// A check by id.
+pub fn find(id: &str) -> Option<&'static CheckDef> {
+    CATALOGUE.by_id.get(id).map(|&i| CATALOGUE.checks[i])
+}
+
+struct Catalogue {
+    checks: Vec<&'static CheckDef>,
+    by_id: HashMap<&'static str, usize>,
+}
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    let checks: Vec<&'static CheckDef> = lambda::CHECKS
         .iter()
         .chain(apigw::CHECKS)
         .chain(apigwv2::CHECKS)
         .chain(secrets::CHECKS)
         .chain(kms::CHECKS)
         .chain(exposure::CHECKS)
-        .collect()
-}
-
-pub fn find(id: &str) -> Option<&'static CheckDef> {
-    catalogue().into_iter().find(|c| c.id == id)
-}
+        .collect();
+    let by_id = checks.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    Catalogue { checks, by_id }
+});
 
 /// Runs one check, adding an `unknown` finding per region where the listing its service
 /// depends on failed (so a denied ListFunctions never reads as "no failing functions").
@@ -36,11 +50,7 @@ pub fn run(def: &CheckDef, inventory: &Inventory, ctx: &Context) -> Vec<Finding>
     let mut findings = (def.evaluate)(def, inventory, ctx);
     for failure in &inventory.list_failures {
         if failure.service == def.service {
-            let target = Target::new(
-                &failure.region,
-                format!("{}:{}", failure.service, failure.region),
-                format!("all {} in {}", failure.service, failure.region),
-            );
+            let target = Target::listing(failure.service, &failure.region);
             findings.push(def.unknown(
                 inventory,
                 &target,
@@ -54,16 +64,9 @@ pub fn run(def: &CheckDef, inventory: &Inventory, ctx: &Context) -> Vec<Finding>
 /// Runs the whole catalogue.
 pub fn evaluate_all(inventory: &Inventory, ctx: &Context) -> Vec<Finding> {
     catalogue()
-        .into_iter()
+        .iter()
         .flat_map(|def| run(def, inventory, ctx))
         .collect()
-}
-
-/// Whether a method's or route's authorization type lets anyone call it: `NONE`, or missing
-/// (API Gateway's default). One rule for the gateway checks and the exposure joins.
-pub(crate) fn unauthenticated(authorization_type: &str) -> bool {
-    let t = authorization_type.trim();
-    t.is_empty() || t.eq_ignore_ascii_case("NONE")
 }
 
 /// Counts of a check's findings by status, for tests and the checklist.

@@ -5,11 +5,13 @@
 
 use time::OffsetDateTime;
 
+use crate::domain::arn::account_of;
+use crate::domain::arn::function_name;
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::kms::{is_aws_alias, is_aws_managed};
-use crate::domain::finding::{Category, Evidence, Finding, Severity};
-use crate::domain::inventory::{Inventory, Secret};
-use crate::domain::policy::{Condition, PolicyDocument, Statement, account_of};
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::inventory::{Area, Inventory, Secret};
+use crate::domain::inventory::{is_aws_alias, is_aws_managed};
+use crate::domain::policy::{Condition, PolicyDocument, Statement};
 
 /// Condition keys that tie a `Principal: "*"` grant to an organization or account.
 const SCOPING_KEYS: &[&str] = &[
@@ -28,7 +30,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret resource policy allows anyone",
         severity: Severity::Critical,
         category: Category::Exposure,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "A resource policy statement with `Principal: \"*\"` and no organization or \
             account condition lets any AWS principal, in any account, call the granted actions on \
             the secret (GetSecretValue included). Scope the principal, and let Secrets Manager \
@@ -51,7 +55,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret resource policy grants an untrusted account",
         severity: Severity::High,
         category: Category::Privilege,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "A principal in another account named by the secret's resource policy can read \
             or change the secret from outside this account's control. Grant only accounts you \
             trust, and list them in Parapet's trusted accounts so intended sharing stays quiet.",
@@ -73,7 +79,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret has automatic rotation off",
         severity: Severity::High,
         category: Category::Secrets,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "A credential that never rotates stays valid for as long as anyone who ever saw \
             it keeps a copy. Automatic rotation bounds that window without a deploy.",
         fix: "Turn on rotation: `aws secretsmanager rotate-secret --rotation-lambda-arn --rotation-rules`.",
@@ -94,7 +102,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret not rotated recently",
         severity: Severity::Medium,
         category: Category::Secrets,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "The older a secret's value, the more places it may have leaked to (logs, \
             laptops, former staff). Rotate at least every max_secret_age_days (default 90).",
         fix: "Rotate the secret now: `aws secretsmanager rotate-secret`, and schedule rotation.",
@@ -114,7 +124,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret rotation is overdue",
         severity: Severity::Medium,
         category: Category::Secrets,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "Rotation is configured but the next rotation date has passed: the rotation \
             function is most likely failing, so the secret is not rotating even though the \
             console says it does.",
@@ -136,7 +148,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret unused",
         severity: Severity::Medium,
         category: Category::Secrets,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets],
+        resource: ResourceKind::Secret,
         rationale: "A secret nobody reads is a live credential with no owner: it keeps granting \
             access, costs money and is easy to forget when rotating. Delete it (with a recovery \
             window) or find who still needs it.",
@@ -158,7 +172,9 @@ pub const CHECKS: &[CheckDef] = &[
         title: "Secret encrypted with the AWS managed key",
         severity: Severity::Low,
         category: Category::Encryption,
-        service: "secretsmanager",
+        service: Service::SecretsManager,
+        areas: &[Area::Secrets, Area::Encryption],
+        resource: ResourceKind::Secret,
         rationale: "The AWS managed aws/secretsmanager key's policy cannot be edited: you cannot \
             restrict who may decrypt through it, and it cannot be used across accounts. A \
             customer-managed key gives you that control and its own audit trail.",
@@ -196,14 +212,6 @@ fn target(s: &Secret, ctx: &Context) -> Target {
 }
 
 /// `arn:aws:lambda:R:A:function:NAME[:QUALIFIER]` → `NAME`; anything else is returned as is.
-fn function_name(arn: &str) -> String {
-    let parts: Vec<&str> = arn.split(':').collect();
-    match parts.iter().position(|p| *p == "function") {
-        Some(i) if i + 1 < parts.len() => parts[i + 1].to_string(),
-        _ => arn.to_string(),
-    }
-}
-
 fn day_evidence(field: &str, date: OffsetDateTime, now: OffsetDateTime) -> Evidence {
     let days = (now - date).whole_days();
     let when = if days >= 0 {
@@ -1290,7 +1298,7 @@ mod tests {
             ]
         );
         for c in CHECKS {
-            assert_eq!(c.service, "secretsmanager");
+            assert_eq!(c.service.as_str(), "secretsmanager");
             assert!(c.docs_url.starts_with("https://docs.aws.amazon.com/"));
         }
     }

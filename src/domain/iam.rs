@@ -1,0 +1,319 @@
+//! IAM analysis shared by the check families: what a Lambda resource policy lets anyone do,
+//! how a policy statement reads as evidence, and what an execution role's policies allow
+//! (administrator, over-privileged, which secrets it can read). Pure functions over the
+//! inventory and [`PolicyDocument`]s.
+
+use crate::domain::inventory::{Function, Inventory, Role};
+use crate::domain::policy::{Effect, PolicyDocument, Principal, Statement};
+
+/// Condition keys that restrict who can use a `Principal: "*"` grant.
+pub const RESTRICTING_CONDITION_KEYS: &[&str] = &[
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:PrincipalOrgID",
+    "lambda:EventSourceToken",
+    "aws:SourceOwner",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgPaths",
+];
+
+/// Invoke actions a resource policy can grant.
+const INVOKE_ACTIONS: &[&str] = &[
+    "lambda:InvokeFunction",
+    "lambda:InvokeFunctionUrl",
+    "lambda:InvokeAsync",
+];
+
+/// Service families whose `svc:*` makes a role over-privileged.
+const WILDCARD_SERVICES: &[&str] = &[
+    "secretsmanager",
+    "kms",
+    "iam",
+    "s3",
+    "dynamodb",
+    "lambda",
+    "sts",
+];
+
+/// Single actions that are dangerous on `Resource: "*"`.
+const DANGEROUS_ON_ALL: &[&str] = &[
+    "iam:PassRole",
+    "secretsmanager:GetSecretValue",
+    "kms:Decrypt",
+];
+
+// ───────────────────────────── resource policies ─────────────────────────────
+
+/// The function's resource policy: `Ok(None)` when it has none, `Err` when it could not be
+/// fetched or parsed.
+pub fn function_policy(f: &Function) -> Result<Option<PolicyDocument>, String> {
+    match &f.policy {
+        Err(e) => Err(e.clone()),
+        Ok(None) => Ok(None),
+        Ok(Some(text)) if text.trim().is_empty() => Ok(None),
+        Ok(Some(text)) => PolicyDocument::parse(text)
+            .map(Some)
+            .map_err(|e| format!("resource policy could not be parsed: {e}")),
+    }
+}
+
+/// Whether the statement allows one of the invoke actions.
+pub fn grants_invoke(st: &Statement) -> bool {
+    st.effect == Effect::Allow && INVOKE_ACTIONS.iter().any(|a| st.matches_action(a))
+}
+
+/// Allow statements that let anyone invoke the function.
+pub fn public_invoke_statements(doc: &PolicyDocument) -> Vec<&Statement> {
+    doc.statements
+        .iter()
+        .filter(|st| {
+            grants_invoke(st)
+                && st.is_public_principal()
+                && !st
+                    .conditions
+                    .iter()
+                    .any(|c| c.narrows(RESTRICTING_CONDITION_KEYS))
+        })
+        .collect()
+}
+
+/// `Principal` as written, for evidence.
+pub fn principal_text(st: &Statement) -> String {
+    match &st.principal {
+        Principal::Absent => "(none)".into(),
+        Principal::Anyone if st.not_principal => "NotPrincipal (everyone else)".into(),
+        Principal::Anyone => "*".into(),
+        Principal::Specific {
+            aws,
+            service,
+            federated,
+        } => {
+            let mut parts = Vec::new();
+            if !aws.is_empty() {
+                parts.push(format!("AWS: {}", aws.join(", ")));
+            }
+            if !service.is_empty() {
+                parts.push(format!("Service: {}", service.join(", ")));
+            }
+            if !federated.is_empty() {
+                parts.push(format!("Federated: {}", federated.join(", ")));
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+/// `Action`/`NotAction` as written, for evidence.
+pub fn action_text(st: &Statement) -> String {
+    let list = st.actions.join(", ");
+    if st.not_action {
+        format!("NotAction: {list}")
+    } else {
+        list
+    }
+}
+
+/// Conditions (and a stray `FunctionUrlAuthType` key), for evidence.
+pub fn conditions_text(st: &Statement) -> String {
+    let mut parts: Vec<String> = st
+        .conditions
+        .iter()
+        .map(|c| format!("{} {} = {}", c.operator, c.key, c.values.join("|")))
+        .collect();
+    if st.condition_values("lambda:FunctionUrlAuthType").is_empty()
+        && let Some(auth) = st.function_url_auth_type()
+    {
+        parts.push(format!("FunctionUrlAuthType = {auth}"));
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// The statement's `Sid`, or `(no Sid)`.
+pub fn sid_of(st: &Statement) -> String {
+    st.sid.clone().unwrap_or_else(|| "(no Sid)".into())
+}
+
+/// One-line description of a statement: `Sid "x": * may lambda:InvokeFunction (conditions: none)`.
+pub fn statement_summary(st: &Statement) -> String {
+    format!(
+        "statement {}: {} may {} (conditions: {})",
+        sid_of(st),
+        principal_text(st),
+        action_text(st),
+        conditions_text(st)
+    )
+}
+
+// ───────────────────────────── execution roles ─────────────────────────────
+
+/// What an execution role's policies allow, as far as the privilege checks care.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RolePrivileges {
+    /// Why the role is an administrator (AdministratorAccess, `*` on `*`).
+    pub admin: Vec<String>,
+    /// Service wildcards and dangerous actions on `*`, one line each, naming the policy.
+    pub overprivileged: Vec<String>,
+    /// Resource patterns on which `secretsmanager:GetSecretValue` is allowed (`*` or ARNs).
+    pub can_read_secrets: Vec<String>,
+    /// Policies whose document could not be read or parsed (`name: reason`).
+    pub unreadable: Vec<String>,
+}
+
+impl RolePrivileges {
+    pub fn is_admin(&self) -> bool {
+        !self.admin.is_empty()
+    }
+    pub fn is_overprivileged(&self) -> bool {
+        !self.overprivileged.is_empty()
+    }
+}
+
+fn is_admin_policy(name: &str, arn: Option<&str>) -> bool {
+    name == "AdministratorAccess" || arn.is_some_and(|a| a.ends_with(":policy/AdministratorAccess"))
+}
+
+/// Whether a Resource pattern can cover a Secrets Manager secret.
+fn covers_secrets(resource: &str) -> bool {
+    let r = resource.trim();
+    if r == "*" {
+        return true;
+    }
+    let parts: Vec<&str> = r.split(':').collect();
+    match parts.get(2) {
+        Some(service) => service.eq_ignore_ascii_case("secretsmanager") || service.contains('*'),
+        None => r.contains('*'),
+    }
+}
+
+/// Whether an unconditional Deny removes `action` on every resource.
+fn denied_everywhere(doc: &PolicyDocument, action: &str) -> bool {
+    doc.statements.iter().any(|s| {
+        s.effect == Effect::Deny
+            && s.conditions.is_empty()
+            && s.matches_action(action)
+            && (s.on_all_resources() || s.resources.is_empty())
+    })
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+/// Reads every policy of a role and sums up what it allows. A policy named
+/// `AdministratorAccess` (or with the AWS managed policy's ARN) counts as admin without
+/// reading its document.
+pub fn role_privileges(role: &Role) -> RolePrivileges {
+    let mut out = RolePrivileges::default();
+    for policy in &role.policies {
+        let label = match &policy.arn {
+            Some(arn) => format!("{} ({arn})", policy.name),
+            None => format!("{} (inline)", policy.name),
+        };
+        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
+            // Its content is known (every action on every resource): no need to read it.
+            let which = policy.arn.clone().unwrap_or_else(|| label.clone());
+            out.admin
+                .push(format!("administrator policy attached: {which}"));
+            out.overprivileged
+                .push(format!("{which} allows every action (\"*\")"));
+            push_unique(&mut out.can_read_secrets, "*");
+            continue;
+        }
+        let doc = match &policy.document {
+            Err(e) => {
+                out.unreadable.push(format!("{}: {e}", policy.name));
+                continue;
+            }
+            Ok(text) => match PolicyDocument::parse(text) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    out.unreadable.push(format!("{}: {e}", policy.name));
+                    continue;
+                }
+            },
+        };
+        for st in doc.allow_statements() {
+            let sid = st
+                .sid
+                .as_deref()
+                .map(|s| format!(" statement {s}"))
+                .unwrap_or_default();
+            let everything = !st.not_action && st.actions.iter().any(|a| a.trim() == "*");
+            if everything && st.on_all_resources() {
+                let cond = if st.conditions.is_empty() {
+                    ""
+                } else {
+                    " (with conditions)"
+                };
+                out.admin
+                    .push(format!("{label}{sid} allows \"*\" on \"*\"{cond}"));
+            }
+            if everything {
+                out.overprivileged
+                    .push(format!("{label}{sid} allows every action (\"*\")"));
+            } else {
+                for svc in WILDCARD_SERVICES {
+                    if st.grants_service_wildcard(svc)
+                        && !denied_everywhere(&doc, &format!("{svc}:anything"))
+                    {
+                        let how = if st.not_action {
+                            format!("{svc}:* (via {})", action_text(st))
+                        } else {
+                            format!("{svc}:*")
+                        };
+                        out.overprivileged
+                            .push(format!("{label}{sid} allows {how}"));
+                    }
+                }
+            }
+            if st.on_all_resources() && !everything {
+                for action in DANGEROUS_ON_ALL {
+                    let svc = action.split(':').next().unwrap_or_default();
+                    if st.matches_action(action)
+                        && !st.grants_service_wildcard(svc)
+                        && !denied_everywhere(&doc, action)
+                    {
+                        out.overprivileged
+                            .push(format!("{label}{sid} allows {action} on \"*\""));
+                    }
+                }
+            }
+            if st.matches_action("secretsmanager:GetSecretValue")
+                && !denied_everywhere(&doc, "secretsmanager:GetSecretValue")
+            {
+                let resources: Vec<String> = if st.not_resource || st.resources.is_empty() {
+                    vec!["*".into()]
+                } else {
+                    st.resources
+                        .iter()
+                        .filter(|r| covers_secrets(r))
+                        .cloned()
+                        .collect()
+                };
+                for r in resources {
+                    push_unique(&mut out.can_read_secrets, &r);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The role of a function: `Err` with the reason when it is missing or could not be read.
+pub fn function_role<'a>(inv: &'a Inventory, f: &Function) -> Result<&'a Role, String> {
+    if f.role_arn.trim().is_empty() {
+        return Err("the function reports no execution role".into());
+    }
+    match inv.role(&f.role_arn) {
+        None => Err(format!("execution role {} was not collected", f.role_arn)),
+        Some(Err(e)) => Err(format!("execution role {}: {e}", f.role_arn)),
+        Some(Ok(role)) => Ok(role),
+    }
+}
