@@ -12,7 +12,6 @@ use parapet::cli::{Cli, Command, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
 use parapet::domain::assessment::Assessment;
-use parapet::domain::collection::CollectionStatus;
 use parapet::domain::snapshot::Snapshot;
 use parapet::export;
 use parapet::report;
@@ -131,15 +130,8 @@ fn export_demo(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> 
     let inventory = demo::inventory(now);
     let assessment = Assessment::evaluate(&inventory, &config.context(now), &config.mutes());
     let collection = demo::batches(now)
-        .into_iter()
-        .map(|b| CollectionStatus {
-            area: b.area,
-            region: b.region,
-            status: b.status,
-            error: b.error,
-            duration_ms: Some(b.duration.as_millis() as u64),
-            progress: None,
-        })
+        .iter()
+        .map(|b| b.collection_status())
         .collect();
     let snapshot = Snapshot::of(
         assessment,

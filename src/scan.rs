@@ -87,20 +87,13 @@ pub async fn collect_once_with(
             }
             SourceEvent::Batch(batch) => {
                 let batch = *batch;
+                collection.insert(
+                    (batch.area, batch.region.clone()),
+                    batch.collection_status(),
+                );
                 result
                     .inventory
                     .apply_batch(batch.area, &batch.region, batch.inventory);
-                collection.insert(
-                    (batch.area, batch.region.clone()),
-                    CollectionStatus {
-                        area: batch.area,
-                        region: batch.region,
-                        status: batch.status,
-                        error: batch.error,
-                        duration_ms: Some(batch.duration.as_millis() as u64),
-                        progress: None,
-                    },
-                );
             }
             SourceEvent::Started { .. } | SourceEvent::Progress { .. } => {}
         }

@@ -101,10 +101,7 @@ fn on_source(state: &mut State, event: SourceEvent) {
         SourceEvent::Batch(batch) => {
             let now = state.now;
             let entry = area_entry(state, batch.area, &batch.region);
-            entry.status.status = batch.status;
-            entry.status.error = batch.error.clone();
-            entry.status.duration_ms = Some(batch.duration.as_millis() as u64);
-            entry.status.progress = None;
+            entry.status = batch.collection_status();
             if batch.status != CollectionState::Failed {
                 entry.last_success = Some(now);
             }

@@ -420,7 +420,7 @@ mod tests {
     /// own 500 is retried as usual.
     #[tokio::test]
     async fn not_implemented_pages_are_not_retried() {
-        use crate::aws::functions::testing::{Reply, Router};
+        use crate::aws::fake::{Reply, Router};
         for (html, attempts) in [(true, 1), (false, 3)] {
             let router = Router::new(move |_| {
                 if html {
@@ -434,7 +434,7 @@ mod tests {
                     Reply::json_error(500, "ServiceException")
                 }
             });
-            let config = crate::aws::functions::testing::sdk_config(router.clone(), "us-east-1")
+            let config = crate::aws::fake::sdk_config(router.clone(), "us-east-1")
                 .to_builder()
                 .retry_config(
                     RetryConfig::standard()

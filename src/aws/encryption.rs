@@ -341,7 +341,7 @@ fn unparsable(action: &'static str, message: &str) -> CallFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::secrets::test_support::*;
+    use crate::aws::fake::*;
     use crate::domain::catalogue::Context;
     use crate::domain::collection::CollectionState;
     use crate::domain::finding::Status;
@@ -462,7 +462,7 @@ mod tests {
     }
 
     async fn run(fake: &FakeAws, current: &Inventory) -> (Collected, u64) {
-        let config = sdk_config(fake.clone());
+        let config = sdk_config(fake.clone(), REGION);
         let shared = shared(&config);
         let collected = collect(&shared, &clients(&config), current).await;
         (collected, shared.calls.load(Ordering::Relaxed))
@@ -586,9 +586,7 @@ mod tests {
             key_arn(CMK)
         );
         assert!(
-            fake.requests
-                .lock()
-                .unwrap()
+            fake.requests()
                 .iter()
                 .all(|(_, b)| !b.to_string().contains("us-east-1"))
         );
@@ -858,7 +856,7 @@ mod tests {
                 })),
             ),
         ]);
-        let config = sdk_config(replay.clone());
+        let config = sdk_config(replay.clone(), REGION);
         let shared = shared(&config);
         let map = list_aliases(&shared, &clients(&config).kms).await.unwrap();
         assert_eq!(map[CMK], ["alias/app", "alias/app-old"]);
@@ -881,7 +879,7 @@ mod tests {
             request("TrentService.DescribeKey", json!({"KeyId": key_arn(CMK)})),
             response(403, "text/xml", xml_access_denied("kms:DescribeKey")),
         )]);
-        let config = sdk_config(replay.clone());
+        let config = sdk_config(replay.clone(), REGION);
         let shared = shared(&config);
         let err = describe(&shared, &clients(&config), &key_arn(CMK))
             .await

@@ -10,6 +10,8 @@
 pub mod client;
 pub mod encryption;
 pub mod errors;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod functions;
 pub mod gateways;
 pub mod permissions;

@@ -155,147 +155,10 @@ pub fn to_time(date: Option<&aws_smithy_types::DateTime>) -> Option<OffsetDateTi
     date.and_then(|d| OffsetDateTime::from_unix_timestamp_nanos(d.as_nanos()).ok())
 }
 
-/// Test plumbing shared by the aws pollers' unit tests: a fake endpoint that answers by
-/// operation (`X-Amz-Target`) and records every request, and clients wired to it.
-#[cfg(test)]
-pub(crate) mod test_support {
-    use std::sync::{Arc, Mutex};
-
-    use aws_config::retry::RetryConfig;
-    use aws_config::{BehaviorVersion, SdkConfig};
-    use aws_sdk_kms::config::{Credentials, SharedCredentialsProvider};
-    use aws_smithy_runtime_api::client::http::{
-        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
-    };
-    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-    use aws_smithy_runtime_api::http::StatusCode;
-    use aws_smithy_types::body::SdkBody;
-    use serde_json::Value;
-
-    use crate::aws::{RegionClients, Shared, client};
-
-    pub const REGION: &str = "eu-west-1";
-    pub const ACCOUNT: &str = "123456789012";
-
-    type Handler = dyn Fn(&str, &Value) -> (u16, String) + Send + Sync;
-
-    /// A fake JSON-protocol endpoint: `handler(operation, request body)` gives the status and
-    /// body; every request is recorded as (operation, body).
-    #[derive(Clone)]
-    pub struct FakeAws {
-        handler: Arc<Handler>,
-        pub requests: Arc<Mutex<Vec<(String, Value)>>>,
-    }
-
-    impl std::fmt::Debug for FakeAws {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("FakeAws")
-        }
-    }
-
-    impl FakeAws {
-        pub fn new(
-            handler: impl Fn(&str, &Value) -> (u16, String) + Send + Sync + 'static,
-        ) -> Self {
-            FakeAws {
-                handler: Arc::new(handler),
-                requests: Arc::default(),
-            }
-        }
-
-        /// Operations called, in order (e.g. `ListSecrets`).
-        pub fn operations(&self) -> Vec<String> {
-            self.requests
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|(op, _)| op.clone())
-                .collect()
-        }
-
-        /// Request bodies of one operation.
-        pub fn bodies(&self, operation: &str) -> Vec<Value> {
-            self.requests
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|(op, _)| op == operation)
-                .map(|(_, body)| body.clone())
-                .collect()
-        }
-    }
-
-    impl HttpConnector for FakeAws {
-        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-            let target = request.headers().get("x-amz-target").unwrap_or_default();
-            let operation = target.rsplit('.').next().unwrap_or_default().to_string();
-            let body: Value = request
-                .body()
-                .bytes()
-                .and_then(|b| serde_json::from_slice(b).ok())
-                .unwrap_or(Value::Null);
-            let (status, text) = (self.handler)(&operation, &body);
-            self.requests.lock().unwrap().push((operation, body));
-            let mut response = HttpResponse::new(
-                StatusCode::try_from(status).expect("valid status"),
-                SdkBody::from(text.clone()),
-            );
-            let content_type = if text.trim_start().starts_with('<') {
-                "text/xml"
-            } else {
-                "application/x-amz-json-1.1"
-            };
-            response.headers_mut().insert("content-type", content_type);
-            HttpConnectorFuture::ready(Ok(response))
-        }
-    }
-
-    impl HttpClient for FakeAws {
-        fn http_connector(
-            &self,
-            _: &HttpConnectorSettings,
-            _: &RuntimeComponents,
-        ) -> SharedHttpConnector {
-            SharedHttpConnector::new(self.clone())
-        }
-    }
-
-    /// SDK configuration over a test HTTP client: dummy credentials, no retries.
-    pub fn sdk_config(http: impl HttpClient + 'static) -> SdkConfig {
-        SdkConfig::builder()
-            .http_client(http)
-            .region(aws_config::Region::new(REGION))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-                "AKIDTEST", "secret", None, None, "tests",
-            )))
-            .retry_config(RetryConfig::disabled())
-            .behavior_version(BehaviorVersion::latest())
-            .build()
-    }
-
-    pub fn shared(config: &SdkConfig) -> Shared {
-        Shared::new(ACCOUNT.into(), aws_sdk_iam::Client::new(config), 4)
-    }
-
-    pub fn clients(config: &SdkConfig) -> RegionClients {
-        client::region_clients(config, REGION)
-    }
-
-    /// The 403 answer moto gives to a denied call, whatever the service's protocol.
-    pub fn xml_access_denied(action: &str) -> String {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Type>Sender</Type>\
-             <Code>AccessDenied</Code><Message>User: arn:aws:iam::{ACCOUNT}:user/scanner is not \
-             authorized to perform: {action}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::test_support::*;
     use super::*;
+    use crate::aws::fake::*;
     use crate::domain::collection::CollectionState;
     use serde_json::{Value, json};
     use std::sync::atomic::Ordering;
@@ -337,7 +200,7 @@ mod tests {
     }
 
     async fn run(fake: &FakeAws) -> (Collected, u64) {
-        let config = sdk_config(fake.clone());
+        let config = sdk_config(fake.clone(), REGION);
         let shared = shared(&config);
         let collected = collect(&shared, &clients(&config)).await;
         (collected, shared.calls.load(Ordering::Relaxed))
@@ -561,7 +424,7 @@ mod tests {
                 ok(json!({"ARN": arn("db"), "Name": "db"})),
             ),
         ]);
-        let config = sdk_config(replay.clone());
+        let config = sdk_config(replay.clone(), REGION);
         let shared = shared(&config);
         let collected = collect(&shared, &clients(&config)).await;
         replay.relaxed_requests_match();

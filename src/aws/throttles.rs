@@ -139,7 +139,7 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     use super::*;
-    use crate::aws::functions::testing::{self, ACCOUNT, Reply, Router, Seen};
+    use crate::aws::fake::{self as testing, ACCOUNT, Reply, Router, Seen};
     use crate::domain::collection::CollectionState;
     use crate::domain::inventory::{Function, FunctionUrl};
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::domain::collection::CollectionState;
+use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::inventory::{Area, Inventory};
 
 /// One (area, region) batch: the inventory parts that area owns for that region.
@@ -17,6 +17,20 @@ pub struct Batch {
     pub error: Option<String>,
     pub duration: Duration,
     pub inventory: Inventory,
+}
+
+impl Batch {
+    /// What the status strip shows and a snapshot records of this batch.
+    pub fn collection_status(&self) -> CollectionStatus {
+        CollectionStatus {
+            area: self.area,
+            region: self.region.clone(),
+            status: self.status,
+            error: self.error.clone(),
+            duration_ms: Some(self.duration.as_millis() as u64),
+            progress: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
