@@ -235,8 +235,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
         })
         .collect();
 
-    let view: Vec<Finding> = visible.iter().map(|&i| findings[i].clone()).collect();
-    let score = score::score(&view, &severity_of);
+    let score = score::score(visible.iter().map(|&i| &findings[i]), &severity_of);
     Derived {
         checks: rows,
         resources,

@@ -71,7 +71,7 @@ pub fn weighted_score<'a>(
     (den > 0.0).then(|| (100.0 * num / den).round() as u32)
 }
 
-pub fn coverage(findings: &[Finding]) -> Coverage {
+pub fn coverage<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Coverage {
     let mut c = Coverage::default();
     for f in findings {
         match f.status {
@@ -92,12 +92,19 @@ pub fn coverage(findings: &[Finding]) -> Coverage {
     c
 }
 
-pub fn score(findings: &[Finding], severity_of: &dyn Fn(&str) -> Option<Severity>) -> Score {
-    let overall = weighted_score(findings, severity_of);
+/// The score of `findings`: any cloneable iteration over them (a slice, or a filtered view of
+/// one), read once per category, so callers never copy findings to score a subset.
+pub fn score<'a, I>(findings: I, severity_of: &dyn Fn(&str) -> Option<Severity>) -> Score
+where
+    I: IntoIterator<Item = &'a Finding>,
+    I::IntoIter: Clone,
+{
+    let findings = findings.into_iter();
+    let overall = weighted_score(findings.clone(), severity_of);
     let categories = Category::ALL
         .into_iter()
         .map(|cat| {
-            let s = weighted_score(findings.iter().filter(|f| f.category == cat), severity_of);
+            let s = weighted_score(findings.clone().filter(|f| f.category == cat), severity_of);
             (cat, s)
         })
         .collect();
