@@ -44,30 +44,30 @@ fn scaled_inventory(now: OffsetDateTime, copies: usize) -> Inventory {
     for i in 1..copies {
         let suffix = format!("-{i:04}");
         for f in &base.functions {
-            let mut f = f.clone();
+            let mut f = (**f).clone();
             let name = format!("{}{suffix}", f.name);
             f.arn = rename(&f.arn, &f.name, &name);
             f.name = name;
-            inv.functions.push(f);
+            inv.functions.push(f.into());
         }
         for a in &base.rest_apis {
-            let mut a = a.clone();
+            let mut a = (**a).clone();
             a.id = format!("{}{i:04}", a.id);
             a.name = format!("{}{suffix}", a.name);
-            inv.rest_apis.push(a);
+            inv.rest_apis.push(a.into());
         }
         for a in &base.v2_apis {
-            let mut a = a.clone();
+            let mut a = (**a).clone();
             a.id = format!("{}{i:04}", a.id);
             a.name = format!("{}{suffix}", a.name);
-            inv.v2_apis.push(a);
+            inv.v2_apis.push(a.into());
         }
         for s in &base.secrets {
-            let mut s = s.clone();
+            let mut s = (**s).clone();
             let name = format!("{}{suffix}", s.name);
             s.arn = rename(&s.arn, &s.name, &name);
             s.name = name;
-            inv.secrets.push(s);
+            inv.secrets.push(s.into());
         }
     }
     inv

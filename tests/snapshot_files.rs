@@ -32,7 +32,7 @@ fn inventory() -> Inventory {
             role_arn: format!("arn:aws:iam::{ACCOUNT}:role/checkout"),
             env: BTreeMap::from([("DB_PASSWORD".to_string(), PLANTED_SECRET.to_string())]),
             ..Default::default()
-        }],
+        }.into()],
         secrets: vec![
             Secret {
                 name: "prod/db".into(),
@@ -46,7 +46,7 @@ fn inventory() -> Inventory {
                         .into(),
                 )),
                 ..Default::default()
-            },
+            }.into(),
             Secret {
                 name: "prod/stripe".into(),
                 arn: format!("arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:prod/stripe-XyZ"),
@@ -58,7 +58,7 @@ fn inventory() -> Inventory {
                 next_rotation: Some(now + Duration::days(25)),
                 policy: Err("AccessDenied: secretsmanager:GetResourcePolicy".into()),
                 ..Default::default()
-            },
+            }.into(),
         ],
         keys: vec![Key {
             reference: "alias/payments".into(),
@@ -73,7 +73,7 @@ fn inventory() -> Inventory {
                 rotation_enabled: Ok(false),
                 policy: Ok(r#"{"Statement":[]}"#.into()),
             }),
-        }],
+        }.into()],
         ..Default::default()
     }
 }

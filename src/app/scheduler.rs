@@ -1,10 +1,11 @@
-//! The live source's scheduler: identifies the account, then schedules the five poll areas per region as
-//! background tasks and streams each (area, region) batch through the same
+//! The live source's scheduler: identifies the account, then schedules the five poll areas
+//! per region as background tasks and streams each (area, region) batch through the same
 //! [`SourceEvent`] contract the demo uses.
 //!
 //! Scheduling: functions, gateways and secrets start at once; throttles waits for the
 //! region's functions and gateways, encryption for its functions and secrets, because they
-//! read what those found (the source keeps its own merged inventory for that). Each area
+//! read what those found (the source keeps a merged view for that, sharing every resource with
+//! the batches it sends: no second copy of the inventory). Each area
 //! then re-polls on its interval; refresh, pause and shutdown come in as
 //! [`SourceCommand`]s. One loop owns the schedule; the collections run as tasks in a
 //! [`JoinSet`], so a slow or failing (even panicking) area never holds up the others, and
@@ -174,7 +175,8 @@ struct Scheduler<C: Collector> {
     once: bool,
     paused: bool,
     slots: BTreeMap<(Area, usize), Slot>,
-    /// Every batch merged: what dependent areas read.
+    /// Every batch merged: what dependent areas read. Its resources are the `Arc`s of the
+    /// batches sent to the app, so this view costs pointers, not a copy of the inventory.
     current: Arc<Inventory>,
     tasks: JoinSet<Collected>,
     running: HashMap<tokio::task::Id, (Area, usize)>,
@@ -397,6 +399,8 @@ impl<C: Collector> Scheduler<C> {
         if !inventory.regions.contains(&region) {
             inventory.regions.push(region.clone());
         }
+        // Cheap: the clone shares every resource (see `Inventory`), and so does make_mut
+        // when a running dependent still holds the previous view.
         Arc::make_mut(&mut self.current).apply_batch(area, &region, inventory.clone());
         self.events
             .send(SourceEvent::Batch(Box::new(Batch {
@@ -514,21 +518,30 @@ mod tests {
         let name = marker(area, region);
         let region = region.to_string();
         match area {
-            Area::Functions => inv.functions.push(Function {
-                name,
-                region,
-                ..Default::default()
-            }),
-            Area::Gateways => inv.rest_apis.push(RestApi {
-                name,
-                region,
-                ..Default::default()
-            }),
-            Area::Secrets => inv.secrets.push(Secret {
-                name,
-                region,
-                ..Default::default()
-            }),
+            Area::Functions => inv.functions.push(
+                Function {
+                    name,
+                    region,
+                    ..Default::default()
+                }
+                .into(),
+            ),
+            Area::Gateways => inv.rest_apis.push(
+                RestApi {
+                    name,
+                    region,
+                    ..Default::default()
+                }
+                .into(),
+            ),
+            Area::Secrets => inv.secrets.push(
+                Secret {
+                    name,
+                    region,
+                    ..Default::default()
+                }
+                .into(),
+            ),
             Area::Throttles => {
                 let plan = UsagePlan {
                     name,
@@ -536,11 +549,14 @@ mod tests {
                 };
                 inv.usage_plans.insert(region, Ok(vec![plan]));
             }
-            Area::Encryption => inv.keys.push(Key {
-                reference: name,
-                region,
-                details: Err("marker".into()),
-            }),
+            Area::Encryption => inv.keys.push(
+                Key {
+                    reference: name,
+                    region,
+                    details: Err("marker".into()),
+                }
+                .into(),
+            ),
         }
     }
 

@@ -89,11 +89,14 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
             }
             Err(failure) => {
                 let reason = collected.note(failure);
-                collected.inventory.keys.push(Key {
-                    reference: reference.clone(),
-                    region: region.to_string(),
-                    details: Err(reason),
-                });
+                collected.inventory.keys.push(
+                    Key {
+                        reference: reference.clone(),
+                        region: region.to_string(),
+                        details: Err(reason),
+                    }
+                    .into(),
+                );
             }
         }
     }
@@ -107,7 +110,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         for failure in failures {
             collected.note(failure);
         }
-        collected.inventory.keys.push(key);
+        collected.inventory.keys.push(key.into());
     }
     collected
         .inventory
@@ -351,6 +354,7 @@ mod tests {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use serde_json::{Value, json};
+    use std::sync::Arc;
     use std::sync::atomic::Ordering;
 
     const CMK: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -443,19 +447,20 @@ mod tests {
     fn current() -> Inventory {
         Inventory {
             functions: vec![
-                function("pay", REGION, Some(key_arn(CMK))),
-                function("sign", REGION, Some(key_arn(RSA))),
-                function("plain", REGION, None),
+                function("pay", REGION, Some(key_arn(CMK))).into(),
+                function("sign", REGION, Some(key_arn(RSA))).into(),
+                function("plain", REGION, None).into(),
                 function(
                     "elsewhere",
                     "us-east-1",
                     Some("arn:aws:kms:us-east-1:123456789012:key/other".into()),
-                ),
+                )
+                .into(),
             ],
             secrets: vec![
-                secret("by-alias", Some("alias/app")),
-                secret("default-key", None),
-                secret("blank-key", Some("  ")),
+                secret("by-alias", Some("alias/app")).into(),
+                secret("default-key", None).into(),
+                secret("blank-key", Some("  ")).into(),
             ],
             ..Default::default()
         }
@@ -604,8 +609,9 @@ mod tests {
         );
     }
 
-    fn inv_key<'a>(keys: &'a [Key], reference: &str) -> &'a Key {
+    fn inv_key<'a>(keys: &'a [Arc<Key>], reference: &str) -> &'a Key {
         keys.iter()
+            .map(|k| &**k)
             .find(|k| k.matches(reference))
             .unwrap_or_else(|| panic!("no key for {reference}"))
     }
@@ -619,7 +625,7 @@ mod tests {
             account(op, body)
         });
         let inv = Inventory {
-            secrets: vec![secret("s", Some("alias/app"))],
+            secrets: vec![secret("s", Some("alias/app")).into()],
             ..Default::default()
         };
         let (collected, calls) = run(&fake, &inv).await;
@@ -642,8 +648,8 @@ mod tests {
         });
         let inv = Inventory {
             functions: vec![
-                function("pay", REGION, Some(key_arn(CMK))),
-                function("sign", REGION, Some(key_arn(RSA))),
+                function("pay", REGION, Some(key_arn(CMK))).into(),
+                function("sign", REGION, Some(key_arn(RSA))).into(),
             ],
             ..Default::default()
         };
@@ -701,7 +707,7 @@ mod tests {
     async fn missing_key_is_an_unknown_not_a_pass() {
         let fake = FakeAws::new(account);
         let inv = Inventory {
-            secrets: vec![secret("s", Some("alias/deleted"))],
+            secrets: vec![secret("s", Some("alias/deleted")).into()],
             ..Default::default()
         };
         let (collected, _) = run(&fake, &inv).await;
@@ -757,7 +763,7 @@ mod tests {
     async fn nothing_referenced_sends_nothing() {
         let fake = FakeAws::new(|op, _| panic!("unexpected {op}"));
         let inv = Inventory {
-            functions: vec![function("plain", REGION, None)],
+            functions: vec![function("plain", REGION, None).into()],
             ..Default::default()
         };
         let (collected, calls) = run(&fake, &inv).await;

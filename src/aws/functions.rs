@@ -20,6 +20,7 @@ use crate::domain::finding::Service;
 use crate::domain::inventory::{
     EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
 };
+use std::sync::Arc;
 
 /// The largest page ListFunctions serves.
 const FUNCTIONS_PAGE: i32 = 50;
@@ -69,8 +70,8 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
     }
     let (roles, role_failures) = roles;
     collected.failures.extend(role_failures);
-    collected.inventory.roles = roles;
-    collected.inventory.functions = functions;
+    collected.inventory.roles = roles.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+    collected.inventory.functions = functions.into_iter().map(Arc::new).collect();
     collected
 }
 
@@ -858,7 +859,7 @@ mod tests {
 
         // Roles: both, named from the ARN (path stripped), documents raw (URL-encoded).
         assert_eq!(inv.roles.len(), 2);
-        let app = inv.roles[APP_ROLE].clone().expect("app-role read");
+        let app = inv.roles[APP_ROLE].as_ref().clone().expect("app-role read");
         assert_eq!(app.name, "app-role");
         let listed: Vec<(&str, Option<&str>)> = app
             .policies
@@ -886,7 +887,10 @@ mod tests {
             "the raw IAM text is what the policy parser reads"
         );
 
-        let report = inv.roles[REPORT_ROLE].clone().expect("report-role listed");
+        let report = inv.roles[REPORT_ROLE]
+            .as_ref()
+            .clone()
+            .expect("report-role listed");
         assert_eq!(report.name, "report-role");
         assert_eq!(report.policies.len(), 2);
         assert_eq!(report.policies[0].document.as_deref(), Ok(ENCODED_DOC));
@@ -953,6 +957,7 @@ mod tests {
         assert_eq!(west.inventory.functions.len(), 1);
         assert_eq!(west.inventory.functions[0].region, "us-west-2");
         let role = west.inventory.roles[APP_ROLE]
+            .as_ref()
             .clone()
             .expect("from the cache");
         assert_eq!(role.policies.len(), 4);
@@ -1057,13 +1062,13 @@ mod tests {
 
         let first = collect(&shared, &clients).await;
         assert_eq!(
-            first.inventory.roles.get(APP_ROLE),
+            first.inventory.role(APP_ROLE),
             Some(&Err(
                 "AccessDenied: missing iam:ListAttachedRolePolicies".to_string()
             ))
         );
         assert_eq!(
-            first.inventory.roles.get("not-an-arn"),
+            first.inventory.role("not-an-arn"),
             Some(&Err("not an IAM role ARN: not-an-arn".to_string()))
         );
         assert_eq!(first.inventory.functions.len(), 2);

@@ -59,7 +59,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
                 api.resources = parts.resources.map_err(|f| collected.note(f));
                 api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
                 api.validators = parts.validators.map_err(|f| collected.note(f));
-                collected.inventory.rest_apis.push(api);
+                collected.inventory.rest_apis.push(api.into());
             }
         }
         Err(f) => list_failure(
@@ -94,7 +94,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
                 api.routes = parts.routes.map_err(|f| collected.note(f));
                 api.integrations = parts.integrations.map_err(|f| collected.note(f));
                 api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
-                collected.inventory.v2_apis.push(api);
+                collected.inventory.v2_apis.push(api.into());
             }
         }
         Err(f) => list_failure(

@@ -53,7 +53,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         collected
             .inventory
             .secrets
-            .push(secret(&entry, region, policy));
+            .push(secret(&entry, region, policy).into());
     }
     if let Err(failure) = listed {
         let reason = collected.note(failure);

@@ -164,12 +164,12 @@ mod tests {
             account_id: ACCOUNT.into(),
             regions: vec!["us-east-1".into(), "eu-west-1".into()],
             functions: vec![
-                function("open", "us-east-1", Some("NONE")),
-                function("capped", "us-east-1", Some("NONE")),
-                function("locked", "us-east-1", Some("NONE")),
-                function("signed", "us-east-1", Some("AWS_IAM")),
-                function("internal", "us-east-1", None),
-                function("far", "eu-west-1", Some("NONE")),
+                function("open", "us-east-1", Some("NONE")).into(),
+                function("capped", "us-east-1", Some("NONE")).into(),
+                function("locked", "us-east-1", Some("NONE")).into(),
+                function("signed", "us-east-1", Some("AWS_IAM")).into(),
+                function("internal", "us-east-1", None).into(),
+                function("far", "eu-west-1", Some("NONE")).into(),
             ],
             ..Inventory::default()
         }
@@ -287,7 +287,7 @@ mod tests {
         let shared = testing::shared(&config);
         let clients = testing::region_clients(&config, "eu-west-1");
         let nothing_public = Inventory {
-            functions: vec![function("signed", "eu-west-1", Some("AWS_IAM"))],
+            functions: vec![function("signed", "eu-west-1", Some("AWS_IAM")).into()],
             ..Inventory::default()
         };
 

@@ -36,6 +36,7 @@ use crate::domain::inventory::{
 };
 use crate::domain::runtimes::{self, RuntimeStatus};
 use crate::domain::source::Batch;
+use std::sync::Arc;
 
 /// The demo account id (the documentation's example account).
 pub const DEMO_ACCOUNT: &str = "111122223333";
@@ -138,16 +139,16 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
     Inventory {
         account_id: DEMO_ACCOUNT.to_string(),
         regions: vec![USE1.to_string(), EUW1.to_string()],
-        functions: functions(now),
-        roles: roles(),
-        rest_apis: rest_apis(),
+        functions: shared(functions(now)),
+        roles: roles().into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
+        rest_apis: shared(rest_apis()),
         rest_domains: rest_domains(),
         usage_plans: usage_plans(),
-        v2_apis: v2_apis(),
+        v2_apis: shared(v2_apis()),
         v2_domains: v2_domains(),
-        secrets: secrets(now),
+        secrets: shared(secrets(now)),
         reserved_concurrency: reserved_concurrency(&functions(now)),
-        keys: keys(),
+        keys: shared(keys()),
         list_failures: Vec::new(),
     }
 }
@@ -189,6 +190,10 @@ pub fn runtime_deprecating_soon(now: OffsetDateTime) -> String {
         .min()
         .map_or("nodejs22.x", |(_, id)| id)
         .to_string()
+}
+
+fn shared<T>(items: Vec<T>) -> Vec<Arc<T>> {
+    items.into_iter().map(Arc::new).collect()
 }
 
 // ─────────────────────────────── batches ───────────────────────────────
@@ -237,7 +242,7 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 note(f.url.as_ref().map(|_| ()));
                 note(f.event_invoke.as_ref().map(|_| ()));
                 if let Some((arn, role)) = full.roles.get_key_value(&f.role_arn) {
-                    match role {
+                    match &**role {
                         Ok(r) => {
                             for p in &r.policies {
                                 note(p.document.as_ref().map(|_| ()));

@@ -5,6 +5,7 @@
 
 use crate::domain::arn::Arn;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -58,33 +59,39 @@ pub struct ListFailure {
     pub reason: String,
 }
 
+/// Resources are shared (`Arc`): the batch a source sends, the source's own merged view and
+/// the app's merged inventory hold the same allocations, so merging a batch or taking a view
+/// copies pointers, never resources.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
     pub account_id: String,
     pub regions: Vec<String>,
-    pub functions: Vec<Function>,
+    pub functions: Vec<Arc<Function>>,
     /// Execution roles keyed by role ARN (fetched once per distinct role).
-    pub roles: BTreeMap<String, Fetched<Role>>,
-    pub rest_apis: Vec<RestApi>,
+    pub roles: BTreeMap<String, Arc<Fetched<Role>>>,
+    pub rest_apis: Vec<Arc<RestApi>>,
     pub rest_domains: Vec<RestDomain>,
     /// Usage plans per region (they cover stages of any REST API in the region).
     pub usage_plans: BTreeMap<String, Fetched<Vec<UsagePlan>>>,
-    pub v2_apis: Vec<V2Api>,
+    pub v2_apis: Vec<Arc<V2Api>>,
     pub v2_domains: Vec<V2Domain>,
-    pub secrets: Vec<Secret>,
+    pub secrets: Vec<Arc<Secret>>,
     /// Reserved concurrency (GetFunctionConcurrency) per region, then function ARN; `Ok(None)`
     /// when unreserved. The throttles area collects it only for functions reachable without
     /// authentication, so a function missing here was not collected.
     pub reserved_concurrency: BTreeMap<String, BTreeMap<String, Fetched<Option<i32>>>>,
     /// KMS keys referenced by functions and secrets.
-    pub keys: Vec<Key>,
+    pub keys: Vec<Arc<Key>>,
     pub list_failures: Vec<ListFailure>,
 }
 
 impl Inventory {
     /// Finds the key a function or secret refers to, by ARN, key id, alias name or alias ARN.
     pub fn find_key(&self, reference: &str) -> Option<&Key> {
-        self.keys.iter().find(|k| k.matches(reference))
+        self.keys
+            .iter()
+            .map(|k| &**k)
+            .find(|k| k.matches(reference))
     }
 
     /// The function's reserved concurrency, `None` when it was not collected.
@@ -95,7 +102,7 @@ impl Inventory {
     }
 
     pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
-        self.roles.get(arn)
+        self.roles.get(arn).map(|r| r.as_ref())
     }
 
     /// The batch of an area whose collection failed as a whole in `region` (its poller could
@@ -662,4 +669,41 @@ pub fn is_aws_alias(reference: &str) -> bool {
 pub fn key_is_aws_managed(key: &Key) -> Option<bool> {
     let by_details = key.details.as_ref().ok().and_then(is_aws_managed);
     by_details.or_else(|| is_aws_alias(&key.reference).then_some(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Merging a batch keeps the batch's resources: a source's merged view and the app's
+    /// inventory share one allocation per resource instead of copying it.
+    #[test]
+    fn merged_views_share_the_batch_resources() {
+        let batch = Inventory {
+            functions: vec![Arc::new(Function {
+                name: "f".into(),
+                region: "r1".into(),
+                ..Default::default()
+            })],
+            secrets: vec![Arc::new(Secret {
+                name: "s".into(),
+                region: "r1".into(),
+                ..Default::default()
+            })],
+            ..Default::default()
+        };
+        let mut source_view = Inventory::default();
+        source_view.apply_batch(Area::Functions, "r1", batch.clone());
+        source_view.apply_batch(Area::Secrets, "r1", batch.clone());
+        let mut app_view = Inventory::default();
+        app_view.apply_batch(Area::Functions, "r1", batch.clone());
+        assert!(Arc::ptr_eq(&source_view.functions[0], &batch.functions[0]));
+        assert!(Arc::ptr_eq(
+            &app_view.functions[0],
+            &source_view.functions[0]
+        ));
+        assert!(Arc::ptr_eq(&source_view.secrets[0], &batch.secrets[0]));
+        // Three views, one function.
+        assert_eq!(Arc::strong_count(&batch.functions[0]), 3);
+    }
 }

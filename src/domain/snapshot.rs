@@ -404,7 +404,8 @@ mod tests {
                     region: "eu-west-1".into(),
                     rotation_enabled: Some(false),
                     ..Default::default()
-                },
+                }
+                .into(),
                 Secret {
                     name: "prod/stripe".into(),
                     arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-XyZ"
@@ -413,22 +414,26 @@ mod tests {
                     kms_key_id: Some("alias/payments".into()),
                     rotation_enabled: Some(true),
                     ..Default::default()
-                },
+                }
+                .into(),
             ],
-            keys: vec![Key {
-                reference: "alias/payments".into(),
-                region: "eu-west-1".into(),
-                details: Ok(KeyDetails {
-                    arn: "arn:aws:kms:eu-west-1:111122223333:key/k1".into(),
-                    id: "k1".into(),
-                    aliases: vec!["alias/payments".into()],
-                    manager: Some("CUSTOMER".into()),
-                    state: Some("Enabled".into()),
-                    spec: Some("SYMMETRIC_DEFAULT".into()),
-                    rotation_enabled: Ok(false),
-                    policy: Ok(r#"{"Statement":[]}"#.into()),
-                }),
-            }],
+            keys: vec![
+                Key {
+                    reference: "alias/payments".into(),
+                    region: "eu-west-1".into(),
+                    details: Ok(KeyDetails {
+                        arn: "arn:aws:kms:eu-west-1:111122223333:key/k1".into(),
+                        id: "k1".into(),
+                        aliases: vec!["alias/payments".into()],
+                        manager: Some("CUSTOMER".into()),
+                        state: Some("Enabled".into()),
+                        spec: Some("SYMMETRIC_DEFAULT".into()),
+                        rotation_enabled: Ok(false),
+                        policy: Ok(r#"{"Statement":[]}"#.into()),
+                    }),
+                }
+                .into(),
+            ],
             ..Default::default()
         }
     }

@@ -570,6 +570,7 @@ mod tests {
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Authorizer, Cors, Integration};
     use crate::domain::inventory::{V2Domain, V2Stage};
+    use std::sync::Arc;
 
     const R: &str = "us-east-1";
 
@@ -601,7 +602,7 @@ mod tests {
     fn inv_of(apis: Vec<V2Api>) -> Inventory {
         Inventory {
             account_id: "111122223333".into(),
-            v2_apis: apis,
+            v2_apis: apis.into_iter().map(Arc::new).collect(),
             ..Default::default()
         }
     }
@@ -741,7 +742,7 @@ mod tests {
                 route("r3", "$default", "NONE"),
             ],
         );
-        inv.v2_apis[0].authorizers = Ok(vec![Authorizer {
+        Arc::make_mut(&mut inv.v2_apis[0]).authorizers = Ok(vec![Authorizer {
             id: "au1".into(),
             name: "cognito-jwt".into(),
             authorizer_type: "JWT".into(),

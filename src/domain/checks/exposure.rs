@@ -242,6 +242,7 @@ mod tests {
     };
     use crate::domain::inventory::{Function, RestApi, V2Api};
     use serde_json::json;
+    use std::sync::Arc;
     use time::macros::datetime;
 
     const ACCT: &str = "111122223333";
@@ -339,7 +340,7 @@ mod tests {
         Inventory {
             account_id: ACCT.into(),
             regions: vec![REGION.into()],
-            functions,
+            functions: functions.into_iter().map(Arc::new).collect(),
             ..Default::default()
         }
     }
@@ -438,19 +439,22 @@ mod tests {
     #[test]
     fn rest_methods_without_auth_are_entries() {
         let mut inventory = inv(vec![func("orders"), func("admin")]);
-        inventory.rest_apis.push(rest_api(
-            "REGIONAL",
-            vec![
-                method("POST", "NONE", "orders"),
-                method("OPTIONS", "NONE", "orders"),
-                method("GET", "AWS_IAM", "orders"),
-                RestMethod {
-                    api_key_required: true,
-                    ..method("PUT", "NONE", "orders")
-                },
-                method("DELETE", "COGNITO_USER_POOLS", "admin"),
-            ],
-        ));
+        inventory.rest_apis.push(
+            rest_api(
+                "REGIONAL",
+                vec![
+                    method("POST", "NONE", "orders"),
+                    method("OPTIONS", "NONE", "orders"),
+                    method("GET", "AWS_IAM", "orders"),
+                    RestMethod {
+                        api_key_required: true,
+                        ..method("PUT", "NONE", "orders")
+                    },
+                    method("DELETE", "COGNITO_USER_POOLS", "admin"),
+                ],
+            )
+            .into(),
+        );
         assert_eq!(
             descriptions(&inventory),
             [
@@ -488,7 +492,7 @@ mod tests {
         for api in [undeployed, private, private_vpce, denied] {
             let mut inventory = inv(vec![func("orders")]);
             let label = format!("{} {:?}", api.endpoint_type, api.policy);
-            inventory.rest_apis.push(api);
+            inventory.rest_apis.push(api.into());
             assert!(descriptions(&inventory).is_empty(), "{label}");
             assert!(
                 collection_gaps(&inventory, &inventory.functions[0]).is_empty(),
@@ -505,7 +509,7 @@ mod tests {
             "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]});
         api.policy = Some(serde_json::Value::String(doc.to_string()).to_string());
         let mut inventory = inv(vec![func("orders")]);
-        inventory.rest_apis.push(api);
+        inventory.rest_apis.push(api.into());
         assert_eq!(
             descriptions(&inventory),
             ["REST orders-api POST /orders (NONE)"]
@@ -518,18 +522,21 @@ mod tests {
         let mut inventory = inv(vec![func("orders")]);
         inventory
             .rest_apis
-            .push(rest_api("REGIONAL", vec![method("POST", "", "orders")]));
+            .push(rest_api("REGIONAL", vec![method("POST", "", "orders")]).into());
         assert_eq!(
             descriptions(&inventory),
             ["REST orders-api POST /orders (NONE)"]
         );
 
         let mut inventory = inv(vec![func("orders")]);
-        inventory.v2_apis.push(v2_api(
-            "HTTP",
-            vec![route("r1", "POST /orders", "", "i1")],
-            vec![integration("i1", arn("orders"))],
-        ));
+        inventory.v2_apis.push(
+            v2_api(
+                "HTTP",
+                vec![route("r1", "POST /orders", "", "i1")],
+                vec![integration("i1", arn("orders"))],
+            )
+            .into(),
+        );
         assert_eq!(descriptions(&inventory).len(), 1);
 
         // A private API whose only condition does not pin VPC endpoints is open (the same
@@ -547,7 +554,7 @@ mod tests {
                 .to_string(),
             );
             let mut inventory = inv(vec![func("orders")]);
-            inventory.rest_apis.push(api);
+            inventory.rest_apis.push(api.into());
             assert_eq!(descriptions(&inventory).len(), 1, "{condition}");
         }
 
@@ -561,12 +568,12 @@ mod tests {
             .to_string(),
         );
         let mut inventory = inv(vec![func("orders")]);
-        inventory.rest_apis.push(api.clone());
+        inventory.rest_apis.push(api.clone().into());
         assert!(descriptions(&inventory).is_empty());
         // … and an unparsable policy is a gap, not a verdict.
         api.policy = Some("{not json".into());
         let mut inventory = inv(vec![func("orders")]);
-        inventory.rest_apis.push(api);
+        inventory.rest_apis.push(api.into());
         assert!(descriptions(&inventory).is_empty());
         let gaps = collection_gaps(&inventory, &inventory.functions[0]);
         assert!(
@@ -599,7 +606,7 @@ mod tests {
                 authorizer_uri: Some(apigw_uri("orders")),
             },
         ]);
-        inventory.rest_apis.push(api);
+        inventory.rest_apis.push(api.into());
         let entries = unauthenticated_entry_points(&inventory);
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].kind, EntryKind::Authorizer);
@@ -613,18 +620,21 @@ mod tests {
     #[test]
     fn http_routes_without_auth_are_entries() {
         let mut inventory = inv(vec![func("orders")]);
-        inventory.v2_apis.push(v2_api(
-            "HTTP",
-            vec![
-                route("r1", "GET /items", "NONE", "i1"),
-                route("r2", "POST /items", "JWT", "i1"),
-                route("r3", "$default", "NONE", "i2"),
-            ],
-            vec![
-                integration("i1", arn("orders")),
-                integration("i2", "https://backend.example.com".into()),
-            ],
-        ));
+        inventory.v2_apis.push(
+            v2_api(
+                "HTTP",
+                vec![
+                    route("r1", "GET /items", "NONE", "i1"),
+                    route("r2", "POST /items", "JWT", "i1"),
+                    route("r3", "$default", "NONE", "i2"),
+                ],
+                vec![
+                    integration("i1", arn("orders")),
+                    integration("i2", "https://backend.example.com".into()),
+                ],
+            )
+            .into(),
+        );
         assert_eq!(
             descriptions(&inventory),
             ["HTTP shop-http GET /items (NONE)"]
@@ -648,7 +658,7 @@ mod tests {
             ],
         );
         api.name = "chat-ws".into();
-        inventory.v2_apis.push(api.clone());
+        inventory.v2_apis.push(api.clone().into());
         assert_eq!(
             descriptions(&inventory),
             [
@@ -677,7 +687,7 @@ mod tests {
             authorizer_type: "REQUEST".into(),
             authorizer_uri: Some(apigw_uri("connect")),
         }]);
-        inventory.v2_apis = vec![guarded];
+        inventory.v2_apis = vec![guarded.into()];
         assert_eq!(
             descriptions(&inventory),
             ["WebSocket chat-ws authorizer ws-auth (runs for every caller)"]
@@ -692,14 +702,14 @@ mod tests {
         let mut inventory = inv(vec![f]);
         let mut broken = rest_api("REGIONAL", vec![]);
         broken.resources = Err("AccessDenied: apigateway:GET".into());
-        inventory.rest_apis.push(broken);
+        inventory.rest_apis.push(broken.into());
         let mut no_stages = rest_api("REGIONAL", vec![method("POST", "NONE", "orders")]);
         no_stages.name = "stageless".into();
         no_stages.stages = Err("throttled".into());
-        inventory.rest_apis.push(no_stages);
+        inventory.rest_apis.push(no_stages.into());
         let mut v2 = v2_api("HTTP", vec![], vec![]);
         v2.routes = Err("AccessDenied: apigateway:GET routes".into());
-        inventory.v2_apis.push(v2);
+        inventory.v2_apis.push(v2.into());
         inventory.list_failures.push(ListFailure {
             service: Service::ApiGatewayV2,
             region: REGION.into(),
@@ -728,7 +738,7 @@ mod tests {
         let mut far = rest_api("REGIONAL", vec![]);
         far.region = "eu-west-1".into();
         far.resources = Err("AccessDenied".into());
-        inventory.rest_apis.push(far);
+        inventory.rest_apis.push(far.into());
         inventory.list_failures.push(ListFailure {
             service: Service::ApiGateway,
             region: "eu-west-1".into(),
@@ -752,7 +762,8 @@ mod tests {
                     arn: None,
                     document: Ok(doc.to_string()),
                 }],
-            }),
+            })
+            .into(),
         );
         inventory
     }
@@ -761,7 +772,7 @@ mod tests {
         let mut inventory = inv(vec![func("orders")]);
         inventory
             .rest_apis
-            .push(rest_api("REGIONAL", vec![method("POST", "NONE", "orders")]));
+            .push(rest_api("REGIONAL", vec![method("POST", "NONE", "orders")]).into());
         inventory
     }
 
@@ -893,13 +904,17 @@ mod tests {
         let mut inventory = open_orders();
         inventory.roles.insert(
             role_arn("orders-role"),
-            Err("AccessDenied: iam:GetRole".into()),
+            Err("AccessDenied: iam:GetRole".into()).into(),
         );
         let f = check(SECRET, &inventory);
         assert_eq!(f.status, Status::Unknown);
         assert!(f.message.contains("iam:GetRole"));
         let mut partly = with_role(open_orders(), "orders", json!({"Statement": []}));
-        if let Some(Ok(role)) = partly.roles.get_mut(&role_arn("orders-role")) {
+        if let Some(Ok(role)) = partly
+            .roles
+            .get_mut(&role_arn("orders-role"))
+            .map(Arc::make_mut)
+        {
             role.policies.push(RolePolicy {
                 name: "unread".into(),
                 arn: None,

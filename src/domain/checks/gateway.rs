@@ -3,6 +3,7 @@
 //! domains the same way, over [`GatewayApi`]s. Not a check family: it declares no checks.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::domain::catalogue::{CheckDef, Target, tf_ident};
 use crate::domain::finding::{Evidence, Finding};
@@ -69,6 +70,28 @@ macro_rules! gateway {
 }
 
 gateway!(RestApi, RestStage);
+/// The inventory shares its APIs.
+impl<T: GatewayApi> GatewayApi for Arc<T> {
+    type Stage = T::Stage;
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn region(&self) -> &str {
+        (**self).region()
+    }
+    fn arn(&self) -> String {
+        (**self).arn()
+    }
+    fn stage_arn(&self, stage: &str) -> String {
+        (**self).stage_arn(stage)
+    }
+    fn stages(&self) -> &Fetched<Vec<T::Stage>> {
+        (**self).stages()
+    }
+}
 gateway!(V2Api, V2Stage);
 
 pub fn api_target(api: &impl GatewayApi) -> Target {

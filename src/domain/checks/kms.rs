@@ -301,6 +301,7 @@ mod tests {
     use crate::domain::checks::count;
     use crate::domain::finding::Status;
     use crate::domain::inventory::{is_aws_alias, is_aws_managed};
+    use std::sync::Arc;
     use time::macros::datetime;
 
     const ACCOUNT: &str = "111122223333";
@@ -336,7 +337,7 @@ mod tests {
         Inventory {
             account_id: ACCOUNT.into(),
             regions: vec!["eu-west-1".into()],
-            keys,
+            keys: keys.into_iter().map(Arc::new).collect(),
             ..Default::default()
         }
     }

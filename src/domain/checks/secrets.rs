@@ -648,6 +648,7 @@ mod tests {
     use super::*;
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Key, KeyDetails};
+    use std::sync::Arc;
     use time::Duration;
     use time::macros::datetime;
 
@@ -700,8 +701,8 @@ mod tests {
         Inventory {
             account_id: ACCOUNT.into(),
             regions: vec!["eu-west-1".into()],
-            secrets,
-            keys,
+            secrets: secrets.into_iter().map(Arc::new).collect(),
+            keys: keys.into_iter().map(Arc::new).collect(),
             ..Default::default()
         }
     }

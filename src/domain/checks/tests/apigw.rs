@@ -8,6 +8,7 @@ use super::*;
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Authorizer, BasePathMapping, RequestValidator, UsagePlan};
 use crate::domain::inventory::{RestDomain, RestStage};
+use std::sync::Arc;
 
 const R: &str = "eu-west-1";
 const ACCOUNT: &str = "111122223333";
@@ -58,7 +59,7 @@ fn inv_of(apis: Vec<RestApi>) -> Inventory {
     usage_plans.insert(R.to_string(), Ok(Vec::new()));
     Inventory {
         account_id: ACCOUNT.into(),
-        rest_apis: apis,
+        rest_apis: apis.into_iter().map(Arc::new).collect(),
         usage_plans,
         ..Default::default()
     }
@@ -243,13 +244,13 @@ fn method_no_auth_lists_every_open_method_even_with_an_unused_authorizer() {
             resource("r3", "/health", vec![method("get", "NONE")]),
         ],
     );
-    inv.rest_apis[0].authorizers = Ok(vec![Authorizer {
+    Arc::make_mut(&mut inv.rest_apis[0]).authorizers = Ok(vec![Authorizer {
         id: "auth1".into(),
         name: "cognito".into(),
         authorizer_type: "COGNITO_USER_POOLS".into(),
         authorizer_uri: None,
     }]);
-    inv.rest_apis[0].stages = Ok(vec![stage("prod")]);
+    Arc::make_mut(&mut inv.rest_apis[0]).stages = Ok(vec![stage("prod")]);
     let f = one("apigw.method-no-auth", &inv);
     assert_eq!(f.status, Status::Fail);
     assert_eq!(f.severity, Severity::High);
@@ -344,12 +345,12 @@ fn method_no_auth_not_applicable_until_deployed() {
         "REGIONAL",
         vec![resource("r1", "/", vec![method("GET", "NONE")])],
     );
-    inv.rest_apis[0].stages = Ok(Vec::new());
+    Arc::make_mut(&mut inv.rest_apis[0]).stages = Ok(Vec::new());
     let f = one("apigw.method-no-auth", &inv);
     assert_eq!(f.status, Status::NotApplicable);
     assert!(f.message.contains("not deployed"), "{}", f.message);
     // Stages that could not be listed leave the methods to decide.
-    inv.rest_apis[0].stages = Err("AccessDenied".into());
+    Arc::make_mut(&mut inv.rest_apis[0]).stages = Err("AccessDenied".into());
     assert_eq!(one("apigw.method-no-auth", &inv).status, Status::Fail);
 }
 
@@ -718,12 +719,12 @@ fn open_policy_unknown_on_parse_error_or_missing_methods() {
         Status::Unknown
     );
     let mut inv = with_policy("REGIONAL", Some(OPEN_STRING), vec![]);
-    inv.rest_apis[0].resources = Err("AccessDenied".into());
+    Arc::make_mut(&mut inv.rest_apis[0]).resources = Err("AccessDenied".into());
     let f = one("apigw.private-api-open-policy", &inv);
     assert_eq!(f.status, Status::Unknown);
     // A restricted policy does not need the methods.
     let restricted = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"execute-api:Invoke","Resource":"*"}]}"#;
-    inv.rest_apis[0].policy = Some(restricted.into());
+    Arc::make_mut(&mut inv.rest_apis[0]).policy = Some(restricted.into());
     assert_eq!(
         one("apigw.private-api-open-policy", &inv).status,
         Status::Pass
@@ -759,7 +760,7 @@ fn stage_checks_report_unknown_for_the_api_when_stages_are_missing() {
 #[test]
 fn stage_findings_name_the_stage() {
     let mut inv = with_stage(stage("prod"));
-    if let Ok(stages) = &mut inv.rest_apis[0].stages {
+    if let Ok(stages) = &mut Arc::make_mut(&mut inv.rest_apis[0]).stages {
         stages.push(stage("dev"));
     }
     let f = eval("apigw.no-waf", &inv);

@@ -9,6 +9,7 @@ use crate::domain::inventory::{
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::macros::datetime;
 
 const ACCT: &str = "111122223333";
@@ -46,7 +47,7 @@ fn inv(functions: Vec<Function>) -> Inventory {
     Inventory {
         account_id: ACCT.into(),
         regions: vec!["us-east-1".into()],
-        functions,
+        functions: functions.into_iter().map(Arc::new).collect(),
         reserved_concurrency,
         ..Default::default()
     }
@@ -218,7 +219,8 @@ fn every_remediation_is_fully_filled_for_every_status() {
                         .to_string(),
                 ),
             }],
-        }),
+        })
+        .into(),
     );
     for c in CHECKS {
         for f in run_with(c.id, &inventory, &ctx()) {
@@ -624,16 +626,19 @@ fn env_cmk() {
     assert_eq!(one(ID, f.clone()).status, Status::Pass);
     // The ARN of the AWS managed key, as the inventory describes it.
     let mut inventory = inv(vec![f]);
-    inventory.keys.push(Key {
-        reference: cmk.clone(),
-        region: "us-east-1".into(),
-        details: Ok(KeyDetails {
-            arn: cmk,
-            manager: Some("AWS".into()),
-            aliases: vec!["alias/aws/lambda".into()],
-            ..Default::default()
-        }),
-    });
+    inventory.keys.push(
+        Key {
+            reference: cmk.clone(),
+            region: "us-east-1".into(),
+            details: Ok(KeyDetails {
+                arn: cmk,
+                manager: Some("AWS".into()),
+                aliases: vec!["alias/aws/lambda".into()],
+                ..Default::default()
+            }),
+        }
+        .into(),
+    );
     assert_eq!(one_in(ID, &inventory).status, Status::Fail);
 }
 
@@ -839,7 +844,8 @@ fn role_with(policies: Vec<RolePolicy>) -> Inventory {
             arn: ROLE.into(),
             name: "orders-role".into(),
             policies,
-        }),
+        })
+        .into(),
     );
     inventory
 }
@@ -913,7 +919,7 @@ fn role_missing_or_unreadable_is_unknown() {
     let mut errored = inv(vec![func("orders")]);
     errored
         .roles
-        .insert(ROLE.into(), Err("AccessDenied: iam:GetRole".into()));
+        .insert(ROLE.into(), Err("AccessDenied: iam:GetRole".into()).into());
     let finding = one_in(ADMIN, &errored);
     assert_eq!(finding.status, Status::Unknown);
     assert!(finding.message.contains("iam:GetRole"));
@@ -1092,7 +1098,7 @@ fn public_policy_or_rest_method_counts_as_reachable() {
             ..Default::default()
         }]),
         ..Default::default()
-    });
+    }.into());
     let finding = one_in(UNBOUNDED, &inventory);
     assert_eq!(finding.status, Status::Fail);
     assert!(
