@@ -18,6 +18,17 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Each cause said once: no clause of an error message (the parts between `: `) repeats.
+fn assert_said_once(what: &str, msg: &str) {
+    let clauses: Vec<&str> = msg.trim().split(": ").collect();
+    for (i, clause) in clauses.iter().enumerate() {
+        assert!(
+            !clauses[i + 1..].contains(clause),
+            "{what}: `{clause}` is said twice in: {msg}"
+        );
+    }
+}
+
 #[test]
 fn demo_export_writes_a_private_snapshot_without_secret_values() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,10 +103,15 @@ fn open_rejects_bad_files_with_one_line_naming_the_file() {
         assert_eq!(err.trim_end().lines().count(), 1, "{name}: {err}");
         assert!(err.contains(name), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_said_once(name, &err);
     }
     let out = parapet(dir.path(), &["open", "/nonexistent/snap.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("/nonexistent/snap.json"));
+    assert_said_once("missing file", &stderr(&out));
+    let out = parapet(dir.path(), &["open", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_said_once("a directory", &stderr(&out));
 }
 
 #[test]
@@ -112,6 +128,7 @@ fn broken_config_file_is_a_clear_error() {
     let err = stderr(&out);
     assert!(err.contains("config.toml:2"), "{err}");
     assert!(err.contains("max_secret_age"), "{err}");
+    assert_said_once("config", &err);
     assert!(!file.exists());
 }
 

@@ -50,6 +50,15 @@ const DUMMY_KEYS: [(&str, &str); 2] = [
 /// Exit 2, nothing on stdout, exactly one stderr line `parapet: <message> — <hint>`.
 fn assert_one_line_error(out: &Output, message: &str, hint: &str) {
     let err = stderr(out);
+    // Each cause said once: no clause of the message repeats.
+    let said = err.split(" — ").next().unwrap_or_default();
+    let clauses: Vec<&str> = said.trim().split(": ").collect();
+    for (i, clause) in clauses.iter().enumerate() {
+        assert!(
+            !clauses[i + 1..].contains(clause),
+            "`{clause}` said twice: {err}"
+        );
+    }
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
     assert_eq!(err.lines().count(), 1, "one line: {err}");

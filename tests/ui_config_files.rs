@@ -27,6 +27,17 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Each cause said once: no clause of a warning (the parts between `: `) repeats.
+fn assert_said_once(msg: &str) {
+    let clauses: Vec<&str> = msg.split(": ").collect();
+    for (i, clause) in clauses.iter().enumerate() {
+        assert!(
+            !clauses[i + 1..].contains(clause),
+            "`{clause}` said twice: {msg}"
+        );
+    }
+}
+
 #[test]
 fn a_broken_keys_file_warns_in_the_footer_and_the_defaults_still_work() {
     let dir = tempfile::tempdir().unwrap();
@@ -47,6 +58,7 @@ fn a_broken_keys_file_warns_in_the_footer_and_the_defaults_still_work() {
         "{}",
         s.log[0].text
     );
+    assert_said_once(&s.log[0].text);
     feed_demo(&mut s);
     press(&mut s, "<tab>j");
     assert_eq!(s.screen(), &Screen::Checklist);
@@ -128,6 +140,7 @@ fn a_broken_theme_warns_and_the_default_theme_is_used() {
     assert_eq!(s.theme.name, "dark");
     let texts: Vec<&str> = s.log.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts.len(), 2, "{texts:?}");
+    texts.iter().for_each(|t| assert_said_once(t));
     assert!(
         texts[0].contains("neon.toml:4: key `fail`: invalid colour `#ff00zz`"),
         "{}",

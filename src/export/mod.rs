@@ -110,15 +110,9 @@ impl fmt::Display for ExportError {
     }
 }
 
-impl std::error::Error for ExportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ExportErrorKind::Io(e) => Some(e),
-            ExportErrorKind::Snapshot(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+/// No `source()`: the message already says the cause, and a reporter that walks the chain
+/// (anyhow's `{:#}`) would say it twice.
+impl std::error::Error for ExportError {}
 
 /// Writes `snapshot` as pretty JSON to `path` (atomic, mode 0600). Without `force` an existing
 /// file is left alone and the error [`ExportError::is_already_exists`].
