@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("parapet: {e:#}");
+            eprintln!("parapet: {}", report::error_chain(e.as_ref()));
             ExitCode::from(2)
         }
     }

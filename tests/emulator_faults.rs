@@ -5,13 +5,11 @@
 //! absorb change nothing at all, and faults they cannot absorb only turn findings into
 //! `unknown` with the reason: never into pass, fail or not_applicable.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::support::emulator::{self, Found, Moto, Parapet, Proxy, Run};
 use serde_json::Value;
-use support::emulator::{self, Found, Moto, Parapet, Proxy, Run};
 
 /// Checks the faulty run against the clean one; returns the findings that became unknown.
 fn degraded_only_to_unknown(clean: &Value, faulty: &Value) -> Vec<Found> {
@@ -101,21 +99,27 @@ fn injected(proxy: &Proxy) -> BTreeMap<String, u64> {
         .unwrap_or_default()
 }
 
-#[test]
-fn scans_through_faults_finish_and_degrade_only_to_unknown() {
+/// A seeded emulator and the snapshot of a clean scan of it. Each test has its own, so the
+/// two fault scenarios run side by side.
+fn clean_scan() -> (Moto, Parapet, Value) {
     let moto = Moto::start();
     moto.seed(&[]);
     let parapet = Parapet {
         deadline: Duration::from_secs(240),
         ..Parapet::default()
     };
-    // Stalled requests wait for the per-attempt timeout: 3 s here instead of 30.
-    let quick = ["--call-timeout", "3"];
-
     let clean = parapet.scan(&moto.endpoint(), &[]);
     finished(&clean, "clean scan");
-    let clean_snapshot = clean.snapshot().clone();
+    let snapshot = clean.snapshot().clone();
+    (moto, parapet, snapshot)
+}
 
+/// Stalled requests wait for the per-attempt timeout: 3 s here instead of 30.
+const QUICK: [&str; 2] = ["--call-timeout", "3"];
+
+#[test]
+fn transient_faults_change_nothing() {
+    let (moto, parapet, clean_snapshot) = clean_scan();
     // 1. Transient faults: throttling, HTTP 500s, dropped connections, slow answers and
     //    stalled requests, each faulted request succeeding again within two retries. The
     //    findings must come out exactly as the clean run's. STS is spared: the identity call
@@ -144,7 +148,7 @@ fn scans_through_faults_finish_and_degrade_only_to_unknown() {
             "sts",
         ],
     );
-    let run = parapet.scan(&transient.endpoint(), &quick);
+    let run = parapet.scan(&transient.endpoint(), &QUICK);
     finished(&run, "scan through transient faults");
     let faults = injected(&transient);
     for kind in ["throttle", "error", "drop", "slow", "stall"] {
@@ -160,7 +164,11 @@ fn scans_through_faults_finish_and_degrade_only_to_unknown() {
         unknown.len(),
         unknown
     );
+}
 
+#[test]
+fn persistent_failures_degrade_only_to_unknown() {
+    let (moto, parapet, clean_snapshot) = clean_scan();
     // 2. Throttling and persistent failures: the service's own throttling errors, 500s, 8% of
     //    distinct requests answering 500 on every attempt and 3% never answering at all. The
     //    scan still finishes (every call has a deadline); what those requests fed becomes
@@ -182,7 +190,7 @@ fn scans_through_faults_finish_and_degrade_only_to_unknown() {
             "sts",
         ],
     );
-    let run = parapet.scan(&persistent.endpoint(), &quick);
+    let run = parapet.scan(&persistent.endpoint(), &QUICK);
     finished(&run, "scan through persistent failures");
     let faults = injected(&persistent);
     for kind in ["always", "throttle", "error", "stall"] {

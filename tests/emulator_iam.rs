@@ -3,10 +3,8 @@
 //! the same as an unrestricted scan; a user missing one permission gets `unknown` (naming the
 //! missing action) on exactly the checks that permission feeds, never `pass`.
 
-mod support;
-
+use crate::support::emulator::{self, Moto, Parapet};
 use serde_json::Value;
-use support::emulator::{self, Moto, Parapet};
 
 /// IAM action matching: `*`/`?` wildcards, case-insensitive (as IAM does).
 fn action_matches(pattern: &str, action: &str) -> bool {

@@ -3,12 +3,10 @@
 //! a failing resource each; the emulator's gaps asserted as `unknown` with their reason; no
 //! seeded secret value in the snapshot; exit codes; collection status per area × region.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::support::emulator::{self, Found, Moto, Parapet, REGION};
 use serde_json::Value;
-use support::emulator::{self, Found, Moto, Parapet, REGION};
 
 /// (check id, resource name, expected status). Resource names are the seed's (seed.py).
 const EXPECTED: &[(&str, &str, &str)] = &[

@@ -1,13 +1,11 @@
 //! Colour checks on the rendered buffer: states use their theme token's style (and never
 //! colour alone), the selection is reverse video plus `▶` in mono, and mono emits no colour.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use parapet::app::state::{State, StateOptions};
 use parapet::app::theme::{ThemeSet, Token};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use ui_support::*;
 
 /// (x, y) of the first occurrence of `needle` on screen.
 fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {

@@ -1,15 +1,13 @@
 //! The TUI's own files in the config dir: keys.toml and themes/*.toml. Broken files never
 //! stop the TUI: they fall back and say so (file, line, key) in the UI.
 
-mod ui_support;
-
 use std::path::Path;
 
+use crate::ui_support::*;
 use parapet::app::state::{Level, Screen, SourceKind};
 use parapet::config::{Config, ConfigPaths};
 use parapet::export;
 use parapet::tui::{TuiOptions, TuiSource, build_state, snapshot_of};
-use ui_support::*;
 
 fn options(dir: &Path) -> TuiOptions {
     TuiOptions {

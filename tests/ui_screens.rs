@@ -2,8 +2,7 @@
 //! source events at a fixed clock, rendered into a TestBackend at 80×24 and 120×40.
 //! Review changed `.snap` files like screenshots: they are what users see.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use parapet::app::action::{Action, ExportFailure};
 use parapet::app::state::{Identity, Prompt, Screen, SourceKind, State, StateOptions};
 use parapet::app::update::update;
@@ -11,12 +10,19 @@ use parapet::demo;
 use parapet::domain::inventory::Area;
 use parapet::domain::source::SourceEvent;
 use parapet::ui::check_detail;
-use ui_support::*;
 
 /// Snapshots the screen at both sizes.
 fn snap(name: &str, state: &State) {
-    insta::assert_snapshot!(format!("{name}__80x24"), text(state, 80, 24));
-    insta::assert_snapshot!(format!("{name}__120x40"), text(state, 120, 40));
+    snapshot(&format!("{name}__80x24"), text(state, 80, 24));
+    snapshot(&format!("{name}__120x40"), text(state, 120, 40));
+}
+
+/// One snapshot, named `ui_screens__<name>` as when this file was a test binary of its own
+/// (insta would prefix the module path of the suite otherwise).
+fn snapshot(name: &str, screen: String) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(format!("ui_screens__{name}"), screen));
 }
 
 /// Presses keys, rendering between them like the real loop does (scrolling needs the
@@ -136,11 +142,11 @@ fn check_detail_fix_pane_scrolled() {
     let mut s = demo_state();
     press(&mut s, "2<enter><tab>");
     press_rendered(&mut s, "jjjjjj", 80, 24);
-    insta::assert_snapshot!("check_detail_fix_scrolled__80x24", text(&s, 80, 24));
+    snapshot("check_detail_fix_scrolled__80x24", text(&s, 80, 24));
     let mut s = demo_state();
     press(&mut s, "2<enter><tab>");
     press_rendered(&mut s, "jjjjjj", 120, 40);
-    insta::assert_snapshot!("check_detail_fix_scrolled__120x40", text(&s, 120, 40));
+    snapshot("check_detail_fix_scrolled__120x40", text(&s, 120, 40));
 }
 
 #[test]
@@ -185,11 +191,11 @@ fn help() {
     let mut end80 = demo_state();
     press(&mut end80, "?");
     press_rendered(&mut end80, "G", 80, 24);
-    insta::assert_snapshot!("help_end__80x24", text(&end80, 80, 24));
+    snapshot("help_end__80x24", text(&end80, 80, 24));
     let mut end120 = demo_state();
     press(&mut end120, "?");
     press_rendered(&mut end120, "G", 120, 40);
-    insta::assert_snapshot!("help_end__120x40", text(&end120, 120, 40));
+    snapshot("help_end__120x40", text(&end120, 120, 40));
 }
 
 #[test]

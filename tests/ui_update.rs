@@ -2,11 +2,10 @@
 //! filters, sort, drill-down, mute, export confirmation, command line, refresh, and what the
 //! status strip makes of source events.
 
-mod ui_support;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::ui_support::*;
 use parapet::app::action::{Action, Effect, ExportFailure};
 use parapet::app::keymap::{Keymap, Op};
 use parapet::app::state::{
@@ -19,7 +18,6 @@ use parapet::domain::finding::{Category, Severity, Status};
 use parapet::domain::inventory::{Area, Inventory};
 use parapet::domain::source::{Batch, SourceCommand, SourceEvent};
 use parapet::ui::status_strip;
-use ui_support::*;
 
 fn checklist(state: &mut State) {
     press(state, "<tab>");

@@ -110,9 +110,18 @@ impl fmt::Display for ExportError {
     }
 }
 
-/// No `source()`: the message already says the cause, and a reporter that walks the chain
-/// (anyhow's `{:#}`) would say it twice.
-impl std::error::Error for ExportError {}
+/// The message already says the cause; `source()` still hands it on for callers that match
+/// on it. Reporters print the chain with [`crate::report::error_chain`], which says each cause
+/// once.
+impl std::error::Error for ExportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ExportErrorKind::Io(e) => Some(e),
+            ExportErrorKind::Snapshot(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Writes `snapshot` as pretty JSON to `path` (atomic, mode 0600). Without `force` an existing
 /// file is left alone and the error [`ExportError::is_already_exists`].

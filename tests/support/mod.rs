@@ -1,5 +1,3 @@
-//! Helpers shared by the emulator test binaries (`mod support;`).
-
-#![allow(dead_code)]
+//! Helpers shared by the emulator tests.
 
 pub mod emulator;

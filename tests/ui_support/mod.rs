@@ -1,6 +1,5 @@
 //! Shared helpers for the UI tests: the real app state fed with the demo account through
 //! the source contract at a fixed clock, synthetic keys, and rendering into a TestBackend.
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 

@@ -1,0 +1,21 @@
+//! Every integration test in one binary, so the suite links once and its tests (UI, files,
+//! CLI, real terminal, emulator) run side by side instead of one binary after another.
+//! Each module is the file of the same name beside this one.
+
+mod support;
+mod ui_support;
+
+mod architecture;
+mod cli;
+mod demo_account;
+mod emulator_faults;
+mod emulator_iam;
+mod emulator_scan;
+mod live_cli;
+mod readme;
+mod snapshot_files;
+mod tmux_e2e;
+mod ui_colors;
+mod ui_config_files;
+mod ui_screens;
+mod ui_update;
