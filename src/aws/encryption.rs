@@ -560,7 +560,7 @@ mod tests {
             collected.inventory.clone(),
         );
         for reference in references(&inv, REGION) {
-            assert!(merged.find_key(&reference).is_some(), "{reference}");
+            assert!(merged.find_key(REGION, &reference).is_some(), "{reference}");
         }
 
         // ListAliases once; DescribeKey per distinct reference; rotation only for the CMK;
