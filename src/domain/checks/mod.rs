@@ -8,6 +8,7 @@ pub mod lambda;
 pub mod secrets;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::catalogue::{CheckDef, Context, Target};
 use super::detectors;
@@ -26,8 +27,14 @@ pub fn catalogue() -> Vec<&'static CheckDef> {
         .collect()
 }
 
+/// The check with this id. Called for every finding on every scoring, so the catalogue is
+/// listed once per process, not per call.
 pub fn find(id: &str) -> Option<&'static CheckDef> {
-    catalogue().into_iter().find(|c| c.id == id)
+    static ALL: OnceLock<Vec<&'static CheckDef>> = OnceLock::new();
+    ALL.get_or_init(catalogue)
+        .iter()
+        .copied()
+        .find(|c| c.id == id)
 }
 
 /// Runs one check, adding an `unknown` finding per region where the listing its service
