@@ -13,6 +13,7 @@ mod emulator_iam;
 mod emulator_scan;
 mod live_cli;
 mod readme;
+mod robustness;
 mod snapshot_files;
 mod tmux_e2e;
 mod ui_colors;

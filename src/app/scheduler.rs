@@ -121,18 +121,56 @@ pub(crate) async fn run(
     {
         return 0;
     }
-    let mut scheduler = Scheduler::new(
+    schedule(
         pollers,
         regions,
         periods(&options.intervals),
         options.once,
+        paused,
         events,
-    );
-    scheduler.paused = paused;
-    scheduler
-        .run(if commands_open { Some(commands) } else { None })
-        .await;
+        commands_open.then_some(commands),
+    )
+    .await;
     shared.calls.load(Ordering::Relaxed)
+}
+
+/// Starts the scheduler over any [`Collector`]: every area in every region at once, then
+/// each area again `periods[area]` after its last run ended (zero or missing: no re-poll),
+/// obeying `commands`, until `Shutdown` or the receiver of `events` is dropped. Sends no
+/// `Identity` (that is the caller's to send, if it has one). The live source runs through
+/// the same path over the AWS [`Pollers`]; this entry point lets tests and benchmarks drive
+/// the real schedule over a fake collector.
+pub fn spawn_with<C: Collector>(
+    collector: C,
+    regions: Vec<String>,
+    periods: BTreeMap<Area, Duration>,
+    events: UnboundedSender<SourceEvent>,
+    commands: UnboundedReceiver<SourceCommand>,
+) -> JoinHandle<()> {
+    tokio::spawn(schedule(
+        collector,
+        regions,
+        periods,
+        false,
+        false,
+        events,
+        Some(commands),
+    ))
+}
+
+/// The schedule over `collector` until it ends (see [`Scheduler::run`]).
+async fn schedule<C: Collector>(
+    collector: C,
+    regions: Vec<String>,
+    periods: BTreeMap<Area, Duration>,
+    once: bool,
+    paused: bool,
+    events: UnboundedSender<SourceEvent>,
+    commands: Option<UnboundedReceiver<SourceCommand>>,
+) {
+    let mut scheduler = Scheduler::new(collector, regions, periods, once, events);
+    scheduler.paused = paused;
+    scheduler.run(commands).await;
 }
 
 fn periods(intervals: &Intervals) -> BTreeMap<Area, Duration> {
@@ -682,13 +720,7 @@ mod tests {
     }
 
     fn batches(events: &[SourceEvent]) -> Vec<&Batch> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                SourceEvent::Batch(b) => Some(b.as_ref()),
-                _ => None,
-            })
-            .collect()
+        events.iter().filter_map(SourceEvent::batch).collect()
     }
 
     fn runs(log: &[Entry], area: Area, region: &str) -> Vec<Entry> {

@@ -10,6 +10,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -221,20 +222,26 @@ impl Default for ThemeSet {
 
 impl ThemeSet {
     pub fn built_in() -> ThemeSet {
-        let sources = BUILT_IN
-            .iter()
-            .map(|(name, text)| {
-                let path = PathBuf::from(format!("themes/{name}.toml"));
-                let file = config::parse_toml::<ThemeFile>(text, &path)
-                    .unwrap_or_else(|e| panic!("built-in theme is invalid: {e}"));
-                ThemeSource {
-                    name: (*name).to_string(),
-                    origin: Origin::BuiltIn,
-                    file,
-                }
+        // Parsed once per process: every ThemeSet (and Theme::default) starts from them.
+        static BUILT_IN_SET: OnceLock<ThemeSet> = OnceLock::new();
+        BUILT_IN_SET
+            .get_or_init(|| {
+                let sources = BUILT_IN
+                    .iter()
+                    .map(|(name, text)| {
+                        let path = PathBuf::from(format!("themes/{name}.toml"));
+                        let file = config::parse_toml::<ThemeFile>(text, &path)
+                            .unwrap_or_else(|e| panic!("built-in theme is invalid: {e}"));
+                        ThemeSource {
+                            name: (*name).to_string(),
+                            origin: Origin::BuiltIn,
+                            file,
+                        }
+                    })
+                    .collect();
+                ThemeSet { sources }
             })
-            .collect();
-        ThemeSet { sources }
+            .clone()
     }
 
     /// Built-ins plus user theme files (path, text). Returns warnings for files that cannot

@@ -18,6 +18,7 @@ use crate::domain::assessment::Mute;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Category, Status};
 use crate::domain::inventory::Area;
+use crate::domain::snapshot;
 use crate::domain::source::{SourceCommand, SourceEvent};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -671,24 +672,9 @@ fn refresh(state: &mut State, area: Option<Area>, fx: &mut Vec<Effect>) {
 
 /// The default export path: `<exports_dir>/parapet-<account>-<UTC timestamp>.json`.
 pub fn default_export_path(state: &State) -> PathBuf {
-    let account = if state.identity.account_id.is_empty() {
-        "unknown"
-    } else {
-        state.identity.account_id.as_str()
-    };
-    let t = state.now.to_offset(time::UtcOffset::UTC);
-    let stamp = format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
     state
         .exports_dir
-        .join(format!("parapet-{account}-{stamp}.json"))
+        .join(snapshot::file_name(&state.identity.account_id, state.now))
 }
 
 fn export(state: &mut State, path: Option<PathBuf>, fx: &mut Vec<Effect>) {

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use futures_util::future::join_all;
 
-use super::errors::{CallFailure, FailureKind};
+use super::errors::CallFailure;
 use super::{Collected, Family, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::is_aws_managed;
@@ -205,7 +205,7 @@ pub async fn describe(
         )
         .await?;
     let Some(meta) = out.key_metadata().filter(|m| !m.key_id().is_empty()) else {
-        return Err(unparsable(
+        return Err(CallFailure::unparsable(
             DESCRIBE_KEY,
             "the response has no KeyMetadata.KeyId",
         ));
@@ -307,7 +307,7 @@ async fn complete(
             .await?;
         out.policy()
             .map(str::to_string)
-            .ok_or_else(|| unparsable(GET_KEY_POLICY, "the response has no Policy"))
+            .ok_or_else(|| CallFailure::unparsable(GET_KEY_POLICY, "the response has no Policy"))
     };
     let (rotation, policy) = tokio::join!(rotation, policy);
 
@@ -331,19 +331,10 @@ fn fetched<T>(result: Result<T, CallFailure>, failures: &mut Vec<CallFailure>) -
     })
 }
 
-fn unparsable(action: &'static str, message: &str) -> CallFailure {
-    CallFailure {
-        kind: FailureKind::Unparsable,
-        action,
-        code: None,
-        status: None,
-        message: message.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::errors::FailureKind;
     use crate::aws::fake::*;
     use crate::domain::catalogue::Context;
     use crate::domain::collection::CollectionState;
@@ -564,7 +555,7 @@ mod tests {
             collected.inventory.clone(),
         );
         for reference in references(&inv, REGION) {
-            assert!(merged.find_key(&reference).is_some(), "{reference}");
+            assert!(merged.find_key(REGION, &reference).is_some(), "{reference}");
         }
 
         // ListAliases once; DescribeKey per distinct reference; rotation only for the CMK;

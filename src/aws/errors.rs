@@ -40,6 +40,17 @@ pub struct CallFailure {
 }
 
 impl CallFailure {
+    /// An answer that arrived but lacks what the call is for.
+    pub fn unparsable(action: &'static str, message: &str) -> CallFailure {
+        CallFailure {
+            kind: FailureKind::Unparsable,
+            action,
+            code: None,
+            status: None,
+            message: message.to_string(),
+        }
+    }
+
     /// The one-line reason shown on findings, e.g. `AccessDenied: missing lambda:GetPolicy`.
     pub fn reason(&self) -> String {
         match self.kind {

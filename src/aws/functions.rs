@@ -509,7 +509,9 @@ async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFail
     let version = policy
         .policy()
         .and_then(|p| p.default_version_id())
-        .ok_or_else(|| unparsable("iam:GetPolicy", "no DefaultVersionId in the answer"))?
+        .ok_or_else(|| {
+            CallFailure::unparsable("iam:GetPolicy", "no DefaultVersionId in the answer")
+        })?
         .to_string();
     let out = shared
         .call(
@@ -526,7 +528,7 @@ async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFail
     out.policy_version()
         .and_then(|v| v.document())
         .map(str::to_string)
-        .ok_or_else(|| unparsable("iam:GetPolicyVersion", "no Document in the answer"))
+        .ok_or_else(|| CallFailure::unparsable("iam:GetPolicyVersion", "no Document in the answer"))
 }
 
 async fn inline_document(shared: &Shared, role: &str, policy: &str) -> Result<String, CallFailure> {
@@ -545,19 +547,6 @@ async fn inline_document(shared: &Shared, role: &str, policy: &str) -> Result<St
     Ok(out.policy_document().to_string())
 }
 
-fn unparsable(action: &'static str, message: &str) -> CallFailure {
-    CallFailure {
-        kind: FailureKind::Unparsable,
-        action,
-        code: None,
-        status: None,
-        message: message.to_string(),
-    }
-}
-
-/// Test doubles shared by the pollers' unit tests: an HTTP client that answers by request,
-/// and `Shared`/`RegionClients` built on it. Never a mocked SDK client: the real SDK
-/// serializes, signs, parses and classifies every exchange.
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::Ordering;

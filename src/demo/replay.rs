@@ -312,13 +312,7 @@ mod tests {
     }
 
     fn batches(events: &[SourceEvent]) -> Vec<&Batch> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                SourceEvent::Batch(b) => Some(b.as_ref()),
-                _ => None,
-            })
-            .collect()
+        events.iter().filter_map(SourceEvent::batch).collect()
     }
 
     fn regions() -> Vec<String> {

@@ -214,16 +214,41 @@ impl CheckDef {
     }
 }
 
-/// Replaces `{name}`, `{arn}`, `{region}`, `{account}` and the target's params.
+/// Replaces `{name}`, `{arn}`, `{region}`, `{account}` and the target's params. One pass
+/// over the template (every finding of every evaluation fills several), and a value is never
+/// expanded again, even if it contains something that looks like a placeholder.
 pub fn fill_template(template: &str, inventory: &Inventory, target: &Target) -> String {
-    let mut out = template
-        .replace("{name}", &target.resource_name)
-        .replace("{arn}", &target.resource_id)
-        .replace("{region}", &target.region)
-        .replace("{account}", &inventory.account_id);
-    for (k, v) in &target.params {
-        out = out.replace(&format!("{{{k}}}"), v);
+    let value = |key: &str| match key {
+        "name" => Some(target.resource_name.as_str()),
+        "arn" => Some(target.resource_id.as_str()),
+        "region" => Some(target.region.as_str()),
+        "account" => Some(inventory.account_id.as_str()),
+        _ => target
+            .params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str()),
+    };
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| value(&after[..close]).map(|v| (v, close)))
+        {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -243,4 +268,46 @@ pub fn tf_ident(name: &str) -> String {
         s.insert(0, 'r');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_every_placeholder_and_nothing_else() {
+        let inv = Inventory {
+            account_id: "111122223333".into(),
+            ..Inventory::default()
+        };
+        let t = Target::new(
+            "eu-west-1",
+            "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+            "orders",
+        )
+        .param("stage", "prod")
+        .param("stage", "ignored: the first value of a key wins");
+        assert_eq!(
+            fill_template(
+                "aws lambda x --function-name {name} --region {region} # {arn} in {account}, {name} again, {stage}",
+                &inv,
+                &t
+            ),
+            "aws lambda x --function-name orders --region eu-west-1 # arn:aws:lambda:eu-west-1:111122223333:function:orders in 111122223333, orders again, prod"
+        );
+        // Terraform and shell braces, unknown names and a lone brace stay as they are.
+        for kept in [
+            "resource \"aws_x\" \"y\" {\n  a = ${var.b}\n}",
+            "{unknown} {name",
+            "{",
+            "}{",
+            "",
+        ] {
+            assert_eq!(fill_template(kept, &inv, &t), kept);
+        }
+        assert_eq!(fill_template("{{name}}", &inv, &t), "{orders}");
+        // A value is not expanded again.
+        let odd = Target::new("r", "{name}", "{arn}");
+        assert_eq!(fill_template("{name}|{arn}", &inv, &odd), "{arn}|{name}");
+    }
 }

@@ -86,12 +86,14 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// Finds the key a function or secret refers to, by ARN, key id, alias name or alias ARN.
-    pub fn find_key(&self, reference: &str) -> Option<&Key> {
+    /// Finds the key a function or secret of `region` refers to, by ARN, key id, alias name
+    /// or alias ARN. Keys and aliases are regional: the same alias (`alias/app`) names a
+    /// different key in each region, so only the keys collected for `region` count.
+    pub fn find_key(&self, region: &str, reference: &str) -> Option<&Key> {
         self.keys
             .iter()
             .map(|k| &**k)
-            .find(|k| k.matches(reference))
+            .find(|k| k.region == region && k.matches(reference))
     }
 
     /// The function's reserved concurrency, `None` when it was not collected.
@@ -161,6 +163,11 @@ impl Inventory {
             Area::Functions => {
                 replace(&mut self.functions, batch.functions, region, |f| &f.region);
                 self.roles.extend(batch.roles);
+                // Roles are global, read by every region's functions poll: keep the ones some
+                // function (of any region) still runs as, so deleted roles do not pile up.
+                let in_use: std::collections::BTreeSet<&str> =
+                    self.functions.iter().map(|f| f.role_arn.as_str()).collect();
+                self.roles.retain(|arn, _| in_use.contains(arn.as_str()));
             }
             Area::Gateways => {
                 replace(&mut self.rest_apis, batch.rest_apis, region, |a| &a.region);
@@ -705,5 +712,107 @@ mod tests {
         assert!(Arc::ptr_eq(&source_view.secrets[0], &batch.secrets[0]));
         // Three views, one function.
         assert_eq!(Arc::strong_count(&batch.functions[0]), 3);
+    }
+
+    fn key(region: &str, manager: &str) -> Key {
+        Key {
+            reference: "alias/app".into(),
+            region: region.into(),
+            details: Ok(KeyDetails {
+                arn: format!("arn:aws:kms:{region}:111122223333:key/k"),
+                id: "k".into(),
+                aliases: vec!["alias/app".into()],
+                manager: Some(manager.into()),
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// Found by the soak test (tests/robustness.rs): the same alias in two regions resolved
+    /// to whichever region's key was listed first, so a secret's finding flipped with the
+    /// order the encryption polls happened to finish in.
+    #[test]
+    fn keys_are_found_in_the_region_of_who_refers_to_them() {
+        let inv = Inventory {
+            keys: vec![
+                key("us-east-1", "AWS").into(),
+                key("eu-west-1", "CUSTOMER").into(),
+            ],
+            ..Inventory::default()
+        };
+        let manager = |region: &str| {
+            inv.find_key(region, "alias/app")
+                .and_then(|k| k.details.as_ref().ok())
+                .and_then(|d| d.manager.clone())
+        };
+        assert_eq!(manager("eu-west-1").as_deref(), Some("CUSTOMER"));
+        assert_eq!(manager("us-east-1").as_deref(), Some("AWS"));
+        assert!(inv.find_key("ap-south-1", "alias/app").is_none());
+    }
+
+    /// Found by the soak test: execution roles were merged in by every functions poll and
+    /// never dropped, so the roles of deleted functions piled up for the whole session.
+    #[test]
+    fn a_functions_batch_drops_the_roles_no_function_runs_as_any_more() {
+        let role = |name: &str| {
+            let arn = format!("arn:aws:iam::111122223333:role/{name}");
+            (
+                arn.clone(),
+                Ok(Role {
+                    arn,
+                    name: name.into(),
+                    policies: Vec::new(),
+                }),
+            )
+        };
+        let function = |region: &str, role: &str| Function {
+            name: format!("f-{role}"),
+            arn: format!("arn:aws:lambda:{region}:111122223333:function:f-{role}"),
+            region: region.into(),
+            role_arn: format!("arn:aws:iam::111122223333:role/{role}"),
+            ..Default::default()
+        };
+        let batch = |region: &str, roles: &[&str]| Inventory {
+            regions: vec![region.into()],
+            functions: roles
+                .iter()
+                .map(|r| Arc::new(function(region, r)))
+                .collect(),
+            roles: roles
+                .iter()
+                .map(|r| {
+                    let (arn, role) = role(r);
+                    (arn, Arc::new(role))
+                })
+                .collect(),
+            ..Inventory::default()
+        };
+        let mut inv = Inventory::default();
+        inv.apply_batch(
+            Area::Functions,
+            "us-east-1",
+            batch("us-east-1", &["a", "shared"]),
+        );
+        inv.apply_batch(
+            Area::Functions,
+            "eu-west-1",
+            batch("eu-west-1", &["shared", "b"]),
+        );
+        assert_eq!(inv.roles.len(), 3);
+        // us-east-1's `a` is gone; `shared` still runs eu-west-1's function.
+        inv.apply_batch(Area::Functions, "us-east-1", batch("us-east-1", &["c"]));
+        let names: Vec<&str> = inv
+            .roles
+            .keys()
+            .map(|k| &k[k.rfind('/').unwrap() + 1..])
+            .collect();
+        assert_eq!(names, ["b", "c", "shared"]);
+        // A failed poll of a region drops its functions, and with them the roles only it used.
+        inv.apply_batch(
+            Area::Functions,
+            "eu-west-1",
+            Inventory::failed_area(Area::Functions, "eu-west-1", "AccessDenied"),
+        );
+        assert_eq!(inv.roles.keys().collect::<Vec<_>>(), [&role("c").0]);
     }
 }

@@ -378,10 +378,11 @@ impl Statement {
         if self.resources.is_empty() {
             return !self.not_resource;
         }
+        // Resource ARNs match case-sensitively in IAM (actions do not).
         let listed = self
             .resources
             .iter()
-            .any(|p| glob_match(p, resource) || p == resource);
+            .any(|p| WildMatch::new(p).matches(resource));
         if self.not_resource { !listed } else { listed }
     }
 

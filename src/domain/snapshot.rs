@@ -83,6 +83,36 @@ pub struct Snapshot {
     pub mutes: Option<Vec<Mute>>,
 }
 
+/// The file name of a snapshot of `account_id` taken at `at`:
+/// `parapet-<account>-<YYYYMMDDTHHMMSSZ>.json` (`unknown` for an account not known yet).
+pub fn file_name(account_id: &str, at: OffsetDateTime) -> String {
+    let t = at.to_offset(UtcOffset::UTC);
+    let account: String = account_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let account = if account.is_empty() {
+        "unknown".to_string()
+    } else {
+        account
+    };
+    format!(
+        "parapet-{account}-{:04}{:02}{:02}T{:02}{:02}{:02}Z.json",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 impl Snapshot {
     /// A snapshot of `assessment`, which the caller keeps (the findings are copied).
     pub fn new(
@@ -199,33 +229,7 @@ impl Snapshot {
 
     /// A file name for the snapshot: `parapet-<account>-<YYYYMMDDTHHMMSSZ>.json`.
     pub fn default_file_name(&self) -> String {
-        let t = self.generated_at.to_offset(UtcOffset::UTC);
-        let account: String = self
-            .account
-            .id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let account = if account.is_empty() {
-            "unknown".to_string()
-        } else {
-            account
-        };
-        format!(
-            "parapet-{account}-{:04}{:02}{:02}T{:02}{:02}{:02}Z.json",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        file_name(&self.account.id, self.generated_at)
     }
 
     /// Reads a snapshot. The version is checked before anything else, so a file from a newer

@@ -61,6 +61,16 @@ pub enum SourceEvent {
     },
 }
 
+impl SourceEvent {
+    /// The batch this event carries, if it is one.
+    pub fn batch(&self) -> Option<&Batch> {
+        match self {
+            SourceEvent::Batch(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceCommand {
     /// Re-collect one area (all regions), or everything with `None`.

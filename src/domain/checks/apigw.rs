@@ -277,7 +277,9 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
-        evaluate: access_logs,
+        evaluate: |def, inv, _| {
+            access_logging_off(def, inv, &inv.rest_apis, "accessLogSettings.destinationArn")
+        },
     },
     CheckDef {
         id: "apigw.no-tracing",
@@ -447,7 +449,7 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: Some("apigateway_restapi_no_secrets_in_stage_variables"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html",
-        evaluate: stage_variables,
+        evaluate: |def, inv, _| secrets_in_stage_variables(def, inv, &inv.rest_apis, "variables"),
     },
     CheckDef {
         id: "apigw.weak-tls-domain",
@@ -476,7 +478,10 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
-        evaluate: tls_domains,
+        evaluate: |def, inv, _| {
+            let domains = inv.rest_domains.iter().map(Domain::from);
+            weak_tls_domain(def, inv, domains, "securityPolicy", "TLS 1.0/1.1")
+        },
     },
     CheckDef {
         id: "apigw.default-endpoint-enabled",
@@ -981,10 +986,6 @@ fn execution_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
     })
 }
 
-fn access_logs(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    access_logging_off(def, inv, &inv.rest_apis, "accessLogSettings.destinationArn")
-}
-
 fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
         let ev = vec![Evidence::new(
@@ -1176,20 +1177,7 @@ fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
     })
 }
 
-fn stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    secrets_in_stage_variables(def, inv, &inv.rest_apis, "variables")
-}
-
 // ───────────────────────────── domains ─────────────────────────────
-
-fn tls_domains(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    let domains = inv.rest_domains.iter().map(|d| Domain {
-        region: &d.region,
-        name: &d.name,
-        security_policy: &d.security_policy,
-    });
-    weak_tls_domain(def, inv, domains, "securityPolicy", "TLS 1.0/1.1")
-}
 
 fn default_endpoint_enabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     inv.rest_apis

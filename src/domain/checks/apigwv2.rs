@@ -83,7 +83,9 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.9"),
         prowler: Some("apigatewayv2_api_access_logging_enabled"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
-        evaluate: access_logs,
+        evaluate: |def, inv, _| {
+            access_logging_off(def, inv, &inv.v2_apis, "AccessLogSettings.DestinationArn")
+        },
     },
     CheckDef {
         id: "apigwv2.no-throttling",
@@ -186,7 +188,9 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.stage-variables.html",
-        evaluate: stage_variables,
+        evaluate: |def, inv, _| {
+            secrets_in_stage_variables(def, inv, &inv.v2_apis, "StageVariables")
+        },
     },
     CheckDef {
         id: "apigwv2.private-integration-no-tls",
@@ -252,7 +256,10 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html",
-        evaluate: tls_domains,
+        evaluate: |def, inv, _| {
+            let domains = inv.v2_domains.iter().map(Domain::from);
+            weak_tls_domain(def, inv, domains, "SecurityPolicy", "TLS 1.0")
+        },
     },
 ];
 
@@ -366,10 +373,6 @@ fn route_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
 
 // ───────────────────────────── stages ─────────────────────────────
 
-fn access_logs(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    access_logging_off(def, inv, &inv.v2_apis, "AccessLogSettings.DestinationArn")
-}
-
 /// A limit that really throttles: set, not negative, below the account default.
 fn custom_limit(rate: Option<f64>, burst: Option<i32>) -> bool {
     matches!(rate, Some(r) if (0.0..ACCOUNT_DEFAULT_RATE).contains(&r))
@@ -432,10 +435,6 @@ fn no_throttling(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
             ev,
         )
     })
-}
-
-fn stage_variables(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    secrets_in_stage_variables(def, inv, &inv.v2_apis, "StageVariables")
 }
 
 // ───────────────────────────── API settings ─────────────────────────────
@@ -553,41 +552,17 @@ fn private_integration_no_tls(def: &CheckDef, inv: &Inventory, _ctx: &Context) -
         .collect()
 }
 
-fn tls_domains(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    let domains = inv.v2_domains.iter().map(|d| Domain {
-        region: &d.region,
-        name: &d.name,
-        security_policy: &d.security_policy,
-    });
-    weak_tls_domain(def, inv, domains, "SecurityPolicy", "TLS 1.0")
-}
-
 #[cfg(test)]
 mod tests {
-    use time::OffsetDateTime;
 
     use super::*;
+    use crate::domain::checks::testing::{eval, one};
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Authorizer, Cors, Integration};
     use crate::domain::inventory::{V2Domain, V2Stage};
     use std::sync::Arc;
 
     const R: &str = "us-east-1";
-
-    fn def(id: &str) -> &'static CheckDef {
-        CHECKS.iter().find(|c| c.id == id).expect("check exists")
-    }
-
-    fn eval(id: &str, inv: &Inventory) -> Vec<Finding> {
-        let d = def(id);
-        (d.evaluate)(d, inv, &Context::new(OffsetDateTime::UNIX_EPOCH))
-    }
-
-    fn one(id: &str, inv: &Inventory) -> Finding {
-        let mut f = eval(id, inv);
-        assert_eq!(f.len(), 1, "{f:#?}");
-        f.remove(0)
-    }
 
     fn api(protocol: &str) -> V2Api {
         V2Api {

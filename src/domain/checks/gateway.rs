@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::domain::catalogue::{CheckDef, Target, tf_ident};
 use crate::domain::finding::{Evidence, Finding};
-use crate::domain::inventory::{Fetched, Inventory, RestApi, RestStage, V2Api, V2Stage};
+use crate::domain::inventory::{
+    Fetched, Inventory, RestApi, RestDomain, RestStage, V2Api, V2Domain, V2Stage,
+};
 
 /// The account-level throttle every stage inherits unless it sets a lower one.
 pub const ACCOUNT_DEFAULT_RATE: f64 = 10_000.0;
@@ -32,7 +34,7 @@ pub trait GatewayStage {
 }
 
 macro_rules! gateway {
-    ($api:ty, $stage:ty) => {
+    ($api:ty, $stage:ty, $domain:ty) => {
         impl GatewayApi for $api {
             type Stage = $stage;
             fn id(&self) -> &str {
@@ -66,10 +68,20 @@ macro_rules! gateway {
                 &self.variables
             }
         }
+
+        impl<'a> From<&'a $domain> for Domain<'a> {
+            fn from(d: &'a $domain) -> Self {
+                Domain {
+                    region: &d.region,
+                    name: &d.name,
+                    security_policy: &d.security_policy,
+                }
+            }
+        }
     };
 }
 
-gateway!(RestApi, RestStage);
+gateway!(RestApi, RestStage, RestDomain);
 /// The inventory shares its APIs.
 impl<T: GatewayApi> GatewayApi for Arc<T> {
     type Stage = T::Stage;
@@ -92,7 +104,7 @@ impl<T: GatewayApi> GatewayApi for Arc<T> {
         (**self).stages()
     }
 }
-gateway!(V2Api, V2Stage);
+gateway!(V2Api, V2Stage, V2Domain);
 
 pub fn api_target(api: &impl GatewayApi) -> Target {
     Target::new(api.region(), api.arn(), api.name())

@@ -738,7 +738,7 @@ fn env_not_encrypted_cmk(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
                     vec![vars, Evidence::new("KMSKeyArn", "(none)")],
                 );
             };
-            let aws_managed = match inv.find_key(key) {
+            let aws_managed = match inv.find_key(&f.region, key) {
                 Some(k) => key_is_aws_managed(k),
                 None => is_aws_alias(key).then_some(true),
             };

@@ -133,3 +133,23 @@ pub(crate) fn judge_variables(
         evidence,
     )
 }
+
+/// What the check families' unit tests share: run one check of the catalogue by id.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use time::OffsetDateTime;
+
+    /// The findings of check `id` over `inv`, at the Unix epoch.
+    pub fn eval(id: &str, inv: &Inventory) -> Vec<Finding> {
+        let def = find(id).expect("check exists");
+        (def.evaluate)(def, inv, &Context::new(OffsetDateTime::UNIX_EPOCH))
+    }
+
+    /// The one finding of check `id` over `inv`.
+    pub fn one(id: &str, inv: &Inventory) -> Finding {
+        let mut f = eval(id, inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f.remove(0)
+    }
+}

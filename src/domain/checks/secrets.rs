@@ -600,7 +600,7 @@ fn aws_managed_key(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Findin
                     ev,
                 );
             }
-            let Some(key) = inv.find_key(reference) else {
+            let Some(key) = inv.find_key(&s.region, reference) else {
                 return def.unknown(
                     inv,
                     &t,

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use time::OffsetDateTime;
-
 use super::*;
+use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Authorizer, BasePathMapping, RequestValidator, UsagePlan};
 use crate::domain::inventory::{RestDomain, RestStage};
@@ -12,21 +11,6 @@ use std::sync::Arc;
 
 const R: &str = "eu-west-1";
 const ACCOUNT: &str = "111122223333";
-
-fn def(id: &str) -> &'static CheckDef {
-    CHECKS.iter().find(|c| c.id == id).expect("check exists")
-}
-
-fn eval(id: &str, inv: &Inventory) -> Vec<Finding> {
-    let d = def(id);
-    (d.evaluate)(d, inv, &Context::new(OffsetDateTime::UNIX_EPOCH))
-}
-
-fn one(id: &str, inv: &Inventory) -> Finding {
-    let mut f = eval(id, inv);
-    assert_eq!(f.len(), 1, "{f:#?}");
-    f.remove(0)
-}
 
 fn api(endpoint: &str) -> RestApi {
     RestApi {
