@@ -19,7 +19,7 @@ use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::Snapshot;
-use crate::domain::source::SourceEvent;
+use crate::domain::source::{Identity, SourceEvent};
 use crate::export;
 
 /// Exit codes of `parapet scan`.
@@ -71,15 +71,11 @@ pub async fn collect_once_with(
     while let Some(event) = events.recv().await {
         on_event(&event);
         match event {
-            SourceEvent::Identity {
-                account_id,
-                profile,
-                regions,
-            } => {
+            SourceEvent::Identity(identity) => {
                 identified = true;
-                result.account_id = account_id;
-                result.profile = profile;
-                result.regions = regions;
+                result.account_id = identity.account_id;
+                result.profile = identity.profile;
+                result.regions = identity.regions;
             }
             SourceEvent::Fatal { message, hint } => {
                 task.abort();
@@ -365,11 +361,11 @@ pub fn summary(
 /// One line per finished (area, region), e.g. `functions  us-east-1  ✔ 0.4s`.
 pub fn progress_line(event: &SourceEvent) -> Option<String> {
     match event {
-        SourceEvent::Identity {
+        SourceEvent::Identity(Identity {
             account_id,
             regions,
             ..
-        } => Some(format!(
+        }) => Some(format!(
             "account {account_id} · scanning {} region{}",
             regions.len(),
             if regions.len() == 1 { "" } else { "s" }
@@ -504,8 +500,8 @@ mod tests {
             .collect();
         collection[0].status = CollectionState::Partial;
         collection[0].error = Some("AccessDenied: missing lambda:GetPolicy".into());
-        let snapshot = Snapshot::new(
-            &assessment,
+        let snapshot = Snapshot::of(
+            assessment.clone(),
             inventory.account_id.clone(),
             Some("prod".into()),
             inventory.regions.clone(),

@@ -1793,7 +1793,7 @@ mod soak {
         MethodSetting, RestApi, RestDomain, RestMethod, RestResource, RestStage, Role, RolePolicy,
         Route, Secret, UsagePlan, V2Api, V2Domain, V2Stage,
     };
-    use parapet::domain::source::{SourceCommand, SourceEvent};
+    use parapet::domain::source::{Identity, SourceCommand, SourceEvent};
     use tokio::sync::mpsc::unbounded_channel;
 
     use super::NOW;
@@ -2533,11 +2533,11 @@ mod soak {
         let mut state = State::new(NOW, StateOptions::default());
         update(
             &mut state,
-            Action::Source(SourceEvent::Identity {
+            Action::Source(SourceEvent::Identity(Identity {
                 account_id: ACCOUNT.into(),
                 profile: None,
                 regions: regions.clone(),
-            }),
+            })),
         );
         let mut latest: BTreeMap<(Area, String), Inventory> = BTreeMap::new();
         let mut roles: BTreeMap<String, Arc<Fetched<Role>>> = BTreeMap::new();

@@ -87,8 +87,8 @@ fn snapshot() -> Snapshot {
         reason: "key is being retired".into(),
     }];
     let assessment = Assessment::evaluate(&inv, &ctx, &mutes);
-    Snapshot::new(
-        &assessment,
+    Snapshot::of(
+        assessment.clone(),
         &inv.account_id,
         None,
         inv.regions.clone(),
@@ -165,8 +165,8 @@ fn score_recomputed_from_the_raw_json_alone() {
     let now = datetime!(2025-06-01 12:00 UTC);
     let inv = parapet::demo::inventory(now);
     let assessment = Assessment::evaluate(&inv, &Context::new(now), &[]);
-    let snapshot = Snapshot::new(
-        &assessment,
+    let snapshot = Snapshot::of(
+        assessment.clone(),
         ACCOUNT,
         None,
         inv.regions.clone(),

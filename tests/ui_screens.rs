@@ -39,11 +39,11 @@ fn overview_while_areas_are_loading() {
     let mut s = empty_state();
     update(
         &mut s,
-        Action::Source(SourceEvent::Identity {
+        Action::Source(SourceEvent::Identity(Identity {
             account_id: demo::DEMO_ACCOUNT.into(),
             profile: Some("shop-prod".into()),
             regions: vec![demo::PRIMARY_REGION.into(), demo::SECONDARY_REGION.into()],
-        }),
+        })),
     );
     let batches = demo::batches(NOW);
     for b in batches.iter().filter(|b| b.area == Area::Functions) {

@@ -29,7 +29,7 @@ use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{Area, Inventory};
-use crate::domain::source::{Batch, SourceCommand, SourceEvent};
+use crate::domain::source::{Batch, Identity, SourceCommand, SourceEvent};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveOptions {
@@ -112,11 +112,11 @@ pub(crate) async fn run(
     };
     let shared = Arc::clone(&pollers.shared);
     if events
-        .send(SourceEvent::Identity {
+        .send(SourceEvent::Identity(Identity {
             account_id: shared.account_id.clone(),
             profile: profile_name(&options.aws),
             regions: regions.clone(),
-        })
+        }))
         .is_err()
     {
         return 0;

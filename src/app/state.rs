@@ -36,12 +36,7 @@ impl SourceKind {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Identity {
-    pub account_id: String,
-    pub profile: Option<String>,
-    pub regions: Vec<String>,
-}
+pub use crate::domain::source::Identity;
 
 /// One (area, region) for the status strip.
 #[derive(Clone, Debug, PartialEq)]

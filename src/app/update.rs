@@ -10,7 +10,7 @@ use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
 use super::state::{
-    AreaStatus, CheckDetail, CheckSort, FilterTarget, Identity, Level, LineInput, Pane, Prompt,
+    AreaStatus, CheckDetail, CheckSort, FilterTarget, Level, LineInput, Pane, Prompt,
     ResourceDetail, Screen, State,
 };
 use crate::app::theme;
@@ -74,17 +74,7 @@ fn on_tick(state: &mut State, now: time::OffsetDateTime) {
 fn on_source(state: &mut State, event: SourceEvent) {
     state.dirty = true;
     match event {
-        SourceEvent::Identity {
-            account_id,
-            profile,
-            regions,
-        } => {
-            state.identity = Identity {
-                account_id,
-                profile,
-                regions,
-            };
-        }
+        SourceEvent::Identity(identity) => state.identity = identity,
         SourceEvent::Started { area, region } => {
             let entry = area_entry(state, area, &region);
             entry.status.status = CollectionState::Running;

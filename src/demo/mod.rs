@@ -11,14 +11,12 @@
 
 mod gateways;
 mod iam;
-mod keys;
 mod lambda;
 pub mod replay;
 mod secrets;
 
 use gateways::*;
 use iam::*;
-use keys::*;
 use lambda::*;
 use secrets::*;
 

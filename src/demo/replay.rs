@@ -15,7 +15,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::demo;
 use crate::domain::inventory::Area;
-use crate::domain::source::{Batch, SourceCommand, SourceEvent};
+use crate::domain::source::{Batch, Identity, SourceCommand, SourceEvent};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DemoOptions {
@@ -207,11 +207,11 @@ async fn run(
     let identity = demo::inventory(OffsetDateTime::now_utc());
     let regions = identity.regions.clone();
     if events
-        .send(SourceEvent::Identity {
+        .send(SourceEvent::Identity(Identity {
             account_id: identity.account_id,
             profile: None,
             regions: regions.clone(),
-        })
+        }))
         .is_err()
     {
         return;
@@ -325,11 +325,11 @@ mod tests {
         let regions = regions();
         let events = collect_batches(&mut rx, Area::ALL.len() * regions.len()).await;
         match &events[0] {
-            SourceEvent::Identity {
+            SourceEvent::Identity(Identity {
                 account_id,
                 profile,
                 regions: r,
-            } => {
+            }) => {
                 assert_eq!(account_id, demo::DEMO_ACCOUNT);
                 assert_eq!(profile, &None);
                 assert_eq!(r, &regions);

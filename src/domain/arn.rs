@@ -176,32 +176,62 @@ mod tests {
 
     #[test]
     fn names_from_arns_fall_back_to_the_text() {
-        assert_eq!(role_name("arn:aws:iam::1:role/a/b/c"), "c");
-        assert_eq!(role_name("not-an-arn"), "not-an-arn");
-        assert_eq!(function_name("arn:aws:lambda:r:1:function:f:3"), "f");
-        assert_eq!(function_name("rotate"), "rotate");
+        let names = [
+            role_name("arn:aws:iam::1:role/a/b/c"),
+            role_name("not-an-arn"),
+            function_name("arn:aws:lambda:r:1:function:f:3"),
+            function_name("rotate"),
+        ];
+        assert_eq!(names, ["c", "not-an-arn", "f", "rotate"]);
+    }
+
+    #[test]
+    fn account_of_ids_and_arns() {
+        for (text, account) in [
+            ("111122223333", Some("111122223333")),
+            (" 111122223333 ", Some("111122223333")),
+            ("arn:aws:iam::111122223333:root", Some("111122223333")),
+            (
+                "arn:aws-cn:sts::111122223333:assumed-role/r/s",
+                Some("111122223333"),
+            ),
+            (
+                "arn:aws:lambda:us-east-1:111122223333:layer:x:1",
+                Some("111122223333"),
+            ),
+            ("arn:aws:s3:::bucket", None),
+            ("11112222333", None),
+            ("*", None),
+            ("AIDAEXAMPLEUSERID", None),
+        ] {
+            assert_eq!(account_of(text).as_deref(), account, "{text}");
+        }
     }
 
     #[test]
     fn resource_kinds_from_arns() {
-        let kind = |s: &str| Arn::parse(s).and_then(|a| ResourceKind::of_arn(&a));
-        assert_eq!(
-            kind("arn:aws:lambda:r:1:function:f"),
-            Some(ResourceKind::Function)
-        );
-        assert_eq!(
-            kind("arn:aws:apigateway:r::/restapis/a1"),
-            Some(ResourceKind::RestApi)
-        );
-        assert_eq!(
-            kind("arn:aws:apigateway:r::/apis/a1/stages/prod"),
-            Some(ResourceKind::Stage)
-        );
-        assert_eq!(
-            kind("arn:aws:apigateway:r::/domainnames/api.example.com"),
-            Some(ResourceKind::Domain)
-        );
-        assert_eq!(kind("arn:aws:kms:r:1:alias/x"), Some(ResourceKind::Key));
-        assert_eq!(kind("arn:aws:s3:::bucket"), None);
+        for (text, kind) in [
+            (
+                "arn:aws:lambda:r:1:function:f",
+                Some(ResourceKind::Function),
+            ),
+            (
+                "arn:aws:apigateway:r::/restapis/a1",
+                Some(ResourceKind::RestApi),
+            ),
+            (
+                "arn:aws:apigateway:r::/apis/a1/stages/prod",
+                Some(ResourceKind::Stage),
+            ),
+            (
+                "arn:aws:apigateway:r::/domainnames/api.example.com",
+                Some(ResourceKind::Domain),
+            ),
+            ("arn:aws:kms:r:1:alias/x", Some(ResourceKind::Key)),
+            ("arn:aws:s3:::bucket", None),
+        ] {
+            let got = Arn::parse(text).and_then(|a| ResourceKind::of_arn(&a));
+            assert_eq!(got, kind, "{text}");
+        }
     }
 }

@@ -120,6 +120,24 @@ pub fn listing_id(service: Service, region: &str) -> String {
     format!("{service}:{region}")
 }
 
+/// The decided verdicts of [`CheckDef`]: one method per status, all alike.
+macro_rules! verdicts {
+    ($($(#[$doc:meta])* $name:ident => $status:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(
+                &self,
+                inv: &Inventory,
+                t: &Target,
+                msg: impl Into<String>,
+                ev: Vec<Evidence>,
+            ) -> Finding {
+                self.finding(inv, t, Status::$status, msg, ev)
+            }
+        )*
+    };
+}
+
 impl CheckDef {
     /// The kind of resource one of this check's findings is about: the check's own kind,
     /// or [`ResourceKind::Listing`] for a region whose listing failed.
@@ -162,24 +180,11 @@ impl CheckDef {
         }
     }
 
-    pub fn pass(
-        &self,
-        inv: &Inventory,
-        t: &Target,
-        msg: impl Into<String>,
-        ev: Vec<Evidence>,
-    ) -> Finding {
-        self.finding(inv, t, Status::Pass, msg, ev)
-    }
-
-    pub fn fail(
-        &self,
-        inv: &Inventory,
-        t: &Target,
-        msg: impl Into<String>,
-        ev: Vec<Evidence>,
-    ) -> Finding {
-        self.finding(inv, t, Status::Fail, msg, ev)
+    verdicts! {
+        /// A `pass` finding for `t`.
+        pass => Pass,
+        /// A `fail` finding for `t`.
+        fail => Fail,
     }
 
     /// `unknown` with the collection error as the message.

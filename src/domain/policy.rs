@@ -781,31 +781,6 @@ mod tests {
     }
 
     #[test]
-    fn account_of_ids_and_arns() {
-        assert_eq!(account_of("111122223333").as_deref(), Some("111122223333"));
-        assert_eq!(
-            account_of(" 111122223333 ").as_deref(),
-            Some("111122223333")
-        );
-        assert_eq!(
-            account_of("arn:aws:iam::111122223333:root").as_deref(),
-            Some("111122223333")
-        );
-        assert_eq!(
-            account_of("arn:aws-cn:sts::111122223333:assumed-role/r/s").as_deref(),
-            Some("111122223333")
-        );
-        assert_eq!(
-            account_of("arn:aws:lambda:us-east-1:111122223333:layer:x:1").as_deref(),
-            Some("111122223333")
-        );
-        assert_eq!(account_of("arn:aws:s3:::bucket"), None);
-        assert_eq!(account_of("11112222333"), None);
-        assert_eq!(account_of("*"), None);
-        assert_eq!(account_of("AIDAEXAMPLEUSERID"), None);
-    }
-
-    #[test]
     fn glob_is_case_insensitive_with_both_wildcards() {
         assert!(glob_match("lambda:Invoke*", "LAMBDA:INVOKEFUNCTION"));
         assert!(glob_match("s3:Get?bject", "s3:GetObject"));

@@ -114,25 +114,6 @@ pub fn file_name(account_id: &str, at: OffsetDateTime) -> String {
 }
 
 impl Snapshot {
-    /// A snapshot of `assessment`, which the caller keeps (the findings are copied).
-    pub fn new(
-        assessment: &Assessment,
-        account_id: impl Into<String>,
-        profile: Option<String>,
-        regions: Vec<String>,
-        collection: Vec<CollectionStatus>,
-        generated_at: OffsetDateTime,
-    ) -> Snapshot {
-        Snapshot::of(
-            assessment.clone(),
-            account_id,
-            profile,
-            regions,
-            collection,
-            generated_at,
-        )
-    }
-
     /// A snapshot taking `assessment` over. `generated_at` is stored in UTC, to the second;
     /// the live progress of running collections is dropped (it is not part of the file).
     pub fn of(
@@ -451,8 +432,8 @@ mod tests {
             reason: "new secrets".into(),
         }];
         let a = Assessment::evaluate(&inv, &ctx, &mutes);
-        Snapshot::new(
-            &a,
+        Snapshot::of(
+            a.clone(),
             &inv.account_id,
             Some("prod".into()),
             inv.regions.clone(),

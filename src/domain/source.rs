@@ -33,14 +33,18 @@ impl Batch {
     }
 }
 
+/// What is being scanned: the account (from STS), the profile, the regions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub account_id: String,
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub enum SourceEvent {
-    /// Identity of what is being scanned (account id from STS, profile, regions).
-    Identity {
-        account_id: String,
-        profile: Option<String>,
-        regions: Vec<String>,
-    },
+    /// Identity of what is being scanned.
+    Identity(Identity),
     /// An area started collecting in a region.
     Started {
         area: Area,

@@ -253,8 +253,8 @@ fn run(
 
 /// The snapshot of what the screen shows now (all regions, mutes in force).
 pub fn snapshot_of(state: &State) -> Snapshot {
-    Snapshot::new(
-        &state.assessment,
+    Snapshot::of(
+        state.assessment.clone(),
         state.identity.account_id.clone(),
         state.identity.profile.clone(),
         state.known_regions(),

@@ -78,6 +78,11 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
         if room < 4 {
             break;
         }
+        let value_style = if label.is_empty() {
+            t[Token::Dim]
+        } else {
+            t[Token::Text]
+        };
         if with_labels {
             left.push(Span::raw(" "));
             if !label.is_empty() {
@@ -86,14 +91,7 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
             }
             let shown = fit(&value, budget.saturating_sub(used + 2));
             used += width(&shown) + 2;
-            left.push(Span::styled(
-                shown,
-                if label.is_empty() {
-                    t[Token::Dim]
-                } else {
-                    t[Token::Text]
-                },
-            ));
+            left.push(Span::styled(shown, value_style));
             left.push(Span::raw(" "));
         } else {
             left.push(Span::styled(
@@ -102,14 +100,7 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
             ));
             let shown = fit(&value, room.saturating_sub(3));
             used += width(&shown) + 3;
-            left.push(Span::styled(
-                shown,
-                if label.is_empty() {
-                    t[Token::Dim]
-                } else {
-                    t[Token::Text]
-                },
-            ));
+            left.push(Span::styled(shown, value_style));
         }
     }
     let [l, r] =

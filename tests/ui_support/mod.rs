@@ -8,7 +8,7 @@ use parapet::app::action::{Action, Effect};
 use parapet::app::state::{State, StateOptions};
 use parapet::app::update::update;
 use parapet::demo;
-use parapet::domain::source::SourceEvent;
+use parapet::domain::source::{Identity, SourceEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -37,11 +37,11 @@ pub fn empty_state() -> State {
 pub fn feed_demo(state: &mut State) {
     update(
         state,
-        Action::Source(SourceEvent::Identity {
+        Action::Source(SourceEvent::Identity(Identity {
             account_id: demo::DEMO_ACCOUNT.into(),
             profile: Some("shop-prod".into()),
             regions: vec![demo::PRIMARY_REGION.into(), demo::SECONDARY_REGION.into()],
-        }),
+        })),
     );
     for batch in demo::batches(NOW) {
         update(

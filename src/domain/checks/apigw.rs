@@ -8,8 +8,8 @@
 
 use crate::domain::catalogue::{CheckDef, Context, Target};
 use crate::domain::checks::gateway::{
-    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Domain, access_logging_off, api_target, limits,
-    per_stage, plural, present, secrets_in_stage_variables, weak_tls_domain,
+    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Rest, access_logs, api_target, limits, per_stage,
+    plural, present, stage_variables, tls_domains, unused_authorizers,
 };
 use crate::domain::entry_points::{
     INVOKE, NETWORK_KEYS, VPC_KEYS, is_private, open_statements, policy_account, unauthenticated,
@@ -277,9 +277,7 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
-        evaluate: |def, inv, _| {
-            access_logging_off(def, inv, &inv.rest_apis, "accessLogSettings.destinationArn")
-        },
+        evaluate: access_logs::<Rest>,
     },
     CheckDef {
         id: "apigw.no-tracing",
@@ -449,7 +447,7 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: None,
         prowler: Some("apigateway_restapi_no_secrets_in_stage_variables"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html",
-        evaluate: |def, inv, _| secrets_in_stage_variables(def, inv, &inv.rest_apis, "variables"),
+        evaluate: stage_variables::<Rest>,
     },
     CheckDef {
         id: "apigw.weak-tls-domain",
@@ -478,10 +476,7 @@ resource "aws_api_gateway_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
-        evaluate: |def, inv, _| {
-            let domains = inv.rest_domains.iter().map(Domain::from);
-            weak_tls_domain(def, inv, domains, "securityPolicy", "TLS 1.0/1.1")
-        },
+        evaluate: tls_domains::<Rest>,
     },
     CheckDef {
         id: "apigw.default-endpoint-enabled",
@@ -641,19 +636,7 @@ fn method_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findin
                 open.iter()
                     .map(|op| Evidence::new(op.label(), op.auth_label())),
             );
-            if let Ok(authorizers) = &api.authorizers
-                && !authorizers.is_empty()
-            {
-                let names: Vec<&str> = authorizers.iter().map(|a| a.name.as_str()).collect();
-                ev.push(Evidence::new(
-                    "authorizers",
-                    format!(
-                        "{} defined ({}) but not used by the methods above",
-                        authorizers.len(),
-                        names.join(", ")
-                    ),
-                ));
-            }
+            ev.extend(unused_authorizers(&api.authorizers, "methods"));
             let mut msg = format!(
                 "{} callable without authentication: {}",
                 plural(open.len(), "method", "methods"),

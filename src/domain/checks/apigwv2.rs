@@ -7,8 +7,8 @@
 
 use crate::domain::catalogue::{CheckDef, Context};
 use crate::domain::checks::gateway::{
-    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Domain, access_logging_off, api_target, limits,
-    per_stage, plural, present, secrets_in_stage_variables, weak_tls_domain,
+    ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Http, access_logs, api_target, limits, per_stage,
+    plural, present, stage_variables, tls_domains, unused_authorizers,
 };
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory, Route, V2Api};
@@ -83,9 +83,7 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.9"),
         prowler: Some("apigatewayv2_api_access_logging_enabled"),
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
-        evaluate: |def, inv, _| {
-            access_logging_off(def, inv, &inv.v2_apis, "AccessLogSettings.DestinationArn")
-        },
+        evaluate: access_logs::<Http>,
     },
     CheckDef {
         id: "apigwv2.no-throttling",
@@ -188,9 +186,7 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: None,
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.stage-variables.html",
-        evaluate: |def, inv, _| {
-            secrets_in_stage_variables(def, inv, &inv.v2_apis, "StageVariables")
-        },
+        evaluate: stage_variables::<Http>,
     },
     CheckDef {
         id: "apigwv2.private-integration-no-tls",
@@ -256,10 +252,7 @@ resource "aws_apigatewayv2_stage" "{tf}" {
         fsbp: Some("APIGateway.11"),
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html",
-        evaluate: |def, inv, _| {
-            let domains = inv.v2_domains.iter().map(Domain::from);
-            weak_tls_domain(def, inv, domains, "SecurityPolicy", "TLS 1.0")
-        },
+        evaluate: tls_domains::<Http>,
     },
 ];
 
@@ -343,19 +336,7 @@ fn route_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding
             let keys: Vec<&str> = open.iter().map(|r| r.route_key.as_str()).collect();
             let mut ev = vec![protocol];
             ev.extend(open.iter().map(|r| Evidence::new(&r.route_key, auth_label(r))));
-            if let Ok(authorizers) = &api.authorizers
-                && !authorizers.is_empty()
-            {
-                let names: Vec<&str> = authorizers.iter().map(|a| a.name.as_str()).collect();
-                ev.push(Evidence::new(
-                    "authorizers",
-                    format!(
-                        "{} defined ({}) but not used by the routes above",
-                        authorizers.len(),
-                        names.join(", ")
-                    ),
-                ));
-            }
+            ev.extend(unused_authorizers(&api.authorizers, "routes"));
             let t = target(Some(open[0]));
             def.fail(
                 inv,
@@ -556,7 +537,7 @@ fn private_integration_no_tls(def: &CheckDef, inv: &Inventory, _ctx: &Context) -
 mod tests {
 
     use super::*;
-    use crate::domain::checks::testing::{eval, one};
+    use crate::domain::checks::testing::{assert_entries, eval, one};
     use crate::domain::finding::Status;
     use crate::domain::inventory::{Authorizer, Cors, Integration};
     use crate::domain::inventory::{V2Domain, V2Stage};
@@ -683,13 +664,8 @@ mod tests {
             .map(|c| (c.id, c.severity, c.category))
             .collect();
         assert_eq!(got, expected);
+        assert_entries(CHECKS, "apigatewayv2");
         for c in CHECKS {
-            assert_eq!(c.service.as_str(), "apigatewayv2");
-            assert!(
-                c.docs_url.starts_with("https://docs.aws.amazon.com/"),
-                "{}",
-                c.id
-            );
             assert!(c.cli.starts_with("aws apigatewayv2 "), "{}", c.id);
             assert!(c.terraform.contains("resource \""), "{}", c.id);
         }

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::domain::catalogue::{CheckDef, Target, tf_ident};
+use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::finding::{Evidence, Finding};
 use crate::domain::inventory::{
-    Fetched, Inventory, RestApi, RestDomain, RestStage, V2Api, V2Domain, V2Stage,
+    Authorizer, Fetched, Inventory, RestApi, RestDomain, RestStage, V2Api, V2Domain, V2Stage,
 };
 
 /// The account-level throttle every stage inherits unless it sets a lower one.
@@ -33,8 +33,46 @@ pub trait GatewayStage {
     fn variables(&self) -> &BTreeMap<String, String>;
 }
 
+/// One API Gateway family, as the checks both families declare see it: where its APIs and
+/// domains are in the inventory and how its API spells the settings they judge.
+pub trait Family {
+    type Api: GatewayApi;
+    fn apis(inv: &Inventory) -> &[Self::Api];
+    fn domains(inv: &Inventory) -> impl Iterator<Item = Domain<'_>>;
+    /// The access log destination setting.
+    const ACCESS_LOG_FIELD: &'static str;
+    /// The stage variables.
+    const VARIABLES_FIELD: &'static str;
+    /// A custom domain's security policy.
+    const TLS_FIELD: &'static str;
+    /// What an old security policy lets in.
+    const LEGACY_TLS: &'static str;
+}
+
+/// REST APIs (`apigw.*`).
+pub struct Rest;
+/// HTTP and WebSocket APIs (`apigwv2.*`).
+pub struct Http;
+
 macro_rules! gateway {
-    ($api:ty, $stage:ty, $domain:ty) => {
+    (
+        $family:ident: $api:ty, $stage:ty, $domain:ty, $apis:ident, $domains:ident,
+        $access_log:literal, $variables:literal, $tls:literal, $legacy:literal
+    ) => {
+        impl Family for $family {
+            type Api = Arc<$api>;
+            fn apis(inv: &Inventory) -> &[Arc<$api>] {
+                &inv.$apis
+            }
+            fn domains(inv: &Inventory) -> impl Iterator<Item = Domain<'_>> {
+                inv.$domains.iter().map(Domain::from)
+            }
+            const ACCESS_LOG_FIELD: &'static str = $access_log;
+            const VARIABLES_FIELD: &'static str = $variables;
+            const TLS_FIELD: &'static str = $tls;
+            const LEGACY_TLS: &'static str = $legacy;
+        }
+
         impl GatewayApi for $api {
             type Stage = $stage;
             fn id(&self) -> &str {
@@ -81,7 +119,10 @@ macro_rules! gateway {
     };
 }
 
-gateway!(RestApi, RestStage, RestDomain);
+gateway!(
+    Rest: RestApi, RestStage, RestDomain, rest_apis, rest_domains,
+    "accessLogSettings.destinationArn", "variables", "securityPolicy", "TLS 1.0/1.1"
+);
 /// The inventory shares its APIs.
 impl<T: GatewayApi> GatewayApi for Arc<T> {
     type Stage = T::Stage;
@@ -104,7 +145,10 @@ impl<T: GatewayApi> GatewayApi for Arc<T> {
         (**self).stages()
     }
 }
-gateway!(V2Api, V2Stage, V2Domain);
+gateway!(
+    Http: V2Api, V2Stage, V2Domain, v2_apis, v2_domains,
+    "AccessLogSettings.DestinationArn", "StageVariables", "SecurityPolicy", "TLS 1.0"
+);
 
 pub fn api_target(api: &impl GatewayApi) -> Target {
     Target::new(api.region(), api.arn(), api.name())
@@ -178,53 +222,18 @@ pub fn limits(rate: Option<f64>, burst: Option<i32>) -> String {
     )
 }
 
-/// `*.access-logging-off`: a stage passes when it delivers access logs somewhere. `field`
-/// is the setting as the family's API spells it.
-pub fn access_logging_off<A: GatewayApi>(
-    def: &CheckDef,
-    inv: &Inventory,
-    apis: &[A],
-    field: &str,
-) -> Vec<Finding> {
-    per_stage(def, inv, apis, |_, stage, t| {
-        match present(stage.access_log_destination()) {
-            Some(dest) => def.pass(
-                inv,
-                &t,
-                "access logs are delivered",
-                vec![Evidence::new(field, dest)],
-            ),
-            None => def.fail(
-                inv,
-                &t,
-                "no access log destination",
-                vec![Evidence::new(field, "none")],
-            ),
-        }
-    })
-}
-
-/// `*.secrets-in-stage-variables`: the secret detectors over each stage's variables.
-pub fn secrets_in_stage_variables<A: GatewayApi>(
-    def: &CheckDef,
-    inv: &Inventory,
-    apis: &[A],
-    field_prefix: &str,
-) -> Vec<Finding> {
-    per_stage(def, inv, apis, |_, stage, t| {
-        if stage.variables().is_empty() {
-            let t = t.param("variable", "VARIABLE");
-            return def.pass(inv, &t, "the stage has no variables", Vec::new());
-        }
-        super::judge_variables(
-            def,
-            inv,
-            t,
-            stage.variables(),
-            field_prefix,
-            "stage variable",
-        )
-    })
+/// Evidence that an API has authorizers its open `what` (methods, routes) do not use.
+pub fn unused_authorizers(authorizers: &Fetched<Vec<Authorizer>>, what: &str) -> Option<Evidence> {
+    let authorizers = authorizers.as_ref().ok().filter(|a| !a.is_empty())?;
+    let names: Vec<&str> = authorizers.iter().map(|a| a.name.as_str()).collect();
+    Some(Evidence::new(
+        "authorizers",
+        format!(
+            "{} defined ({}) but not used by the {what} above",
+            authorizers.len(),
+            names.join(", ")
+        ),
+    ))
 }
 
 /// `Some(true)` when the policy lets TLS 1.0/1.1 in, `Some(false)` when it needs TLS 1.2+,
@@ -277,4 +286,49 @@ pub fn weak_tls_domain<'a>(
             }
         })
         .collect()
+}
+
+/// `*.access-logging-off` of a family: a stage passes when it delivers access logs somewhere.
+pub fn access_logs<F: Family>(def: &CheckDef, inv: &Inventory, _: &Context) -> Vec<Finding> {
+    per_stage(def, inv, F::apis(inv), |_, stage, t| {
+        let field = F::ACCESS_LOG_FIELD;
+        match present(stage.access_log_destination()) {
+            Some(dest) => def.pass(
+                inv,
+                &t,
+                "access logs are delivered",
+                vec![Evidence::new(field, dest)],
+            ),
+            None => def.fail(
+                inv,
+                &t,
+                "no access log destination",
+                vec![Evidence::new(field, "none")],
+            ),
+        }
+    })
+}
+
+/// `*.secrets-in-stage-variables` of a family: the secret detectors over each stage's
+/// variables.
+pub fn stage_variables<F: Family>(def: &CheckDef, inv: &Inventory, _: &Context) -> Vec<Finding> {
+    per_stage(def, inv, F::apis(inv), |_, stage, t| {
+        if stage.variables().is_empty() {
+            let t = t.param("variable", "VARIABLE");
+            return def.pass(inv, &t, "the stage has no variables", Vec::new());
+        }
+        super::judge_variables(
+            def,
+            inv,
+            t,
+            stage.variables(),
+            F::VARIABLES_FIELD,
+            "stage variable",
+        )
+    })
+}
+
+/// `*.weak-tls-domain` of a family.
+pub fn tls_domains<F: Family>(def: &CheckDef, inv: &Inventory, _: &Context) -> Vec<Finding> {
+    weak_tls_domain(def, inv, F::domains(inv), F::TLS_FIELD, F::LEGACY_TLS)
 }

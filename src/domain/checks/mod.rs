@@ -146,6 +146,18 @@ pub(crate) mod testing {
         (def.evaluate)(def, inv, &Context::new(OffsetDateTime::UNIX_EPOCH))
     }
 
+    /// Every entry of a family names its service and links the AWS documentation.
+    pub fn assert_entries(checks: &[CheckDef], service: &str) {
+        for c in checks {
+            assert_eq!(c.service.as_str(), service, "{}", c.id);
+            assert!(
+                c.docs_url.starts_with("https://docs.aws.amazon.com/"),
+                "{}",
+                c.id
+            );
+        }
+    }
+
     /// The one finding of check `id` over `inv`.
     pub fn one(id: &str, inv: &Inventory) -> Finding {
         let mut f = eval(id, inv);

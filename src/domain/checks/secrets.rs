@@ -1298,9 +1298,6 @@ mod tests {
                 ),
             ]
         );
-        for c in CHECKS {
-            assert_eq!(c.service.as_str(), "secretsmanager");
-            assert!(c.docs_url.starts_with("https://docs.aws.amazon.com/"));
-        }
+        crate::domain::checks::testing::assert_entries(CHECKS, "secretsmanager");
     }
 }
