@@ -86,6 +86,11 @@ class Seeder:
             method="POST",
         )
         urllib.request.urlopen(req, timeout=10).read()
+        # The same ids (REST API ids, secret ARN suffixes, ...) on every run: the fault proxy
+        # decides per request, and a request names those ids, so the faults a scan meets are
+        # the same run after run instead of depending on moto's random ids.
+        seed = urllib.request.Request(f"{self.endpoint}/moto-api/seed?a=42", method="POST")
+        urllib.request.urlopen(seed, timeout=10).read()
 
     # ───────────────────────────── IAM ─────────────────────────────
 
