@@ -146,6 +146,7 @@ impl Cli {
                 throttles: s,
                 encryption: s,
                 secrets: s,
+                triggers: s,
             },
             None => configured.clone(),
         }

@@ -79,6 +79,7 @@ pub struct Intervals {
     pub throttles: u64,
     pub encryption: u64,
     pub secrets: u64,
+    pub triggers: u64,
 }
 
 impl Default for Intervals {
@@ -89,6 +90,7 @@ impl Default for Intervals {
             throttles: 600,
             encryption: 900,
             secrets: 300,
+            triggers: 300,
         }
     }
 }
@@ -102,6 +104,7 @@ impl Intervals {
             Throttles => self.throttles,
             Encryption => self.encryption,
             Secrets => self.secrets,
+            Triggers => self.triggers,
         })
     }
 }

@@ -1919,6 +1919,7 @@ mod soak {
         let reason = denied(c, action);
         c.inventory.list_failures.push(ListFailure {
             service,
+            area: service.area(),
             region: region.into(),
             call: action.into(),
             reason,
@@ -1951,6 +1952,8 @@ mod soak {
             Area::Throttles => throttles(&mut c, region, current, rng),
             Area::Encryption => encryption(&mut c, region, current, rng),
             Area::Secrets => secrets(&mut c, region, run, rng),
+            // Nothing triggers the soak's functions: an empty batch.
+            Area::Triggers => {}
         }
         c
     }
@@ -2028,6 +2031,8 @@ mod soak {
                     policy,
                     url,
                     event_invoke: Ok(None),
+                    aliases: Ok(Vec::new()),
+                    code_signing: Ok(None),
                 }
                 .into(),
             );
@@ -2231,6 +2236,7 @@ mod soak {
         }) {
             c.inventory.list_failures.push(ListFailure {
                 service: Service::Kms,
+                area: Area::Encryption,
                 region: region.to_string(),
                 call: "keys in use".into(),
                 reason: format!("cannot tell which keys are in use: {} failed", f.call),
@@ -2480,6 +2486,12 @@ mod soak {
                 }
                 Area::Encryption => inv.keys.extend(b.keys),
                 Area::Secrets => inv.secrets.extend(b.secrets),
+                Area::Triggers => {
+                    inv.mappings.extend(b.mappings);
+                    inv.queues.extend(b.queues);
+                    inv.topics.extend(b.topics);
+                    inv.buses.extend(b.buses);
+                }
             }
             inv.list_failures.extend(b.list_failures);
         }

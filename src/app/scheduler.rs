@@ -45,6 +45,7 @@ pub fn dependencies(area: Area) -> &'static [Area] {
     match area {
         Area::Throttles => &[Area::Functions, Area::Gateways],
         Area::Encryption => &[Area::Functions, Area::Secrets],
+        Area::Triggers => &[Area::Functions],
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }
@@ -592,6 +593,15 @@ mod tests {
                     reference: name,
                     region,
                     details: Err("marker".into()),
+                }
+                .into(),
+            ),
+            Area::Triggers => inv.queues.push(
+                crate::domain::inventory::Queue {
+                    arn: name.clone(),
+                    name,
+                    region,
+                    attributes: Ok(Default::default()),
                 }
                 .into(),
             ),

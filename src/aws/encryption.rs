@@ -50,10 +50,19 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     // Keys are found through functions and secrets: where those could not be listed, the
     // keys in use cannot be known either, and the KMS checks say so for the region.
     for f in current.list_failures.iter().filter(|f| {
-        f.region == region && matches!(f.service, Service::Lambda | Service::SecretsManager)
+        f.region == region
+            && matches!(
+                (f.service, f.area),
+                (Service::Lambda, crate::domain::inventory::Area::Functions)
+                    | (
+                        Service::SecretsManager,
+                        crate::domain::inventory::Area::Secrets
+                    )
+            )
     }) {
         collected.inventory.list_failures.push(ListFailure {
             service: Service::Kms,
+            area: crate::domain::inventory::Area::Encryption,
             region: region.to_string(),
             call: "keys in use".into(),
             reason: format!(
@@ -719,6 +728,7 @@ mod tests {
         let fake = FakeAws::new(|op, _| panic!("unexpected {op}"));
         let failure = |service: Service, call: &str, region: &str| ListFailure {
             service,
+            area: service.area(),
             region: region.into(),
             call: call.into(),
             reason: "Throttled: rate exceeded".into(),

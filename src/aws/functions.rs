@@ -39,6 +39,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
             let reason = collected.note(failure);
             collected.inventory.list_failures.push(ListFailure {
                 service: Service::Lambda,
+                area: crate::domain::inventory::Area::Functions,
                 region,
                 call: "lambda:ListFunctions".into(),
                 reason,
@@ -1015,6 +1016,7 @@ mod tests {
             collected.inventory.list_failures,
             vec![ListFailure {
                 service: Service::Lambda,
+                area: crate::domain::inventory::Area::Functions,
                 region: "eu-west-1".into(),
                 call: "lambda:ListFunctions".into(),
                 reason: "AccessDenied: missing lambda:ListFunctions".into(),

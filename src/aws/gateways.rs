@@ -133,6 +133,7 @@ fn list_failure(
     let reason = collected.note(failure);
     collected.inventory.list_failures.push(ListFailure {
         service,
+        area: service.area(),
         region: region.to_string(),
         call: call.to_string(),
         reason,

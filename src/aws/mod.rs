@@ -84,6 +84,14 @@ impl Pollers {
                     Area::Throttles => throttles::collect(&shared, &clients, &current).await,
                     Area::Encryption => encryption::collect(&shared, &clients, &current).await,
                     Area::Secrets => secrets::collect(&shared, &clients).await,
+                    Area::Triggers => Collected {
+                        inventory: crate::domain::inventory::Inventory::failed_area(
+                            Area::Triggers,
+                            &clients.region,
+                            "the triggers area is not collected by this build",
+                        ),
+                        ..Collected::default()
+                    },
                 }
             };
             let mut collected = shared.in_region(&clients.region, work).await;

@@ -59,6 +59,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         let reason = collected.note(failure);
         collected.inventory.list_failures.push(ListFailure {
             service: Service::SecretsManager,
+            area: crate::domain::inventory::Area::Secrets,
             region: region.to_string(),
             call: LIST_SECRETS.into(),
             reason,
@@ -347,6 +348,7 @@ mod tests {
             collected.inventory.list_failures,
             vec![ListFailure {
                 service: Service::SecretsManager,
+                area: crate::domain::inventory::Area::Secrets,
                 region: REGION.into(),
                 call: "secretsmanager:ListSecrets".into(),
                 reason: "AccessDenied: missing secretsmanager:ListSecrets".into(),

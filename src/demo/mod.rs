@@ -147,6 +147,10 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         secrets: shared(secrets(now)),
         reserved_concurrency: reserved_concurrency(&functions(now)),
         keys: shared(keys()),
+        mappings: Vec::new(),
+        queues: Vec::new(),
+        topics: Vec::new(),
+        buses: Vec::new(),
         list_failures: Vec::new(),
     }
 }
@@ -332,6 +336,42 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 .collect();
             for s in &inv.secrets {
                 note(s.policy.as_ref().map(|_| ()));
+            }
+        }
+        Area::Triggers => {
+            let here = |r: &String| r == region;
+            inv.mappings = full
+                .mappings
+                .iter()
+                .filter(|m| here(&m.region))
+                .cloned()
+                .collect();
+            inv.queues = full
+                .queues
+                .iter()
+                .filter(|q| here(&q.region))
+                .cloned()
+                .collect();
+            inv.topics = full
+                .topics
+                .iter()
+                .filter(|t| here(&t.region))
+                .cloned()
+                .collect();
+            inv.buses = full
+                .buses
+                .iter()
+                .filter(|b| here(&b.region))
+                .cloned()
+                .collect();
+            for q in &inv.queues {
+                note(q.attributes.as_ref().map(|_| ()));
+            }
+            for t in &inv.topics {
+                note(t.attributes.as_ref().map(|_| ()));
+            }
+            for b in &inv.buses {
+                note(b.policy.as_ref().map(|_| ()));
             }
         }
     }

@@ -53,6 +53,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Throttles => 700,
         Area::Encryption => 900,
         Area::Secrets => 1200,
+        Area::Triggers => 1000,
     })
 }
 

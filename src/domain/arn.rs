@@ -127,6 +127,28 @@ pub fn uri_targets(uri: &str, function_arn: &str) -> bool {
     }
 }
 
+/// The human name of an event source or target in its ARN: the queue or topic name, the
+/// bus, stream, table or cluster name (`arn:aws:dynamodb:r:a:table/orders/stream/2026-…` →
+/// `orders`, `arn:aws:events:r:a:rule/shop-bus/on-order` → `on-order`); the text itself
+/// when it is no ARN.
+pub fn source_name(text: &str) -> String {
+    let Some(arn) = Arn::parse(text) else {
+        return text.trim().to_string();
+    };
+    let segments: Vec<&str> = arn.resource.split('/').collect();
+    let name = match (arn.service, segments.as_slice()) {
+        ("sqs" | "sns", _) => Some(arn.resource),
+        ("mq", _) => arn.resource.split(':').nth(1),
+        ("dynamodb" | "kinesis" | "kafka", [_, name, ..]) => Some(*name),
+        ("events", [_, .., name]) => Some(*name),
+        (_, [.., name]) => Some(*name),
+        _ => None,
+    };
+    name.filter(|n| !n.is_empty())
+        .unwrap_or(arn.resource)
+        .to_string()
+}
+
 /// The account id in a bare account id or an ARN (`arn:aws:iam::123456789012:root`).
 pub fn account_of(principal: &str) -> Option<String> {
     let p = principal.trim();
@@ -144,6 +166,48 @@ pub fn account_of(principal: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::domain::finding::ResourceKind;
+
+    #[test]
+    fn names_of_event_sources() {
+        for (arn, name) in [
+            ("arn:aws:sqs:us-east-1:111122223333:orders-in", "orders-in"),
+            (
+                "arn:aws:sns:us-east-1:111122223333:order-events",
+                "order-events",
+            ),
+            (
+                "arn:aws:dynamodb:us-east-1:111122223333:table/orders/stream/2026-01-01T00:00:00.000",
+                "orders",
+            ),
+            (
+                "arn:aws:kinesis:us-east-1:111122223333:stream/clicks",
+                "clicks",
+            ),
+            (
+                "arn:aws:kafka:us-east-1:111122223333:cluster/events/0a1b-2",
+                "events",
+            ),
+            (
+                "arn:aws:events:us-east-1:111122223333:event-bus/shop",
+                "shop",
+            ),
+            (
+                "arn:aws:events:us-east-1:111122223333:rule/shop/on-order",
+                "on-order",
+            ),
+            (
+                "arn:aws:events:us-east-1:111122223333:rule/nightly",
+                "nightly",
+            ),
+            (
+                "arn:aws:mq:us-east-1:111122223333:broker:orders-mq:b-1234",
+                "orders-mq",
+            ),
+            ("broker-1:9092", "broker-1:9092"),
+        ] {
+            assert_eq!(source_name(arn), name, "{arn}");
+        }
+    }
 
     #[test]
     fn parts_of_an_arn() {

@@ -142,11 +142,19 @@ impl CheckDef {
     /// The kind of resource one of this check's findings is about: the check's own kind,
     /// or [`ResourceKind::Listing`] for a region whose listing failed.
     pub fn resource_kind(&self, finding: &Finding) -> ResourceKind {
-        if finding.resource_id == listing_id(self.service, &finding.region) {
-            ResourceKind::Listing
-        } else {
-            self.resource
+        if finding.resource_id == listing_id(finding.service, &finding.region) {
+            return ResourceKind::Listing;
         }
+        // The event-source checks judge queues, topics, buses and mappings alike: their
+        // ARNs tell which.
+        if self.resource.is_event_source()
+            && let Some(kind) = crate::domain::arn::Arn::parse(&finding.resource_id)
+                .and_then(|a| ResourceKind::of_arn(&a))
+                .filter(|k| k.is_event_source())
+        {
+            return kind;
+        }
+        self.resource
     }
 
     /// Builds a finding for `target` with remediation templates filled in.

@@ -92,37 +92,54 @@ pub fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) 
         close_cli,
     };
 
-    match &f.url {
-        Ok(Some(url)) if url.auth_type.trim().eq_ignore_ascii_case("NONE") => entries.push(entry(
-            EntryKind::FunctionUrl,
-            format!("function URL {} (NONE)", url.url),
-            "direct invoke, no gateway in front".into(),
-            format!(
-                "aws lambda update-function-url-config --function-name {} --auth-type AWS_IAM --region {}",
-                f.name, f.region
-            ),
-        )),
-        Ok(_) => {}
-        Err(e) => gaps.push(format!("function URL config: {e}")),
+    // The function's own URL and policy, then every alias's: an alias exposes the function
+    // as much as `$LATEST` (its entries name it).
+    for (label, url) in f.urls() {
+        let (qualifier, of) = match label.strip_prefix("alias ") {
+            Some(a) => (format!(" --qualifier {a}"), format!(" of {label}")),
+            None => (String::new(), String::new()),
+        };
+        match url {
+            Ok(Some(url)) if url.auth_type.trim().eq_ignore_ascii_case("NONE") => entries.push(entry(
+                EntryKind::FunctionUrl,
+                format!("function URL{of} {} (NONE)", url.url),
+                "direct invoke, no gateway in front".into(),
+                format!(
+                    "aws lambda update-function-url-config --function-name {}{qualifier} --auth-type AWS_IAM --region {}",
+                    f.name, f.region
+                ),
+            )),
+            Ok(_) => {}
+            Err(e) => gaps.push(format!("function URL config{of}: {e}")),
+        }
     }
 
-    match iam::function_policy(f) {
-        Ok(Some(doc)) => {
-            for st in iam::public_invoke_statements(&doc) {
-                let sid = st.sid.clone().unwrap_or_else(|| "(no Sid)".into());
-                entries.push(entry(
-                    EntryKind::ResourcePolicy,
-                    format!("resource policy statement {sid} (Principal {})", iam::principal_text(st)),
-                    format!("direct invoke allowed by {}", iam::statement_summary(st)),
-                    format!(
-                        "aws lambda remove-permission --function-name {} --statement-id {sid} --region {}",
-                        f.name, f.region
-                    ),
-                ));
+    for (label, policy) in f.policies() {
+        let (qualifier, of) = match label.strip_prefix("alias ") {
+            Some(a) => (format!(" --qualifier {a}"), format!(" of {label}")),
+            None => (String::new(), String::new()),
+        };
+        match iam::parse_policy(policy) {
+            Ok(Some(doc)) => {
+                for st in iam::public_invoke_statements(&doc) {
+                    let sid = st.sid.clone().unwrap_or_else(|| "(no Sid)".into());
+                    entries.push(entry(
+                        EntryKind::ResourcePolicy,
+                        format!("resource policy{of} statement {sid} (Principal {})", iam::principal_text(st)),
+                        format!("direct invoke allowed by {}", iam::statement_summary(st)),
+                        format!(
+                            "aws lambda remove-permission --function-name {}{qualifier} --statement-id {sid} --region {}",
+                            f.name, f.region
+                        ),
+                    ));
+                }
             }
+            Ok(None) => {}
+            Err(e) => gaps.push(format!("resource policy{of}: {e}")),
         }
-        Ok(None) => {}
-        Err(e) => gaps.push(format!("resource policy: {e}")),
+    }
+    if let Err(e) = &f.aliases {
+        gaps.push(format!("aliases: {e}"));
     }
 
     for failure in &inv.list_failures {
@@ -467,4 +484,44 @@ pub fn anyone_can_invoke(api: &RestApi, inv: &Inventory) -> Result<bool, String>
         .map_err(|e| format!("REST API {} resource policy: {e}", api.name))?;
     let keys = if private { VPC_KEYS } else { NETWORK_KEYS };
     Ok(!open_statements(&doc, keys, api, policy_account(inv)).is_empty())
+}
+
+#[cfg(test)]
+mod alias_tests {
+    use super::*;
+    use crate::domain::inventory::{Alias, FunctionUrl};
+
+    /// An open URL on an alias is a way in, named for its alias, closed with `--qualifier`.
+    #[test]
+    fn an_alias_url_without_auth_is_an_entry_point() {
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:orders".to_string();
+        let f = Function {
+            name: "orders".into(),
+            arn: arn.clone(),
+            region: "us-east-1".into(),
+            aliases: Ok(vec![Alias {
+                name: "live".into(),
+                arn: format!("{arn}:live"),
+                url: Ok(Some(FunctionUrl {
+                    url: "https://live.lambda-url.us-east-1.on.aws/".into(),
+                    auth_type: "NONE".into(),
+                    ..Default::default()
+                })),
+                policy: Err("Throttling".into()),
+            }]),
+            ..Default::default()
+        };
+        let (entries, gaps) = analyse(&Inventory::default(), &f);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].description,
+            "function URL of alias live https://live.lambda-url.us-east-1.on.aws/ (NONE)"
+        );
+        assert!(
+            entries[0]
+                .close_cli
+                .contains("--function-name orders --qualifier live")
+        );
+        assert_eq!(gaps, ["resource policy of alias live: Throttling"]);
+    }
 }

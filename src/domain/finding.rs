@@ -199,16 +199,24 @@ pub enum Service {
     SecretsManager,
     Kms,
     Iam,
+    Sqs,
+    Sns,
+    /// Amazon EventBridge (IAM prefix `events`).
+    #[serde(rename = "events")]
+    EventBridge,
 }
 
 impl Service {
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 9] = [
         Service::Lambda,
         Service::ApiGateway,
         Service::ApiGatewayV2,
         Service::SecretsManager,
         Service::Kms,
         Service::Iam,
+        Service::Sqs,
+        Service::Sns,
+        Service::EventBridge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -219,6 +227,9 @@ impl Service {
             Service::SecretsManager => "secretsmanager",
             Service::Kms => "kms",
             Service::Iam => "iam",
+            Service::Sqs => "sqs",
+            Service::Sns => "sns",
+            Service::EventBridge => "events",
         }
     }
 
@@ -230,6 +241,7 @@ impl Service {
             Service::ApiGateway | Service::ApiGatewayV2 => Area::Gateways,
             Service::SecretsManager => Area::Secrets,
             Service::Kms => Area::Encryption,
+            Service::Sqs | Service::Sns | Service::EventBridge => Area::Triggers,
         }
     }
 }
@@ -253,6 +265,14 @@ pub enum ResourceKind {
     Domain,
     Secret,
     Key,
+    /// An SQS queue that triggers a function.
+    Queue,
+    /// An SNS topic with a `lambda` subscription.
+    Topic,
+    /// An EventBridge bus with a rule that targets a function.
+    Bus,
+    /// An event source mapping (stream, Kafka), named `SOURCE → FUNCTION`.
+    Mapping,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -269,6 +289,10 @@ impl ResourceKind {
             ("lambda", "function") => ResourceKind::Function,
             ("secretsmanager", "secret") => ResourceKind::Secret,
             ("kms", "key" | "alias") => ResourceKind::Key,
+            ("lambda", "event-source-mapping") => ResourceKind::Mapping,
+            ("sqs", _) => ResourceKind::Queue,
+            ("sns", _) => ResourceKind::Topic,
+            ("events", "event-bus") => ResourceKind::Bus,
             ("apigateway", "") => match path.as_slice() {
                 ["", "restapis", _] => ResourceKind::RestApi,
                 ["", "apis", _] => ResourceKind::HttpApi,
@@ -280,6 +304,14 @@ impl ResourceKind {
         })
     }
 
+    /// A queue, topic, bus or mapping: what the event-source checks judge.
+    pub fn is_event_source(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::Queue | ResourceKind::Topic | ResourceKind::Bus | ResourceKind::Mapping
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ResourceKind::Function => "function",
@@ -289,6 +321,10 @@ impl ResourceKind {
             ResourceKind::Domain => "domain",
             ResourceKind::Secret => "secret",
             ResourceKind::Key => "key",
+            ResourceKind::Queue => "queue",
+            ResourceKind::Topic => "topic",
+            ResourceKind::Bus => "event bus",
+            ResourceKind::Mapping => "stream mapping",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

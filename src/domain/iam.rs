@@ -3,8 +3,9 @@
 //! (administrator, over-privileged, which secrets it can read). Pure functions over the
 //! inventory and [`PolicyDocument`]s.
 
-use crate::domain::inventory::{Function, Inventory, Role};
+use crate::domain::inventory::{Fetched, Function, Inventory, Role};
 use crate::domain::policy::{Effect, PolicyDocument, Principal, Statement};
+use wildmatch::WildMatch;
 
 /// Condition keys that restrict who can use a `Principal: "*"` grant.
 pub const RESTRICTING_CONDITION_KEYS: &[&str] = &[
@@ -48,7 +49,13 @@ const DANGEROUS_ON_ALL: &[&str] = &[
 /// The function's resource policy: `Ok(None)` when it has none, `Err` when it could not be
 /// fetched or parsed.
 pub fn function_policy(f: &Function) -> Result<Option<PolicyDocument>, String> {
-    match &f.policy {
+    parse_policy(&f.policy)
+}
+
+/// A fetched resource policy (the function's or an alias's), parsed: `Ok(None)` when there is
+/// none, `Err` when it could not be fetched or parsed.
+pub fn parse_policy(policy: &Fetched<Option<String>>) -> Result<Option<PolicyDocument>, String> {
+    match policy {
         Err(e) => Err(e.clone()),
         Ok(None) => Ok(None),
         Ok(Some(text)) if text.trim().is_empty() => Ok(None),
@@ -170,6 +177,24 @@ impl RolePrivileges {
     }
     pub fn is_overprivileged(&self) -> bool {
         !self.overprivileged.is_empty()
+    }
+
+    /// What makes the role privileged for the exposure joins: the administrator grant alone
+    /// (its wildcards restate the same fact), else the over-privileged grants.
+    pub fn privileged_grants(&self) -> Vec<String> {
+        if self.is_admin() {
+            self.admin.clone()
+        } else {
+            self.overprivileged.clone()
+        }
+    }
+
+    /// `secretsmanager:GetSecretValue on R`, one per resource the role may read secrets on.
+    pub fn secret_grants(&self) -> Vec<String> {
+        self.can_read_secrets
+            .iter()
+            .map(|r| format!("secretsmanager:GetSecretValue on {r}"))
+            .collect()
     }
 }
 
@@ -316,4 +341,203 @@ pub fn function_role<'a>(inv: &'a Inventory, f: &Function) -> Result<&'a Role, S
         Some(Err(e)) => Err(format!("execution role {}: {e}", f.role_arn)),
         Some(Ok(role)) => Ok(role),
     }
+}
+
+// ───────────────────────────── service grants ─────────────────────────────
+
+/// Conditions that pin which bucket, topic, rule or API a service principal acts for.
+pub const SOURCE_CONDITION_KEYS: &[&str] =
+    &["aws:SourceArn", "aws:SourceAccount", "aws:PrincipalOrgID"];
+
+/// Allow statements that let an AWS service principal (`s3.amazonaws.com`, …) invoke the
+/// function with no `aws:SourceArn`, `aws:SourceAccount` or `aws:PrincipalOrgID`
+/// condition: any account's bucket, topic, rule or API can then trigger it.
+pub fn service_invoke_without_source(doc: &PolicyDocument) -> Vec<&Statement> {
+    doc.statements
+        .iter()
+        .filter(|st| {
+            grants_invoke(st)
+                && !st.is_public_principal()
+                && !st.service_principals().is_empty()
+                && !st
+                    .conditions
+                    .iter()
+                    .any(|c| c.narrows(SOURCE_CONDITION_KEYS))
+        })
+        .collect()
+}
+
+// ───────────────────────────── privilege escalation ─────────────────────────────
+
+/// IAM actions that rewrite what an identity may do; on `*` or on the role itself they let a
+/// compromised function grant itself anything.
+const IAM_ESCALATION_ACTIONS: &[&str] = &[
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+];
+
+/// Ways to run a function created with a passed role.
+const RUN_ACTIONS: &[&str] = &[
+    "lambda:InvokeFunction",
+    "lambda:CreateEventSourceMapping",
+    "lambda:AddPermission",
+    "lambda:CreateFunctionUrlConfig",
+];
+
+/// Actions that replace another function's code or configuration (and so run as its role).
+const UPDATE_ACTIONS: &[&str] = &[
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+];
+
+/// What [`escalation_paths`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Escalations {
+    /// One line per path, naming the actions, their resources and the policy statements.
+    pub paths: Vec<String>,
+    /// Policies whose document could not be read or parsed (`name: reason`).
+    pub unreadable: Vec<String>,
+}
+
+/// One allowed action: on which resources, by which policy statement.
+struct Grant {
+    action: &'static str,
+    resources: Vec<String>,
+    by: String,
+}
+
+impl Grant {
+    fn on(&self) -> String {
+        format!(
+            "{} on {} ({})",
+            self.action,
+            self.resources.join(", "),
+            self.by
+        )
+    }
+}
+
+fn is_wildcard(resource: &str) -> bool {
+    resource.contains(['*', '?'])
+}
+
+/// The known IAM privilege-escalation paths an execution role grants (see CHECKS.md,
+/// `lambda.role-can-escalate`): `iam:PassRole` on a wildcard with `lambda:CreateFunction`
+/// and a way to run the new function; `lambda:UpdateFunctionCode`/`Configuration` on
+/// functions other than `function_arn`; the IAM actions that rewrite permissions on `*` or
+/// on a resource covering the role itself. An administrator policy grants them all.
+pub fn escalation_paths(role: &Role, function_arn: &str) -> Escalations {
+    let mut out = Escalations::default();
+    let mut grants: Vec<Grant> = Vec::new();
+    let all_actions = IAM_ESCALATION_ACTIONS
+        .iter()
+        .chain(RUN_ACTIONS)
+        .chain(UPDATE_ACTIONS)
+        .chain(&["iam:PassRole", "lambda:CreateFunction"]);
+    for policy in &role.policies {
+        let label = match &policy.arn {
+            Some(arn) => format!("{} ({arn})", policy.name),
+            None => format!("{} (inline)", policy.name),
+        };
+        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
+            grants.extend(all_actions.clone().map(|&action| Grant {
+                action,
+                resources: vec!["*".into()],
+                by: label.clone(),
+            }));
+            continue;
+        }
+        let doc = match policy
+            .document
+            .as_ref()
+            .map_err(|e| e.clone())
+            .and_then(|t| PolicyDocument::parse(t))
+        {
+            Ok(doc) => doc,
+            Err(e) => {
+                out.unreadable.push(format!("{}: {e}", policy.name));
+                continue;
+            }
+        };
+        for st in doc.allow_statements() {
+            let by = match &st.sid {
+                Some(sid) => format!("{label} statement {sid}"),
+                None => label.clone(),
+            };
+            for &action in all_actions.clone() {
+                if st.matches_action(action) && !denied_everywhere(&doc, action) {
+                    let resources = if st.not_resource || st.resources.is_empty() {
+                        vec!["*".to_string()]
+                    } else {
+                        st.resources.clone()
+                    };
+                    grants.push(Grant {
+                        action,
+                        resources,
+                        by: by.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let of = |actions: &[&str]| -> Vec<&Grant> {
+        grants
+            .iter()
+            .filter(|g| actions.contains(&g.action))
+            .collect()
+    };
+
+    // PassRole + CreateFunction + a way to run it.
+    let pass: Vec<&Grant> = of(&["iam:PassRole"])
+        .into_iter()
+        .filter(|g| g.resources.iter().any(|r| is_wildcard(r)))
+        .collect();
+    let create = of(&["lambda:CreateFunction"]);
+    let run = of(RUN_ACTIONS);
+    if let (Some(p), Some(c), Some(r)) = (pass.first(), create.first(), run.first()) {
+        out.paths.push(format!(
+            "create a function with any role: {} + {} + {}",
+            p.on(),
+            c.on(),
+            r.on()
+        ));
+    }
+
+    // Rewriting another function.
+    let own = function_arn.trim();
+    let others = |r: &str| {
+        let r = r.trim();
+        !(r == own || r.strip_prefix(own).is_some_and(|q| q.starts_with(':')))
+    };
+    for g in of(UPDATE_ACTIONS) {
+        if g.resources.iter().any(|r| others(r)) {
+            out.paths
+                .push(format!("take over other functions: {}", g.on()));
+        }
+    }
+
+    // Rewriting permissions: on everything, or on this very role.
+    for g in of(IAM_ESCALATION_ACTIONS) {
+        let own_role = g
+            .resources
+            .iter()
+            .any(|r| r.trim() != "*" && WildMatch::new(r.trim()).matches(&role.arn));
+        if g.resources.iter().any(|r| r.trim() == "*") {
+            out.paths
+                .push(format!("rewrite IAM permissions: {}", g.on()));
+        } else if own_role {
+            out.paths
+                .push(format!("rewrite its own role's permissions: {}", g.on()));
+        }
+    }
+    out
 }

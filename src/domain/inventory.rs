@@ -17,7 +17,8 @@ use super::finding::Service;
 /// `AccessDenied: missing lambda:GetPolicy`).
 pub type Fetched<T> = Result<T, String>;
 
-/// The five poll areas of the design card.
+/// The poll areas: the five of the design card, and the functions' triggers (event source
+/// mappings, SNS subscriptions, EventBridge rules and the sources' policies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
@@ -26,6 +27,7 @@ pub enum Area {
     Throttles,
     Encryption,
     Secrets,
+    Triggers,
 }
 
 impl Area {
@@ -44,6 +46,7 @@ impl Area {
             Area::Throttles => "throttles",
             Area::Encryption => "encryption",
             Area::Secrets => "secrets",
+            Area::Triggers => "triggers",
         }
     }
 }
@@ -53,6 +56,8 @@ impl Area {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListFailure {
     pub service: Service,
+    /// The poll area whose listing failed (its next batch replaces the failure).
+    pub area: Area,
     pub region: String,
     /// The API call that failed, e.g. `lambda:ListFunctions`.
     pub call: String,
@@ -82,6 +87,14 @@ pub struct Inventory {
     pub reserved_concurrency: BTreeMap<String, BTreeMap<String, Fetched<Option<i32>>>>,
     /// KMS keys referenced by functions and secrets.
     pub keys: Vec<Arc<Key>>,
+    /// Event source mappings (ListEventSourceMappings) of every function.
+    pub mappings: Vec<Arc<EventSourceMapping>>,
+    /// SQS queues that trigger a function through a mapping (only those are read).
+    pub queues: Vec<Arc<Queue>>,
+    /// SNS topics with a `lambda` subscription.
+    pub topics: Vec<Arc<Topic>>,
+    /// EventBridge buses with a rule that targets a function.
+    pub buses: Vec<Arc<Bus>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -113,6 +126,7 @@ impl Inventory {
     pub fn failed_area(area: Area, region: &str, reason: &str) -> Inventory {
         let failure = |service: Service, call: &str| ListFailure {
             service,
+            area,
             region: region.into(),
             call: call.into(),
             reason: reason.into(),
@@ -141,6 +155,13 @@ impl Inventory {
             Area::Secrets => inv
                 .list_failures
                 .push(failure(Service::SecretsManager, "secrets poll area")),
+            Area::Triggers => inv.list_failures.extend(
+                Service::ALL
+                    .into_iter()
+                    .filter(|s| s.area() == Area::Triggers)
+                    .chain([Service::Lambda])
+                    .map(|s| failure(s, "triggers poll area")),
+            ),
         }
         inv
     }
@@ -191,10 +212,16 @@ impl Inventory {
             Area::Secrets => {
                 replace(&mut self.secrets, batch.secrets, region, |s| &s.region);
             }
+            Area::Triggers => {
+                replace(&mut self.mappings, batch.mappings, region, |m| &m.region);
+                replace(&mut self.queues, batch.queues, region, |q| &q.region);
+                replace(&mut self.topics, batch.topics, region, |t| &t.region);
+                replace(&mut self.buses, batch.buses, region, |b| &b.region);
+            }
         };
-        // The failed listings of the services this area lists.
+        // The failed listings of this area.
         self.list_failures
-            .retain(|f| !(f.region == region && f.service.area() == area));
+            .retain(|f| !(f.region == region && f.area == area));
         self.list_failures.extend(batch.list_failures);
     }
 }
@@ -226,6 +253,67 @@ pub struct Function {
     pub url: Fetched<Option<FunctionUrl>>,
     /// GetFunctionEventInvokeConfig; `Ok(None)` when there is none.
     pub event_invoke: Fetched<Option<EventInvokeConfig>>,
+    /// ListAliases, each with its own function URL and resource policy (a URL or policy on
+    /// an alias exposes the function as much as one on `$LATEST`).
+    #[serde(default = "collected")]
+    pub aliases: Fetched<Vec<Alias>>,
+    /// The code signing config that covers the function (read per config:
+    /// ListCodeSigningConfigs + ListFunctionsByCodeSigningConfig); `Ok(None)` when none does.
+    #[serde(default = "collected")]
+    pub code_signing: Fetched<Option<CodeSigning>>,
+}
+
+fn collected<T: Default>() -> Fetched<T> {
+    Ok(T::default())
+}
+
+impl Function {
+    /// The resource policies of the function and of each alias, labelled (`$LATEST` or
+    /// `alias live`), for the checks that consider every way to invoke it.
+    pub fn policies(&self) -> Vec<(String, &Fetched<Option<String>>)> {
+        let mut all = vec![("$LATEST".to_string(), &self.policy)];
+        if let Ok(aliases) = &self.aliases {
+            all.extend(
+                aliases
+                    .iter()
+                    .map(|a| (format!("alias {}", a.name), &a.policy)),
+            );
+        }
+        all
+    }
+
+    /// The function URLs of the function and of each alias, labelled like [`Self::policies`].
+    pub fn urls(&self) -> Vec<(String, &Fetched<Option<FunctionUrl>>)> {
+        let mut all = vec![("$LATEST".to_string(), &self.url)];
+        if let Ok(aliases) = &self.aliases {
+            all.extend(
+                aliases
+                    .iter()
+                    .map(|a| (format!("alias {}", a.name), &a.url)),
+            );
+        }
+        all
+    }
+}
+
+/// A function alias (ListAliases) with what was read for its qualified ARN.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    /// The qualified ARN, `…:function:F:ALIAS`.
+    pub arn: String,
+    /// GetFunctionUrlConfig with the alias as qualifier (or ListFunctionUrlConfigs).
+    pub url: Fetched<Option<FunctionUrl>>,
+    /// GetPolicy with the alias as qualifier; `Ok(None)` when it has none.
+    pub policy: Fetched<Option<String>>,
+}
+
+/// A code signing config (ListCodeSigningConfigs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CodeSigning {
+    pub config_arn: String,
+    /// `Enforce` or `Warn` (CodeSigningPolicies.UntrustedArtifactOnDeployment).
+    pub untrusted_artifact_on_deployment: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -535,6 +623,186 @@ pub struct KeyDetails {
     pub policy: Fetched<String>,
 }
 
+// ───────────────────────────── Event sources and triggers ─────────────────────────────
+
+/// What an event source mapping reads from, by the service of its source ARN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    Sqs,
+    Kinesis,
+    DynamoDbStream,
+    /// Amazon MSK.
+    Kafka,
+    /// Self-managed Apache Kafka (no source ARN: bootstrap servers).
+    SelfManagedKafka,
+    Mq,
+    DocumentDb,
+    Other,
+}
+
+impl SourceKind {
+    /// The kind of a mapping's `EventSourceArn` (`None` for self-managed Kafka).
+    pub fn of_source(source: Option<&str>) -> SourceKind {
+        let Some(arn) = source.and_then(Arn::parse) else {
+            return SourceKind::SelfManagedKafka;
+        };
+        match (arn.service, arn.resource_type()) {
+            ("sqs", _) => SourceKind::Sqs,
+            ("kinesis", _) => SourceKind::Kinesis,
+            ("dynamodb", _) => SourceKind::DynamoDbStream,
+            ("kafka", _) => SourceKind::Kafka,
+            ("mq", _) => SourceKind::Mq,
+            ("rds", _) | ("docdb", _) | ("docdb-elastic", _) => SourceKind::DocumentDb,
+            _ => SourceKind::Other,
+        }
+    }
+
+    /// Kinesis and DynamoDB Streams: ordered shards, retried batch by batch.
+    pub fn is_stream(self) -> bool {
+        matches!(self, SourceKind::Kinesis | SourceKind::DynamoDbStream)
+    }
+
+    /// The mappings whose failed batches can go to `DestinationConfig.OnFailure`.
+    pub fn has_on_failure(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Kinesis
+                | SourceKind::DynamoDbStream
+                | SourceKind::Kafka
+                | SourceKind::SelfManagedKafka
+        )
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Sqs => "SQS queue",
+            SourceKind::Kinesis => "Kinesis stream",
+            SourceKind::DynamoDbStream => "DynamoDB stream",
+            SourceKind::Kafka => "MSK cluster",
+            SourceKind::SelfManagedKafka => "Kafka cluster",
+            SourceKind::Mq => "MQ broker",
+            SourceKind::DocumentDb => "DocumentDB cluster",
+            SourceKind::Other => "event source",
+        }
+    }
+}
+
+/// A Lambda event source mapping (ListEventSourceMappings).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventSourceMapping {
+    pub uuid: String,
+    pub region: String,
+    /// `EventSourceArn`; `None` for self-managed Kafka.
+    pub source_arn: Option<String>,
+    /// The function it invokes, possibly qualified (`…:function:F:ALIAS`).
+    pub function_arn: String,
+    /// `Enabled`, `Disabled`, `Creating`, ...
+    pub state: Option<String>,
+    /// -1 (or absent) retries until the record expires.
+    pub maximum_retry_attempts: Option<i32>,
+    /// -1 (or absent) keeps records until they expire from the stream.
+    pub maximum_record_age_seconds: Option<i32>,
+    pub bisect_batch_on_function_error: Option<bool>,
+    /// `DestinationConfig.OnFailure.Destination`.
+    pub on_failure_destination: Option<String>,
+}
+
+impl EventSourceMapping {
+    pub fn kind(&self) -> SourceKind {
+        SourceKind::of_source(self.source_arn.as_deref())
+    }
+
+    /// `arn:aws:lambda:REGION:ACCOUNT:event-source-mapping:UUID`.
+    pub fn arn(&self) -> String {
+        let account = Arn::parse(&self.function_arn).map_or("", |a| a.account);
+        format!(
+            "arn:aws:lambda:{}:{account}:event-source-mapping:{}",
+            self.region, self.uuid
+        )
+    }
+
+    /// `SOURCE → FUNCTION`, the name CHECKS.md gives a mapping.
+    pub fn display_name(&self) -> String {
+        let source = match self.source_arn.as_deref() {
+            Some(arn) => crate::domain::arn::source_name(arn),
+            None => "self-managed Kafka".to_string(),
+        };
+        let function = match crate::domain::arn::function_ref(&self.function_arn) {
+            Some(f) => f.name,
+            None => self.function_arn.clone(),
+        };
+        format!("{source} → {function}")
+    }
+}
+
+/// An SQS queue that triggers a function (GetQueueAttributes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub attributes: Fetched<QueueAttributes>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueAttributes {
+    /// `Policy`; `None` when the queue has none.
+    pub policy: Option<String>,
+    /// `SqsManagedSseEnabled`.
+    pub sqs_managed_sse: bool,
+    /// `KmsMasterKeyId`.
+    pub kms_master_key_id: Option<String>,
+    /// `RedrivePolicy` JSON (`deadLetterTargetArn`, `maxReceiveCount`).
+    pub redrive_policy: Option<String>,
+}
+
+/// An SNS topic with at least one `lambda` subscription (GetTopicAttributes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub subscriptions: Vec<Subscription>,
+    pub attributes: Fetched<TopicAttributes>,
+}
+
+/// A subscription with protocol `lambda`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub arn: String,
+    /// The endpoint: the function's ARN, possibly qualified.
+    pub function_arn: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TopicAttributes {
+    /// `Policy` (a new topic gets AWS's default, `{"AWS":"*"}` restricted by
+    /// `AWS:SourceOwner`).
+    pub policy: Option<String>,
+    /// `KmsMasterKeyId`.
+    pub kms_master_key_id: Option<String>,
+}
+
+/// An EventBridge bus with at least one rule that targets a function.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bus {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// The bus's resource policy; `Ok(None)` when it has none (the default bus usually).
+    pub policy: Fetched<Option<String>>,
+    /// Its rules that target a function.
+    pub rules: Vec<BusRule>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BusRule {
+    pub name: String,
+    pub arn: String,
+    /// Function targets (ARNs, possibly qualified).
+    pub function_arns: Vec<String>,
+}
+
 // Defaults: collected-and-empty, so fixtures and tests can spell only what matters.
 
 impl Default for Function {
@@ -555,6 +823,8 @@ impl Default for Function {
             policy: Ok(Default::default()),
             url: Ok(Default::default()),
             event_invoke: Ok(Default::default()),
+            aliases: Ok(Default::default()),
+            code_signing: Ok(Default::default()),
         }
     }
 }

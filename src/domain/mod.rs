@@ -16,3 +16,4 @@ pub mod runtimes;
 pub mod score;
 pub mod snapshot;
 pub mod source;
+pub mod triggers;

@@ -99,6 +99,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Throttles => "thr",
             Area::Encryption => "kms",
             Area::Secrets => "sec",
+            Area::Triggers => "trg",
         }
     } else {
         area.as_str()

@@ -91,37 +91,26 @@ pub const CHECKS: &[CheckDef] = &[
     },
 ];
 
-/// What the second half of the path is: the dangerous permissions, or `None` when the role
+/// What the second half of the path is: the dangerous permissions, or none when the role
 /// is fine.
 type Danger = fn(&RolePrivileges) -> Vec<String>;
-
-fn privileged_grants(p: &RolePrivileges) -> Vec<String> {
-    // An administrator's wildcards restate the same fact; name the admin grant alone.
-    if p.is_admin() {
-        p.admin.clone()
-    } else {
-        p.overprivileged.clone()
-    }
-}
-
-fn secret_grants(p: &RolePrivileges) -> Vec<String> {
-    p.can_read_secrets
-        .iter()
-        .map(|r| format!("secretsmanager:GetSecretValue on {r}"))
-        .collect()
-}
 
 fn privileged_function(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     evaluate_paths(
         def,
         inv,
-        privileged_grants,
+        RolePrivileges::privileged_grants,
         "an administrator or over-privileged role",
     )
 }
 
 fn secret_reader(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    evaluate_paths(def, inv, secret_grants, "a role that can read secrets")
+    evaluate_paths(
+        def,
+        inv,
+        RolePrivileges::secret_grants,
+        "a role that can read secrets",
+    )
 }
 
 fn evaluate_paths(def: &CheckDef, inv: &Inventory, danger: Danger, what: &str) -> Vec<Finding> {
@@ -712,6 +701,7 @@ mod tests {
         inventory.v2_apis.push(v2.into());
         inventory.list_failures.push(ListFailure {
             service: Service::ApiGatewayV2,
+            area: crate::domain::inventory::Area::Gateways,
             region: REGION.into(),
             call: "apigatewayv2:GetApis".into(),
             reason: "AccessDenied".into(),
@@ -741,6 +731,7 @@ mod tests {
         inventory.rest_apis.push(far.into());
         inventory.list_failures.push(ListFailure {
             service: Service::ApiGateway,
+            area: crate::domain::inventory::Area::Gateways,
             region: "eu-west-1".into(),
             call: "apigateway:GetRestApis".into(),
             reason: "AccessDenied".into(),

@@ -32,7 +32,7 @@ use crate::domain::iam::{
     action_text, conditions_text, function_policy, function_role, grants_invoke, principal_text,
     public_invoke_statements, role_privileges, sid_of,
 };
-use crate::domain::inventory::{Area, Function, Inventory};
+use crate::domain::inventory::{Alias, Area, Fetched, Function, FunctionUrl, Inventory};
 use crate::domain::inventory::{is_aws_alias, key_is_aws_managed};
 use crate::domain::policy::{PolicyDocument, Statement};
 use crate::domain::runtimes::{self, RuntimeStatus};
@@ -426,6 +426,81 @@ pub fn target(f: &Function) -> Target {
     Target::new(&f.region, &f.arn, &f.name).param("tf", tf_ident(&f.name))
 }
 
+/// What an alias's own URL or policy says for a check.
+enum AliasVerdict {
+    /// The alias fails the check (the finding names it).
+    Fail(Finding),
+    /// The alias passes (used when `$LATEST` alone is not applicable).
+    Pass(Finding),
+    /// The alias's data could not be read.
+    Unknown(String),
+    /// Nothing on this alias for the check.
+    Nothing,
+}
+
+/// The aliases rule of CHECKS.md: a URL or policy on an alias exposes the function as much as
+/// one on `$LATEST`. `latest` is the verdict on the unqualified function; a failing alias
+/// turns a pass into that failure, an alias that could not be read (or aliases that could not
+/// be listed) turns it into `unknown`, and a passing alias replaces "not applicable".
+fn with_aliases(
+    def: &CheckDef,
+    inv: &Inventory,
+    f: &Function,
+    latest: Finding,
+    judge: impl Fn(&Alias) -> AliasVerdict,
+) -> Finding {
+    use crate::domain::finding::Status;
+    if latest.status == Status::Fail {
+        return latest;
+    }
+    let aliases = match &f.aliases {
+        Ok(a) => a,
+        Err(_) if latest.status == Status::Unknown => return latest,
+        Err(e) => {
+            return def.unknown(
+                inv,
+                &target(f)
+                    .param("statement_id", "STATEMENT_ID")
+                    .param("other_account", "ACCOUNT"),
+                format!("aliases: {e}"),
+            );
+        }
+    };
+    let mut unknown = Vec::new();
+    let mut pass = None;
+    for alias in aliases {
+        match judge(alias) {
+            AliasVerdict::Fail(finding) => return finding,
+            AliasVerdict::Unknown(reason) => {
+                unknown.push(format!("alias {}: {reason}", alias.name))
+            }
+            AliasVerdict::Pass(finding) => {
+                pass.get_or_insert(finding);
+            }
+            AliasVerdict::Nothing => {}
+        }
+    }
+    if !unknown.is_empty() && latest.status != Status::Unknown {
+        return def.unknown(
+            inv,
+            &target(f)
+                .param("statement_id", "STATEMENT_ID")
+                .param("other_account", "ACCOUNT"),
+            unknown.join("; "),
+        );
+    }
+    match (latest.status, pass) {
+        (Status::NotApplicable, Some(p)) => p,
+        _ => latest,
+    }
+}
+
+/// The statement id placeholder for an alias's policy: `S --qualifier ALIAS`, so the
+/// remediation's `--statement-id {statement_id}` removes the statement from the alias.
+fn alias_statement(sid: String, alias: &Alias) -> String {
+    format!("{sid} --qualifier {}", alias.name)
+}
+
 fn statement_evidence(st: &Statement) -> Vec<Evidence> {
     let sid = sid_of(st);
     vec![
@@ -441,6 +516,43 @@ fn public_resource_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Ve
     inv.functions
         .iter()
         .map(|f| {
+            let latest = public_resource_policy_latest(def, inv, f);
+            with_aliases(def, inv, f, latest, |alias| {
+                let doc = match crate::domain::iam::parse_policy(&alias.policy) {
+                    Err(e) => return AliasVerdict::Unknown(e),
+                    Ok(None) => return AliasVerdict::Nothing,
+                    Ok(Some(doc)) => doc,
+                };
+                let public = public_invoke_statements(&doc);
+                let Some(first) = public.first() else {
+                    return AliasVerdict::Nothing;
+                };
+                let sids: Vec<String> = public.iter().map(|st| sid_of(st)).collect();
+                AliasVerdict::Fail(def.fail(
+                    inv,
+                    &target(f).param("statement_id", alias_statement(sid_of(first), alias)),
+                    format!(
+                        "the policy of alias {} lets anyone invoke {}: statement{} {} (principal {}, action {}, \
+                         no restricting condition)",
+                        alias.name,
+                        f.name,
+                        if sids.len() == 1 { "" } else { "s" },
+                        sids.join(", "),
+                        principal_text(first),
+                        action_text(first)
+                    ),
+                    std::iter::once(Evidence::new("Alias", &alias.arn))
+                        .chain(public.iter().flat_map(|st| statement_evidence(st)))
+                        .collect(),
+                ))
+            })
+        })
+        .collect()
+}
+
+fn public_resource_policy_latest(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
+    {
+        {
             let t = target(f);
             let doc = match function_policy(f) {
                 Err(e) => return def.unknown(inv, &t.param("statement_id", "STATEMENT_ID"), e),
@@ -465,12 +577,19 @@ fn public_resource_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Ve
                     ),
                     vec![Evidence::new(
                         "Statements",
-                        doc.statements.iter().map(sid_of).collect::<Vec<_>>().join(", "),
+                        doc.statements
+                            .iter()
+                            .map(sid_of)
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     )],
                 );
             };
             let t = t.param("statement_id", sid_of(first));
-            let evidence = public.iter().flat_map(|st| statement_evidence(st)).collect();
+            let evidence = public
+                .iter()
+                .flat_map(|st| statement_evidence(st))
+                .collect();
             let sids: Vec<String> = public.iter().map(|st| sid_of(st)).collect();
             def.fail(
                 inv,
@@ -486,8 +605,8 @@ fn public_resource_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Ve
                 ),
                 evidence,
             )
-        })
-        .collect()
+        }
+    }
 }
 
 /// A grant to an account outside the trusted set: (statement, account, how).
@@ -541,6 +660,51 @@ fn cross_account_invoke(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
     inv.functions
         .iter()
         .map(|f| {
+            let latest = cross_account_invoke_latest(def, inv, ctx, f);
+            with_aliases(def, inv, f, latest, |alias| {
+                let doc = match crate::domain::iam::parse_policy(&alias.policy) {
+                    Err(e) => return AliasVerdict::Unknown(e),
+                    Ok(None) => return AliasVerdict::Nothing,
+                    Ok(Some(doc)) => doc,
+                };
+                let grants = foreign_grants(&doc, inv, ctx);
+                let Some(first) = grants.first() else {
+                    return AliasVerdict::Nothing;
+                };
+                let mut ev = vec![Evidence::new("Alias", &alias.arn)];
+                ev.extend(grants.iter().map(|g| {
+                    Evidence::new(
+                        format!("Statement {}", g.sid),
+                        format!("account {} via {}", g.account, g.via),
+                    )
+                }));
+                ev.push(Evidence::new("Trusted accounts", trusted_list(inv, ctx)));
+                AliasVerdict::Fail(
+                    def.fail(
+                        inv,
+                        &target(f)
+                            .param("statement_id", alias_statement(first.sid.clone(), alias))
+                            .param("other_account", &first.account),
+                        format!(
+                            "untrusted account {} may invoke {} through alias {} (statement {})",
+                            first.account, f.name, alias.name, first.sid
+                        ),
+                        ev,
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn cross_account_invoke_latest(
+    def: &CheckDef,
+    inv: &Inventory,
+    ctx: &Context,
+    f: &Function,
+) -> Finding {
+    {
+        {
             let t = target(f)
                 .param("statement_id", "STATEMENT_ID")
                 .param("other_account", "ACCOUNT");
@@ -591,8 +755,8 @@ fn cross_account_invoke(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
                 ),
                 ev,
             )
-        })
-        .collect()
+        }
+    }
 }
 
 fn trusted_list(inv: &Inventory, ctx: &Context) -> String {
@@ -603,97 +767,136 @@ fn trusted_list(inv: &Inventory, ctx: &Context) -> String {
 
 // ───────────────────────────── function URL checks ─────────────────────────────
 
-fn function_url_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+/// A URL check over `$LATEST` and every alias: `judge` decides one URL (`None` for the
+/// function itself, the alias otherwise).
+fn url_check(
+    def: &CheckDef,
+    inv: &Inventory,
+    judge: impl Fn(&Function, &Fetched<Option<FunctionUrl>>, Option<&Alias>) -> Finding,
+) -> Vec<Finding> {
+    use crate::domain::finding::Status;
     inv.functions
         .iter()
         .map(|f| {
-            let t = target(f);
-            match &f.url {
-                Err(e) => def.unknown(inv, &t, e.clone()),
-                Ok(None) => def.not_applicable(inv, &t, "the function has no function URL"),
-                Ok(Some(url)) => {
-                    let ev = vec![
-                        Evidence::new("FunctionUrl", &url.url),
-                        Evidence::new("AuthType", &url.auth_type),
-                    ];
-                    let auth = url.auth_type.trim();
-                    if !auth.eq_ignore_ascii_case("NONE") && !auth.eq_ignore_ascii_case("AWS_IAM") {
-                        return def.unknown(
-                            inv,
-                            &t,
-                            format!(
-                                "function URL {} has AuthType {:?}, neither AWS_IAM nor NONE",
-                                url.url, url.auth_type
-                            ),
-                        );
-                    }
-                    if auth.eq_ignore_ascii_case("NONE") {
-                        def.fail(
-                            inv,
-                            &t,
-                            format!(
-                                "function URL {} accepts unauthenticated requests (AuthType NONE)",
-                                url.url
-                            ),
-                            ev,
-                        )
-                    } else {
-                        def.pass(
-                            inv,
-                            &t,
-                            format!("function URL requires {}", url.auth_type),
-                            ev,
-                        )
-                    }
+            let latest = judge(f, &f.url, None);
+            with_aliases(def, inv, f, latest, |alias| {
+                let finding = judge(f, &alias.url, Some(alias));
+                match finding.status {
+                    Status::Fail => AliasVerdict::Fail(finding),
+                    Status::Pass => AliasVerdict::Pass(finding),
+                    Status::Unknown => match &alias.url {
+                        Err(e) => AliasVerdict::Unknown(e.clone()),
+                        Ok(_) => AliasVerdict::Unknown(finding.message),
+                    },
+                    _ => AliasVerdict::Nothing,
                 }
-            }
+            })
         })
         .collect()
 }
 
-fn function_url_cors_wildcard(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = target(f);
-            match &f.url {
-                Err(e) => def.unknown(inv, &t, e.clone()),
-                Ok(None) => def.not_applicable(inv, &t, "the function has no function URL"),
-                Ok(Some(url)) => {
-                    let origins = if url.cors_allow_origins.is_empty() {
-                        "(none: CORS not configured)".to_string()
-                    } else {
-                        url.cors_allow_origins.join(", ")
-                    };
-                    let ev = vec![
-                        Evidence::new("FunctionUrl", &url.url),
-                        Evidence::new("Cors.AllowOrigins", origins),
-                        Evidence::new(
-                            "Cors.AllowCredentials",
-                            url.cors_allow_credentials.to_string(),
+/// ` of alias NAME` for an alias's URL, nothing for the function's own.
+fn of_alias(alias: Option<&Alias>) -> String {
+    alias
+        .map(|a| format!(" of alias {}", a.name))
+        .unwrap_or_default()
+}
+
+/// `FunctionUrl` evidence, naming the alias when the URL is one's.
+fn url_evidence(url: &FunctionUrl, alias: Option<&Alias>) -> Evidence {
+    match alias {
+        Some(a) => Evidence::new(format!("FunctionUrl (alias {})", a.name), &url.url),
+        None => Evidence::new("FunctionUrl", &url.url),
+    }
+}
+
+fn function_url_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    url_check(def, inv, |f, url, alias| {
+        let t = target(f);
+        match url {
+            Err(e) => def.unknown(inv, &t, e.clone()),
+            Ok(None) => def.not_applicable(inv, &t, "the function has no function URL"),
+            Ok(Some(url)) => {
+                let ev = vec![
+                    url_evidence(url, alias),
+                    Evidence::new("AuthType", &url.auth_type),
+                ];
+                let auth = url.auth_type.trim();
+                if !auth.eq_ignore_ascii_case("NONE") && !auth.eq_ignore_ascii_case("AWS_IAM") {
+                    return def.unknown(
+                        inv,
+                        &t,
+                        format!(
+                            "function URL {} has AuthType {:?}, neither AWS_IAM nor NONE",
+                            url.url, url.auth_type
                         ),
-                    ];
-                    if url.cors_allow_origins.iter().any(|o| o.trim() == "*") {
-                        def.fail(
-                            inv,
-                            &t,
-                            format!(
-                                "function URL CORS allows any origin (*){}",
-                                if url.cors_allow_credentials {
-                                    " with credentials"
-                                } else {
-                                    ""
-                                }
-                            ),
-                            ev,
-                        )
-                    } else {
-                        def.pass(inv, &t, "function URL CORS names specific origins", ev)
-                    }
+                    );
+                }
+                if auth.eq_ignore_ascii_case("NONE") {
+                    def.fail(
+                        inv,
+                        &t,
+                        format!(
+                            "function URL {}{} accepts unauthenticated requests (AuthType NONE)",
+                            url.url,
+                            of_alias(alias)
+                        ),
+                        ev,
+                    )
+                } else {
+                    def.pass(
+                        inv,
+                        &t,
+                        format!("function URL requires {}", url.auth_type),
+                        ev,
+                    )
                 }
             }
-        })
-        .collect()
+        }
+    })
+}
+
+fn function_url_cors_wildcard(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    url_check(def, inv, |f, url, alias| {
+        let t = target(f);
+        match url {
+            Err(e) => def.unknown(inv, &t, e.clone()),
+            Ok(None) => def.not_applicable(inv, &t, "the function has no function URL"),
+            Ok(Some(url)) => {
+                let origins = if url.cors_allow_origins.is_empty() {
+                    "(none: CORS not configured)".to_string()
+                } else {
+                    url.cors_allow_origins.join(", ")
+                };
+                let ev = vec![
+                    url_evidence(url, alias),
+                    Evidence::new("Cors.AllowOrigins", origins),
+                    Evidence::new(
+                        "Cors.AllowCredentials",
+                        url.cors_allow_credentials.to_string(),
+                    ),
+                ];
+                if url.cors_allow_origins.iter().any(|o| o.trim() == "*") {
+                    def.fail(
+                        inv,
+                        &t,
+                        format!(
+                            "function URL{} CORS allows any origin (*){}",
+                            of_alias(alias),
+                            if url.cors_allow_credentials {
+                                " with credentials"
+                            } else {
+                                ""
+                            }
+                        ),
+                        ev,
+                    )
+                } else {
+                    def.pass(inv, &t, "function URL CORS names specific origins", ev)
+                }
+            }
+        }
+    })
 }
 
 // ───────────────────────────── configuration checks ─────────────────────────────

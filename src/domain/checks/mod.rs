@@ -2,10 +2,13 @@
 
 pub mod apigw;
 pub mod apigwv2;
+pub mod event_paths;
+pub mod events;
 pub mod exposure;
 pub mod gateway;
 pub mod kms;
 pub mod lambda;
+pub mod lambda_trust;
 pub mod secrets;
 
 use std::collections::{BTreeMap, HashMap};
@@ -45,11 +48,12 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
 });
 
 /// Runs one check, adding an `unknown` finding per region where the listing its service
-/// depends on failed (so a denied ListFunctions never reads as "no failing functions").
+/// depends on failed (so a denied ListFunctions never reads as "no failing functions"): a
+/// failed listing of the check's service in one of the areas the check reads.
 pub fn run(def: &CheckDef, inventory: &Inventory, ctx: &Context) -> Vec<Finding> {
     let mut findings = (def.evaluate)(def, inventory, ctx);
     for failure in &inventory.list_failures {
-        if failure.service == def.service {
+        if failure.service == def.service && def.areas.contains(&failure.area) {
             let target = Target::listing(failure.service, &failure.region);
             findings.push(def.unknown(
                 inventory,

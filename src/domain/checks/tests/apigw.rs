@@ -1193,6 +1193,7 @@ fn default_endpoint_unknown_when_domains_could_not_be_listed() {
     inv.list_failures
         .push(crate::domain::inventory::ListFailure {
             service: Service::ApiGateway,
+            area: crate::domain::inventory::Area::Gateways,
             region: R.into(),
             call: DOMAIN_LISTING.into(),
             reason: "Unreachable: apigateway:GET (timed out)".into(),

@@ -1122,3 +1122,129 @@ fn unknown_reachability_is_unknown() {
     assert_eq!(finding.status, Status::Unknown);
     assert!(finding.message.contains("GetFunctionUrlConfig"));
 }
+
+// ───────────────────────────── aliases ─────────────────────────────
+
+fn alias(name: &str, f: &Function) -> crate::domain::inventory::Alias {
+    crate::domain::inventory::Alias {
+        name: name.into(),
+        arn: format!("{}:{name}", f.arn),
+        url: Ok(None),
+        policy: Ok(None),
+    }
+}
+
+/// CHECKS.md: a URL or policy on an alias exposes the function as much as one on `$LATEST`;
+/// the finding stays on the function and names the alias.
+#[test]
+fn a_public_alias_policy_or_open_alias_url_fails_the_function() {
+    let mut f = func("orders");
+    let mut live = alias("live", &f);
+    live.policy = Ok(Some(
+        json!({"Statement": [{"Sid": "open", "Effect": "Allow", "Principal": "*",
+            "Action": "lambda:InvokeFunction"}]})
+        .to_string(),
+    ));
+    live.url = Ok(Some(FunctionUrl {
+        url: "https://live.lambda-url.us-east-1.on.aws/".into(),
+        auth_type: "NONE".into(),
+        cors_allow_origins: vec!["*".into()],
+        cors_allow_credentials: false,
+    }));
+    f.aliases = Ok(vec![alias("blue", &f), live]);
+    let inv = inv(vec![f]);
+
+    let p = one_in("lambda.public-resource-policy", &inv);
+    assert_eq!(p.status, Status::Fail);
+    assert!(p.message.contains("alias live"), "{}", p.message);
+    assert!(
+        p.remediation
+            .cli
+            .contains("--function-name orders --statement-id open --qualifier live"),
+        "{}",
+        p.remediation.cli
+    );
+    assert_eq!(p.evidence[0].field, "Alias");
+
+    let u = one_in("lambda.function-url-no-auth", &inv);
+    assert_eq!(u.status, Status::Fail);
+    assert!(u.message.contains("of alias live"), "{}", u.message);
+    assert_eq!(u.evidence[0].field, "FunctionUrl (alias live)");
+    assert_eq!(
+        one_in("lambda.function-url-cors-wildcard", &inv).status,
+        Status::Fail
+    );
+}
+
+#[test]
+fn cross_account_grants_on_an_alias_count() {
+    let mut f = func("orders");
+    let mut live = alias("live", &f);
+    live.policy = Ok(Some(
+        json!({"Statement": [{"Sid": "partner", "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{OTHER}:root")},
+            "Action": "lambda:InvokeFunction"}]})
+        .to_string(),
+    ));
+    f.aliases = Ok(vec![live]);
+    let x = one_in("lambda.cross-account-invoke", &inv(vec![f]));
+    assert_eq!(x.status, Status::Fail);
+    assert!(x.message.contains("through alias live"), "{}", x.message);
+    assert!(x.message.contains(OTHER));
+}
+
+#[test]
+fn unreadable_aliases_make_a_pass_unknown_but_never_hide_a_failure() {
+    // The aliases could not be listed: $LATEST passes, so the verdict is unknown.
+    let mut f = func("orders");
+    f.aliases = Err("AccessDenied: missing lambda:ListAliases".into());
+    let inv1 = inv(vec![f.clone()]);
+    let p = one_in("lambda.public-resource-policy", &inv1);
+    assert_eq!(p.status, Status::Unknown);
+    assert!(p.message.contains("lambda:ListAliases"), "{}", p.message);
+    // One alias's policy could not be read.
+    f.aliases = Ok(vec![crate::domain::inventory::Alias {
+        policy: Err("Throttling: rate exceeded".into()),
+        ..alias("live", &f)
+    }]);
+    let x = one_in("lambda.cross-account-invoke", &inv(vec![f.clone()]));
+    assert_eq!(x.status, Status::Unknown);
+    assert!(
+        x.message.contains("alias live: Throttling"),
+        "{}",
+        x.message
+    );
+    // $LATEST itself fails: that stands whatever the aliases say.
+    f.url = Ok(Some(FunctionUrl {
+        url: "https://x.lambda-url.us-east-1.on.aws/".into(),
+        auth_type: "NONE".into(),
+        ..Default::default()
+    }));
+    f.aliases = Err("AccessDenied".into());
+    assert_eq!(
+        one_in("lambda.function-url-no-auth", &inv(vec![f])).status,
+        Status::Fail
+    );
+}
+
+#[test]
+fn an_alias_url_behind_iam_makes_the_url_checks_decidable() {
+    let mut f = func("orders");
+    let mut live = alias("live", &f);
+    live.url = Ok(Some(FunctionUrl {
+        url: "https://live.lambda-url.us-east-1.on.aws/".into(),
+        auth_type: "AWS_IAM".into(),
+        cors_allow_origins: vec!["https://shop.example.com".into()],
+        cors_allow_credentials: false,
+    }));
+    f.aliases = Ok(vec![live]);
+    let inv = inv(vec![f]);
+    // No URL on $LATEST (not applicable), one on the alias: decided by the alias.
+    let u = one_in("lambda.function-url-no-auth", &inv);
+    assert_eq!(u.status, Status::Pass);
+    assert_eq!(u.evidence[0].field, "FunctionUrl (alias live)");
+    assert_eq!(
+        one_in("lambda.function-url-cors-wildcard", &inv).status,
+        Status::Pass
+    );
+}

@@ -1,0 +1,199 @@
+//! Exposure paths through event sources (see ../shared/CHECKS.md, "Exposure paths"): a
+//! queue, topic or bus anyone can write to, or a service grant without a source, triggers a
+//! function whose role is dangerous. `domain::triggers::public_paths` finds the sources;
+//! `domain::iam` judges the role. One finding per function, like the entry-point joins: a
+//! function no public source triggers passes; one whose sources could not all be read is
+//! `unknown`.
+
+use crate::domain::arn::role_name;
+use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
+use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::iam::{escalation_paths, function_role, role_privileges};
+use crate::domain::inventory::{Area, Function, Inventory, Role};
+use crate::domain::triggers::public_paths;
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "exposure.public-event-source-privileged-function",
+        title: "A source anyone can write to triggers a privileged function",
+        severity: Severity::Critical,
+        category: Category::Exposure,
+        service: Service::Lambda,
+        areas: &[Area::Triggers, Area::Functions],
+        resource: ResourceKind::Function,
+        rationale: "Anyone can put an event on a queue, topic or bus (or have any account's             bucket, topic or rule invoke the function through a service grant without a source),             and the function that consumes it runs as an administrator, holds service wildcards             or can escalate. Event data tampering made concrete: a crafted event is all an             attacker needs to reach those permissions.",
+        fix: "Close the source's policy; scope the role.",
+        console: &[
+            "Close the source: {entry} (remove the public statement from its policy, or add a source condition).",
+            "Open the IAM console → Roles → {role_name}: remove the grants named in the evidence.",
+            "Re-run Parapet: the path is gone when either end is fixed.",
+        ],
+        cli: "# close the source ({entry}): edit its policy so only named principals may write to it\n\
+            # and cut the role down:\n\
+            aws iam detach-role-policy --role-name {role_name} --policy-arn arn:aws:iam::aws:policy/AdministratorAccess\n\
+            aws iam put-role-policy --role-name {role_name} --policy-name {name}-least-privilege --policy-document file://scoped-policy.json",
+        terraform: "resource \"aws_iam_role_policy\" \"{tf}\" {\n  name   = \"{name}-least-privilege\"\n  role   = \"{role_name}\"\n  policy = data.aws_iam_policy_document.{tf}_scoped.json # only what {name} uses\n}",
+        fsbp: None,
+        prowler: None,
+        docs_url: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html",
+        evaluate: event_privileged_function,
+    },
+    CheckDef {
+        id: "exposure.public-event-source-secret-reader",
+        title: "A source anyone can write to triggers a function that can read secrets",
+        severity: Severity::High,
+        category: Category::Exposure,
+        service: Service::Lambda,
+        areas: &[Area::Triggers, Area::Functions],
+        resource: ResourceKind::Function,
+        rationale: "Anyone can hand this function an event, and its role may call             secretsmanager:GetSecretValue. An event that steers which secret is read, or that             makes the function leak what it read, discloses credentials.",
+        fix: "Close the source's policy; scope the role's GetSecretValue to the one secret it needs.",
+        console: &[
+            "Close the source: {entry} (remove the public statement from its policy, or add a source condition).",
+            "Open the IAM console → Roles → {role_name}: limit secretsmanager:GetSecretValue to the ARN of the secret the function needs.",
+        ],
+        cli: "# close the source ({entry}), then scope the role:\n\
+            aws iam put-role-policy --role-name {role_name} --policy-name {name}-read-own-secret --policy-document file://read-one-secret.json",
+        terraform: "data \"aws_iam_policy_document\" \"{tf}_secret\" {\n  statement {\n    actions   = [\"secretsmanager:GetSecretValue\"]\n    resources = [\"arn:aws:secretsmanager:{region}:{account}:secret:{name}/*\"]\n  }\n}",
+        fsbp: None,
+        prowler: None,
+        docs_url: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html",
+        evaluate: event_secret_reader,
+    },
+];
+
+// ───────────────────────────── event sources ─────────────────────────────
+
+fn event_privileged_function(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    evaluate_event_paths(
+        def,
+        inv,
+        |f, role| {
+            let mut grants = role_privileges(role).privileged_grants();
+            grants.extend(escalation_paths(role, &f.arn).paths);
+            grants
+        },
+        "an administrator, over-privileged or able to escalate",
+    )
+}
+
+fn event_secret_reader(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    evaluate_event_paths(
+        def,
+        inv,
+        |_, role| role_privileges(role).secret_grants(),
+        "able to read secrets",
+    )
+}
+
+/// One finding per function: fail when a public source triggers it and its role has the
+/// dangerous grants `danger` names, with the path `source → mapping / subscription / rule →
+/// function → role → permission`.
+fn evaluate_event_paths(
+    def: &CheckDef,
+    inv: &Inventory,
+    danger: impl Fn(&Function, &Role) -> Vec<String>,
+    what: &str,
+) -> Vec<Finding> {
+    inv.functions
+        .iter()
+        .map(|f| {
+            let (paths, gaps) = public_paths(inv, f);
+            let t = Target::new(&f.region, &f.arn, &f.name)
+                .param("tf", tf_ident(&f.name))
+                .param("role_name", role_name(&f.role_arn))
+                .param(
+                    "entry",
+                    paths
+                        .first()
+                        .map(|p| p.source.clone())
+                        .unwrap_or_else(|| "the source".into()),
+                );
+            let Some(first) = paths.first() else {
+                if !gaps.is_empty() {
+                    return def.unknown(
+                        inv,
+                        &t,
+                        format!(
+                            "cannot tell whether anyone can trigger it: {}",
+                            gaps.join("; ")
+                        ),
+                    );
+                }
+                return def.pass(
+                    inv,
+                    &t,
+                    "no source anyone can write to triggers this function",
+                    vec![Evidence::new("Public sources", "(none)")],
+                );
+            };
+            let role = match function_role(inv, f) {
+                Ok(r) => r,
+                Err(e) => return def.unknown(inv, &t, e),
+            };
+            let grants = danger(f, role);
+            let mut ev: Vec<Evidence> = Vec::new();
+            for p in &paths {
+                ev.push(Evidence::new("Source", &p.source));
+                ev.push(Evidence::new("Via", &p.via));
+                ev.push(Evidence::new("Public because", &p.why));
+            }
+            ev.push(Evidence::new("Function", &f.arn));
+            ev.push(Evidence::new("Role", &role.arn));
+            if grants.is_empty() {
+                let unreadable = role_privileges(role).unreadable;
+                if !unreadable.is_empty() {
+                    return def.unknown(
+                        inv,
+                        &t,
+                        format!(
+                            "anyone can trigger it, but not every policy of {} could be read: {}",
+                            role.name,
+                            unreadable.join("; ")
+                        ),
+                    );
+                }
+                ev.push(Evidence::new("Dangerous permission", "(none)"));
+                return def.pass(
+                    inv,
+                    &t,
+                    format!(
+                        "anyone can trigger it ({}), but the role is not {what}",
+                        first.source
+                    ),
+                    ev,
+                );
+            }
+            ev.extend(
+                grants
+                    .iter()
+                    .map(|g| Evidence::new("Dangerous permission", g)),
+            );
+            let more = match paths.len() {
+                1 => String::new(),
+                n => format!(
+                    " (and {} more source{})",
+                    n - 1,
+                    if n == 2 { "" } else { "s" }
+                ),
+            };
+            def.fail(
+                inv,
+                &t,
+                format!(
+                    "{}{more} → {} → function {} → role {} → {}",
+                    first.source,
+                    first.via,
+                    f.name,
+                    role.name,
+                    grants.join("; ")
+                ),
+                ev,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "tests/event_paths.rs"]
+mod tests;
