@@ -13,8 +13,8 @@ use parapet::domain::inventory::{Area, Inventory};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-/// Every id of CHECKS.md (the public contract): 47 checks.
-const CONTRACT_IDS: [&str; 47] = [
+/// Every id of CHECKS.md (the public contract): 60 checks.
+const CONTRACT_IDS: [&str; 60] = [
     "lambda.public-resource-policy",
     "lambda.function-url-no-auth",
     "lambda.function-url-cors-wildcard",
@@ -29,6 +29,9 @@ const CONTRACT_IDS: [&str; 47] = [
     "lambda.admin-execution-role",
     "lambda.overprivileged-role",
     "lambda.unbounded-concurrency-public",
+    "lambda.service-invoke-no-source",
+    "lambda.role-can-escalate",
+    "lambda.no-code-signing",
     "apigw.method-no-auth",
     "apigw.api-key-only-auth",
     "apigw.no-request-validation",
@@ -60,8 +63,18 @@ const CONTRACT_IDS: [&str; 47] = [
     "kms.rotation-disabled",
     "kms.pending-deletion",
     "kms.public-key-policy",
+    "events.queue-public-send",
+    "events.topic-public-publish",
+    "events.bus-public-put",
+    "events.source-cross-account",
+    "events.queue-not-encrypted",
+    "events.topic-not-encrypted",
+    "events.no-dead-letter",
+    "events.stream-unbounded-retries",
     "exposure.public-entry-privileged-function",
     "exposure.public-entry-secret-reader",
+    "exposure.public-event-source-privileged-function",
+    "exposure.public-event-source-secret-reader",
 ];
 
 fn now() -> OffsetDateTime {
@@ -90,6 +103,29 @@ fn catalogue_has_every_contract_id() {
         .filter(|id| !ids.contains(id))
         .collect();
     assert!(missing.is_empty(), "catalogue is missing {missing:?}");
+}
+
+/// The contract itself: every table row of ../shared/CHECKS.md (`| id | sev | cat | …`) is a
+/// check of the catalogue with exactly that severity and category.
+#[test]
+fn severities_and_categories_are_those_of_checks_md() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/CHECKS.md");
+    let text = std::fs::read_to_string(path).expect("../shared/CHECKS.md is readable");
+    let mut rows = 0;
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [_, id, sev, cat, ..] = cells.as_slice() else {
+            continue;
+        };
+        if !id.contains('.') || id.contains(' ') || *sev == "Sev" {
+            continue;
+        }
+        let def = checks::find(id).unwrap_or_else(|| panic!("{id} is not in the catalogue"));
+        assert_eq!(def.severity.as_str(), *sev, "{id}");
+        assert_eq!(def.category.as_str(), *cat, "{id}");
+        rows += 1;
+    }
+    assert_eq!(rows, CONTRACT_IDS.len(), "rows read from CHECKS.md");
 }
 
 /// Every check of the catalogue (whatever it holds, not a fixed list) has at least one pass
@@ -185,7 +221,16 @@ fn demo_account_shape() {
     let inv = demo::inventory(now());
     assert_eq!(inv.account_id, demo::DEMO_ACCOUNT);
     assert_eq!(inv.regions, ["us-east-1", "eu-west-1"]);
-    assert!((12..=15).contains(&inv.functions.len()));
+    assert!((16..=18).contains(&inv.functions.len()));
+    // The event side: queues, topics, buses and mappings, one queue unreadable.
+    assert_eq!(inv.mappings.len(), 6);
+    assert_eq!(inv.queues.len(), 4);
+    assert_eq!(inv.topics.len(), 2);
+    assert_eq!(inv.buses.len(), 3);
+    assert_eq!(
+        inv.queues.iter().filter(|q| q.attributes.is_err()).count(),
+        1
+    );
     assert_eq!(inv.rest_apis.len(), 3);
     assert_eq!(inv.secrets.len(), 8);
     assert_eq!(inv.keys.len(), 4);

@@ -132,6 +132,28 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
                 "exposure.public-entry-privileged-function",
             ],
         ),
+        // The triggers area: each source read feeds its own checks and the joins through it.
+        (
+            "sqs:GetQueueAttributes",
+            vec![
+                "events.queue-public-send",
+                "events.queue-not-encrypted",
+                "events.no-dead-letter",
+                "exposure.public-event-source-privileged-function",
+            ],
+        ),
+        (
+            "sns:GetTopicAttributes",
+            vec![
+                "events.topic-public-publish",
+                "events.topic-not-encrypted",
+                "exposure.public-event-source-secret-reader",
+            ],
+        ),
+        (
+            "events:DescribeEventBus",
+            vec!["events.bus-public-put", "events.source-cross-account"],
+        ),
     ];
     let only_identity = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}

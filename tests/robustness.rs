@@ -2532,6 +2532,7 @@ mod soak {
             (Area::Throttles, 62),
             (Area::Encryption, 63),
             (Area::Secrets, 59),
+            (Area::Triggers, 58),
         ]
         .into_iter()
         .map(|(a, s)| (a, Duration::from_secs(s)))

@@ -160,14 +160,14 @@ fn the_big_score_takes_the_grade_colour() {
     let buf = render(&s, 80, 24);
     assert_eq!(s.derived.score.grade, Some('D'));
     let dark = ThemeSet::built_in().resolve("dark").unwrap();
-    let (x, y) = find(&buf, "66/100").unwrap();
+    let (x, y) = find(&buf, "68/100").unwrap();
     assert_eq!(
         buf[(x, y)].fg,
         dark[Token::Dim].fg.unwrap(),
         "the caption is dim"
     );
     // The big digits and the bar are drawn in the grade's colour.
-    let (dx, dy) = find(&buf, "█▀▀ █▀▀").unwrap();
+    let (dx, dy) = find(&buf, "█▀▀ █▀█").unwrap();
     assert!(dy < y);
     assert_eq!(buf[(dx, dy)].fg, dark[Token::ScoreD].fg.unwrap());
     let (bx, by) = find(&buf, "████").unwrap();

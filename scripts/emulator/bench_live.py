@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""The issue-3 live benchmark (run through scripts/bench-live): Parapet's `scan` against the
-emulator with the small account plus 1,000 functions, 200 REST APIs and 1,000 secrets.
+"""The live benchmark (run through scripts/bench-live): Parapet's `scan` against the emulator
+with the small account plus 1,000 functions, 200 REST APIs and 1,000 secrets (issue 3), and
+their triggers: 200 queues, 50 topics, 20 buses, 100 stream mappings and an alias on every
+fifth function (issue 7).
 
 Reports, as a Markdown table (stdout and target/bench-live.md): scan time, requests per
 resource (counted at a proxy), peak RSS, the emulator's measured maximum request rate and the
@@ -139,10 +141,32 @@ def scan(parapet, endpoint, home, timed=False):
     return wall, rss, snapshot
 
 
+TRIGGER_LISTINGS = ("lambda:GET /2015-03-31/event-source-mappings", "sns:ListSubscriptions",
+                    "events:ListEventBuses", "events:ListRules", "events:ListTargetsByRule")
+TRIGGER_READS = ("sqs:GetQueueAttributes", "sns:GetTopicAttributes", "events:DescribeEventBus")
+
+
+def per_trigger(stats, aliases, sources):
+    """(requests per alias, requests on aliases, listing requests of the triggers area,
+    requests per source beyond the listings, those requests)."""
+    by_action = stats["by_action"]
+    on_aliases = sum(n for a, n in by_action.items() if a.endswith("(qualified)"))
+    listings = sum(n for a, n in by_action.items() if a.startswith(TRIGGER_LISTINGS))
+    reads = sum(n for a, n in by_action.items() if a in TRIGGER_READS)
+    return (on_aliases / max(aliases, 1), on_aliases, listings, reads / max(sources, 1), reads)
+
+
 def per_resource(stats, functions, secrets, rest_apis):
     by_action = stats["by_action"]
     by_service = stats["by_service"]
-    fn_requests = by_service.get("lambda", 0) + by_service.get("iam", 0)
+    # The functions area: Lambda and IAM calls, except the triggers area's mapping listing
+    # and the calls on aliases (counted per alias).
+    fn_requests = (
+        by_service.get("lambda", 0) + by_service.get("iam", 0)
+        - sum(n for a, n in by_action.items()
+              if a.startswith("lambda:GET /2015-03-31/event-source-mappings")
+              or a.endswith("(qualified)"))
+    )
     secret_requests = by_service.get("secretsmanager", 0)
     rest_requests = sum(
         n
@@ -195,6 +219,11 @@ def main():
     ap.add_argument("--functions", type=int, default=1000)
     ap.add_argument("--rest-apis", type=int, default=200)
     ap.add_argument("--secrets", type=int, default=1000)
+    ap.add_argument("--queues", type=int, default=200)
+    ap.add_argument("--topics", type=int, default=50)
+    ap.add_argument("--buses", type=int, default=20)
+    ap.add_argument("--stream-mappings", type=int, default=100)
+    ap.add_argument("--alias-every", type=int, default=5)
     ap.add_argument("--latency-ms", type=int, default=50)
     ap.add_argument("--out", default="target/bench-live.md")
     ap.add_argument("--describe", default="")
@@ -212,7 +241,10 @@ def main():
         seed = subprocess.run(
             [sys.executable, os.path.join(HERE, "seed.py"), "--endpoint", moto.endpoint,
              "--functions", str(args.functions), "--rest-apis", str(args.rest_apis),
-             "--secrets", str(args.secrets)],
+             "--secrets", str(args.secrets), "--queues", str(args.queues),
+             "--topics", str(args.topics), "--buses", str(args.buses),
+             "--stream-mappings", str(args.stream_mappings),
+             "--alias-every", str(args.alias_every)],
             stdout=subprocess.PIPE, text=True, check=True,
         )
         manifest = json.loads(seed.stdout)
@@ -220,6 +252,12 @@ def main():
         functions = len(manifest["functions"]) + args.functions
         secrets = len(manifest["secrets"]) + args.secrets
         rest_apis = len(manifest["rest"]["ids"]) + args.rest_apis
+        small = manifest.get("triggers", {})
+        bulk = manifest.get("bulk_triggers", {})
+        aliases = bulk.get("aliases", 0)
+        sources = (len(small.get("queues", {})) - 1 + len(small.get("topics", {}))
+                   + len(small.get("buses", {})) + bulk.get("queues", 0) + bulk.get("topics", 0)
+                   + bulk.get("buses", 0))
         log(f"seeded in {seed_s:.0f} s")
 
         api_id = next(iter(manifest["rest"]["ids"].values()))
@@ -248,6 +286,7 @@ def main():
         requests = stats["requests"]
         per_fn, per_secret, per_rest, n_fn, n_secret, n_rest = per_resource(
             stats, functions, secrets, rest_apis)
+        per_alias, n_alias, n_listings, per_source, n_reads = per_trigger(stats, aliases, sources)
         floor = requests / rate
         log(f"{requests} requests (floor {floor:.2f} s)")
 
@@ -271,7 +310,15 @@ def main():
         ("Account", "—", f"small account + {args.functions} functions, {args.rest_apis} REST "
          f"APIs, {args.secrets} secrets ({functions} functions, {rest_apis} REST APIs, "
          f"{secrets} secrets; {findings} findings)"),
-        ("Requests per function (Lambda + IAM)", "≤ 4", f"{per_fn:.2f} ({n_fn} requests)"),
+        ("Triggers", "—", f"{bulk.get('queues', 0)} queues, {bulk.get('topics', 0)} topics, "
+         f"{bulk.get('buses', 0)} buses, {bulk.get('stream_mappings', 0)} stream mappings, "
+         f"{aliases} aliases (plus the small account's)"),
+        ("Requests per function (Lambda + IAM), aliases aside", "≤ 4",
+         f"{per_fn:.2f} ({n_fn} requests)"),
+        ("Requests per alias", "≤ 1", f"{per_alias:.2f} ({n_alias} requests)"),
+        ("Requests per event source beyond the listings", "≤ 1",
+         f"{per_source:.2f} ({n_reads} requests for {sources} queues, topics and buses; "
+         f"listings {n_listings})"),
         ("Requests per secret", "≤ 2", f"{per_secret:.2f} ({n_secret} requests)"),
         ("Requests per REST API", "≤ 6", f"{per_rest:.2f} ({n_rest} requests)"),
         ("Requests in all", "—", f"{requests}"),

@@ -51,13 +51,14 @@ from urllib.parse import urlsplit
 CRED_RE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 ACTION_RE = re.compile(r"(?:^|&)Action=([A-Za-z0-9]+)")
 REST_JSON = {"lambda", "apigateway"}
-QUERY_XML = {"iam", "sts"}
+QUERY_XML = {"iam", "sts", "sns"}
 STALL_SECONDS = 900
 # REST path segments followed by an id or a name.
 COLLECTIONS = {
     "functions", "restapis", "apis", "domainnames", "authorizers", "stages", "routes",
     "integrations", "resources", "usageplans", "deployments", "layers", "versions",
-    "requestvalidators", "basepathmappings", "apimappings", "tags",
+    "requestvalidators", "basepathmappings", "apimappings", "tags", "code-signing-configs",
+    "aliases", "event-source-mappings",
 }
 
 
@@ -266,7 +267,9 @@ def action_of(service, method, target, headers, body):
     shape = [
         "{}" if i > 0 and parts[i - 1] in COLLECTIONS else p for i, p in enumerate(parts)
     ]
-    return f"{method} /{'/'.join(shape)}"
+    # A call on an alias (`?Qualifier=`) is counted apart: the per-alias cost.
+    qualified = " (qualified)" if "Qualifier=" in target.partition("?")[2] else ""
+    return f"{method} /{'/'.join(shape)}{qualified}"
 
 
 def error_response(service, kind):

@@ -729,6 +729,131 @@ class Seeder:
             "aws_managed_explicit": "dev/db/password",
             "doomed_key": "prod/orphan/doomed",
         }
+        self.seed_triggers(admin_role, least_role, reader_role)
+
+    # ───────────────────────────── event sources ─────────────────────────────
+
+    def seed_triggers(self, admin_role, least_role, reader_role):
+        """Queues, topics, buses and stream mappings that trigger functions, public and
+        private, and roles that can and cannot escalate (manifest key `triggers`)."""
+        r = self.region
+        t = {}
+        escalate_role = self.role("self-editing-role", inline={
+            "edit-own-policy": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy",
+                               "Resource": f"arn:aws:iam::{ACCOUNT}:role/self-editing-role"}],
+            }
+        })
+        t["roles"] = {"escalates": "self-editing-role", "admin": "admin-role",
+                      "does_not_escalate": "least-privilege-role"}
+
+        fn = self.function
+        fn("public-queue-worker", admin_role)
+        fn("private-queue-worker", least_role)
+        topic_worker = fn("public-topic-worker", reader_role)
+        quiet_worker = fn("default-topic-worker", least_role)
+        bus_worker = fn("open-bus-worker", escalate_role)
+        private_bus_worker = fn("private-bus-worker", least_role)
+        fn("unbounded-stream-worker", least_role)
+        fn("bounded-stream-worker", least_role)
+
+        # ── Queues (only those with a mapping are read).
+        def queue(name, policy=None, sse=False, dlq_arn=None):
+            attrs = {"SqsManagedSseEnabled": "true" if sse else "false"}
+            url = self.sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+            arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+                "Attributes"]["QueueArn"]
+            extra = {}
+            if policy:
+                extra["Policy"] = json.dumps({"Version": "2012-10-17", "Statement": [
+                    dict(policy, Resource=arn)]})
+            if dlq_arn:
+                extra["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn,
+                                                     "maxReceiveCount": "5"})
+            if extra:
+                self.sqs.set_queue_attributes(QueueUrl=url, Attributes=extra)
+            return arn
+
+        dlq = queue("trigger-dlq", sse=True)
+        public_q = queue("public-orders-in", policy={
+            "Sid": "anyone", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"})
+        private_q = queue("private-orders-in", sse=True, dlq_arn=dlq, policy={
+            "Sid": "from-topic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:{r}:{ACCOUNT}:orders"}}})
+        queue("untriggered-public", policy={
+            "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"})
+        self.lam.create_event_source_mapping(EventSourceArn=public_q,
+                                             FunctionName="public-queue-worker")
+        self.lam.create_event_source_mapping(EventSourceArn=private_q,
+                                             FunctionName="private-queue-worker")
+        t["queues"] = {"public": "public-orders-in", "private": "private-orders-in",
+                       "untriggered": "untriggered-public"}
+
+        # ── Topics.
+        sns = self.client("sns")
+        public_topic = sns.create_topic(Name="public-events")["TopicArn"]
+        sns.set_topic_attributes(TopicArn=public_topic, AttributeName="Policy",
+                                 AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": [
+                                     {"Sid": "anyone", "Effect": "Allow", "Principal": "*",
+                                      "Action": "SNS:Publish", "Resource": public_topic}]}))
+        default_topic = sns.create_topic(Name="default-events",
+                                         Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
+        sns.subscribe(TopicArn=public_topic, Protocol="lambda", Endpoint=topic_worker)
+        sns.subscribe(TopicArn=default_topic, Protocol="lambda", Endpoint=quiet_worker)
+        # The topics' invoke grants: one for any account's topic (no source), one scoped.
+        self.lam.add_permission(FunctionName="public-topic-worker", StatementId="sns-any",
+                                Action="lambda:InvokeFunction", Principal="sns.amazonaws.com")
+        self.lam.add_permission(FunctionName="default-topic-worker", StatementId="sns-default",
+                                Action="lambda:InvokeFunction", Principal="sns.amazonaws.com",
+                                SourceArn=default_topic)
+        t["topics"] = {"public": "public-events", "default_policy": "default-events"}
+
+        # ── Buses.
+        events = self.client("events")
+        events.create_event_bus(Name="open-bus")
+        events.put_permission(EventBusName="open-bus", Action="events:PutEvents",
+                              Principal="*", StatementId="anyone")
+        events.create_event_bus(Name="partner-bus")
+        events.put_permission(EventBusName="partner-bus", Action="events:PutEvents",
+                              Principal=OTHER_ACCOUNT, StatementId="partner")
+        for bus, rule, target in (("open-bus", "on-anything", bus_worker),
+                                  ("partner-bus", "on-partner", private_bus_worker)):
+            events.put_rule(Name=rule, EventBusName=bus,
+                            EventPattern=json.dumps({"source": ["shop"]}))
+            events.put_targets(Rule=rule, EventBusName=bus,
+                               Targets=[{"Id": "fn", "Arn": target}])
+        t["buses"] = {"public": "open-bus", "cross_account": "partner-bus"}
+
+        # ── Streams.
+        kinesis = self.client("kinesis")
+        kinesis.create_stream(StreamName="clicks", ShardCount=1)
+        stream_arn = kinesis.describe_stream(StreamName="clicks")["StreamDescription"]["StreamARN"]
+        self.lam.create_event_source_mapping(
+            EventSourceArn=stream_arn, FunctionName="unbounded-stream-worker",
+            StartingPosition="LATEST", MaximumRetryAttempts=-1)
+        ddb = self.client("dynamodb")
+        table = ddb.create_table(
+            TableName="orders-stream", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )["TableDescription"]
+        self.lam.create_event_source_mapping(
+            EventSourceArn=table["LatestStreamArn"], FunctionName="bounded-stream-worker",
+            StartingPosition="LATEST", MaximumRetryAttempts=3, BisectBatchOnFunctionError=True,
+            DestinationConfig={"OnFailure": {"Destination": dlq}})
+        t["streams"] = {"unbounded": "clicks → unbounded-stream-worker",
+                        "bounded": "orders-stream → bounded-stream-worker"}
+        t["functions"] = {
+            "public_queue_admin": "public-queue-worker",
+            "private_queue": "private-queue-worker",
+            "public_topic_secret_reader": "public-topic-worker",
+            "default_topic": "default-topic-worker",
+            "open_bus_escalates": "open-bus-worker",
+        }
+        self.manifest["triggers"] = t
 
     def root_resource(self, api):
         return next(
@@ -826,6 +951,58 @@ class Seeder:
                 list(pool.map(job, range(count)))
         self.manifest["bulk"] = {"functions": functions, "rest_apis": rest_apis, "secrets": secrets}
 
+    def seed_bulk_triggers(self, functions, queues, topics, buses, stream_mappings, alias_every,
+                           workers=8):
+        """Event sources over the bulk functions (seed_bulk first): `queues` SQS queues each
+        with a mapping, `topics` topics each with a lambda subscription, `buses` buses each
+        with a rule targeting a function, `stream_mappings` Kinesis mappings (over one stream
+        per ten mappings), and an alias on every `alias_every`-th function."""
+        sqs, sns, events, kinesis = (self.client(s) for s in ("sqs", "sns", "events", "kinesis"))
+        fn = lambda i: f"bulk-fn-{i % max(functions, 1):04d}"
+        fn_arn = lambda i: f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{fn(i)}"
+
+        def make_queue(i):
+            url = sqs.create_queue(QueueName=f"bulk-q-{i:04d}",
+                                   Attributes={"SqsManagedSseEnabled": "true" if i % 2 else "false"})["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName=fn(i))
+
+        def make_topic(i):
+            arn = sns.create_topic(Name=f"bulk-topic-{i:03d}")["TopicArn"]
+            sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=fn_arn(i + 500))
+
+        def make_bus(i):
+            events.create_event_bus(Name=f"bulk-bus-{i:03d}")
+            events.put_rule(Name=f"bulk-rule-{i:03d}", EventBusName=f"bulk-bus-{i:03d}",
+                            EventPattern=json.dumps({"source": [f"bulk.{i}"]}))
+            events.put_targets(Rule=f"bulk-rule-{i:03d}", EventBusName=f"bulk-bus-{i:03d}",
+                               Targets=[{"Id": "fn", "Arn": fn_arn(i + 700)}])
+
+        streams = []
+        for s in range((stream_mappings + 9) // 10):
+            kinesis.create_stream(StreamName=f"bulk-stream-{s:02d}", ShardCount=1)
+            streams.append(kinesis.describe_stream(StreamName=f"bulk-stream-{s:02d}")[
+                "StreamDescription"]["StreamARN"])
+
+        def make_mapping(i):
+            self.lam.create_event_source_mapping(
+                EventSourceArn=streams[i // 10], FunctionName=fn(i + 300),
+                StartingPosition="LATEST", MaximumRetryAttempts=-1 if i % 2 else 3)
+
+        def make_alias(i):
+            self.lam.create_alias(FunctionName=fn(i), Name="live", FunctionVersion="$LATEST")
+
+        aliases = list(range(0, functions, alias_every)) if alias_every else []
+        with ThreadPoolExecutor(workers) as pool:
+            for job, items in ((make_queue, range(queues)), (make_topic, range(topics)),
+                               (make_bus, range(buses)), (make_mapping, range(stream_mappings)),
+                               (make_alias, aliases)):
+                list(pool.map(job, items))
+        self.manifest["bulk_triggers"] = {
+            "queues": queues, "topics": topics, "buses": buses,
+            "stream_mappings": stream_mappings, "aliases": len(aliases),
+        }
+
 
 def make_zip():
     buf = io.BytesIO()
@@ -843,6 +1020,12 @@ def main():
     parser.add_argument("--functions", type=int, default=0)
     parser.add_argument("--rest-apis", type=int, default=0)
     parser.add_argument("--secrets", type=int, default=0)
+    parser.add_argument("--queues", type=int, default=0)
+    parser.add_argument("--topics", type=int, default=0)
+    parser.add_argument("--buses", type=int, default=0)
+    parser.add_argument("--stream-mappings", type=int, default=0)
+    parser.add_argument("--alias-every", type=int, default=0,
+                        help="an alias on every Nth bulk function (0: none)")
     args = parser.parse_args()
     host = args.endpoint.split("//", 1)[-1].split(":", 1)[0].split("/", 1)[0]
     if host not in ("127.0.0.1", "localhost", "[::1]"):
@@ -857,6 +1040,9 @@ def main():
         seeder.seed_small()
     if args.functions or args.rest_apis or args.secrets:
         seeder.seed_bulk(args.functions, args.rest_apis, args.secrets)
+    if args.queues or args.topics or args.buses or args.stream_mappings or args.alias_every:
+        seeder.seed_bulk_triggers(args.functions, args.queues, args.topics, args.buses,
+                                  args.stream_mappings, args.alias_every)
     json.dump(seeder.manifest, sys.stdout, indent=1)
     print()
 

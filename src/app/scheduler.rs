@@ -665,7 +665,7 @@ mod tests {
         }
     }
 
-    fn delays(ms: [u64; 5]) -> BTreeMap<Area, Duration> {
+    fn delays(ms: [u64; 6]) -> BTreeMap<Area, Duration> {
         Area::ALL
             .iter()
             .zip(ms)
@@ -741,7 +741,7 @@ mod tests {
     }
 
     fn check_dependencies(log: &[Entry], region: &str, round: usize) {
-        for area in [Area::Throttles, Area::Encryption] {
+        for area in [Area::Throttles, Area::Encryption, Area::Triggers] {
             let run = &runs(log, area, region)[round];
             for dep in dependencies(area) {
                 let dep_run = &runs(log, *dep, region)[round];
@@ -762,7 +762,7 @@ mod tests {
     #[tokio::test]
     async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() {
         let fake = Fake {
-            delays: delays([40, 15, 5, 5, 60]),
+            delays: delays([40, 15, 5, 5, 60, 60]),
             ..Fake::default()
         };
         let log = Arc::clone(&fake.log);
@@ -774,11 +774,11 @@ mod tests {
         tokio::time::timeout(WAIT, s.handle).await.unwrap().unwrap();
 
         let got = batches(&events);
-        assert_eq!(got.len(), 10, "one batch per area and region");
+        assert_eq!(got.len(), 12, "one batch per area and region");
         let log = log.lock().unwrap().clone();
         assert_eq!(
             log.len(),
-            10,
+            12,
             "each ran exactly once despite the short interval"
         );
         for region in ["r1", "r2"] {
@@ -816,7 +816,7 @@ mod tests {
     #[tokio::test]
     async fn one_failing_or_panicking_area_does_not_stop_the_others() {
         let fake = Fake {
-            delays: delays([5, 5, 5, 5, 5]),
+            delays: delays([5, 5, 5, 5, 5, 5]),
             panic_in: Some((Area::Gateways, "r2")),
             deny_in: Some((Area::Functions, "r1")),
             ..Fake::default()
@@ -828,7 +828,7 @@ mod tests {
             events.push(ev);
         }
         let got = batches(&events);
-        assert_eq!(got.len(), 10);
+        assert_eq!(got.len(), 12);
         let find = |area, region| {
             got.iter()
                 .find(|b| b.area == area && b.region == region)
@@ -870,12 +870,12 @@ mod tests {
     #[tokio::test]
     async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() {
         let fake = Fake {
-            delays: delays([5, 5, 5, 5, 5]),
+            delays: delays([5, 5, 5, 5, 5, 5]),
             ..Fake::default()
         };
         let log = Arc::clone(&fake.log);
         let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-        until_batches(&mut s.rx, 10).await;
+        until_batches(&mut s.rx, 12).await;
         assert!(
             drain(&mut s.rx, Duration::from_millis(80)).await.is_empty(),
             "no periodic polls with a zero interval"
@@ -921,15 +921,15 @@ mod tests {
     #[tokio::test]
     async fn refresh_all_reruns_everything_with_dependencies_and_fresh_inputs() {
         let fake = Fake {
-            delays: delays([30, 10, 5, 5, 20]),
+            delays: delays([30, 10, 5, 5, 20, 20]),
             ..Fake::default()
         };
         let log = Arc::clone(&fake.log);
         let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-        until_batches(&mut s.rx, 10).await;
+        until_batches(&mut s.rx, 12).await;
         s.cmd.send(SourceCommand::Refresh(None)).unwrap();
-        let events = until_batches(&mut s.rx, 10).await;
-        assert_eq!(batches(&events).len(), 10);
+        let events = until_batches(&mut s.rx, 12).await;
+        assert_eq!(batches(&events).len(), 12);
         let log = log.lock().unwrap().clone();
         for region in ["r1", "r2"] {
             check_dependencies(&log, region, 1);
@@ -939,7 +939,7 @@ mod tests {
     #[tokio::test]
     async fn a_refresh_during_a_run_runs_again_once_after_it() {
         let fake = Fake {
-            delays: delays([80, 1, 1, 1, 1]),
+            delays: delays([80, 1, 1, 1, 1, 1]),
             ..Fake::default()
         };
         let log = Arc::clone(&fake.log);
@@ -951,7 +951,7 @@ mod tests {
         s.cmd
             .send(SourceCommand::Refresh(Some(Area::Functions)))
             .unwrap();
-        until_batches(&mut s.rx, 5 + 1).await;
+        until_batches(&mut s.rx, 6 + 1).await;
         assert!(
             drain(&mut s.rx, Duration::from_millis(150))
                 .await
@@ -969,12 +969,12 @@ mod tests {
     #[tokio::test]
     async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_while_paused() {
         let fake = Fake {
-            delays: delays([5, 5, 5, 5, 5]),
+            delays: delays([5, 5, 5, 5, 5, 5]),
             ..Fake::default()
         };
         let mut s = start(fake, &["r1"], every(Duration::from_millis(30)), false);
         // The initial load and at least two periodic rounds.
-        let events = until_batches(&mut s.rx, 15).await;
+        let events = until_batches(&mut s.rx, 18).await;
         for area in Area::ALL {
             let n = batches(&events).iter().filter(|b| b.area == area).count();
             assert!(n >= 2, "{area:?} re-polled ({n})");
@@ -985,7 +985,7 @@ mod tests {
             .iter()
             .filter(|e| matches!(e, SourceEvent::Progress { percent: 100, .. }))
             .count();
-        assert!(hundreds >= 15, "{hundreds}");
+        assert!(hundreds >= 18, "{hundreds}");
 
         s.cmd.send(SourceCommand::SetPaused(true)).unwrap();
         // Runs already in flight (or waiting on their inputs) may still finish.
@@ -1000,19 +1000,19 @@ mod tests {
         assert!(batches(&events).iter().all(|b| b.area == Area::Secrets));
 
         s.cmd.send(SourceCommand::SetPaused(false)).unwrap();
-        let events = until_batches(&mut s.rx, 5).await;
-        assert_eq!(batches(&events).len(), 5, "polling resumes");
+        let events = until_batches(&mut s.rx, 6).await;
+        assert_eq!(batches(&events).len(), 6, "polling resumes");
     }
 
     #[tokio::test]
     async fn estimated_progress_rises_between_start_and_batch() {
         let fake = Fake {
             // Long enough for two progress ticks even on a loaded machine.
-            delays: delays([600, 1, 1, 1, 1]),
+            delays: delays([600, 1, 1, 1, 1, 1]),
             ..Fake::default()
         };
         let mut s = start(fake, &["r1"], every(Duration::ZERO), false);
-        until_batches(&mut s.rx, 5).await;
+        until_batches(&mut s.rx, 6).await;
         s.cmd
             .send(SourceCommand::Refresh(Some(Area::Functions)))
             .unwrap();
@@ -1033,7 +1033,7 @@ mod tests {
     #[tokio::test]
     async fn shutdown_ends_the_source_and_aborts_collections_in_flight() {
         let fake = Fake {
-            delays: delays([10_000, 10_000, 10_000, 10_000, 10_000]),
+            delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
             ..Fake::default()
         };
         let dropped = Arc::clone(&fake.dropped);
@@ -1057,7 +1057,7 @@ mod tests {
     #[tokio::test]
     async fn dropping_the_event_receiver_ends_the_source() {
         let fake = Fake {
-            delays: delays([10_000, 10_000, 10_000, 10_000, 10_000]),
+            delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
             ..Fake::default()
         };
         let s = start(fake, &["r1"], every(Duration::from_millis(10)), false);
@@ -1073,7 +1073,7 @@ mod tests {
     #[tokio::test]
     async fn a_closed_command_channel_keeps_polling() {
         let fake = Fake {
-            delays: delays([1, 1, 1, 1, 1]),
+            delays: delays([1, 1, 1, 1, 1, 1]),
             ..Fake::default()
         };
         let Running {
@@ -1088,11 +1088,12 @@ mod tests {
     }
 
     #[test]
-    fn only_throttles_and_encryption_wait_for_others() {
+    fn only_throttles_encryption_and_triggers_wait_for_others() {
         assert_eq!(
             dependencies(Area::Throttles),
             [Area::Functions, Area::Gateways]
         );
+        assert_eq!(dependencies(Area::Triggers), [Area::Functions]);
         assert_eq!(
             dependencies(Area::Encryption),
             [Area::Functions, Area::Secrets]

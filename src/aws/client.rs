@@ -201,6 +201,9 @@ pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
         apigatewayv2: client!(aws_sdk_apigatewayv2, &region_cfg),
         secretsmanager: client!(aws_sdk_secretsmanager, &region_cfg),
         kms: client!(aws_sdk_kms, &region_cfg),
+        sqs: client!(aws_sdk_sqs, &region_cfg),
+        sns: client!(aws_sdk_sns, &region_cfg),
+        eventbridge: client!(aws_sdk_eventbridge, &region_cfg),
     }
 }
 

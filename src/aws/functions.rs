@@ -1,9 +1,10 @@
 //! The functions poll area: Lambda functions of one region with their resource policy,
 //! function URL and event invoke config, plus the IAM documents of their execution roles.
 //!
-//! Requests: ListFunctions pages, then three calls per function (GetPolicy,
-//! GetFunctionUrlConfig, GetFunctionEventInvokeConfig), all concurrent under the Lambda
-//! limit. Roles are read once per distinct role ([`Shared::roles`]) and managed policies once
+//! Requests: ListFunctions pages, then four calls per function (GetPolicy, the function
+//! URLs, GetFunctionEventInvokeConfig, ListAliases) and one GetPolicy per alias, all
+//! concurrent under the Lambda limit (see [`super::aliases`] for URLs, aliases and the
+//! region's code signing configs). Roles are read once per distinct role ([`Shared::roles`]) and managed policies once
 //! per policy ARN ([`Shared::managed_policies`]), so IAM costs are amortized over the
 //! functions sharing them. A "not found" on the per-function calls means "none"; any other
 //! failure lands as `Err(reason)` on that field only.
@@ -14,11 +15,11 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use futures_util::future::{join, join_all, join3};
 
 use super::errors::{CallFailure, FailureKind};
-use super::{Collected, Family, RegionClients, Shared};
+use super::{Collected, Family, RegionClients, Shared, aliases};
 use crate::domain::arn::Arn;
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
-    EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
+    Alias, EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
 };
 use std::sync::Arc;
 
@@ -57,17 +58,39 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         .map(|f| f.role_arn.clone())
         .filter(|arn| !arn.is_empty())
         .collect();
+    let lists_urls = aliases::lists_urls(
+        shared,
+        &clients.lambda,
+        functions.first().map(|f| f.name.as_str()),
+    )
+    .await;
     let details = join_all(
         functions
             .iter()
-            .map(|f| function_details(shared, &clients.lambda, &f.name)),
+            .map(|f| function_details(shared, &clients.lambda, &f.name, lists_urls)),
     );
-    let (details, roles) = join(details, fetch_roles(shared, role_arns)).await;
+    // Code signing configs only matter where there are functions to cover.
+    let signing = async {
+        if functions.is_empty() {
+            Ok(BTreeMap::new())
+        } else {
+            aliases::code_signing(shared, &clients.lambda).await
+        }
+    };
+    let ((details, roles), signing) =
+        join(join(details, fetch_roles(shared, role_arns)), signing).await;
 
-    for (f, (policy, url, event_invoke)) in functions.iter_mut().zip(details) {
-        f.policy = policy.map_err(|e| collected.note(e));
-        f.url = url.map_err(|e| collected.note(e));
-        f.event_invoke = event_invoke.map_err(|e| collected.note(e));
+    let signing = signing.map_err(|e| collected.note(e));
+    for (f, details) in functions.iter_mut().zip(details) {
+        f.policy = details.policy.map_err(|e| collected.note(e));
+        f.url = details.url.map_err(|e| collected.note(e));
+        f.event_invoke = details.event_invoke.map_err(|e| collected.note(e));
+        f.aliases = details.aliases.map_err(|e| collected.note(e));
+        collected.failures.extend(details.failures);
+        f.code_signing = match &signing {
+            Ok(by_function) => Ok(by_function.get(&f.arn).cloned()),
+            Err(reason) => Err(reason.clone()),
+        };
     }
     let (roles, role_failures) = roles;
     collected.failures.extend(role_failures);
@@ -154,22 +177,72 @@ fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> F
 
 type Detail<T> = Result<Option<T>, CallFailure>;
 
-/// GetPolicy, GetFunctionUrlConfig and GetFunctionEventInvokeConfig of one function, at once.
+/// What the per-function calls found.
+struct Details {
+    policy: Detail<String>,
+    url: Detail<FunctionUrl>,
+    event_invoke: Detail<EventInvokeConfig>,
+    aliases: Result<Vec<Alias>, CallFailure>,
+    /// Failed per-alias calls (each also on its alias's field).
+    failures: Vec<CallFailure>,
+}
+
+/// GetPolicy, the function URL(s), GetFunctionEventInvokeConfig and the aliases of one
+/// function, at once. With `lists_urls`, one ListFunctionUrlConfigs answers for the function
+/// and every alias; otherwise GetFunctionUrlConfig, once per qualifier.
 async fn function_details(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
     name: &str,
-) -> (
-    Detail<String>,
-    Detail<FunctionUrl>,
-    Detail<EventInvokeConfig>,
-) {
-    join3(
+    lists_urls: bool,
+) -> Details {
+    let urls = async {
+        if !lists_urls {
+            return Ok(None);
+        }
+        match aliases::list_urls(shared, lambda, name).await {
+            // The probe could not tell (it met a fault), and the endpoint lacks the listing
+            // after all: ask per qualifier instead.
+            Err(e) if e.kind == FailureKind::NotImplemented => Ok(None),
+            other => other.map(Some),
+        }
+    };
+    let (policy, urls, event_invoke) = join3(
         fetch_policy(shared, lambda, name),
-        fetch_url(shared, lambda, name),
+        urls,
         fetch_event_invoke(shared, lambda, name),
     )
-    .await
+    .await;
+    let mut failures = Vec::new();
+    let (url, aliases) = match urls {
+        Ok(Some(urls)) => (
+            Ok(urls.get(&None).cloned()),
+            aliases::fetch_aliases(shared, lambda, name, Some(&urls), &mut failures).await,
+        ),
+        Ok(None) => {
+            join(
+                fetch_url_qualified(shared, lambda, name, None),
+                aliases::fetch_aliases(shared, lambda, name, None, &mut failures),
+            )
+            .await
+        }
+        // The function went away between the listing and this call: no URL.
+        Err(e) if e.kind == FailureKind::NotFound => (
+            Ok(None),
+            aliases::fetch_aliases(shared, lambda, name, None, &mut failures).await,
+        ),
+        Err(e) => (
+            Err(e),
+            aliases::fetch_aliases(shared, lambda, name, None, &mut failures).await,
+        ),
+    };
+    Details {
+        policy,
+        url,
+        event_invoke,
+        aliases,
+        failures,
+    }
 }
 
 /// The function's resource policy; `Ok(None)` when it has none.
@@ -178,42 +251,50 @@ pub(crate) async fn fetch_policy(
     lambda: &aws_sdk_lambda::Client,
     name: &str,
 ) -> Detail<String> {
+    fetch_policy_qualified(shared, lambda, name, None).await
+}
+
+/// The resource policy of the function or of one of its aliases (`qualifier`).
+pub(crate) async fn fetch_policy_qualified(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+    qualifier: Option<&str>,
+) -> Detail<String> {
     let out = shared
         .call(
             Family::Lambda,
             "lambda:GetPolicy",
-            lambda.get_policy().function_name(name).send(),
+            lambda
+                .get_policy()
+                .function_name(name)
+                .set_qualifier(qualifier.map(str::to_string))
+                .send(),
         )
         .await;
     none_if_missing(out).map(|o| o.and_then(|o| o.policy).filter(|p| !p.trim().is_empty()))
 }
 
-async fn fetch_url(
+/// The function URL of the function or of one of its aliases (`qualifier`).
+pub(crate) async fn fetch_url_qualified(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
     name: &str,
+    qualifier: Option<&str>,
 ) -> Detail<FunctionUrl> {
     let out = shared
         .call(
             Family::Lambda,
             "lambda:GetFunctionUrlConfig",
-            lambda.get_function_url_config().function_name(name).send(),
+            lambda
+                .get_function_url_config()
+                .function_name(name)
+                .set_qualifier(qualifier.map(str::to_string))
+                .send(),
         )
         .await;
-    none_if_missing(out).map(|o| {
-        o.map(|o| FunctionUrl {
-            url: o.function_url().to_string(),
-            auth_type: o.auth_type().as_str().to_string(),
-            cors_allow_origins: o
-                .cors()
-                .map(|c| c.allow_origins().to_vec())
-                .unwrap_or_default(),
-            cors_allow_credentials: o
-                .cors()
-                .and_then(|c| c.allow_credentials())
-                .unwrap_or(false),
-        })
-    })
+    none_if_missing(out)
+        .map(|o| o.map(|o| aliases::url_from(o.function_url(), o.auth_type().as_str(), o.cors())))
 }
 
 async fn fetch_event_invoke(
@@ -735,6 +816,17 @@ mod tests {
             "/2019-09-25/functions/reports/event-invoke-config" => Reply::json(
                 r#"{"FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:reports","MaximumRetryAttempts":0,"DestinationConfig":null}"#,
             ),
+            // An endpoint without ListFunctionUrlConfigs (moto): GetFunctionUrlConfig then.
+            p if p.ends_with("/urls") => Reply {
+                status: 404,
+                content_type: "text/html",
+                headers: Vec::new(),
+                body: "<html><body>Not Found</body></html>".into(),
+            },
+            p if p.ends_with("/aliases") => Reply::json(r#"{"Aliases":[]}"#),
+            p if p.starts_with("/2020-04-22/code-signing-configs") => {
+                Reply::json(r#"{"CodeSigningConfigs":[]}"#)
+            }
             // billing and west-fn have no policy, URL or event invoke config.
             _ => Reply::json_error(404, "ResourceNotFoundException"),
         }
@@ -1105,14 +1197,180 @@ mod tests {
         assert_eq!(functions, 200, "four pages of 50");
         let requests = router.requests().len();
         assert_eq!(requests, shared.calls.load(Ordering::Relaxed) as usize);
+        // Per function: GetPolicy, ListFunctionUrlConfigs, GetFunctionEventInvokeConfig and
+        // ListAliases; per region: the four pages, the URL-listing probe and the code
+        // signing listing; IAM: a few calls for the two shared roles.
+        let per_function = ["/policy", "/urls", "/event-invoke-config", "/aliases"]
+            .iter()
+            .map(|suffix| router.count(|s| s.path.ends_with(suffix) && !s.path.contains("fn-0/")))
+            .sum::<usize>();
+        assert_eq!(per_function, 4 * (functions - 1));
+        let iam = router.count(|s| s.action().is_some());
         assert!(
-            requests <= 4 * functions,
-            "{requests} requests for {functions} functions"
+            requests - iam <= 4 * functions + 4 + 2 + 1,
+            "{requests} requests ({iam} IAM) for {functions} functions"
         );
         assert_eq!(
             router.count(|s| s.path.ends_with("/policy")),
             functions,
             "one GetPolicy per function"
+        );
+    }
+
+    /// A function with two aliases: `live` with its own public URL (listed by
+    /// ListFunctionUrlConfigs) and policy, `blue` whose policy could not be read; one code
+    /// signing config (Enforce) covering it through a qualified ARN.
+    fn alias_route(s: &Seen) -> Reply {
+        if s.action().is_some() {
+            return iam_route(s);
+        }
+        let qualifier = s.query("Qualifier");
+        match (s.path.as_str(), qualifier.as_deref()) {
+            ("/2015-03-31/functions/" | "/2015-03-31/functions", _) => {
+                Reply::json(&format!(r#"{{"Functions":[{}]}}"#, orders_json()))
+            }
+            ("/2021-10-31/functions/orders/urls", _) => match s.query("Marker").as_deref() {
+                None => Reply::json(
+                    r#"{"FunctionUrlConfigs":[{"FunctionUrl":"https://latest.lambda-url.us-east-1.on.aws/",
+                        "FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders","AuthType":"AWS_IAM",
+                        "CreationTime":"2024-01-01T00:00:00Z","LastModifiedTime":"2024-01-01T00:00:00Z"}],"NextMarker":"u2"}"#,
+                ),
+                _ => Reply::json(
+                    r#"{"FunctionUrlConfigs":[{"FunctionUrl":"https://live.lambda-url.us-east-1.on.aws/",
+                        "FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:live","AuthType":"NONE",
+                        "Cors":{"AllowOrigins":["*"]},
+                        "CreationTime":"2024-01-01T00:00:00Z","LastModifiedTime":"2024-01-01T00:00:00Z"}]}"#,
+                ),
+            },
+            ("/2015-03-31/functions/orders/aliases", _) => match s.query("Marker").as_deref() {
+                None => Reply::json(
+                    r#"{"Aliases":[{"AliasArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:live",
+                        "Name":"live","FunctionVersion":"3"}],"NextMarker":"a2"}"#,
+                ),
+                _ => Reply::json(
+                    r#"{"Aliases":[{"AliasArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:blue",
+                        "Name":"blue","FunctionVersion":"2"}]}"#,
+                ),
+            },
+            ("/2015-03-31/functions/orders/policy", Some("live")) => Reply::json(
+                r#"{"Policy":"{\"Statement\":[{\"Sid\":\"open\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\"}]}","RevisionId":"r2"}"#,
+            ),
+            ("/2015-03-31/functions/orders/policy", Some("blue")) => {
+                Reply::denied_xml("lambda:GetPolicy")
+            }
+            ("/2020-04-22/code-signing-configs" | "/2020-04-22/code-signing-configs/", _) => {
+                Reply::json(
+                    r#"{"CodeSigningConfigs":[{"CodeSigningConfigId":"csc-1",
+                        "CodeSigningConfigArn":"arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-1",
+                        "AllowedPublishers":{"SigningProfileVersionArns":["arn:aws:signer:us-east-1:123456789012:/signing-profiles/p/v1"]},
+                        "CodeSigningPolicies":{"UntrustedArtifactOnDeployment":"Enforce"},"LastModified":"2024-01-01T00:00:00Z"}]}"#,
+                )
+            }
+            (p, _) if p.starts_with("/2020-04-22/code-signing-configs/") => Reply::json(
+                r#"{"FunctionArns":["arn:aws:lambda:us-east-1:123456789012:function:orders:live"]}"#,
+            ),
+            _ => Reply::json_error(404, "ResourceNotFoundException"),
+        }
+    }
+
+    #[tokio::test]
+    async fn aliases_urls_and_code_signing_are_read_with_their_pages() {
+        let router = Router::new(alias_route);
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let collected = collect(&shared, &testing::region_clients(&config, "us-east-1")).await;
+        let orders = &collected.inventory.functions[0];
+        assert_eq!(
+            orders.url.as_ref().unwrap().as_ref().unwrap().auth_type,
+            "AWS_IAM"
+        );
+        let aliases = orders.aliases.as_ref().expect("aliases listed");
+        let names: Vec<&str> = aliases.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["live", "blue"], "both pages");
+        let live = &aliases[0];
+        assert_eq!(live.arn, format!("{}:live", orders.arn));
+        let url = live
+            .url
+            .as_ref()
+            .unwrap()
+            .as_ref()
+            .expect("the alias's own URL");
+        assert_eq!(url.auth_type, "NONE");
+        assert_eq!(url.cors_allow_origins, ["*"]);
+        assert!(
+            live.policy
+                .as_ref()
+                .unwrap()
+                .as_ref()
+                .unwrap()
+                .contains("open")
+        );
+        assert_eq!(aliases[1].url, Ok(None));
+        assert_eq!(
+            aliases[1].policy,
+            Err("AccessDenied: missing lambda:GetPolicy".to_string())
+        );
+        let signing = orders.code_signing.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(signing.untrusted_artifact_on_deployment, "Enforce");
+        // No per-alias URL call: ListFunctionUrlConfigs answered for every qualifier.
+        assert_eq!(router.count(|s| s.path.ends_with("/url")), 0);
+        assert_eq!(
+            router.count(|s| s.path.ends_with("/policy") && s.query("Qualifier").is_some()),
+            2,
+            "one GetPolicy per alias"
+        );
+        assert_eq!(collected.state(), CollectionState::Partial);
+    }
+
+    /// moto answers ListFunctionUrlConfigs and every code-signing call with an HTML 404: the
+    /// URLs come from GetFunctionUrlConfig per qualifier, and code signing is unknown.
+    #[tokio::test]
+    async fn without_the_url_listing_each_qualifier_is_asked_and_code_signing_is_unknown() {
+        let html_404 = || Reply {
+            status: 404,
+            content_type: "text/html",
+            headers: Vec::new(),
+            body: "<html><body>Not Found</body></html>".into(),
+        };
+        let router = Router::new(move |s: &Seen| {
+            if s.path.ends_with("/urls") || s.path.starts_with("/2020-04-22/") {
+                return html_404();
+            }
+            if s.path.ends_with("/url") && s.query("Qualifier").as_deref() == Some("live") {
+                return Reply::json(
+                    r#"{"FunctionUrl":"https://live.lambda-url.us-east-1.on.aws/","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:live",
+                        "AuthType":"NONE","CreationTime":"2024-01-01T00:00:00Z","LastModifiedTime":"2024-01-01T00:00:00Z"}"#,
+                );
+            }
+            if s.path.ends_with("/aliases") {
+                return Reply::json(
+                    r#"{"Aliases":[{"AliasArn":"arn:aws:lambda:us-east-1:123456789012:function:orders:live","Name":"live"}]}"#,
+                );
+            }
+            alias_route(s)
+        });
+        let config = testing::sdk_config(router.clone(), "us-east-1");
+        let shared = testing::shared(&config);
+        let collected = collect(&shared, &testing::region_clients(&config, "us-east-1")).await;
+        let orders = &collected.inventory.functions[0];
+        let live = &orders.aliases.as_ref().unwrap()[0];
+        assert_eq!(
+            live.url.as_ref().unwrap().as_ref().unwrap().auth_type,
+            "NONE"
+        );
+        assert_eq!(orders.url, Ok(None), "$LATEST has no URL");
+        let signing = orders
+            .code_signing
+            .as_ref()
+            .expect_err("unknown, never none");
+        assert!(
+            signing.contains("lambda:ListCodeSigningConfigs"),
+            "{signing}"
+        );
+        assert_eq!(
+            router.count(|s| s.path.ends_with("/urls")),
+            1,
+            "probed once"
         );
     }
 

@@ -1,5 +1,5 @@
 //! Live AWS sources: one poller per poll area (functions, gateways, throttles, encryption,
-//! secrets), ready to run per region as [`Pollers`] (the app's scheduler drives them and turns
+//! secrets, triggers), ready to run per region as [`Pollers`] (the app's scheduler drives them and turns
 //! their results into the [`SourceEvent`](crate::domain::source::SourceEvent)s the demo sends
 //! too). This module holds only clients, pollers, errors and the permission table.
 //!
@@ -7,6 +7,7 @@
 //! the SDK's adaptive retry handles throttling, and a failure comes back as a
 //! [`CallFailure`](errors::CallFailure) whose reason lands on `unknown` findings.
 
+pub mod aliases;
 pub mod client;
 pub mod encryption;
 pub mod errors;
@@ -17,6 +18,7 @@ pub mod gateways;
 pub mod permissions;
 pub mod secrets;
 pub mod throttles;
+pub mod triggers;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -84,14 +86,7 @@ impl Pollers {
                     Area::Throttles => throttles::collect(&shared, &clients, &current).await,
                     Area::Encryption => encryption::collect(&shared, &clients, &current).await,
                     Area::Secrets => secrets::collect(&shared, &clients).await,
-                    Area::Triggers => Collected {
-                        inventory: crate::domain::inventory::Inventory::failed_area(
-                            Area::Triggers,
-                            &clients.region,
-                            "the triggers area is not collected by this build",
-                        ),
-                        ..Collected::default()
-                    },
+                    Area::Triggers => triggers::collect(&shared, &clients, &current).await,
                 }
             };
             let mut collected = shared.in_region(&clients.region, work).await;
@@ -112,6 +107,9 @@ pub enum Family {
     SecretsManager,
     Kms,
     Iam,
+    Sqs,
+    Sns,
+    EventBridge,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -124,6 +122,9 @@ pub struct Limits {
     secretsmanager: Semaphore,
     kms: Semaphore,
     iam: Semaphore,
+    sqs: Semaphore,
+    sns: Semaphore,
+    eventbridge: Semaphore,
 }
 
 impl Limits {
@@ -135,6 +136,9 @@ impl Limits {
             secretsmanager: Semaphore::new(per_family),
             kms: Semaphore::new(per_family),
             iam: Semaphore::new(per_family),
+            sqs: Semaphore::new(per_family),
+            sns: Semaphore::new(per_family),
+            eventbridge: Semaphore::new(per_family),
         }
     }
 
@@ -146,6 +150,9 @@ impl Limits {
             Family::SecretsManager => &self.secretsmanager,
             Family::Kms => &self.kms,
             Family::Iam => &self.iam,
+            Family::Sqs => &self.sqs,
+            Family::Sns => &self.sns,
+            Family::EventBridge => &self.eventbridge,
         }
     }
 }
@@ -165,6 +172,9 @@ pub struct RegionClients {
     pub apigatewayv2: aws_sdk_apigatewayv2::Client,
     pub secretsmanager: aws_sdk_secretsmanager::Client,
     pub kms: aws_sdk_kms::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub eventbridge: aws_sdk_eventbridge::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

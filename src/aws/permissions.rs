@@ -28,6 +28,7 @@ impl Permission {
 }
 
 const FUNCTIONS: &[Area] = &[Area::Functions];
+const TRIGGERS: &[Area] = &[Area::Triggers];
 
 /// Every action Parapet calls, grouped by service in policy order.
 pub const CALLS: &[Permission] = &[
@@ -55,6 +56,26 @@ pub const CALLS: &[Permission] = &[
         action: "lambda:GetFunctionEventInvokeConfig",
         areas: FUNCTIONS,
         purpose: "asynchronous invocation failure destinations",
+    },
+    Permission {
+        action: "lambda:ListAliases",
+        areas: FUNCTIONS,
+        purpose: "aliases, whose own URL and policy expose the function too",
+    },
+    Permission {
+        action: "lambda:ListFunctionUrlConfigs",
+        areas: FUNCTIONS,
+        purpose: "the function URLs of a function and all its aliases in one call",
+    },
+    Permission {
+        action: "lambda:ListCodeSigningConfigs",
+        areas: FUNCTIONS,
+        purpose: "code signing configs of the region (Enforce or Warn)",
+    },
+    Permission {
+        action: "lambda:ListFunctionsByCodeSigningConfig",
+        areas: FUNCTIONS,
+        purpose: "the functions each code signing config covers (read per config)",
     },
     Permission {
         action: "lambda:GetFunctionConcurrency",
@@ -123,6 +144,46 @@ pub const CALLS: &[Permission] = &[
         areas: &[Area::Encryption],
         purpose: "key aliases (names on screen, alias references)",
     },
+    Permission {
+        action: "lambda:ListEventSourceMappings",
+        areas: TRIGGERS,
+        purpose: "queues, streams and Kafka topics that trigger functions; retries and failure destinations",
+    },
+    Permission {
+        action: "sqs:GetQueueAttributes",
+        areas: TRIGGERS,
+        purpose: "policy, encryption and dead-letter queue of each queue that triggers a function (never messages)",
+    },
+    Permission {
+        action: "sns:ListSubscriptions",
+        areas: TRIGGERS,
+        purpose: "topics with a lambda subscription",
+    },
+    Permission {
+        action: "sns:GetTopicAttributes",
+        areas: TRIGGERS,
+        purpose: "policy and encryption of each topic that triggers a function",
+    },
+    Permission {
+        action: "events:ListEventBuses",
+        areas: TRIGGERS,
+        purpose: "event buses",
+    },
+    Permission {
+        action: "events:ListRules",
+        areas: TRIGGERS,
+        purpose: "the rules of each bus",
+    },
+    Permission {
+        action: "events:ListTargetsByRule",
+        areas: TRIGGERS,
+        purpose: "which rules target a function",
+    },
+    Permission {
+        action: "events:DescribeEventBus",
+        areas: TRIGGERS,
+        purpose: "the policy of each bus whose rules trigger a function",
+    },
 ];
 
 /// Patterns added for emulators. moto authorizes API Gateway requests by its own operation
@@ -147,6 +208,9 @@ fn sid(service: &str) -> &'static str {
         "apigateway" => "ReadApiGatewayGETForAwsGetStarForEmulators",
         "secretsmanager" => "ReadSecretMetadataNeverValues",
         "kms" => "ReadKmsKeys",
+        "sqs" => "ReadQueueAttributesNeverMessages",
+        "sns" => "ReadTopicAttributes",
+        "events" => "ReadEventBusesAndRules",
         _ => "Read",
     }
 }
@@ -275,6 +339,22 @@ mod tests {
         "iam:PutRolePolicy",
         "iam:UpdateAssumeRolePolicy",
         "sts:AssumeRole",
+        // The triggers area reads configuration; it never reads, sends or deletes messages
+        // or events, nor changes a source or mapping.
+        "sqs:ReceiveMessage",
+        "sqs:SendMessage",
+        "sqs:DeleteMessage",
+        "sqs:PurgeQueue",
+        "sqs:SetQueueAttributes",
+        "sns:Publish",
+        "sns:Subscribe",
+        "sns:SetTopicAttributes",
+        "events:PutEvents",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:PutPermission",
+        "lambda:CreateEventSourceMapping",
+        "lambda:UpdateEventSourceMapping",
     ];
 
     fn policy() -> serde_json::Value {

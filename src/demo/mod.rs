@@ -14,6 +14,7 @@ mod iam;
 mod lambda;
 pub mod replay;
 mod secrets;
+mod triggers;
 
 use gateways::*;
 use iam::*;
@@ -137,20 +138,24 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
     Inventory {
         account_id: DEMO_ACCOUNT.to_string(),
         regions: vec![USE1.to_string(), EUW1.to_string()],
-        functions: shared(functions(now)),
-        roles: roles().into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
+        functions: shared(all_functions(now)),
+        roles: roles()
+            .into_iter()
+            .chain(triggers::trigger_roles())
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect(),
         rest_apis: shared(rest_apis()),
         rest_domains: rest_domains(),
         usage_plans: usage_plans(),
         v2_apis: shared(v2_apis()),
         v2_domains: v2_domains(),
         secrets: shared(secrets(now)),
-        reserved_concurrency: reserved_concurrency(&functions(now)),
+        reserved_concurrency: reserved_concurrency(&all_functions(now)),
         keys: shared(keys()),
-        mappings: Vec::new(),
-        queues: Vec::new(),
-        topics: Vec::new(),
-        buses: Vec::new(),
+        mappings: shared(triggers::mappings()),
+        queues: shared(triggers::queues()),
+        topics: shared(triggers::topics()),
+        buses: shared(triggers::buses()),
         list_failures: Vec::new(),
     }
 }
@@ -192,6 +197,18 @@ pub fn runtime_deprecating_soon(now: OffsetDateTime) -> String {
         .min()
         .map_or("nodejs22.x", |(_, id)| id)
         .to_string()
+}
+
+/// The functions the APIs reach and those only events reach, each with the code signing
+/// config that covers it.
+fn all_functions(now: OffsetDateTime) -> Vec<Function> {
+    let mut all = functions(now);
+    all.extend(triggers::trigger_functions());
+    for f in &mut all {
+        f.code_signing = triggers::code_signing(f);
+        f.aliases = triggers::aliases(f);
+    }
+    all
 }
 
 fn shared<T>(items: Vec<T>) -> Vec<Arc<T>> {
@@ -242,6 +259,7 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
             for f in &inv.functions {
                 note(f.policy.as_ref().map(|_| ()));
                 note(f.url.as_ref().map(|_| ()));
+                note(f.code_signing.as_ref().map(|_| ()));
                 note(f.event_invoke.as_ref().map(|_| ()));
                 if let Some((arn, role)) = full.roles.get_key_value(&f.role_arn) {
                     match &**role {
@@ -522,7 +540,15 @@ mod tests {
         for f in &findings {
             let def = checks::find(&f.check_id).unwrap();
             let id = f.resource_id.as_str();
-            let from_id = if id.contains(":function:") {
+            let from_id = if id.contains(":event-source-mapping:") {
+                ResourceKind::Mapping
+            } else if id.starts_with("arn:aws:sqs:") {
+                ResourceKind::Queue
+            } else if id.starts_with("arn:aws:sns:") {
+                ResourceKind::Topic
+            } else if id.contains(":event-bus/") {
+                ResourceKind::Bus
+            } else if id.contains(":function:") {
                 ResourceKind::Function
             } else if id.contains("/stages/") {
                 ResourceKind::Stage
@@ -541,8 +567,9 @@ mod tests {
         }
         for def in checks::catalogue() {
             assert!(!def.areas.is_empty(), "{} names no poll area", def.id);
+            // Event source mappings are Lambda resources the triggers area lists.
             assert!(
-                def.areas.contains(&def.service.area()),
+                def.areas.contains(&def.service.area()) || def.areas[0] == Area::Triggers,
                 "{} does not read the area that lists its service",
                 def.id
             );

@@ -31,12 +31,13 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 5] = [
+    pub const ALL: [Area; 6] = [
         Area::Functions,
         Area::Gateways,
         Area::Throttles,
         Area::Encryption,
         Area::Secrets,
+        Area::Triggers,
     ];
 
     pub fn as_str(self) -> &'static str {

@@ -196,7 +196,14 @@ impl Trigger {
             TriggerKind::Mapping(k) => k.label(),
             TriggerKind::Subscription => "SNS topic",
             TriggerKind::Rule => "EventBridge bus",
-            TriggerKind::ServiceGrant => "service source",
+            TriggerKind::ServiceGrant => match Arn::parse(&self.source).map(|a| a.service) {
+                Some("s3") => "S3 bucket",
+                Some("sns") => "SNS topic",
+                Some("events") => "EventBridge rule",
+                Some("sqs") => "SQS queue",
+                Some("logs") => "log group",
+                _ => "service source",
+            },
         };
         format!("{kind} {}", source_name(&self.source))
     }
@@ -264,7 +271,12 @@ pub fn triggers_of(inv: &Inventory, f: &Function) -> Vec<Trigger> {
             if st.service_principals().is_empty() {
                 continue;
             }
-            for source in st.condition_values("aws:SourceArn") {
+            // API Gateway grants are entry points (domain::entry_points), not triggers.
+            for source in st
+                .condition_values("aws:SourceArn")
+                .into_iter()
+                .filter(|s| !s.starts_with("arn:aws:execute-api:"))
+            {
                 out.push(Trigger {
                     kind: TriggerKind::ServiceGrant,
                     source,
@@ -473,6 +485,79 @@ mod tests {
         assert_eq!(
             openness(Err("AccessDenied"), "sqs:SendMessage", QUEUE_RESTRICTING),
             Openness::Unknown("AccessDenied".into())
+        );
+    }
+
+    #[test]
+    fn a_functions_triggers_are_its_mappings_subscriptions_rules_and_service_grants() {
+        use crate::domain::inventory::{BusRule, EventSourceMapping, Subscription};
+        use std::sync::Arc;
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:worker";
+        let f = Function {
+            name: "worker".into(),
+            arn: arn.into(),
+            region: "us-east-1".into(),
+            policy: Ok(Some(
+                json!({"Statement": [
+                    {"Sid": "bucket", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                     "Action": "lambda:InvokeFunction",
+                     "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}},
+                    {"Sid": "api", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+                     "Action": "lambda:InvokeFunction",
+                     "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:111122223333:a1/*"}}}
+                ]})
+                .to_string(),
+            )),
+            ..Default::default()
+        };
+        let inv = Inventory {
+            mappings: vec![Arc::new(EventSourceMapping {
+                uuid: "m1".into(),
+                source_arn: Some("arn:aws:sqs:us-east-1:111122223333:orders-in".into()),
+                function_arn: format!("{arn}:live"),
+                state: Some("Disabled".into()),
+                ..Default::default()
+            })],
+            topics: vec![Arc::new(Topic {
+                arn: "arn:aws:sns:us-east-1:111122223333:events".into(),
+                name: "events".into(),
+                region: "us-east-1".into(),
+                subscriptions: vec![Subscription {
+                    arn: "arn:aws:sns:us-east-1:111122223333:events:s1".into(),
+                    function_arn: arn.into(),
+                }],
+                attributes: Ok(Default::default()),
+            })],
+            buses: vec![Arc::new(Bus {
+                name: "shop".into(),
+                arn: "arn:aws:events:us-east-1:111122223333:event-bus/shop".into(),
+                region: "us-east-1".into(),
+                policy: Ok(None),
+                rules: vec![BusRule {
+                    name: "r".into(),
+                    arn: "arn:aws:events:us-east-1:111122223333:rule/shop/r".into(),
+                    function_arns: vec![
+                        "arn:aws:lambda:us-east-1:111122223333:function:other".into(),
+                    ],
+                }],
+            })],
+            ..Default::default()
+        };
+        let triggers = triggers_of(&inv, &f);
+        let labels: Vec<String> = triggers.iter().map(Trigger::source_label).collect();
+        assert_eq!(
+            labels,
+            [
+                "SQS queue orders-in",
+                "SNS topic events",
+                "S3 bucket uploads"
+            ]
+        );
+        assert_eq!(triggers[0].qualifier.as_deref(), Some("live"));
+        assert!(!triggers[0].enabled);
+        assert_eq!(
+            triggers[2].via,
+            "$LATEST policy statement bucket (s3.amazonaws.com)"
         );
     }
 }

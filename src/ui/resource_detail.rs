@@ -43,9 +43,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
         ]),
         Line::from(Span::styled(format!(" {}", fit(&r.id, w)), t[Token::Dim])),
     ];
+    let mut info = info;
+    if let Some(line) = triggers_line(state, &r.id, w) {
+        info.push(line);
+    }
+    let head_height = info.len() as u16;
     let (findings, cursor) = state.resource_findings(d);
     let [head, table, preview] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(head_height),
         Constraint::Min(5),
         Constraint::Length(if area.height >= 24 { 8 } else { 5 }),
     ])
@@ -139,4 +144,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `triggered by SQS queue orders-in (mapping …) · SNS topic order-events`: what makes a
+/// function run besides an API, from the collected inventory (none for a snapshot file).
+fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<'static>> {
+    let t = &state.theme;
+    let f = state
+        .inventory
+        .functions
+        .iter()
+        .find(|f| f.arn == resource_id)?;
+    let triggers = crate::domain::triggers::triggers_of(&state.inventory, f);
+    if triggers.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = triggers
+        .iter()
+        .map(|tr| match &tr.qualifier {
+            Some(q) => format!("{} → :{q}", tr.source_label()),
+            None => tr.source_label(),
+        })
+        .collect();
+    Some(Line::from(vec![
+        Span::styled(" triggered by ", t[Token::Dim]),
+        Span::styled(
+            fit(&list.join(" · "), width.saturating_sub(14)),
+            t[Token::Text],
+        ),
+    ]))
 }

@@ -105,6 +105,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
         area.as_str()
     };
     let (glyph, token, text) = match s {
+        AreaSummary::Waiting if level >= 5 => ("○", Token::Dim, String::new()),
         AreaSummary::Waiting => ("○", Token::Dim, "waiting".to_string()),
         AreaSummary::Running(p) => ("⟳", Token::StatusRunning, format!("{p}%")),
         AreaSummary::Ok { since } => {
@@ -118,26 +119,35 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
         }
         AreaSummary::Partial(e) => {
             let e = short_error(e);
-            let e = if level >= 2 {
-                fit(&e, if level >= 4 { 8 } else { 12 })
-            } else {
-                e
+            let e = match level {
+                0 | 1 => e,
+                2 | 3 => fit(&e, 12),
+                4 => fit(&e, 8),
+                // The narrowest form: the glyph alone (the reason is on the findings).
+                _ => String::new(),
             };
             ("◐", Token::Warning, e)
         }
         AreaSummary::Failed(e) => {
             let e = short_error(e);
-            let e = if level >= 2 {
-                fit(&e, if level >= 4 { 8 } else { 12 })
-            } else {
-                e
+            let e = match level {
+                0 | 1 => e,
+                2 | 3 => fit(&e, 12),
+                4 => fit(&e, 8),
+                // The narrowest form: the glyph alone (the reason is on the findings).
+                _ => String::new(),
             };
             ("!", Token::StatusError, e)
         }
     };
+    let shown = if text.is_empty() {
+        glyph.to_string()
+    } else {
+        format!("{glyph} {text}")
+    };
     vec![
         Span::styled(format!("{name} "), t[Token::Dim]),
-        Span::styled(format!("{glyph} {text}"), t[token]),
+        Span::styled(shown, t[token]),
     ]
 }
 
@@ -156,7 +166,7 @@ pub fn line(state: &State, max: usize) -> Line<'static> {
         })
         .collect();
     let mut best = Vec::new();
-    for level in 0..5 {
+    for level in 0..6 {
         let mut spans = vec![Span::raw(" ")];
         for (i, (a, s)) in summaries.iter().enumerate() {
             if i > 0 {

@@ -151,9 +151,12 @@ macro_rules! client {
 fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_apigateway as apigateway;
     use aws_sdk_apigatewayv2 as apigatewayv2;
+    use aws_sdk_eventbridge as eventbridge;
     use aws_sdk_kms as kms;
     use aws_sdk_lambda as lambda;
     use aws_sdk_secretsmanager as secretsmanager;
+    use aws_sdk_sns as sns;
+    use aws_sdk_sqs as sqs;
     let none = ByPath::default();
     RegionClients {
         region: "eu-west-1".into(),
@@ -162,6 +165,9 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         apigatewayv2: client!(apigatewayv2, v2),
         secretsmanager: client!(secretsmanager, none),
         kms: client!(kms, none),
+        sqs: client!(sqs, none),
+        sns: client!(sns, none),
+        eventbridge: client!(eventbridge, none),
     }
 }
 

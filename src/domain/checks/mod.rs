@@ -37,11 +37,14 @@ struct Catalogue {
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     let checks: Vec<&'static CheckDef> = lambda::CHECKS
         .iter()
+        .chain(lambda_trust::CHECKS)
         .chain(apigw::CHECKS)
         .chain(apigwv2::CHECKS)
         .chain(secrets::CHECKS)
         .chain(kms::CHECKS)
+        .chain(events::CHECKS)
         .chain(exposure::CHECKS)
+        .chain(event_paths::CHECKS)
         .collect();
     let by_id = checks.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     Catalogue { checks, by_id }

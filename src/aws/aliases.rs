@@ -1,0 +1,252 @@
+//! What the functions area reads besides each function itself: its aliases (with their own
+//! function URL and resource policy) and the code signing configs of the region.
+//!
+//! Requests: one ListAliases per function, then per alias one GetPolicy with the alias as
+//! qualifier. Function URLs come from one ListFunctionUrlConfigs per function (it lists the
+//! URL of `$LATEST` and of every alias) where the endpoint has it; where it does not (a probe
+//! per region answers "not implemented", as moto does), the unqualified GetFunctionUrlConfig
+//! plus one qualified call per alias. Code signing is read per config, not per function:
+//! ListCodeSigningConfigs, then ListFunctionsByCodeSigningConfig for each config.
+
+use std::collections::{BTreeMap, HashSet};
+
+use futures_util::future::join_all;
+
+use super::errors::{CallFailure, FailureKind};
+use super::{Family, Shared};
+use crate::domain::arn::function_ref;
+use crate::domain::inventory::{Alias, CodeSigning, FunctionUrl};
+
+/// The largest page the Lambda list calls serve.
+const PAGE: i32 = 50;
+
+/// A Lambda list call's pages: `fetch(marker)` returns a page's items and its next marker.
+/// Stops on a repeated marker instead of looping forever.
+async fn pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
+{
+    let mut out = Vec::new();
+    let mut marker = None;
+    let mut seen = HashSet::new();
+    loop {
+        let (items, next) = fetch(marker.take()).await?;
+        out.extend(items);
+        match next {
+            Some(next) if !next.is_empty() && seen.insert(next.clone()) => marker = Some(next),
+            _ => return Ok(out),
+        }
+    }
+}
+
+pub(crate) fn url_from(
+    url: &str,
+    auth: &str,
+    cors: Option<&aws_sdk_lambda::types::Cors>,
+) -> FunctionUrl {
+    FunctionUrl {
+        url: url.to_string(),
+        auth_type: auth.to_string(),
+        cors_allow_origins: cors.map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
+        cors_allow_credentials: cors.and_then(|c| c.allow_credentials()).unwrap_or(false),
+    }
+}
+
+/// Every function URL of a function, keyed by qualifier (`None` for `$LATEST`).
+pub(crate) type UrlsByQualifier = BTreeMap<Option<String>, FunctionUrl>;
+
+/// ListFunctionUrlConfigs of one function.
+pub(crate) async fn list_urls(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    function: &str,
+) -> Result<UrlsByQualifier, CallFailure> {
+    let configs = pages(|marker| async move {
+        let page = shared
+            .call(
+                Family::Lambda,
+                "lambda:ListFunctionUrlConfigs",
+                lambda
+                    .list_function_url_configs()
+                    .function_name(function)
+                    .set_marker(marker)
+                    .max_items(PAGE)
+                    .send(),
+            )
+            .await?;
+        let next = page.next_marker().map(str::to_string);
+        Ok((page.function_url_configs, next))
+    })
+    .await?;
+    Ok(configs
+        .iter()
+        .map(|c| {
+            let qualifier = function_ref(c.function_arn()).and_then(|r| r.qualifier);
+            (
+                qualifier.filter(|q| q != "$LATEST"),
+                url_from(c.function_url(), c.auth_type().as_str(), c.cors()),
+            )
+        })
+        .collect())
+}
+
+/// Whether the endpoint serves ListFunctionUrlConfigs, asked once per region poll with the
+/// first function: `false` when it answers "not implemented" (moto).
+pub(crate) async fn lists_urls(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    first_function: Option<&str>,
+) -> bool {
+    let Some(name) = first_function else {
+        return false;
+    };
+    !matches!(
+        list_urls(shared, lambda, name).await,
+        Err(f) if f.kind == FailureKind::NotImplemented
+    )
+}
+
+/// ListAliases of one function: (name, qualified ARN).
+async fn list_aliases(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    function: &str,
+) -> Result<Vec<(String, String)>, CallFailure> {
+    let aliases = pages(|marker| async move {
+        let page = shared
+            .call(
+                Family::Lambda,
+                "lambda:ListAliases",
+                lambda
+                    .list_aliases()
+                    .function_name(function)
+                    .set_marker(marker)
+                    .max_items(PAGE)
+                    .send(),
+            )
+            .await?;
+        let next = page.next_marker().map(str::to_string);
+        Ok((page.aliases.unwrap_or_default(), next))
+    })
+    .await?;
+    Ok(aliases
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a.name()?.to_string(),
+                a.alias_arn().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// The aliases of `function` with their policy and URL. `urls` is what
+/// ListFunctionUrlConfigs said (`None` where the endpoint lacks it: one qualified
+/// GetFunctionUrlConfig per alias then). A failed per-alias call lands on that alias's field;
+/// a failed ListAliases is the `Err`. Failed calls are also returned, for the area's status.
+pub(crate) async fn fetch_aliases(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+    function: &str,
+    urls: Option<&UrlsByQualifier>,
+    failures: &mut Vec<CallFailure>,
+) -> Result<Vec<Alias>, CallFailure> {
+    let listed = match list_aliases(shared, lambda, function).await {
+        // The function went away since the listing: no aliases either.
+        Err(f) if f.kind == FailureKind::NotFound => Vec::new(),
+        other => other?,
+    };
+    let details = join_all(listed.iter().map(|(name, _)| async move {
+        let policy = super::functions::fetch_policy_qualified(shared, lambda, function, Some(name));
+        match urls {
+            Some(urls) => (policy.await, Ok(urls.get(&Some(name.clone())).cloned())),
+            None => {
+                let url =
+                    super::functions::fetch_url_qualified(shared, lambda, function, Some(name));
+                futures_util::future::join(policy, url).await
+            }
+        }
+    }))
+    .await;
+    let mut out = Vec::new();
+    for ((name, arn), (policy, url)) in listed.into_iter().zip(details) {
+        let mut note = |f: CallFailure| {
+            let reason = f.reason();
+            failures.push(f);
+            reason
+        };
+        out.push(Alias {
+            name,
+            arn,
+            policy: policy.map_err(&mut note),
+            url: url.map_err(&mut note),
+        });
+    }
+    Ok(out)
+}
+
+/// The code signing config covering each function ARN of the region (unqualified ARNs).
+pub(crate) async fn code_signing(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+) -> Result<BTreeMap<String, CodeSigning>, CallFailure> {
+    let configs = pages(|marker| async move {
+        let page = shared
+            .call(
+                Family::Lambda,
+                "lambda:ListCodeSigningConfigs",
+                lambda
+                    .list_code_signing_configs()
+                    .set_marker(marker)
+                    .max_items(PAGE)
+                    .send(),
+            )
+            .await?;
+        let next = page.next_marker().map(str::to_string);
+        Ok((page.code_signing_configs.unwrap_or_default(), next))
+    })
+    .await?;
+    let covered = join_all(configs.iter().map(|c| async move {
+        let arn = c.code_signing_config_arn();
+        pages(|marker| async move {
+            let page = shared
+                .call(
+                    Family::Lambda,
+                    "lambda:ListFunctionsByCodeSigningConfig",
+                    lambda
+                        .list_functions_by_code_signing_config()
+                        .code_signing_config_arn(arn)
+                        .set_marker(marker)
+                        .max_items(PAGE)
+                        .send(),
+                )
+                .await?;
+            let next = page.next_marker().map(str::to_string);
+            Ok((page.function_arns.unwrap_or_default(), next))
+        })
+        .await
+    }))
+    .await;
+    let mut out = BTreeMap::new();
+    for (config, functions) in configs.iter().zip(covered) {
+        let signing = CodeSigning {
+            config_arn: config.code_signing_config_arn().to_string(),
+            untrusted_artifact_on_deployment: config
+                .code_signing_policies()
+                .and_then(|p| p.untrusted_artifact_on_deployment())
+                .map_or("Warn", |p| p.as_str())
+                .to_string(),
+        };
+        for arn in functions? {
+            let unqualified = match function_ref(&arn) {
+                Some(r) if r.qualifier.is_some() => arn
+                    .rsplit_once(':')
+                    .map_or(arn.clone(), |(head, _)| head.to_string()),
+                _ => arn,
+            };
+            out.insert(unqualified, signing.clone());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,507 @@
+//! The triggers poll area: what makes each function of a region run besides an API. Runs
+//! after the functions area of the region: with no function there, nothing can be triggered
+//! and it makes no request.
+//!
+//! Requests: ListEventSourceMappings pages (every mapping of the region at once),
+//! ListSubscriptions pages (kept: protocol `lambda`), ListEventBuses pages, then ListRules per
+//! bus and ListTargetsByRule per rule (kept: function targets). Then one request per source
+//! that triggers a function, and only those: GetQueueAttributes per queue of an SQS mapping,
+//! GetTopicAttributes per topic with a `lambda` subscription, DescribeEventBus per bus with a
+//! rule that targets a function. Nothing reads or sends messages.
+//!
+//! A listing that fails becomes a [`ListFailure`] of the area (a failed
+//! ListEventSourceMappings hides queues and stream mappings, so it is recorded for SQS and
+//! for Lambda); a source that cannot be read (AccessDenied, another account's queue) keeps
+//! its `Err` on its own attributes, and its checks say `unknown`.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use futures_util::future::{join_all, join3};
+
+use super::errors::CallFailure;
+use super::{Collected, Family, RegionClients, Shared};
+use crate::domain::arn::{Arn, function_ref, source_name};
+use crate::domain::finding::Service;
+use crate::domain::inventory::{
+    Area, Bus, BusRule, EventSourceMapping, Inventory, ListFailure, Queue, QueueAttributes,
+    SourceKind, Subscription, Topic, TopicAttributes,
+};
+use std::sync::Arc;
+
+/// The largest page ListEventSourceMappings serves.
+const MAPPINGS_PAGE: i32 = 100;
+/// The largest page the EventBridge list calls serve.
+const EVENTS_PAGE: i32 = 100;
+
+pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Inventory) -> Collected {
+    let region = clients.region.clone();
+    let mut collected = Collected::default();
+    collected.inventory.account_id = shared.account_id.clone();
+    collected.inventory.regions = vec![region.clone()];
+    let functions_listed = !current
+        .list_failures
+        .iter()
+        .any(|f| f.region == region && f.area == Area::Functions);
+    if functions_listed && !current.functions.iter().any(|f| f.region == region) {
+        return collected;
+    }
+
+    let (mappings, subscriptions, buses) = join3(
+        list_mappings(shared, &clients.lambda),
+        list_lambda_subscriptions(shared, &clients.sns),
+        list_buses_with_function_rules(shared, &clients.eventbridge),
+    )
+    .await;
+    let fail = |collected: &mut Collected, services: &[Service], call: &str, f: CallFailure| {
+        let reason = collected.note(f);
+        for &service in services {
+            collected.inventory.list_failures.push(ListFailure {
+                service,
+                area: Area::Triggers,
+                region: region.clone(),
+                call: call.into(),
+                reason: reason.clone(),
+            });
+        }
+    };
+    let mappings = match mappings {
+        Ok(m) => m,
+        Err(f) => {
+            fail(
+                &mut collected,
+                &[Service::Sqs, Service::Lambda],
+                "lambda:ListEventSourceMappings",
+                f,
+            );
+            Vec::new()
+        }
+    };
+    let subscriptions = match subscriptions {
+        Ok(s) => s,
+        Err(f) => {
+            fail(&mut collected, &[Service::Sns], "sns:ListSubscriptions", f);
+            Vec::new()
+        }
+    };
+    let buses = match buses {
+        Ok(b) => b,
+        Err((call, f)) => {
+            fail(&mut collected, &[Service::EventBridge], call, f);
+            Vec::new()
+        }
+    };
+
+    // The sources that trigger a function, each read once.
+    let queue_arns: BTreeSet<String> = mappings
+        .iter()
+        .filter(|m| m.kind() == SourceKind::Sqs)
+        .filter_map(|m| m.source_arn.clone())
+        .collect();
+    let mut topic_subs: BTreeMap<String, Vec<Subscription>> = BTreeMap::new();
+    for (topic, sub) in subscriptions {
+        topic_subs.entry(topic).or_default().push(sub);
+    }
+    let (queues, topics, buses) = join3(
+        join_all(
+            queue_arns
+                .iter()
+                .map(|arn| read_queue(shared, &clients.sqs, arn)),
+        ),
+        join_all(
+            topic_subs
+                .keys()
+                .map(|arn| read_topic(shared, &clients.sns, arn)),
+        ),
+        join_all(
+            buses
+                .into_iter()
+                .map(|(bus, rules)| read_bus(shared, &clients.eventbridge, bus, rules)),
+        ),
+    )
+    .await;
+
+    fn note<T>(collected: &mut Collected, r: Result<T, CallFailure>) -> Result<T, String> {
+        r.map_err(|f| collected.note(f))
+    }
+    let queues: Vec<Arc<Queue>> = queue_arns
+        .iter()
+        .zip(queues)
+        .map(|(arn, attributes)| {
+            Arc::new(Queue {
+                arn: arn.clone(),
+                name: source_name(arn),
+                region: Arn::parse(arn).map_or(region.clone(), |a| a.region.to_string()),
+                attributes: note(&mut collected, attributes),
+            })
+        })
+        .collect();
+    let topics: Vec<Arc<Topic>> = topic_subs
+        .into_iter()
+        .zip(topics)
+        .map(|((arn, subscriptions), attributes)| {
+            Arc::new(Topic {
+                name: source_name(&arn),
+                region: region.clone(),
+                subscriptions,
+                attributes: note(&mut collected, attributes),
+                arn,
+            })
+        })
+        .collect();
+    let buses: Vec<Arc<Bus>> = buses
+        .into_iter()
+        .map(|(mut bus, policy)| {
+            bus.policy = note(&mut collected, policy);
+            bus.region = region.clone();
+            Arc::new(bus)
+        })
+        .collect();
+    collected.inventory.mappings = mappings
+        .into_iter()
+        .map(|mut m| {
+            m.region = region.clone();
+            Arc::new(m)
+        })
+        .collect();
+    collected.inventory.queues = queues;
+    collected.inventory.topics = topics;
+    collected.inventory.buses = buses;
+    collected
+}
+
+// ───────────────────────────── listings ─────────────────────────────
+
+async fn list_mappings(
+    shared: &Shared,
+    lambda: &aws_sdk_lambda::Client,
+) -> Result<Vec<EventSourceMapping>, CallFailure> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let page = shared
+            .call(
+                Family::Lambda,
+                "lambda:ListEventSourceMappings",
+                lambda
+                    .list_event_source_mappings()
+                    .set_marker(marker.clone())
+                    .max_items(MAPPINGS_PAGE)
+                    .send(),
+            )
+            .await?;
+        for m in page.event_source_mappings() {
+            out.push(EventSourceMapping {
+                uuid: m.uuid().unwrap_or_default().to_string(),
+                region: String::new(),
+                source_arn: m.event_source_arn().map(str::to_string),
+                function_arn: m.function_arn().unwrap_or_default().to_string(),
+                state: m.state().map(str::to_string),
+                maximum_retry_attempts: m.maximum_retry_attempts(),
+                maximum_record_age_seconds: m.maximum_record_age_in_seconds(),
+                bisect_batch_on_function_error: m.bisect_batch_on_function_error(),
+                on_failure_destination: m
+                    .destination_config()
+                    .and_then(|d| d.on_failure())
+                    .and_then(|d| d.destination())
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+            });
+        }
+        match page.next_marker() {
+            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
+                marker = Some(next.to_string())
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// (topic ARN, subscription) for every subscription with protocol `lambda`.
+async fn list_lambda_subscriptions(
+    shared: &Shared,
+    sns: &aws_sdk_sns::Client,
+) -> Result<Vec<(String, Subscription)>, CallFailure> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let page = shared
+            .call(
+                Family::Sns,
+                "sns:ListSubscriptions",
+                sns.list_subscriptions()
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await?;
+        for s in page.subscriptions() {
+            let lambda = s
+                .protocol()
+                .is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
+            if let (true, Some(topic), Some(endpoint)) = (lambda, s.topic_arn(), s.endpoint()) {
+                out.push((
+                    topic.to_string(),
+                    Subscription {
+                        arn: s.subscription_arn().unwrap_or_default().to_string(),
+                        function_arn: endpoint.to_string(),
+                    },
+                ));
+            }
+        }
+        match page.next_token() {
+            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
+                token = Some(next.to_string())
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Every bus with its rules that target a function (buses with none are left out). The
+/// error names the listing that failed.
+async fn list_buses_with_function_rules(
+    shared: &Shared,
+    events: &aws_sdk_eventbridge::Client,
+) -> Result<Vec<(Bus, Vec<BusRule>)>, (&'static str, CallFailure)> {
+    let buses = events_pages(|token| async move {
+        let page = shared
+            .call(
+                Family::EventBridge,
+                "events:ListEventBuses",
+                events
+                    .list_event_buses()
+                    .set_next_token(token)
+                    .limit(EVENTS_PAGE)
+                    .send(),
+            )
+            .await?;
+        let items = page
+            .event_buses()
+            .iter()
+            .map(|b| {
+                (
+                    b.name().unwrap_or_default().to_string(),
+                    b.arn().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
+    .map_err(|f| ("events:ListEventBuses", f))?;
+
+    let rules = join_all(
+        buses
+            .iter()
+            .map(|(bus, _)| list_function_rules(shared, events, bus)),
+    )
+    .await;
+    let mut out = Vec::new();
+    for ((name, arn), rules) in buses.into_iter().zip(rules) {
+        let rules = rules?;
+        if rules.is_empty() {
+            continue;
+        }
+        out.push((
+            Bus {
+                name,
+                arn,
+                region: String::new(),
+                policy: Ok(None),
+                rules: Vec::new(),
+            },
+            rules,
+        ));
+    }
+    Ok(out)
+}
+
+/// The rules of `bus` that target a function, with those targets.
+async fn list_function_rules(
+    shared: &Shared,
+    events: &aws_sdk_eventbridge::Client,
+    bus: &str,
+) -> Result<Vec<BusRule>, (&'static str, CallFailure)> {
+    let rules = events_pages(|token| async move {
+        let page = shared
+            .call(
+                Family::EventBridge,
+                "events:ListRules",
+                events
+                    .list_rules()
+                    .event_bus_name(bus)
+                    .set_next_token(token)
+                    .limit(EVENTS_PAGE)
+                    .send(),
+            )
+            .await?;
+        let items = page
+            .rules()
+            .iter()
+            .map(|r| {
+                (
+                    r.name().unwrap_or_default().to_string(),
+                    r.arn().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
+    .map_err(|f| ("events:ListRules", f))?;
+    let targets = join_all(rules.iter().map(|(rule, _)| async move {
+        events_pages(|token| async move {
+            let page = shared
+                .call(
+                    Family::EventBridge,
+                    "events:ListTargetsByRule",
+                    events
+                        .list_targets_by_rule()
+                        .rule(rule)
+                        .event_bus_name(bus)
+                        .set_next_token(token)
+                        .limit(EVENTS_PAGE)
+                        .send(),
+                )
+                .await?;
+            let items: Vec<String> = page
+                .targets()
+                .iter()
+                .map(|t| t.arn().to_string())
+                .filter(|arn| function_ref(arn).is_some())
+                .collect();
+            Ok((items, page.next_token().map(str::to_string)))
+        })
+        .await
+    }))
+    .await;
+    let mut out = Vec::new();
+    for ((name, arn), targets) in rules.into_iter().zip(targets) {
+        let function_arns = targets.map_err(|f| ("events:ListTargetsByRule", f))?;
+        if !function_arns.is_empty() {
+            out.push(BusRule {
+                name,
+                arn,
+                function_arns,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An EventBridge list call's pages (`NextToken`), stopping on a repeated token.
+async fn events_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
+{
+    let mut out = Vec::new();
+    let mut token = None;
+    let mut seen = HashSet::new();
+    loop {
+        let (items, next) = fetch(token.take()).await?;
+        out.extend(items);
+        match next {
+            Some(next) if !next.is_empty() && seen.insert(next.clone()) => token = Some(next),
+            _ => return Ok(out),
+        }
+    }
+}
+
+// ───────────────────────────── sources ─────────────────────────────
+
+/// The queue URL of a queue ARN (`arn:aws:sqs:R:A:NAME` → `https://sqs.R.amazonaws.com/A/NAME`).
+pub fn queue_url(arn: &str) -> String {
+    match Arn::parse(arn) {
+        Some(a) => format!(
+            "https://sqs.{}.amazonaws.com/{}/{}",
+            a.region, a.account, a.resource
+        ),
+        None => arn.to_string(),
+    }
+}
+
+async fn read_queue(
+    shared: &Shared,
+    sqs: &aws_sdk_sqs::Client,
+    arn: &str,
+) -> Result<QueueAttributes, CallFailure> {
+    use aws_sdk_sqs::types::QueueAttributeName as Name;
+    let out = shared
+        .call(
+            Family::Sqs,
+            "sqs:GetQueueAttributes",
+            sqs.get_queue_attributes()
+                .queue_url(queue_url(arn))
+                .attribute_names(Name::All)
+                .send(),
+        )
+        .await?;
+    let attrs = out.attributes();
+    let get = |name: Name| {
+        attrs
+            .and_then(|a| a.get(&name))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    Ok(QueueAttributes {
+        policy: get(Name::Policy),
+        sqs_managed_sse: get(Name::SqsManagedSseEnabled)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        kms_master_key_id: get(Name::KmsMasterKeyId),
+        redrive_policy: get(Name::RedrivePolicy),
+    })
+}
+
+async fn read_topic(
+    shared: &Shared,
+    sns: &aws_sdk_sns::Client,
+    arn: &str,
+) -> Result<TopicAttributes, CallFailure> {
+    let out = shared
+        .call(
+            Family::Sns,
+            "sns:GetTopicAttributes",
+            sns.get_topic_attributes().topic_arn(arn).send(),
+        )
+        .await?;
+    let attrs = out.attributes();
+    let get = |name: &str| {
+        attrs
+            .and_then(|a| a.get(name))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    Ok(TopicAttributes {
+        policy: get("Policy"),
+        kms_master_key_id: get("KmsMasterKeyId"),
+    })
+}
+
+async fn read_bus(
+    shared: &Shared,
+    events: &aws_sdk_eventbridge::Client,
+    mut bus: Bus,
+    rules: Vec<BusRule>,
+) -> (Bus, Result<Option<String>, CallFailure>) {
+    bus.rules = rules;
+    let out = shared
+        .call(
+            Family::EventBridge,
+            "events:DescribeEventBus",
+            events.describe_event_bus().name(&bus.name).send(),
+        )
+        .await;
+    let policy = out.map(|o| {
+        o.policy()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+    });
+    (bus, policy)
+}
+
+#[cfg(test)]
+#[path = "tests/triggers.rs"]
+mod tests;
