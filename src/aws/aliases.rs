@@ -8,37 +8,17 @@
 //! plus one qualified call per alias. Code signing is read per config, not per function:
 //! ListCodeSigningConfigs, then ListFunctionsByCodeSigningConfig for each config.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use futures_util::future::join_all;
 
 use super::errors::{CallFailure, FailureKind};
-use super::{Family, Shared};
+use super::{Family, Shared, pages};
 use crate::domain::arn::function_ref;
 use crate::domain::inventory::{Alias, CodeSigning, FunctionUrl};
 
 /// The largest page the Lambda list calls serve.
 const PAGE: i32 = 50;
-
-/// A Lambda list call's pages: `fetch(marker)` returns a page's items and its next marker.
-/// Stops on a repeated marker instead of looping forever.
-async fn pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
-{
-    let mut out = Vec::new();
-    let mut marker = None;
-    let mut seen = HashSet::new();
-    loop {
-        let (items, next) = fetch(marker.take()).await?;
-        out.extend(items);
-        match next {
-            Some(next) if !next.is_empty() && seen.insert(next.clone()) => marker = Some(next),
-            _ => return Ok(out),
-        }
-    }
-}
 
 pub(crate) fn url_from(
     url: &str,

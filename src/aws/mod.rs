@@ -163,6 +163,26 @@ tokio::task_local! {
     static REGION: String;
 }
 
+/// Every page of a list call: `fetch(token)` returns one page's items and the next marker or
+/// token. Stops at the last page, and on a repeated token instead of looping forever.
+pub(crate) async fn pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
+{
+    let mut out = Vec::new();
+    let mut token = None;
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let (items, next) = fetch(token.take()).await?;
+        out.extend(items);
+        match next {
+            Some(next) if !next.is_empty() && seen.insert(next.clone()) => token = Some(next),
+            _ => return Ok(out),
+        }
+    }
+}
+
 /// The clients of one region.
 #[derive(Clone)]
 pub struct RegionClients {

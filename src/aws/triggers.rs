@@ -14,12 +14,12 @@
 //! for Lambda); a source that cannot be read (AccessDenied, another account's queue) keeps
 //! its `Err` on its own attributes, and its checks say `unknown`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::{join_all, join3};
 
 use super::errors::CallFailure;
-use super::{Collected, Family, RegionClients, Shared};
+use super::{Collected, Family, RegionClients, Shared, pages};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
@@ -175,23 +175,22 @@ async fn list_mappings(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
 ) -> Result<Vec<EventSourceMapping>, CallFailure> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
+    pages(|marker| async move {
         let page = shared
             .call(
                 Family::Lambda,
                 "lambda:ListEventSourceMappings",
                 lambda
                     .list_event_source_mappings()
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(MAPPINGS_PAGE)
                     .send(),
             )
             .await?;
-        for m in page.event_source_mappings() {
-            out.push(EventSourceMapping {
+        let items = page
+            .event_source_mappings()
+            .iter()
+            .map(|m| EventSourceMapping {
                 uuid: m.uuid().unwrap_or_default().to_string(),
                 region: String::new(),
                 source_arn: m.event_source_arn().map(str::to_string),
@@ -206,15 +205,11 @@ async fn list_mappings(
                     .and_then(|d| d.destination())
                     .filter(|d| !d.is_empty())
                     .map(str::to_string),
-            });
-        }
-        match page.next_marker() {
-            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
-                marker = Some(next.to_string())
-            }
-            _ => return Ok(out),
-        }
-    }
+            })
+            .collect();
+        Ok((items, page.next_marker().map(str::to_string)))
+    })
+    .await
 }
 
 /// (topic ARN, subscription) for every subscription with protocol `lambda`.
@@ -222,40 +217,34 @@ async fn list_lambda_subscriptions(
     shared: &Shared,
     sns: &aws_sdk_sns::Client,
 ) -> Result<Vec<(String, Subscription)>, CallFailure> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
+    pages(|token| async move {
         let page = shared
             .call(
                 Family::Sns,
                 "sns:ListSubscriptions",
-                sns.list_subscriptions()
-                    .set_next_token(token.clone())
-                    .send(),
+                sns.list_subscriptions().set_next_token(token).send(),
             )
             .await?;
-        for s in page.subscriptions() {
-            let lambda = s
-                .protocol()
-                .is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
-            if let (true, Some(topic), Some(endpoint)) = (lambda, s.topic_arn(), s.endpoint()) {
-                out.push((
-                    topic.to_string(),
+        let items = page
+            .subscriptions()
+            .iter()
+            .filter(|s| {
+                s.protocol()
+                    .is_some_and(|p| p.eq_ignore_ascii_case("lambda"))
+            })
+            .filter_map(|s| {
+                Some((
+                    s.topic_arn()?.to_string(),
                     Subscription {
                         arn: s.subscription_arn().unwrap_or_default().to_string(),
-                        function_arn: endpoint.to_string(),
+                        function_arn: s.endpoint()?.to_string(),
                     },
-                ));
-            }
-        }
-        match page.next_token() {
-            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
-                token = Some(next.to_string())
-            }
-            _ => return Ok(out),
-        }
-    }
+                ))
+            })
+            .collect();
+        Ok((items, page.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 /// Every bus with its rules that target a function (buses with none are left out). The
@@ -264,7 +253,7 @@ async fn list_buses_with_function_rules(
     shared: &Shared,
     events: &aws_sdk_eventbridge::Client,
 ) -> Result<Vec<(Bus, Vec<BusRule>)>, (&'static str, CallFailure)> {
-    let buses = events_pages(|token| async move {
+    let buses = pages(|token| async move {
         let page = shared
             .call(
                 Family::EventBridge,
@@ -323,7 +312,7 @@ async fn list_function_rules(
     events: &aws_sdk_eventbridge::Client,
     bus: &str,
 ) -> Result<Vec<BusRule>, (&'static str, CallFailure)> {
-    let rules = events_pages(|token| async move {
+    let rules = pages(|token| async move {
         let page = shared
             .call(
                 Family::EventBridge,
@@ -351,7 +340,7 @@ async fn list_function_rules(
     .await
     .map_err(|f| ("events:ListRules", f))?;
     let targets = join_all(rules.iter().map(|(rule, _)| async move {
-        events_pages(|token| async move {
+        pages(|token| async move {
             let page = shared
                 .call(
                     Family::EventBridge,
@@ -388,25 +377,6 @@ async fn list_function_rules(
         }
     }
     Ok(out)
-}
-
-/// An EventBridge list call's pages (`NextToken`), stopping on a repeated token.
-async fn events_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
-{
-    let mut out = Vec::new();
-    let mut token = None;
-    let mut seen = HashSet::new();
-    loop {
-        let (items, next) = fetch(token.take()).await?;
-        out.extend(items);
-        match next {
-            Some(next) if !next.is_empty() && seen.insert(next.clone()) => token = Some(next),
-            _ => return Ok(out),
-        }
-    }
 }
 
 // ───────────────────────────── sources ─────────────────────────────
