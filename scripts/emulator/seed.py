@@ -970,6 +970,10 @@ class Seeder:
         def make_topic(i):
             arn = sns.create_topic(Name=f"bulk-topic-{i:03d}")["TopicArn"]
             sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=fn_arn(i + 500))
+            # As on AWS, the subscribed function's policy lets the topic invoke it.
+            self.lam.add_permission(FunctionName=fn(i + 500), StatementId=f"sns-{i:03d}",
+                                    Action="lambda:InvokeFunction",
+                                    Principal="sns.amazonaws.com", SourceArn=arn)
 
         def make_bus(i):
             events.create_event_bus(Name=f"bulk-bus-{i:03d}")
@@ -977,6 +981,10 @@ class Seeder:
                             EventPattern=json.dumps({"source": [f"bulk.{i}"]}))
             events.put_targets(Rule=f"bulk-rule-{i:03d}", EventBusName=f"bulk-bus-{i:03d}",
                                Targets=[{"Id": "fn", "Arn": fn_arn(i + 700)}])
+            rule = f"arn:aws:events:{self.region}:{ACCOUNT}:rule/bulk-bus-{i:03d}/bulk-rule-{i:03d}"
+            self.lam.add_permission(FunctionName=fn(i + 700), StatementId=f"events-{i:03d}",
+                                    Action="lambda:InvokeFunction",
+                                    Principal="events.amazonaws.com", SourceArn=rule)
 
         streams = []
         for s in range((stream_mappings + 9) // 10):

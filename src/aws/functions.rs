@@ -12,12 +12,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use aws_sdk_lambda::types::FunctionConfiguration;
-use futures_util::future::{join, join_all, join3};
+use futures_util::future::{join, join_all};
 
 use super::errors::{CallFailure, FailureKind};
 use super::{Collected, Family, RegionClients, Shared, aliases};
 use crate::domain::arn::Arn;
 use crate::domain::finding::Service;
+use crate::domain::iam;
 use crate::domain::inventory::{
     Alias, EventInvokeConfig, Fetched, Function, FunctionUrl, ListFailure, Role, RolePolicy,
 };
@@ -64,11 +65,15 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         functions.first().map(|f| f.name.as_str()),
     )
     .await;
-    let details = join_all(
-        functions
-            .iter()
-            .map(|f| function_details(shared, &clients.lambda, &f.name, lists_urls)),
-    );
+    let details = join_all(functions.iter().map(|f| {
+        function_details(
+            shared,
+            &clients.lambda,
+            &f.name,
+            f.dead_letter_target.as_deref(),
+            lists_urls,
+        )
+    }));
     // Code signing configs only matter where there are functions to cover.
     let signing = async {
         if functions.is_empty() {
@@ -187,13 +192,15 @@ struct Details {
     failures: Vec<CallFailure>,
 }
 
-/// GetPolicy, the function URL(s), GetFunctionEventInvokeConfig and the aliases of one
-/// function, at once. With `lists_urls`, one ListFunctionUrlConfigs answers for the function
-/// and every alias; otherwise GetFunctionUrlConfig, once per qualifier.
+/// GetPolicy, the function URL(s) and the aliases of one function, at once, and
+/// GetFunctionEventInvokeConfig after the policy, only where it can change a verdict
+/// (`iam::reads_event_invoke`). With `lists_urls`, one ListFunctionUrlConfigs answers for the
+/// function and every alias; otherwise GetFunctionUrlConfig, once per qualifier.
 async fn function_details(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
     name: &str,
+    dead_letter_target: Option<&str>,
     lists_urls: bool,
 ) -> Details {
     let urls = async {
@@ -207,12 +214,20 @@ async fn function_details(
             other => other.map(Some),
         }
     };
-    let (policy, urls, event_invoke) = join3(
-        fetch_policy(shared, lambda, name),
-        urls,
-        fetch_event_invoke(shared, lambda, name),
-    )
-    .await;
+    let policy_then_event_invoke = async {
+        let policy = fetch_policy(shared, lambda, name).await;
+        let reads = match &policy {
+            Ok(text) => iam::reads_event_invoke(&Ok(text.clone()), dead_letter_target),
+            Err(_) => true,
+        };
+        let event_invoke = if reads {
+            fetch_event_invoke(shared, lambda, name).await
+        } else {
+            Ok(None)
+        };
+        (policy, event_invoke)
+    };
+    let ((policy, event_invoke), urls) = join(policy_then_event_invoke, urls).await;
     let mut failures = Vec::new();
     let (url, aliases) = match urls {
         Ok(Some(urls)) => (
@@ -666,8 +681,7 @@ mod tests {
                "Layers":[{"Arn":"arn:aws:lambda:us-east-1:123456789012:layer:deps:3","CodeSize":10},
                          {"Arn":"arn:aws:lambda:us-east-1:123456789012:layer:otel:1","CodeSize":20}],
                "VpcConfig":{"SubnetIds":["subnet-a","subnet-b"],"SecurityGroupIds":["sg-1"],"VpcId":"vpc-123abc"},
-               "TracingConfig":{"Mode":"Active"},
-               "DeadLetterConfig":{"TargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq"}"#,
+               "TracingConfig":{"Mode":"Active"}"#,
         )
     }
 
@@ -682,7 +696,12 @@ mod tests {
     }
 
     fn reports_json() -> String {
-        function_json("reports", REPORT_ROLE, r#","PackageType":"Image""#)
+        function_json(
+            "reports",
+            REPORT_ROLE,
+            r#","PackageType":"Image",
+               "DeadLetterConfig":{"TargetArn":"arn:aws:sqs:us-east-1:123456789012:reports-dlq"}"#,
+        )
     }
 
     fn xml(action: &str, result: &str) -> Reply {
@@ -794,7 +813,7 @@ mod tests {
                 }
             }
             "/2015-03-31/functions/orders/policy" => Reply::json(
-                r#"{"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\",\"Resource\":\"*\"}]}","RevisionId":"r1"}"#,
+                r#"{"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunctionUrl\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"*\"}]}","RevisionId":"r1"}"#,
             ),
             "/2021-10-31/functions/orders/url" => Reply::json(
                 r#"{"FunctionUrl":"https://abc.lambda-url.us-east-1.on.aws/","FunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:orders",
@@ -874,10 +893,7 @@ mod tests {
         );
         assert_eq!(orders.vpc_subnet_ids, ["subnet-a", "subnet-b"]);
         assert_eq!(orders.tracing_mode.as_deref(), Some("Active"));
-        assert_eq!(
-            orders.dead_letter_target.as_deref(),
-            Some("arn:aws:sqs:us-east-1:123456789012:orders-dlq")
-        );
+        assert_eq!(orders.dead_letter_target, None);
         let policy = orders
             .policy
             .clone()
@@ -902,7 +918,7 @@ mod tests {
             }))
         );
 
-        // Nulls everywhere, and ResourceNotFound on all three calls: collected and empty.
+        // Nulls everywhere, and ResourceNotFound on the policy and URL calls: collected and empty.
         let billing = &inv.functions[1];
         assert_eq!(billing.runtime.as_deref(), Some("nodejs20.x"));
         assert!(
@@ -916,10 +932,28 @@ mod tests {
         assert_eq!(billing.policy, Ok(None));
         assert_eq!(billing.url, Ok(None));
         assert_eq!(billing.event_invoke, Ok(None));
+        // The event invoke config is read only where it can change a verdict: orders (SNS may
+        // invoke it, no dead-letter queue) and reports (its policy could not be read); not
+        // billing (no policy, so nothing invokes it asynchronously).
+        let event_invoke_reads = |name: &str| {
+            router.count(|s| s.path == format!("/2019-09-25/functions/{name}/event-invoke-config"))
+        };
+        assert_eq!(
+            [
+                event_invoke_reads("orders"),
+                event_invoke_reads("billing"),
+                event_invoke_reads("reports")
+            ],
+            [1, 0, 1]
+        );
 
         // moto's XML 403 is a denial naming the action; an HTML 500 is "not implemented".
         let reports = &inv.functions[2];
         assert_eq!(reports.package_type.as_deref(), Some("Image"));
+        assert_eq!(
+            reports.dead_letter_target.as_deref(),
+            Some("arn:aws:sqs:us-east-1:123456789012:reports-dlq")
+        );
         assert_eq!(reports.runtime, None);
         assert_eq!(
             reports.policy,
@@ -1162,7 +1196,8 @@ mod tests {
         assert_eq!(router.count_action("ListAttachedRolePolicies"), 2);
     }
 
-    /// The benchmark's shape: many functions sharing a few roles stay within 4 requests each.
+    /// The benchmark's shape: many functions sharing a few roles stay within 4 requests each
+    /// (3.25 here: the event invoke config is read only for the functions SNS may invoke).
     #[tokio::test]
     async fn requests_stay_within_four_per_function_when_roles_are_shared() {
         let router = Router::new(|s: &Seen| {
@@ -1187,6 +1222,18 @@ mod tests {
                     functions.join(",")
                 ));
             }
+            // Every fourth function is subscribed to a topic, so SNS may invoke it.
+            if let Some(i) = s
+                .path
+                .strip_prefix("/2015-03-31/functions/fn-")
+                .and_then(|rest| rest.strip_suffix("/policy"))
+                .and_then(|i| i.parse::<u32>().ok())
+                && i % 4 == 0
+            {
+                return Reply::json(
+                    r#"{"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"*\"}]}"}"#,
+                );
+            }
             Reply::json_error(404, "ResourceNotFoundException")
         });
         let config = testing::sdk_config(router.clone(), "us-east-1");
@@ -1197,17 +1244,20 @@ mod tests {
         assert_eq!(functions, 200, "four pages of 50");
         let requests = router.requests().len();
         assert_eq!(requests, shared.calls.load(Ordering::Relaxed) as usize);
-        // Per function: GetPolicy, ListFunctionUrlConfigs, GetFunctionEventInvokeConfig and
-        // ListAliases; per region: the four pages, the URL-listing probe and the code
-        // signing listing; IAM: a few calls for the two shared roles.
-        let per_function = ["/policy", "/urls", "/event-invoke-config", "/aliases"]
+        // Per function: GetPolicy, ListFunctionUrlConfigs and ListAliases, and
+        // GetFunctionEventInvokeConfig for the quarter that SNS may invoke; per region: the
+        // four pages, the URL-listing probe and the code signing listing; IAM: a few calls for
+        // the two shared roles.
+        let per_function = ["/policy", "/urls", "/aliases"]
             .iter()
             .map(|suffix| router.count(|s| s.path.ends_with(suffix) && !s.path.contains("fn-0/")))
             .sum::<usize>();
-        assert_eq!(per_function, 4 * (functions - 1));
+        assert_eq!(per_function, 3 * (functions - 1));
+        let event_invoke = router.count(|s| s.path.ends_with("/event-invoke-config"));
+        assert_eq!(event_invoke, functions / 4);
         let iam = router.count(|s| s.action().is_some());
         assert!(
-            requests - iam <= 4 * functions + 4 + 2 + 1,
+            requests - iam <= 3 * functions + functions / 4 + 4 + 2 + 1,
             "{requests} requests ({iam} IAM) for {functions} functions"
         );
         assert_eq!(

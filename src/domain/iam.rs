@@ -52,6 +52,58 @@ pub fn function_policy(f: &Function) -> Result<Option<PolicyDocument>, String> {
     parse_policy(&f.policy)
 }
 
+/// Service principals (without `.amazonaws.com`) that invoke Lambda asynchronously.
+pub const ASYNC_SERVICES: &[&str] = &[
+    "s3",
+    "sns",
+    "events",
+    "scheduler",
+    "ses",
+    "iot",
+    "iotevents",
+    "logs",
+    "cloudformation",
+    "codecommit",
+    "codepipeline",
+    "config",
+    "lambda.alarms.cloudwatch",
+];
+
+/// Async-invoking service principals granted invoke by the policy.
+pub fn async_invokers(doc: &PolicyDocument) -> Vec<String> {
+    let mut out = Vec::new();
+    for st in doc.statements.iter().filter(|s| grants_invoke(s)) {
+        for svc in st.service_principals() {
+            let short = svc
+                .trim_end_matches(".amazonaws.com.cn")
+                .trim_end_matches(".amazonaws.com");
+            if ASYNC_SERVICES.iter().any(|a| a.eq_ignore_ascii_case(short)) && !out.contains(&svc) {
+                out.push(svc);
+            }
+        }
+    }
+    out
+}
+
+/// Whether the poller reads GetFunctionEventInvokeConfig for a function: only when it can
+/// change `lambda.no-failure-destination`, that is when the resource policy lets an
+/// async-invoking service invoke the function and no dead-letter queue already catches failed
+/// events, or when the policy could not be read (so the check cannot tell). Every function
+/// invoked by S3, SNS, EventBridge and the other [`ASYNC_SERVICES`] carries such a grant, so
+/// this saves one request per function on most accounts.
+pub fn reads_event_invoke(
+    policy: &Fetched<Option<String>>,
+    dead_letter_target: Option<&str>,
+) -> bool {
+    match parse_policy(policy) {
+        Err(_) => true,
+        Ok(doc) => {
+            dead_letter_target.is_none_or(|d| d.trim().is_empty())
+                && doc.is_some_and(|d| !async_invokers(&d).is_empty())
+        }
+    }
+}
+
 /// A fetched resource policy (the function's or an alias's), parsed: `Ok(None)` when there is
 /// none, `Err` when it could not be fetched or parsed.
 pub fn parse_policy(policy: &Fetched<Option<String>>) -> Result<Option<PolicyDocument>, String> {

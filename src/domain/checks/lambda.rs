@@ -16,8 +16,10 @@
 //!   statement scoped only by `FunctionUrlAuthType NONE` is the public URL grant itself.
 //!   Service principals are never public.
 //! - **Asynchronous invocation** (for lambda.no-failure-destination): the resource policy lets
-//!   an async-invoking service ([`ASYNC_SERVICES`]) invoke the function, or the function has
-//!   an EventInvokeConfig. Otherwise the check is not applicable.
+//!   an async-invoking service ([`crate::domain::iam::ASYNC_SERVICES`]) invoke the function. Otherwise the
+//!   check is not applicable, and the poller does not read the event invoke config at all
+//!   ([`crate::domain::iam::reads_event_invoke`]); when the policy cannot be read, an event invoke config
+//!   marks the function as asynchronously invoked.
 //! - **Roles**: [`role_privileges`] is the one place that reads a role's documents; exposure.rs
 //!   uses it too. A document that could not be fetched or parsed makes the verdict `unknown`
 //!   unless another document already decides `fail`.
@@ -29,30 +31,13 @@ use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::entry_points::{self, EntryPoint};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::iam::{
-    action_text, conditions_text, function_policy, function_role, grants_invoke, principal_text,
-    public_invoke_statements, role_privileges, sid_of,
+    action_text, async_invokers, conditions_text, function_policy, function_role, grants_invoke,
+    principal_text, public_invoke_statements, role_privileges, sid_of,
 };
 use crate::domain::inventory::{Alias, Area, Fetched, Function, FunctionUrl, Inventory};
 use crate::domain::inventory::{is_aws_alias, key_is_aws_managed};
 use crate::domain::policy::{PolicyDocument, Statement};
 use crate::domain::runtimes::{self, RuntimeStatus};
-
-/// Service principals (without `.amazonaws.com`) that invoke Lambda asynchronously.
-pub const ASYNC_SERVICES: &[&str] = &[
-    "s3",
-    "sns",
-    "events",
-    "scheduler",
-    "ses",
-    "iot",
-    "iotevents",
-    "logs",
-    "cloudformation",
-    "codecommit",
-    "codepipeline",
-    "config",
-    "lambda.alarms.cloudwatch",
-];
 
 const DOCS_RESOURCE_POLICY: &str =
     "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html";
@@ -1128,42 +1113,31 @@ fn no_vpc(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
-/// Async-invoking service principals granted invoke by the policy.
-pub fn async_invokers(doc: &PolicyDocument) -> Vec<String> {
-    let mut out = Vec::new();
-    for st in doc.statements.iter().filter(|s| grants_invoke(s)) {
-        for svc in st.service_principals() {
-            let short = svc
-                .trim_end_matches(".amazonaws.com.cn")
-                .trim_end_matches(".amazonaws.com");
-            if ASYNC_SERVICES.iter().any(|a| a.eq_ignore_ascii_case(short)) && !out.contains(&svc) {
-                out.push(svc);
-            }
-        }
-    }
-    out
-}
-
 fn no_failure_destination(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     inv.functions
         .iter()
         .map(|f| {
             let t = target(f);
             let invokers = function_policy(f).map(|doc| doc.map(|d| async_invokers(&d)).unwrap_or_default());
-            let has_eic = matches!(f.event_invoke, Ok(Some(_)));
-            let by_policy = invokers.as_ref().map(|v| !v.is_empty()).unwrap_or(false);
-            if !by_policy && !has_eic {
-                if let Err(e) = &invokers {
-                    return def.unknown(inv, &t, format!("cannot tell whether it is invoked asynchronously: {e}"));
+            match &invokers {
+                Ok(v) if v.is_empty() => {
+                    return def.not_applicable(
+                        inv,
+                        &t,
+                        "not invoked asynchronously: its resource policy lets no asynchronous service (S3, SNS, EventBridge, …) invoke it",
+                    );
                 }
-                if let Err(e) = &f.event_invoke {
-                    return def.unknown(inv, &t, format!("cannot tell whether it is invoked asynchronously: {e}"));
+                // The policy could not be read, so the poller read the event invoke config
+                // (`iam::reads_event_invoke`): a config marks the function as asynchronously
+                // invoked.
+                Err(e) if !matches!(f.event_invoke, Ok(Some(_))) => {
+                    let reason = match &f.event_invoke {
+                        Err(eic) => format!("{e}; {eic}"),
+                        Ok(_) => e.clone(),
+                    };
+                    return def.unknown(inv, &t, format!("cannot tell whether it is invoked asynchronously: {reason}"));
                 }
-                return def.not_applicable(
-                    inv,
-                    &t,
-                    "not invoked asynchronously (no async service in the resource policy, no event invoke config)",
-                );
+                _ => {}
             }
             let mut ev = Vec::new();
             if let Ok(v) = &invokers

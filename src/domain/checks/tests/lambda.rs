@@ -799,13 +799,57 @@ fn async_function_with_dlq_or_on_failure_passes() {
         ..Default::default()
     }));
     assert_eq!(one(DLQ, f).status, Status::Pass);
-    // An event invoke config alone marks the function as asynchronously invoked.
+    // Without an async grant, an event invoke config (read only when the policy could not be)
+    // marks the function as asynchronously invoked.
     let mut f = func("worker");
+    f.policy = Err("AccessDenied".into());
     f.event_invoke = Ok(Some(EventInvokeConfig {
         on_failure_destination: Some(format!("arn:aws:sqs:us-east-1:{ACCT}:failures")),
         ..Default::default()
     }));
     assert_eq!(one(DLQ, f).status, Status::Pass);
+}
+
+#[test]
+fn event_invoke_config_is_read_only_where_it_can_change_the_verdict() {
+    use crate::domain::iam::reads_event_invoke;
+    let sns = sns_invoked();
+    assert!(reads_event_invoke(&sns.policy, None), "async grant, no DLQ");
+    assert!(
+        !reads_event_invoke(&sns.policy, Some("arn:aws:sqs:us-east-1:1:dlq")),
+        "a DLQ already decides"
+    );
+    assert!(
+        !reads_event_invoke(&Ok(None), None),
+        "no policy: nothing invokes it asynchronously"
+    );
+    assert!(!reads_event_invoke(&func("api").policy, None));
+    assert!(
+        reads_event_invoke(&Err("AccessDenied".into()), None),
+        "cannot tell"
+    );
+    assert!(
+        reads_event_invoke(&Ok(Some("{not json".into())), None),
+        "cannot tell"
+    );
+    // What the poller skips never mattered: with a config present but unread, the verdict is
+    // the same.
+    for mut f in [func("api"), {
+        let mut f = sns_invoked();
+        f.dead_letter_target = Some(format!("arn:aws:sqs:us-east-1:{ACCT}:dlq"));
+        f
+    }] {
+        assert!(!reads_event_invoke(
+            &f.policy,
+            f.dead_letter_target.as_deref()
+        ));
+        let unread = one(DLQ, f.clone()).status;
+        f.event_invoke = Ok(Some(EventInvokeConfig {
+            maximum_retry_attempts: Some(0),
+            ..Default::default()
+        }));
+        assert_eq!(one(DLQ, f).status, unread);
+    }
 }
 
 #[test]
@@ -821,9 +865,10 @@ fn sync_function_not_applicable_and_errors_unknown() {
     let mut f = func("api");
     f.policy = Err("AccessDenied".into());
     assert_eq!(one(DLQ, f).status, Status::Unknown);
+    // The config is not read for a function nothing invokes asynchronously.
     let mut f = func("api");
     f.event_invoke = Err("AccessDenied".into());
-    assert_eq!(one(DLQ, f).status, Status::Unknown);
+    assert_eq!(one(DLQ, f).status, Status::NotApplicable);
     // Known async invoker, but the event invoke config could not be read and there is no DLQ.
     let mut f = sns_invoked();
     f.event_invoke = Err("AccessDenied".into());
