@@ -31,6 +31,10 @@ pub struct Cli {
     #[arg(long)]
     pub force: bool,
 
+    /// With --export: the file's format (json, ocsf, asff, csv, markdown; default json).
+    #[arg(long, value_enum, value_name = "FMT", requires = "export")]
+    pub format: Option<OutputFormat>,
+
     /// Theme: dark, light, mono, colorblind, or a name from the config dir's themes/.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
@@ -74,10 +78,11 @@ pub enum Command {
     },
     /// Collect once, write a snapshot, exit 0 (ok), 3 (threshold breached) or 2 (error).
     Scan {
-        /// Output format (the snapshot JSON).
-        #[arg(long, value_enum, default_value_t = ScanFormat::Json)]
-        format: ScanFormat,
-        /// Write the snapshot here instead of stdout.
+        /// Output format: json (the snapshot `parapet open` reads), ocsf (OCSF 1.5.0 Detection
+        /// Findings), asff (Security Hub batches, one per line), csv, markdown (a summary).
+        #[arg(long, value_enum, value_name = "FMT", default_value_t = OutputFormat::Json)]
+        format: OutputFormat,
+        /// Write the output here instead of stdout.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Overwrite an existing output file.
@@ -89,6 +94,21 @@ pub enum Command {
         /// Exit 3 when the overall score is below SCORE (0-100).
         #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
         fail_under: Option<u32>,
+    },
+    /// Write a snapshot file in another format (ocsf, asff, csv, markdown), without scanning
+    /// again: one `parapet scan` for the artifact, then a summary or an upload from it.
+    Convert {
+        /// The snapshot JSON file (from `parapet scan`, `e` or --export).
+        file: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum, value_name = "FMT")]
+        format: OutputFormat,
+        /// Write here instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the minimal read-only IAM policy Parapet needs.
     Policy,
@@ -102,11 +122,83 @@ pub enum Command {
     /// Print the default key bindings (Markdown), as the README lists them.
     #[command(hide = true)]
     Keys,
+    /// Print a shell completion script, generated from this command line's definition.
+    #[command(after_help = "Install (one of):\n  \
+        bash:       parapet completions bash > ~/.local/share/bash-completion/completions/parapet\n  \
+        zsh:        parapet completions zsh > \"${fpath[1]}/_parapet\"\n  \
+        fish:       parapet completions fish > ~/.config/fish/completions/parapet.fish\n  \
+        powershell: parapet completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell: bash, zsh, fish or powershell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff), generated from this command line's definition.
+    #[command(after_help = "Read it with: parapet man | man -l -")]
+    Man,
 }
 
+/// The shells `parapet completions` writes for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+impl CompletionShell {
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+            CompletionShell::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
+}
+
+/// The completion script for `shell`, from the CLI definition.
+pub fn completions(shell: CompletionShell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell.generator(),
+        &mut <Cli as clap::CommandFactory>::command(),
+        "parapet",
+        &mut out,
+    );
+    out
+}
+
+/// The man page (roff), from the CLI definition.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    Ok(out)
+}
+
+/// The formats of `parapet scan --format` and `--export --format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
     Json,
+    Ocsf,
+    Asff,
+    Csv,
+    Markdown,
+}
+
+impl OutputFormat {
+    pub fn format(self) -> crate::export::formats::Format {
+        use crate::export::formats::Format;
+        match self {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Ocsf => Format::Ocsf,
+            OutputFormat::Asff => Format::Asff,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Markdown => Format::Markdown,
+        }
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

@@ -11,8 +11,6 @@ use parapet::aws::permissions;
 use parapet::cli::{Cli, Command, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
-use parapet::domain::assessment::Assessment;
-use parapet::domain::snapshot::Snapshot;
 use parapet::export;
 use parapet::report;
 use parapet::scan::{self, ScanArgs};
@@ -41,12 +39,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Convert {
+            file,
+            format,
+            output,
+            force,
+        }) => {
+            let snapshot = export::read_snapshot(file)?;
+            let format = format.format();
+            match output {
+                Some(path) => export::write_as(path, &snapshot, format, *force)?,
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    export::formats::write(&snapshot, format, &mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Policy) => {
             print!("{}", permissions::policy_json());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Scan {
-            format: _,
+            format,
             output,
             force,
             fail_on,
@@ -55,6 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::load(&ConfigPaths::resolve().config_file)?;
             let args = ScanArgs {
                 aws: cli.aws_options(),
+                format: format.format(),
                 output: output.clone(),
                 force: *force,
                 fail_on: *fail_on,
@@ -62,6 +79,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let code = runtime()?.block_on(scan::run(args, &config));
             Ok(ExitCode::from(code))
+        }
+        Some(Command::Completions { shell }) => {
+            std::io::Write::write_all(&mut std::io::stdout(), &parapet::cli::completions(*shell))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            std::io::Write::write_all(&mut std::io::stdout(), &parapet::cli::man_page()?)?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys) => {
             print!("{}", report::keys_markdown());
@@ -85,7 +110,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         None => match (cli.demo, &cli.export) {
-            (true, Some(path)) => export_demo(path, cli.force),
+            (true, Some(path)) => export_demo(path, cli.format.unwrap_or_default(), cli.force),
             (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
             // Plain `parapet`: live polling on the default profile and region.
             (false, _) => tui(&cli, |config| {
@@ -122,30 +147,22 @@ fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-/// `parapet --demo --export FILE`: evaluate the demo account and write a snapshot, no TUI.
-fn export_demo(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+/// `parapet --demo --export FILE [--format FMT]`: evaluate the demo account and write it, no TUI.
+fn export_demo(
+    path: &std::path::Path,
+    format: parapet::cli::OutputFormat,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let now = OffsetDateTime::now_utc();
-    let inventory = demo::inventory(now);
-    let assessment = Assessment::evaluate(&inventory, &config.context(now), &config.mutes());
-    let collection = demo::batches(now)
-        .iter()
-        .map(|b| b.collection_status())
-        .collect();
-    let snapshot = Snapshot::of(
-        assessment,
-        inventory.account_id.clone(),
-        None,
-        inventory.regions.clone(),
-        collection,
-        now,
-    )
-    .with_mutes(config.mutes());
-    export::write_snapshot(path, &snapshot, force)?;
+    let snapshot = demo::snapshot(now, &config.context(now), config.mutes());
+    let format = format.format();
+    export::write_as(path, &snapshot, format, force)?;
     let score = &snapshot.score;
     eprintln!(
-        "wrote {} ({} findings, score {} grade {})",
+        "wrote {} to {} ({} findings, score {} grade {})",
+        format.noun(),
         path.display(),
         snapshot.findings.len(),
         score.overall.map_or("–".to_string(), |s| s.to_string()),

@@ -21,6 +21,7 @@ use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::source::{Identity, SourceEvent};
 use crate::export;
+use crate::export::formats::Format;
 
 /// Exit codes of `parapet scan`.
 pub const EXIT_OK: u8 = 0;
@@ -123,7 +124,8 @@ pub async fn collect_once_with(
 #[derive(Clone, Debug)]
 pub struct ScanArgs {
     pub aws: AwsOptions,
-    /// Write the snapshot here; stdout when `None`.
+    pub format: Format,
+    /// Write the output here; stdout when `None`.
     pub output: Option<PathBuf>,
     pub force: bool,
     pub fail_on: Option<Severity>,
@@ -176,19 +178,20 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
 
     match &args.output {
         Some(path) => {
-            if let Err(e) = export::write_snapshot(path, &snapshot, args.force) {
+            if let Err(e) = export::write_as(path, &snapshot, args.format, args.force) {
                 eprintln!("parapet: {e}");
                 return EXIT_ERROR;
             }
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = snapshot
-                .write_json_pretty(&mut out)
-                .map_err(|e| e.to_string())
-                .and_then(|()| out.flush().map_err(|e| e.to_string()));
+            let written =
+                export::formats::write(&snapshot, args.format, &mut out).and_then(|()| out.flush());
             if let Err(e) = written {
-                eprintln!("parapet: cannot write the snapshot to stdout: {e}");
+                eprintln!(
+                    "parapet: cannot write the {} to stdout: {e}",
+                    args.format.noun()
+                );
                 return EXIT_ERROR;
             }
         }
@@ -202,7 +205,13 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     );
     eprint!(
         "{}",
-        summary(&snapshot, &result, args.output.as_deref(), &breaches)
+        summary(
+            &snapshot,
+            &result,
+            args.output.as_deref(),
+            args.format,
+            &breaches
+        )
     );
     if let Some(reason) = nothing_listed(&snapshot.collection) {
         eprintln!(
@@ -274,6 +283,7 @@ pub fn summary(
     snapshot: &Snapshot,
     result: &ScanResult,
     output: Option<&Path>,
+    format: Format,
     breaches: &[String],
 ) -> String {
     let mut s = String::new();
@@ -348,9 +358,10 @@ pub fn summary(
         }
     }
 
+    let noun = format.noun();
     match output {
-        Some(path) => s.push_str(&format!("  snapshot written to {}\n", path.display())),
-        None => s.push_str("  snapshot written to stdout\n"),
+        Some(path) => s.push_str(&format!("  {noun} written to {}\n", path.display())),
+        None => s.push_str(&format!("  {noun} written to stdout\n")),
     }
     for b in breaches {
         s.push_str(&format!("  threshold breached: {b}\n"));
@@ -520,7 +531,13 @@ mod tests {
     fn the_summary_names_account_score_fails_unknowns_problems_and_output() {
         let (snapshot, result) = demo_snapshot();
         let breached = vec!["score 40 is below 80 (--fail-under 80)".to_string()];
-        let text = summary(&snapshot, &result, Some(Path::new("out.json")), &breached);
+        let text = summary(
+            &snapshot,
+            &result,
+            Some(Path::new("out.json")),
+            Format::Json,
+            &breached,
+        );
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with(&format!(
             "parapet scan: account {} · profile prod · regions ",
@@ -562,8 +579,11 @@ mod tests {
         assert!(text.contains("snapshot written to out.json"));
         assert!(text.ends_with("threshold breached: score 40 is below 80 (--fail-under 80)\n"));
 
-        let text = summary(&snapshot, &result, None, &[]);
-        assert!(text.contains("snapshot written to stdout"));
+        let text = summary(&snapshot, &result, None, Format::Markdown, &[]);
+        assert!(
+            text.contains("Markdown summary written to stdout"),
+            "{text}"
+        );
         assert!(!text.contains("threshold breached"));
     }
 

@@ -196,3 +196,119 @@ fn info_shows_the_config_paths_in_use() {
         "{text}"
     );
 }
+
+/// `parapet completions bash` is loaded by bash itself, whose completion function then
+/// completes subcommands, flags and values; the other shells' scripts are checked for their
+/// shell's registration and the same words (zsh also parses its script: `zsh -n`).
+#[test]
+fn completions_complete_subcommands_flags_and_values_in_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = parapet(dir.path(), &["completions", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = dir.path().join("parapet.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let line = words.join(" ");
+        let cword = words.len() - 1;
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let program = format!(
+            "source '{}'\ncomplete -p parapet >/dev/null || exit 9\n\
+             COMP_WORDS=({})\nCOMP_CWORD={cword}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _parapet parapet '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            quoted.join(" "),
+            words[cword],
+            words[cword.saturating_sub(1)],
+        );
+        let out = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &program])
+            .output()
+            .expect("run bash");
+        assert!(out.status.success(), "bash: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(complete(&["parapet", "sc"]), ["scan"]);
+    let flags = complete(&["parapet", "scan", "--fail-"]);
+    assert!(
+        flags.contains(&"--fail-on".to_string()) && flags.contains(&"--fail-under".to_string()),
+        "{flags:?}"
+    );
+    let shells = complete(&["parapet", "completions", ""]);
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        assert!(shells.contains(&shell.to_string()), "{shells:?}");
+    }
+    assert!(!shells.contains(&"scan".to_string()), "{shells:?}");
+    assert_eq!(complete(&["parapet", "completions", "z"]), ["zsh"]);
+
+    for (shell, marker) in [
+        ("zsh", "#compdef parapet"),
+        ("fish", "complete -c parapet"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = parapet(dir.path(), &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in [marker, "scan", "fail-on", "completions", "profile"] {
+            assert!(text.contains(word), "{shell} script lacks `{word}`");
+        }
+        if shell == "zsh" {
+            let file = dir.path().join("_parapet");
+            std::fs::write(&file, &text).unwrap();
+            let check = Command::new("zsh")
+                .arg("-n")
+                .arg(&file)
+                .output()
+                .expect("run zsh (scripts/test installs it when missing)");
+            assert!(check.status.success(), "zsh -n: {}", stderr(&check));
+        }
+    }
+    let out = parapet(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
+}
+
+/// `parapet man` is a roff page that groff renders without a warning, naming every subcommand.
+#[test]
+fn man_page_renders_with_groff_and_names_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = parapet(dir.path(), &["man"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = dir.path().join("parapet.1");
+    std::fs::write(&page, &out.stdout).unwrap();
+    let rendered = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww"])
+        .arg(&page)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("run groff (scripts/test installs it when missing)");
+    assert!(rendered.status.success(), "{}", stderr(&rendered));
+    assert_eq!(stderr(&rendered), "", "groff warns about the page");
+    // groff marks bold and underline with backspaces in -Tutf8: strip them.
+    let raw = String::from_utf8_lossy(&rendered.stdout);
+    let mut text = String::new();
+    for c in raw.chars() {
+        if c == '\u{8}' {
+            text.pop();
+        } else {
+            text.push(c);
+        }
+    }
+    for word in [
+        "NAME",
+        "SYNOPSIS",
+        "SUBCOMMANDS",
+        "parapet-scan",
+        "parapet-completions",
+        "parapet-man",
+        "--profile",
+        "--demo",
+    ] {
+        assert!(
+            text.contains(word),
+            "the rendered page lacks `{word}`:\n{text}"
+        );
+    }
+}

@@ -591,4 +591,32 @@ fn two_regions_are_collected_side_by_side() {
     for (k, f) in &single {
         assert_eq!(double[k].status, f.status, "{} on {}", k.0, f.resource_name);
     }
+
+    // The same scan as ASFF on stdout: batches botocore's Security Hub model accepts, each of
+    // one region, holding every finding.
+    let endpoint = moto.endpoint();
+    let asff = parapet.run(&[
+        "scan",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        REGION,
+        "--region",
+        "eu-west-1",
+        "--format",
+        "asff",
+    ]);
+    assert_eq!(asff.code, Some(0), "{}", asff.stderr);
+    assert!(
+        asff.stderr.contains("ASFF batches written to stdout"),
+        "{}",
+        asff.stderr
+    );
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &asff.stdout).unwrap();
+    let read = crate::formats::read_back("asff", file.path());
+    assert_eq!(
+        read["count"].as_u64().unwrap() as usize,
+        snapshot["findings"].as_array().unwrap().len()
+    );
 }

@@ -11,6 +11,7 @@ mod demo_account;
 mod emulator_faults;
 mod emulator_iam;
 mod emulator_scan;
+mod formats;
 mod live_cli;
 mod readme;
 mod robustness;

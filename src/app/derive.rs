@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::arn::Arn;
 use crate::domain::checks;
 use crate::domain::finding::{Category, Finding, ResourceKind, Service, Severity, Status};
 use crate::domain::inventory::Area;
@@ -103,17 +102,6 @@ fn status_rank(s: Status) -> u8 {
         Status::Muted => 2,
         Status::Pass => 3,
         Status::NotApplicable => 4,
-    }
-}
-
-/// The kind of resource a finding is about: as its check declares it, or for a check this
-/// version does not know, as its resource's ARN says.
-pub fn resource_kind(f: &Finding) -> ResourceKind {
-    match checks::find(&f.check_id) {
-        Some(def) => def.resource_kind(f),
-        None => Arn::parse(&f.resource_id)
-            .and_then(|arn| ResourceKind::of_arn(&arn))
-            .unwrap_or(ResourceKind::Other),
     }
 }
 
@@ -224,7 +212,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
             ResourceRow {
                 id: id.to_string(),
                 name: first.resource_name.clone(),
-                kind: resource_kind(first),
+                kind: checks::resource_kind(first),
                 service: first.service,
                 region: first.region.clone(),
                 counts,

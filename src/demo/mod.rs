@@ -215,6 +215,26 @@ fn shared<T>(items: Vec<T>) -> Vec<Arc<T>> {
     items.into_iter().map(Arc::new).collect()
 }
 
+/// The demo account's snapshot as of `now`: what `parapet --demo --export` writes.
+pub fn snapshot(
+    now: OffsetDateTime,
+    ctx: &crate::domain::catalogue::Context,
+    mutes: Vec<crate::domain::assessment::Mute>,
+) -> crate::domain::snapshot::Snapshot {
+    let inventory = inventory(now);
+    let assessment = crate::domain::assessment::Assessment::evaluate(&inventory, ctx, &mutes);
+    let collection = batches(now).iter().map(|b| b.collection_status()).collect();
+    crate::domain::snapshot::Snapshot::of(
+        assessment,
+        inventory.account_id.clone(),
+        None,
+        inventory.regions.clone(),
+        collection,
+        now,
+    )
+    .with_mutes(mutes)
+}
+
 // ─────────────────────────────── batches ───────────────────────────────
 
 /// The demo inventory split per (area, region) the way live pollers deliver it. Every

@@ -2,6 +2,7 @@
 //! failure a one-line message naming the file).
 
 pub mod atomic;
+pub mod formats;
 
 use std::fmt;
 use std::fs;
@@ -134,6 +135,21 @@ pub fn write_snapshot(path: &Path, snapshot: &Snapshot, force: bool) -> Result<(
                 ExportErrorKind::Serialize(e.to_string())
             }
         })
+    })
+}
+
+/// Writes `snapshot` to `path` in `format` (atomic, mode 0600), like [`write_snapshot`].
+pub fn write_as(
+    path: &Path,
+    snapshot: &Snapshot,
+    format: formats::Format,
+    force: bool,
+) -> Result<(), ExportError> {
+    if format == formats::Format::Json {
+        return write_snapshot(path, snapshot, force);
+    }
+    atomic::write_atomic_with(path, force, |w| {
+        formats::write(snapshot, format, w).map_err(ExportErrorKind::Io)
     })
 }
 

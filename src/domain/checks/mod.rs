@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use super::catalogue::{CheckDef, Context, Target};
 use super::detectors;
-use super::finding::{Evidence, Finding, Status};
+use super::finding::{Evidence, Finding, ResourceKind, Status};
 use super::inventory::Inventory;
 
 /// Every check, in catalogue order; built once.
@@ -27,6 +27,17 @@ pub fn catalogue() -> &'static [&'static CheckDef] {
 /// A check by id.
 pub fn find(id: &str) -> Option<&'static CheckDef> {
     CATALOGUE.by_id.get(id).map(|&i| CATALOGUE.checks[i])
+}
+
+/// The kind of resource a finding is about: as its check declares it, or for a check this
+/// version does not know, as its resource's ARN says.
+pub fn resource_kind(f: &Finding) -> ResourceKind {
+    match find(&f.check_id) {
+        Some(def) => def.resource_kind(f),
+        None => crate::domain::arn::Arn::parse(&f.resource_id)
+            .and_then(|arn| ResourceKind::of_arn(&arn))
+            .unwrap_or(ResourceKind::Other),
+    }
 }
 
 struct Catalogue {

@@ -1,0 +1,139 @@
+//! The output formats of `parapet scan --format` and `parapet --demo --export --format`: the
+//! snapshot JSON, and what security teams feed into other tools — OCSF 1.5.0 Detection
+//! Findings (Security Lake, SIEMs), ASFF batches (`aws securityhub batch-import-findings`), CSV
+//! (spreadsheets) and a Markdown summary (pull-request comments, CI step summaries).
+//!
+//! Each writer streams one snapshot into a `Write`; the caller writes files atomically with
+//! mode 0600 (`crate::export::write_as`). Every format is built from the findings alone, which
+//! carry no secret value (the detectors keep at most a masked prefix), so no format can leak
+//! one.
+
+mod asff;
+mod csv;
+mod markdown;
+mod ocsf;
+
+use std::io::Write;
+
+use crate::domain::checks;
+use crate::domain::finding::{Finding, ResourceKind, Status};
+use crate::domain::snapshot::Snapshot;
+
+pub use asff::BATCH_SIZE as ASFF_BATCH_SIZE;
+pub use csv::COLUMNS as CSV_COLUMNS;
+pub use markdown::MAX_CHECK_ROWS as MARKDOWN_MAX_CHECK_ROWS;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The snapshot (`schema/snapshot.schema.json`), which `parapet open` reads.
+    Json,
+    /// A JSON array of OCSF 1.5.0 Detection Findings (class_uid 2004), one per finding.
+    Ocsf,
+    /// AWS Security Finding Format: one `{"Findings": [...]}` document per line, at most 100
+    /// findings of one region each, for `aws securityhub batch-import-findings --cli-input-json`.
+    Asff,
+    /// One row per finding, [`CSV_COLUMNS`].
+    Csv,
+    /// A short summary for a pull-request comment or a CI step summary.
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Json,
+        Format::Ocsf,
+        Format::Asff,
+        Format::Csv,
+        Format::Markdown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// What the summary line calls the written file.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Format::Json => "snapshot",
+            Format::Ocsf => "OCSF findings",
+            Format::Asff => "ASFF batches",
+            Format::Csv => "CSV",
+            Format::Markdown => "Markdown summary",
+        }
+    }
+}
+
+/// Writes `snapshot` to `out` in `format`.
+pub fn write(snapshot: &Snapshot, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => snapshot
+            .write_json_pretty(out)
+            .map_err(std::io::Error::from),
+        Format::Ocsf => ocsf::write(snapshot, out),
+        Format::Asff => asff::write(snapshot, out),
+        Format::Csv => csv::write(snapshot, out),
+        Format::Markdown => markdown::write(snapshot, out),
+    }
+}
+
+/// A finding's decided status and whether a mute covers it. A muted finding keeps its real
+/// status where the snapshot still has it.
+fn status_of(f: &Finding) -> (Status, bool) {
+    (f.status, f.status == Status::Muted)
+}
+
+/// The AWS resource type of a finding's resource, as Security Hub names it (ASFF
+/// `Resources[].Type`, OCSF `resources[].type` in Prowler's convention); `Other` where AWS
+/// has none.
+fn aws_resource_type(f: &Finding) -> &'static str {
+    match checks::resource_kind(f) {
+        ResourceKind::Function => "AwsLambdaFunction",
+        ResourceKind::RestApi => "AwsApiGatewayRestApi",
+        ResourceKind::Stage if f.service == crate::domain::finding::Service::ApiGatewayV2 => {
+            "AwsApiGatewayV2Stage"
+        }
+        ResourceKind::Stage => "AwsApiGatewayStage",
+        ResourceKind::HttpApi => "AwsApiGatewayV2Api",
+        ResourceKind::Secret => "AwsSecretsManagerSecret",
+        ResourceKind::Key => "AwsKmsKey",
+        ResourceKind::Queue => "AwsSqsQueue",
+        ResourceKind::Topic => "AwsSnsTopic",
+        ResourceKind::Bus => "AwsEventsEventbus",
+        ResourceKind::Domain
+        | ResourceKind::Mapping
+        | ResourceKind::Listing
+        | ResourceKind::Other => "Other",
+    }
+}
+
+/// The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`), from the findings'
+/// ARNs; `aws` when none says.
+fn partition(snapshot: &Snapshot) -> String {
+    snapshot
+        .findings
+        .iter()
+        .find_map(|f| {
+            crate::domain::arn::Arn::parse(&f.resource_id).map(|a| a.partition.to_string())
+        })
+        .unwrap_or_else(|| "aws".to_string())
+}
+
+/// The FSBP controls a finding's check is anchored to (`Lambda.1`), as compliance references.
+fn fsbp_controls(check_id: &str) -> Vec<String> {
+    checks::find(check_id)
+        .and_then(|c| c.fsbp)
+        .map(|s| {
+            s.split([',', ';', '/'])
+                .map(|c| c.trim().trim_start_matches("FSBP").trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
