@@ -110,6 +110,21 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two snapshots: new failures, regressions, resolved failures, improvements and
+    /// the score delta. Exit 0, or 3 with --fail-on-new when a new failure at that severity
+    /// or worse appeared; 2 on errors.
+    Diff {
+        /// The earlier snapshot (the baseline).
+        old: PathBuf,
+        /// The later snapshot.
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 3 when a finding fails now that did not before (new, or pass → fail) at this
+        /// severity or worse.
+        #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+        fail_on_new: Option<Severity>,
+    },
     /// Print the minimal read-only IAM policy Parapet needs.
     Policy,
     /// Print the check catalogue.
@@ -175,6 +190,14 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
     Ok(out)
+}
+
+/// The formats of `parapet diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 /// The formats of `parapet scan --format` and `--export --format`.

@@ -8,7 +8,7 @@ use clap::Parser;
 
 use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
-use parapet::cli::{Cli, Command, Format};
+use parapet::cli::{Cli, Command, DiffFormat, Format};
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
 use parapet::export;
@@ -53,6 +53,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                     export::formats::write(&snapshot, format, &mut out)?;
                     std::io::Write::flush(&mut out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_new,
+        }) => {
+            let (before, after) = (export::read_snapshot(old)?, export::read_snapshot(new)?);
+            if before.account.id != after.account.id {
+                eprintln!(
+                    "parapet: note: the snapshots are of different accounts ({} and {})",
+                    before.account.id, after.account.id
+                );
+            }
+            let drift = parapet::domain::diff::Drift::between(&before, &after);
+            print!(
+                "{}",
+                match format {
+                    DiffFormat::Text => report::drift_text(&drift),
+                    DiffFormat::Json => report::drift_json(&drift),
+                    DiffFormat::Markdown => report::drift_markdown(&drift),
+                }
+            );
+            if let Some(at_least) = fail_on_new {
+                let new_failures =
+                    parapet::domain::diff::new_failures_at(&drift.changes, *at_least);
+                if !new_failures.is_empty() {
+                    eprintln!(
+                        "parapet: {} new failing finding(s) at {} or worse (--fail-on-new {})",
+                        new_failures.len(),
+                        at_least.as_str(),
+                        at_least.as_str()
+                    );
+                    return Ok(ExitCode::from(3));
                 }
             }
             Ok(ExitCode::SUCCESS)

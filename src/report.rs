@@ -1,10 +1,12 @@
-//! Text renderings of the check catalogue for `parapet checks` (table, JSON, Markdown).
-//! The README's check list is the Markdown rendering; a test keeps them in sync.
+//! Text renderings for the CLI: the check catalogue for `parapet checks` (table, JSON,
+//! Markdown; the README's check list is the Markdown rendering, a test keeps them in sync),
+//! the key list, the drift of `parapet diff` (text, JSON, Markdown) and error chains.
 
 use serde::Serialize;
 
 use crate::domain::catalogue::CheckDef;
 use crate::domain::checks::catalogue;
+use crate::domain::diff::{Change, Changed, Drift};
 use crate::domain::finding::Category;
 
 #[derive(Serialize)]
@@ -131,6 +133,131 @@ pub fn keys_markdown() -> String {
         ));
     }
     out
+}
+
+/// Changes listed per section in the Markdown drift (a pull-request comment stays short).
+pub const DRIFT_MARKDOWN_ROWS: usize = 25;
+
+fn score_text(score: Option<u32>, grade: Option<&str>) -> String {
+    match (score, grade) {
+        (Some(n), Some(g)) => format!("{n} ({g})"),
+        _ => "–".to_string(),
+    }
+}
+
+fn status_text(s: Option<crate::domain::finding::Status>) -> &'static str {
+    s.map_or("absent", |s| s.as_str())
+}
+
+fn delta_text(delta: Option<i64>) -> String {
+    match delta {
+        Some(d) if d > 0 => format!("+{d}"),
+        Some(d) => d.to_string(),
+        None => "–".to_string(),
+    }
+}
+
+fn counts_line(d: &Drift) -> String {
+    Change::ALL
+        .iter()
+        .map(|c| format!("{} {}", d.counts[c], c.title().to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `parapet diff` as text: a header, then each non-empty section, one change a line.
+pub fn drift_text(d: &Drift) -> String {
+    let mut s = format!(
+        "parapet diff: account {} · {} → {}\n  score {} → {} ({}) · coverage {}% → {}% · findings {} → {}\n  {}\n",
+        d.new.account,
+        d.old.generated_at,
+        d.new.generated_at,
+        score_text(d.old.score, d.old.grade.as_deref()),
+        score_text(d.new.score, d.new.grade.as_deref()),
+        delta_text(d.score_delta),
+        d.old.coverage_percent,
+        d.new.coverage_percent,
+        d.old.findings,
+        d.new.findings,
+        counts_line(d),
+    );
+    if d.changes.is_empty() {
+        s.push_str("\nNo finding changed.\n");
+    }
+    for change in Change::ALL {
+        let items: Vec<&Changed> = d.of(change).collect();
+        if items.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n{} ({})\n", change.title(), items.len()));
+        for c in items {
+            s.push_str(&format!(
+                "  {:<8}  {}  {}  {}  {} → {}  {}\n",
+                c.severity.as_str(),
+                c.check_id,
+                c.region,
+                c.resource_name,
+                status_text(c.old),
+                status_text(c.new),
+                c.message.replace('\n', " "),
+            ));
+        }
+    }
+    s
+}
+
+/// `parapet diff --format json`.
+pub fn drift_json(d: &Drift) -> String {
+    let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `parapet diff --format markdown`: for a pull-request comment.
+pub fn drift_markdown(d: &Drift) -> String {
+    let cell = |t: &str| t.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let mut s = format!(
+        "## Parapet drift · account `{}` · score {} → {} ({})\n\n{} → {} · {}\n",
+        d.new.account,
+        score_text(d.old.score, d.old.grade.as_deref()),
+        score_text(d.new.score, d.new.grade.as_deref()),
+        delta_text(d.score_delta),
+        d.old.generated_at,
+        d.new.generated_at,
+        counts_line(d),
+    );
+    if d.changes.is_empty() {
+        s.push_str("\nNo finding changed.\n");
+    }
+    for change in Change::ALL {
+        let items: Vec<&Changed> = d.of(change).collect();
+        if items.is_empty() {
+            continue;
+        }
+        s.push_str(&format!(
+            "\n### {} ({})\n\n| Severity | Check | Resource | Region | Was → is |\n|---|---|---|---|---|\n",
+            change.title(),
+            items.len()
+        ));
+        for c in items.iter().take(DRIFT_MARKDOWN_ROWS) {
+            s.push_str(&format!(
+                "| {} | `{}` | `{}` | {} | {} → {} |\n",
+                c.severity.as_str(),
+                c.check_id,
+                cell(&c.resource_name).replace('`', "'"),
+                c.region,
+                status_text(c.old),
+                status_text(c.new),
+            ));
+        }
+        if items.len() > DRIFT_MARKDOWN_ROWS {
+            s.push_str(&format!(
+                "\n… and {} more (`parapet diff` lists them all).\n",
+                items.len() - DRIFT_MARKDOWN_ROWS
+            ));
+        }
+    }
+    s
 }
 
 /// An error and its causes on one line, each cause said once: a cause whose text the message

@@ -8,6 +8,7 @@ mod ui_support;
 mod architecture;
 mod cli;
 mod demo_account;
+mod drift;
 mod emulator_faults;
 mod emulator_iam;
 mod emulator_scan;

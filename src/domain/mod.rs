@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod checks;
 pub mod collection;
 pub mod detectors;
+pub mod diff;
 pub mod entry_points;
 pub mod finding;
 pub mod iam;
