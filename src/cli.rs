@@ -56,6 +56,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
+    /// The mutes file to read and to save mutes made with `x` to (default: mutes.toml in the
+    /// config directory). Commit it beside the application to share accepted risks.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub mutes: Option<PathBuf>,
+
     /// Poll every area every SECONDS (default: per area, from config.toml).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub interval: Option<u64>,

@@ -9,8 +9,10 @@ use clap::Parser;
 use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
 use parapet::cli::{Cli, Command, DiffFormat, Format};
+use parapet::config::mutes::MutesFile;
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
+use parapet::domain::assessment::Mute;
 use parapet::export;
 use parapet::report;
 use parapet::scan::{self, ScanArgs};
@@ -105,8 +107,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_on,
             fail_under,
         }) => {
-            let config = Config::load(&ConfigPaths::resolve().config_file)?;
+            let paths = ConfigPaths::resolve();
+            let config = Config::load(&paths.config_file)?;
             let args = ScanArgs {
+                mutes: all_mutes(&cli, &paths, &config)?,
                 aws: cli.aws_options(),
                 format: format.format(),
                 output: output.clone(),
@@ -136,6 +140,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("config file: {}", paths.config_file.display());
             println!("keys file:   {}", paths.keys_file.display());
             println!("themes dir:  {}", paths.themes_dir.display());
+            println!("mutes file:  {}", mutes_path(&cli, &paths).display());
             println!("snapshots:   {}", paths.exports_dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -147,7 +152,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         None => match (cli.demo, &cli.export) {
-            (true, Some(path)) => export_demo(path, cli.format.unwrap_or_default(), cli.force),
+            (true, Some(path)) => export_demo(&cli, path),
             (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
             // Plain `parapet`: live polling on the default profile and region.
             (false, _) => tui(&cli, |config| {
@@ -159,6 +164,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }),
         },
     }
+}
+
+/// The mutes file: `--mutes FILE`, else mutes.toml in the config directory.
+fn mutes_path(cli: &Cli, paths: &ConfigPaths) -> std::path::PathBuf {
+    cli.mutes
+        .clone()
+        .unwrap_or_else(|| paths.mutes_file.clone())
+}
+
+/// Every mute in force for a headless run: config.toml's and the mutes file's.
+fn all_mutes(cli: &Cli, paths: &ConfigPaths, config: &Config) -> anyhow::Result<Vec<Mute>> {
+    let mut mutes = config.mutes();
+    mutes.extend(MutesFile::load(&mutes_path(cli, paths))?.mutes);
+    Ok(mutes)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -173,29 +192,27 @@ fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<E
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let source = source(&config);
+    let mutes_file = Some(MutesFile::load(&mutes_path(cli, &paths))?);
     let options = TuiOptions {
         source,
         theme: cli.theme.clone(),
         no_color: cli.no_color,
         paths,
         config,
+        mutes_file,
     };
     runtime()?.block_on(run_tui(options))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `parapet --demo --export FILE [--format FMT]`: evaluate the demo account and write it, no TUI.
-fn export_demo(
-    path: &std::path::Path,
-    format: parapet::cli::OutputFormat,
-    force: bool,
-) -> anyhow::Result<ExitCode> {
+fn export_demo(cli: &Cli, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let now = OffsetDateTime::now_utc();
-    let snapshot = demo::snapshot(now, &config.context(now), config.mutes());
-    let format = format.format();
-    export::write_as(path, &snapshot, format, force)?;
+    let snapshot = demo::snapshot(now, &config.context(now), all_mutes(cli, &paths, &config)?);
+    let format = cli.format.unwrap_or_default().format();
+    export::write_as(path, &snapshot, format, cli.force)?;
     let score = &snapshot.score;
     eprintln!(
         "wrote {} to {} ({} findings, score {} grade {})",

@@ -124,6 +124,8 @@ pub async fn collect_once_with(
 #[derive(Clone, Debug)]
 pub struct ScanArgs {
     pub aws: AwsOptions,
+    /// Every mute in force (config.toml's and the mutes file's).
+    pub mutes: Vec<crate::domain::assessment::Mute>,
     pub format: Format,
     /// Write the output here; stdout when `None`.
     pub output: Option<PathBuf>,
@@ -162,7 +164,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     };
 
     let now = OffsetDateTime::now_utc();
-    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &config.mutes());
+    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes);
     // The findings are all that is needed from here on: on a large account the inventory and
     // a second copy of the findings would double the peak memory.
     result.inventory = Inventory::default();
@@ -174,7 +176,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         result.collection.clone(),
         now,
     )
-    .with_mutes(config.mutes());
+    .with_mutes(args.mutes.clone());
 
     match &args.output {
         Some(path) => {
@@ -259,7 +261,7 @@ pub fn breaches(
         // Severity orders most severe first: "at `threshold` or worse" is `<=`.
         let n = findings
             .iter()
-            .filter(|f| f.status == Status::Fail && f.severity <= threshold)
+            .filter(|f| f.shown() == Status::Fail && f.severity <= threshold)
             .count();
         if n > 0 {
             out.push(format!(
@@ -314,7 +316,7 @@ pub fn summary(
             let n = snapshot
                 .findings
                 .iter()
-                .filter(|f| f.status == Status::Fail && f.severity == *sev)
+                .filter(|f| f.shown() == Status::Fail && f.severity == *sev)
                 .count();
             format!("{n} {}", sev.as_str())
         })
@@ -421,6 +423,8 @@ mod tests {
             evidence: Vec::new(),
             remediation: Remediation::default(),
             mute_reason: None,
+            mute: None,
+            mute_expired: None,
         }
     }
 

@@ -151,8 +151,15 @@ fn config_mutes_reach_the_snapshot() {
         .iter()
         .filter(|f| f["check_id"] == "lambda.no-vpc")
         .collect();
-    assert!(novpc.iter().any(|f| f["status"] == "muted"));
-    assert!(novpc.iter().all(|f| f["status"] != "fail"));
+    // Muted with the reason and where it was made; the real status stays underneath.
+    assert!(
+        novpc
+            .iter()
+            .all(|f| f["mute"]["reason"] == "no private resources")
+    );
+    assert!(novpc.iter().all(|f| f["mute"]["source"] == "config.toml"));
+    assert!(novpc.iter().any(|f| f["status"] == "fail"));
+    assert!(novpc.iter().all(|f| f["status"] != "muted"));
     assert!(json["coverage"]["muted"].as_u64().unwrap() > 0);
 }
 
@@ -311,4 +318,67 @@ fn man_page_renders_with_groff_and_names_every_subcommand() {
             "the rendered page lacks `{word}`:\n{text}"
         );
     }
+}
+
+/// `--mutes FILE` (or mutes.toml in the config dir) reaches exports with the mute's source and
+/// expiry; an expired mute no longer applies and says so; a broken file is exit 2 naming its
+/// line, before anything else happens.
+#[test]
+fn the_mutes_file_reaches_exports_and_a_broken_one_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team-mutes.toml");
+    std::fs::write(
+        &team,
+        "# shared with the team\n[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"no private resources\"\nexpires = 2999-01-01\n\n\
+         [[mute]]\ncheck = \"lambda.no-tracing\"\nreason = \"old decision\"\nexpires = 2020-01-01\n",
+    )
+    .unwrap();
+    let file = dir.path().join("x.json");
+    let out = parapet(
+        dir.path(),
+        &[
+            "--demo",
+            "--export",
+            file.to_str().unwrap(),
+            "--mutes",
+            team.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let of = |check: &'static str| findings.iter().filter(move |f| f["check_id"] == check);
+    assert!(of("lambda.no-vpc").count() > 0 && of("lambda.no-tracing").count() > 0);
+    for f in of("lambda.no-vpc") {
+        assert_eq!(f["mute"]["source"], team.display().to_string());
+        assert_eq!(f["mute"]["expires"], "2999-01-01");
+    }
+    for f in of("lambda.no-tracing") {
+        assert!(f["mute"].is_null(), "an expired mute does not apply");
+        assert_eq!(f["mute_expired"]["reason"], "old decision");
+    }
+
+    std::fs::write(
+        &team,
+        "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"x\"\nexpires = \"soon\"\n",
+    )
+    .unwrap();
+    let out = parapet(
+        dir.path(),
+        &[
+            "--demo",
+            "--export",
+            dir.path().join("y.json").to_str().unwrap(),
+            "--mutes",
+            team.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("team-mutes.toml:1") && err.contains("`soon` is not a date"),
+        "{err}"
+    );
+    assert!(!dir.path().join("y.json").exists());
 }

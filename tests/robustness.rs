@@ -923,6 +923,7 @@ fn demo_snapshot() -> &'static Snapshot {
             check_id: "apigw.no-waf".into(),
             resource: None,
             reason: "dev stage".into(),
+            ..Default::default()
         }])
     })
 }

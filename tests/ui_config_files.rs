@@ -16,6 +16,7 @@ fn options(dir: &Path) -> TuiOptions {
         no_color: false,
         paths: ConfigPaths::in_dir(dir.to_path_buf()),
         config: Config::default(),
+        mutes_file: None,
     }
 }
 

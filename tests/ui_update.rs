@@ -339,7 +339,7 @@ fn mute_with_a_reason_then_unmute() {
     let f = s.selected_finding().unwrap().clone();
     let score_before = s.assessment.score.clone();
     press(&mut s, "x");
-    assert!(matches!(s.prompt, Some(Prompt::MuteReason { .. })));
+    assert!(matches!(s.prompt, Some(Prompt::Mute(_))));
     press(&mut s, "accepted risk until Q3<enter>");
     assert!(s.prompt.is_none());
     let muted = s
@@ -348,8 +348,13 @@ fn mute_with_a_reason_then_unmute() {
         .iter()
         .find(|x| x.check_id == f.check_id && x.resource_id == f.resource_id)
         .unwrap();
-    assert_eq!(muted.status, Status::Muted);
-    assert_eq!(muted.mute_reason.as_deref(), Some("accepted risk until Q3"));
+    assert_eq!(
+        muted.status,
+        Status::Fail,
+        "the real status stays underneath"
+    );
+    assert_eq!(muted.shown(), Status::Muted);
+    assert_eq!(muted.mute_text(), Some("accepted risk until Q3"));
     assert_eq!(
         s.assessment.score.coverage.muted,
         score_before.coverage.muted + 1
@@ -374,7 +379,11 @@ fn a_mute_needs_a_reason_and_a_failing_finding() {
     press(&mut s, "x<enter>");
     assert!(s.session_mutes.is_empty());
     assert!(toast(&s).contains("reason is required"));
-    press(&mut s, "x   <esc>");
+    assert!(
+        matches!(s.prompt, Some(Prompt::Mute(_))),
+        "the dialog stays open"
+    );
+    press(&mut s, "<esc>x   <esc>");
     assert!(s.prompt.is_none() && s.session_mutes.is_empty());
     press(&mut s, "G");
     assert_eq!(s.selected_finding().unwrap().status, Status::Pass);
@@ -806,4 +815,117 @@ fn paste_goes_into_the_open_prompt_only() {
     press(&mut s, "/");
     update(&mut s, Action::Paste("kms\n".into()));
     assert_eq!(s.checklist.filter, "kms");
+}
+
+/// A state fed with the demo whose mutes file is `path`, at `now`.
+fn state_with_mutes_file(path: &std::path::Path, now: time::OffsetDateTime) -> State {
+    let file = parapet::config::mutes::MutesFile::load(path).expect("mutes file");
+    let mut s = State::new(
+        now,
+        parapet::app::state::StateOptions {
+            mutes_file: Some(file),
+            ..options()
+        },
+    );
+    feed_demo(&mut s);
+    s
+}
+
+/// The dialog's reason, expiry and scope reach the mutes file; the mute survives a restart,
+/// applies until the day before its expiry and then says it expired.
+#[test]
+fn a_mute_made_in_the_dialog_survives_a_restart_and_expires_on_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mutes.toml");
+    let mut s = state_with_mutes_file(&path, NOW);
+    open_first_failing(&mut s);
+    let f = s.selected_finding().unwrap().clone();
+    press(&mut s, "xowned by the payments team<tab>2026-04-01<tab>");
+    let Some(Prompt::Mute(d)) = &s.prompt else {
+        panic!("the dialog is open")
+    };
+    assert!(!d.everywhere, "this resource by default");
+    press(&mut s, " ");
+    let Some(Prompt::Mute(d)) = &s.prompt else {
+        panic!()
+    };
+    assert!(d.everywhere, "space switches the scope");
+    press(&mut s, " <enter>");
+    assert!(s.prompt.is_none());
+    assert!(toast(&s).contains("until 2026-04-01"), "{}", toast(&s));
+    assert!(
+        toast(&s).contains(&path.display().to_string()),
+        "{}",
+        toast(&s)
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(&format!("check = \"{}\"", f.check_id)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("resource = \"{}\"", f.resource_id)),
+        "{text}"
+    );
+    assert!(
+        text.contains("reason = \"owned by the payments team\""),
+        "{text}"
+    );
+    assert!(text.contains("expires = 2026-04-01"), "{text}");
+    assert!(s.session_mutes.is_empty(), "saved, not session-only");
+
+    let find = |s: &State| {
+        s.assessment
+            .findings
+            .iter()
+            .find(|x| x.check_id == f.check_id && x.resource_id == f.resource_id)
+            .unwrap()
+            .clone()
+    };
+    // A restart the day before the expiry: still muted, the real status underneath.
+    let day_before = time::macros::datetime!(2026-03-31 23:00 UTC);
+    let again = find(&state_with_mutes_file(&path, day_before));
+    assert_eq!((again.shown(), again.status), (Status::Muted, f.status));
+    assert_eq!(again.mute.unwrap().expires.as_deref(), Some("2026-04-01"));
+    // On the expiry date it applies no more, and the finding says so.
+    let restarted = state_with_mutes_file(&path, time::macros::datetime!(2026-04-01 08:00 UTC));
+    let expired = find(&restarted);
+    assert_eq!(expired.shown(), f.status);
+    assert_eq!(
+        expired.mute_expired.unwrap().reason,
+        "owned by the payments team"
+    );
+
+    // x on the muted finding removes the entry again.
+    let mut s = state_with_mutes_file(&path, NOW);
+    open_first_failing(&mut s);
+    while s.selected_finding().unwrap().resource_id != f.resource_id {
+        press(&mut s, "j");
+    }
+    press(&mut s, "x");
+    assert!(toast(&s).contains("removed from"), "{}", toast(&s));
+    let left = parapet::config::mutes::MutesFile::load(&path).unwrap();
+    assert!(left.mutes.is_empty(), "{left:?}");
+}
+
+#[test]
+fn the_mute_dialog_refuses_a_bad_or_past_expiry_and_keeps_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mutes.toml");
+    let mut s = state_with_mutes_file(&path, NOW);
+    open_first_failing(&mut s);
+    press(&mut s, "xreason<tab>2026-02-30<enter>");
+    assert!(toast(&s).contains("not a date"), "{}", toast(&s));
+    let Some(Prompt::Mute(d)) = &s.prompt else {
+        panic!("still open")
+    };
+    assert_eq!(d.reason.text, "reason");
+    press(
+        &mut s,
+        "<bs><bs><bs><bs><bs><bs><bs><bs><bs><bs>2026-03-01<enter>",
+    );
+    assert!(toast(&s).contains("not after today"), "{}", toast(&s));
+    press(&mut s, "<esc>");
+    assert!(s.prompt.is_none());
+    assert!(!path.exists(), "nothing was saved");
 }

@@ -120,8 +120,8 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
         .collect();
     let worst_first = |a: &usize, b: &usize| {
         let (fa, fb) = (&findings[*a], &findings[*b]);
-        status_rank(fa.status)
-            .cmp(&status_rank(fb.status))
+        status_rank(fa.shown())
+            .cmp(&status_rank(fb.shown()))
             .then(fa.severity.cmp(&fb.severity))
             .then_with(|| fa.resource_name.cmp(&fb.resource_name))
             .then_with(|| fa.check_id.cmp(&fb.check_id))
@@ -168,7 +168,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
     let mut weight_sum = 0.0;
     for row in &mut rows {
         for &i in &row.findings {
-            row.counts.add(findings[i].status);
+            row.counts.add(findings[i].shown());
         }
         row.findings.sort_by(worst_first);
         row.status = row.counts.status();
@@ -203,8 +203,8 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
             let mut worst: Option<Severity> = None;
             for &i in &idx {
                 let f = &findings[i];
-                counts.add(f.status);
-                if f.status == Status::Fail {
+                counts.add(f.shown());
+                if f.shown() == Status::Fail {
                     risk += f.severity.weight();
                     worst = Some(worst.map_or(f.severity, |w| w.min(f.severity)));
                 }
@@ -256,6 +256,8 @@ mod tests {
             evidence: vec![],
             remediation: Remediation::default(),
             mute_reason: None,
+            mute: None,
+            mute_expired: None,
         }
     }
 

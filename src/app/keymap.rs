@@ -119,7 +119,7 @@ pub const KEY_DEFS: &[KeyDef] = &[
     KeyDef { op: Op::FailingOnly, name: "failing_only", keys: &["f"], description: "show failing only", hint: "failing", scopes: FILTERABLE, group: "Checklist and resources" },
     KeyDef { op: Op::Sort, name: "sort", keys: &["s"], description: "cycle the sort order", hint: "sort", scopes: FILTERABLE, group: "Checklist and resources" },
     KeyDef { op: Op::Copy, name: "copy", keys: &["c"], description: "copy the CLI fix (OSC 52 clipboard)", hint: "copy fix", scopes: &[CheckDetail, ResourceDetail], group: "Findings" },
-    KeyDef { op: Op::Mute, name: "mute", keys: &["x"], description: "mute (or unmute) with a reason, for this session", hint: "mute", scopes: FINDINGS, group: "Findings" },
+    KeyDef { op: Op::Mute, name: "mute", keys: &["x"], description: "mute (or unmute): reason, expiry and scope, saved to the mutes file", hint: "mute", scopes: FINDINGS, group: "Findings" },
     KeyDef { op: Op::CommandLine, name: "command", keys: &[":"], description: "command line (:theme :region :sev :export :q)", hint: "cmd", scopes: &[Global], group: "Everywhere" },
     KeyDef { op: Op::Help, name: "help", keys: &["?"], description: "this help", hint: "help", scopes: &[Global], group: "Everywhere" },
     KeyDef { op: Op::Refresh, name: "refresh", keys: &["r"], description: "refresh the selection's poll area", hint: "", scopes: &[Global], group: "Everywhere" },

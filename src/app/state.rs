@@ -10,6 +10,7 @@ use super::derive::{self, Derived};
 use super::keymap::{Keymap, Scope};
 use crate::app::theme::{self, Theme, ThemeSet};
 use crate::config::Config;
+use crate::config::mutes::MutesFile;
 use crate::domain::assessment::{self, Assessment, Mute};
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Category, Finding, Severity, Status};
@@ -216,16 +217,67 @@ pub enum Prompt {
     Command {
         input: LineInput,
     },
-    MuteReason {
-        input: LineInput,
-        check_id: String,
-        /// `None` mutes the check everywhere.
-        resource: Option<String>,
-        label: String,
-    },
+    /// The mute dialog of `x`: reason, expiry and scope.
+    Mute(MuteDialog),
     ConfirmOverwrite {
         path: PathBuf,
     },
+}
+
+/// The fields of the mute dialog, in tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MuteField {
+    Reason,
+    Expires,
+    Scope,
+}
+
+/// `x`'s dialog: why (required), until when (optional, `YYYY-MM-DD`) and what (this resource,
+/// or the check everywhere).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MuteDialog {
+    pub check_id: String,
+    /// The finding `x` was pressed on: its resource id and name. `None` on the checklist,
+    /// where only the whole check can be muted.
+    pub resource: Option<(String, String)>,
+    /// Mute the check everywhere (else only `resource`).
+    pub everywhere: bool,
+    pub reason: LineInput,
+    pub expires: LineInput,
+    pub field: MuteField,
+}
+
+impl MuteDialog {
+    pub fn new(check_id: String, resource: Option<(String, String)>) -> MuteDialog {
+        MuteDialog {
+            check_id,
+            everywhere: resource.is_none(),
+            resource,
+            reason: LineInput::default(),
+            expires: LineInput::default(),
+            field: MuteField::Reason,
+        }
+    }
+
+    /// What the mute covers, in words.
+    pub fn label(&self) -> String {
+        match (&self.resource, self.everywhere) {
+            (Some((_, name)), false) => format!("{} on {name}", self.check_id),
+            _ => format!("{} everywhere", self.check_id),
+        }
+    }
+
+    /// Tab order; the scope only when there is a choice.
+    pub fn next_field(&mut self, back: bool) {
+        let fields: &[MuteField] = if self.resource.is_some() {
+            &[MuteField::Reason, MuteField::Expires, MuteField::Scope]
+        } else {
+            &[MuteField::Reason, MuteField::Expires]
+        };
+        let i = fields.iter().position(|f| *f == self.field).unwrap_or(0);
+        let n = fields.len();
+        self.field = fields[if back { (i + n - 1) % n } else { (i + 1) % n }];
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,6 +338,9 @@ pub struct StateOptions {
     pub keymap: Keymap,
     /// Problems found while loading (bad keys.toml, theme files): shown as warnings.
     pub warnings: Vec<String>,
+    /// The mutes file (`--mutes`, else mutes.toml in the config dir): read, and where `x`
+    /// saves; `None` keeps `x`'s mutes for the session only.
+    pub mutes_file: Option<MutesFile>,
 }
 
 impl Default for StateOptions {
@@ -301,6 +356,7 @@ impl Default for StateOptions {
             no_color: false,
             keymap: Keymap::default(),
             warnings: Vec::new(),
+            mutes_file: None,
         }
     }
 }
@@ -317,7 +373,10 @@ pub struct State {
     pub config: Config,
     /// Mutes from config.toml (fixed for the run).
     pub config_mutes: Vec<Mute>,
-    /// Mutes added with `x` (this session only).
+    /// The mutes file `x` saves to (and its mutes), when there is one.
+    pub mutes_file: Option<MutesFile>,
+    /// Mutes added with `x` when there is no mutes file, or it could not be written (this
+    /// session only).
     pub session_mutes: Vec<Mute>,
     pub stack: Vec<Screen>,
     /// Selected category tile on the overview (index into `Category::ALL`).
@@ -384,6 +443,7 @@ impl State {
             collection: BTreeMap::new(),
             config: opts.config,
             config_mutes,
+            mutes_file: opts.mutes_file,
             session_mutes: Vec::new(),
             stack: vec![Screen::Overview],
             overview_selected: 0,
@@ -464,8 +524,10 @@ impl State {
     }
 
     pub fn mutes(&self) -> Vec<Mute> {
+        let file = self.mutes_file.iter().flat_map(|f| &f.mutes);
         self.config_mutes
             .iter()
+            .chain(file)
             .chain(&self.session_mutes)
             .cloned()
             .collect()
@@ -477,7 +539,7 @@ impl State {
         self.assessment = match &self.base_findings {
             Some(base) => {
                 let mut findings = base.clone();
-                assessment::apply_mutes(&mut findings, &mutes);
+                assessment::apply_mutes(&mut findings, &mutes, self.now.date());
                 Assessment::from_findings(findings)
             }
             None => Assessment::evaluate(&self.inventory, &self.config.context(self.now), &mutes),
@@ -649,7 +711,7 @@ impl State {
         indices
             .iter()
             .copied()
-            .filter(|&i| self.assessment.findings[i].status != Status::NotApplicable)
+            .filter(|&i| self.assessment.findings[i].shown() != Status::NotApplicable)
             .collect()
     }
 

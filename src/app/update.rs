@@ -10,8 +10,8 @@ use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
 use super::state::{
-    AreaStatus, CheckDetail, CheckSort, FilterTarget, Level, LineInput, Pane, Prompt,
-    ResourceDetail, Screen, State,
+    AreaStatus, CheckDetail, CheckSort, FilterTarget, Level, LineInput, MuteDialog, MuteField,
+    Pane, Prompt, ResourceDetail, Screen, State,
 };
 use crate::app::theme;
 use crate::domain::assessment::Mute;
@@ -152,9 +152,12 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 
 fn prompt_input(state: &mut State) -> Option<&mut LineInput> {
     match state.prompt.as_mut()? {
-        Prompt::Filter { input, .. }
-        | Prompt::Command { input }
-        | Prompt::MuteReason { input, .. } => Some(input),
+        Prompt::Filter { input, .. } | Prompt::Command { input } => Some(input),
+        Prompt::Mute(d) => match d.field {
+            MuteField::Reason => Some(&mut d.reason),
+            MuteField::Expires => Some(&mut d.expires),
+            MuteField::Scope => None,
+        },
         Prompt::ConfirmOverwrite { .. } => None,
     }
 }
@@ -189,6 +192,37 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // The mute dialog moves between its fields and toggles its scope.
+    if let Some(Prompt::Mute(d)) = &mut state.prompt {
+        let on_scope = d.field == MuteField::Scope;
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => {
+                d.next_field(false);
+                return;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                d.next_field(true);
+                return;
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_scope => {
+                d.everywhere = !d.everywhere;
+                return;
+            }
+            KeyCode::Backspace if on_scope => return,
+            KeyCode::Backspace => {
+                let input = if d.field == MuteField::Reason {
+                    &d.reason
+                } else {
+                    &d.expires
+                };
+                // Backspace on an empty field does not close a dialog of several fields.
+                if input.text.is_empty() {
+                    return;
+                }
+            }
+            _ => {}
+        }
+    }
     match key.code {
         KeyCode::Esc => {
             if let Some(Prompt::Filter { target, .. }) = &state.prompt {
@@ -271,30 +305,7 @@ fn submit_prompt(state: &mut State, fx: &mut Vec<Effect>) {
             Ok(cmd) => run_command(state, cmd, fx),
             Err(e) => state.notify(Level::Error, e),
         },
-        Prompt::MuteReason {
-            input,
-            check_id,
-            resource,
-            label,
-        } => {
-            let reason = input.text.trim().to_string();
-            if reason.is_empty() {
-                state.notify(Level::Warning, "not muted: a reason is required");
-                return;
-            }
-            state.session_mutes.push(Mute {
-                check_id,
-                resource,
-                reason,
-            });
-            state.reassess();
-            state.notify(
-                Level::Info,
-                format!(
-                    "muted {label} for this session (add a [[mute]] to config.toml to keep it)"
-                ),
-            );
-        }
+        Prompt::Mute(dialog) => save_mute(state, dialog),
         Prompt::ConfirmOverwrite { .. } => {}
     }
 }
@@ -699,65 +710,170 @@ fn copy_fix(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn mute(state: &mut State) {
-    let prompt = match state.screen() {
+    let dialog = match state.screen() {
         Screen::Checklist => {
             let Some(c) = state.selected_check() else {
                 return;
             };
             let id = c.id.clone();
-            // x on a check this session muted everywhere unmutes it.
-            if let Some(pos) = state
-                .session_mutes
-                .iter()
-                .position(|m| m.check_id == id && m.resource.is_none())
-            {
-                state.session_mutes.remove(pos);
-                state.reassess();
-                state.notify(Level::Info, format!("unmuted {id} everywhere"));
+            // x on a check muted everywhere (by x, in the file or this session) unmutes it.
+            if unmute(state, &id, None) {
                 return;
             }
-            Prompt::MuteReason {
-                input: LineInput::default(),
-                label: format!("{id} everywhere"),
-                check_id: id,
-                resource: None,
-            }
+            MuteDialog::new(id, None)
         }
         Screen::CheckDetail(_) | Screen::ResourceDetail(_) => {
             let Some(f) = state.selected_finding() else {
                 return;
             };
-            let label = format!("{} on {}", f.check_id, f.resource_name);
-            match f.status {
-                Status::Muted => {
-                    let Some(pos) = state.session_mutes.iter().position(|m| m.matches(f)) else {
-                        let reason = f.mute_reason.clone().unwrap_or_default();
-                        state.notify(
-                            Level::Info,
-                            format!("{label} is muted in config.toml: {reason}"),
-                        );
-                        return;
-                    };
-                    state.session_mutes.remove(pos);
-                    state.reassess();
-                    state.notify(Level::Info, format!("unmuted {label}"));
+            let (check, id, name) = (
+                f.check_id.clone(),
+                f.resource_id.clone(),
+                f.resource_name.clone(),
+            );
+            if let Some(mark) = f.mute.clone() {
+                if unmute(state, &check, Some(&id)) || unmute(state, &check, Some(&name)) {
                     return;
                 }
-                Status::Fail | Status::Unknown => Prompt::MuteReason {
-                    input: LineInput::default(),
-                    check_id: f.check_id.clone(),
-                    resource: Some(f.resource_id.clone()),
-                    label,
-                },
+                if unmute(state, &check, None) {
+                    return;
+                }
+                let source = mark.source.unwrap_or_else(|| "config".into());
+                state.notify(
+                    Level::Info,
+                    format!("{check} on {name} is muted in {source}: {}", mark.reason),
+                );
+                return;
+            }
+            match f.shown() {
+                Status::Muted => {
+                    state.notify(
+                        Level::Info,
+                        "muted in the snapshot file: it cannot be unmuted here",
+                    );
+                    return;
+                }
                 Status::Pass | Status::NotApplicable => {
                     state.notify(Level::Info, "only failing or unknown findings can be muted");
                     return;
                 }
+                Status::Fail | Status::Unknown => {}
             }
+            MuteDialog::new(check, Some((id, name)))
         }
         _ => return,
     };
-    state.prompt = Some(prompt);
+    state.prompt = Some(Prompt::Mute(dialog));
+}
+
+/// Removes the mute of `check` on exactly `resource` (`None`: the check-wide one) from the
+/// session or the mutes file; `false` when neither has it.
+fn unmute(state: &mut State, check: &str, resource: Option<&str>) -> bool {
+    let label = match resource {
+        Some(r) => format!("{check} on {}", crate::domain::arn::source_name(r)),
+        None => format!("{check} everywhere"),
+    };
+    if let Some(pos) = state
+        .session_mutes
+        .iter()
+        .position(|m| m.check_id == check && m.resource.as_deref() == resource)
+    {
+        state.session_mutes.remove(pos);
+        state.reassess();
+        state.notify(Level::Info, format!("unmuted {label}"));
+        return true;
+    }
+    let Some(file) = state.mutes_file.as_mut() else {
+        return false;
+    };
+    match file.remove(check, resource) {
+        Ok(false) => false,
+        Ok(true) => {
+            let path = file.path.display().to_string();
+            state.reassess();
+            state.notify(
+                Level::Info,
+                format!("unmuted {label} (removed from {path})"),
+            );
+            true
+        }
+        Err(e) => {
+            state.notify(Level::Error, format!("cannot unmute {label}: {e}"));
+            true
+        }
+    }
+}
+
+/// Enter in the mute dialog: checks the fields, then saves the mute to the mutes file (or, if
+/// there is none or it cannot be written, for this session).
+fn save_mute(state: &mut State, dialog: MuteDialog) {
+    let reason = dialog.reason.text.trim().to_string();
+    let expires = dialog.expires.text.trim().to_string();
+    let today = state.now.date();
+    let problem = if reason.is_empty() {
+        Some("a reason is required".to_string())
+    } else if expires.is_empty() {
+        None
+    } else {
+        match crate::domain::assessment::parse_date(&expires) {
+            None => Some(format!("`{expires}` is not a date (YYYY-MM-DD)")),
+            Some(d) if d <= today => Some(format!("{expires} is not after today ({today})")),
+            Some(_) => None,
+        }
+    };
+    if let Some(problem) = problem {
+        state.notify(Level::Warning, format!("not muted yet: {problem}"));
+        let mut dialog = dialog;
+        dialog.field = if reason.is_empty() {
+            MuteField::Reason
+        } else {
+            MuteField::Expires
+        };
+        state.prompt = Some(Prompt::Mute(dialog));
+        return;
+    }
+    let label = dialog.label();
+    let mute = Mute {
+        check_id: dialog.check_id.clone(),
+        resource: match (&dialog.resource, dialog.everywhere) {
+            (Some((id, _)), false) => Some(id.clone()),
+            _ => None,
+        },
+        reason,
+        expires: (!expires.is_empty()).then_some(expires.clone()),
+        source: None,
+    };
+    let until = if expires.is_empty() {
+        String::new()
+    } else {
+        format!(" until {expires}")
+    };
+    let saved = match state.mutes_file.as_mut() {
+        Some(file) => {
+            let path = file.path.display().to_string();
+            file.add(mute.clone(), today)
+                .map(|()| path)
+                .map_err(|e| e.to_string())
+        }
+        None => Err("no mutes file".to_string()),
+    };
+    match saved {
+        Ok(path) => state.notify(
+            Level::Info,
+            format!("muted {label}{until} (saved to {path})"),
+        ),
+        Err(e) => {
+            state.session_mutes.push(Mute {
+                source: Some("this session".into()),
+                ..mute
+            });
+            state.notify(
+                Level::Warning,
+                format!("muted {label}{until} for this session only: cannot save ({e})"),
+            );
+        }
+    }
+    state.reassess();
 }
 
 pub fn set_theme(state: &mut State, name: &str) {

@@ -185,6 +185,8 @@ impl CheckDef {
                 terraform: fill(self.terraform),
             },
             mute_reason: None,
+            mute: None,
+            mute_expired: None,
         }
     }
 

@@ -130,15 +130,15 @@ pub fn changes(old: &[Finding], new: &[Finding]) -> Vec<Changed> {
     let mut out = Vec::new();
     for (k, n) in &new_by_key {
         let o = old_by_key.get(k);
-        if let Some(change) = Change::of(o.map(|f| f.status), Some(n.status)) {
-            out.push(changed(change, n, o.map(|f| f.status), Some(n.status)));
+        if let Some(change) = Change::of(o.map(|f| f.shown()), Some(n.shown())) {
+            out.push(changed(change, n, o.map(|f| f.shown()), Some(n.shown())));
         }
     }
     for (k, o) in &old_by_key {
         if !new_by_key.contains_key(k)
-            && let Some(change) = Change::of(Some(o.status), None)
+            && let Some(change) = Change::of(Some(o.shown()), None)
         {
-            out.push(changed(change, o, Some(o.status), None));
+            out.push(changed(change, o, Some(o.shown()), None));
         }
     }
     out.sort_by(|a, b| {
@@ -276,6 +276,8 @@ mod tests {
             evidence: Vec::new(),
             remediation: Remediation::default(),
             mute_reason: None,
+            mute: None,
+            mute_expired: None,
         }
     }
 

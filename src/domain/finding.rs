@@ -373,7 +373,53 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub remediation: Remediation,
-    /// Why the user muted it (only for `muted`).
+    /// Snapshots from before mutes kept the real status: the reason of a finding whose
+    /// `status` is `muted`. Never written now (see `mute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute_reason: Option<String>,
+    /// The mute in force on this finding. Its `status` stays the real one: a muted pass is a
+    /// pass, a muted fail a fail; the score leaves muted findings out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute: Option<MuteMark>,
+    /// A mute that matched this finding but has expired: it no longer applies, and the
+    /// finding says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute_expired: Option<MuteMark>,
+}
+
+/// A mute as it applies to one finding: why, until when, and where it was made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MuteMark {
+    pub reason: String,
+    /// The last day before the mute stops applying is the day before this (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Where the mute comes from: a mutes file's path, `config.toml`, a Prowler mutelist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Finding {
+    /// The status the screens, the score and the thresholds go by: `muted` for a muted
+    /// finding (whatever its real status), else the real status.
+    pub fn shown(&self) -> Status {
+        if self.mute.is_some() {
+            Status::Muted
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether a mute is in force (also a finding of an old snapshot stored as `muted`).
+    pub fn is_muted(&self) -> bool {
+        self.shown() == Status::Muted
+    }
+
+    /// Why it is muted: the mute's reason, or an old snapshot's `mute_reason`.
+    pub fn mute_text(&self) -> Option<&str> {
+        self.mute
+            .as_ref()
+            .map(|m| m.reason.as_str())
+            .or(self.mute_reason.as_deref())
+    }
 }

@@ -53,7 +53,7 @@ pub fn weighted_score<'a>(
             0,
             severity_of(&f.check_id).unwrap_or(f.severity),
         ));
-        match f.status {
+        match f.shown() {
             Status::Pass => entry.0 += 1,
             Status::Fail => entry.1 += 1,
             _ => {}
@@ -74,7 +74,7 @@ pub fn weighted_score<'a>(
 pub fn coverage<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Coverage {
     let mut c = Coverage::default();
     for f in findings {
-        match f.status {
+        match f.shown() {
             Status::Pass => c.pass += 1,
             Status::Fail => c.fail += 1,
             Status::Unknown => c.unknown += 1,

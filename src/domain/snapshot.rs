@@ -27,8 +27,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const SCORE_FORMULA: &str = "overall = round(100 × Σ w·pass/(pass+fail) / Σ w) over checks \
     with at least one pass or fail, w = score.weights[check_id], the weight of the check's \
     catalogue severity (critical 10 · high 5 · medium 3 · low 1; a finding's own severity may \
-    be adjusted per resource, its check's weight is not); unknown, muted \
-    and not_applicable findings are left out (see coverage); category scores likewise over the \
+    be adjusted per resource, its check's weight is not); unknown and not_applicable \
+    findings, and muted ones (with a `mute`, whatever their status), are left out (see \
+    coverage); category scores likewise over the \
     category's checks; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F";
 
 pub const TOOL_NAME: &str = "parapet";
@@ -430,6 +431,7 @@ mod tests {
             check_id: "secrets.unused".into(),
             resource: None,
             reason: "new secrets".into(),
+            ..Default::default()
         }];
         let a = Assessment::evaluate(&inv, &ctx, &mutes);
         Snapshot::of(
@@ -461,7 +463,11 @@ mod tests {
         assert_eq!(s.score.categories.len(), Category::ALL.len());
         assert!(s.score.overall.is_some());
         assert_eq!(s.score.formula, SCORE_FORMULA);
-        assert!(s.findings.iter().any(|f| f.status == Status::Muted));
+        assert!(
+            s.findings
+                .iter()
+                .any(|f| f.is_muted() && f.status != Status::Muted)
+        );
         assert!(s.findings.iter().any(|f| f.status == Status::Fail));
     }
 

@@ -48,6 +48,8 @@ pub struct TuiOptions {
     pub no_color: bool,
     pub paths: ConfigPaths,
     pub config: Config,
+    /// The mutes file, read before the terminal starts (a broken one is an error there).
+    pub mutes_file: Option<crate::config::mutes::MutesFile>,
 }
 
 /// Frame budget: at most ~60 frames per second.
@@ -94,6 +96,7 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             no_color: opts.no_color || no_color_env(),
             keymap,
             warnings,
+            mutes_file: opts.mutes_file.clone(),
         },
     );
     if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
@@ -309,6 +312,7 @@ mod tests {
             no_color: false,
             paths: ConfigPaths::in_dir(dir.to_path_buf()),
             config: Config::default(),
+            mutes_file: None,
         }
     }
 

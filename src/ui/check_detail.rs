@@ -15,7 +15,7 @@ use super::{list, panel};
 use crate::app::state::{CheckDetail, Pane, State};
 use crate::app::theme::{Theme, Token};
 use crate::domain::checks;
-use crate::domain::finding::{Finding, Status};
+use crate::domain::finding::Finding;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
     let t = &state.theme;
@@ -148,8 +148,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
                 let f = &state.assessment.findings[i];
                 let mut cells = vec![
                     (
-                        f.status.label().to_string(),
-                        t[status_token(f.status)],
+                        f.shown().label().to_string(),
+                        t[status_token(f.shown())],
                         false,
                     ),
                     (f.resource_name.clone(), t[Token::Text], false),
@@ -226,7 +226,7 @@ pub fn fix_lines(f: &Finding, w: usize, t: &Theme) -> Vec<Line<'static>> {
     for l in wrap_code(&f.resource_id, body) {
         lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Dim])));
     }
-    let status = status_span(f.status, t);
+    let status = status_span(f.shown(), t);
     let msg_lines = wrap_words(&f.message, body.saturating_sub(width(&status.content) + 1));
     for (i, l) in msg_lines.iter().enumerate() {
         let lead = if i == 0 {
@@ -241,11 +241,8 @@ pub fn fix_lines(f: &Finding, w: usize, t: &Theme) -> Vec<Line<'static>> {
             Span::styled(l.clone(), t[Token::Text]),
         ]));
     }
-    if f.status == Status::Muted {
-        let reason = f.mute_reason.clone().unwrap_or_default();
-        for l in wrap_words(&format!("muted: {reason}"), body) {
-            lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Muted])));
-        }
+    for l in mute_lines(f, body) {
+        lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Muted])));
     }
     if !f.evidence.is_empty() {
         lines.push(Line::default());
@@ -331,4 +328,30 @@ pub fn fix_lines(f: &Finding, w: usize, t: &Theme) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// What the detail views say of a finding's mute: the mute in force (with the real status it
+/// hides, its expiry and where it was made), or a mute that has expired.
+pub fn mute_lines(f: &Finding, width: usize) -> Vec<String> {
+    let text = if let Some(m) = &f.mute {
+        let mut t = format!("muted ({} underneath): {}", f.status.as_str(), m.reason);
+        if let Some(e) = &m.expires {
+            t.push_str(&format!(" · until {e}"));
+        }
+        if let Some(src) = &m.source {
+            t.push_str(&format!(" · {src}"));
+        }
+        t
+    } else if let Some(reason) = f.mute_text() {
+        format!("muted: {reason}")
+    } else if let Some(m) = &f.mute_expired {
+        format!(
+            "mute expired {}: {}",
+            m.expires.as_deref().unwrap_or("?"),
+            m.reason
+        )
+    } else {
+        return Vec::new();
+    };
+    wrap_words(&text, width)
 }

@@ -16,13 +16,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let line = match &state.prompt {
         Some(Prompt::Filter { input, .. }) => input_line("/", input, "", w, t),
         Some(Prompt::Command { input }) => input_line(":", input, "", w, t),
-        Some(Prompt::MuteReason { input, label, .. }) => input_line(
-            &format!("mute {label} · reason: "),
-            input,
-            "  (enter mutes, esc cancels)",
-            w,
-            t,
-        ),
+        Some(Prompt::Mute(d)) => {
+            let mut keys = vec![("tab", "next field"), ("enter", "mute"), ("esc", "cancel")];
+            if d.resource.is_some() {
+                keys.insert(1, ("space", "scope"));
+            }
+            let mut spans = vec![Span::raw(" ")];
+            for (k, what) in keys {
+                spans.push(Span::styled(format!("<{k}>"), t[Token::Key]));
+                spans.push(Span::styled(format!(" {what}  "), t[Token::Dim]));
+            }
+            Line::from(spans)
+        }
         Some(Prompt::ConfirmOverwrite { .. }) => Line::from(vec![
             Span::styled(" file exists: overwrite? ", t[Token::Warning]),
             Span::styled("y", t[Token::Key]),
@@ -59,7 +64,13 @@ fn message_line(level: Level, text: &str, w: usize, t: &Theme) -> Line<'static> 
 }
 
 /// A prompt with its text; the cell under the cursor is reverse video (visible in mono too).
-fn input_line(prefix: &str, input: &LineInput, suffix: &str, w: usize, t: &Theme) -> Line<'static> {
+pub(super) fn input_line(
+    prefix: &str,
+    input: &LineInput,
+    suffix: &str,
+    w: usize,
+    t: &Theme,
+) -> Line<'static> {
     let prefix = format!(" {prefix}");
     let room = w.saturating_sub(width(&prefix) + 1).max(1);
     let chars: Vec<char> = input.text.chars().collect();

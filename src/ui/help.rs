@@ -140,8 +140,14 @@ pub fn lines(state: &State, w: usize) -> Vec<Line<'static>> {
         "   keys.toml example:  quit = \"ctrl-q\"   down = [\"j\", \"down\"]",
         t[Token::Dim],
     )));
-    let note = "Mutes made with x last for this session; add [[mute]] entries to config.toml to keep them.";
-    for l in wrap_words(note, body) {
+    let note = match &state.mutes_file {
+        Some(f) => format!(
+            "Mutes made with x are saved to {} (--mutes FILE names another; commit it to share them).",
+            f.path.display()
+        ),
+        None => "Mutes made with x last for this session (no mutes file).".to_string(),
+    };
+    for l in wrap_words(&note, body) {
         out.push(Line::from(Span::styled(format!("   {l}"), t[Token::Dim])));
     }
     if !state.log.is_empty() {

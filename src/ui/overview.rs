@@ -55,7 +55,7 @@ fn category_stats(state: &State) -> Vec<CategoryStats> {
                 }
                 for &i in &row.findings {
                     let f = &state.assessment.findings[i];
-                    if f.status == Status::Fail {
+                    if f.shown() == Status::Fail {
                         failing[sev_index(f.severity)] += 1;
                     }
                 }

@@ -99,8 +99,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
                     checks::find(&f.check_id).map_or(f.check_id.clone(), |c| c.title.to_string());
                 let mut cells = vec![
                     (
-                        f.status.label().to_string(),
-                        t[status_token(f.status)],
+                        f.shown().label().to_string(),
+                        t[status_token(f.shown())],
                         false,
                     ),
                     (
@@ -131,11 +131,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
     let iw = usize::from(inner.width).saturating_sub(2);
     let mut lines = vec![Line::from(vec![
         Span::raw(" "),
-        status_span(f.status, t),
+        status_span(f.shown(), t),
         Span::styled(format!("  {}", f.check_id), t[Token::Accent]),
     ])];
     for l in wrap_words(&f.message, iw) {
         lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Text])));
+    }
+    for l in super::check_detail::mute_lines(f, iw) {
+        lines.push(Line::from(Span::styled(format!(" {l}"), t[Token::Muted])));
     }
     for e in &f.evidence {
         lines.push(Line::from(vec![

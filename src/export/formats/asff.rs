@@ -13,9 +13,9 @@
 //! `ProductArn` is the account's default product for its own findings,
 //! `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`; findings of
 //! global resources (region `global`, no region) go with the snapshot's first region.
-//! Compliance.Status is PASSED, FAILED, WARNING (muted, as Prowler maps it) or NOT_AVAILABLE
-//! (unknown, not applicable); Workflow.Status NEW, RESOLVED (pass, not applicable) or
-//! SUPPRESSED (muted). `tests/formats.rs` validates every batch of the demo export against the
+//! Compliance.Status is the real status: PASSED, FAILED or NOT_AVAILABLE (unknown, not
+//! applicable; WARNING for a muted finding of an old snapshot, whose real status is lost);
+//! Workflow.Status NEW, RESOLVED (pass, not applicable) or SUPPRESSED (muted). `tests/formats.rs` validates every batch of the demo export against the
 //! BatchImportFindings input shape of botocore's Security Hub model
 //! (`tests/support/formats.py`).
 
@@ -112,12 +112,18 @@ fn finding(snapshot: &Snapshot, partition: &str, region: &str, f: &Finding) -> V
         .unwrap_or_default();
     let title = def.map_or(f.check_id.as_str(), |d| d.title);
     let (status, muted) = status_of(f);
-    let (compliance, workflow) = match (status, muted) {
-        (_, true) => ("WARNING", "SUPPRESSED"),
-        (Status::Pass, _) => ("PASSED", "RESOLVED"),
-        (Status::Fail, _) => ("FAILED", "NEW"),
-        (Status::NotApplicable, _) => ("NOT_AVAILABLE", "RESOLVED"),
-        (Status::Unknown | Status::Muted, _) => ("NOT_AVAILABLE", "NEW"),
+    // A muted finding keeps its real compliance status and is suppressed in the workflow.
+    let compliance = match status {
+        Status::Pass => "PASSED",
+        Status::Fail => "FAILED",
+        Status::Unknown | Status::NotApplicable => "NOT_AVAILABLE",
+        // Old snapshots stored muted findings without their real status.
+        Status::Muted => "WARNING",
+    };
+    let workflow = match status {
+        _ if muted => "SUPPRESSED",
+        Status::Pass | Status::NotApplicable => "RESOLVED",
+        _ => "NEW",
     };
     let types = vec!["Software and Configuration Checks/AWS Security Best Practices".to_string()];
     let mut value = json!({
@@ -177,7 +183,7 @@ fn finding(snapshot: &Snapshot, partition: &str, region: &str, f: &Finding) -> V
                 .collect::<Vec<_>>()
         );
     }
-    if let Some(reason) = &f.mute_reason {
+    if let Some(reason) = f.mute_text() {
         value["Note"] = json!({"Text": cut(reason, MAX_RECOMMENDATION), "UpdatedBy": "parapet", "UpdatedAt": at});
     }
     value

@@ -59,7 +59,7 @@ fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
         f.service.as_str().to_string(),
         f.status.as_str().to_string(),
         muted.to_string(),
-        f.mute_reason.clone().unwrap_or_default(),
+        f.mute_text().unwrap_or_default().to_string(),
         aws_resource_type(f).to_string(),
         f.resource_id.clone(),
         f.resource_name.clone(),

@@ -47,7 +47,7 @@ fn code(text: &str) -> String {
 
 fn failing(findings: &[Finding]) -> Vec<Failing<'_>> {
     let mut by_check: BTreeMap<&str, Failing> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.status == Status::Fail) {
+    for f in findings.iter().filter(|f| f.shown() == Status::Fail) {
         let severity = checks::find(&f.check_id).map_or(f.severity, |d| d.severity);
         by_check
             .entry(&f.check_id)

@@ -83,10 +83,10 @@ pub fn write(snapshot: &Snapshot, format: Format, out: &mut dyn Write) -> std::i
     }
 }
 
-/// A finding's decided status and whether a mute covers it. A muted finding keeps its real
-/// status where the snapshot still has it.
+/// A finding's real status and whether a mute covers it: a muted finding keeps its real
+/// status (`Status::Muted` only in snapshots from before mutes kept it).
 fn status_of(f: &Finding) -> (Status, bool) {
-    (f.status, f.status == Status::Muted)
+    (f.status, f.is_muted())
 }
 
 /// The AWS resource type of a finding's resource, as Security Hub names it (ASFF

@@ -2,8 +2,9 @@
 //! uses for its OCSF output (so the same Security Lake / SIEM mappings read both):
 //!
 //! - `activity_id` 1 (Create), `type_uid` 200401; `severity_id` critical 5 … low 2;
-//! - `status_code` is Parapet's status in capitals (`PASS`, `FAIL`, `UNKNOWN`,
-//!   `NOT_APPLICABLE`, `MUTED` where a muted finding's real status is not known);
+//! - `status_code` is the finding's real status in capitals (`PASS`, `FAIL`, `UNKNOWN`,
+//!   `NOT_APPLICABLE`; `MUTED` only for an old snapshot's muted finding, whose real status is
+//!   lost);
 //!   `status_id` 1 (New), or 3 (Suppressed) for a muted finding; `status_detail` the message;
 //! - `finding_info.uid` = `<check id>/<account>/<region>/<resource id>` (the check id is its
 //!   prefix), `finding_info.analytic` the check;
@@ -167,7 +168,7 @@ fn finding(snapshot: &Snapshot, partition: &str, f: &Finding) -> Value {
             "evidence": f.evidence.iter().map(|e| json!({"field": e.field, "value": e.value})).collect::<Vec<_>>(),
         },
     });
-    if let Some(reason) = &f.mute_reason {
+    if let Some(reason) = f.mute_text() {
         value["unmapped"]["mute_reason"] = json!(reason);
     }
     value

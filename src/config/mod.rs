@@ -2,7 +2,8 @@
 //!
 //! Directory: `$PARAPET_CONFIG_DIR`, else `$XDG_CONFIG_HOME/parapet` (honoured on every
 //! platform, macOS included), else the platform config dir from `directories`.
-//! Files: `config.toml` (settings, mutes), `keys.toml` (key overrides), `themes/*.toml`.
+//! Files: `config.toml` (settings, mutes), `mutes.toml` (the mutes `x` saves, see
+//! [`mutes`]), `keys.toml` (key overrides), `themes/*.toml`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,6 +13,8 @@ use serde::Deserialize;
 use crate::domain::assessment::Mute;
 use crate::domain::catalogue::Context;
 
+pub mod mutes;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigPaths {
     pub dir: PathBuf,
@@ -20,6 +23,8 @@ pub struct ConfigPaths {
     pub themes_dir: PathBuf,
     /// Where `e` writes snapshots when no path is given.
     pub exports_dir: PathBuf,
+    /// The mutes file `x` saves to, unless `--mutes FILE` names another.
+    pub mutes_file: PathBuf,
 }
 
 impl ConfigPaths {
@@ -50,6 +55,7 @@ impl ConfigPaths {
             keys_file: dir.join("keys.toml"),
             themes_dir: dir.join("themes"),
             exports_dir: dir.join("snapshots"),
+            mutes_file: dir.join(mutes::FILE_NAME),
             dir,
         }
     }
@@ -189,6 +195,8 @@ impl Config {
                 check_id: m.check.clone(),
                 resource: m.resource.clone(),
                 reason: m.reason.clone(),
+                expires: None,
+                source: Some("config.toml".into()),
             })
             .collect()
     }

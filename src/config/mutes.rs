@@ -1,0 +1,394 @@
+//! The mutes file: `mutes.toml` in the config directory, or the file `--mutes FILE` names
+//! (meant to be committed beside the application, so a team shares its accepted risks).
+//!
+//! ```toml
+//! [[mute]]
+//! check = "lambda.no-tracing"          # a check id (`parapet checks`)
+//! resource = "arn:aws:lambda:…:orders" # optional: a resource id or name; absent = everywhere
+//! reason = "tracing is sampled at the gateway"
+//! expires = 2027-01-31                 # optional: from this day on the mute stops applying
+//! created = 2026-12-02                 # written by Parapet
+//! ```
+//!
+//! Parapet reads it with the same strictness as config.toml (an unknown key, check id or a
+//! malformed date is an error naming the line), and writes it itself when `x` saves a mute:
+//! atomically, editing the document in place (`toml_edit`), so entries and comments it did
+//! not create stay as they were.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{ConfigError, parse_toml};
+use crate::domain::assessment::{Mute, parse_date};
+use crate::export::atomic;
+
+/// The file name in the config directory.
+pub const FILE_NAME: &str = "mutes.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileText {
+    #[serde(default, rename = "mute")]
+    mutes: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    check: String,
+    #[serde(default)]
+    resource: Option<String>,
+    reason: String,
+    #[serde(default)]
+    expires: Option<DateValue>,
+    #[serde(default)]
+    created: Option<DateValue>,
+}
+
+/// A date written as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateValue {
+    fn text(&self) -> String {
+        match self {
+            DateValue::Date(d) => d.to_string(),
+            DateValue::Text(t) => t.trim().to_string(),
+        }
+    }
+}
+
+/// The mutes of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MutesFile {
+    pub path: PathBuf,
+    pub mutes: Vec<Mute>,
+}
+
+impl MutesFile {
+    /// Reads `path`; a missing file has no mutes (it is created on the first save).
+    pub fn load(path: &Path) -> Result<MutesFile, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(error(path, None, None, e.to_string())),
+        };
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<MutesFile, ConfigError> {
+        let file: FileText = parse_toml(text, path)?;
+        let source = path.display().to_string();
+        let mut mutes = Vec::new();
+        // Entries in file order; the n-th `[[mute]]` header names its line.
+        let headers: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("[[mute]]"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        for (n, e) in file.mutes.into_iter().enumerate() {
+            let line = headers.get(n).copied();
+            if crate::domain::checks::find(&e.check).is_none() {
+                return Err(error(
+                    path,
+                    line,
+                    Some("check"),
+                    format!("unknown check id `{}` (see `parapet checks`)", e.check),
+                ));
+            }
+            if e.reason.trim().is_empty() {
+                return Err(error(
+                    path,
+                    line,
+                    Some("reason"),
+                    "a mute needs a reason".into(),
+                ));
+            }
+            for (key, value) in [("expires", &e.expires), ("created", &e.created)] {
+                if let Some(v) = value
+                    && parse_date(&v.text()).is_none()
+                {
+                    return Err(error(
+                        path,
+                        line,
+                        Some(key),
+                        format!("`{}` is not a date (YYYY-MM-DD)", v.text()),
+                    ));
+                }
+            }
+            mutes.push(Mute {
+                check_id: e.check,
+                resource: e.resource.filter(|r| !r.trim().is_empty()),
+                reason: e.reason,
+                expires: e.expires.map(|d| d.text()),
+                source: Some(source.clone()),
+            });
+        }
+        Ok(MutesFile {
+            path: path.to_path_buf(),
+            mutes,
+        })
+    }
+
+    /// Appends `mute` (created `today`) to the file and writes it, keeping everything else.
+    pub fn add(&mut self, mut mute: Mute, today: time::Date) -> Result<(), ConfigError> {
+        let mut doc = self.document()?;
+        let mut table = toml_edit::Table::new();
+        table["check"] = toml_edit::value(mute.check_id.as_str());
+        if let Some(r) = &mute.resource {
+            table["resource"] = toml_edit::value(r.as_str());
+        }
+        table["reason"] = toml_edit::value(mute.reason.as_str());
+        if let Some(e) = mute.expiry() {
+            table["expires"] = toml_edit::value(toml_date(e));
+        }
+        table["created"] = toml_edit::value(toml_date(today));
+        match doc.get_mut("mute") {
+            Some(item) => item
+                .as_array_of_tables_mut()
+                .ok_or_else(|| {
+                    error(
+                        &self.path,
+                        None,
+                        Some("mute"),
+                        "`mute` is not a list of [[mute]] tables".into(),
+                    )
+                })?
+                .push(table),
+            None => {
+                let mut list = toml_edit::ArrayOfTables::new();
+                list.push(table);
+                doc.insert("mute", toml_edit::Item::ArrayOfTables(list));
+            }
+        }
+        self.write(&doc)?;
+        mute.source = Some(self.path.display().to_string());
+        self.mutes.push(mute);
+        Ok(())
+    }
+
+    /// Removes the first entry for `check_id` on exactly `resource` (`None`: the check-wide
+    /// one) and writes the file; `false` when there was none.
+    pub fn remove(&mut self, check_id: &str, resource: Option<&str>) -> Result<bool, ConfigError> {
+        let Some(index) = self
+            .mutes
+            .iter()
+            .position(|m| m.check_id == check_id && m.resource.as_deref() == resource)
+        else {
+            return Ok(false);
+        };
+        let mut doc = self.document()?;
+        let Some(list) = doc.get_mut("mute").and_then(|i| i.as_array_of_tables_mut()) else {
+            return Ok(false);
+        };
+        list.remove(index);
+        if list.is_empty() {
+            doc.remove("mute");
+        }
+        self.write(&doc)?;
+        self.mutes.remove(index);
+        Ok(true)
+    }
+
+    /// The file as an editable document (empty when it does not exist yet); re-read, so an
+    /// edit made by hand since loading is kept.
+    fn document(&self) -> Result<toml_edit::DocumentMut, ConfigError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "# Parapet mutes: accepted risks, one [[mute]] each (see `parapet --help`).\n"
+                    .into()
+            }
+            Err(e) => return Err(error(&self.path, None, None, e.to_string())),
+        };
+        // The file must still be valid (and hold the same entries) before it is edited.
+        let current = Self::parse(&text, &self.path)?;
+        if current.mutes != self.mutes {
+            return Err(error(
+                &self.path,
+                None,
+                None,
+                "changed on disk since Parapet read it: restart Parapet to pick the changes up"
+                    .into(),
+            ));
+        }
+        text.parse::<toml_edit::DocumentMut>()
+            .map_err(|e| error(&self.path, None, None, e.to_string()))
+    }
+
+    fn write(&self, doc: &toml_edit::DocumentMut) -> Result<(), ConfigError> {
+        atomic::write_atomic(&self.path, doc.to_string().as_bytes(), true)
+            .map_err(|e| error(&self.path, None, None, e.reason()))
+    }
+}
+
+fn toml_date(d: time::Date) -> toml_edit::Datetime {
+    toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: d.year() as u16,
+            month: u8::from(d.month()),
+            day: d.day(),
+        }),
+        time: None,
+        offset: None,
+    }
+}
+
+fn error(path: &Path, line: Option<usize>, key: Option<&str>, message: String) -> ConfigError {
+    ConfigError {
+        path: path.to_path_buf(),
+        line,
+        key: key.map(str::to_string),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const HAND_WRITTEN: &str = r#"# Accepted risks of the shop (reviewed quarterly).
+
+[[mute]]
+# Sampling at the gateway covers it.
+check = "lambda.no-tracing"
+reason = "tracing is sampled at the gateway"
+expires = 2027-01-31
+"#;
+
+    #[test]
+    fn saving_a_mute_keeps_entries_and_comments_it_did_not_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, HAND_WRITTEN).unwrap();
+        let mut file = MutesFile::load(&path).unwrap();
+        assert_eq!(file.mutes.len(), 1);
+        assert_eq!(file.mutes[0].expires.as_deref(), Some("2027-01-31"));
+
+        file.add(
+            Mute {
+                check_id: "lambda.no-vpc".into(),
+                resource: Some("arn:aws:lambda:us-east-1:111122223333:function:orders".into()),
+                reason: "needs the internet".into(),
+                expires: Some("2026-12-31".into()),
+                source: None,
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(HAND_WRITTEN),
+            "the hand-written part is untouched:\n{text}"
+        );
+        assert!(
+            text.contains("expires = 2026-12-31") && text.contains("created = 2026-12-02"),
+            "{text}"
+        );
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+
+        let reread = MutesFile::load(&path).unwrap();
+        assert_eq!(reread, file, "what was saved reads back the same");
+
+        // Removing it gives the original file back.
+        let mut file = reread;
+        let orders = "arn:aws:lambda:us-east-1:111122223333:function:orders";
+        assert!(file.remove("lambda.no-vpc", Some(orders)).unwrap());
+        assert!(!file.remove("lambda.no-vpc", Some(orders)).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), HAND_WRITTEN);
+    }
+
+    #[test]
+    fn a_missing_file_is_created_on_the_first_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team-mutes.toml");
+        let mut file = MutesFile::load(&path).unwrap();
+        assert!(file.mutes.is_empty());
+        file.add(
+            Mute {
+                check_id: "lambda.no-tracing".into(),
+                reason: "sampled".into(),
+                ..Mute::default()
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap();
+        let reread = MutesFile::load(&path).unwrap();
+        assert_eq!(reread.mutes.len(), 1);
+        assert_eq!(reread.mutes[0].resource, None);
+        assert_eq!(
+            reread.mutes[0].source.as_deref(),
+            Some(path.display().to_string().as_str())
+        );
+    }
+
+    #[test]
+    fn bad_entries_are_errors_naming_line_and_key() {
+        let p = Path::new("mutes.toml");
+        let cases = [
+            (
+                "[[mute]]\ncheck = \"lambda.nope\"\nreason = \"x\"\n",
+                Some(1),
+                "check",
+                "unknown check id",
+            ),
+            (
+                "\n[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \" \"\n",
+                Some(2),
+                "reason",
+                "needs a reason",
+            ),
+            (
+                "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"x\"\nexpires = \"2026-13-01\"\n",
+                Some(1),
+                "expires",
+                "not a date",
+            ),
+            (
+                "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"x\"\nuntil = 2026-01-01\n",
+                Some(4),
+                "until",
+                "unknown field",
+            ),
+        ];
+        for (text, line, key, words) in cases {
+            let e = MutesFile::parse(text, p).unwrap_err();
+            assert_eq!((e.line, e.key.as_deref()), (line, Some(key)), "{e}");
+            assert!(e.message.contains(words), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, HAND_WRITTEN).unwrap();
+        let mut file = MutesFile::load(&path).unwrap();
+        let edited =
+            format!("{HAND_WRITTEN}\n[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"by hand\"\n");
+        std::fs::write(&path, &edited).unwrap();
+        let e = file
+            .add(
+                Mute {
+                    check_id: "lambda.no-vpc".into(),
+                    reason: "x".into(),
+                    ..Mute::default()
+                },
+                date!(2026 - 12 - 02),
+            )
+            .unwrap_err();
+        assert!(e.message.contains("changed on disk"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    }
+}
