@@ -61,6 +61,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub mutes: Option<PathBuf>,
 
+    /// A Prowler mutelist (YAML) to apply: Prowler check names mute the Parapet checks that
+    /// name them as anchor; Parapet ids work too.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub mutelist: Option<PathBuf>,
+
     /// Poll every area every SECONDS (default: per area, from config.toml).
     #[arg(long, global = true, value_name = "SECONDS")]
     pub interval: Option<u64>,

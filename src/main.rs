@@ -13,6 +13,7 @@ use parapet::config::mutes::MutesFile;
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
 use parapet::domain::assessment::Mute;
+use parapet::domain::mutelist::Mutelist;
 use parapet::export;
 use parapet::report;
 use parapet::scan::{self, ScanArgs};
@@ -111,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::load(&paths.config_file)?;
             let args = ScanArgs {
                 mutes: all_mutes(&cli, &paths, &config)?,
+                mutelist: mutelist(&cli, true)?,
                 aws: cli.aws_options(),
                 format: format.format(),
                 output: output.clone(),
@@ -166,6 +168,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `--mutelist FILE`, read and checked; what it cannot apply is said once on stderr when
+/// `say` (the TUI shows it as warnings instead).
+fn mutelist(cli: &Cli, say: bool) -> anyhow::Result<Option<Mutelist>> {
+    let Some(path) = &cli.mutelist else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{shown}: cannot read the mutelist: {e}"))?;
+    let list = Mutelist::parse(&text, &shown)
+        .map_err(|e| anyhow::anyhow!("{shown}: not a Prowler mutelist Parapet can use: {e}"))?;
+    if say {
+        for w in &list.warnings {
+            eprintln!("parapet: {shown}: {w}");
+        }
+    }
+    Ok(Some(list))
+}
+
 /// The mutes file: `--mutes FILE`, else mutes.toml in the config directory.
 fn mutes_path(cli: &Cli, paths: &ConfigPaths) -> std::path::PathBuf {
     cli.mutes
@@ -193,6 +214,7 @@ fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<E
     let config = Config::load(&paths.config_file)?;
     let source = source(&config);
     let mutes_file = Some(MutesFile::load(&mutes_path(cli, &paths))?);
+    let mutelist = mutelist(cli, false)?;
     let options = TuiOptions {
         source,
         theme: cli.theme.clone(),
@@ -200,6 +222,7 @@ fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<E
         paths,
         config,
         mutes_file,
+        mutelist,
     };
     runtime()?.block_on(run_tui(options))?;
     Ok(ExitCode::SUCCESS)
@@ -210,7 +233,21 @@ fn export_demo(cli: &Cli, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let now = OffsetDateTime::now_utc();
-    let snapshot = demo::snapshot(now, &config.context(now), all_mutes(cli, &paths, &config)?);
+    let mut snapshot = demo::snapshot(now, &config.context(now), all_mutes(cli, &paths, &config)?);
+    if let Some(list) = mutelist(cli, true)? {
+        let findings = std::mem::take(&mut snapshot.findings);
+        let assessment = parapet::domain::assessment::Assessment::from_findings(findings)
+            .with_mutelist(Some(&list), &snapshot.account.id);
+        snapshot = parapet::domain::snapshot::Snapshot::of(
+            assessment,
+            snapshot.account.id.clone(),
+            snapshot.account.profile.clone(),
+            snapshot.regions.clone(),
+            snapshot.collection.clone(),
+            snapshot.generated_at,
+        )
+        .with_mutes(snapshot.mutes.clone().unwrap_or_default());
+    }
     let format = cli.format.unwrap_or_default().format();
     export::write_as(path, &snapshot, format, cli.force)?;
     let score = &snapshot.score;

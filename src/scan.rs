@@ -126,6 +126,8 @@ pub struct ScanArgs {
     pub aws: AwsOptions,
     /// Every mute in force (config.toml's and the mutes file's).
     pub mutes: Vec<crate::domain::assessment::Mute>,
+    /// `--mutelist`: a Prowler mutelist.
+    pub mutelist: Option<crate::domain::mutelist::Mutelist>,
     pub format: Format,
     /// Write the output here; stdout when `None`.
     pub output: Option<PathBuf>,
@@ -164,7 +166,8 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     };
 
     let now = OffsetDateTime::now_utc();
-    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes);
+    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes)
+        .with_mutelist(args.mutelist.as_ref(), &result.account_id);
     // The findings are all that is needed from here on: on a large account the inventory and
     // a second copy of the findings would double the peak memory.
     result.inventory = Inventory::default();

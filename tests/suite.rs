@@ -14,6 +14,7 @@ mod emulator_iam;
 mod emulator_scan;
 mod formats;
 mod live_cli;
+mod mutelist;
 mod readme;
 mod robustness;
 mod snapshot_files;

@@ -17,6 +17,7 @@ fn options(dir: &Path) -> TuiOptions {
         paths: ConfigPaths::in_dir(dir.to_path_buf()),
         config: Config::default(),
         mutes_file: None,
+        mutelist: None,
     }
 }
 

@@ -341,6 +341,8 @@ pub struct StateOptions {
     /// The mutes file (`--mutes`, else mutes.toml in the config dir): read, and where `x`
     /// saves; `None` keeps `x`'s mutes for the session only.
     pub mutes_file: Option<MutesFile>,
+    /// `--mutelist`: a Prowler mutelist applied over the mutes.
+    pub mutelist: Option<crate::domain::mutelist::Mutelist>,
 }
 
 impl Default for StateOptions {
@@ -357,6 +359,7 @@ impl Default for StateOptions {
             keymap: Keymap::default(),
             warnings: Vec::new(),
             mutes_file: None,
+            mutelist: None,
         }
     }
 }
@@ -375,6 +378,8 @@ pub struct State {
     pub config_mutes: Vec<Mute>,
     /// The mutes file `x` saves to (and its mutes), when there is one.
     pub mutes_file: Option<MutesFile>,
+    /// `--mutelist`: a Prowler mutelist applied over the mutes.
+    pub mutelist: Option<crate::domain::mutelist::Mutelist>,
     /// Mutes added with `x` when there is no mutes file, or it could not be written (this
     /// session only).
     pub session_mutes: Vec<Mute>,
@@ -444,6 +449,7 @@ impl State {
             config: opts.config,
             config_mutes,
             mutes_file: opts.mutes_file,
+            mutelist: opts.mutelist,
             session_mutes: Vec::new(),
             stack: vec![Screen::Overview],
             overview_selected: 0,
@@ -543,7 +549,8 @@ impl State {
                 Assessment::from_findings(findings)
             }
             None => Assessment::evaluate(&self.inventory, &self.config.context(self.now), &mutes),
-        };
+        }
+        .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
         self.rederive();
     }
 

@@ -7,6 +7,7 @@ use super::catalogue::Context;
 use super::checks;
 use super::finding::{Finding, MuteMark, Severity};
 use super::inventory::Inventory;
+use super::mutelist::Mutelist;
 use super::score::{self, Score};
 
 /// A user's decision to suppress a check (for one resource, or all with `resource: None`),
@@ -75,6 +76,19 @@ impl Assessment {
         let mut findings = checks::evaluate_all(inventory, ctx);
         apply_mutes(&mut findings, mutes, ctx.now.date());
         Assessment::from_findings(findings)
+    }
+
+    /// Applies a Prowler mutelist for `account` over the mutes already in place, and scores
+    /// again.
+    pub fn with_mutelist(self, list: Option<&Mutelist>, account: &str) -> Assessment {
+        match list {
+            None => self,
+            Some(list) => {
+                let mut findings = self.findings;
+                list.apply(account, &mut findings);
+                Assessment::from_findings(findings)
+            }
+        }
     }
 
     /// Scores findings by their checks' catalogue severities.

@@ -50,6 +50,8 @@ pub struct TuiOptions {
     pub config: Config,
     /// The mutes file, read before the terminal starts (a broken one is an error there).
     pub mutes_file: Option<crate::config::mutes::MutesFile>,
+    /// `--mutelist`: a Prowler mutelist, read before the terminal starts.
+    pub mutelist: Option<crate::domain::mutelist::Mutelist>,
 }
 
 /// Frame budget: at most ~60 frames per second.
@@ -68,6 +70,13 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
     let (themes, theme_warnings) = ThemeSet::with_user_files(files);
     warnings.extend(read_warnings);
     warnings.extend(theme_warnings);
+    if let Some(list) = &opts.mutelist {
+        warnings.extend(
+            list.warnings
+                .iter()
+                .map(|w| format!("{}: {w}", list.source)),
+        );
+    }
     let source = match &opts.source {
         TuiSource::Demo { .. } => SourceKind::Demo,
         TuiSource::Snapshot { snapshot, path } => SourceKind::Snapshot {
@@ -97,6 +106,7 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             keymap,
             warnings,
             mutes_file: opts.mutes_file.clone(),
+            mutelist: opts.mutelist.clone(),
         },
     );
     if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
@@ -313,6 +323,7 @@ mod tests {
             paths: ConfigPaths::in_dir(dir.to_path_buf()),
             config: Config::default(),
             mutes_file: None,
+            mutelist: None,
         }
     }
 
