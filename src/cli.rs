@@ -85,6 +85,10 @@ pub enum Command {
     Open {
         /// The snapshot JSON file.
         file: PathBuf,
+        /// An earlier snapshot: findings that changed since are marked (+NEW, ▼REG, ✔FIXED,
+        /// ▲IMP) in the checklist and the detail views.
+        #[arg(long, value_name = "OLD.json")]
+        baseline: Option<PathBuf>,
     },
     /// Collect once, write a snapshot, exit 0 (ok), 3 (threshold breached) or 2 (error).
     Scan {

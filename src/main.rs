@@ -146,12 +146,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("snapshots:   {}", paths.exports_dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Open { file }) => {
+        Some(Command::Open { file, baseline }) => {
             let snapshot = export::read_snapshot(file)?;
-            tui(&cli, |_| TuiSource::Snapshot {
-                snapshot,
-                path: file.clone(),
-            })
+            let baseline = match baseline {
+                Some(old) => {
+                    let name = old.file_name().map_or_else(
+                        || old.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    Some((format!("vs {name}"), export::read_snapshot(old)?.findings))
+                }
+                None => None,
+            };
+            tui_with(
+                &cli,
+                |_| TuiSource::Snapshot {
+                    snapshot,
+                    path: file.clone(),
+                },
+                baseline,
+            )
         }
         None => match (cli.demo, &cli.export) {
             (true, Some(path)) => export_demo(&cli, path),
@@ -210,6 +224,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Starts the TUI on a tokio runtime; config errors stop here, before the terminal changes.
 fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<ExitCode> {
+    tui_with(cli, source, None)
+}
+
+/// [`tui`], with a baseline snapshot's name and findings to mark changes against.
+fn tui_with(
+    cli: &Cli,
+    source: impl FnOnce(&Config) -> TuiSource,
+    baseline: Option<(String, Vec<parapet::domain::finding::Finding>)>,
+) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let source = source(&config);
@@ -223,6 +246,7 @@ fn tui(cli: &Cli, source: impl FnOnce(&Config) -> TuiSource) -> anyhow::Result<E
         config,
         mutes_file,
         mutelist,
+        baseline,
     };
     runtime()?.block_on(run_tui(options))?;
     Ok(ExitCode::SUCCESS)

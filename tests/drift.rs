@@ -180,3 +180,24 @@ fn diff_of_a_snapshot_with_itself_is_empty_and_bad_files_exit_2() {
         "a bad severity is a usage error"
     );
 }
+
+/// `parapet open NEW --baseline OLD` reads OLD before the terminal starts: a broken one is a
+/// one-line error naming it, exit 2.
+#[test]
+fn open_with_a_broken_baseline_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = export(dir.path(), "new", "");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, "{\"schema_version\": 1").unwrap();
+    let out = parapet(
+        dir.path(),
+        &["open", &new, "--baseline", old.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("parapet: ") && err.contains("old.json"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -18,6 +18,7 @@ fn options(dir: &Path) -> TuiOptions {
         config: Config::default(),
         mutes_file: None,
         mutelist: None,
+        baseline: None,
     }
 }
 

@@ -366,3 +366,36 @@ fn assert_no_secret(screen: &str, context: &str) {
         }
     }
 }
+
+/// The demo against a baseline in which notifications-sms passed lambda.public-resource-policy
+/// and payments-charge failed it.
+fn baseline_state() -> State {
+    let mut s = demo_state();
+    let mut old = s.assessment.findings.clone();
+    for f in old
+        .iter_mut()
+        .filter(|f| f.check_id == "lambda.public-resource-policy")
+    {
+        match f.resource_name.as_str() {
+            "notifications-sms" => f.status = parapet::domain::finding::Status::Pass,
+            "payments-charge" => f.status = parapet::domain::finding::Status::Fail,
+            _ => {}
+        }
+    }
+    s.set_baseline("vs shop-monday.json".into(), old);
+    s
+}
+
+#[test]
+fn checklist_with_changes_since_a_baseline() {
+    let mut s = baseline_state();
+    press(&mut s, "<tab>");
+    snap("checklist_baseline", &s);
+}
+
+#[test]
+fn check_detail_with_changes_since_a_baseline() {
+    let mut s = baseline_state();
+    press(&mut s, "<tab><enter>");
+    snap("check_detail_baseline", &s);
+}

@@ -929,3 +929,82 @@ fn the_mute_dialog_refuses_a_bad_or_past_expiry_and_keeps_what_was_typed() {
     assert!(s.prompt.is_none());
     assert!(!path.exists(), "nothing was saved");
 }
+
+/// Live and demo mode: once every area of every region has arrived, the findings become the
+/// session's baseline; a later batch that fixes something is marked ✔FIXED.
+#[test]
+fn changes_since_the_session_started_are_marked() {
+    let mut s = demo_state();
+    let b = s
+        .baseline
+        .as_ref()
+        .expect("the first full collection set the baseline");
+    assert_eq!(b.label, "since 09:30 UTC");
+    assert!(b.changes.is_empty(), "nothing changed yet");
+
+    // The same functions batch again, with payments-webhook's public policy removed.
+    let mut batch = demo::batch_for(s.now, Area::Functions, demo::PRIMARY_REGION);
+    for f in batch.inventory.functions.iter_mut() {
+        if f.name == "payments-webhook" {
+            std::sync::Arc::make_mut(f).policy = Ok(None);
+        }
+    }
+    update(&mut s, Action::Source(SourceEvent::Batch(Box::new(batch))));
+    let fixed = s
+        .assessment
+        .findings
+        .iter()
+        .find(|f| {
+            f.check_id == "lambda.public-resource-policy" && f.resource_name == "payments-webhook"
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(fixed.status, Status::Pass);
+    assert_eq!(
+        s.change_marker(&fixed),
+        Some(parapet::domain::diff::Change::Resolved)
+    );
+    assert!(
+        s.check_changes("lambda.public-resource-policy")
+            .contains("✔FIXED×1")
+    );
+    assert_eq!(
+        s.check_changes("lambda.no-vpc"),
+        "",
+        "other checks are unmarked"
+    );
+}
+
+/// `parapet open NEW --baseline OLD`: a failing finding that passed in OLD is a regression, one
+/// absent from OLD a new failure, and a finding that failed in OLD and passes now is fixed.
+#[test]
+fn a_baseline_snapshot_marks_new_regressed_and_fixed_findings() {
+    let mut s = demo_state();
+    let current = s.assessment.findings.clone();
+    let failing: Vec<usize> = (0..current.len())
+        .filter(|&i| current[i].status == Status::Fail)
+        .collect();
+    let passing = (0..current.len())
+        .find(|&i| current[i].status == Status::Pass)
+        .unwrap();
+    let mut old = current.clone();
+    old[failing[0]].status = Status::Pass; // now fails: a regression
+    old[passing].status = Status::Fail; // now passes: fixed
+    let new_failure = current[failing[1]].clone();
+    old.retain(|f| {
+        !(f.check_id == new_failure.check_id && f.resource_id == new_failure.resource_id)
+    });
+    s.set_baseline("vs old.json".into(), old);
+    use parapet::domain::diff::Change;
+    assert_eq!(
+        s.change_marker(&current[failing[0]]),
+        Some(Change::Regression)
+    );
+    assert_eq!(s.change_marker(&new_failure), Some(Change::NewFailure));
+    assert_eq!(s.change_marker(&current[passing]), Some(Change::Resolved));
+    assert_eq!(
+        s.baseline.as_ref().unwrap().changes.len(),
+        3,
+        "nothing else changed"
+    );
+}

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::config::mutes::MutesFile;
 use crate::domain::assessment::{self, Assessment, Mute};
 use crate::domain::collection::{CollectionState, CollectionStatus};
+use crate::domain::diff::{self, Change};
 use crate::domain::finding::{Category, Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
 
@@ -224,6 +225,43 @@ pub enum Prompt {
     },
 }
 
+/// What the findings are compared with: a baseline snapshot (`parapet open NEW --baseline
+/// OLD`), or in live and demo mode the findings when the first full collection finished.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    /// What it is, for the header: `baseline old.json` or `since 14:02`.
+    pub label: String,
+    pub findings: Vec<Finding>,
+    /// How each finding changed against it (recomputed with the assessment).
+    pub changes: BTreeMap<diff::Key, Change>,
+}
+
+impl Baseline {
+    pub fn new(label: String, findings: Vec<Finding>) -> Baseline {
+        Baseline {
+            label,
+            findings,
+            changes: BTreeMap::new(),
+        }
+    }
+
+    /// How a finding changed, if it did.
+    pub fn change_of(&self, f: &Finding) -> Option<Change> {
+        self.changes.get(&diff::key(f)).copied()
+    }
+
+    /// The changes of one check, by kind, in `Change::ALL` order.
+    pub fn of_check(&self, check_id: &str) -> Vec<(Change, usize)> {
+        let mut counts: BTreeMap<Change, usize> = BTreeMap::new();
+        for ((check, _, _), c) in &self.changes {
+            if check == check_id {
+                *counts.entry(*c).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect()
+    }
+}
+
 /// The fields of the mute dialog, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MuteField {
@@ -383,6 +421,8 @@ pub struct State {
     /// Mutes added with `x` when there is no mutes file, or it could not be written (this
     /// session only).
     pub session_mutes: Vec<Mute>,
+    /// What changes are marked against (`--baseline`, or the session's start).
+    pub baseline: Option<Baseline>,
     pub stack: Vec<Screen>,
     /// Selected category tile on the overview (index into `Category::ALL`).
     pub overview_selected: usize,
@@ -450,6 +490,7 @@ impl State {
             config_mutes,
             mutes_file: opts.mutes_file,
             mutelist: opts.mutelist,
+            baseline: None,
             session_mutes: Vec::new(),
             stack: vec![Screen::Overview],
             overview_selected: 0,
@@ -551,6 +592,13 @@ impl State {
             None => Assessment::evaluate(&self.inventory, &self.config.context(self.now), &mutes),
         }
         .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
+        if let Some(b) = &mut self.baseline {
+            // A finding muted since shows as muted already; a marker would say it twice.
+            b.changes = diff::markers(&b.findings, &self.assessment.findings)
+                .into_iter()
+                .filter(|(_, c)| *c != Change::Muted)
+                .collect();
+        }
         self.rederive();
     }
 
@@ -789,6 +837,57 @@ impl State {
 
     /// Whether an area has not delivered anything yet (its checks are still loading). A
     /// source that cannot run loads nothing.
+    /// In live and demo mode, once every area of every region has been collected the first
+    /// time: the findings then become the baseline later changes are marked against.
+    pub fn start_session_baseline(&mut self) {
+        if self.baseline.is_some() || !self.source.polls() || self.identity.regions.is_empty() {
+            return;
+        }
+        let done = self.identity.regions.iter().all(|r| {
+            Area::ALL.iter().all(|a| {
+                self.collection.get(&(*a, r.clone())).is_some_and(|s| {
+                    matches!(
+                        s.status.status,
+                        CollectionState::Ok | CollectionState::Partial | CollectionState::Failed
+                    )
+                })
+            })
+        });
+        if done {
+            let at = self
+                .now
+                .format(&time::macros::format_description!("[hour]:[minute] UTC"))
+                .unwrap_or_default();
+            self.baseline = Some(Baseline::new(
+                format!("since {at}"),
+                self.assessment.findings.clone(),
+            ));
+        }
+    }
+
+    /// Sets the snapshot findings are compared with (`parapet open --baseline`).
+    pub fn set_baseline(&mut self, label: String, findings: Vec<Finding>) {
+        self.baseline = Some(Baseline::new(label, findings));
+        self.reassess();
+    }
+
+    /// The marker of a finding's change against the baseline, if it changed.
+    pub fn change_marker(&self, f: &Finding) -> Option<Change> {
+        self.baseline.as_ref().and_then(|b| b.change_of(f))
+    }
+
+    /// A check's changes against the baseline, as text (`+NEW×2 ✔FIXED×1`); empty when none.
+    pub fn check_changes(&self, check_id: &str) -> String {
+        let Some(b) = &self.baseline else {
+            return String::new();
+        };
+        b.of_check(check_id)
+            .iter()
+            .map(|(c, n)| format!("{}×{n}", c.marker()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn area_pending(&self, area: Area) -> bool {
         self.source.polls()
             && self.fatal.is_none()

@@ -106,6 +106,7 @@ fn on_source(state: &mut State, event: SourceEvent) {
                 .inventory
                 .apply_batch(batch.area, &batch.region, batch.inventory);
             state.reassess();
+            state.start_session_baseline();
         }
         SourceEvent::Fatal { message, hint } => {
             state.notify(Level::Error, format!("{message} — {hint}"));

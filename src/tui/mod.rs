@@ -52,6 +52,9 @@ pub struct TuiOptions {
     pub mutes_file: Option<crate::config::mutes::MutesFile>,
     /// `--mutelist`: a Prowler mutelist, read before the terminal starts.
     pub mutelist: Option<crate::domain::mutelist::Mutelist>,
+    /// `parapet open NEW --baseline OLD`: OLD's name and findings, which changes are marked
+    /// against.
+    pub baseline: Option<(String, Vec<crate::domain::finding::Finding>)>,
 }
 
 /// Frame budget: at most ~60 frames per second.
@@ -119,6 +122,9 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             snapshot.findings.clone(),
             snapshot.collection.clone(),
         );
+    }
+    if let Some((label, findings)) = &opts.baseline {
+        state.set_baseline(label.clone(), findings.clone());
     }
     if let TuiSource::Live(live) = &opts.source {
         // Known before STS answers (and shown with a setup error too).
@@ -324,6 +330,7 @@ mod tests {
             config: Config::default(),
             mutes_file: None,
             mutelist: None,
+            baseline: None,
         }
     }
 

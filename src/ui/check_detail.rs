@@ -152,7 +152,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
                         t[status_token(f.shown())],
                         false,
                     ),
-                    (f.resource_name.clone(), t[Token::Text], false),
+                    match state.change_marker(f) {
+                        Some(c) => (
+                            format!("{} {}", c.marker(), f.resource_name),
+                            t[Token::Accent],
+                            false,
+                        ),
+                        None => (f.resource_name.clone(), t[Token::Text], false),
+                    },
                 ];
                 if wide {
                     cells.push((f.region.clone(), t[Token::Dim], false));

@@ -66,6 +66,7 @@ pub fn columns(w: usize) -> (Vec<Col>, bool) {
 pub fn check_line(
     row: &CheckRow,
     loading: bool,
+    changes: &str,
     widths: &[usize],
     wide: bool,
     t: &Theme,
@@ -84,8 +85,14 @@ pub fn check_line(
             false,
         ),
         (
-            row.title.clone(),
-            if status == Status::NotApplicable {
+            if changes.is_empty() {
+                row.title.clone()
+            } else {
+                format!("{changes} {}", row.title)
+            },
+            if !changes.is_empty() {
+                t[Token::Accent]
+            } else if status == Status::NotApplicable {
                 t[Token::Dim]
             } else {
                 t[Token::Text]
@@ -230,7 +237,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Entry::Check(i) => {
                 let row = &state.derived.checks[*i];
                 let loading = derive::area_of_check(&row.id).is_some_and(|a| state.area_pending(a));
-                check_line(row, loading, &widths, wide, t)
+                check_line(
+                    row,
+                    loading,
+                    &state.check_changes(&row.id),
+                    &widths,
+                    wide,
+                    t,
+                )
             }
         })
         .collect();

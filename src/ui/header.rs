@@ -48,13 +48,19 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
         SourceKind::Live {
             endpoint_url: Some(url),
         } => format!("live · {url}"),
-        SourceKind::Snapshot { path, generated_at } => format!(
-            "snapshot {} · {}",
-            path.file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            timestamp(*generated_at)
-        ),
+        SourceKind::Snapshot { path, generated_at } => {
+            let mut s = format!(
+                "snapshot {} · {}",
+                path.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                timestamp(*generated_at)
+            );
+            if let Some(b) = &state.baseline {
+                s.push_str(&format!(" · {}", b.label));
+            }
+            s
+        }
     };
     let mut parts: Vec<(&str, String)> = vec![("account", account)];
     if let Some(p) = &id.profile {

@@ -108,7 +108,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
                         t[severity_token(f.severity)],
                         false,
                     ),
-                    (title, t[Token::Text], false),
+                    match state.change_marker(f) {
+                        Some(c) => (format!("{} {title}", c.marker()), t[Token::Accent], false),
+                        None => (title, t[Token::Text], false),
+                    },
                 ];
                 if wide {
                     cells.push((f.check_id.clone(), t[Token::Dim], false));
