@@ -165,6 +165,19 @@ fn counts_line(d: &Drift) -> String {
         .join(" · ")
 }
 
+/// The non-empty sections of a drift, in `Change::ALL` order; says "No finding changed." in
+/// `out` when there are none.
+fn sections<'a>(d: &'a Drift, out: &mut String) -> Vec<(Change, Vec<&'a Changed>)> {
+    if d.changes.is_empty() {
+        out.push_str("\nNo finding changed.\n");
+    }
+    Change::ALL
+        .iter()
+        .map(|c| (*c, d.of(*c).collect::<Vec<_>>()))
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
 /// `parapet diff` as text: a header, then each non-empty section, one change a line.
 pub fn drift_text(d: &Drift) -> String {
     let mut s = format!(
@@ -181,14 +194,7 @@ pub fn drift_text(d: &Drift) -> String {
         d.new.findings,
         counts_line(d),
     );
-    if d.changes.is_empty() {
-        s.push_str("\nNo finding changed.\n");
-    }
-    for change in Change::ALL {
-        let items: Vec<&Changed> = d.of(change).collect();
-        if items.is_empty() {
-            continue;
-        }
+    for (change, items) in sections(d, &mut s) {
         s.push_str(&format!("\n{} ({})\n", change.title(), items.len()));
         for c in items {
             s.push_str(&format!(
@@ -226,14 +232,7 @@ pub fn drift_markdown(d: &Drift) -> String {
         d.new.generated_at,
         counts_line(d),
     );
-    if d.changes.is_empty() {
-        s.push_str("\nNo finding changed.\n");
-    }
-    for change in Change::ALL {
-        let items: Vec<&Changed> = d.of(change).collect();
-        if items.is_empty() {
-            continue;
-        }
+    for (change, items) in sections(d, &mut s) {
         s.push_str(&format!(
             "\n### {} ({})\n\n| Severity | Check | Resource | Region | Was → is |\n|---|---|---|---|---|\n",
             change.title(),

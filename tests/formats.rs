@@ -32,15 +32,20 @@ fn export(dir: &Path, format: &str) -> std::path::PathBuf {
     file
 }
 
-/// What `formats.py KIND FILE` read, or a panic with its complaints.
-pub fn read_back(kind: &str, file: &Path) -> Value {
+/// `tests/support/formats.py KIND FILE`, run with the emulator venv's python.
+fn formats_py(kind: &str, file: &Path) -> std::process::Output {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/formats.py");
-    let out = Command::new(emulator::python())
+    Command::new(emulator::python())
         .arg(script)
         .arg(kind)
         .arg(file)
         .output()
-        .expect("run formats.py");
+        .expect("run formats.py")
+}
+
+/// What `formats.py KIND FILE` read, or a panic with its complaints.
+pub fn read_back(kind: &str, file: &Path) -> Value {
+    let out = formats_py(kind, file);
     assert!(
         out.status.success(),
         "{kind} does not read back:\n{}",
@@ -215,13 +220,7 @@ fn markdown_export_of_the_demo_parses_as_commonmark_with_its_tables() {
 
 /// What `formats.py KIND FILE` complained about; panics when it accepted the file.
 fn rejection(kind: &str, file: &Path) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/formats.py");
-    let out = Command::new(emulator::python())
-        .arg(script)
-        .arg(kind)
-        .arg(file)
-        .output()
-        .expect("run formats.py");
+    let out = formats_py(kind, file);
     assert_eq!(
         out.status.code(),
         Some(1),
