@@ -26,6 +26,10 @@ use crate::export::atomic;
 /// The file name in the config directory.
 pub const FILE_NAME: &str = "mutes.toml";
 
+/// The comment a new mutes file starts with.
+const HEADER: &str = "# Parapet's mutes: accepted risks, one [[mute]] each. `x` in Parapet adds and removes\n\
+    # entries; entries and comments written by hand stay as they are.\n\n";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileText {
@@ -138,8 +142,11 @@ impl MutesFile {
 
     /// Appends `mute` (created `today`) to the file and writes it, keeping everything else.
     pub fn add(&mut self, mut mute: Mute, today: time::Date) -> Result<(), ConfigError> {
-        let mut doc = self.document()?;
+        let (mut doc, new_file) = self.document()?;
         let mut table = toml_edit::Table::new();
+        if new_file {
+            table.decor_mut().set_prefix(HEADER);
+        }
         table["check"] = toml_edit::value(mute.check_id.as_str());
         if let Some(r) = &mute.resource {
             table["resource"] = toml_edit::value(r.as_str());
@@ -183,7 +190,7 @@ impl MutesFile {
         else {
             return Ok(false);
         };
-        let mut doc = self.document()?;
+        let (mut doc, _) = self.document()?;
         let Some(list) = doc.get_mut("mute").and_then(|i| i.as_array_of_tables_mut()) else {
             return Ok(false);
         };
@@ -196,15 +203,12 @@ impl MutesFile {
         Ok(true)
     }
 
-    /// The file as an editable document (empty when it does not exist yet); re-read, so an
-    /// edit made by hand since loading is kept.
-    fn document(&self) -> Result<toml_edit::DocumentMut, ConfigError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                "# Parapet mutes: accepted risks, one [[mute]] each (see `parapet --help`).\n"
-                    .into()
-            }
+    /// The file as an editable document, and whether it does not exist yet (it is then
+    /// empty); re-read, so an edit made by hand since loading is kept.
+    fn document(&self) -> Result<(toml_edit::DocumentMut, bool), ConfigError> {
+        let (text, new_file) = match std::fs::read_to_string(&self.path) {
+            Ok(t) => (t, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
             Err(e) => return Err(error(&self.path, None, None, e.to_string())),
         };
         // The file must still be valid (and hold the same entries) before it is edited.
@@ -219,6 +223,7 @@ impl MutesFile {
             ));
         }
         text.parse::<toml_edit::DocumentMut>()
+            .map(|doc| (doc, new_file))
             .map_err(|e| error(&self.path, None, None, e.to_string()))
     }
 
@@ -324,6 +329,9 @@ expires = 2027-01-31
             date!(2026 - 12 - 02),
         )
         .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(HEADER), "the header comes first:\n{text}");
+        assert!(text.ends_with("created = 2026-12-02\n"), "{text}");
         let reread = MutesFile::load(&path).unwrap();
         assert_eq!(reread.mutes.len(), 1);
         assert_eq!(reread.mutes[0].resource, None);
