@@ -414,6 +414,7 @@ mod tests {
 
     fn finding(status: Status, severity: Severity) -> Finding {
         Finding {
+            account_id: "111122223333".into(),
             check_id: "lambda.public-url".into(),
             status,
             severity,

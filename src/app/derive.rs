@@ -244,6 +244,7 @@ mod tests {
         region: &str,
     ) -> Finding {
         Finding {
+            account_id: "111122223333".into(),
             check_id: check.into(),
             status,
             severity: sev,

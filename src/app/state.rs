@@ -253,7 +253,7 @@ impl Baseline {
     /// The changes of one check, by kind, in `Change::ALL` order.
     pub fn of_check(&self, check_id: &str) -> Vec<(Change, usize)> {
         let mut counts: BTreeMap<Change, usize> = BTreeMap::new();
-        for ((check, _, _), c) in &self.changes {
+        for ((_, check, _, _), c) in &self.changes {
             if check == check_id {
                 *counts.entry(*c).or_default() += 1;
             }

@@ -137,6 +137,7 @@ mod tests {
 
     fn f(check: &str, resource: &str, status: Status) -> Finding {
         Finding {
+            account_id: "111122223333".into(),
             check_id: check.into(),
             status,
             severity: Severity::High,

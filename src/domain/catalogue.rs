@@ -168,6 +168,7 @@ impl CheckDef {
     ) -> Finding {
         let fill = |template: &str| fill_template(template, inventory, target);
         Finding {
+            account_id: inventory.account_id.clone(),
             check_id: self.id.to_string(),
             status,
             severity: self.severity,

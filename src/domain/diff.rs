@@ -1,6 +1,6 @@
 //! Drift between two assessments of an account: which findings changed, how, and the score.
 //!
-//! Findings are matched by (check id, region, resource id). A change is one of:
+//! Findings are matched by (account, check id, region, resource id). A change is one of:
 //!
 //! - **new failure**: fails now, and before it was absent, unknown, not applicable or muted;
 //! - **regression**: a pass that now fails, or a decided finding (pass or fail) that is now
@@ -98,17 +98,23 @@ impl Change {
     }
 }
 
-/// The key findings are matched by.
-pub type Key = (String, String, String);
+/// The key findings are matched by: account, check, region, resource.
+pub type Key = (String, String, String, String);
 
 pub fn key(f: &Finding) -> Key {
-    (f.check_id.clone(), f.region.clone(), f.resource_id.clone())
+    (
+        f.account_id.clone(),
+        f.check_id.clone(),
+        f.region.clone(),
+        f.resource_id.clone(),
+    )
 }
 
 /// One changed finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Changed {
     pub change: Change,
+    pub account_id: String,
     pub check_id: String,
     pub severity: Severity,
     pub region: String,
@@ -163,6 +169,7 @@ pub fn changes(old: &[Finding], new: &[Finding]) -> Vec<Changed> {
 fn changed(change: Change, f: &Finding, old: Option<Status>, new: Option<Status>) -> Changed {
     Changed {
         change,
+        account_id: f.account_id.clone(),
         check_id: f.check_id.clone(),
         severity: f.severity,
         region: f.region.clone(),
@@ -187,7 +194,12 @@ pub fn new_failures_at(changes: &[Changed], at_least: Severity) -> Vec<&Changed>
 pub fn markers(baseline: &[Finding], new: &[Finding]) -> BTreeMap<Key, Change> {
     changes(baseline, new)
         .into_iter()
-        .map(|c| ((c.check_id, c.region, c.resource_id), c.change))
+        .map(|c| {
+            (
+                (c.account_id, c.check_id, c.region, c.resource_id),
+                c.change,
+            )
+        })
         .collect()
 }
 
@@ -264,6 +276,7 @@ mod tests {
 
     fn f(check: &str, resource: &str, status: Status, severity: Severity) -> Finding {
         Finding {
+            account_id: "111122223333".into(),
             check_id: check.into(),
             status,
             severity,
@@ -355,5 +368,16 @@ mod tests {
         assert_eq!(gated, ["b", "a"]);
         assert_eq!(new_failures_at(&all, Critical).len(), 2);
         assert!(changes(&new, &new).is_empty(), "nothing changed");
+
+        // The same resource id in another account is another finding.
+        let mut other = f("lambda.no-vpc", "a", Fail, Medium);
+        other.account_id = "444455556666".into();
+        let both = [f("lambda.no-vpc", "a", Pass, Medium), other.clone()];
+        let got = changes(&both[..1], &both);
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            (got[0].change, got[0].account_id.as_str()),
+            (Change::NewFailure, "444455556666")
+        );
     }
 }

@@ -358,6 +358,10 @@ pub struct Remediation {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The AWS account of the resource. Snapshots from before it was recorded lack it; reading
+    /// one fills in the snapshot's account.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account_id: String,
     pub check_id: String,
     pub status: Status,
     /// Usually the check's severity; some checks adjust it per resource (e.g. a runtime that

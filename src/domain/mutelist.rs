@@ -452,6 +452,7 @@ Mutelist:
 "#;
         let m = Mutelist::parse(text, "mutelist.yaml").unwrap();
         let finding = |check: &str, region: &str, name: &str| Finding {
+            account_id: "111122223333".into(),
             check_id: check.into(),
             status: crate::domain::finding::Status::Fail,
             severity: crate::domain::finding::Severity::High,

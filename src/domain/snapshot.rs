@@ -250,11 +250,21 @@ impl Snapshot {
             },
         }
         // Parse the text again (not the Value) so field errors carry a line and column.
-        serde_json::from_str::<Snapshot>(text).map_err(|e| SnapshotError::Invalid {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })
+        let mut snapshot =
+            serde_json::from_str::<Snapshot>(text).map_err(|e| SnapshotError::Invalid {
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })?;
+        // Findings from before they named their account are the snapshot's account's.
+        for f in snapshot
+            .findings
+            .iter_mut()
+            .filter(|f| f.account_id.is_empty())
+        {
+            f.account_id.clone_from(&snapshot.account.id);
+        }
+        Ok(snapshot)
     }
 }
 
@@ -484,6 +494,21 @@ mod tests {
         edited.score.overall = Some(100);
         edited.score.grade = Some("A".into());
         assert!(!edited.score_is_consistent());
+    }
+
+    #[test]
+    fn every_finding_names_its_account_and_older_files_get_the_snapshots() {
+        let s = snapshot();
+        assert!(s.findings.iter().all(|f| f.account_id == s.account.id));
+        let text = s.to_json_pretty().unwrap();
+        assert!(text.contains(&format!("\"account_id\": \"{}\"", s.account.id)));
+        // A file from before findings named their account.
+        let mut value: Value = serde_json::from_str(&text).unwrap();
+        for f in value["findings"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("account_id");
+        }
+        let old = Snapshot::parse(&value.to_string()).unwrap();
+        assert_eq!(old, s, "read back with the snapshot's account");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{aws_resource_type, fsbp_controls, partition, status_of};
+use super::{account_of, aws_resource_type, fsbp_controls, partition, status_of};
 use crate::domain::checks;
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::snapshot::Snapshot;
@@ -105,7 +105,7 @@ fn non_blank(text: &str, fallback: &str) -> String {
 
 fn finding(snapshot: &Snapshot, partition: &str, region: &str, f: &Finding) -> Value {
     let def = checks::find(&f.check_id);
-    let account = &snapshot.account.id;
+    let account = account_of(snapshot, f);
     let at = snapshot
         .generated_at
         .format(&time::format_description::well_known::Rfc3339)

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{aws_resource_type, fsbp_controls, status_of};
+use super::{account_of, aws_resource_type, fsbp_controls, status_of};
 use crate::domain::checks;
 use crate::domain::finding::Finding;
 use crate::domain::snapshot::Snapshot;
@@ -50,7 +50,7 @@ fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
     let def = checks::find(&f.check_id);
     let (_, muted) = status_of(f);
     [
-        snapshot.account.id.clone(),
+        account_of(snapshot, f).to_string(),
         f.region.clone(),
         f.check_id.clone(),
         def.map_or("", |d| d.title).to_string(),

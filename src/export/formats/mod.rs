@@ -83,6 +83,15 @@ pub fn write(snapshot: &Snapshot, format: Format, out: &mut dyn Write) -> std::i
     }
 }
 
+/// The account of a finding: its own, or the snapshot's for a finding that names none.
+fn account_of<'a>(snapshot: &'a Snapshot, f: &'a Finding) -> &'a str {
+    if f.account_id.is_empty() {
+        &snapshot.account.id
+    } else {
+        &f.account_id
+    }
+}
+
 /// A finding's real status and whether a mute covers it: a muted finding keeps its real
 /// status (`Status::Muted` only in snapshots from before mutes kept it).
 fn status_of(f: &Finding) -> (Status, bool) {

@@ -21,7 +21,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{aws_resource_type, fsbp_controls, partition, status_of};
+use super::{account_of, aws_resource_type, fsbp_controls, partition, status_of};
 use crate::domain::checks;
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::snapshot::Snapshot;
@@ -64,7 +64,7 @@ fn finding(snapshot: &Snapshot, partition: &str, f: &Finding) -> Value {
         .generated_at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let account = &snapshot.account.id;
+    let account = account_of(snapshot, f);
     let (status, muted) = status_of(f);
     let status_code = match status {
         Status::Pass => "PASS",
