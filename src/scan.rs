@@ -409,26 +409,15 @@ pub fn progress_line(event: &SourceEvent) -> Option<String> {
 mod tests {
     use super::*;
     use crate::demo;
-    use crate::domain::finding::{Category, Remediation};
+    use crate::domain::finding::Category;
     use crate::domain::source::Batch;
 
     fn finding(status: Status, severity: Severity) -> Finding {
         Finding {
-            account_id: "111122223333".into(),
-            check_id: "lambda.public-url".into(),
-            status,
             severity,
             category: Category::ALL[0],
-            service: crate::domain::finding::Service::Lambda,
-            region: "us-east-1".into(),
             resource_id: "arn".into(),
-            resource_name: "fn".into(),
-            message: String::new(),
-            evidence: Vec::new(),
-            remediation: Remediation::default(),
-            mute_reason: None,
-            mute: None,
-            mute_expired: None,
+            ..Finding::sample("lambda.public-url", "us-east-1", "fn", status)
         }
     }
 

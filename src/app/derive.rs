@@ -234,7 +234,6 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::finding::Remediation;
 
     fn finding(
         check: &str,
@@ -244,21 +243,10 @@ mod tests {
         region: &str,
     ) -> Finding {
         Finding {
-            account_id: "111122223333".into(),
-            check_id: check.into(),
-            status,
             severity: sev,
             category: Category::Auth,
-            service: Service::Lambda,
-            region: region.into(),
             resource_id: format!("arn:aws:lambda:{region}:1:function:{resource}"),
-            resource_name: resource.into(),
-            message: String::new(),
-            evidence: vec![],
-            remediation: Remediation::default(),
-            mute_reason: None,
-            mute: None,
-            mute_expired: None,
+            ..Finding::sample(check, region, resource, status)
         }
     }
 

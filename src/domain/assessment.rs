@@ -132,27 +132,11 @@ pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: time::Date) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::finding::{Category, Remediation, Service, Status};
+    use crate::domain::finding::Status;
     use time::macros::date;
 
     fn f(check: &str, resource: &str, status: Status) -> Finding {
-        Finding {
-            account_id: "111122223333".into(),
-            check_id: check.into(),
-            status,
-            severity: Severity::High,
-            category: Category::Exposure,
-            service: Service::Lambda,
-            region: "us-east-1".into(),
-            resource_id: format!("arn:aws:lambda:us-east-1:111122223333:function:{resource}"),
-            resource_name: resource.into(),
-            message: String::new(),
-            evidence: Vec::new(),
-            remediation: Remediation::default(),
-            mute_reason: None,
-            mute: None,
-            mute_expired: None,
-        }
+        Finding::sample(check, "us-east-1", resource, status)
     }
 
     fn mute(check: &str, resource: Option<&str>, expires: Option<&str>) -> Mute {

@@ -272,25 +272,12 @@ impl Drift {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::finding::{Category, Remediation, Service};
 
     fn f(check: &str, resource: &str, status: Status, severity: Severity) -> Finding {
         Finding {
-            account_id: "111122223333".into(),
-            check_id: check.into(),
-            status,
             severity,
-            category: Category::Exposure,
-            service: Service::Lambda,
-            region: "us-east-1".into(),
-            resource_id: format!("arn:aws:lambda:us-east-1:111122223333:function:{resource}"),
-            resource_name: resource.into(),
             message: format!("{check} on {resource}: {status}"),
-            evidence: Vec::new(),
-            remediation: Remediation::default(),
-            mute_reason: None,
-            mute: None,
-            mute_expired: None,
+            ..Finding::sample(check, "us-east-1", resource, status)
         }
     }
 

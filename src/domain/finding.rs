@@ -404,6 +404,29 @@ pub struct MuteMark {
 }
 
 impl Finding {
+    /// A finding for unit tests: a Lambda function `name` in `region` of account
+    /// 111122223333, high, exposure, no message; change the rest with struct update syntax.
+    #[cfg(test)]
+    pub(crate) fn sample(check_id: &str, region: &str, name: &str, status: Status) -> Finding {
+        Finding {
+            account_id: "111122223333".into(),
+            check_id: check_id.into(),
+            status,
+            severity: Severity::High,
+            category: Category::Exposure,
+            service: Service::Lambda,
+            region: region.into(),
+            resource_id: format!("arn:aws:lambda:{region}:111122223333:function:{name}"),
+            resource_name: name.into(),
+            message: String::new(),
+            evidence: Vec::new(),
+            remediation: Remediation::default(),
+            mute_reason: None,
+            mute: None,
+            mute_expired: None,
+        }
+    }
+
     /// The status the screens, the score and the thresholds go by: `muted` for a muted
     /// finding (whatever its real status), else the real status.
     pub fn shown(&self) -> Status {

@@ -451,22 +451,8 @@ Mutelist:
           Tags: ["env=dev"]
 "#;
         let m = Mutelist::parse(text, "mutelist.yaml").unwrap();
-        let finding = |check: &str, region: &str, name: &str| Finding {
-            account_id: "111122223333".into(),
-            check_id: check.into(),
-            status: crate::domain::finding::Status::Fail,
-            severity: crate::domain::finding::Severity::High,
-            category: crate::domain::finding::Category::Exposure,
-            service: crate::domain::finding::Service::Lambda,
-            region: region.into(),
-            resource_id: format!("arn:aws:lambda:{region}:111122223333:function:{name}"),
-            resource_name: name.into(),
-            message: String::new(),
-            evidence: Vec::new(),
-            remediation: Default::default(),
-            mute_reason: None,
-            mute: None,
-            mute_expired: None,
+        let finding = |check: &str, region: &str, name: &str| {
+            Finding::sample(check, region, name, crate::domain::finding::Status::Fail)
         };
         let url = finding("lambda.function-url-no-auth", "us-east-1", "orders-api");
         let mark = m
