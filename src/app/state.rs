@@ -234,6 +234,9 @@ pub struct Baseline {
     pub findings: Vec<Finding>,
     /// How each finding changed against it (recomputed with the assessment).
     pub changes: BTreeMap<diff::Key, Change>,
+    /// Each changed check's summary (`▼REG×1 ✔FIXED×1`), made with `changes` so the
+    /// checklist does not count them on every frame.
+    by_check: BTreeMap<String, String>,
 }
 
 impl Baseline {
@@ -242,7 +245,32 @@ impl Baseline {
             label,
             findings,
             changes: BTreeMap::new(),
+            by_check: BTreeMap::new(),
         }
+    }
+
+    /// Compares `current` with the baseline. A finding muted since is not marked: it shows as
+    /// muted already.
+    pub fn compare(&mut self, current: &[Finding]) {
+        self.changes = diff::markers(&self.findings, current)
+            .into_iter()
+            .filter(|(_, c)| *c != Change::Muted)
+            .collect();
+        let mut counts: BTreeMap<&str, BTreeMap<Change, usize>> = BTreeMap::new();
+        for ((_, check, _, _), c) in &self.changes {
+            *counts.entry(check).or_default().entry(*c).or_default() += 1;
+        }
+        self.by_check = counts
+            .into_iter()
+            .map(|(check, by_change)| {
+                let text = by_change
+                    .iter()
+                    .map(|(c, n)| format!("{}×{n}", c.marker()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (check.to_string(), text)
+            })
+            .collect();
     }
 
     /// How a finding changed, if it did.
@@ -250,15 +278,10 @@ impl Baseline {
         self.changes.get(&diff::key(f)).copied()
     }
 
-    /// The changes of one check, by kind, in `Change::ALL` order.
-    pub fn of_check(&self, check_id: &str) -> Vec<(Change, usize)> {
-        let mut counts: BTreeMap<Change, usize> = BTreeMap::new();
-        for ((_, check, _, _), c) in &self.changes {
-            if check == check_id {
-                *counts.entry(*c).or_default() += 1;
-            }
-        }
-        counts.into_iter().collect()
+    /// One check's changes as text (`+NEW×2 ✔FIXED×1`, in `Change::ALL` order); empty when
+    /// it has none.
+    pub fn of_check(&self, check_id: &str) -> &str {
+        self.by_check.get(check_id).map_or("", String::as_str)
     }
 }
 
@@ -593,11 +616,7 @@ impl State {
         }
         .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
         if let Some(b) = &mut self.baseline {
-            // A finding muted since shows as muted already; a marker would say it twice.
-            b.changes = diff::markers(&b.findings, &self.assessment.findings)
-                .into_iter()
-                .filter(|(_, c)| *c != Change::Muted)
-                .collect();
+            b.compare(&self.assessment.findings);
         }
         self.rederive();
     }
@@ -877,15 +896,8 @@ impl State {
     }
 
     /// A check's changes against the baseline, as text (`+NEW×2 ✔FIXED×1`); empty when none.
-    pub fn check_changes(&self, check_id: &str) -> String {
-        let Some(b) = &self.baseline else {
-            return String::new();
-        };
-        b.of_check(check_id)
-            .iter()
-            .map(|(c, n)| format!("{}×{n}", c.marker()))
-            .collect::<Vec<_>>()
-            .join(" ")
+    pub fn check_changes(&self, check_id: &str) -> &str {
+        self.baseline.as_ref().map_or("", |b| b.of_check(check_id))
     }
 
     pub fn area_pending(&self, area: Area) -> bool {

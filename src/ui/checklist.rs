@@ -237,14 +237,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Entry::Check(i) => {
                 let row = &state.derived.checks[*i];
                 let loading = derive::area_of_check(&row.id).is_some_and(|a| state.area_pending(a));
-                check_line(
-                    row,
-                    loading,
-                    &state.check_changes(&row.id),
-                    &widths,
-                    wide,
-                    t,
-                )
+                check_line(row, loading, state.check_changes(&row.id), &widths, wide, t)
             }
         })
         .collect();
