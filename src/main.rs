@@ -257,21 +257,12 @@ fn export_demo(cli: &Cli, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
     let config = Config::load(&paths.config_file)?;
     let now = OffsetDateTime::now_utc();
-    let mut snapshot = demo::snapshot(now, &config.context(now), all_mutes(cli, &paths, &config)?);
-    if let Some(list) = mutelist(cli, true)? {
-        let findings = std::mem::take(&mut snapshot.findings);
-        let assessment = parapet::domain::assessment::Assessment::from_findings(findings)
-            .with_mutelist(Some(&list), &snapshot.account.id);
-        snapshot = parapet::domain::snapshot::Snapshot::of(
-            assessment,
-            snapshot.account.id.clone(),
-            snapshot.account.profile.clone(),
-            snapshot.regions.clone(),
-            snapshot.collection.clone(),
-            snapshot.generated_at,
-        )
-        .with_mutes(snapshot.mutes.clone().unwrap_or_default());
-    }
+    let snapshot = demo::snapshot(
+        now,
+        &config.context(now),
+        all_mutes(cli, &paths, &config)?,
+        mutelist(cli, true)?.as_ref(),
+    );
     let format = cli.format.unwrap_or_default().format();
     export::write_as(path, &snapshot, format, cli.force)?;
     let score = &snapshot.score;

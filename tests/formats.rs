@@ -11,16 +11,28 @@ use serde_json::Value;
 
 use crate::support::emulator;
 
+/// The real binary with `args`, its config dir `dir`.
+fn parapet(dir: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_parapet"))
+        .args(args)
+        .env("PARAPET_CONFIG_DIR", dir)
+        .output()
+        .expect("run parapet")
+}
+
 /// Exports the demo account in `format` into `dir` and returns the file.
 fn export(dir: &Path, format: &str) -> std::path::PathBuf {
     let file = dir.join(format!("demo.{format}"));
-    let out = Command::new(env!("CARGO_BIN_EXE_parapet"))
-        .args(["--demo", "--export"])
-        .arg(&file)
-        .args(["--format", format])
-        .env("PARAPET_CONFIG_DIR", dir)
-        .output()
-        .expect("run parapet");
+    let out = parapet(
+        dir,
+        &[
+            "--demo".as_ref(),
+            "--export".as_ref(),
+            file.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ],
+    );
     assert!(
         out.status.success(),
         "{format}: {}",
@@ -280,13 +292,15 @@ fn convert_turns_a_snapshot_into_each_format() {
     let (dir, _) = setup();
     let json = dir.path().join("demo.json");
     for format in ["ocsf", "asff", "csv", "markdown"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_parapet"))
-            .args(["convert"])
-            .arg(&json)
-            .args(["--format", format])
-            .env("PARAPET_CONFIG_DIR", dir.path())
-            .output()
-            .expect("run parapet");
+        let out = parapet(
+            dir.path(),
+            &[
+                "convert".as_ref(),
+                json.as_os_str(),
+                "--format".as_ref(),
+                format.as_ref(),
+            ],
+        );
         assert!(
             out.status.success(),
             "{format}: {}",
@@ -297,13 +311,17 @@ fn convert_turns_a_snapshot_into_each_format() {
         read_back(format, &file);
     }
     let markdown = dir.path().join("summary.md");
-    let out = Command::new(env!("CARGO_BIN_EXE_parapet"))
-        .args(["convert"])
-        .arg(&json)
-        .args(["--format", "markdown", "--output"])
-        .arg(&markdown)
-        .output()
-        .expect("run parapet");
+    let out = parapet(
+        dir.path(),
+        &[
+            "convert".as_ref(),
+            json.as_os_str(),
+            "--format".as_ref(),
+            "markdown".as_ref(),
+            "--output".as_ref(),
+            markdown.as_os_str(),
+        ],
+    );
     assert!(out.status.success());
     assert!(
         std::fs::read_to_string(&markdown)
@@ -317,12 +335,15 @@ fn convert_turns_a_snapshot_into_each_format() {
     );
 
     std::fs::write(&json, "{\"schema_version\": 1, \"findings\": [").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_parapet"))
-        .args(["convert"])
-        .arg(&json)
-        .args(["--format", "csv"])
-        .output()
-        .expect("run parapet");
+    let out = parapet(
+        dir.path(),
+        &[
+            "convert".as_ref(),
+            json.as_os_str(),
+            "--format".as_ref(),
+            "csv".as_ref(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -348,7 +369,7 @@ fn demo_snapshot() -> Snapshot {
         reason: "tracing is sampled at the gateway".into(),
         ..Default::default()
     }];
-    parapet::demo::snapshot(now, &Context::new(now), mutes)
+    parapet::demo::snapshot(now, &Context::new(now), mutes, None)
 }
 
 fn render_in_process(snapshot: &Snapshot, format: Format) -> String {

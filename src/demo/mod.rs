@@ -215,14 +215,17 @@ fn shared<T>(items: Vec<T>) -> Vec<Arc<T>> {
     items.into_iter().map(Arc::new).collect()
 }
 
-/// The demo account's snapshot as of `now`: what `parapet --demo --export` writes.
+/// The demo account's snapshot as of `now`, with `mutes` and a Prowler `mutelist` applied:
+/// what `parapet --demo --export` writes.
 pub fn snapshot(
     now: OffsetDateTime,
     ctx: &crate::domain::catalogue::Context,
     mutes: Vec<crate::domain::assessment::Mute>,
+    mutelist: Option<&crate::domain::mutelist::Mutelist>,
 ) -> crate::domain::snapshot::Snapshot {
     let inventory = inventory(now);
-    let assessment = crate::domain::assessment::Assessment::evaluate(&inventory, ctx, &mutes);
+    let assessment = crate::domain::assessment::Assessment::evaluate(&inventory, ctx, &mutes)
+        .with_mutelist(mutelist, &inventory.account_id);
     let collection = batches(now).iter().map(|b| b.collection_status()).collect();
     crate::domain::snapshot::Snapshot::of(
         assessment,
