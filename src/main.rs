@@ -67,10 +67,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_on_new,
         }) => {
             let (before, after) = (export::read_snapshot(old)?, export::read_snapshot(new)?);
-            if before.account.id != after.account.id {
+            let ids = |s: &parapet::domain::snapshot::Snapshot| {
+                s.accounts
+                    .iter()
+                    .map(|a| a.id.clone())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            if ids(&before) != ids(&after) {
                 eprintln!(
                     "parapet: note: the snapshots are of different accounts ({} and {})",
-                    before.account.id, after.account.id
+                    ids(&before),
+                    ids(&after)
                 );
             }
             let drift = parapet::domain::diff::Drift::between(&before, &after);

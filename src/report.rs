@@ -178,10 +178,20 @@ fn sections<'a>(d: &'a Drift, out: &mut String) -> Vec<(Change, Vec<&'a Changed>
         .collect()
 }
 
+/// `account` or `accounts`, for a comma-separated list of ids.
+fn accounts_word(ids: &str) -> &'static str {
+    if ids.contains(',') {
+        "accounts"
+    } else {
+        "account"
+    }
+}
+
 /// `parapet diff` as text: a header, then each non-empty section, one change a line.
 pub fn drift_text(d: &Drift) -> String {
     let mut s = format!(
-        "parapet diff: account {} · {} → {}\n  score {} → {} ({}) · coverage {}% → {}% · findings {} → {}\n  {}\n",
+        "parapet diff: {} {} · {} → {}\n  score {} → {} ({}) · coverage {}% → {}% · findings {} → {}\n  {}\n",
+        accounts_word(&d.new.account),
         d.new.account,
         d.old.generated_at,
         d.new.generated_at,
@@ -223,7 +233,8 @@ pub fn drift_json(d: &Drift) -> String {
 pub fn drift_markdown(d: &Drift) -> String {
     let cell = |t: &str| t.replace(['\n', '\r'], " ").replace('|', "\\|");
     let mut s = format!(
-        "## Parapet drift · account `{}` · score {} → {} ({})\n\n{} → {} · {}\n",
+        "## Parapet drift · {} `{}` · score {} → {} ({})\n\n{} → {} · {}\n",
+        accounts_word(&d.new.account),
         d.new.account,
         score_text(d.old.score, d.old.grade.as_deref()),
         score_text(d.new.score, d.new.grade.as_deref()),

@@ -292,8 +292,11 @@ pub fn summary(
     breaches: &[String],
 ) -> String {
     let mut s = String::new();
-    let mut head = format!("parapet scan: account {}", snapshot.account.id);
-    if let Some(p) = &snapshot.account.profile {
+    let mut head = format!("parapet scan: {}", snapshot.scope());
+    if let Some(p) = snapshot
+        .primary_profile()
+        .filter(|_| snapshot.accounts.len() == 1)
+    {
         head.push_str(&format!(" · profile {p}"));
     }
     head.push_str(&format!(" · regions {}", snapshot.regions.join(",")));
@@ -424,6 +427,7 @@ mod tests {
     #[test]
     fn a_scan_that_listed_nothing_is_an_error() {
         let status = |area, region: &str, status, error: Option<&str>| CollectionStatus {
+            account_id: String::new(),
             area,
             region: region.into(),
             status,
@@ -498,6 +502,7 @@ mod tests {
         let mut collection: Vec<CollectionStatus> = demo::batches(now)
             .into_iter()
             .map(|b| CollectionStatus {
+                account_id: String::new(),
                 area: b.area,
                 region: b.region,
                 status: b.status,
@@ -538,7 +543,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with(&format!(
             "parapet scan: account {} · profile prod · regions ",
-            snapshot.account.id
+            snapshot.primary_id()
         )));
         let grade = snapshot.score.grade.clone().unwrap();
         assert!(

@@ -52,8 +52,8 @@ fn demo_export_writes_a_private_snapshot_without_secret_values() {
     assert_eq!(mode, 0o600);
 
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(json["schema_version"], 1);
-    assert_eq!(json["account"]["id"], demo::DEMO_ACCOUNT);
+    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["accounts"][0]["id"], demo::DEMO_ACCOUNT);
     assert!(json["findings"].as_array().unwrap().len() > 100);
 }
 

@@ -501,7 +501,7 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
         assert!(entry["error"].is_null(), "{area}: {entry}");
     }
     assert_eq!(collection.len(), 6, "{collection:?}");
-    assert_eq!(snapshot["account"]["id"], emulator::ACCOUNT);
+    assert_eq!(snapshot["accounts"][0]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
     // Thresholds: critical failures exist, so --fail-on critical exits 3, and the score is

@@ -190,7 +190,7 @@ fn csv_export_of_the_demo_reads_back_row_for_finding() {
                 "false"
             }
         );
-        assert_eq!(row["account_id"], snapshot["account"]["id"]);
+        assert_eq!(row["account_id"], snapshot["accounts"][0]["id"]);
     }
 }
 
@@ -410,10 +410,7 @@ fn in_process_ocsf_has_one_finding_per_finding_with_the_check_id_as_uid_prefix()
         let uid = item["finding_info"]["uid"].as_str().unwrap();
         assert!(uid.starts_with(&format!("{}/", f.check_id)), "{uid}");
         assert_eq!(item["resources"][0]["uid"], f.resource_id.as_str());
-        assert_eq!(
-            item["cloud"]["account"]["uid"],
-            snapshot.account.id.as_str()
-        );
+        assert_eq!(item["cloud"]["account"]["uid"], snapshot.primary_id());
         let muted = f.is_muted();
         assert_eq!(item["status_id"], if muted { 3 } else { 1 });
     }
@@ -462,7 +459,7 @@ fn in_process_asff_batches_hold_at_most_100_findings_of_one_region() {
                 f["ProductArn"],
                 format!(
                     "arn:aws:securityhub:{region}:{0}:product/{0}/default",
-                    snapshot.account.id
+                    snapshot.primary_id()
                 )
             );
         }
@@ -501,7 +498,7 @@ fn in_process_markdown_is_short_and_names_score_and_the_worst_checks() {
     let grade = snapshot.score.grade.clone().unwrap();
     assert!(text.starts_with(&format!(
         "## Parapet · account `{}` · score {score} ({grade})",
-        snapshot.account.id
+        snapshot.primary_id()
     )));
     assert!(
         text.contains("lambda.secrets-in-env"),

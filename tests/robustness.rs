@@ -903,6 +903,7 @@ fn demo_snapshot() -> &'static Snapshot {
         let collection = parapet::demo::batches(NOW)
             .into_iter()
             .map(|b| CollectionStatus {
+                account_id: String::new(),
                 area: b.area,
                 region: b.region,
                 status: b.status,
@@ -1045,13 +1046,13 @@ const SNAPSHOT_TOKENS: &[&str] = &[
     "€",
 ];
 
-/// A snapshot text: bytes, token soup, arbitrary JSON (half of it with `schema_version: 1`
-/// so it reaches the field checks), or a damaged valid snapshot.
+/// A snapshot text: bytes, token soup, arbitrary JSON (a third with `schema_version: 2` and
+/// a third with `1`, so it reaches the field checks of both versions), or a damaged valid snapshot.
 fn snapshot_bytes() -> impl Strategy<Value = Vec<u8>> {
     let json_doc = (json_value(SNAPSHOT_KEYS, SNAPSHOT_STRINGS), 0u8..3).prop_map(|(v, how)| {
         let v = match (how, v) {
             (0, Value::Object(mut m)) => {
-                m.insert("schema_version".into(), json!(1));
+                m.insert("schema_version".into(), json!(2));
                 Value::Object(m)
             }
             (1, v) => json!({"schema_version": 1, "findings": v}),
@@ -1128,7 +1129,7 @@ fn snapshot_files_never_panic() {
         bytes,
         |path, bytes| {
             match export::read_snapshot(path) {
-                Ok(snapshot) => prop_assert_eq!(snapshot.schema_version, 1),
+                Ok(snapshot) => prop_assert_eq!(snapshot.schema_version, 2),
                 Err(e) => {
                     prop_assert_eq!(&e.path, path);
                     let shown = e.to_string();

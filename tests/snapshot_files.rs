@@ -95,6 +95,7 @@ fn snapshot() -> Snapshot {
         inv.regions.clone(),
         vec![
             CollectionStatus {
+                account_id: String::new(),
                 area: Area::Secrets,
                 region: "eu-west-1".into(),
                 status: CollectionState::Partial,
@@ -103,6 +104,7 @@ fn snapshot() -> Snapshot {
                 progress: None,
             },
             CollectionStatus {
+                account_id: String::new(),
                 area: Area::Encryption,
                 region: "eu-west-1".into(),
                 status: CollectionState::Ok,
@@ -311,9 +313,9 @@ fn bad_files_give_one_line_errors_naming_the_file() {
     let (msg, _) = read_error(dir.path(), "garbage.json", b"\x00\x01binary\xff");
     assert!(msg.contains("not UTF-8"), "{msg}");
 
-    let newer = good.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);
+    let newer = good.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1);
     let (msg, _) = read_error(dir.path(), "newer.json", newer.as_bytes());
-    assert!(msg.contains("newer Parapet (schema 2 > 1)"), "{msg}");
+    assert!(msg.contains("newer Parapet (schema 3 > 2)"), "{msg}");
 
     let (msg, _) = read_error(dir.path(), "empty.json", b"");
     assert!(msg.contains("empty"), "{msg}");

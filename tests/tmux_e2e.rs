@@ -304,8 +304,8 @@ fn demo_in_tmux_drill_down_export_and_quit() {
     let text = std::fs::read_to_string(file).unwrap();
     assert_no_secret(&text);
     let json: serde_json::Value = serde_json::from_str(&text).expect("snapshot is JSON");
-    assert_eq!(json["schema_version"], 1);
-    assert_eq!(json["account"]["id"], demo::DEMO_ACCOUNT);
+    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["accounts"][0]["id"], demo::DEMO_ACCOUNT);
     let findings = json["findings"].as_array().expect("findings");
     assert!(
         findings.iter().any(|f| f["check_id"] == CHECK

@@ -728,6 +728,7 @@ fn snapshot_mode_reads_only_and_mutes_still_apply() {
         },
         findings,
         vec![CollectionStatus {
+            account_id: String::new(),
             area: Area::Functions,
             region: "us-east-1".into(),
             status: CollectionState::Ok,

@@ -121,6 +121,7 @@ fn area_entry<'a>(state: &'a mut State, area: Area, region: &str) -> &'a mut Are
         .entry((area, region.to_string()))
         .or_insert_with(|| AreaStatus {
             status: CollectionStatus {
+                account_id: String::new(),
                 area,
                 region: region.to_string(),
                 status: CollectionState::Pending,

@@ -22,6 +22,9 @@ pub enum CollectionState {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CollectionStatus {
+    /// The account collected; empty while a single-account source runs (a snapshot fills it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account_id: String,
     pub area: Area,
     pub region: String,
     pub status: CollectionState,

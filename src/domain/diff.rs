@@ -206,6 +206,7 @@ pub fn markers(baseline: &[Finding], new: &[Finding]) -> BTreeMap<Key, Change> {
 /// One side of a drift: the snapshot's account, time, score and coverage.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Side {
+    /// The account ids, comma-separated (one for a one-account snapshot).
     pub account: String,
     /// RFC 3339.
     pub generated_at: String,
@@ -218,7 +219,12 @@ pub struct Side {
 impl Side {
     fn of(s: &Snapshot) -> Side {
         Side {
-            account: s.account.id.clone(),
+            account: s
+                .accounts
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             generated_at: s
                 .generated_at
                 .format(&time::format_description::well_known::Rfc3339)

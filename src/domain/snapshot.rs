@@ -16,12 +16,16 @@ use super::assessment::{Assessment, Mute};
 use super::checks;
 use super::collection::CollectionStatus;
 use super::finding::{Category, Finding, Severity};
-use super::score::Coverage;
+use super::score::{self, Coverage, Score};
 
 /// Version of the snapshot format. Bump it when a change would make an older Parapet misread
 /// a file (renamed or retyped fields); adding optional fields does not need a bump, since
-/// readers ignore fields they do not know.
-pub const SCHEMA_VERSION: u32 = 1;
+/// readers ignore fields they do not know. Version 2 holds several accounts (`accounts`);
+/// version 1 files (one `account`) are still read, as a one-account snapshot.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest version [`Snapshot::parse`] reads.
+pub const OLDEST_READABLE_VERSION: u32 = 1;
 
 /// The score formula in one line, stored in every snapshot so a reader can recompute it.
 pub const SCORE_FORMULA: &str = "overall = round(100 × Σ w·pass/(pass+fail) / Σ w) over checks \
@@ -30,7 +34,9 @@ pub const SCORE_FORMULA: &str = "overall = round(100 × Σ w·pass/(pass+fail) /
     be adjusted per resource, its check's weight is not); unknown and not_applicable \
     findings, and muted ones (with a `mute`, whatever their status), are left out (see \
     coverage); category scores likewise over the \
-    category's checks; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F";
+    category's checks; grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F; an account's score is \
+    the formula over its own findings, the snapshot's (the organization's) over every \
+    account's findings together";
 
 pub const TOOL_NAME: &str = "parapet";
 
@@ -40,12 +46,74 @@ pub struct Tool {
     pub version: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Account {
+/// Why an account could not be scanned at all (its role could not be assumed, its
+/// credentials were rejected): every area of it is `unknown` with this reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountError {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Who an account is and how it was reached: what a scan knows before scoring.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountInfo {
+    /// The 12-digit id; empty only for a profile whose identity could not be read.
     pub id: String,
-    /// AWS profile used for the scan; `None` for the demo, environment credentials or a role.
+    /// The Organizations account name, or the profile's name.
+    pub name: Option<String>,
+    /// AWS profile used; `None` for the demo, environment credentials or a role.
+    pub profile: Option<String>,
+    /// The role assumed in the account, when the scan assumed one.
+    pub role_arn: Option<String>,
+    pub regions: Vec<String>,
+    pub error: Option<AccountError>,
+}
+
+/// A score without its formula (the snapshot's `score` carries it once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountScore {
+    pub overall: Option<u32>,
+    pub grade: Option<String>,
+    pub categories: BTreeMap<Category, Option<u32>>,
+}
+
+/// One account of a snapshot, with its own score and coverage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountEntry {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(default)]
     pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    pub regions: Vec<String>,
+    pub score: AccountScore,
+    pub coverage: Coverage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<AccountError>,
+}
+
+impl AccountEntry {
+    /// The name to show: the account's name, else its profile, else its id.
+    pub fn label(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.profile.as_deref())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// Which share of an account list a sharded scan (`parapet scan --shard I/N`) took: what
+/// `parapet merge` checks the parts of one organization snapshot against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 0-based, below `count`.
+    pub index: u32,
+    pub count: u32,
+    /// The whole resolved account list every shard shared, in order.
+    pub accounts: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,12 +139,17 @@ pub struct Snapshot {
     pub tool: Tool,
     #[serde(with = "time::serde::rfc3339")]
     pub generated_at: OffsetDateTime,
-    pub account: Account,
+    /// Every account, in the order they were listed; one for a one-account scan.
+    pub accounts: Vec<AccountEntry>,
+    /// Every account's regions, in order of first appearance.
     pub regions: Vec<String>,
+    /// The organization's score: the formula over every account's findings.
     pub score: SnapshotScore,
     pub coverage: Coverage,
-    /// Per (area, region): status, error, duration.
+    /// Per (account, area, region): status, error, duration.
     pub collection: Vec<CollectionStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
     pub findings: Vec<Finding>,
     /// The user's mutes in force when the snapshot was taken (muted findings carry their reason
     /// too); absent when there were none.
@@ -114,9 +187,26 @@ pub fn file_name(account_id: &str, at: OffsetDateTime) -> String {
     )
 }
 
+/// The severity a snapshot weighs `id` with: its stored weight, else the catalogue's.
+fn severity_in(weights: &BTreeMap<String, u32>, id: &str) -> Option<Severity> {
+    weights
+        .get(id)
+        .and_then(|w| Severity::from_weight(*w))
+        .or_else(|| checks::find(id).map(|c| c.severity))
+}
+
+fn account_score(score: &Score) -> AccountScore {
+    AccountScore {
+        overall: score.overall,
+        grade: score.grade.map(String::from),
+        categories: score.categories.clone(),
+    }
+}
+
 impl Snapshot {
-    /// A snapshot taking `assessment` over. `generated_at` is stored in UTC, to the second;
-    /// the live progress of running collections is dropped (it is not part of the file).
+    /// A one-account snapshot taking `assessment` over. `generated_at` is stored in UTC, to
+    /// the second; the live progress of running collections is dropped (it is not part of
+    /// the file).
     pub fn of(
         assessment: Assessment,
         account_id: impl Into<String>,
@@ -125,44 +215,141 @@ impl Snapshot {
         collection: Vec<CollectionStatus>,
         generated_at: OffsetDateTime,
     ) -> Snapshot {
-        let score = &assessment.score;
+        let account = AccountInfo {
+            id: account_id.into(),
+            profile,
+            regions,
+            ..AccountInfo::default()
+        };
+        Snapshot::of_accounts(assessment.findings, vec![account], collection, generated_at)
+    }
+
+    /// A snapshot of several accounts: `findings` name their accounts; each account is scored
+    /// over its own findings, the snapshot over all of them. Collections without an account
+    /// are the first account's.
+    pub fn of_accounts(
+        findings: Vec<Finding>,
+        accounts: Vec<AccountInfo>,
+        collection: Vec<CollectionStatus>,
+        generated_at: OffsetDateTime,
+    ) -> Snapshot {
         let utc = generated_at.to_offset(UtcOffset::UTC);
         let generated_at = utc.replace_nanosecond(0).unwrap_or(utc);
-        Snapshot {
+        let weights: BTreeMap<String, u32> = findings
+            .iter()
+            .filter_map(|f| {
+                checks::find(&f.check_id).map(|c| (f.check_id.clone(), c.severity.weight()))
+            })
+            .collect();
+        let first = accounts.first().map(|a| a.id.clone()).unwrap_or_default();
+        let mut regions: Vec<String> = Vec::new();
+        for r in accounts.iter().flat_map(|a| &a.regions) {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+        let mut snapshot = Snapshot {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
                 name: TOOL_NAME.to_string(),
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
             generated_at,
-            account: Account {
-                id: account_id.into(),
-                profile,
-            },
+            accounts: Vec::new(),
             regions,
             score: SnapshotScore {
-                overall: score.overall,
-                grade: score.grade.map(String::from),
-                categories: score.categories.clone(),
+                overall: None,
+                grade: None,
+                categories: BTreeMap::new(),
                 formula: SCORE_FORMULA.to_string(),
-                weights: assessment
-                    .findings
-                    .iter()
-                    .filter_map(|f| {
-                        checks::find(&f.check_id).map(|c| (f.check_id.clone(), c.severity.weight()))
-                    })
-                    .collect(),
+                weights,
             },
-            coverage: score.coverage.clone(),
+            coverage: Coverage::default(),
             collection: collection
                 .into_iter()
                 .map(|c| CollectionStatus {
                     progress: None,
+                    account_id: if c.account_id.is_empty() {
+                        first.clone()
+                    } else {
+                        c.account_id
+                    },
                     ..c
                 })
                 .collect(),
-            findings: assessment.findings,
+            shard: None,
+            findings,
             mutes: None,
+        };
+        snapshot.accounts = accounts
+            .into_iter()
+            .map(|a| AccountEntry {
+                id: a.id,
+                name: a.name,
+                profile: a.profile,
+                role_arn: a.role_arn,
+                regions: a.regions,
+                score: AccountScore {
+                    overall: None,
+                    grade: None,
+                    categories: BTreeMap::new(),
+                },
+                coverage: Coverage::default(),
+                error: a.error,
+            })
+            .collect();
+        snapshot.rescore();
+        snapshot
+    }
+
+    /// Recomputes every stored score and coverage from the findings.
+    pub fn rescore(&mut self) {
+        let org = self.to_assessment().score;
+        self.score.overall = org.overall;
+        self.score.grade = org.grade.map(String::from);
+        self.score.categories = org.categories;
+        self.coverage = org.coverage;
+        for i in 0..self.accounts.len() {
+            let s = self.account_score(&self.accounts[i].id);
+            self.accounts[i].score = account_score(&s);
+            self.accounts[i].coverage = s.coverage;
+        }
+    }
+
+    /// The score of one account's findings, with the snapshot's weights.
+    pub fn account_score(&self, account_id: &str) -> Score {
+        let weights = &self.score.weights;
+        score::score(
+            self.findings.iter().filter(|f| f.account_id == account_id),
+            &|id| severity_in(weights, id),
+        )
+    }
+
+    /// The account with this id.
+    pub fn account(&self, id: &str) -> Option<&AccountEntry> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// The first account (the only one of a one-account snapshot).
+    pub fn primary(&self) -> Option<&AccountEntry> {
+        self.accounts.first()
+    }
+
+    /// The first account's id, empty for a snapshot without accounts.
+    pub fn primary_id(&self) -> &str {
+        self.primary().map_or("", |a| a.id.as_str())
+    }
+
+    /// The first account's profile.
+    pub fn primary_profile(&self) -> Option<&str> {
+        self.primary().and_then(|a| a.profile.as_deref())
+    }
+
+    /// What the snapshot covers, for headers: `account ID` or `N accounts`.
+    pub fn scope(&self) -> String {
+        match self.accounts.as_slice() {
+            [one] => format!("account {}", one.id),
+            many => format!("{} accounts", many.len()),
         }
     }
 
@@ -172,27 +359,26 @@ impl Snapshot {
         self
     }
 
-    /// The assessment, with scores recomputed from the findings and the stored weights (the
-    /// catalogue's for checks the file does not weigh).
+    /// The organization's assessment, with scores recomputed from the findings and the
+    /// stored weights (the catalogue's for checks the file does not weigh).
     pub fn to_assessment(&self) -> Assessment {
         let weights = &self.score.weights;
-        let severity_of = |id: &str| {
-            weights
-                .get(id)
-                .and_then(|w| Severity::from_weight(*w))
-                .or_else(|| checks::find(id).map(|c| c.severity))
-        };
-        Assessment::from_findings_with(self.findings.clone(), &severity_of)
+        Assessment::from_findings_with(self.findings.clone(), &|id| severity_in(weights, id))
     }
 
-    /// Whether the stored score and coverage equal those recomputed from the findings (a hand
-    /// edited or foreign file may disagree; readers should trust the recomputed one).
+    /// Whether the stored scores and coverages (the organization's and every account's)
+    /// equal those recomputed from the findings (a hand edited or foreign file may disagree;
+    /// readers should trust the recomputed one).
     pub fn score_is_consistent(&self) -> bool {
         let s = self.to_assessment().score;
         s.overall == self.score.overall
             && s.grade.map(String::from) == self.score.grade
             && s.categories == self.score.categories
             && s.coverage == self.coverage
+            && self.accounts.iter().all(|a| {
+                let s = self.account_score(&a.id);
+                account_score(&s) == a.score && s.coverage == a.coverage
+            })
     }
 
     /// Pretty JSON with a trailing newline, as written to files.
@@ -210,8 +396,14 @@ impl Snapshot {
     }
 
     /// A file name for the snapshot: `parapet-<account>-<YYYYMMDDTHHMMSSZ>.json`.
+    /// Several accounts are named `parapet-org-…` (`parapet-org-shard-I-of-N-…` for a shard).
     pub fn default_file_name(&self) -> String {
-        file_name(&self.account.id, self.generated_at)
+        let scope = match (&self.shard, self.accounts.as_slice()) {
+            (Some(s), _) => format!("org-shard-{}-of-{}", s.index, s.count),
+            (None, [one]) => one.id.clone(),
+            (None, _) => "org".to_string(),
+        };
+        file_name(&scope, self.generated_at)
     }
 
     /// Reads a snapshot. The version is checked before anything else, so a file from a newer
@@ -244,6 +436,9 @@ impl Snapshot {
                     return Err(SnapshotError::NewerSchema { found: n });
                 }
                 Some(n) if n == u64::from(SCHEMA_VERSION) => {}
+                Some(n) if n >= u64::from(OLDEST_READABLE_VERSION) => {
+                    return v1::parse(text).map(Snapshot::from);
+                }
                 _ => {
                     return Err(SnapshotError::BadVersion { found: compact(v) });
                 }
@@ -256,15 +451,102 @@ impl Snapshot {
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
-        // Findings from before they named their account are the snapshot's account's.
+        // Findings and collections without an account are the first account's.
+        let first = snapshot.primary_id().to_string();
         for f in snapshot
             .findings
             .iter_mut()
             .filter(|f| f.account_id.is_empty())
         {
-            f.account_id.clone_from(&snapshot.account.id);
+            f.account_id.clone_from(&first);
+        }
+        for c in snapshot
+            .collection
+            .iter_mut()
+            .filter(|c| c.account_id.is_empty())
+        {
+            c.account_id.clone_from(&first);
         }
         Ok(snapshot)
+    }
+}
+
+/// Version 1: one account (`account`), its score at the top.
+mod v1 {
+    use super::*;
+
+    #[derive(Deserialize)]
+    pub struct Account {
+        pub id: String,
+        #[serde(default)]
+        pub profile: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct V1 {
+        pub tool: Tool,
+        #[serde(with = "time::serde::rfc3339")]
+        pub generated_at: OffsetDateTime,
+        pub account: Account,
+        pub regions: Vec<String>,
+        pub score: SnapshotScore,
+        pub coverage: Coverage,
+        pub collection: Vec<CollectionStatus>,
+        pub findings: Vec<Finding>,
+        #[serde(default)]
+        pub mutes: Option<Vec<Mute>>,
+    }
+
+    pub fn parse(text: &str) -> Result<V1, SnapshotError> {
+        serde_json::from_str::<V1>(text).map_err(|e| SnapshotError::Invalid {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+
+    impl From<V1> for Snapshot {
+        /// A one-account version-2 snapshot, scores and collection as stored.
+        fn from(old: V1) -> Snapshot {
+            let id = old.account.id;
+            let mut findings = old.findings;
+            for f in findings.iter_mut().filter(|f| f.account_id.is_empty()) {
+                f.account_id.clone_from(&id);
+            }
+            Snapshot {
+                schema_version: SCHEMA_VERSION,
+                tool: old.tool,
+                generated_at: old.generated_at,
+                accounts: vec![AccountEntry {
+                    id: id.clone(),
+                    name: None,
+                    profile: old.account.profile,
+                    role_arn: None,
+                    regions: old.regions.clone(),
+                    score: AccountScore {
+                        overall: old.score.overall,
+                        grade: old.score.grade.clone(),
+                        categories: old.score.categories.clone(),
+                    },
+                    coverage: old.coverage.clone(),
+                    error: None,
+                }],
+                regions: old.regions,
+                score: old.score,
+                coverage: old.coverage,
+                collection: old
+                    .collection
+                    .into_iter()
+                    .map(|c| CollectionStatus {
+                        account_id: id.clone(),
+                        ..c
+                    })
+                    .collect(),
+                shard: None,
+                findings,
+                mutes: old.mutes,
+            }
+        }
     }
 }
 
@@ -320,7 +602,7 @@ impl fmt::Display for SnapshotError {
             }
             SnapshotError::BadVersion { found } => write!(
                 f,
-                "unsupported schema_version {found} (this Parapet reads version {SCHEMA_VERSION})"
+                "unsupported schema_version {found} (this Parapet reads versions {OLDEST_READABLE_VERSION} to {SCHEMA_VERSION})"
             ),
             SnapshotError::NewerSchema { found } => write!(
                 f,
@@ -450,6 +732,7 @@ mod tests {
             Some("prod".into()),
             inv.regions.clone(),
             vec![CollectionStatus {
+                account_id: String::new(),
                 area: Area::Secrets,
                 region: "eu-west-1".into(),
                 status: CollectionState::Ok,
@@ -469,7 +752,11 @@ mod tests {
         assert_eq!(s.tool.name, "parapet");
         assert_eq!(s.tool.version, env!("CARGO_PKG_VERSION"));
         assert_eq!(s.generated_at, datetime!(2025-06-01 10:00:30 UTC));
-        assert_eq!(s.account.profile.as_deref(), Some("prod"));
+        assert_eq!(s.primary_profile(), Some("prod"));
+        assert_eq!(s.accounts.len(), 1);
+        assert_eq!(s.accounts[0].score.overall, s.score.overall);
+        assert_eq!(s.accounts[0].coverage, s.coverage);
+        assert_eq!(s.collection[0].account_id, "111122223333");
         assert_eq!(s.score.categories.len(), Category::ALL.len());
         assert!(s.score.overall.is_some());
         assert_eq!(s.score.formula, SCORE_FORMULA);
@@ -499,9 +786,9 @@ mod tests {
     #[test]
     fn every_finding_names_its_account_and_older_files_get_the_snapshots() {
         let s = snapshot();
-        assert!(s.findings.iter().all(|f| f.account_id == s.account.id));
+        assert!(s.findings.iter().all(|f| f.account_id == s.primary_id()));
         let text = s.to_json_pretty().unwrap();
-        assert!(text.contains(&format!("\"account_id\": \"{}\"", s.account.id)));
+        assert!(text.contains(&format!("\"account_id\": \"{}\"", s.primary_id())));
         // A file from before findings named their account.
         let mut value: Value = serde_json::from_str(&text).unwrap();
         for f in value["findings"].as_array_mut().unwrap() {
@@ -509,6 +796,104 @@ mod tests {
         }
         let old = Snapshot::parse(&value.to_string()).unwrap();
         assert_eq!(old, s, "read back with the snapshot's account");
+    }
+
+    /// The same snapshot as version 1 wrote it: one `account`, no `accounts`, collections
+    /// and findings without their account.
+    fn as_version_1(s: &Snapshot) -> String {
+        let mut value: Value = serde_json::from_str(&s.to_json_pretty().unwrap()).unwrap();
+        let map = value.as_object_mut().unwrap();
+        map.insert("schema_version".into(), 1.into());
+        let accounts = map.remove("accounts").unwrap();
+        let first = &accounts[0];
+        map.insert(
+            "account".into(),
+            serde_json::json!({"id": first["id"], "profile": first["profile"]}),
+        );
+        for key in ["findings", "collection"] {
+            for item in map[key].as_array_mut().unwrap() {
+                item.as_object_mut().unwrap().remove("account_id");
+            }
+        }
+        value.to_string()
+    }
+
+    #[test]
+    fn version_1_files_open_as_one_account_snapshots() {
+        let s = snapshot();
+        let old = Snapshot::parse(&as_version_1(&s)).unwrap();
+        assert_eq!(old, s);
+        assert!(old.score_is_consistent());
+        // A version-1 file whose stored score disagrees keeps what it stored (readers
+        // recompute), for the account too.
+        let mut value: Value = serde_json::from_str(&as_version_1(&s)).unwrap();
+        value["score"]["overall"] = 3.into();
+        let edited = Snapshot::parse(&value.to_string()).unwrap();
+        assert_eq!(edited.accounts[0].score.overall, Some(3));
+        assert!(!edited.score_is_consistent());
+    }
+
+    #[test]
+    fn each_account_is_scored_over_its_own_findings_and_the_organization_over_all() {
+        let ctx = Context::new(datetime!(2025-06-01 12:00 UTC));
+        let a = inventory();
+        let mut b = inventory();
+        b.account_id = "444455556666".into();
+        // The second account rotates its secret: a better score than the first.
+        b.secrets.truncate(1);
+        let mut secret = (*b.secrets[0]).clone();
+        secret.rotation_enabled = Some(true);
+        secret.arn = secret.arn.replace("111122223333", "444455556666");
+        b.secrets[0] = secret.into();
+        let mut findings = Assessment::evaluate(&a, &ctx, &[]).findings;
+        findings.extend(Assessment::evaluate(&b, &ctx, &[]).findings);
+        let info = |id: &str, name: &str| AccountInfo {
+            id: id.into(),
+            name: Some(name.into()),
+            regions: vec!["eu-west-1".into()],
+            ..AccountInfo::default()
+        };
+        let s = Snapshot::of_accounts(
+            findings.clone(),
+            vec![info("111122223333", "prod"), info("444455556666", "dev")],
+            Vec::new(),
+            NOW,
+        );
+        assert_eq!(s.scope(), "2 accounts");
+        assert_eq!(s.accounts[1].label(), "dev");
+        let alone = |id: &str| {
+            Assessment::from_findings(
+                findings
+                    .iter()
+                    .filter(|f| f.account_id == id)
+                    .cloned()
+                    .collect(),
+            )
+            .score
+        };
+        for account in &s.accounts {
+            let own = alone(&account.id);
+            assert_eq!(account.score.overall, own.overall, "{}", account.id);
+            assert_eq!(account.coverage, own.coverage);
+        }
+        assert_ne!(s.accounts[0].score.overall, s.accounts[1].score.overall);
+        assert_eq!(
+            s.score.overall,
+            Assessment::from_findings(findings).score.overall
+        );
+        assert_eq!(
+            s.coverage.pass,
+            s.accounts[0].coverage.pass + s.accounts[1].coverage.pass
+        );
+        assert!(s.score_is_consistent());
+        let mut edited = s.clone();
+        edited.accounts[1].score.overall = Some(1);
+        assert!(
+            !edited.score_is_consistent(),
+            "a wrong account score is caught"
+        );
+        assert_eq!(s.default_file_name(), "parapet-org-20250601T100030Z.json");
+        assert_eq!(Snapshot::parse(&s.to_json_pretty().unwrap()).unwrap(), s);
     }
 
     #[test]
@@ -548,7 +933,7 @@ mod tests {
     fn with_version(v: &str) -> String {
         let text = snapshot().to_json_pretty().unwrap();
         text.replacen(
-            "\"schema_version\": 1",
+            "\"schema_version\": 2",
             &format!("\"schema_version\": {v}"),
             1,
         )
@@ -580,8 +965,8 @@ mod tests {
             Err(SnapshotError::NotASnapshot)
         );
         assert_eq!(
-            Snapshot::parse(&with_version("2")),
-            Err(SnapshotError::NewerSchema { found: 2 })
+            Snapshot::parse(&with_version("3")),
+            Err(SnapshotError::NewerSchema { found: 3 })
         );
         assert!(matches!(
             Snapshot::parse(&with_version("\"1\"")),
@@ -603,14 +988,14 @@ mod tests {
         let e = Snapshot::parse(text).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "written by a newer Parapet (schema 7 > 1); upgrade Parapet to open it"
+            "written by a newer Parapet (schema 7 > 2); upgrade Parapet to open it"
         );
     }
 
     #[test]
     fn missing_field_names_field_and_position() {
         let e = Snapshot::parse(
-            r#"{"schema_version": 1, "tool": {"name": "parapet", "version": "0"}}"#,
+            r#"{"schema_version": 2, "tool": {"name": "parapet", "version": "0"}}"#,
         )
         .unwrap_err();
         let msg = e.to_string();

@@ -23,6 +23,7 @@ impl Batch {
     /// What the status strip shows and a snapshot records of this batch.
     pub fn collection_status(&self) -> CollectionStatus {
         CollectionStatus {
+            account_id: self.inventory.account_id.clone(),
             area: self.area,
             region: self.region.clone(),
             status: self.status,

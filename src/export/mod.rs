@@ -185,7 +185,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "s.json: written by a newer Parapet (schema 3 > 1); upgrade Parapet to open it"
+            "s.json: written by a newer Parapet (schema 3 > 2); upgrade Parapet to open it"
         );
         assert!(std::error::Error::source(&e).is_some());
     }

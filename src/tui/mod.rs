@@ -115,8 +115,8 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
     if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
         state.load_snapshot(
             Identity {
-                account_id: snapshot.account.id.clone(),
-                profile: snapshot.account.profile.clone(),
+                account_id: snapshot.primary_id().to_string(),
+                profile: snapshot.primary_profile().map(String::from),
                 regions: snapshot.regions.clone(),
             },
             snapshot.findings.clone(),

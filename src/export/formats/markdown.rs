@@ -41,6 +41,14 @@ fn cell(text: &str) -> String {
 }
 
 /// An inline code span that cannot break out of itself.
+/// `account `ID`` for one account, `N accounts` for several.
+fn scope(snapshot: &Snapshot) -> String {
+    match snapshot.accounts.as_slice() {
+        [one] => format!("account {}", code(&one.id)),
+        many => format!("{} accounts", many.len()),
+    }
+}
+
 fn code(text: &str) -> String {
     format!("`{}`", cell(&text.replace('`', "'")))
 }
@@ -75,10 +83,7 @@ pub fn render(snapshot: &Snapshot) -> String {
         (Some(n), Some(g)) => format!("score {n} ({g})"),
         _ => "no score yet".to_string(),
     };
-    s.push_str(&format!(
-        "## Parapet · account {} · {score}\n\n",
-        code(&snapshot.account.id)
-    ));
+    s.push_str(&format!("## Parapet · {} · {score}\n\n", scope(snapshot)));
     let at = snapshot
         .generated_at
         .format(&time::macros::format_description!(

@@ -86,7 +86,7 @@ pub fn write(snapshot: &Snapshot, format: Format, out: &mut dyn Write) -> std::i
 /// The account of a finding: its own, or the snapshot's for a finding that names none.
 fn account_of<'a>(snapshot: &'a Snapshot, f: &'a Finding) -> &'a str {
     if f.account_id.is_empty() {
-        &snapshot.account.id
+        snapshot.primary_id()
     } else {
         &f.account_id
     }

@@ -151,7 +151,7 @@ fn finding(snapshot: &Snapshot, partition: &str, f: &Finding) -> Value {
         "cloud": {
             "account": {
                 "uid": account,
-                "name": snapshot.account.profile.as_deref().unwrap_or(account),
+                "name": snapshot.account(account).map_or(account, |a| a.label()),
                 "type": "AWS Account",
                 "type_id": 10,
             },
