@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::aws::client::AwsOptions;
+use crate::aws::accounts::AccountsSpec;
+use crate::aws::client::{AwsOptions, InFlight};
 use crate::config::Intervals;
 use crate::domain::finding::Severity;
+use crate::domain::shard::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,8 +46,30 @@ pub struct Cli {
     pub no_color: bool,
 
     /// AWS profile from your shared config/credentials files (default: the standard chain).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Repeat it to scan each profile's account; with --accounts, the base credentials the
+    /// role is assumed from.
+    #[arg(long = "profile", global = true, value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Scan these accounts (comma-separated 12-digit ids), or `org` for every ACTIVE account
+    /// of the Organization (from the management or a delegated administrator account), each
+    /// through --assume-role.
+    #[arg(long, global = true, value_name = "IDS|org", requires = "assume_role")]
+    pub accounts: Option<String>,
+
+    /// With --accounts: the name of the read-only role to assume in each account (e.g.
+    /// OrganizationAccountAccessRole, or your own ParapetReadOnly).
+    #[arg(long, global = true, value_name = "ROLE_NAME")]
+    pub assume_role: Option<String>,
+
+    /// With --assume-role: the external id the roles' trust policies require.
+    #[arg(long, global = true, value_name = "ID", requires = "assume_role")]
+    pub external_id: Option<String>,
+
+    /// At most N AWS requests in flight at once over every account and region (default 256),
+    /// on top of the per-region limits.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_in_flight: Option<u32>,
 
     /// Region to scan; repeat for several, or `all` for every default-enabled commercial
     /// region (default: the profile's region).
@@ -81,9 +105,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Open a snapshot file (from `e`, --export or `parapet scan`) in the TUI.
+    /// Open a snapshot file (from `e`, --export or `parapet scan`) in the TUI; a directory
+    /// opens every snapshot in it, merged (the shards of one run).
     Open {
-        /// The snapshot JSON file.
+        /// The snapshot JSON file, or a directory of them.
         file: PathBuf,
         /// An earlier snapshot: findings that changed since are marked (+NEW, ▼REG, ✔FIXED,
         /// ▲IMP) in the checklist and the detail views.
@@ -108,6 +133,23 @@ pub enum Command {
         /// Exit 3 when the overall score is below SCORE (0-100).
         #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
         fail_under: Option<u32>,
+        /// Scan only share I of N of the accounts (I from 0, e.g. a Kubernetes Job's
+        /// JOB_COMPLETION_INDEX), for `parapet merge` to combine.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<Shard>,
+    },
+    /// Combine snapshots of different accounts (the shards of one `scan --shard` run, or
+    /// single-account scans) into one organization snapshot.
+    Merge {
+        /// The snapshots (JSON), or directories of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the merged snapshot here (stdout when absent).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a snapshot file in another format (ocsf, asff, csv, markdown), without scanning
     /// again: one `parapet scan` for the artifact, then a summary or an upload from it.
@@ -139,8 +181,13 @@ pub enum Command {
         #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
         fail_on_new: Option<Severity>,
     },
-    /// Print the minimal read-only IAM policy Parapet needs.
-    Policy,
+    /// Print the minimal read-only IAM policy Parapet needs in each account scanned.
+    Policy {
+        /// Print instead what the base identity of `--accounts … --assume-role ROLE_NAME`
+        /// needs: sts:AssumeRole on the role in every account, organizations:ListAccounts.
+        #[arg(long)]
+        base: bool,
+    },
     /// Print the check catalogue.
     Checks {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -238,6 +285,10 @@ impl OutputFormat {
     }
 }
 
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s)
         .ok_or_else(|| format!("`{s}` is not a severity (critical, high, medium, low)"))
@@ -256,7 +307,14 @@ impl Cli {
     pub fn aws_options(&self) -> AwsOptions {
         let defaults = AwsOptions::default();
         AwsOptions {
-            profile: self.profile.clone(),
+            // Several profiles are several accounts (`accounts_spec`), not one base.
+            profile: match self.profiles.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            },
+            in_flight: self
+                .max_in_flight
+                .map_or(defaults.in_flight.clone(), |n| InFlight::new(n as usize)),
             regions: self.regions.clone(),
             endpoint_url: self.endpoint_url.clone(),
             attempt_timeout: self
@@ -264,6 +322,17 @@ impl Cli {
                 .map_or(defaults.attempt_timeout, Duration::from_secs),
             ..defaults
         }
+    }
+
+    /// The accounts `--profile` (repeated), `--accounts`, `--assume-role` and
+    /// `--external-id` ask for.
+    pub fn accounts_spec(&self) -> Result<AccountsSpec, String> {
+        AccountsSpec::from_flags(
+            &self.profiles,
+            self.accounts.as_deref(),
+            self.assume_role.as_deref(),
+            self.external_id.as_deref(),
+        )
     }
 
     /// The poll intervals: config.toml's, or `--interval` for every area.

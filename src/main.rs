@@ -105,8 +105,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Policy) => {
-            print!("{}", permissions::policy_json());
+        Some(Command::Policy { base }) => {
+            if *base {
+                print!(
+                    "{}",
+                    permissions::base_policy_json(cli.assume_role.as_deref())
+                );
+            } else {
+                print!("{}", permissions::policy_json());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Merge {
+            files,
+            output,
+            force,
+        }) => {
+            let merged = read_merged(files)?;
+            match output {
+                Some(path) => {
+                    export::write_as(
+                        path,
+                        &merged,
+                        parapet::export::formats::Format::Json,
+                        *force,
+                    )?;
+                    eprintln!(
+                        "parapet: merged {} into {} ({}, score {})",
+                        merged.scope(),
+                        path.display(),
+                        merged.coverage.percent.to_string() + "% coverage",
+                        merged
+                            .score
+                            .overall
+                            .map_or("–".to_string(), |s| s.to_string())
+                    );
+                }
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    merged.write_json_pretty(&mut out)?;
+                    std::io::Write::flush(&mut out)?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Scan {
@@ -115,10 +155,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             fail_on,
             fail_under,
+            shard,
         }) => {
             let paths = ConfigPaths::resolve();
             let config = Config::load(&paths.config_file)?;
             let args = ScanArgs {
+                accounts: cli.accounts_spec().map_err(anyhow::Error::msg)?,
+                shard: *shard,
                 mutes: all_mutes(&cli, &paths, &config)?,
                 mutelist: mutelist(&cli, true)?,
                 aws: cli.aws_options(),
@@ -155,7 +198,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Open { file, baseline }) => {
-            let snapshot = export::read_snapshot(file)?;
+            let snapshot = if file.is_dir() {
+                read_merged(std::slice::from_ref(file))?
+            } else {
+                export::read_snapshot(file)?
+            };
             let baseline = match baseline {
                 Some(old) => {
                     let name = old.file_name().map_or_else(
@@ -178,6 +225,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => match (cli.demo, &cli.export) {
             (true, Some(path)) => export_demo(&cli, path),
             (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
+            // Several accounts live: not in the TUI yet.
+            (false, _) if cli.accounts_spec().map_err(anyhow::Error::msg)?.is_multi() => {
+                anyhow::bail!(
+                    "the TUI shows one account live; for several accounts run `parapet scan \
+                     … --output org.json`, then `parapet open org.json`"
+                )
+            }
             // Plain `parapet`: live polling on the default profile and region.
             (false, _) => tui(&cli, |config| {
                 TuiSource::Live(LiveOptions {
@@ -192,6 +246,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `--mutelist FILE`, read and checked; what it cannot apply is said once on stderr when
 /// `say` (the TUI shows it as warnings instead).
+/// Every snapshot of `paths` (files, or the `*.json` files of directories, in name order),
+/// merged into one.
+fn read_merged(
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<parapet::domain::snapshot::Snapshot> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            inside.sort();
+            if inside.is_empty() {
+                anyhow::bail!("{}: no snapshot (*.json) in the directory", path.display());
+            }
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut parts = Vec::with_capacity(files.len());
+    for file in files {
+        let snapshot = export::read_snapshot(&file)?;
+        parts.push((file.display().to_string(), snapshot));
+    }
+    Ok(parapet::domain::shard::merge(parts)?)
+}
+
 fn mutelist(cli: &Cli, say: bool) -> anyhow::Result<Option<Mutelist>> {
     let Some(path) = &cli.mutelist else {
         return Ok(None);
@@ -226,6 +310,10 @@ fn all_mutes(cli: &Cli, paths: &ConfigPaths, config: &Config) -> anyhow::Result<
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // An assumed role's credentials are resolved by an STS call made inside the SDK's
+        // own call stack: two SDK orchestrators deep overflow the default 2 MiB in an
+        // unoptimized build.
+        .thread_stack_size(8 * 1024 * 1024)
         .enable_all()
         .build()?)
 }

@@ -11,14 +11,18 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::unbounded_channel;
 
+use futures_util::stream::{self, StreamExt};
+
 use crate::app::scheduler::{self, LiveOptions};
-use crate::aws::client::{AwsOptions, SetupError};
+use crate::aws::accounts::{self, AccountsSpec, Target};
+use crate::aws::client::{self, AwsOptions, SetupError};
 use crate::config::{Config, Intervals};
 use crate::domain::assessment::Assessment;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
-use crate::domain::snapshot::Snapshot;
+use crate::domain::shard::Shard;
+use crate::domain::snapshot::{AccountError, AccountInfo, Snapshot};
 use crate::domain::source::{Identity, SourceEvent};
 use crate::export;
 use crate::export::formats::Format;
@@ -123,7 +127,12 @@ pub async fn collect_once_with(
 /// What `parapet scan` was asked to do.
 #[derive(Clone, Debug)]
 pub struct ScanArgs {
+    /// The base credentials, regions and limits.
     pub aws: AwsOptions,
+    /// Which accounts (`--profile` repeated, `--accounts`).
+    pub accounts: AccountsSpec,
+    /// `--shard I/N`: this run's share of the accounts.
+    pub shard: Option<Shard>,
     /// Every mute in force (config.toml's and the mutes file's).
     pub mutes: Vec<crate::domain::assessment::Mute>,
     /// `--mutelist`: a Prowler mutelist.
@@ -134,6 +143,131 @@ pub struct ScanArgs {
     pub force: bool,
     pub fail_on: Option<Severity>,
     pub fail_under: Option<u32>,
+}
+
+/// Accounts collected at the same time. Each holds its inventory until it is assessed, so
+/// this bounds memory; the requests all of them make together are bounded by
+/// `--max-in-flight`.
+pub const ACCOUNTS_AT_ONCE: usize = 16;
+
+/// One account's share of the snapshot: assessed, its inventory already dropped.
+struct Part {
+    info: AccountInfo,
+    findings: Vec<Finding>,
+    collection: Vec<CollectionStatus>,
+    calls: u64,
+}
+
+/// Scans one account and assesses it, or, when its setup fails, records the failure: every
+/// area of every region `unknown` with the reason and the hint.
+async fn scan_account(
+    target: Target,
+    args: &ScanArgs,
+    config: &Config,
+    now: OffsetDateTime,
+    interactive: bool,
+    multi: bool,
+) -> Result<Part, SetupError> {
+    let prefix = if multi {
+        format!("[{}] ", target.key())
+    } else {
+        String::new()
+    };
+    let collected = collect_once_with(target.aws.clone(), |event| {
+        if interactive && let Some(line) = progress_line(event) {
+            eprintln!("{prefix}{line}");
+        }
+    })
+    .await;
+    let mut info = AccountInfo {
+        id: target.id.clone().unwrap_or_default(),
+        name: target.name.clone(),
+        profile: if target.aws.assume.is_some() {
+            None
+        } else {
+            target.aws.profile.clone()
+        },
+        role_arn: target.role_arn.clone(),
+        regions: client::explicit_regions(&target.aws),
+        error: None,
+    };
+    let mut result = match collected {
+        Ok(result) => result,
+        Err(e) if !multi => return Err(e),
+        Err(e) => {
+            if interactive {
+                eprintln!("{prefix}✘ {} — {}", e.message, e.hint);
+            }
+            let reason = format!("{} — {}", e.message, e.hint);
+            let mut inventory = Inventory {
+                account_id: info.id.clone(),
+                ..Inventory::default()
+            };
+            let mut collection = Vec::new();
+            if !info.id.is_empty() {
+                for area in Area::ALL {
+                    for region in &info.regions {
+                        inventory.apply_batch(
+                            area,
+                            region,
+                            Inventory::failed_area(area, region, &reason),
+                        );
+                        collection.push(CollectionStatus {
+                            account_id: info.id.clone(),
+                            area,
+                            region: region.clone(),
+                            status: CollectionState::Failed,
+                            error: Some(reason.clone()),
+                            duration_ms: None,
+                            progress: None,
+                        });
+                    }
+                }
+            }
+            inventory.account_id = info.id.clone();
+            let findings = if info.id.is_empty() {
+                Vec::new()
+            } else {
+                Assessment::evaluate(&inventory, &config.context(now), &args.mutes).findings
+            };
+            info.error = Some(AccountError {
+                message: e.message,
+                hint: e.hint,
+            });
+            return Ok(Part {
+                info,
+                findings,
+                collection,
+                calls: 0,
+            });
+        }
+    };
+    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes)
+        .with_mutelist(args.mutelist.as_ref(), &result.account_id);
+    // The findings are all that is needed from here on: on a large account the inventory and
+    // a second copy of the findings would double the peak memory.
+    result.inventory = Inventory::default();
+    info.id.clone_from(&result.account_id);
+    if info.name.is_none() {
+        info.name.clone_from(&result.profile);
+    }
+    if target.aws.assume.is_none() {
+        info.profile.clone_from(&result.profile);
+    }
+    info.regions = result.regions;
+    Ok(Part {
+        info,
+        findings: assessment.findings,
+        collection: result
+            .collection
+            .into_iter()
+            .map(|c| CollectionStatus {
+                account_id: result.account_id.clone(),
+                ..c
+            })
+            .collect(),
+        calls: result.calls,
+    })
 }
 
 /// Runs `parapet scan` and returns its exit code. Progress goes to stderr only when stderr
@@ -150,36 +284,56 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         );
         return EXIT_ERROR;
     }
+    let began = Instant::now();
     let interactive = std::io::stderr().is_terminal();
-    let collected = collect_once_with(args.aws.clone(), |event| {
-        if interactive && let Some(line) = progress_line(event) {
-            eprintln!("{line}");
-        }
-    })
-    .await;
-    let mut result = match collected {
-        Ok(result) => result,
+    let multi = args.accounts.is_multi();
+    let targets = match accounts::resolve(&args.aws, &args.accounts).await {
+        Ok(targets) => targets,
         Err(e) => {
             eprintln!("parapet: {} — {}", e.message, e.hint);
             return EXIT_ERROR;
         }
     };
-
+    let (targets, shard) = match args.shard {
+        Some(shard) => {
+            let keys = targets.iter().map(Target::key).collect();
+            (shard.select(targets), Some(shard.info(keys)))
+        }
+        None => (targets, None),
+    };
     let now = OffsetDateTime::now_utc();
-    let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes)
-        .with_mutelist(args.mutelist.as_ref(), &result.account_id);
-    // The findings are all that is needed from here on: on a large account the inventory and
-    // a second copy of the findings would double the peak memory.
-    result.inventory = Inventory::default();
-    let snapshot = Snapshot::of(
-        assessment,
-        result.account_id.clone(),
-        result.profile.clone(),
-        result.regions.clone(),
-        result.collection.clone(),
-        now,
-    )
-    .with_mutes(args.mutes.clone());
+    let mut parts = Vec::with_capacity(targets.len());
+    let mut scans = stream::iter(targets)
+        .map(|target| Box::pin(scan_account(target, &args, config, now, interactive, multi)))
+        .buffered(ACCOUNTS_AT_ONCE);
+    while let Some(part) = scans.next().await {
+        match part {
+            Ok(part) => parts.push(part),
+            Err(e) => {
+                eprintln!("parapet: {} — {}", e.message, e.hint);
+                return EXIT_ERROR;
+            }
+        }
+    }
+    drop(scans);
+
+    let result = ScanResult {
+        calls: parts.iter().map(|p| p.calls).sum(),
+        elapsed: began.elapsed(),
+        ..ScanResult::default()
+    };
+    let every_account_failed = !parts.is_empty() && parts.iter().all(|p| p.info.error.is_some());
+    let mut findings = Vec::new();
+    let mut collection = Vec::new();
+    let mut infos = Vec::new();
+    for part in parts {
+        findings.extend(part.findings);
+        collection.extend(part.collection);
+        infos.push(part.info);
+    }
+    let mut snapshot =
+        Snapshot::of_accounts(findings, infos, collection, now).with_mutes(args.mutes.clone());
+    snapshot.shard = shard;
 
     match &args.output {
         Some(path) => {
@@ -218,7 +372,37 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
             &breaches
         )
     );
-    if let Some(reason) = nothing_listed(&snapshot.collection) {
+    if every_account_failed {
+        // A shard's accounts may all fail while the others' succeed: its snapshot records
+        // why, for the merge; a whole run that scanned nothing is an error.
+        if snapshot.shard.is_some() {
+            eprintln!(
+                "parapet: note: no account of this shard could be scanned; the snapshot records why"
+            );
+            return if breaches.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_BREACHED
+            };
+        }
+        eprintln!(
+            "parapet: no account could be scanned — see each account's error above; \
+             `parapet policy` prints what the base identity and each account's role need"
+        );
+        return EXIT_ERROR;
+    }
+    // Only the accounts that could be scanned: an account whose role failed is reported above.
+    let scanned: Vec<CollectionStatus> = snapshot
+        .collection
+        .iter()
+        .filter(|c| {
+            snapshot
+                .account(&c.account_id)
+                .is_none_or(|a| a.error.is_none())
+        })
+        .cloned()
+        .collect();
+    if let Some(reason) = nothing_listed(&scanned) {
         eprintln!(
             "parapet: no function, API or secret could be listed in any region ({reason}) — \
              check the credentials' permissions (`parapet policy` prints what Parapet needs) \
@@ -316,6 +500,10 @@ pub fn summary(
         result.elapsed.as_secs_f64()
     ));
 
+    if snapshot.accounts.len() > 1 || snapshot.shard.is_some() {
+        s.push_str(&accounts_lines(snapshot));
+    }
+
     let fails: Vec<String> = Severity::ALL
         .iter()
         .map(|sev| {
@@ -373,6 +561,51 @@ pub fn summary(
     }
     for b in breaches {
         s.push_str(&format!("  threshold breached: {b}\n"));
+    }
+    s
+}
+
+/// One line per account: score, coverage and critical/high failures, or why it could not
+/// be scanned; and which shard this is.
+fn accounts_lines(snapshot: &Snapshot) -> String {
+    let mut s = String::new();
+    if let Some(shard) = &snapshot.shard {
+        s.push_str(&format!(
+            "  shard {}/{}: {} of {} accounts\n",
+            shard.index,
+            shard.count,
+            snapshot.accounts.len(),
+            shard.accounts.len()
+        ));
+    }
+    for a in &snapshot.accounts {
+        let id = if a.id.is_empty() { "?" } else { a.id.as_str() };
+        let name = a.name.as_deref().or(a.profile.as_deref()).unwrap_or("");
+        match &a.error {
+            Some(e) => s.push_str(&format!(
+                "  {id:<12} {name:<20} ✘ not scanned: {} — {}\n",
+                e.message, e.hint
+            )),
+            None => {
+                let severe = snapshot
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.account_id == a.id
+                            && f.shown() == Status::Fail
+                            && f.severity <= Severity::High
+                    })
+                    .count();
+                let score = match (a.score.overall, a.score.grade.as_deref()) {
+                    (Some(n), Some(g)) => format!("{n} ({g})"),
+                    _ => "–".to_string(),
+                };
+                s.push_str(&format!(
+                    "  {id:<12} {name:<20} score {score} · coverage {}% · {severe} critical/high failing\n",
+                    a.coverage.percent
+                ));
+            }
+        }
     }
     s
 }

@@ -48,4 +48,12 @@ fn readme_policy_is_current() {
         format!("```json\n{}```\n", parapet::aws::permissions::policy_json()),
         "README policy is out of date: run scripts/gen-readme"
     );
+    assert_eq!(
+        section(&readme, "base-policy"),
+        format!(
+            "```json\n{}```\n",
+            parapet::aws::permissions::base_policy_json(Some("ParapetReadOnly"))
+        ),
+        "README base-identity policy is out of date: run scripts/gen-readme"
+    );
 }

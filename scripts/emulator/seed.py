@@ -56,13 +56,18 @@ def log(msg):
 
 
 class Seeder:
-    def __init__(self, endpoint, region):
+    def __init__(self, endpoint, region, account=ACCOUNT, credentials=None):
+        """`credentials` (access key, secret key, session token) of a role in `account`, or
+        None for the emulator's default account with dummy keys."""
         self.endpoint = endpoint.rstrip("/")
         self.region = region
+        self.account = account
         cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32)
+        key, secret, token = credentials or ("testing", "testing", None)
         session = boto3.session.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            aws_session_token=token,
             region_name=region,
         )
         self.client = lambda svc: session.client(svc, endpoint_url=self.endpoint, config=cfg)
@@ -75,7 +80,7 @@ class Seeder:
         self.ec2 = self.client("ec2")
         self.sqs = self.client("sqs")
         self.wafv2 = self.client("wafv2")
-        self.manifest = {"region": region, "account": ACCOUNT, "secret_values": []}
+        self.manifest = {"region": region, "account": account, "secret_values": []}
         self.zip = make_zip()
 
     def configure_emulator(self):
@@ -172,7 +177,7 @@ class Seeder:
                 {
                     "Sid": "Owner",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                    "Principal": {"AWS": f"arn:aws:iam::{self.account}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 }
@@ -215,7 +220,7 @@ class Seeder:
                         {
                             "Effect": "Allow",
                             "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
-                            "Resource": f"arn:aws:dynamodb:{r}:{ACCOUNT}:table/orders",
+                            "Resource": f"arn:aws:dynamodb:{r}:{self.account}:table/orders",
                         }
                     ],
                 }
@@ -293,7 +298,7 @@ class Seeder:
             StatementId="ApiGatewayInvoke",
             Action="lambda:InvokeFunction",
             Principal="apigateway.amazonaws.com",
-            SourceArn=f"arn:aws:execute-api:{r}:{ACCOUNT}:*/*/*/*",
+            SourceArn=f"arn:aws:execute-api:{r}:{self.account}:*/*/*/*",
         )
 
         # Deprecated runtime, overprivileged (GetSecretValue on *), URL with AWS_IAM and specific
@@ -303,7 +308,7 @@ class Seeder:
             "reports-fn",
             reader_role,
             runtime="python3.8",
-            Environment={"Variables": {"DB_SECRET_ARN": f"arn:aws:secretsmanager:{r}:{ACCOUNT}:secret:prod/db/master"}},
+            Environment={"Variables": {"DB_SECRET_ARN": f"arn:aws:secretsmanager:{r}:{self.account}:secret:prod/db/master"}},
             KMSKeyArn=open_key_arn,
             TracingConfig={"Mode": "Active"},
         )
@@ -324,7 +329,7 @@ class Seeder:
             Action="lambda:InvokeFunction",
             Principal="s3.amazonaws.com",
             SourceArn="arn:aws:s3:::reports-inbox",
-            SourceAccount=ACCOUNT,
+            SourceAccount=self.account,
         )
         self.lam.put_function_event_invoke_config(
             FunctionName="reports-fn",
@@ -339,7 +344,7 @@ class Seeder:
             StatementId="SnsInvoke",
             Action="lambda:InvokeFunction",
             Principal="sns.amazonaws.com",
-            SourceArn=f"arn:aws:sns:{r}:{ACCOUNT}:alerts",
+            SourceArn=f"arn:aws:sns:{r}:{self.account}:alerts",
         )
 
         # Lambda authorizer for the REST API.
@@ -406,7 +411,7 @@ class Seeder:
                 {
                     "op": "replace",
                     "path": "/accessLogSettings/destinationArn",
-                    "value": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:shop-api-access",
+                    "value": f"arn:aws:logs:{r}:{self.account}:log-group:shop-api-access",
                 },
                 {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"},
             ],
@@ -501,7 +506,7 @@ class Seeder:
 
         # Custom domains: weak TLS mapped to shop-api (execute-api still on), strong TLS mapped
         # to secure-api.
-        cert = f"arn:aws:acm:{r}:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
+        cert = f"arn:aws:acm:{r}:{self.account}:certificate/11111111-2222-3333-4444-555555555555"
         self.apigw.create_domain_name(
             domainName="legacy.shop.example.com",
             regionalCertificateArn=cert,
@@ -576,7 +581,7 @@ class Seeder:
             IntegrationMethod="ANY",
             ConnectionType="VPC_LINK",
             ConnectionId=link,
-            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:listener/app/internal/abc/def",
+            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{self.account}:listener/app/internal/abc/def",
             PayloadFormatVersion="1.0",
         )["IntegrationId"]
         self.v2.create_route(ApiId=http, RouteKey="GET /reports", Target=f"integrations/{reports_int}",
@@ -591,7 +596,7 @@ class Seeder:
             StageName="$default",
             AutoDeploy=True,
             AccessLogSettings={
-                "DestinationArn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:storefront-access",
+                "DestinationArn": f"arn:aws:logs:{r}:{self.account}:log-group:storefront-access",
                 "Format": "$context.requestId",
             },
             DefaultRouteSettings={"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 50.0},
@@ -623,7 +628,7 @@ class Seeder:
             IntegrationMethod="ANY",
             ConnectionType="VPC_LINK",
             ConnectionId=link,
-            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{ACCOUNT}:listener/app/partner/abc/def",
+            IntegrationUri=f"arn:aws:elasticloadbalancing:{r}:{self.account}:listener/app/partner/abc/def",
             PayloadFormatVersion="1.0",
             TlsConfig={"ServerNameToVerify": "partner-backend.internal.example.com"},
         )["IntegrationId"]
@@ -633,7 +638,7 @@ class Seeder:
             ApiId=partner,
             StageName="live",
             AccessLogSettings={
-                "DestinationArn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:partner-access",
+                "DestinationArn": f"arn:aws:logs:{r}:{self.account}:log-group:partner-access",
                 "Format": "$context.requestId",
             },
             DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
@@ -742,7 +747,7 @@ class Seeder:
             "edit-own-policy": {
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy",
-                               "Resource": f"arn:aws:iam::{ACCOUNT}:role/self-editing-role"}],
+                               "Resource": f"arn:aws:iam::{self.account}:role/self-editing-role"}],
             }
         })
         t["roles"] = {"escalates": "self-editing-role", "admin": "admin-role",
@@ -781,7 +786,7 @@ class Seeder:
         private_q = queue("private-orders-in", sse=True, dlq_arn=dlq, policy={
             "Sid": "from-topic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
             "Action": "sqs:SendMessage",
-            "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:{r}:{ACCOUNT}:orders"}}})
+            "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:{r}:{self.account}:orders"}}})
         queue("untriggered-public", policy={
             "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"})
         self.lam.create_event_source_mapping(EventSourceArn=public_q,
@@ -924,7 +929,7 @@ class Seeder:
                 "logs": {
                     "Version": "2012-10-17",
                     "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents",
-                                   "Resource": f"arn:aws:logs:{self.region}:{ACCOUNT}:*"}],
+                                   "Resource": f"arn:aws:logs:{self.region}:{self.account}:*"}],
                 }
             })
 
@@ -959,7 +964,7 @@ class Seeder:
         per ten mappings), and an alias on every `alias_every`-th function."""
         sqs, sns, events, kinesis = (self.client(s) for s in ("sqs", "sns", "events", "kinesis"))
         fn = lambda i: f"bulk-fn-{i % max(functions, 1):04d}"
-        fn_arn = lambda i: f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{fn(i)}"
+        fn_arn = lambda i: f"arn:aws:lambda:{self.region}:{self.account}:function:{fn(i)}"
 
         def make_queue(i):
             url = sqs.create_queue(QueueName=f"bulk-q-{i:04d}",
@@ -981,7 +986,7 @@ class Seeder:
                             EventPattern=json.dumps({"source": [f"bulk.{i}"]}))
             events.put_targets(Rule=f"bulk-rule-{i:03d}", EventBusName=f"bulk-bus-{i:03d}",
                                Targets=[{"Id": "fn", "Arn": fn_arn(i + 700)}])
-            rule = f"arn:aws:events:{self.region}:{ACCOUNT}:rule/bulk-bus-{i:03d}/bulk-rule-{i:03d}"
+            rule = f"arn:aws:events:{self.region}:{self.account}:rule/bulk-bus-{i:03d}/bulk-rule-{i:03d}"
             self.lam.add_permission(FunctionName=fn(i + 700), StatementId=f"events-{i:03d}",
                                     Action="lambda:InvokeFunction",
                                     Principal="events.amazonaws.com", SourceArn=rule)

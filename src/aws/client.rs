@@ -3,11 +3,14 @@
 //! `--region` (repeatable or `all`), `--endpoint-url` / `AWS_ENDPOINT_URL`, adaptive retry and
 //! timeouts on every call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use tokio::sync::Semaphore;
 
 use super::RegionClients;
 use super::errors::{self, FailureKind, NotImplementedIsFinal};
@@ -34,6 +37,86 @@ pub const DEFAULT_ENABLED_REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
+/// Requests in flight at once over a whole run, every account and region together, unless
+/// `--max-in-flight` says otherwise.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
+/// The cap on AWS requests in flight that every account of one run shares (a clone shares
+/// the same permits), on top of the per-account, per-region and per-family limits.
+#[derive(Clone)]
+pub struct InFlight {
+    pub permits: Arc<Semaphore>,
+    /// The cap.
+    pub limit: usize,
+}
+
+impl InFlight {
+    pub fn new(limit: usize) -> InFlight {
+        let limit = limit.max(1);
+        InFlight {
+            permits: Arc::new(Semaphore::new(limit)),
+            limit,
+        }
+    }
+
+    /// Whether `other` shares these permits (not only the same limit).
+    pub fn is_shared_with(&self, other: &InFlight) -> bool {
+        Arc::ptr_eq(&self.permits, &other.permits)
+    }
+}
+
+impl Default for InFlight {
+    fn default() -> Self {
+        InFlight::new(DEFAULT_MAX_IN_FLIGHT)
+    }
+}
+
+/// Options are equal when their caps are: whether two share permits is
+/// [`InFlight::is_shared_with`].
+impl PartialEq for InFlight {
+    fn eq(&self, other: &Self) -> bool {
+        self.limit == other.limit
+    }
+}
+
+impl Eq for InFlight {}
+
+impl std::fmt::Debug for InFlight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InFlight({})", self.limit)
+    }
+}
+
+/// A role to assume in another account from the base credentials (`--assume-role`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assume {
+    pub account_id: String,
+    pub role_name: String,
+    pub external_id: Option<String>,
+}
+
+impl Assume {
+    /// The role's ARN in `partition` (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn role_arn(&self, partition: &str) -> String {
+        format!(
+            "arn:{partition}:iam::{}:role/{}",
+            self.account_id,
+            self.role_name.trim_matches('/')
+        )
+    }
+}
+
+/// The partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud, else `aws`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsOptions {
     pub profile: Option<String>,
@@ -51,6 +134,11 @@ pub struct AwsOptions {
     pub operation_timeout: Duration,
     /// Concurrent calls per API family.
     pub concurrency: usize,
+    /// Assume this role from the loaded credentials before scanning (one account of
+    /// `--accounts … --assume-role`).
+    pub assume: Option<Assume>,
+    /// The run's cap on requests in flight, shared with every other account of the run.
+    pub in_flight: InFlight,
 }
 
 impl Default for AwsOptions {
@@ -63,6 +151,8 @@ impl Default for AwsOptions {
             attempt_timeout: Duration::from_secs(30),
             operation_timeout: Duration::from_secs(600),
             concurrency: 16,
+            assume: None,
+            in_flight: InFlight::default(),
         }
     }
 }
@@ -95,7 +185,15 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
                 .build(),
         );
     if let Some(profile) = &opts.profile {
-        loader = loader.profile_name(profile);
+        // A named profile's credentials, as the AWS CLI's --profile: the default chain would
+        // take AWS_ACCESS_KEY_ID from the environment first, and several --profile would
+        // then scan one account several times.
+        let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader
+            .profile_name(profile)
+            .credentials_provider(credentials);
     }
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
@@ -106,8 +204,8 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     loader.load().await
 }
 
-/// The regions to scan, from the options and the loaded configuration.
-pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, SetupError> {
+/// The regions `--region` names (`all` expanded), without repeats; empty when none is given.
+pub fn explicit_regions(opts: &AwsOptions) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in &opts.regions {
         if r == "all" {
@@ -116,6 +214,18 @@ pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, Set
             out.push(r.clone());
         }
     }
+    let mut seen = Vec::new();
+    out.retain(|r| {
+        let fresh = !seen.contains(r);
+        seen.push(r.clone());
+        fresh
+    });
+    out
+}
+
+/// The regions to scan, from the options and the loaded configuration.
+pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, SetupError> {
+    let mut out = explicit_regions(opts);
     if out.is_empty() {
         match config.region() {
             Some(r) => out.push(r.to_string()),
@@ -210,6 +320,75 @@ pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
 /// The IAM client (global: one for every region).
 pub fn iam_client(config: &SdkConfig) -> aws_sdk_iam::Client {
     client!(aws_sdk_iam, config)
+}
+
+/// Session name of every role session Parapet opens (CloudTrail shows it).
+pub const SESSION_NAME: &str = "parapet";
+
+/// `config` with the credentials of `assume`'s role, assumed from `config`'s (refreshed
+/// before they expire). The role is assumed once first, with the identity call's short retry
+/// budget, so a missing role, a trust policy that does not trust the caller or a wrong
+/// external id is reported at once, with what to do.
+pub async fn assume_role(
+    aws: &AwsOptions,
+    assume: &Assume,
+    config: &SdkConfig,
+) -> Result<SdkConfig, SetupError> {
+    let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+    let arn = assume.role_arn(partition(&region));
+    let sts = aws_sdk_sts::Client::new(&identity_config(aws, config));
+    let probe = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name(SESSION_NAME)
+        .set_external_id(assume.external_id.clone())
+        .send()
+        .await;
+    if let Err(err) = probe {
+        let failure = errors::classify(&err, "sts:AssumeRole");
+        return Err(assume_error(assume, &arn, failure.kind, &failure.reason()));
+    }
+    let mut provider = aws_config::sts::AssumeRoleProvider::builder(&arn)
+        .session_name(SESSION_NAME)
+        .configure(config);
+    if let Some(id) = &assume.external_id {
+        provider = provider.external_id(id);
+    }
+    let provider = provider.build().await;
+    Ok(config
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .build())
+}
+
+/// A role that could not be assumed: which, why, and what to check.
+pub fn assume_error(assume: &Assume, arn: &str, kind: FailureKind, reason: &str) -> SetupError {
+    let external = if assume.external_id.is_some() {
+        " and the external id"
+    } else {
+        ""
+    };
+    match kind {
+        FailureKind::Denied => SetupError {
+            message: format!("cannot assume {arn}: {reason}"),
+            hint: format!(
+                "check that the role exists in account {}, that its trust policy names the \
+                 base identity{external}, and that the base identity may sts:AssumeRole it \
+                 (`parapet policy`)",
+                assume.account_id
+            ),
+        },
+        FailureKind::Credentials => SetupError {
+            message: format!("cannot assume {arn}: the base credentials were rejected ({reason})"),
+            hint:
+                "they may have expired: refresh them (`aws sso login`, new session keys) and retry"
+                    .into(),
+        },
+        _ => SetupError {
+            message: format!("cannot assume {arn}: {reason}"),
+            hint: "check the network, the endpoint and the role name (--assume-role)".into(),
+        },
+    }
 }
 
 /// The account id from STS GetCallerIdentity, or a setup error saying what to do.

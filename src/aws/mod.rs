@@ -7,6 +7,7 @@
 //! the SDK's adaptive retry handles throttling, and a failure comes back as a
 //! [`CallFailure`](errors::CallFailure) whose reason lands on `unknown` findings.
 
+pub mod accounts;
 pub mod aliases;
 pub mod client;
 pub mod encryption;
@@ -50,13 +51,25 @@ impl Pollers {
     ) -> Result<(Pollers, Vec<String>), client::SetupError> {
         let config = client::load(aws).await;
         let regions = client::regions(aws, &config)?;
-        let config = client::with_region(config, &regions[0]);
+        let mut config = client::with_region(config, &regions[0]);
+        if let Some(assume) = &aws.assume {
+            // Boxed: the SDK's futures are large, and this one would otherwise live inside
+            // every scheduler task's future, on a worker thread's stack.
+            config = Box::pin(client::assume_role(aws, assume, &config)).await?;
+        }
         let account_id = client::account_id(aws, &client::identity_config(aws, &config)).await?;
-        let shared = Arc::new(Shared::new(
-            account_id,
-            client::iam_client(&config),
-            aws.concurrency,
-        ));
+        if let Some(assume) = aws.assume.as_ref().filter(|a| a.account_id != account_id) {
+            return Err(client::SetupError {
+                message: format!(
+                    "the role assumed for account {} belongs to account {account_id}",
+                    assume.account_id
+                ),
+                hint: "check the account ids given to --accounts".into(),
+            });
+        }
+        let mut shared = Shared::new(account_id, client::iam_client(&config), aws.concurrency);
+        shared.in_flight = Some(Arc::clone(&aws.in_flight.permits));
+        let shared = Arc::new(shared);
         let clients = regions
             .iter()
             .map(|r| (r.clone(), client::region_clients(&config, r)))
@@ -264,6 +277,8 @@ pub struct Shared {
     pub iam_cache: IamCache,
     /// Calls made (SDK operations, not counting retries).
     pub calls: AtomicU64,
+    /// The run's cap on requests in flight over every account (`--max-in-flight`).
+    pub in_flight: Option<Arc<Semaphore>>,
 }
 
 impl Shared {
@@ -277,6 +292,7 @@ impl Shared {
             global: Limits::new(per_family),
             iam_cache: IamCache::new(IAM_CACHE_TTL),
             calls: AtomicU64::new(0),
+            in_flight: None,
         }
     }
 
@@ -311,6 +327,11 @@ impl Shared {
             .flatten();
         let limits = regional.as_deref().unwrap_or(&self.global);
         let _permit = limits.get(family).acquire().await;
+        // After the family's permit: a call waiting for its family holds no global permit.
+        let _global = match &self.in_flight {
+            Some(cap) => Some(cap.acquire().await),
+            None => None,
+        };
         self.calls.fetch_add(1, Ordering::Relaxed);
         request.await.map_err(|e| errors::classify(&e, action))
     }

@@ -239,6 +239,7 @@ struct PolicyStatement {
 #[serde(untagged)]
 enum Resource {
     One(&'static str),
+    Named(String),
     Many(&'static [&'static str]),
 }
 
@@ -290,6 +291,42 @@ pub fn policy_json() -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("a policy of strings serializes");
     s.push('\n');
     s
+}
+
+/// The role name the base-identity policy names when `--assume-role` is not given.
+pub const ROLE_PLACEHOLDER: &str = "ROLE_NAME";
+
+/// What the base identity of a multi-account run needs besides its own account's read-only
+/// policy: `sts:AssumeRole` on the read-only role in every account (`--assume-role`), and
+/// `organizations:ListAccounts` for `--accounts org`. The per-account policy
+/// ([`policy_json`]) goes on that role.
+pub fn base_policy_json(role_name: Option<&str>) -> String {
+    let role = role_name.unwrap_or(ROLE_PLACEHOLDER).trim_matches('/');
+    let doc = PolicyDocument {
+        version: "2012-10-17",
+        statement: vec![
+            PolicyStatement {
+                sid: "AssumeTheReadOnlyRoleInEachAccount",
+                effect: "Allow",
+                action: vec!["sts:AssumeRole"],
+                resource: Resource::Named(format!("arn:aws:iam::*:role/{role}")),
+            },
+            PolicyStatement {
+                sid: "ListTheOrganizationsAccounts",
+                effect: "Allow",
+                action: vec!["organizations:ListAccounts"],
+                resource: Resource::One("*"),
+            },
+        ],
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("a policy of strings serializes");
+    s.push('\n');
+    s
+}
+
+/// Every action the base-identity policy ([`base_policy_json`]) allows.
+pub fn base_policy_actions() -> Vec<&'static str> {
+    vec!["sts:AssumeRole", "organizations:ListAccounts"]
 }
 
 /// Every action the policy allows.
@@ -463,6 +500,7 @@ mod tests {
     #[test]
     fn every_action_the_code_names_is_granted() {
         let sources = [
+            ("accounts.rs", include_str!("accounts.rs")),
             ("client.rs", include_str!("client.rs")),
             ("functions.rs", include_str!("functions.rs")),
             ("gateways.rs", include_str!("gateways.rs")),
@@ -470,14 +508,17 @@ mod tests {
             ("encryption.rs", include_str!("encryption.rs")),
             ("secrets.rs", include_str!("secrets.rs")),
         ];
+        // The base identity's actions are granted by its own policy (`--base`).
         let granted: Vec<WildMatch> = policy_actions()
-            .iter()
+            .into_iter()
+            .chain(base_policy_actions())
             .map(|a| WildMatch::new(&a.to_ascii_lowercase()))
             .collect();
         let mut seen = 0;
         for (file, text) in sources {
             let code = text.split("#[cfg(test)]").next().unwrap_or(text);
             for service in [
+                "organizations",
                 "sts",
                 "lambda",
                 "iam",

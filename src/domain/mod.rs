@@ -16,6 +16,7 @@ pub mod mutelist;
 pub mod policy;
 pub mod runtimes;
 pub mod score;
+pub mod shard;
 pub mod snapshot;
 pub mod source;
 pub mod triggers;

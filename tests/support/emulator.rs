@@ -252,6 +252,37 @@ impl Moto {
         )
     }
 
+    /// Runs organization.py: a three-account Organization (the management account seeded
+    /// with the small fixture, two created members with other postures), the read-only role
+    /// `role` holding `read_only` in each, users `scanner` (`base` minus workload-c's role)
+    /// and `reader` (`read_only`). Returns its manifest.
+    pub fn organization(&self, role: &str, read_only: &str, base: &str) -> Value {
+        let dir = tempfile::tempdir().unwrap();
+        let (ro, bp) = (
+            dir.path().join("read-only.json"),
+            dir.path().join("base.json"),
+        );
+        std::fs::write(&ro, read_only).unwrap();
+        std::fs::write(&bp, base).unwrap();
+        let mut cmd = Command::new(python());
+        cmd.arg(script("organization.py"))
+            .arg("--endpoint")
+            .arg(self.endpoint())
+            .arg("--role")
+            .arg(role)
+            .arg("--policy-file")
+            .arg(&ro)
+            .arg("--base-policy-file")
+            .arg(&bp);
+        let out = output_within(cmd, Duration::from_secs(240), "organization.py");
+        assert!(
+            out.status.success(),
+            "organization.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("organization manifest is JSON")
+    }
+
     /// IAM enforcement on (every request must be signed by a known user and allowed by its
     /// policies) or off.
     pub fn enforce_iam(&self, on: bool) {
@@ -318,6 +349,8 @@ pub struct Parapet {
     pub access_key: String,
     pub secret_key: String,
     pub config_toml: Option<String>,
+    /// An AWS shared credentials file (profiles) for the run; none by default.
+    pub aws_credentials: Option<String>,
     pub deadline: Duration,
 }
 
@@ -327,6 +360,7 @@ impl Default for Parapet {
             access_key: "testing".into(),
             secret_key: "testing".into(),
             config_toml: None,
+            aws_credentials: None,
             deadline: Duration::from_secs(120),
         }
     }
@@ -367,6 +401,10 @@ impl Parapet {
         if let Some(toml) = &self.config_toml {
             std::fs::write(config.join("config.toml"), toml).unwrap();
         }
+        let credentials = dir.join("aws-credentials");
+        if let Some(text) = &self.aws_credentials {
+            std::fs::write(&credentials, text).unwrap();
+        }
         let stdout_file = dir.join("stdout");
         let stderr_file = dir.join("stderr");
         let start = Instant::now();
@@ -381,10 +419,7 @@ impl Parapet {
             .env("AWS_REGION", REGION)
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.join("no-aws-credentials"),
-            )
+            .env("AWS_SHARED_CREDENTIALS_FILE", credentials)
             .env("RUST_BACKTRACE", "1")
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&stdout_file).unwrap())

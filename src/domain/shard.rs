@@ -1,0 +1,471 @@
+//! Past one machine: which share of an account list one sharded scan takes
+//! (`parapet scan --shard I/N`), and how the shards' snapshots become one organization
+//! snapshot again (`parapet merge`, `parapet open DIR`). Pure: no I/O.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use super::snapshot::{AccountEntry, ShardInfo, Snapshot};
+
+/// One share of an account list: the accounts at positions `index`, `index + count`, … of
+/// the resolved list (sorted by account id for `--accounts`), so every shard gets the same
+/// number of accounts, give or take one, and the same list always splits the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based (Kubernetes' `JOB_COMPLETION_INDEX`), below `count`.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}`: --shard wants I/N with 0 ≤ I < N, e.g. 0/4 (I counts from 0)");
+        let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Shard {
+    /// Whether the account at `position` of the resolved list is this shard's.
+    pub fn owns(&self, position: usize) -> bool {
+        position % self.count as usize == self.index as usize
+    }
+
+    /// This shard's share of `items`, in their order.
+    pub fn select<T>(&self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| self.owns(*i))
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// What the shard's snapshot records: this share of `accounts` (the whole resolved list).
+    pub fn info(&self, accounts: Vec<String>) -> ShardInfo {
+        ShardInfo {
+            index: self.index,
+            count: self.count,
+            accounts,
+        }
+    }
+}
+
+/// Why snapshots cannot be merged into one. Each message is one line and names the files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeError {
+    Nothing,
+    /// The same account in two parts.
+    Duplicate {
+        account: String,
+        first: String,
+        second: String,
+    },
+    /// Parts that do not belong together (other Parapet versions, other shard runs).
+    Mixed {
+        reason: String,
+    },
+    /// Shards of one run, but not all of them.
+    Missing {
+        count: u32,
+        missing: Vec<u32>,
+    },
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MergeError::Nothing => write!(f, "nothing to merge: no snapshot given"),
+            MergeError::Duplicate {
+                account,
+                first,
+                second,
+            } => write!(
+                f,
+                "account {account} is in both {first} and {second}: each account may be in one \
+                 part only (merge the shards of one run, not two runs of the same accounts)"
+            ),
+            MergeError::Mixed { reason } => {
+                write!(f, "the snapshots do not belong together: {reason}")
+            }
+            MergeError::Missing { count, missing } => write!(
+                f,
+                "shard{} {} of {count} missing: merge every shard of the run (shards count from 0)",
+                if missing.len() == 1 { "" } else { "s" },
+                missing
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// The key an account is ordered and de-duplicated by: its id, or for a profile whose
+/// identity could not be read, its profile.
+fn key(a: &AccountEntry) -> String {
+    if a.id.is_empty() {
+        format!("profile:{}", a.profile.as_deref().unwrap_or(""))
+    } else {
+        a.id.clone()
+    }
+}
+
+/// One snapshot of every account in `parts` (named by `label`, e.g. their file names):
+/// accounts in the order of the shards' common account list (else in the order given),
+/// findings and collections grouped by account in that order, scores recomputed. Refuses an
+/// account in two parts, parts from different Parapet versions, shards of different runs and
+/// an incomplete set of shards.
+pub fn merge(parts: Vec<(String, Snapshot)>) -> Result<Snapshot, MergeError> {
+    let Some((_, first)) = parts.first() else {
+        return Err(MergeError::Nothing);
+    };
+    if let Some((label, other)) = parts
+        .iter()
+        .find(|(_, s)| s.tool.version != first.tool.version)
+    {
+        return Err(MergeError::Mixed {
+            reason: format!(
+                "{label} was written by Parapet {} and {} by {}",
+                other.tool.version, parts[0].0, first.tool.version
+            ),
+        });
+    }
+    let order = shard_order(&parts)?;
+
+    let mut owner: BTreeMap<String, &str> = BTreeMap::new();
+    for (label, s) in &parts {
+        for a in &s.accounts {
+            if let Some(first) = owner.insert(key(a), label) {
+                return Err(MergeError::Duplicate {
+                    account: key(a),
+                    first: first.to_string(),
+                    second: label.clone(),
+                });
+            }
+        }
+    }
+
+    let position = |k: &str, fallback: usize| -> usize {
+        order
+            .as_ref()
+            .and_then(|o| o.iter().position(|x| x == k))
+            .unwrap_or(fallback)
+    };
+    let mut accounts: Vec<(usize, AccountEntry)> = Vec::new();
+    let mut findings = Vec::new();
+    let mut collection = Vec::new();
+    let mut weights = BTreeMap::new();
+    let mut mutes: Vec<super::assessment::Mute> = Vec::new();
+    let mut generated_at = first.generated_at;
+    let tool = first.tool.clone();
+    for (_, s) in parts {
+        generated_at = generated_at.max(s.generated_at);
+        weights.extend(s.score.weights);
+        for m in s.mutes.into_iter().flatten() {
+            if !mutes.contains(&m) {
+                mutes.push(m);
+            }
+        }
+        for a in s.accounts {
+            // Profiles are listed by name in a shard's account list.
+            let by_profile = a.profile.as_deref().map(|p| position(p, usize::MAX));
+            let at = match by_profile {
+                Some(p) if p != usize::MAX => p,
+                _ => position(&key(&a), usize::MAX - 1),
+            };
+            accounts.push((at, a));
+        }
+        findings.extend(s.findings);
+        collection.extend(s.collection);
+    }
+    // Stable: parts keep their order where the shard list says nothing.
+    accounts.sort_by_key(|(at, _)| *at);
+    let rank: BTreeMap<String, usize> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, (_, a))| (a.id.clone(), i))
+        .collect();
+    let rank_of = |id: &str| rank.get(id).copied().unwrap_or(usize::MAX);
+    findings.sort_by_key(|f| rank_of(&f.account_id));
+    collection.sort_by_key(|c| rank_of(&c.account_id));
+
+    let accounts: Vec<AccountEntry> = accounts.into_iter().map(|(_, a)| a).collect();
+    let mut regions: Vec<String> = Vec::new();
+    for r in accounts.iter().flat_map(|a| &a.regions) {
+        if !regions.contains(r) {
+            regions.push(r.clone());
+        }
+    }
+    let mut merged = Snapshot::of_accounts(findings, Vec::new(), collection, generated_at);
+    merged.tool = tool;
+    merged.accounts = accounts;
+    merged.regions = regions;
+    merged.score.weights = weights;
+    merged.mutes = (!mutes.is_empty()).then_some(mutes);
+    merged.rescore();
+    Ok(merged)
+}
+
+/// The shards' common account list, when the parts are shards; an error when some are and
+/// some are not, when they split different lists, or when a shard is missing or repeated.
+fn shard_order(parts: &[(String, Snapshot)]) -> Result<Option<Vec<String>>, MergeError> {
+    let sharded: Vec<(&String, &ShardInfo)> = parts
+        .iter()
+        .filter_map(|(l, s)| s.shard.as_ref().map(|sh| (l, sh)))
+        .collect();
+    if sharded.is_empty() {
+        return Ok(None);
+    }
+    if sharded.len() != parts.len() {
+        let plain = parts
+            .iter()
+            .find(|(_, s)| s.shard.is_none())
+            .map_or("", |(l, _)| l.as_str());
+        return Err(MergeError::Mixed {
+            reason: format!(
+                "{} is one shard of a sharded scan but {plain} is not",
+                sharded[0].0
+            ),
+        });
+    }
+    let (label0, info0) = sharded[0];
+    let mut seen: BTreeMap<u32, &String> = BTreeMap::new();
+    for (label, info) in &sharded {
+        if info.count != info0.count || info.accounts != info0.accounts {
+            return Err(MergeError::Mixed {
+                reason: format!(
+                    "{label} and {label0} are shards of different scans (another account list \
+                     or shard count)"
+                ),
+            });
+        }
+        if let Some(other) = seen.insert(info.index, label) {
+            return Err(MergeError::Mixed {
+                reason: format!(
+                    "{other} and {label} are both shard {}/{}",
+                    info.index, info.count
+                ),
+            });
+        }
+    }
+    let missing: Vec<u32> = (0..info0.count).filter(|i| !seen.contains_key(i)).collect();
+    if !missing.is_empty() {
+        return Err(MergeError::Missing {
+            count: info0.count,
+            missing,
+        });
+    }
+    Ok(Some(info0.accounts.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::collection::{CollectionState, CollectionStatus};
+    use crate::domain::finding::{Finding, Status};
+    use crate::domain::inventory::Area;
+    use crate::domain::snapshot::AccountInfo;
+    use time::macros::datetime;
+
+    #[test]
+    fn shards_parse_from_i_of_n_and_refuse_the_rest() {
+        assert_eq!("2/4".parse(), Ok(Shard { index: 2, count: 4 }));
+        assert_eq!(" 0 / 1 ".parse(), Ok(Shard { index: 0, count: 1 }));
+        for bad in ["4/4", "1/0", "x/2", "2", "-1/3", "1/2/3", ""] {
+            let e = bad.parse::<Shard>().unwrap_err();
+            assert!(e.contains("I/N"), "{bad}: {e}");
+        }
+        assert_eq!(Shard { index: 1, count: 3 }.to_string(), "1/3");
+    }
+
+    #[test]
+    fn every_account_is_in_exactly_one_shard_and_shares_differ_by_at_most_one() {
+        let accounts: Vec<u32> = (0..50).collect();
+        for count in 1..=7 {
+            let shares: Vec<Vec<u32>> = (0..count)
+                .map(|index| Shard { index, count }.select(accounts.clone()))
+                .collect();
+            let mut all: Vec<u32> = shares.iter().flatten().copied().collect();
+            all.sort_unstable();
+            assert_eq!(all, accounts, "{count} shards");
+            let sizes: Vec<usize> = shares.iter().map(Vec::len).collect();
+            let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+            assert!(max - min <= 1, "{sizes:?}");
+            // The same list always splits the same way.
+            assert_eq!(
+                Shard { index: 0, count }.select(accounts.clone()),
+                shares[0]
+            );
+        }
+    }
+
+    fn finding(account: &str, check: &str, status: Status) -> Finding {
+        Finding {
+            account_id: account.into(),
+            ..Finding::sample(check, "eu-west-1", &format!("fn-{account}"), status)
+        }
+    }
+
+    fn info(id: &str) -> AccountInfo {
+        AccountInfo {
+            id: id.into(),
+            regions: vec!["eu-west-1".into()],
+            ..AccountInfo::default()
+        }
+    }
+
+    fn status(account: &str) -> CollectionStatus {
+        CollectionStatus {
+            account_id: account.into(),
+            area: Area::Functions,
+            region: "eu-west-1".into(),
+            status: CollectionState::Ok,
+            error: None,
+            duration_ms: Some(5),
+            progress: None,
+        }
+    }
+
+    const IDS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
+
+    /// The snapshot one run over `ids` writes.
+    fn run(ids: &[&str], minute: u8) -> Snapshot {
+        let findings = ids
+            .iter()
+            .flat_map(|id| {
+                let s = if id.starts_with('2') {
+                    Status::Fail
+                } else {
+                    Status::Pass
+                };
+                [
+                    finding(id, "lambda.public-url", s),
+                    finding(id, "lambda.no-dlq", Status::Unknown),
+                ]
+            })
+            .collect();
+        Snapshot::of_accounts(
+            findings,
+            ids.iter().map(|id| info(id)).collect(),
+            ids.iter().map(|id| status(id)).collect(),
+            datetime!(2026-12-02 10:00 UTC) + time::Duration::minutes(minute.into()),
+        )
+    }
+
+    fn shards(count: u32) -> Vec<(String, Snapshot)> {
+        let all: Vec<String> = IDS.iter().map(|s| s.to_string()).collect();
+        (0..count)
+            .map(|index| {
+                let shard = Shard { index, count };
+                let ids = shard.select(IDS.to_vec());
+                let mut s = run(&ids, index as u8);
+                s.shard = Some(shard.info(all.clone()));
+                (format!("shard-{index}.json"), s)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_shards_equal_the_single_run_finding_for_finding() {
+        let single = run(&IDS, 0);
+        for count in [1, 2, 3] {
+            // Given in any order.
+            let mut parts = shards(count);
+            parts.reverse();
+            let merged = merge(parts).unwrap();
+            assert_eq!(merged.findings, single.findings, "{count} shards");
+            assert_eq!(merged.accounts, single.accounts);
+            assert_eq!(merged.collection, single.collection);
+            assert_eq!(merged.score, single.score);
+            assert_eq!(merged.coverage, single.coverage);
+            assert_eq!(merged.regions, single.regions);
+            assert_eq!(merged.shard, None);
+            assert!(merged.score_is_consistent());
+            assert_eq!(
+                merged.generated_at,
+                datetime!(2026-12-02 10:00 UTC) + time::Duration::minutes((count - 1).into())
+            );
+        }
+    }
+
+    #[test]
+    fn plain_snapshots_of_different_accounts_merge_in_the_order_given() {
+        let parts = vec![
+            ("b.json".to_string(), run(&IDS[1..2], 0)),
+            ("a.json".to_string(), run(&IDS[0..1], 0)),
+        ];
+        let merged = merge(parts).unwrap();
+        let ids: Vec<&str> = merged.accounts.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, [IDS[1], IDS[0]]);
+        assert_eq!(merged.findings[0].account_id, IDS[1]);
+    }
+
+    #[test]
+    fn merge_refuses_duplicates_mixtures_and_missing_shards() {
+        let e = merge(vec![
+            ("a.json".into(), run(&IDS[0..2], 0)),
+            ("b.json".into(), run(&IDS[1..3], 0)),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e,
+            MergeError::Duplicate {
+                account: IDS[1].into(),
+                first: "a.json".into(),
+                second: "b.json".into()
+            }
+        );
+        assert!(e.to_string().contains("in both a.json and b.json"), "{e}");
+
+        let mut parts = shards(3);
+        parts.remove(1);
+        assert_eq!(
+            merge(parts).unwrap_err().to_string(),
+            "shard 1 of 3 missing: merge every shard of the run (shards count from 0)"
+        );
+
+        let mut parts = shards(2);
+        parts.push(("plain.json".into(), run(&["444444444444"], 0)));
+        let e = merge(parts).unwrap_err().to_string();
+        assert!(e.contains("plain.json is not"), "{e}");
+
+        let mut parts = shards(2);
+        parts[1].1.shard.as_mut().unwrap().accounts.pop();
+        assert!(matches!(merge(parts), Err(MergeError::Mixed { .. })));
+
+        let mut parts = shards(2);
+        let again = parts[0].clone();
+        parts.push(("again.json".into(), again.1));
+        // The same shard twice is caught before its accounts are.
+        assert!(matches!(merge(parts), Err(MergeError::Mixed { .. })));
+
+        let mut other = run(&IDS[2..3], 0);
+        other.tool.version = "0.0.9".into();
+        let e = merge(vec![
+            ("a.json".into(), run(&IDS[0..1], 0)),
+            ("old.json".into(), other),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("old.json was written by Parapet 0.0.9"), "{e}");
+        assert_eq!(merge(Vec::new()), Err(MergeError::Nothing));
+    }
+}
