@@ -399,3 +399,32 @@ fn check_detail_with_changes_since_a_baseline() {
     press(&mut s, "<tab><enter>");
     snap("check_detail_baseline", &s);
 }
+
+#[test]
+fn organization_overview() {
+    snap("organization_overview", &organization_state());
+}
+
+#[test]
+fn organization_sorted_filtered_and_an_unscanned_account_selected() {
+    let mut s = organization_state();
+    // By name, then the unscanned account's reason under the table.
+    press(&mut s, "ssg");
+    snap("organization_unscanned_selected", &s);
+}
+
+#[test]
+fn organization_one_account_dashboard() {
+    let mut s = organization_state();
+    press(&mut s, "<enter>");
+    snap("organization_account_dashboard", &s);
+}
+
+#[test]
+fn organization_one_check_across_every_account() {
+    let mut s = organization_state();
+    press(&mut s, "<tab>");
+    // The first failing check, with a row per account's resource.
+    press(&mut s, "f<enter>");
+    snap("organization_check_across_accounts", &s);
+}

@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use crate::ui_support::*;
 use parapet::app::action::{Action, Effect, ExportFailure};
+use parapet::app::derive::AccountState;
 use parapet::app::keymap::{Keymap, Op};
 use parapet::app::state::{
-    CheckSort, Identity, Level, Pane, Prompt, Screen, SourceKind, State, StateOptions,
+    AccountSort, CheckSort, Identity, Level, Pane, Prompt, Screen, SourceKind, State, StateOptions,
 };
 use parapet::app::update::update;
 use parapet::demo;
+use parapet::domain::assessment::Assessment;
 use parapet::domain::collection::{CollectionState, CollectionStatus};
 use parapet::domain::finding::{Category, Severity, Status};
 use parapet::domain::inventory::{Area, Inventory};
@@ -1008,4 +1010,169 @@ fn a_baseline_snapshot_marks_new_regressed_and_fixed_findings() {
         3,
         "nothing else changed"
     );
+}
+
+// ───────────── an Organization: several accounts in one view ─────────────
+
+fn visible_ids(s: &State) -> Vec<String> {
+    s.visible_accounts()
+        .iter()
+        .map(|&i| s.derived.accounts[i].id.clone())
+        .collect()
+}
+
+#[test]
+fn the_organization_overview_lists_each_account_with_its_own_score() {
+    let s = organization_state();
+    assert!(s.shows_organization());
+    assert_eq!(s.scope(), parapet::app::keymap::Scope::Organization);
+    let [shop, staging, sandbox] = ORG_ACCOUNTS;
+    // Worst score first; the account without a score last.
+    assert_eq!(visible_ids(&s), [shop, staging, sandbox]);
+    let row = |id: &str| s.derived.accounts.iter().find(|a| a.id == id).unwrap();
+    // Each account's score is the snapshot formula over its own findings.
+    for id in [shop, staging] {
+        let own: Vec<_> = s
+            .assessment
+            .findings
+            .iter()
+            .filter(|f| f.account_id == id)
+            .cloned()
+            .collect();
+        let want = Assessment::from_findings(own).score;
+        assert_eq!(row(id).score, want.overall, "{id}");
+        assert_eq!(row(id).coverage, want.coverage.percent);
+    }
+    assert!(
+        row(staging).score > row(shop).score,
+        "staging fixed half its failures"
+    );
+    assert_eq!(row(sandbox).score, None);
+    assert_eq!(row(sandbox).state, AccountState::NotScanned);
+    assert!(
+        row(sandbox)
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("AccessDenied")
+    );
+    // The overall score is the organization's: every account's findings together.
+    assert_eq!(
+        s.derived.score.overall,
+        Assessment::from_findings(s.assessment.findings.clone())
+            .score
+            .overall
+    );
+}
+
+#[test]
+fn enter_drills_into_one_account_and_esc_comes_back_to_the_organization() {
+    let mut s = organization_state();
+    let [shop, staging, _] = ORG_ACCOUNTS;
+    press(&mut s, "j<enter>");
+    assert_eq!(s.account.as_deref(), Some(staging));
+    assert!(!s.shows_organization());
+    assert_eq!(s.identity.account_id, staging);
+    // Exactly today's dashboard, over that account's findings only.
+    let own = s
+        .assessment
+        .findings
+        .iter()
+        .filter(|f| f.account_id == staging)
+        .count();
+    let listed: usize = s.derived.checks.iter().map(|c| c.findings.len()).sum();
+    assert_eq!(listed, own);
+    assert!(
+        s.derived
+            .resources
+            .iter()
+            .all(|r| r.id.contains(staging) || !r.id.contains(shop))
+    );
+    // The checklist and resources follow the account; esc on them goes back to its overview.
+    press(&mut s, "<tab>");
+    assert_eq!(*s.screen(), Screen::Checklist);
+    press(&mut s, "<esc>");
+    assert_eq!(
+        s.account.as_deref(),
+        Some(staging),
+        "back to the account's overview"
+    );
+    press(&mut s, "<esc>");
+    assert!(s.shows_organization());
+    assert_eq!(
+        s.organization.selected.as_deref(),
+        Some(staging),
+        "the cursor stays on the account left"
+    );
+    // q from an account also comes back, and quits only from the Organization.
+    press(&mut s, "<enter>");
+    assert!(press(&mut s, "q").is_empty());
+    assert!(s.shows_organization());
+    assert!(press(&mut s, "q").contains(&Effect::Quit));
+}
+
+#[test]
+fn the_account_command_switches_by_id_or_name_and_all_comes_back() {
+    let mut s = organization_state();
+    let [shop, _, sandbox] = ORG_ACCOUNTS;
+    press(&mut s, ":account sandbox<enter>");
+    assert_eq!(s.account.as_deref(), Some(sandbox));
+    press(&mut s, &format!(":account {shop}<enter>"));
+    assert_eq!(s.account.as_deref(), Some(shop));
+    press(&mut s, ":account 000000000000<enter>");
+    assert_eq!(
+        s.account.as_deref(),
+        Some(shop),
+        "an unknown account changes nothing"
+    );
+    assert!(
+        s.toast
+            .as_ref()
+            .unwrap()
+            .message
+            .text
+            .contains("unknown account `000000000000`")
+    );
+    press(&mut s, ":account all<enter>");
+    assert_eq!(s.account, None);
+    assert!(s.shows_organization());
+}
+
+#[test]
+fn the_organization_sorts_and_filters() {
+    let mut s = organization_state();
+    let [shop, staging, sandbox] = ORG_ACCOUNTS;
+    press(&mut s, "s");
+    assert_eq!(s.organization.sort, AccountSort::Failing);
+    assert_eq!(visible_ids(&s), [shop, staging, sandbox]);
+    press(&mut s, "s");
+    assert_eq!(visible_ids(&s), [sandbox, shop, staging], "by name");
+    press(&mut s, "/staging<enter>");
+    assert_eq!(visible_ids(&s), [staging]);
+    press(&mut s, "<esc>");
+    assert_eq!(visible_ids(&s).len(), 3, "esc clears the filter first");
+    assert!(s.shows_organization());
+    press(&mut s, "/7777<enter>");
+    assert_eq!(visible_ids(&s), [sandbox], "ids match too");
+    press(&mut s, "<esc>f");
+    // Critical or high failures, or not scanned: all three here.
+    assert_eq!(visible_ids(&s).len(), 3);
+}
+
+#[test]
+fn one_check_across_every_account_counts_every_accounts_resources() {
+    let mut s = organization_state();
+    press(&mut s, "<tab>");
+    let row = s
+        .derived
+        .checks
+        .iter()
+        .find(|c| c.id == "lambda.public-resource-policy")
+        .unwrap();
+    let accounts: std::collections::BTreeSet<&str> = row
+        .findings
+        .iter()
+        .map(|&i| s.assessment.findings[i].account_id.as_str())
+        .collect();
+    assert_eq!(accounts.len(), 3, "{accounts:?}");
 }

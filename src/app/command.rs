@@ -1,4 +1,5 @@
-//! The `:` command line: `:theme NAME`, `:region R`, `:sev LEVEL`, `:export [PATH]`, `:q`.
+//! The `:` command line: `:theme NAME`, `:region R`, `:account ID`, `:sev LEVEL`,
+//! `:export [PATH]`, `:q`.
 
 use std::path::PathBuf;
 
@@ -10,6 +11,8 @@ pub enum Command {
     Theme(Option<String>),
     /// `None` shows every region.
     Region(Option<String>),
+    /// One account by id or name; `None` shows every account (the Organization overview).
+    Account(Option<String>),
     /// `None` shows every severity.
     Severity(Option<Severity>),
     Export(Option<PathBuf>),
@@ -29,6 +32,10 @@ pub enum View {
 pub const COMMANDS: &[(&str, &str)] = &[
     (":theme NAME", "switch theme (no name lists them)"),
     (":region R | all", "show one region only"),
+    (
+        ":account ID | all",
+        "look at one account of an Organization (id or name)",
+    ),
     (
         ":sev LEVEL | all",
         "show checks of LEVEL or worse (critical, high, medium, low)",
@@ -58,6 +65,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "q" | "q!" | "quit" | "exit" => Ok(Command::Quit),
         "theme" | "th" => Ok(Command::Theme(arg_opt)),
         "region" | "reg" => Ok(Command::Region(arg_opt.filter(|a| !all(a)))),
+        "account" | "acc" => Ok(Command::Account(arg_opt.filter(|a| !all(a)))),
         "sev" | "severity" => {
             if arg.is_empty() || all(arg) {
                 return Ok(Command::Severity(None));
@@ -106,6 +114,11 @@ mod tests {
             Ok(Command::Region(Some("eu-west-1".into())))
         );
         assert_eq!(parse("region all"), Ok(Command::Region(None)));
+        assert_eq!(
+            parse("account 111122223333"),
+            Ok(Command::Account(Some("111122223333".into())))
+        );
+        assert_eq!(parse(":acc all"), Ok(Command::Account(None)));
         assert_eq!(
             parse("sev high"),
             Ok(Command::Severity(Some(Severity::High)))

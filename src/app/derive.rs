@@ -81,18 +81,127 @@ pub struct ResourceRow {
     pub findings: Vec<usize>,
 }
 
-/// Everything the screens list, for the current region filter.
+/// How far an account's collection got: what the Organization overview's last column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AccountState {
+    /// Could not be scanned at all (its role, its credentials): see `error`.
+    NotScanned,
+    Failed,
+    Partial,
+    Collecting,
+    Ok,
+}
+
+impl AccountState {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountState::NotScanned => "✘ not scanned",
+            AccountState::Failed => "✘ failed",
+            AccountState::Partial => "◐ partial",
+            AccountState::Collecting => "⟳ collecting",
+            AccountState::Ok => "✔ ok",
+        }
+    }
+}
+
+/// One account of the Organization overview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountRow {
+    pub id: String,
+    /// The account's name, profile, or id.
+    pub name: String,
+    pub score: Option<u32>,
+    pub grade: Option<char>,
+    /// Failing findings of critical and of high severity.
+    pub critical: usize,
+    pub high: usize,
+    pub coverage: u32,
+    pub findings: usize,
+    pub state: AccountState,
+    /// Why it could not be scanned, with what to do.
+    pub error: Option<String>,
+}
+
+/// Everything the screens list, for the current region (and account) filter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
     pub checks: Vec<CheckRow>,
     pub resources: Vec<ResourceRow>,
     pub score: Score,
+    /// One row per account, for a snapshot or scan of several (empty for one account).
+    pub accounts: Vec<AccountRow>,
 }
 
 impl Default for Derived {
     fn default() -> Self {
         derive(&[], None)
     }
+}
+
+/// The Organization overview's rows: each account's score, failures and coverage over its
+/// findings in `region` (all regions when `None`), and how its collection went.
+pub fn account_rows(
+    findings: &[Finding],
+    region: Option<&str>,
+    accounts: &[crate::domain::snapshot::AccountInfo],
+    collection: &[crate::domain::collection::CollectionStatus],
+) -> Vec<AccountRow> {
+    use crate::domain::collection::CollectionState;
+    let severity_of = |id: &str| checks::find(id).map(|c| c.severity);
+    let mut by_account: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| region.is_none_or(|r| f.region == r))
+    {
+        by_account.entry(f.account_id.as_str()).or_default().push(f);
+    }
+    accounts
+        .iter()
+        .map(|a| {
+            let own = by_account.remove(a.id.as_str()).unwrap_or_default();
+            let s = score::score(own.iter().copied(), &severity_of);
+            let failing = |sev: Severity| {
+                own.iter()
+                    .filter(|f| f.shown() == Status::Fail && f.severity == sev)
+                    .count()
+            };
+            let statuses = collection.iter().filter(|c| c.account_id == a.id);
+            let state = if a.error.is_some() {
+                AccountState::NotScanned
+            } else {
+                statuses
+                    .map(|c| match c.status {
+                        CollectionState::Failed => AccountState::Failed,
+                        CollectionState::Partial => AccountState::Partial,
+                        CollectionState::Pending | CollectionState::Running => {
+                            AccountState::Collecting
+                        }
+                        CollectionState::Ok => AccountState::Ok,
+                    })
+                    .min()
+                    .unwrap_or(AccountState::Collecting)
+            };
+            AccountRow {
+                id: a.id.clone(),
+                name: a
+                    .name
+                    .clone()
+                    .or_else(|| a.profile.clone())
+                    .unwrap_or_else(|| a.id.clone()),
+                score: s.overall,
+                grade: s.grade,
+                critical: failing(Severity::Critical),
+                high: failing(Severity::High),
+                coverage: s.coverage.percent,
+                findings: own.len(),
+                state,
+                error: a
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{} — {}", e.message, e.hint)),
+            }
+        })
+        .collect()
 }
 
 fn status_rank(s: Status) -> u8 {
@@ -113,7 +222,14 @@ pub fn area_of_check(check_id: &str) -> Option<Area> {
 
 /// Builds rows from findings, keeping only `region` when given.
 pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
-    let in_view = |f: &Finding| region.is_none_or(|r| f.region == r);
+    derive_in(findings, region, None)
+}
+
+/// [`derive`], keeping only `account`'s findings when given.
+pub fn derive_in(findings: &[Finding], region: Option<&str>, account: Option<&str>) -> Derived {
+    let in_view = |f: &Finding| {
+        region.is_none_or(|r| f.region == r) && account.is_none_or(|a| f.account_id == a)
+    };
     let severity_of = |id: &str| checks::find(id).map(|c| c.severity);
     let visible: Vec<usize> = (0..findings.len())
         .filter(|&i| in_view(&findings[i]))
@@ -228,6 +344,7 @@ pub fn derive(findings: &[Finding], region: Option<&str>) -> Derived {
         checks: rows,
         resources,
         score,
+        accounts: Vec::new(),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     Global,
+    /// The Organization overview (one row per account).
+    Organization,
     Overview,
     Checklist,
     CheckDetail,
@@ -61,6 +63,7 @@ impl Scope {
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
+            Scope::Organization => "Organization",
             Scope::Overview => "Overview",
             Scope::Checklist => "Checklist",
             Scope::CheckDetail => "Check detail",
@@ -89,6 +92,7 @@ pub struct KeyDef {
 use Scope::*;
 
 const LISTS: &[Scope] = &[
+    Organization,
     Overview,
     Checklist,
     CheckDetail,
@@ -96,8 +100,15 @@ const LISTS: &[Scope] = &[
     ResourceDetail,
     Help,
 ];
-const OPENABLE: &[Scope] = &[Overview, Checklist, CheckDetail, Resources, ResourceDetail];
-const FILTERABLE: &[Scope] = &[Checklist, Resources];
+const OPENABLE: &[Scope] = &[
+    Organization,
+    Overview,
+    Checklist,
+    CheckDetail,
+    Resources,
+    ResourceDetail,
+];
+const FILTERABLE: &[Scope] = &[Organization, Checklist, Resources];
 const FINDINGS: &[Scope] = &[Checklist, CheckDetail, ResourceDetail];
 
 /// The binding table, in help order.
@@ -120,7 +131,7 @@ pub const KEY_DEFS: &[KeyDef] = &[
     KeyDef { op: Op::Sort, name: "sort", keys: &["s"], description: "cycle the sort order", hint: "sort", scopes: FILTERABLE, group: "Checklist and resources" },
     KeyDef { op: Op::Copy, name: "copy", keys: &["c"], description: "copy the CLI fix (OSC 52 clipboard)", hint: "copy fix", scopes: &[CheckDetail, ResourceDetail], group: "Findings" },
     KeyDef { op: Op::Mute, name: "mute", keys: &["x"], description: "mute (or unmute): reason, expiry and scope, saved to the mutes file", hint: "mute", scopes: FINDINGS, group: "Findings" },
-    KeyDef { op: Op::CommandLine, name: "command", keys: &[":"], description: "command line (:theme :region :sev :export :q)", hint: "cmd", scopes: &[Global], group: "Everywhere" },
+    KeyDef { op: Op::CommandLine, name: "command", keys: &[":"], description: "command line (:theme :region :account :sev :export :q)", hint: "cmd", scopes: &[Global], group: "Everywhere" },
     KeyDef { op: Op::Help, name: "help", keys: &["?"], description: "this help", hint: "help", scopes: &[Global], group: "Everywhere" },
     KeyDef { op: Op::Refresh, name: "refresh", keys: &["r"], description: "refresh the selection's poll area", hint: "", scopes: &[Global], group: "Everywhere" },
     KeyDef { op: Op::RefreshAll, name: "refresh_all", keys: &["R"], description: "refresh every poll area", hint: "refresh", scopes: &[Global], group: "Everywhere" },

@@ -167,6 +167,51 @@ impl ResourceSort {
     }
 }
 
+/// How the Organization overview orders its accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountSort {
+    /// Lowest score first (accounts without a score last).
+    Score,
+    /// Most critical, then high failures first.
+    Failing,
+    Name,
+    Id,
+    /// Lowest coverage first.
+    Coverage,
+}
+
+impl AccountSort {
+    pub fn next(self) -> AccountSort {
+        match self {
+            AccountSort::Score => AccountSort::Failing,
+            AccountSort::Failing => AccountSort::Name,
+            AccountSort::Name => AccountSort::Id,
+            AccountSort::Id => AccountSort::Coverage,
+            AccountSort::Coverage => AccountSort::Score,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountSort::Score => "score",
+            AccountSort::Failing => "failing",
+            AccountSort::Name => "name",
+            AccountSort::Id => "id",
+            AccountSort::Coverage => "coverage",
+        }
+    }
+}
+
+/// The Organization overview's selection, filter and order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganizationView {
+    /// Selected account id.
+    pub selected: Option<String>,
+    pub filter: String,
+    /// Only accounts with a failing critical or high finding, or not scanned.
+    pub failing_only: bool,
+    pub sort: AccountSort,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChecklistView {
     pub selected: Option<String>,
@@ -204,6 +249,7 @@ impl LineInput {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FilterTarget {
+    Organization,
     Checklist,
     Resources,
 }
@@ -373,6 +419,7 @@ pub struct Fatal {
 #[derive(Debug, Default)]
 pub struct Viewport {
     pub overview_offset: Cell<usize>,
+    pub organization_offset: Cell<usize>,
     pub checklist_offset: Cell<usize>,
     pub resources_offset: Cell<usize>,
     pub detail_offset: Cell<usize>,
@@ -453,6 +500,15 @@ pub struct State {
     pub resources: ResourcesView,
     /// `:region` view filter.
     pub region: Option<String>,
+    /// The accounts of a snapshot of several (empty or one: a one-account view).
+    pub accounts: Vec<crate::domain::snapshot::AccountInfo>,
+    /// The account being looked at (Enter on the Organization overview, `:account ID`);
+    /// `None` shows every account: the Organization overview and checks across accounts.
+    pub account: Option<String>,
+    /// Every account's collection statuses (`collection` shows the current account's, or
+    /// the worst per area and region over every account).
+    pub account_collections: Vec<CollectionStatus>,
+    pub organization: OrganizationView,
     pub themes: ThemeSet,
     pub theme: Theme,
     pub no_color: bool,
@@ -531,6 +587,15 @@ impl State {
                 sort: ResourceSort::Risk,
             },
             region: None,
+            accounts: Vec::new(),
+            account: None,
+            account_collections: Vec::new(),
+            organization: OrganizationView {
+                selected: None,
+                filter: String::new(),
+                failing_only: false,
+                sort: AccountSort::Score,
+            },
             themes: opts.themes,
             theme,
             no_color: opts.no_color,
@@ -562,6 +627,13 @@ impl State {
         collection: Vec<CollectionStatus>,
     ) {
         self.identity = identity;
+        if self.is_organization() {
+            self.account_collections = collection;
+            self.show_collection();
+            self.base_findings = Some(findings);
+            self.reassess();
+            return;
+        }
         for c in collection {
             let last_success = match (&self.source, c.status) {
                 (SourceKind::Snapshot { generated_at, .. }, s) if s != CollectionState::Failed => {
@@ -579,6 +651,155 @@ impl State {
         }
         self.base_findings = Some(findings);
         self.reassess();
+    }
+
+    /// Whether the view holds several accounts (a snapshot of an Organization).
+    pub fn is_organization(&self) -> bool {
+        self.accounts.len() > 1
+    }
+
+    /// Whether the overview shows the Organization (every account) rather than one account.
+    pub fn shows_organization(&self) -> bool {
+        self.is_organization() && self.account.is_none() && *self.screen() == Screen::Overview
+    }
+
+    /// The key scope of what is on screen.
+    pub fn scope(&self) -> Scope {
+        if self.shows_organization() {
+            Scope::Organization
+        } else {
+            self.screen().scope()
+        }
+    }
+
+    /// Looks at one account (`Some`) or at every account (`None`): rows, score and the status
+    /// strip follow.
+    pub fn select_account(&mut self, account: Option<String>) {
+        self.account = account;
+        if self.is_organization() {
+            // The account panel and the export name the account looked at (the first one
+            // over every account).
+            let shown = self
+                .account
+                .as_ref()
+                .and_then(|id| self.accounts.iter().find(|a| a.id == *id))
+                .or(self.accounts.first());
+            if let Some(a) = shown {
+                self.identity.account_id.clone_from(&a.id);
+                self.identity.profile.clone_from(&a.profile);
+                if !a.regions.is_empty() {
+                    self.identity.regions.clone_from(&a.regions);
+                }
+            }
+            self.show_collection();
+        }
+        self.rederive();
+    }
+
+    /// The account shown by `id` or by name (case-insensitive).
+    pub fn find_account(&self, key: &str) -> Option<&crate::domain::snapshot::AccountInfo> {
+        self.accounts.iter().find(|a| a.id == key).or_else(|| {
+            self.accounts.iter().find(|a| {
+                a.name
+                    .as_deref()
+                    .or(a.profile.as_deref())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(key))
+            })
+        })
+    }
+
+    /// The status strip's (area, region) statuses: the current account's, or over every
+    /// account the worst of each (area, region).
+    fn show_collection(&mut self) {
+        let rank = |s: CollectionState| match s {
+            CollectionState::Failed => 0,
+            CollectionState::Partial => 1,
+            CollectionState::Running => 2,
+            CollectionState::Pending => 3,
+            CollectionState::Ok => 4,
+        };
+        let at = match &self.source {
+            SourceKind::Snapshot { generated_at, .. } => Some(*generated_at),
+            _ => None,
+        };
+        self.collection.clear();
+        // Over every account, the accounts that could not be scanned at all are left out:
+        // the overview names them, and their failure would hide every other account's.
+        let unscanned: Vec<&str> = self
+            .accounts
+            .iter()
+            .filter(|a| a.error.is_some())
+            .map(|a| a.id.as_str())
+            .collect();
+        for c in self
+            .account_collections
+            .iter()
+            .filter(|c| match &self.account {
+                Some(a) => *a == c.account_id,
+                None => !unscanned.contains(&c.account_id.as_str()),
+            })
+        {
+            let key = (c.area, c.region.clone());
+            let worse = self
+                .collection
+                .get(&key)
+                .is_none_or(|s| rank(c.status) < rank(s.status.status));
+            if worse {
+                let last_success = at.filter(|_| c.status != CollectionState::Failed);
+                self.collection.insert(
+                    key,
+                    AreaStatus {
+                        status: c.clone(),
+                        last_success,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Indices into `derived.accounts` the Organization overview shows, in display order.
+    pub fn visible_accounts(&self) -> Vec<usize> {
+        let v = &self.organization;
+        let needle = v.filter.to_lowercase();
+        let rows = &self.derived.accounts;
+        let mut idx: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                !v.failing_only
+                    || a.critical + a.high > 0
+                    || a.state == derive::AccountState::NotScanned
+            })
+            .filter(|(_, a)| {
+                needle.is_empty()
+                    || a.id.contains(&needle)
+                    || a.name.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match v.sort {
+            AccountSort::Score => idx.sort_by_key(|&i| (rows[i].score.is_none(), rows[i].score)),
+            AccountSort::Failing => {
+                idx.sort_by_key(|&i| std::cmp::Reverse((rows[i].critical, rows[i].high)))
+            }
+            AccountSort::Name => idx.sort_by_key(|&i| rows[i].name.to_lowercase()),
+            AccountSort::Id => idx.sort_by_key(|&i| rows[i].id.clone()),
+            AccountSort::Coverage => idx.sort_by_key(|&i| rows[i].coverage),
+        }
+        idx
+    }
+
+    /// Index into `visible` of the selected account (0 when the selection is gone).
+    pub fn organization_cursor(&self, visible: &[usize]) -> usize {
+        self.organization
+            .selected
+            .as_ref()
+            .and_then(|id| {
+                visible
+                    .iter()
+                    .position(|&i| self.derived.accounts[i].id == *id)
+            })
+            .unwrap_or(0)
     }
 
     pub fn screen(&self) -> &Screen {
@@ -623,7 +844,19 @@ impl State {
 
     /// Recomputes the rows after the assessment or the region filter changed.
     pub fn rederive(&mut self) {
-        self.derived = derive::derive(&self.assessment.findings, self.region.as_deref());
+        self.derived = derive::derive_in(
+            &self.assessment.findings,
+            self.region.as_deref(),
+            self.account.as_deref(),
+        );
+        if self.is_organization() {
+            self.derived.accounts = derive::account_rows(
+                &self.assessment.findings,
+                self.region.as_deref(),
+                &self.accounts,
+                &self.account_collections,
+            );
+        }
         self.dirty = true;
     }
 

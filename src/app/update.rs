@@ -136,7 +136,7 @@ fn area_entry<'a>(state: &'a mut State, area: Area, region: &str) -> &'a mut Are
 // ───────────────────────────── keys and prompts ─────────────────────────────
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let scope = state.screen().scope();
+    let scope = state.scope();
     let op = state.keymap.lookup(&key, scope);
     if state.prompt.is_some() {
         // Ctrl-C (or whatever quit is bound to with ctrl) still quits from a prompt.
@@ -229,6 +229,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Esc => {
             if let Some(Prompt::Filter { target, .. }) = &state.prompt {
                 match target {
+                    FilterTarget::Organization => state.organization.filter.clear(),
                     FilterTarget::Checklist => state.checklist.filter.clear(),
                     FilterTarget::Resources => state.resources.filter.clear(),
                 }
@@ -290,6 +291,7 @@ fn after_prompt_edit(state: &mut State) {
     if let Some(Prompt::Filter { target, input }) = &state.prompt {
         let text = input.text.clone();
         match target {
+            FilterTarget::Organization => state.organization.filter = text,
             FilterTarget::Checklist => state.checklist.filter = text,
             FilterTarget::Resources => state.resources.filter = text,
         }
@@ -321,6 +323,8 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         Op::Close => {
             if state.stack.len() > 1 {
                 state.stack.pop();
+            } else if state.is_organization() && state.account.is_some() {
+                leave_account(state);
             } else {
                 fx.push(Effect::Quit);
             }
@@ -337,6 +341,10 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         Op::PrevPane => next_pane(state, false),
         Op::Filter => {
             let (target, text) = match state.screen() {
+                _ if state.shows_organization() => (
+                    FilterTarget::Organization,
+                    state.organization.filter.clone(),
+                ),
                 Screen::Checklist => (FilterTarget::Checklist, state.checklist.filter.clone()),
                 Screen::Resources => (FilterTarget::Resources, state.resources.filter.clone()),
                 _ => return,
@@ -347,6 +355,18 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
             });
         }
         Op::FailingOnly => match state.screen() {
+            _ if state.shows_organization() => {
+                state.organization.failing_only = !state.organization.failing_only;
+                let on = state.organization.failing_only;
+                state.notify(
+                    Level::Info,
+                    if on {
+                        "showing accounts with critical or high failures, or not scanned"
+                    } else {
+                        "showing every account"
+                    },
+                );
+            }
             Screen::Checklist => {
                 state.checklist.failing_only = !state.checklist.failing_only;
                 let on = state.checklist.failing_only;
@@ -374,6 +394,11 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
             _ => {}
         },
         Op::Sort => match state.screen() {
+            _ if state.shows_organization() => {
+                state.organization.sort = state.organization.sort.next();
+                let label = state.organization.sort.label();
+                state.notify(Level::Info, format!("accounts sorted by {label}"));
+            }
             Screen::Checklist => {
                 state.checklist.sort = state.checklist.sort.next();
                 let label = state.checklist.sort.label();
@@ -429,7 +454,25 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Back from one account to the Organization overview.
+fn leave_account(state: &mut State) {
+    let left = state.account.clone();
+    state.select_account(None);
+    state.stack.truncate(1);
+    if left.is_some() {
+        state.organization.selected = left;
+    }
+}
+
 fn back(state: &mut State) {
+    if state.shows_organization() && !state.organization.filter.is_empty() {
+        state.organization.filter.clear();
+        return;
+    }
+    if state.stack.len() == 1 && state.is_organization() && state.account.is_some() {
+        leave_account(state);
+        return;
+    }
     match state.screen() {
         Screen::Checklist if !state.checklist.filter.is_empty() => state.checklist.filter.clear(),
         Screen::Resources if !state.resources.filter.is_empty() => state.resources.filter.clear(),
@@ -456,6 +499,13 @@ fn step(cursor: usize, delta: isize, len: usize) -> usize {
 
 fn move_cursor(state: &mut State, delta: isize) {
     match state.screen().clone() {
+        Screen::Overview if state.shows_organization() => {
+            let visible = state.visible_accounts();
+            let cur = step(state.organization_cursor(&visible), delta, visible.len());
+            state.organization.selected = visible
+                .get(cur)
+                .map(|&i| state.derived.accounts[i].id.clone());
+        }
         Screen::Overview => {
             state.overview_selected = step(state.overview_selected, delta, Category::ALL.len());
         }
@@ -514,6 +564,13 @@ fn move_cursor(state: &mut State, delta: isize) {
 
 fn open(state: &mut State) {
     match state.screen().clone() {
+        Screen::Overview if state.shows_organization() => {
+            let visible = state.visible_accounts();
+            if let Some(&i) = visible.get(state.organization_cursor(&visible)) {
+                let id = state.derived.accounts[i].id.clone();
+                enter_account(state, id);
+            }
+        }
         Screen::Overview => jump_to_category(state, state.overview_selected),
         Screen::Checklist => {
             let Some(row) = state.selected_check() else {
@@ -568,6 +625,14 @@ fn open(state: &mut State) {
         }
         Screen::Help { .. } => {}
     }
+}
+
+/// Looks at one account: its dashboard, exactly as a one-account view.
+fn enter_account(state: &mut State, id: String) {
+    state.organization.selected = Some(id.clone());
+    state.select_account(Some(id));
+    state.stack.truncate(1);
+    state.overview_selected = 0;
 }
 
 const MAIN_VIEWS: [View; 3] = [View::Overview, View::Checklist, View::Resources];
@@ -924,6 +989,36 @@ fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
                 Level::Info,
                 format!("showing {r} only (:region all to undo)"),
             );
+        }
+        Command::Account(None) => {
+            if !state.is_organization() {
+                state.notify(Level::Info, "one account only");
+                return;
+            }
+            leave_account(state);
+            state.notify(Level::Info, "showing every account");
+        }
+        Command::Account(Some(key)) => {
+            if !state.is_organization() {
+                state.notify(Level::Info, "one account only");
+                return;
+            }
+            match state.find_account(&key).map(|a| a.id.clone()) {
+                Some(id) => {
+                    enter_account(state, id.clone());
+                    state.notify(
+                        Level::Info,
+                        format!("account {id} (:account all for every account)"),
+                    );
+                }
+                None => {
+                    let known: Vec<&str> = state.accounts.iter().map(|a| a.id.as_str()).collect();
+                    state.notify(
+                        Level::Error,
+                        format!("unknown account `{key}` (known: {})", known.join(", ")),
+                    );
+                }
+            }
         }
         Command::Severity(sev) => {
             state.checklist.min_severity = sev;

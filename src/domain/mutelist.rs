@@ -414,8 +414,15 @@ impl Mutelist {
     }
 
     /// Marks the findings this list mutes (a finding already muted keeps its mute).
+    /// Mutes what the list mutes; a finding is judged as its own account's (`account` for
+    /// one that names none).
     pub fn apply(&self, account: &str, findings: &mut [Finding]) {
         for f in findings.iter_mut().filter(|f| !f.is_muted()) {
+            let account = if f.account_id.is_empty() {
+                account
+            } else {
+                f.account_id.as_str()
+            };
             if let Some(mark) = self.mute_for(account, f) {
                 f.mute = Some(mark);
                 f.mute_expired = None;

@@ -325,6 +325,21 @@ impl Snapshot {
         )
     }
 
+    /// Who each account is, without its scores (what a view of the snapshot starts from).
+    pub fn account_infos(&self) -> Vec<AccountInfo> {
+        self.accounts
+            .iter()
+            .map(|a| AccountInfo {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                profile: a.profile.clone(),
+                role_arn: a.role_arn.clone(),
+                regions: a.regions.clone(),
+                error: a.error.clone(),
+            })
+            .collect()
+    }
+
     /// The account with this id.
     pub fn account(&self, id: &str) -> Option<&AccountEntry> {
         self.accounts.iter().find(|a| a.id == id)

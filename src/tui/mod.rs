@@ -113,6 +113,7 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
         },
     );
     if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
+        state.accounts = snapshot.account_infos();
         state.load_snapshot(
             Identity {
                 account_id: snapshot.primary_id().to_string(),
@@ -272,6 +273,15 @@ fn run(
 
 /// The snapshot of what the screen shows now (all regions, mutes in force).
 pub fn snapshot_of(state: &State) -> Snapshot {
+    if state.is_organization() {
+        return Snapshot::of_accounts(
+            state.assessment.findings.clone(),
+            state.accounts.clone(),
+            state.account_collections.clone(),
+            state.now,
+        )
+        .with_mutes(state.mutes());
+    }
     Snapshot::of(
         state.assessment.clone(),
         state.identity.account_id.clone(),

@@ -115,17 +115,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
         let row_w = usize::from(inner.width).saturating_sub(2);
         let wide = row_w >= 90;
         let name_w = (row_w / 3).clamp(10, 40);
-        let mut cols = vec![Col::Fixed(9), Col::Fixed(name_w)];
+        // One check across every account of an Organization: which account each row is.
+        let across = state.is_organization() && state.account.is_none();
+        let mut cols = vec![Col::Fixed(9)];
+        if across {
+            cols.push(Col::Fixed(12));
+        }
+        cols.push(Col::Fixed(name_w));
         if wide {
             cols.push(Col::Fixed(14));
         }
         cols.push(Col::Fill);
         let widths = col_widths(&cols, row_w);
         let h = t[Token::Header];
-        let mut hc = vec![
-            ("STATUS".to_string(), h, false),
-            ("RESOURCE".into(), h, false),
-        ];
+        let mut hc = vec![("STATUS".to_string(), h, false)];
+        if across {
+            hc.push(("ACCOUNT".into(), h, false));
+        }
+        hc.push(("RESOURCE".into(), h, false));
         if wide {
             hc.push(("REGION".into(), h, false));
         }
@@ -146,21 +153,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
             .iter()
             .map(|&i| {
                 let f = &state.assessment.findings[i];
-                let mut cells = vec![
-                    (
-                        f.shown().label().to_string(),
-                        t[status_token(f.shown())],
+                let mut cells = vec![(
+                    f.shown().label().to_string(),
+                    t[status_token(f.shown())],
+                    false,
+                )];
+                if across {
+                    cells.push((f.account_id.clone(), t[Token::Dim], false));
+                }
+                cells.push(match state.change_marker(f) {
+                    Some(c) => (
+                        format!("{} {}", c.marker(), f.resource_name),
+                        t[Token::Accent],
                         false,
                     ),
-                    match state.change_marker(f) {
-                        Some(c) => (
-                            format!("{} {}", c.marker(), f.resource_name),
-                            t[Token::Accent],
-                            false,
-                        ),
-                        None => (f.resource_name.clone(), t[Token::Text], false),
-                    },
-                ];
+                    None => (f.resource_name.clone(), t[Token::Text], false),
+                });
                 if wide {
                     cells.push((f.region.clone(), t[Token::Dim], false));
                 }

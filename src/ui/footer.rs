@@ -99,7 +99,7 @@ fn hints(state: &State, w: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     let at_root = state.stack.len() <= 1;
-    for (key, hint) in state.keymap.footer(state.screen().scope()) {
+    for (key, hint) in state.keymap.footer(state.scope()) {
         if at_root && hint == "back" {
             continue;
         }

@@ -62,9 +62,23 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
             s
         }
     };
-    let mut parts: Vec<(&str, String)> = vec![("account", account)];
-    if let Some(p) = &id.profile {
-        parts.push(("profile", p.clone()));
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    if state.is_organization() {
+        match state.account.as_ref().and_then(|a| state.find_account(a)) {
+            Some(a) => {
+                parts.push(("account", a.id.clone()));
+                if let Some(name) = a.name.as_ref().or(a.profile.as_ref()) {
+                    parts.push(("", name.clone()));
+                }
+                parts.push(("of", format!("{} accounts", state.accounts.len())));
+            }
+            None => parts.push(("organization", format!("{} accounts", state.accounts.len()))),
+        }
+    } else {
+        parts.push(("account", account));
+        if let Some(p) = &id.profile {
+            parts.push(("profile", p.clone()));
+        }
     }
     if !id.regions.is_empty() {
         parts.push(("regions", id.regions.join(",")));

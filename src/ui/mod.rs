@@ -9,6 +9,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod list;
+pub mod organization;
 pub mod overview;
 pub mod resource_detail;
 pub mod resources;

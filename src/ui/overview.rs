@@ -90,6 +90,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         draw_fatal(frame, banner, state, &fatal.message, &fatal.hint);
         area = rest;
     }
+    if state.shows_organization() {
+        super::organization::draw(frame, area, state);
+        return;
+    }
     if area.width >= 100 && area.height >= 30 {
         draw_wide(frame, area, state);
     } else {
@@ -303,7 +307,12 @@ fn draw_account(frame: &mut Frame, area: Rect, state: &State) {
     kinds.sort();
     let kinds: Vec<String> = kinds
         .iter()
-        .map(|(k, n)| format!("{n} {k}{}", if *n == 1 { "" } else { "s" }))
+        .map(|(k, n)| match *n {
+            1 => format!("{n} {k}"),
+            // "event bus" → "event buses"
+            _ if k.ends_with('s') => format!("{n} {k}es"),
+            _ => format!("{n} {k}s"),
+        })
         .collect();
     if kinds.is_empty() {
         lines.push(field("scanned", "nothing yet".into(), Token::Dim));

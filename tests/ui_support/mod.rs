@@ -139,3 +139,107 @@ pub fn text(state: &State, w: u16, h: u16) -> String {
     }
     out
 }
+
+/// The three accounts of [`organization_state`]: the demo shop, a cleaner copy of it, and
+/// one whose role could not be assumed.
+pub const ORG_ACCOUNTS: [&str; 3] = [demo::DEMO_ACCOUNT, "444455556666", "777788889999"];
+
+/// A snapshot of an Organization opened in the TUI: the demo account; `staging`, the same
+/// resources with every other failure fixed; `sandbox`, not scanned (its role could not be
+/// assumed), its findings unknown.
+pub fn organization_state() -> State {
+    use parapet::app::state::SourceKind;
+    use parapet::domain::collection::CollectionState;
+    use parapet::domain::finding::Status;
+    use parapet::domain::snapshot::{AccountError, AccountInfo};
+
+    let live = demo_state();
+    let [shop, staging, sandbox] = ORG_ACCOUNTS;
+    let mut findings = live.assessment.findings.clone();
+    let mut collection = live.collection_statuses();
+    for c in &mut collection {
+        c.account_id = shop.into();
+    }
+    let reaccount = |f: &parapet::domain::finding::Finding, id: &str| {
+        let mut f = f.clone();
+        f.account_id = id.into();
+        f.resource_id = f.resource_id.replace(shop, id);
+        f
+    };
+    let mut fails = 0;
+    for f in &live.assessment.findings {
+        let mut copy = reaccount(f, staging);
+        if copy.status == Status::Fail {
+            fails += 1;
+            if fails % 2 == 0 {
+                copy.status = Status::Pass;
+            }
+        }
+        findings.push(copy);
+    }
+    let reason = format!(
+        "cannot assume arn:aws:iam::{sandbox}:role/ParapetReadOnly: AccessDenied: missing sts:AssumeRole"
+    );
+    for f in live.assessment.findings.iter().take(12) {
+        let mut copy = reaccount(f, sandbox);
+        copy.status = Status::Unknown;
+        copy.message = reason.clone();
+        findings.push(copy);
+    }
+    for c in live.collection_statuses() {
+        collection.push(parapet::domain::collection::CollectionStatus {
+            account_id: staging.into(),
+            ..c.clone()
+        });
+        collection.push(parapet::domain::collection::CollectionStatus {
+            account_id: sandbox.into(),
+            status: CollectionState::Failed,
+            error: Some(reason.clone()),
+            ..c
+        });
+    }
+    let regions = vec![
+        demo::PRIMARY_REGION.to_string(),
+        demo::SECONDARY_REGION.to_string(),
+    ];
+    let info = |id: &str, name: &str| AccountInfo {
+        id: id.into(),
+        name: Some(name.into()),
+        role_arn: Some(format!("arn:aws:iam::{id}:role/ParapetReadOnly")),
+        regions: regions.clone(),
+        ..AccountInfo::default()
+    };
+    let mut state = State::new(
+        NOW,
+        StateOptions {
+            source: SourceKind::Snapshot {
+                path: "/home/dev/org/org.json".into(),
+                generated_at: datetime!(2026-03-01 18:00:00 UTC),
+            },
+            ..options()
+        },
+    );
+    state.accounts = vec![
+        info(shop, "shop-prod"),
+        info(staging, "shop-staging"),
+        AccountInfo {
+            error: Some(AccountError {
+                message: reason.clone(),
+                hint: "check that the role exists in account 777788889999 and trusts the base identity"
+                    .into(),
+            }),
+            ..info(sandbox, "sandbox")
+        },
+    ];
+    state.load_snapshot(
+        Identity {
+            account_id: shop.into(),
+            profile: None,
+            regions,
+        },
+        findings,
+        collection,
+    );
+    state.toast = None;
+    state
+}

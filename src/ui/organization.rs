@@ -1,0 +1,166 @@
+//! The Organization overview: one row per account of a snapshot of several (name, id, score
+//! and grade, critical and high failures, coverage, how its collection went), sortable and
+//! filterable; Enter looks at one account's dashboard.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::widgets::{Col, col_widths, fit, grade_token, row_line};
+use super::{list, panel};
+use crate::app::derive::{AccountRow, AccountState};
+use crate::app::state::State;
+use crate::app::theme::{Theme, Token};
+
+fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let v = &state.organization;
+    let mut spans = vec![
+        Span::styled(" Organization ", t[Token::Title]),
+        Span::styled(
+            format!("[{shown}/{} accounts] ", state.derived.accounts.len()),
+            t[Token::Dim],
+        ),
+    ];
+    if !v.filter.is_empty() {
+        spans.push(Span::styled(format!("/{} ", v.filter), t[Token::Warning]));
+    }
+    if v.failing_only {
+        spans.push(Span::styled("critical/high only ", t[Token::Warning]));
+    }
+    if let Some(r) = &state.region {
+        spans.push(Span::styled(format!("{r} "), t[Token::Warning]));
+    }
+    spans.push(Span::styled(
+        format!("sort:{} ", v.sort.label()),
+        t[Token::Dim],
+    ));
+    spans
+}
+
+fn count_cell(n: usize, token: Token, t: &Theme) -> (String, ratatui::style::Style, bool) {
+    if n == 0 {
+        ("·".to_string(), t[Token::Dim], true)
+    } else {
+        (n.to_string(), t[token], true)
+    }
+}
+
+fn state_token(s: AccountState) -> Token {
+    match s {
+        AccountState::NotScanned | AccountState::Failed => Token::Error,
+        AccountState::Partial => Token::Warning,
+        AccountState::Collecting => Token::Dim,
+        AccountState::Ok => Token::Pass,
+    }
+}
+
+fn account_line(a: &AccountRow, widths: &[usize], t: &Theme) -> Line<'static> {
+    let score = match (a.score, a.grade) {
+        (Some(s), Some(g)) => format!("{s} {g}"),
+        _ => "—".to_string(),
+    };
+    let cells = vec![
+        (a.name.clone(), t[Token::Text], false),
+        (a.id.clone(), t[Token::Dim], false),
+        (score, t[grade_token(a.grade)], true),
+        count_cell(a.critical, Token::SeverityCritical, t),
+        count_cell(a.high, Token::SeverityHigh, t),
+        (
+            if a.findings == 0 {
+                "—".to_string()
+            } else {
+                format!("{}%", a.coverage)
+            },
+            t[Token::Text],
+            true,
+        ),
+        (a.state.label().to_string(), t[state_token(a.state)], false),
+    ];
+    row_line(cells, widths)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = &state.theme;
+    let visible = state.visible_accounts();
+    let cursor = state.organization_cursor(&visible);
+    let selected = visible.get(cursor).map(|&i| &state.derived.accounts[i]);
+    // Below the table: why the selected account could not be scanned, when it could not.
+    let note = selected.and_then(|a| a.error.clone());
+    let note_h = if note.is_some() { 5 } else { 0 };
+    let [table, below] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(note_h)]).areas(area);
+
+    let block = panel("", true, t).title(Line::from(title(state, visible.len())));
+    let inner = block.inner(table);
+    frame.render_widget(block, table);
+    if inner.height == 0 {
+        return;
+    }
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let row_w = usize::from(inner.width).saturating_sub(2);
+    let cols = [
+        Col::Fill,
+        Col::Fixed(12),
+        Col::Fixed(6),
+        Col::Fixed(5),
+        Col::Fixed(5),
+        Col::Fixed(6),
+        Col::Fixed(14),
+    ];
+    let widths = col_widths(&cols, row_w);
+    let h = t[Token::Header];
+    let mut hl = row_line(
+        vec![
+            ("NAME".to_string(), h, false),
+            ("ACCOUNT".into(), h, false),
+            ("SCORE".into(), h, true),
+            ("CRIT".into(), h, true),
+            ("HIGH".into(), h, true),
+            ("COVER".into(), h, true),
+            ("COLLECTION".into(), h, false),
+        ],
+        &widths,
+    );
+    hl.spans.insert(0, Span::raw("  "));
+    frame.render_widget(Paragraph::new(hl), head);
+    state.viewport.page.set(usize::from(body.height).max(1));
+    if visible.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "  no account matches (esc clears the filter, f shows every account)",
+                t[Token::Dim],
+            )),
+            body,
+        );
+        return;
+    }
+    let range = list::window(
+        visible.len(),
+        cursor,
+        usize::from(body.height),
+        &state.viewport.organization_offset,
+    );
+    let lines = visible[range.clone()]
+        .iter()
+        .map(|&i| account_line(&state.derived.accounts[i], &widths, t))
+        .collect();
+    list::draw_rows(frame, body, lines, cursor.checked_sub(range.start), t);
+
+    if let (Some(note), Some(a)) = (note, selected) {
+        let block = panel(" ✘ not scanned ", false, t)
+            .border_style(t[Token::Error])
+            .padding(ratatui::widgets::Padding::horizontal(1));
+        let text = fit(
+            &format!("{}: {note}", a.id),
+            usize::from(below.width).saturating_mul(2),
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t[Token::Text]))
+                .block(block)
+                .wrap(Wrap { trim: true }),
+            below,
+        );
+    }
+}
