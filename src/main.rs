@@ -225,21 +225,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => match (cli.demo, &cli.export) {
             (true, Some(path)) => export_demo(&cli, path),
             (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
-            // Several accounts live: not in the TUI yet.
-            (false, _) if cli.accounts_spec().map_err(anyhow::Error::msg)?.is_multi() => {
-                anyhow::bail!(
-                    "the TUI shows one account live; for several accounts run `parapet scan \
-                     … --output org.json`, then `parapet open org.json`"
-                )
-            }
-            // Plain `parapet`: live polling on the default profile and region.
-            (false, _) => tui(&cli, |config| {
-                TuiSource::Live(LiveOptions {
-                    aws: cli.aws_options(),
-                    intervals: cli.intervals(&config.intervals),
-                    once: false,
+            // Plain `parapet`: live polling on the default profile and region (or on several
+            // accounts).
+            (false, _) => {
+                let accounts = cli.accounts_spec().map_err(anyhow::Error::msg)?;
+                tui(&cli, |config| {
+                    TuiSource::Live(LiveOptions {
+                        aws: cli.aws_options(),
+                        intervals: cli.intervals(&config.intervals),
+                        once: false,
+                        accounts,
+                    })
                 })
-            }),
+            }
         },
     }
 }

@@ -67,6 +67,7 @@ pub async fn collect_once_with(
         aws,
         intervals: Intervals::default(),
         once: true,
+        accounts: AccountsSpec::Base,
     };
     let task = tokio::spawn(scheduler::run(events_tx, commands_rx, options));
 
@@ -96,7 +97,10 @@ pub async fn collect_once_with(
                     .inventory
                     .apply_batch(batch.area, &batch.region, batch.inventory);
             }
-            SourceEvent::Started { .. } | SourceEvent::Progress { .. } => {}
+            SourceEvent::Started { .. }
+            | SourceEvent::Progress { .. }
+            | SourceEvent::Accounts(_)
+            | SourceEvent::OfAccount { .. } => {}
         }
     }
     let calls = task.await;

@@ -43,8 +43,11 @@ impl Tmux {
             "set -g status off\nset -g escape-time 0\nset -g history-limit 100\n",
         )
         .unwrap();
+        // One server per test: tests of this binary run in parallel.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
-            socket: format!("parapet-test-{}", std::process::id()),
+            socket: format!("parapet-test-{}-{n}", std::process::id()),
             target: "e2e".to_string(),
         };
         let out = tmux.run(&[
@@ -340,4 +343,90 @@ fn demo_in_tmux_drill_down_export_and_quit() {
     );
 
     eprintln!("real-terminal test took {:?}", started.elapsed());
+}
+
+/// Several accounts live: `parapet --accounts org --assume-role ROLE` on the emulator's
+/// three-account Organization (one account's role out of reach), in a real terminal. The
+/// Organization overview fills in as each account's areas report; the unreachable account
+/// says why; Enter opens one account's dashboard and q comes back.
+#[test]
+fn an_organization_live_in_tmux() {
+    use crate::support::emulator::{Moto, Parapet, REGION};
+    let moto = Moto::start();
+    let plain = Parapet::default();
+    let read_only = plain.run(&["policy"]).stdout;
+    let base = plain
+        .run(&["policy", "--base", "--assume-role", "ParapetReadOnly"])
+        .stdout;
+    let manifest = moto.organization("ParapetReadOnly", &read_only, &base);
+    moto.enforce_iam(true);
+    let scanner = &manifest["users"]["scanner"];
+    let lost = manifest["accounts"]["workload-c"].as_str().unwrap();
+
+    let work = tempfile::tempdir().unwrap();
+    let config_dir = work.path().join("config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let command = format!(
+        "env -i PATH=\"$PATH\" HOME={home} TERM=xterm-256color PARAPET_CONFIG_DIR={config} \
+         AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} AWS_REGION={REGION} \
+         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE={home}/none \
+         AWS_SHARED_CREDENTIALS_FILE={home}/none \
+         {bin} --endpoint-url {endpoint} --region {REGION} --accounts org \
+         --assume-role ParapetReadOnly; echo \"{EXIT_MARKER}$?\"; sleep 60",
+        home = quote(work.path()),
+        config = quote(&config_dir),
+        key = scanner["access_key_id"].as_str().unwrap(),
+        secret = scanner["secret_access_key"].as_str().unwrap(),
+        bin = quote(Path::new(env!("CARGO_BIN_EXE_parapet"))),
+        endpoint = moto.endpoint(),
+    );
+    let tmux = Tmux::start(work.path(), &command);
+    let overview = tmux.wait_for("every account to report", Duration::from_secs(60), |s| {
+        s.contains("Organization [3/3 accounts]")
+            && s.contains("workload-b")
+            && s.contains("✘ not scanned")
+            && !s.contains("⟳ collecting")
+    });
+    assert!(overview.contains("organization 3 accounts"), "{overview}");
+    let row = |name: &str| {
+        overview
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{overview}"))
+            .to_string()
+    };
+    assert!(row(lost).contains("✘ not scanned"), "{overview}");
+    for name in ["master", "workload-b"] {
+        let r = row(name);
+        assert!(
+            r.contains(" A")
+                || r.contains(" B")
+                || r.contains(" C")
+                || r.contains(" D")
+                || r.contains(" F"),
+            "{name} has a grade: {r}"
+        );
+    }
+    // The worst score is first: open it.
+    tmux.keys(&["Enter"]);
+    let dashboard = tmux.wait_for("one account's dashboard", Duration::from_secs(10), |s| {
+        s.contains("of 3 accounts") && s.contains("Score")
+    });
+    assert!(dashboard.contains("Public exposure"), "{dashboard}");
+    assert!(
+        dashboard.contains("account 123456789012"),
+        "the worst account first: {dashboard}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("the Organization again", Duration::from_secs(10), |s| {
+        s.contains("Organization [3/3 accounts]")
+    });
+    tmux.keys(&["Q"]);
+    let after = tmux.poll(
+        "parapet to exit",
+        Duration::from_secs(10),
+        |s| s.contains(EXIT_MARKER),
+        true,
+    );
+    assert!(after.contains(&format!("{EXIT_MARKER}0")), "{after}");
 }

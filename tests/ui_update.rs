@@ -1176,3 +1176,117 @@ fn one_check_across_every_account_counts_every_accounts_resources() {
         .collect();
     assert_eq!(accounts.len(), 3, "{accounts:?}");
 }
+
+/// A live source of several accounts: each account's events arrive wrapped with its key; the
+/// overview fills in per account, an account's `Fatal` makes it "not scanned" with unknown
+/// findings, and the others are unaffected.
+#[test]
+fn a_live_source_of_several_accounts_keeps_each_account_apart() {
+    use parapet::domain::snapshot::AccountInfo;
+    let mut s = empty_state();
+    let (shop, staging, lost) = (demo::DEMO_ACCOUNT, "444455556666", "777788889999");
+    let regions = vec![demo::PRIMARY_REGION.to_string()];
+    let info = |id: &str, profile: Option<&str>| AccountInfo {
+        id: id.into(),
+        profile: profile.map(String::from),
+        regions: if id.is_empty() {
+            Vec::new()
+        } else {
+            regions.clone()
+        },
+        ..AccountInfo::default()
+    };
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Accounts(vec![
+            info(shop, None),
+            // A profile's account: its id comes with its identity.
+            info("", Some("staging")),
+            info(lost, None),
+        ])),
+    );
+    assert!(s.shows_organization());
+    let of = |key: &str, event: SourceEvent| {
+        Action::Source(SourceEvent::OfAccount {
+            key: key.into(),
+            event: Box::new(event),
+        })
+    };
+    update(
+        &mut s,
+        of(
+            "staging",
+            SourceEvent::Identity(Identity {
+                account_id: staging.into(),
+                profile: Some("staging".into()),
+                regions: regions.clone(),
+            }),
+        ),
+    );
+    for (key, id) in [(shop, shop), ("staging", staging)] {
+        for mut batch in demo::batches(NOW)
+            .into_iter()
+            .filter(|b| b.region == demo::PRIMARY_REGION)
+        {
+            batch.inventory.account_id = id.into();
+            update(
+                &mut s,
+                of(
+                    key,
+                    SourceEvent::Started {
+                        area: batch.area,
+                        region: batch.region.clone(),
+                    },
+                ),
+            );
+            update(&mut s, of(key, SourceEvent::Batch(Box::new(batch))));
+        }
+    }
+    update(
+        &mut s,
+        of(
+            lost,
+            SourceEvent::Fatal {
+                message: "cannot assume arn:aws:iam::777788889999:role/R: AccessDenied".into(),
+                hint: "check the role".into(),
+            },
+        ),
+    );
+    let row = |id: &str| s.derived.accounts.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(
+        row(shop).state,
+        AccountState::Partial,
+        "the demo has partial areas"
+    );
+    assert_eq!(row(staging).name, "staging");
+    // The same resources (their ARNs still name the shop's account, so cross-account checks
+    // judge them differently): each scored on its own.
+    assert!(row(shop).score.is_some() && row(staging).score.is_some());
+    assert_eq!(row(lost).state, AccountState::NotScanned);
+    assert_eq!(row(lost).score, None);
+    let of_account = |id: &str| {
+        s.assessment
+            .findings
+            .iter()
+            .filter(|f| f.account_id == id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of_account(shop).len(), of_account(staging).len());
+    assert!(!of_account(lost).is_empty());
+    assert!(of_account(lost).iter().all(|f| f.status == Status::Unknown));
+    // Over every account the strip leaves the unscanned one out; in it, everything failed.
+    assert!(
+        s.collection
+            .values()
+            .all(|a| a.status.status != CollectionState::Failed)
+    );
+    press(&mut s, &format!(":account {lost}<enter>"));
+    assert!(
+        s.collection
+            .values()
+            .all(|a| a.status.status == CollectionState::Failed)
+    );
+    // A refresh goes to the source (which passes it to every account).
+    let fx = press(&mut s, "R");
+    assert!(fx.contains(&Effect::Source(SourceCommand::Refresh(None))));
+}

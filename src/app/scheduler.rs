@@ -24,11 +24,13 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-use crate::aws::client::{AwsOptions, profile_name};
+use crate::aws::accounts::{self, AccountsSpec};
+use crate::aws::client::{self, AwsOptions, profile_name};
 use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{Area, Inventory};
+use crate::domain::snapshot::AccountInfo;
 use crate::domain::source::{Batch, Identity, SourceCommand, SourceEvent};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +40,101 @@ pub struct LiveOptions {
     pub intervals: Intervals,
     /// Collect every area in every region exactly once, then end (headless scan).
     pub once: bool,
+    /// Several accounts (the TUI's live source; `parapet scan` runs each account itself).
+    pub accounts: AccountsSpec,
+}
+
+/// Starts a live source over several accounts (`--profile` repeated, `--accounts`): resolves
+/// them (a failure there is `Fatal`), sends `Accounts`, then runs one scheduler per account,
+/// each with the same per-area intervals, forwarding its events as `OfAccount`. Commands go
+/// to every account. An account that cannot start sends its own `Fatal`; the others go on.
+pub fn spawn_accounts(
+    events: UnboundedSender<SourceEvent>,
+    mut commands: UnboundedReceiver<SourceCommand>,
+    base: AwsOptions,
+    spec: AccountsSpec,
+    intervals: Intervals,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let targets = match Box::pin(accounts::resolve(&base, &spec)).await {
+            Ok(targets) => targets,
+            Err(e) => {
+                let _ = events.send(SourceEvent::Fatal {
+                    message: e.message,
+                    hint: e.hint,
+                });
+                return;
+            }
+        };
+        let infos = targets
+            .iter()
+            .map(|t| AccountInfo {
+                id: t.id.clone().unwrap_or_default(),
+                name: t.name.clone(),
+                profile: t
+                    .aws
+                    .assume
+                    .is_none()
+                    .then(|| t.aws.profile.clone())
+                    .flatten(),
+                role_arn: t.role_arn.clone(),
+                regions: client::explicit_regions(&t.aws),
+                error: None,
+            })
+            .collect();
+        if events.send(SourceEvent::Accounts(infos)).is_err() {
+            return;
+        }
+        let mut senders = Vec::with_capacity(targets.len());
+        let mut tasks = Vec::with_capacity(targets.len() * 2);
+        for target in targets {
+            let key = target.key();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let (command_tx, command_rx) = tokio::sync::mpsc::unbounded_channel();
+            let options = LiveOptions {
+                aws: target.aws,
+                intervals: intervals.clone(),
+                once: false,
+                accounts: AccountsSpec::Base,
+            };
+            tasks.push(tokio::spawn(async move {
+                Box::pin(run(tx, command_rx, options)).await;
+            }));
+            let out = events.clone();
+            tasks.push(tokio::spawn(async move {
+                while let Some(event) = rx.recv().await {
+                    let wrapped = SourceEvent::OfAccount {
+                        key: key.clone(),
+                        event: Box::new(event),
+                    };
+                    if out.send(wrapped).is_err() {
+                        break;
+                    }
+                }
+            }));
+            senders.push(command_tx);
+        }
+        loop {
+            tokio::select! {
+                () = events.closed() => break,
+                command = commands.recv() => {
+                    let command = command.unwrap_or(SourceCommand::Shutdown);
+                    for s in &senders {
+                        let _ = s.send(command);
+                    }
+                    if command == SourceCommand::Shutdown {
+                        break;
+                    }
+                }
+            }
+        }
+        for s in &senders {
+            let _ = s.send(SourceCommand::Shutdown);
+        }
+        for task in tasks {
+            let _ = tokio::time::timeout(Duration::from_millis(200), task).await;
+        }
+    })
 }
 
 /// The areas whose results `area` reads, in the same region.

@@ -508,7 +508,15 @@ pub struct State {
     /// Every account's collection statuses (`collection` shows the current account's, or
     /// the worst per area and region over every account).
     pub account_collections: Vec<CollectionStatus>,
+    /// Live, several accounts: when each (account, area, region) last delivered a batch that
+    /// was not `Failed`.
+    pub account_last_success: BTreeMap<(String, Area, String), OffsetDateTime>,
     pub organization: OrganizationView,
+    /// Live, several accounts: each account's key (its id, or its profile), inventory and
+    /// findings, in `accounts` order. Empty for every other source.
+    pub account_keys: Vec<String>,
+    pub inventories: Vec<Inventory>,
+    pub account_findings: Vec<Vec<Finding>>,
     pub themes: ThemeSet,
     pub theme: Theme,
     pub no_color: bool,
@@ -590,6 +598,10 @@ impl State {
             accounts: Vec::new(),
             account: None,
             account_collections: Vec::new(),
+            account_last_success: BTreeMap::new(),
+            account_keys: Vec::new(),
+            inventories: Vec::new(),
+            account_findings: Vec::new(),
             organization: OrganizationView {
                 selected: None,
                 filter: String::new(),
@@ -658,6 +670,63 @@ impl State {
         self.accounts.len() > 1
     }
 
+    /// Whether a live source of several accounts feeds the view (`Accounts` arrived).
+    pub fn live_accounts(&self) -> bool {
+        !self.account_keys.is_empty()
+    }
+
+    /// A live source of several accounts resolved them: each gets an empty inventory.
+    pub fn start_accounts(&mut self, accounts: Vec<crate::domain::snapshot::AccountInfo>) {
+        self.account_keys = accounts
+            .iter()
+            .map(|a| {
+                if a.id.is_empty() {
+                    a.profile.clone().unwrap_or_default()
+                } else {
+                    a.id.clone()
+                }
+            })
+            .collect();
+        self.inventories = vec![Inventory::default(); accounts.len()];
+        self.account_findings = vec![Vec::new(); accounts.len()];
+        self.accounts = accounts;
+        self.show_collection();
+        self.reassess();
+    }
+
+    /// Records one (account, area, region) status, replacing the previous one.
+    pub fn set_account_collection(&mut self, status: CollectionStatus) {
+        let at = self.account_collections.iter().position(|c| {
+            c.account_id == status.account_id && c.area == status.area && c.region == status.region
+        });
+        match at {
+            Some(i) => self.account_collections[i] = status,
+            None => self.account_collections.push(status),
+        }
+    }
+
+    /// Re-evaluates one account of a live source of several, then the whole view.
+    pub fn reassess_account(&mut self, index: usize) {
+        if let Some(inventory) = self.inventories.get(index) {
+            let mutes = self.mutes();
+            self.account_findings[index] =
+                Assessment::evaluate(inventory, &self.config.context(self.now), &mutes).findings;
+        }
+        self.combine_accounts();
+    }
+
+    /// Every account's findings as one assessment (mutelist, baseline, rows).
+    fn combine_accounts(&mut self) {
+        let findings: Vec<Finding> = self.account_findings.iter().flatten().cloned().collect();
+        self.assessment = Assessment::from_findings(findings)
+            .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
+        if let Some(b) = &mut self.baseline {
+            b.compare(&self.assessment.findings);
+        }
+        self.show_collection();
+        self.rederive();
+    }
+
     /// Whether the overview shows the Organization (every account) rather than one account.
     pub fn shows_organization(&self) -> bool {
         self.is_organization() && self.account.is_none() && *self.screen() == Screen::Overview
@@ -710,7 +779,7 @@ impl State {
 
     /// The status strip's (area, region) statuses: the current account's, or over every
     /// account the worst of each (area, region).
-    fn show_collection(&mut self) {
+    pub fn show_collection(&mut self) {
         let rank = |s: CollectionState| match s {
             CollectionState::Failed => 0,
             CollectionState::Partial => 1,
@@ -745,7 +814,11 @@ impl State {
                 .get(&key)
                 .is_none_or(|s| rank(c.status) < rank(s.status.status));
             if worse {
-                let last_success = at.filter(|_| c.status != CollectionState::Failed);
+                let last_success = self
+                    .account_last_success
+                    .get(&(c.account_id.clone(), c.area, c.region.clone()))
+                    .copied()
+                    .or(at.filter(|_| c.status != CollectionState::Failed));
                 self.collection.insert(
                     key,
                     AreaStatus {
@@ -826,6 +899,15 @@ impl State {
 
     /// Re-evaluates after the inventory, mutes, clock or region changed.
     pub fn reassess(&mut self) {
+        if self.live_accounts() {
+            let mutes = self.mutes();
+            let ctx = self.config.context(self.now);
+            for (i, inventory) in self.inventories.iter().enumerate() {
+                self.account_findings[i] = Assessment::evaluate(inventory, &ctx, &mutes).findings;
+            }
+            self.combine_accounts();
+            return;
+        }
         let mutes = self.mutes();
         self.assessment = match &self.base_findings {
             Some(base) => {

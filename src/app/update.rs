@@ -112,6 +112,107 @@ fn on_source(state: &mut State, event: SourceEvent) {
             state.notify(Level::Error, format!("{message} — {hint}"));
             state.fatal = Some(super::state::Fatal { message, hint });
         }
+        SourceEvent::Accounts(accounts) => state.start_accounts(accounts),
+        SourceEvent::OfAccount { key, event } => on_account_source(state, &key, *event),
+    }
+}
+
+/// One account's event from a live source of several: its own inventory, findings and
+/// collection statuses; its `Fatal` makes that account's areas failed and its findings
+/// `unknown`, and the others go on.
+fn on_account_source(state: &mut State, key: &str, event: SourceEvent) {
+    let Some(i) = state.account_keys.iter().position(|k| k == key) else {
+        return;
+    };
+    let id = state.accounts[i].id.clone();
+    let running = |area, region: String, progress| CollectionStatus {
+        account_id: id.clone(),
+        area,
+        region,
+        status: CollectionState::Running,
+        error: None,
+        duration_ms: None,
+        progress: Some(progress),
+    };
+    match event {
+        SourceEvent::Identity(identity) => {
+            let a = &mut state.accounts[i];
+            a.id.clone_from(&identity.account_id);
+            if a.regions.is_empty() {
+                a.regions.clone_from(&identity.regions);
+            }
+            if !state.is_organization() {
+                state.identity = identity;
+            } else if state.account.is_none() && i == 0 {
+                state.identity.regions.clone_from(&identity.regions);
+            }
+            state.rederive();
+        }
+        SourceEvent::Started { area, region } => {
+            state.set_account_collection(running(area, region, 0));
+            state.show_collection();
+        }
+        SourceEvent::Progress {
+            area,
+            region,
+            percent,
+        } => {
+            state.set_account_collection(running(area, region, percent.min(100)));
+            state.show_collection();
+        }
+        SourceEvent::Batch(batch) => {
+            let mut status = batch.collection_status();
+            status.account_id.clone_from(&id);
+            if batch.status != CollectionState::Failed {
+                state
+                    .account_last_success
+                    .insert((id.clone(), batch.area, batch.region.clone()), state.now);
+            }
+            state.set_account_collection(status);
+            state.inventories[i].apply_batch(batch.area, &batch.region, batch.inventory);
+            state.reassess_account(i);
+            state.start_session_baseline();
+        }
+        SourceEvent::Fatal { message, hint } => {
+            let reason = format!("{message} — {hint}");
+            let label = state.accounts[i]
+                .name
+                .clone()
+                .unwrap_or_else(|| key.to_string());
+            state.notify(
+                Level::Warning,
+                format!("account {label} not scanned: {message}"),
+            );
+            state.accounts[i].error = Some(snapshot::AccountError { message, hint });
+            if !id.is_empty() {
+                let mut inventory = crate::domain::inventory::Inventory::default();
+                for area in Area::ALL {
+                    for region in state.accounts[i].regions.clone() {
+                        inventory.apply_batch(
+                            area,
+                            &region,
+                            crate::domain::inventory::Inventory::failed_area(
+                                area, &region, &reason,
+                            ),
+                        );
+                        state.set_account_collection(CollectionStatus {
+                            account_id: id.clone(),
+                            area,
+                            region,
+                            status: CollectionState::Failed,
+                            error: Some(reason.clone()),
+                            duration_ms: None,
+                            progress: None,
+                        });
+                    }
+                }
+                inventory.account_id.clone_from(&id);
+                state.inventories[i] = inventory;
+            }
+            state.reassess_account(i);
+        }
+        // Not nested.
+        SourceEvent::Accounts(_) | SourceEvent::OfAccount { .. } => {}
     }
 }
 

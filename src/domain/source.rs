@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::inventory::{Area, Inventory};
+use crate::domain::snapshot::AccountInfo;
 
 /// One (area, region) batch: the inventory parts that area owns for that region.
 #[derive(Clone, Debug)]
@@ -63,6 +64,14 @@ pub enum SourceEvent {
     Fatal {
         message: String,
         hint: String,
+    },
+    /// A source of several accounts: the accounts, once resolved (before any of their events).
+    Accounts(Vec<AccountInfo>),
+    /// One account's event, by the account's key (its id, or its profile for `--profile`).
+    /// Its `Fatal` means that account cannot be collected; the others go on.
+    OfAccount {
+        key: String,
+        event: Box<SourceEvent>,
     },
 }
 

@@ -155,6 +155,13 @@ pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
             drop(events_tx);
             None
         }
+        TuiSource::Live(live) if live.accounts.is_multi() => Some(scheduler::spawn_accounts(
+            events_tx,
+            commands_rx,
+            live.aws,
+            live.accounts,
+            live.intervals,
+        )),
         TuiSource::Live(live) => Some(scheduler::spawn(events_tx, commands_rx, live)),
     };
     let result = event_loop(&mut tui, &mut state, events_rx, &commands_tx).await;
