@@ -7,7 +7,9 @@
 //! frame draws something new. Prints the median and p95 per frame; nothing is asserted.
 //!
 //! Run: `cargo bench --bench render` (or `scripts/bench`, which also measures start-up and
-//! memory). `PARAPET_BENCH_FRAMES` sets the frames per screen (default 500).
+//! memory). `PARAPET_BENCH_FRAMES` sets the frames per screen (default 500),
+//! `PARAPET_BENCH_FINDINGS` the least number of findings, `PARAPET_BENCH_SNAPSHOT=FILE` writes
+//! the synthetic account's snapshot there.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -26,7 +28,16 @@ use parapet::ui;
 
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
+/// At least this many findings (`PARAPET_BENCH_FINDINGS` overrides it: `scripts/bench --scale`
+/// uses 250,000).
 const MIN_FINDINGS: usize = 10_000;
+
+fn min_findings() -> usize {
+    std::env::var("PARAPET_BENCH_FINDINGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MIN_FINDINGS)
+}
 
 /// Replaces the last occurrence of `old` in `s` (names sit at the end of ARNs).
 fn rename(s: &str, old: &str, new: &str) -> String {
@@ -81,7 +92,7 @@ fn big_state(now: OffsetDateTime) -> State {
         s.reassess();
         s.assessment.findings.len().max(1)
     };
-    let copies = MIN_FINDINGS.div_ceil(per_copy) + 1;
+    let copies = min_findings().div_ceil(per_copy) + 1;
     let mut state = State::new(now, StateOptions::default());
     state.inventory = scaled_inventory(now, copies);
     state.identity.account_id = state.inventory.account_id.clone();
@@ -148,6 +159,19 @@ fn main() {
          (built and evaluated in {:.0} ms)",
         built.elapsed().as_secs_f64() * 1000.0
     );
+
+    // `PARAPET_BENCH_SNAPSHOT=FILE`: the synthetic account as a snapshot, for timing
+    // `parapet open FILE` to its first frame.
+    if let Some(path) = std::env::var_os("PARAPET_BENCH_SNAPSHOT") {
+        let snapshot = parapet::tui::snapshot_of(&state);
+        parapet::export::write_as(
+            std::path::Path::new(&path),
+            &snapshot,
+            parapet::export::formats::Format::Json,
+            true,
+        )
+        .expect("write the benchmark snapshot");
+    }
 
     // Checklist.
     update(&mut state, Action::Op(Op::NextPane));

@@ -130,13 +130,13 @@ class Pty:
         return self.proc.returncode
 
 
-def first_frame(argv, cols, rows, env):
+def first_frame(argv, cols, rows, env, timeout=10):
     """Milliseconds from spawn to the header, and to the end of the first frame."""
     p = Pty(argv, cols, rows, env)
     try:
-        i = p.wait_for(HEADER, 10)
+        i = p.wait_for(HEADER, timeout)
         t_header = time.perf_counter() - p.started
-        p.wait_for(FOOTER, 10, i)
+        p.wait_for(FOOTER, timeout, i)
         t_frame = time.perf_counter() - p.started
     finally:
         code = p.quit()
@@ -175,12 +175,25 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--cols", type=int, default=120)
     ap.add_argument("--rows", type=int, default=40)
+    ap.add_argument("--open", metavar="SNAPSHOT",
+                    help="time `parapet open SNAPSHOT` to its first frame instead (no memory run)")
+    ap.add_argument("--timeout", type=float, default=10.0,
+                    help="seconds to wait for a first frame")
     args = ap.parse_args()
 
     config = tempfile.mkdtemp(prefix="parapet-bench-")
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TMUX")}
     env.update(TERM="xterm-256color", PARAPET_CONFIG_DIR=config, COLORTERM="truecolor")
     argv = [os.path.abspath(args.binary), "--demo"]
+    if args.open:
+        argv = [os.path.abspath(args.binary), "open", os.path.abspath(args.open)]
+        first_frame(argv, args.cols, args.rows, env, args.timeout)  # warm the page cache
+        frames = [first_frame(argv, args.cols, args.rows, env, args.timeout)[1]
+                  for _ in range(args.runs)]
+        med = statistics.median(frames)
+        print(f"OPEN runs={args.runs} median_ms={med:.1f} min_ms={min(frames):.1f} "
+              f"max_ms={max(frames):.1f}")
+        return
 
     first_frame(argv, args.cols, args.rows, env)  # warm the page cache
     headers, frames = [], []
