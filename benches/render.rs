@@ -92,13 +92,22 @@ fn big_state(now: OffsetDateTime) -> State {
         s.reassess();
         s.assessment.findings.len().max(1)
     };
-    let copies = min_findings().div_ceil(per_copy) + 1;
-    let mut state = State::new(now, StateOptions::default());
-    state.inventory = scaled_inventory(now, copies);
-    state.identity.account_id = state.inventory.account_id.clone();
-    state.identity.regions = state.inventory.regions.clone();
-    state.reassess();
-    state
+    let want = min_findings();
+    let mut copies = want.div_ceil(per_copy) + 1;
+    loop {
+        let mut state = State::new(now, StateOptions::default());
+        state.inventory = scaled_inventory(now, copies);
+        state.identity.account_id = state.inventory.account_id.clone();
+        state.identity.regions = state.inventory.regions.clone();
+        state.reassess();
+        let got = state.assessment.findings.len();
+        if got >= want {
+            return state;
+        }
+        // The copies yield fewer findings than the original (account-wide findings are not
+        // repeated): add what is missing, in proportion.
+        copies = copies * want / got.max(1) + 1;
+    }
 }
 
 struct Stats {

@@ -47,7 +47,7 @@ fn a_broken_keys_file_warns_in_the_footer_and_the_defaults_still_work() {
         "keys.toml",
         "quit = \"ctrl-q\"\ndown = \"hyper-j\"\n",
     );
-    let mut s = build_state(&options(dir.path()), NOW);
+    let mut s = build_state(&mut options(dir.path()), NOW);
     let footer = text(&s, 120, 40).lines().nth(39).unwrap().to_string();
     let expected = format!(
         "⚠ {}:2: key `down`: invalid key `hyper-j`",
@@ -80,7 +80,7 @@ fn a_broken_keys_file_warns_in_the_footer_and_the_defaults_still_work() {
 fn an_unknown_action_in_keys_toml_is_named() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "keys.toml", "# mine\n\nrefersh = \"F5\"\n");
-    let s = build_state(&options(dir.path()), NOW);
+    let s = build_state(&mut options(dir.path()), NOW);
     assert_eq!(s.log.len(), 1);
     let m = &s.log[0];
     assert_eq!(m.level, Level::Warning);
@@ -100,7 +100,7 @@ fn keys_toml_overrides_single_keys() {
         "keys.toml",
         "down = [\"n\", \"down\"]\nhelp = \"f1\"\n",
     );
-    let mut s = build_state(&options(dir.path()), NOW);
+    let mut s = build_state(&mut options(dir.path()), NOW);
     assert!(s.log.is_empty(), "{:?}", s.log);
     feed_demo(&mut s);
     press(&mut s, "<tab>");
@@ -137,7 +137,7 @@ fn a_broken_theme_warns_and_the_default_theme_is_used() {
     );
     let mut opts = options(dir.path());
     opts.config.theme = Some("neon".into());
-    let mut s = build_state(&opts, NOW);
+    let mut s = build_state(&mut opts, NOW);
     assert_eq!(s.theme.name, "dark");
     let texts: Vec<&str> = s.log.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts.len(), 2, "{texts:?}");
@@ -168,9 +168,9 @@ fn the_cli_theme_wins_over_the_config_and_no_color_over_both() {
     let mut opts = options(dir.path());
     opts.config.theme = Some("light".into());
     opts.theme = Some("colorblind".into());
-    assert_eq!(build_state(&opts, NOW).theme.name, "colorblind");
+    assert_eq!(build_state(&mut opts, NOW).theme.name, "colorblind");
     opts.no_color = true;
-    assert_eq!(build_state(&opts, NOW).theme.name, "mono");
+    assert_eq!(build_state(&mut opts, NOW).theme.name, "mono");
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn an_exported_snapshot_opens_with_the_same_account_and_score() {
         snapshot,
         path: path.clone(),
     };
-    let s = build_state(&opts, NOW);
+    let s = build_state(&mut opts, NOW);
     assert!(matches!(&s.source, SourceKind::Snapshot { path: p, .. } if *p == path));
     assert_eq!(s.identity, live.identity);
     assert_eq!(s.assessment.score, live.assessment.score);

@@ -427,6 +427,13 @@ impl Snapshot {
         if text.trim().is_empty() {
             return Err(SnapshotError::Empty);
         }
+        // A file of this version parses in one pass; everything else (an older or newer
+        // version, a broken file) goes through the diagnosis below, which parses twice.
+        if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text)
+            && snapshot.schema_version == SCHEMA_VERSION
+        {
+            return Ok(snapshot.with_accounts_filled());
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             let (line, column) = (e.line(), e.column());
             if e.classify() == serde_json::error::Category::Eof {
@@ -460,29 +467,29 @@ impl Snapshot {
             },
         }
         // Parse the text again (not the Value) so field errors carry a line and column.
-        let mut snapshot =
+        let snapshot =
             serde_json::from_str::<Snapshot>(text).map_err(|e| SnapshotError::Invalid {
                 line: e.line(),
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
-        // Findings and collections without an account are the first account's.
-        let first = snapshot.primary_id().to_string();
-        for f in snapshot
-            .findings
-            .iter_mut()
-            .filter(|f| f.account_id.is_empty())
-        {
+        Ok(snapshot.with_accounts_filled())
+    }
+
+    /// Findings and collections without an account are the first account's.
+    fn with_accounts_filled(mut self) -> Snapshot {
+        let first = self.primary_id().to_string();
+        for f in self.findings.iter_mut().filter(|f| f.account_id.is_empty()) {
             f.account_id.clone_from(&first);
         }
-        for c in snapshot
+        for c in self
             .collection
             .iter_mut()
             .filter(|c| c.account_id.is_empty())
         {
             c.account_id.clone_from(&first);
         }
-        Ok(snapshot)
+        self
     }
 }
 

@@ -66,8 +66,9 @@ pub fn no_color_env() -> bool {
 }
 
 /// The start-up state: key overrides and user themes read from the config dir (problems
-/// become warnings shown in the UI), and a snapshot's content when opening one.
-pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
+/// become warnings shown in the UI), and a snapshot's content when opening one (its findings
+/// move into the state: a large snapshot is not copied).
+pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
     let (keymap, mut warnings) = Keymap::load(&opts.paths.keys_file);
     let (files, read_warnings) = theme::read_theme_dir(&opts.paths.themes_dir);
     let (themes, theme_warnings) = ThemeSet::with_user_files(files);
@@ -112,7 +113,7 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
             mutelist: opts.mutelist.clone(),
         },
     );
-    if let TuiSource::Snapshot { snapshot, .. } = &opts.source {
+    if let TuiSource::Snapshot { snapshot, .. } = &mut opts.source {
         state.accounts = snapshot.account_infos();
         state.load_snapshot(
             Identity {
@@ -120,8 +121,8 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
                 profile: snapshot.primary_profile().map(String::from),
                 regions: snapshot.regions.clone(),
             },
-            snapshot.findings.clone(),
-            snapshot.collection.clone(),
+            std::mem::take(&mut snapshot.findings),
+            std::mem::take(&mut snapshot.collection),
         );
     }
     if let Some((label, findings)) = &opts.baseline {
@@ -136,8 +137,8 @@ pub fn build_state(opts: &TuiOptions, now: OffsetDateTime) -> State {
 
 /// Runs the TUI until the user quits or a signal asks us to stop. The terminal is restored
 /// on every path out of here (and by the panic hook on a panic).
-pub async fn run_tui(opts: TuiOptions) -> anyhow::Result<()> {
-    let mut state = build_state(&opts, OffsetDateTime::now_utc());
+pub async fn run_tui(mut opts: TuiOptions) -> anyhow::Result<()> {
+    let mut state = build_state(&mut opts, OffsetDateTime::now_utc());
     // The terminal first: if it cannot be set up, nothing else has started.
     let mut tui = Tui::enter().context("cannot set up the terminal")?;
     let (events_tx, events_rx) = mpsc::unbounded_channel();
@@ -361,7 +362,7 @@ mod tests {
             "[tokens]\npass = \"nope\"\n",
         )
         .unwrap();
-        let state = build_state(&opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
+        let state = build_state(&mut opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
         let texts: Vec<&str> = state.log.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(texts.len(), 2, "{texts:?}");
         assert!(texts[0].contains("keys.toml:1") && texts[0].contains("using default keys"));
@@ -381,7 +382,7 @@ mod tests {
         .unwrap();
         let mut o = opts(dir.path());
         o.theme = Some("night".into());
-        let state = build_state(&o, OffsetDateTime::UNIX_EPOCH);
+        let state = build_state(&mut o, OffsetDateTime::UNIX_EPOCH);
         assert_eq!(state.theme.name, "night");
         assert!(state.log.is_empty());
     }
@@ -390,7 +391,7 @@ mod tests {
     fn export_creates_the_default_directory_and_refuses_to_clobber() {
         let dir = tempfile::tempdir().unwrap();
         let exports = dir.path().join("snapshots");
-        let state = build_state(&opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
+        let state = build_state(&mut opts(dir.path()), OffsetDateTime::UNIX_EPOCH);
         let snap = snapshot_of(&state);
         let path = exports.join("a.json");
         assert_eq!(write_export(&path, &snap, false, &exports), Ok(()));
