@@ -110,8 +110,9 @@ def measure_rate(port, names, seconds=6.0, workers=8):
     return count[0] / (time.monotonic() - start)
 
 
-def scan(parapet, endpoint, home, timed=False):
-    """One `parapet scan`; returns (wall seconds, peak RSS KiB or None, snapshot)."""
+def scan(parapet, endpoint, home, timed=False, extra=()):
+    """One `parapet scan` (with `extra` arguments); returns (wall seconds, (peak RSS KiB, CPU
+    seconds) or None, snapshot)."""
     out = os.path.join(home, f"snapshot-{time.monotonic_ns()}.json")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -122,7 +123,8 @@ def scan(parapet, endpoint, home, timed=False):
         "AWS_REGION": REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    cmd = [parapet, "scan", "--endpoint-url", endpoint, "--region", REGION, "--output", out]
+    cmd = [parapet, "scan", "--endpoint-url", endpoint, "--region", REGION, "--output", out,
+           *extra]
     rss_file = os.path.join(home, "time-v.txt")
     if timed and os.path.exists("/usr/bin/time"):
         cmd = ["/usr/bin/time", "-v", "-o", rss_file] + cmd
@@ -133,8 +135,10 @@ def scan(parapet, endpoint, home, timed=False):
         sys.exit(f"bench-live: parapet scan exited {p.returncode}:\n{p.stderr[-3000:]}")
     rss = None
     if timed and os.path.exists(rss_file):
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(rss_file).read())
-        rss = int(m.group(1)) if m else None
+        text = open(rss_file).read()
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
+        rss = (int(m.group(1)), cpu) if m else None
     with open(out) as f:
         snapshot = json.load(f)
     os.unlink(out)
@@ -274,7 +278,7 @@ def main():
         for _ in range(2):
             wall, r, snapshot = scan(parapet, moto.endpoint, home, timed=True)
             times.append(wall)
-            rss = max(rss or 0, r or 0) or None
+            rss = max(rss or 0, r[0] if r else 0) or None
         scan_s = min(times)
         findings = len(snapshot["findings"])
         log(f"scan: {scan_s:.2f} s, {findings} findings")

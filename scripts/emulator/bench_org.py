@@ -12,11 +12,8 @@ request (AWS round-trips), as accounts per minute. Nothing is asserted.
 """
 
 import argparse
-import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +23,7 @@ import boto3
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from bench_live import Child, get_json, measure_rate  # noqa: E402
+from bench_live import scan as bench_scan  # noqa: E402
 from seed import ACCOUNT, Seeder  # noqa: E402
 
 REGION = "us-east-1"
@@ -73,38 +71,9 @@ def organization(endpoint, n):
 
 
 def scan(parapet, endpoint, home, timed=False, accounts="org"):
-    """One organization scan; returns (wall seconds, (peak RSS KiB, CPU seconds) or None,
-    snapshot)."""
-    out = os.path.join(home, f"org-{time.monotonic_ns()}.json")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": home,
-        "PARAPET_CONFIG_DIR": os.path.join(home, "config"),
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    cmd = [parapet, "scan", "--endpoint-url", endpoint, "--region", REGION,
-           "--accounts", accounts, "--assume-role", ROLE, "--output", out]
-    rss_file = os.path.join(home, "time-v.txt")
-    if timed and os.path.exists("/usr/bin/time"):
-        cmd = ["/usr/bin/time", "-v", "-o", rss_file] + cmd
-    start = time.monotonic()
-    p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - start
-    if p.returncode not in (0, 3):
-        sys.exit(f"bench-org: parapet scan exited {p.returncode}:\n{p.stderr[-3000:]}")
-    rss = None
-    if timed and os.path.exists(rss_file):
-        text = open(rss_file).read()
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-        cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
-        rss = (int(m.group(1)), cpu) if m else None
-    with open(out) as f:
-        snapshot = json.load(f)
-    os.unlink(out)
-    return wall, rss, snapshot
+    """One scan of `accounts` (`org`, or ids) through the role: bench_live's scan."""
+    return bench_scan(parapet, endpoint, home, timed,
+                      ("--accounts", accounts, "--assume-role", ROLE))
 
 
 def main():

@@ -21,36 +21,24 @@ enum Entry {
 
 /// The box title: count and every active filter, so nothing is hidden silently.
 pub fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let t = &state.theme;
     let v = &state.checklist;
-    let mut spans = vec![
-        Span::styled(" Checklist ", t[Token::Title]),
-        Span::styled(
-            format!("[{shown}/{}] ", state.derived.checks.len()),
-            t[Token::Dim],
-        ),
-    ];
-    let mut tag = |text: String| {
-        spans.push(Span::styled(text, t[Token::Warning]));
-        spans.push(Span::raw(" "));
-    };
+    let mut tags = Vec::new();
     if !v.filter.is_empty() {
-        tag(format!("/{}", v.filter));
+        tags.push(format!("/{}", v.filter));
     }
     if v.failing_only {
-        tag("failing only".into());
+        tags.push("failing only".into());
     }
     if let Some(s) = v.min_severity {
-        tag(format!("sev≥{s}"));
+        tags.push(format!("sev≥{s}"));
     }
-    if let Some(r) = &state.region {
-        tag(r.clone());
-    }
-    spans.push(Span::styled(
-        format!("sort:{} ", v.sort.label()),
-        t[Token::Dim],
-    ));
-    spans
+    list::title(
+        state,
+        "Checklist",
+        format!("[{shown}/{}]", state.derived.checks.len()),
+        tags,
+        v.sort.label(),
+    )
 }
 
 pub fn columns(w: usize) -> (Vec<Col>, bool) {

@@ -63,6 +63,28 @@ pub fn draw_rows(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// A list box's title: its name and `[shown/total]`, then every active filter (`tags`, then
+/// the region filter), so nothing is hidden silently, then the sort order.
+pub fn title(
+    state: &crate::app::state::State,
+    name: &str,
+    count: String,
+    tags: Vec<String>,
+    sort: &str,
+) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let mut spans = vec![
+        Span::styled(format!(" {name} "), t[Token::Title]),
+        Span::styled(format!("{count} "), t[Token::Dim]),
+    ];
+    for tag in tags.into_iter().chain(state.region.clone()) {
+        spans.push(Span::styled(tag, t[Token::Warning]));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(format!("sort:{sort} "), t[Token::Dim]));
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,29 +14,21 @@ use crate::app::state::State;
 use crate::app::theme::{Theme, Token};
 
 fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let t = &state.theme;
     let v = &state.organization;
-    let mut spans = vec![
-        Span::styled(" Organization ", t[Token::Title]),
-        Span::styled(
-            format!("[{shown}/{} accounts] ", state.derived.accounts.len()),
-            t[Token::Dim],
-        ),
-    ];
+    let mut tags = Vec::new();
     if !v.filter.is_empty() {
-        spans.push(Span::styled(format!("/{} ", v.filter), t[Token::Warning]));
+        tags.push(format!("/{}", v.filter));
     }
     if v.failing_only {
-        spans.push(Span::styled("critical/high only ", t[Token::Warning]));
+        tags.push("critical/high only".into());
     }
-    if let Some(r) = &state.region {
-        spans.push(Span::styled(format!("{r} "), t[Token::Warning]));
-    }
-    spans.push(Span::styled(
-        format!("sort:{} ", v.sort.label()),
-        t[Token::Dim],
-    ));
-    spans
+    list::title(
+        state,
+        "Organization",
+        format!("[{shown}/{} accounts]", state.derived.accounts.len()),
+        tags,
+        v.sort.label(),
+    )
 }
 
 fn count_cell(n: usize, token: Token, t: &Theme) -> (String, ratatui::style::Style, bool) {

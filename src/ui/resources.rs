@@ -13,29 +13,21 @@ use crate::app::state::State;
 use crate::app::theme::{Theme, Token};
 
 fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let t = &state.theme;
     let v = &state.resources;
-    let mut spans = vec![
-        Span::styled(" Resources ", t[Token::Title]),
-        Span::styled(
-            format!("[{shown}/{}] ", state.derived.resources.len()),
-            t[Token::Dim],
-        ),
-    ];
+    let mut tags = Vec::new();
     if !v.filter.is_empty() {
-        spans.push(Span::styled(format!("/{} ", v.filter), t[Token::Warning]));
+        tags.push(format!("/{}", v.filter));
     }
     if v.failing_only {
-        spans.push(Span::styled("failing only ", t[Token::Warning]));
+        tags.push("failing only".into());
     }
-    if let Some(r) = &state.region {
-        spans.push(Span::styled(format!("{r} "), t[Token::Warning]));
-    }
-    spans.push(Span::styled(
-        format!("sort:{} ", v.sort.label()),
-        t[Token::Dim],
-    ));
-    spans
+    list::title(
+        state,
+        "Resources",
+        format!("[{shown}/{}]", state.derived.resources.len()),
+        tags,
+        v.sort.label(),
+    )
 }
 
 /// `✘ 3  ? 1  ✔ 12` as separate styled cells.
