@@ -203,32 +203,8 @@ async fn scan_account(
                 eprintln!("{prefix}✘ {} — {}", e.message, e.hint);
             }
             let reason = format!("{} — {}", e.message, e.hint);
-            let mut inventory = Inventory {
-                account_id: info.id.clone(),
-                ..Inventory::default()
-            };
-            let mut collection = Vec::new();
-            if !info.id.is_empty() {
-                for area in Area::ALL {
-                    for region in &info.regions {
-                        inventory.apply_batch(
-                            area,
-                            region,
-                            Inventory::failed_area(area, region, &reason),
-                        );
-                        collection.push(CollectionStatus {
-                            account_id: info.id.clone(),
-                            area,
-                            region: region.clone(),
-                            status: CollectionState::Failed,
-                            error: Some(reason.clone()),
-                            duration_ms: None,
-                            progress: None,
-                        });
-                    }
-                }
-            }
-            inventory.account_id = info.id.clone();
+            let (inventory, collection) =
+                Inventory::failed_account(&info.id, &info.regions, &reason);
             let findings = if info.id.is_empty() {
                 Vec::new()
             } else {

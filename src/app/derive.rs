@@ -183,11 +183,7 @@ pub fn account_rows(
             };
             AccountRow {
                 id: a.id.clone(),
-                name: a
-                    .name
-                    .clone()
-                    .or_else(|| a.profile.clone())
-                    .unwrap_or_else(|| a.id.clone()),
+                name: a.label().to_string(),
                 score: s.overall,
                 grade: s.grade,
                 critical: failing(Severity::Critical),

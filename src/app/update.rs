@@ -184,31 +184,13 @@ fn on_account_source(state: &mut State, key: &str, event: SourceEvent) {
                 format!("account {label} not scanned: {message}"),
             );
             state.accounts[i].error = Some(snapshot::AccountError { message, hint });
-            if !id.is_empty() {
-                let mut inventory = crate::domain::inventory::Inventory::default();
-                for area in Area::ALL {
-                    for region in state.accounts[i].regions.clone() {
-                        inventory.apply_batch(
-                            area,
-                            &region,
-                            crate::domain::inventory::Inventory::failed_area(
-                                area, &region, &reason,
-                            ),
-                        );
-                        state.set_account_collection(CollectionStatus {
-                            account_id: id.clone(),
-                            area,
-                            region,
-                            status: CollectionState::Failed,
-                            error: Some(reason.clone()),
-                            duration_ms: None,
-                            progress: None,
-                        });
-                    }
-                }
-                inventory.account_id.clone_from(&id);
-                state.inventories[i] = inventory;
+            let regions = state.accounts[i].regions.clone();
+            let (inventory, collection) =
+                crate::domain::inventory::Inventory::failed_account(&id, &regions, &reason);
+            for status in collection {
+                state.set_account_collection(status);
             }
+            state.inventories[i] = inventory;
             state.reassess_account(i);
         }
         // Not nested.
@@ -455,45 +437,29 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
                 input: LineInput::new(&text),
             });
         }
-        Op::FailingOnly => match state.screen() {
-            _ if state.shows_organization() => {
-                state.organization.failing_only = !state.organization.failing_only;
-                let on = state.organization.failing_only;
-                state.notify(
-                    Level::Info,
-                    if on {
-                        "showing accounts with critical or high failures, or not scanned"
-                    } else {
-                        "showing every account"
-                    },
-                );
-            }
-            Screen::Checklist => {
-                state.checklist.failing_only = !state.checklist.failing_only;
-                let on = state.checklist.failing_only;
-                state.notify(
-                    Level::Info,
-                    if on {
-                        "showing failing checks only"
-                    } else {
-                        "showing all checks"
-                    },
-                );
-            }
-            Screen::Resources => {
-                state.resources.failing_only = !state.resources.failing_only;
-                let on = state.resources.failing_only;
-                state.notify(
-                    Level::Info,
-                    if on {
-                        "showing failing resources only"
-                    } else {
-                        "showing all resources"
-                    },
-                );
-            }
-            _ => {}
-        },
+        Op::FailingOnly => {
+            let (flag, on, off) = match state.screen() {
+                _ if state.shows_organization() => (
+                    &mut state.organization.failing_only,
+                    "showing accounts with critical or high failures, or not scanned",
+                    "showing every account",
+                ),
+                Screen::Checklist => (
+                    &mut state.checklist.failing_only,
+                    "showing failing checks only",
+                    "showing all checks",
+                ),
+                Screen::Resources => (
+                    &mut state.resources.failing_only,
+                    "showing failing resources only",
+                    "showing all resources",
+                ),
+                _ => return,
+            };
+            *flag = !*flag;
+            let text = if *flag { on } else { off };
+            state.notify(Level::Info, text);
+        }
         Op::Sort => match state.screen() {
             _ if state.shows_organization() => {
                 state.organization.sort = state.organization.sort.next();

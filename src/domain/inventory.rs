@@ -167,6 +167,41 @@ impl Inventory {
         inv
     }
 
+    /// An account that could not be collected at all (its role could not be assumed, its
+    /// credentials were rejected): every area of every region failed with `reason`, so every
+    /// check reports `unknown` there, and the collection statuses that say so. An account
+    /// without an id (a profile whose identity was never read) has neither.
+    pub fn failed_account(
+        account_id: &str,
+        regions: &[String],
+        reason: &str,
+    ) -> (Inventory, Vec<super::collection::CollectionStatus>) {
+        let mut inventory = Inventory::default();
+        let mut collection = Vec::new();
+        if !account_id.is_empty() {
+            for area in Area::ALL {
+                for region in regions {
+                    inventory.apply_batch(
+                        area,
+                        region,
+                        Inventory::failed_area(area, region, reason),
+                    );
+                    collection.push(super::collection::CollectionStatus {
+                        account_id: account_id.to_string(),
+                        area,
+                        region: region.clone(),
+                        status: super::collection::CollectionState::Failed,
+                        error: Some(reason.to_string()),
+                        duration_ms: None,
+                        progress: None,
+                    });
+                }
+            }
+        }
+        inventory.account_id = account_id.to_string();
+        (inventory, collection)
+    }
+
     /// Applies one (area, region) batch: replaces exactly what that area owns in that region,
     /// even when the batch is empty (resources deleted since the last poll disappear), and the
     /// listing failures of the area's services there.

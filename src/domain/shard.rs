@@ -207,20 +207,16 @@ pub fn merge(parts: Vec<(String, Snapshot)>) -> Result<Snapshot, MergeError> {
     findings.sort_by_key(|f| rank_of(&f.account_id));
     collection.sort_by_key(|c| rank_of(&c.account_id));
 
-    let accounts: Vec<AccountEntry> = accounts.into_iter().map(|(_, a)| a).collect();
-    let mut regions: Vec<String> = Vec::new();
-    for r in accounts.iter().flat_map(|a| &a.regions) {
-        if !regions.contains(r) {
-            regions.push(r.clone());
-        }
-    }
-    let mut merged = Snapshot::of_accounts(findings, Vec::new(), collection, generated_at);
+    let accounts = accounts.into_iter().map(|(_, a)| a.info()).collect();
+    let mut merged = Snapshot::of_accounts(findings, accounts, collection, generated_at);
     merged.tool = tool;
-    merged.accounts = accounts;
-    merged.regions = regions;
-    merged.score.weights = weights;
     merged.mutes = (!mutes.is_empty()).then_some(mutes);
-    merged.rescore();
+    // The parts' stored weights win over this catalogue's (the same, for parts of this
+    // version; scored again only when they differ).
+    if merged.score.weights != weights {
+        merged.score.weights = weights;
+        merged.rescore();
+    }
     Ok(merged)
 }
 

@@ -94,14 +94,34 @@ pub struct AccountEntry {
     pub error: Option<AccountError>,
 }
 
+/// The name to show for an account: its name, else its profile, else its id.
+fn label_of<'a>(id: &'a str, name: Option<&'a str>, profile: Option<&'a str>) -> &'a str {
+    name.or(profile).filter(|n| !n.is_empty()).unwrap_or(id)
+}
+
+impl AccountInfo {
+    /// The name to show: the account's name, else its profile, else its id.
+    pub fn label(&self) -> &str {
+        label_of(&self.id, self.name.as_deref(), self.profile.as_deref())
+    }
+}
+
 impl AccountEntry {
     /// The name to show: the account's name, else its profile, else its id.
     pub fn label(&self) -> &str {
-        self.name
-            .as_deref()
-            .or(self.profile.as_deref())
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&self.id)
+        label_of(&self.id, self.name.as_deref(), self.profile.as_deref())
+    }
+
+    /// Who the account is, without its scores.
+    pub fn info(&self) -> AccountInfo {
+        AccountInfo {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            profile: self.profile.clone(),
+            role_arn: self.role_arn.clone(),
+            regions: self.regions.clone(),
+            error: self.error.clone(),
+        }
     }
 }
 
@@ -327,17 +347,7 @@ impl Snapshot {
 
     /// Who each account is, without its scores (what a view of the snapshot starts from).
     pub fn account_infos(&self) -> Vec<AccountInfo> {
-        self.accounts
-            .iter()
-            .map(|a| AccountInfo {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                profile: a.profile.clone(),
-                role_arn: a.role_arn.clone(),
-                regions: a.regions.clone(),
-                error: a.error.clone(),
-            })
-            .collect()
+        self.accounts.iter().map(AccountEntry::info).collect()
     }
 
     /// The account with this id.
