@@ -10,9 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use futures_util::future::join_all;
-
 use super::errors::{CallFailure, FailureKind};
+use super::fan_out;
 use super::{Family, Shared, pages};
 use crate::domain::arn::function_ref;
 use crate::domain::inventory::{Alias, CodeSigning, FunctionUrl};
@@ -137,7 +136,7 @@ pub(crate) async fn fetch_aliases(
         Err(f) if f.kind == FailureKind::NotFound => Vec::new(),
         other => other?,
     };
-    let details = join_all(listed.iter().map(|(name, _)| async move {
+    let details = fan_out(listed.iter(), |(name, _)| async move {
         let policy = super::functions::fetch_policy_qualified(shared, lambda, function, Some(name));
         match urls {
             Some(urls) => (policy.await, Ok(urls.get(&Some(name.clone())).cloned())),
@@ -147,7 +146,7 @@ pub(crate) async fn fetch_aliases(
                 futures_util::future::join(policy, url).await
             }
         }
-    }))
+    })
     .await;
     let mut out = Vec::new();
     for ((name, arn), (policy, url)) in listed.into_iter().zip(details) {
@@ -187,7 +186,7 @@ pub(crate) async fn code_signing(
         Ok((page.code_signing_configs.unwrap_or_default(), next))
     })
     .await?;
-    let covered = join_all(configs.iter().map(|c| async move {
+    let covered = fan_out(configs.iter(), |c| async move {
         let arn = c.code_signing_config_arn();
         pages(|marker| async move {
             let page = shared
@@ -206,7 +205,7 @@ pub(crate) async fn code_signing(
             Ok((page.function_arns.unwrap_or_default(), next))
         })
         .await
-    }))
+    })
     .await;
     let mut out = BTreeMap::new();
     for (config, functions) in configs.iter().zip(covered) {

@@ -13,9 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use futures_util::future::join_all;
-
 use super::errors::CallFailure;
+use super::fan_out;
 use super::{Collected, Family, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::is_aws_managed;
@@ -78,7 +77,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
 
     let (aliases, described) = tokio::join!(
         list_aliases(shared, &clients.kms),
-        join_all(references.iter().map(|r| describe(shared, clients, r))),
+        fan_out(references.iter(), |r| describe(shared, clients, r)),
     );
     let aliases = aliases.unwrap_or_else(|failure| {
         collected.note(failure);
@@ -110,10 +109,10 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         }
     }
 
-    let finished = join_all(by_key.into_values().map(|(d, refs)| {
+    let finished = fan_out(by_key.into_values(), |(d, refs)| {
         let aliases = aliases_of(&d, &refs, &aliases);
         complete(shared, clients, d, aliases, refs)
-    }))
+    })
     .await;
     for (key, failures) in finished {
         for failure in failures {

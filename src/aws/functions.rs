@@ -12,9 +12,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use aws_sdk_lambda::types::FunctionConfiguration;
-use futures_util::future::{join, join_all};
+use futures_util::future::join;
 
 use super::errors::{CallFailure, FailureKind};
+use super::fan_out;
 use super::{Collected, Family, RegionClients, Shared, aliases};
 use crate::domain::arn::Arn;
 use crate::domain::finding::Service;
@@ -65,7 +66,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
         functions.first().map(|f| f.name.as_str()),
     )
     .await;
-    let details = join_all(functions.iter().map(|f| {
+    let details = fan_out(functions.iter(), |f| {
         function_details(
             shared,
             &clients.lambda,
@@ -73,7 +74,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
             f.dead_letter_target.as_deref(),
             lists_urls,
         )
-    }));
+    });
     // Code signing configs only matter where there are functions to cover.
     let signing = async {
         if functions.is_empty() {
@@ -408,12 +409,7 @@ async fn fetch_roles(
     }
 
     // 1. Both listings of every role.
-    let listings = join_all(
-        to_list
-            .iter()
-            .map(|(_, name)| list_role(shared, name.as_str())),
-    )
-    .await;
+    let listings = fan_out(to_list.iter(), |(_, name)| list_role(shared, name.as_str())).await;
     let mut listed = Vec::new();
     for ((arn, name), listing) in to_list.into_iter().zip(listings) {
         match listing {
@@ -446,12 +442,10 @@ async fn fetch_roles(
         .flat_map(|(_, name, l)| l.inline.iter().map(move |p| (name.as_str(), p.as_str())))
         .collect();
     let (managed, inline) = join(
-        join_all(to_fetch.iter().map(|arn| managed_document(shared, arn))),
-        join_all(
-            inline_wanted
-                .iter()
-                .map(|(role, policy)| inline_document(shared, role, policy)),
-        ),
+        fan_out(to_fetch.iter(), |arn| managed_document(shared, arn)),
+        fan_out(inline_wanted.iter(), |(role, policy)| {
+            inline_document(shared, role, policy)
+        }),
     )
     .await;
     for (arn, doc) in to_fetch.into_iter().zip(managed) {

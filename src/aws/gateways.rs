@@ -17,9 +17,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::future::Future;
 
-use futures_util::future::join_all;
-
 use super::errors::{CallFailure, FailureKind};
+use super::fan_out;
 use super::{Collected, Family, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
@@ -192,7 +191,7 @@ async fn rest_apis(
     })
     .await?;
     let apis: Vec<RestApi> = listed.into_iter().map(rest_api).collect();
-    let parts = join_all(apis.iter().map(|api| rest_parts(shared, client, &api.id))).await;
+    let parts = fan_out(apis.iter(), |api| rest_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
 }
 
@@ -427,11 +426,9 @@ async fn rest_domains(
             ..RestDomain::default()
         })
         .collect();
-    let mappings = join_all(
-        domains
-            .iter()
-            .map(|d| base_path_mappings(shared, client, &d.name)),
-    )
+    let mappings = fan_out(domains.iter(), |d| {
+        base_path_mappings(shared, client, &d.name)
+    })
     .await;
     Ok(domains.into_iter().zip(mappings).collect())
 }
@@ -497,7 +494,7 @@ async fn v2_apis(
     })
     .await?;
     let apis: Vec<V2Api> = listed.into_iter().map(v2_api).collect();
-    let parts = join_all(apis.iter().map(|api| v2_parts(shared, client, &api.id))).await;
+    let parts = fan_out(apis.iter(), |api| v2_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
 }
 
@@ -710,7 +707,7 @@ async fn authorizers_one_by_one(
         .iter()
         .filter_map(|r| r.authorizer_id.as_deref())
         .collect();
-    let results = join_all(ids.into_iter().map(|id| async move {
+    let results = fan_out(ids, |id| async move {
         shared
             .call(
                 Family::ApiGatewayV2,
@@ -722,7 +719,7 @@ async fn authorizers_one_by_one(
                     .send(),
             )
             .await
-    }))
+    })
     .await;
     let mut authorizers = Vec::new();
     for result in results {

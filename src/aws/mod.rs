@@ -31,11 +31,38 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::BoxFuture;
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{Area, Inventory, Role};
 use errors::{CallFailure, FailureKind};
+
+/// How many of a fan-out's futures are alive at once (see [`fan_out`]). Far above the
+/// per-family limits, so the semaphores, not this, bound the calls in flight.
+const FAN_OUT: usize = 128;
+
+/// Awaits `f` of every item, results in order, like `join_all`, but builds the futures only
+/// as earlier ones finish, [`FAN_OUT`] at a time. An SDK call's future is tens of kilobytes:
+/// building one per function of a 10,000-function account up front held half a gigabyte
+/// while they waited for their turn at the semaphore.
+pub(crate) async fn fan_out<I, F, Fut>(items: I, mut f: F) -> Vec<Fut::Output>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future,
+{
+    let mut pending = items.into_iter();
+    let mut running: FuturesOrdered<Fut> = pending.by_ref().take(FAN_OUT).map(&mut f).collect();
+    let mut done = Vec::with_capacity(pending.size_hint().0 + running.len());
+    while let Some(output) = running.next().await {
+        done.push(output);
+        if let Some(next) = pending.next() {
+            running.push_back(f(next));
+        }
+    }
+    done
+}
 
 /// Every poller of every region, over one set of credentials: what the live scheduler
 /// drives, one (area, region) collection at a time.
@@ -427,6 +454,31 @@ mod tests {
         tokio::time::timeout(Duration::from_millis(200), shared.in_region(region, call))
             .await
             .is_ok()
+    }
+
+    /// A fan-out keeps `join_all`'s order but never holds more than [`FAN_OUT`] futures:
+    /// each future counts itself alive from creation to completion.
+    #[tokio::test]
+    async fn fan_out_keeps_order_and_bounds_the_futures_alive() {
+        use std::sync::atomic::AtomicUsize;
+        let alive = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let n = FAN_OUT * 5 + 3;
+        let out = fan_out(0..n, |i| {
+            let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            let alive = &alive;
+            async move {
+                // Later items finish first within a window, so order is the fan-out's doing.
+                tokio::time::sleep(Duration::from_micros((n - i) as u64 % 7)).await;
+                alive.fetch_sub(1, Ordering::SeqCst);
+                i * 2
+            }
+        })
+        .await;
+        assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(most.load(Ordering::SeqCst), FAN_OUT);
+        assert_eq!(alive.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test]

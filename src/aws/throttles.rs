@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use futures_util::future::{join, join_all};
+use futures_util::future::join;
 
 use super::errors::CallFailure;
+use super::fan_out;
 use super::{Collected, Family, RegionClients, Shared};
 use crate::domain::entry_points::unauthenticated_entry_points;
 use crate::domain::inventory::{Fetched, Inventory, UsagePlan};
@@ -29,14 +30,13 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         .map(|e| e.function_arn)
         .collect();
 
-    let (plans, concurrency) =
-        join(
-            usage_plans(shared, &clients.apigateway),
-            join_all(reachable.iter().map(|arn| {
-                reserved_concurrency(shared, &clients.lambda, function_name(current, arn))
-            })),
-        )
-        .await;
+    let (plans, concurrency) = join(
+        usage_plans(shared, &clients.apigateway),
+        fan_out(reachable.iter(), |arn| {
+            reserved_concurrency(shared, &clients.lambda, function_name(current, arn))
+        }),
+    )
+    .await;
 
     let plans = plans.map_err(|f| collected.note(f));
     collected

@@ -16,9 +16,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures_util::future::{join_all, join3};
+use futures_util::future::join3;
 
 use super::errors::CallFailure;
+use super::fan_out;
 use super::{Collected, Family, RegionClients, Shared, pages};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
@@ -102,21 +103,15 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         topic_subs.entry(topic).or_default().push(sub);
     }
     let (queues, topics, buses) = join3(
-        join_all(
-            queue_arns
-                .iter()
-                .map(|arn| read_queue(shared, &clients.sqs, arn)),
-        ),
-        join_all(
-            topic_subs
-                .keys()
-                .map(|arn| read_topic(shared, &clients.sns, arn)),
-        ),
-        join_all(
-            buses
-                .into_iter()
-                .map(|(bus, rules)| read_bus(shared, &clients.eventbridge, bus, rules)),
-        ),
+        fan_out(queue_arns.iter(), |arn| {
+            read_queue(shared, &clients.sqs, arn)
+        }),
+        fan_out(topic_subs.keys(), |arn| {
+            read_topic(shared, &clients.sns, arn)
+        }),
+        fan_out(buses, |(bus, rules)| {
+            read_bus(shared, &clients.eventbridge, bus, rules)
+        }),
     )
     .await;
 
@@ -280,11 +275,9 @@ async fn list_buses_with_function_rules(
     .await
     .map_err(|f| ("events:ListEventBuses", f))?;
 
-    let rules = join_all(
-        buses
-            .iter()
-            .map(|(bus, _)| list_function_rules(shared, events, bus)),
-    )
+    let rules = fan_out(buses.iter(), |(bus, _)| {
+        list_function_rules(shared, events, bus)
+    })
     .await;
     let mut out = Vec::new();
     for ((name, arn), rules) in buses.into_iter().zip(rules) {
@@ -339,7 +332,7 @@ async fn list_function_rules(
     })
     .await
     .map_err(|f| ("events:ListRules", f))?;
-    let targets = join_all(rules.iter().map(|(rule, _)| async move {
+    let targets = fan_out(rules.iter(), |(rule, _)| async move {
         pages(|token| async move {
             let page = shared
                 .call(
@@ -363,7 +356,7 @@ async fn list_function_rules(
             Ok((items, page.next_token().map(str::to_string)))
         })
         .await
-    }))
+    })
     .await;
     let mut out = Vec::new();
     for ((name, arn), targets) in rules.into_iter().zip(targets) {
