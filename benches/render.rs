@@ -203,7 +203,7 @@ fn main() {
         selected: biggest
             .findings
             .first()
-            .map(|&i| state.assessment.findings[i].resource_id.clone()),
+            .map(|&i| state.assessment.findings[i].resource_id.to_string()),
         focus: Pane::Resources,
         scroll: 0,
     }));

@@ -303,11 +303,19 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         ..ScanResult::default()
     };
     let every_account_failed = !parts.is_empty() && parts.iter().all(|p| p.info.error.is_some());
+    // The first account's findings are moved, not copied, and grown once to the total: a
+    // 300,000-finding account must not be held twice.
+    let total = parts.iter().map(|p| p.findings.len()).sum::<usize>();
     let mut findings = Vec::new();
     let mut collection = Vec::new();
     let mut infos = Vec::new();
     for part in parts {
-        findings.extend(part.findings);
+        if findings.is_empty() {
+            findings = part.findings;
+            findings.reserve_exact(total - findings.len());
+        } else {
+            findings.extend(part.findings);
+        }
         collection.extend(part.collection);
         infos.push(part.info);
     }

@@ -291,11 +291,11 @@ fn sorted_keys(findings: &[Finding]) -> Vec<(String, String, String, Status, Str
         .iter()
         .map(|f| {
             (
-                f.check_id.clone(),
-                f.region.clone(),
-                f.resource_id.clone(),
+                f.check_id.to_string(),
+                f.region.to_string(),
+                f.resource_id.to_string(),
                 f.status,
-                f.message.clone(),
+                f.message.to_string(),
             )
         })
         .collect();

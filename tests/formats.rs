@@ -437,7 +437,7 @@ fn in_process_asff_batches_hold_at_most_100_findings_of_one_region() {
         .enumerate()
         .map(|(i, f)| {
             let mut f = f.clone();
-            f.resource_id = format!("{}#{i}", f.resource_id);
+            f.resource_id = format!("{}#{i}", f.resource_id).into();
             f
         })
         .collect();

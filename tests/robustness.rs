@@ -2507,7 +2507,7 @@ mod soak {
     ) -> Vec<(String, String, Status)> {
         let mut keys: Vec<_> = findings
             .iter()
-            .map(|f| (f.check_id.clone(), f.resource_id.clone(), f.status))
+            .map(|f| (f.check_id.to_string(), f.resource_id.to_string(), f.status))
             .collect();
         keys.sort();
         keys

@@ -195,7 +195,7 @@ fn demo_in_tmux_drill_down_export_and_quit() {
         .findings
         .iter()
         .filter(|f| f.check_id == CHECK && f.status == Status::Fail)
-        .map(|f| f.resource_name.clone())
+        .map(|f| f.resource_name.to_string())
         .collect();
     assert!(!failing.is_empty(), "the demo fails {CHECK} somewhere");
 

@@ -569,9 +569,12 @@ fn refresh_pause_and_copy_become_effects() {
     open_first_failing(&mut s);
     let f = s.selected_finding().unwrap().clone();
     let fx = press(&mut s, "c");
-    assert_eq!(fx, vec![Effect::CopyToClipboard(f.remediation.cli.clone())]);
+    assert_eq!(
+        fx,
+        vec![Effect::CopyToClipboard(f.remediation().cli.clone())]
+    );
     assert!(
-        f.remediation.cli.contains(&f.resource_name),
+        f.remediation().cli.contains(f.resource_name.as_str()),
         "the CLI names the resource"
     );
     assert_eq!(press(&mut s, "<c-z>"), vec![Effect::Suspend]);

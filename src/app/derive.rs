@@ -323,10 +323,10 @@ pub fn derive_in(findings: &[Finding], region: Option<&str>, account: Option<&st
             }
             ResourceRow {
                 id: id.to_string(),
-                name: first.resource_name.clone(),
+                name: first.resource_name.to_string(),
                 kind: checks::resource_kind(first),
                 service: first.service,
-                region: first.region.clone(),
+                region: first.region.to_string(),
                 counts,
                 risk,
                 worst,
@@ -358,7 +358,7 @@ mod tests {
         Finding {
             severity: sev,
             category: Category::Auth,
-            resource_id: format!("arn:aws:lambda:{region}:1:function:{resource}"),
+            resource_id: format!("arn:aws:lambda:{region}:1:function:{resource}").into(),
             ..Finding::sample(check, region, resource, status)
         }
     }

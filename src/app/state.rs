@@ -1162,8 +1162,8 @@ impl State {
     pub fn known_regions(&self) -> Vec<String> {
         let mut regions = self.identity.regions.clone();
         for f in &self.assessment.findings {
-            if !regions.contains(&f.region) && !f.region.is_empty() {
-                regions.push(f.region.clone());
+            if !regions.iter().any(|r| *r == f.region) && !f.region.is_empty() {
+                regions.push(f.region.to_string());
             }
         }
         regions

@@ -603,7 +603,7 @@ fn move_cursor(state: &mut State, delta: isize) {
             let cur = step(cur, delta, list.len());
             let selected = list
                 .get(cur)
-                .map(|&i| state.assessment.findings[i].resource_id.clone());
+                .map(|&i| state.assessment.findings[i].resource_id.to_string());
             if let Screen::CheckDetail(d) = state.screen_mut() {
                 d.selected = selected;
                 d.scroll = 0;
@@ -614,7 +614,7 @@ fn move_cursor(state: &mut State, delta: isize) {
             let cur = step(cur, delta, list.len());
             let selected = list
                 .get(cur)
-                .map(|&i| state.assessment.findings[i].check_id.clone());
+                .map(|&i| state.assessment.findings[i].check_id.to_string());
             if let Screen::ResourceDetail(d) = state.screen_mut() {
                 d.selected = selected;
             }
@@ -653,7 +653,7 @@ fn open(state: &mut State) {
             let (list, _) = state.detail_findings(&detail);
             detail.selected = list
                 .first()
-                .map(|&i| state.assessment.findings[i].resource_id.clone());
+                .map(|&i| state.assessment.findings[i].resource_id.to_string());
             state.stack.push(Screen::CheckDetail(detail));
         }
         Screen::Resources => {
@@ -669,7 +669,7 @@ fn open(state: &mut State) {
             let (list, _) = state.resource_findings(&detail);
             detail.selected = list
                 .first()
-                .map(|&i| state.assessment.findings[i].check_id.clone());
+                .map(|&i| state.assessment.findings[i].check_id.to_string());
             state.stack.push(Screen::ResourceDetail(detail));
         }
         Screen::ResourceDetail(d) => {
@@ -678,8 +678,8 @@ fn open(state: &mut State) {
                 return;
             };
             let detail = CheckDetail {
-                check_id: f.check_id.clone(),
-                selected: Some(f.resource_id.clone()),
+                check_id: f.check_id.to_string(),
+                selected: Some(f.resource_id.to_string()),
                 focus: Pane::Fix,
                 scroll: 0,
             };
@@ -829,12 +829,12 @@ fn copy_fix(state: &mut State, fx: &mut Vec<Effect>) {
         state.notify(Level::Info, "select a resource first");
         return;
     };
-    if f.remediation.cli.trim().is_empty() {
+    if f.remediation().cli.trim().is_empty() {
         let msg = format!("{} has no CLI fix", f.check_id);
         state.notify(Level::Info, msg);
         return;
     }
-    let text = f.remediation.cli.clone();
+    let text = f.remediation().cli.clone();
     let name = f.resource_name.clone();
     fx.push(Effect::CopyToClipboard(text));
     state.notify(
@@ -893,7 +893,7 @@ fn mute(state: &mut State) {
                 }
                 Status::Fail | Status::Unknown => {}
             }
-            MuteDialog::new(check, Some((id, name)))
+            MuteDialog::new(check.to_string(), Some((id.to_string(), name.to_string())))
         }
         _ => return,
     };

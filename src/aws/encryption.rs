@@ -480,7 +480,7 @@ mod tests {
         let ctx = Context::new(time::macros::datetime!(2025-06-01 12:00 UTC));
         (def.evaluate)(def, inv, &ctx)
             .into_iter()
-            .map(|f| (f.resource_name, f.status))
+            .map(|f| (f.resource_name.to_string(), f.status))
             .collect()
     }
 

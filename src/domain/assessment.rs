@@ -118,10 +118,10 @@ pub fn apply_mutes(findings: &mut [Finding], mutes: &[Mute], today: time::Date) 
         for m in matching {
             if m.is_expired(today) {
                 if f.mute_expired.is_none() {
-                    f.mute_expired = Some(m.mark());
+                    f.mute_expired = Some(Box::new(m.mark()));
                 }
             } else {
-                f.mute = Some(m.mark());
+                f.mute = Some(Box::new(m.mark()));
                 f.mute_expired = None;
                 break;
             }

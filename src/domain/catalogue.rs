@@ -4,7 +4,8 @@
 use time::OffsetDateTime;
 
 use super::finding::{
-    Category, Evidence, Finding, Remediation, ResourceKind, Service, Severity, Status,
+    Category, Evidence, Finding, Remediation, ResourceKind, Service, Severity, Status, Templates,
+    Text, fill,
 };
 use super::inventory::{Area, Inventory};
 
@@ -81,7 +82,7 @@ pub struct Target {
     pub region: String,
     pub resource_id: String,
     pub resource_name: String,
-    pub params: Vec<(String, String)>,
+    pub params: Vec<(&'static str, String)>,
 }
 
 impl Target {
@@ -109,8 +110,8 @@ impl Target {
     }
 
     /// Adds a template placeholder value, e.g. `.param("stage", "prod")` fills `{stage}`.
-    pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.params.push((key.to_string(), value.into()));
+    pub fn param(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((key, value.into()));
         self
     }
 }
@@ -129,7 +130,7 @@ macro_rules! verdicts {
                 &self,
                 inv: &Inventory,
                 t: &Target,
-                msg: impl Into<String>,
+                msg: impl Into<Text>,
                 ev: Vec<Evidence>,
             ) -> Finding {
                 self.finding(inv, t, Status::$status, msg, ev)
@@ -163,28 +164,32 @@ impl CheckDef {
         inventory: &Inventory,
         target: &Target,
         status: Status,
-        message: impl Into<String>,
+        message: impl Into<Text>,
         evidence: Vec<Evidence>,
     ) -> Finding {
-        let fill = |template: &str| fill_template(template, inventory, target);
         Finding {
-            account_id: inventory.account_id.clone(),
-            check_id: self.id.to_string(),
+            account_id: inventory.account_id.as_str().into(),
+            check_id: self.id.into(),
             status,
             severity: self.severity,
             category: self.category,
             service: self.service,
-            region: target.region.clone(),
-            resource_id: target.resource_id.clone(),
-            resource_name: target.resource_name.clone(),
+            region: target.region.as_str().into(),
+            resource_id: target.resource_id.as_str().into(),
+            resource_name: target.resource_name.as_str().into(),
             message: message.into(),
             evidence,
-            remediation: Remediation {
-                summary: self.fix.to_string(),
-                console: self.console.iter().map(|s| fill(s)).collect(),
-                cli: fill(self.cli),
-                terraform: fill(self.terraform),
-            },
+            remediation: Remediation::Templates(Templates {
+                summary: self.fix,
+                console: self.console,
+                cli: self.cli,
+                terraform: self.terraform,
+                params: target
+                    .params
+                    .iter()
+                    .map(|(k, v)| (*k, v.as_str().into()))
+                    .collect(),
+            }),
             mute_reason: None,
             mute: None,
             mute_expired: None,
@@ -210,7 +215,7 @@ impl CheckDef {
         )
     }
 
-    pub fn not_applicable(&self, inv: &Inventory, t: &Target, msg: impl Into<String>) -> Finding {
+    pub fn not_applicable(&self, inv: &Inventory, t: &Target, msg: impl Into<Text>) -> Finding {
         self.finding(inv, t, Status::NotApplicable, msg, Vec::new())
     }
 
@@ -242,30 +247,10 @@ pub fn fill_template(template: &str, inventory: &Inventory, target: &Target) -> 
         _ => target
             .params
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str()),
     };
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after
-            .find('}')
-            .and_then(|close| value(&after[..close]).map(|v| (v, close)))
-        {
-            Some((v, close)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    fill(template, &value)
 }
 
 /// Terraform resource names must be identifiers: `orders-api/prod` → `orders_api_prod`.

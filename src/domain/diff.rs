@@ -103,10 +103,10 @@ pub type Key = (String, String, String, String);
 
 pub fn key(f: &Finding) -> Key {
     (
-        f.account_id.clone(),
-        f.check_id.clone(),
-        f.region.clone(),
-        f.resource_id.clone(),
+        f.account_id.to_string(),
+        f.check_id.to_string(),
+        f.region.to_string(),
+        f.resource_id.to_string(),
     )
 }
 
@@ -169,15 +169,15 @@ pub fn changes(old: &[Finding], new: &[Finding]) -> Vec<Changed> {
 fn changed(change: Change, f: &Finding, old: Option<Status>, new: Option<Status>) -> Changed {
     Changed {
         change,
-        account_id: f.account_id.clone(),
-        check_id: f.check_id.clone(),
+        account_id: f.account_id.to_string(),
+        check_id: f.check_id.to_string(),
         severity: f.severity,
-        region: f.region.clone(),
-        resource_id: f.resource_id.clone(),
-        resource_name: f.resource_name.clone(),
+        region: f.region.to_string(),
+        resource_id: f.resource_id.to_string(),
+        resource_name: f.resource_name.to_string(),
         old,
         new,
-        message: f.message.clone(),
+        message: f.message.to_string(),
     }
 }
 
@@ -282,7 +282,7 @@ mod tests {
     fn f(check: &str, resource: &str, status: Status, severity: Severity) -> Finding {
         Finding {
             severity,
-            message: format!("{check} on {resource}: {status}"),
+            message: format!("{check} on {resource}: {status}").into(),
             ..Finding::sample(check, "us-east-1", resource, status)
         }
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::inventory::Area;
+pub use super::text::{Interner, Text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -334,12 +335,12 @@ impl ResourceKind {
 /// One field that decided a finding, e.g. `authorizationType = NONE` on `POST /orders`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    pub field: String,
-    pub value: String,
+    pub field: Text,
+    pub value: Text,
 }
 
 impl Evidence {
-    pub fn new(field: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<Text>, value: impl Into<Text>) -> Self {
         Evidence {
             field: field.into(),
             value: value.into(),
@@ -347,48 +348,232 @@ impl Evidence {
     }
 }
 
-/// Remediation with the resource's real identifiers filled in.
+/// Remediation with the resource's real identifiers filled in: what a reader sees
+/// ([`Finding::remediation`]) and what a snapshot stores.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Remediation {
+pub struct RemediationText {
     pub summary: String,
     pub console: Vec<String>,
     pub cli: String,
     pub terraform: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A finding's remediation as held in memory. A check's finding keeps the check's templates
+/// and only the values this resource adds, and fills them in when read: the filled-in text
+/// is about a kilobyte, a third of a million findings held 300 MB of it, and most of it is
+/// never looked at before it is written out.
+#[derive(Clone, Debug)]
+pub enum Remediation {
+    /// A check's templates; `{name}`, `{arn}`, `{region}` and `{account}` are the finding's.
+    Templates(Templates),
+    /// Text as read from a snapshot (or written by hand).
+    Text(Box<RemediationText>),
+}
+
+impl Default for Remediation {
+    fn default() -> Self {
+        Remediation::Text(Box::default())
+    }
+}
+
+impl From<RemediationText> for Remediation {
+    fn from(text: RemediationText) -> Self {
+        Remediation::Text(Box::new(text))
+    }
+}
+
+impl Remediation {
+    /// The fix in a sentence (the check's, never filled in).
+    pub fn summary(&self) -> &str {
+        match self {
+            Remediation::Templates(t) => t.summary,
+            Remediation::Text(text) => &text.summary,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Remediation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RemediationText::deserialize(d).map(Remediation::from)
+    }
+}
+
+/// A check's remediation templates (see [`fill`]) and the values of the check's own
+/// placeholders for one resource (e.g. `{stage}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Templates {
+    pub summary: &'static str,
+    pub console: &'static [&'static str],
+    pub cli: &'static str,
+    pub terraform: &'static str,
+    pub params: Box<[(&'static str, Text)]>,
+}
+
+/// Replaces every `{key}` of `template` that `value` knows, in one pass; a value is never
+/// expanded again, even if it contains something that looks like a placeholder, and an
+/// unknown `{…}` (a Terraform block, a JSON object) stays as it is.
+pub fn fill<'v>(template: &str, value: &dyn Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| value(&after[..close]).map(|v| (v, close)))
+        {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct Finding {
     /// The AWS account of the resource. Snapshots from before it was recorded lack it; reading
     /// one fills in the snapshot's account.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub account_id: String,
-    pub check_id: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub account_id: Text,
+    pub check_id: Text,
     pub status: Status,
     /// Usually the check's severity; some checks adjust it per resource (e.g. a runtime that
     /// is only about to be deprecated is medium).
     pub severity: Severity,
     pub category: Category,
     pub service: Service,
-    pub region: String,
+    pub region: Text,
     /// ARN or another stable id.
-    pub resource_id: String,
+    pub resource_id: Text,
     /// Human name: function name, `<api>/<stage>`, API name, secret name, key alias, domain.
-    pub resource_name: String,
-    pub message: String,
+    pub resource_name: Text,
+    pub message: Text,
     pub evidence: Vec<Evidence>,
     pub remediation: Remediation,
     /// Snapshots from before mutes kept the real status: the reason of a finding whose
     /// `status` is `muted`. Never written now (see `mute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute_reason: Option<String>,
+    pub mute_reason: Option<Box<str>>,
     /// The mute in force on this finding. Its `status` stays the real one: a muted pass is a
-    /// pass, a muted fail a fail; the score leaves muted findings out.
+    /// pass, a muted fail a fail; the score leaves muted findings out. (Boxed, like
+    /// `mute_expired`: most findings have none, and a finding is held per resource and check.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute: Option<MuteMark>,
+    pub mute: Option<Box<MuteMark>>,
     /// A mute that matched this finding but has expired: it no longer applies, and the
     /// finding says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute_expired: Option<MuteMark>,
+    pub mute_expired: Option<Box<MuteMark>>,
+}
+
+/// A finding as written: [`Finding`]'s fields in its order, the remediation filled in.
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    account_id: &'a str,
+    check_id: &'a str,
+    status: Status,
+    severity: Severity,
+    category: Category,
+    service: Service,
+    region: &'a str,
+    resource_id: &'a str,
+    resource_name: &'a str,
+    message: &'a str,
+    evidence: &'a [Evidence],
+    remediation: std::borrow::Cow<'a, RemediationText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mute_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mute: Option<&'a MuteMark>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mute_expired: Option<&'a MuteMark>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Destructured, so a new field cannot be forgotten here.
+        let Finding {
+            account_id,
+            check_id,
+            status,
+            severity,
+            category,
+            service,
+            region,
+            resource_id,
+            resource_name,
+            message,
+            evidence,
+            remediation: _,
+            mute_reason,
+            mute,
+            mute_expired,
+        } = self;
+        FindingOut {
+            account_id,
+            check_id,
+            status: *status,
+            severity: *severity,
+            category: *category,
+            service: *service,
+            region,
+            resource_id,
+            resource_name,
+            message,
+            evidence,
+            remediation: self.remediation(),
+            mute_reason: mute_reason.as_deref(),
+            mute: mute.as_deref(),
+            mute_expired: mute_expired.as_deref(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Equal when everything a reader sees is: a remediation held as templates equals the same
+/// text read back from a snapshot.
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        let Finding {
+            account_id,
+            check_id,
+            status,
+            severity,
+            category,
+            service,
+            region,
+            resource_id,
+            resource_name,
+            message,
+            evidence,
+            remediation: _,
+            mute_reason,
+            mute,
+            mute_expired,
+        } = self;
+        *account_id == other.account_id
+            && *check_id == other.check_id
+            && *status == other.status
+            && *severity == other.severity
+            && *category == other.category
+            && *service == other.service
+            && *region == other.region
+            && *resource_id == other.resource_id
+            && *resource_name == other.resource_name
+            && *message == other.message
+            && *evidence == other.evidence
+            && *mute_reason == other.mute_reason
+            && *mute == other.mute
+            && *mute_expired == other.mute_expired
+            && self.remediation() == other.remediation()
+    }
 }
 
 /// A mute as it applies to one finding: why, until when, and where it was made.
@@ -404,6 +589,30 @@ pub struct MuteMark {
 }
 
 impl Finding {
+    /// Makes this finding's strings the interner's shared copies: a finding repeats its
+    /// account, region, check and resource with many others (see [`Interner`]).
+    pub fn intern(&mut self, interner: &mut Interner) {
+        for text in [
+            &mut self.account_id,
+            &mut self.check_id,
+            &mut self.region,
+            &mut self.resource_id,
+            &mut self.resource_name,
+            &mut self.message,
+        ] {
+            interner.intern(text);
+        }
+        for e in &mut self.evidence {
+            interner.intern(&mut e.field);
+            interner.intern(&mut e.value);
+        }
+        if let Remediation::Templates(t) = &mut self.remediation {
+            for (_, value) in &mut t.params {
+                interner.intern(value);
+            }
+        }
+    }
+
     /// A finding for unit tests: a Lambda function `name` in `region` of account
     /// 111122223333, high, exposure, no message; change the rest with struct update syntax.
     #[cfg(test)]
@@ -416,9 +625,9 @@ impl Finding {
             category: Category::Exposure,
             service: Service::Lambda,
             region: region.into(),
-            resource_id: format!("arn:aws:lambda:{region}:111122223333:function:{name}"),
+            resource_id: format!("arn:aws:lambda:{region}:111122223333:function:{name}").into(),
             resource_name: name.into(),
-            message: String::new(),
+            message: Text::default(),
             evidence: Vec::new(),
             remediation: Remediation::default(),
             mute_reason: None,
@@ -440,6 +649,29 @@ impl Finding {
     /// Whether a mute is in force (also a finding of an old snapshot stored as `muted`).
     pub fn is_muted(&self) -> bool {
         self.shown() == Status::Muted
+    }
+
+    /// The remediation with this finding's identifiers filled in.
+    pub fn remediation(&self) -> std::borrow::Cow<'_, RemediationText> {
+        use std::borrow::Cow;
+        match &self.remediation {
+            Remediation::Text(text) => Cow::Borrowed(text),
+            Remediation::Templates(t) => {
+                let value = |key: &str| match key {
+                    "name" => Some(self.resource_name.as_str()),
+                    "arn" => Some(self.resource_id.as_str()),
+                    "region" => Some(self.region.as_str()),
+                    "account" => Some(self.account_id.as_str()),
+                    _ => t.params.iter().find(|(k, _)| *k == key).map(|(_, v)| &**v),
+                };
+                Cow::Owned(RemediationText {
+                    summary: t.summary.to_string(),
+                    console: t.console.iter().map(|c| fill(c, &value)).collect(),
+                    cli: fill(t.cli, &value),
+                    terraform: fill(t.terraform, &value),
+                })
+            }
+        }
     }
 
     /// Why it is muted: the mute's reason, or an old snapshot's `mute_reason`.

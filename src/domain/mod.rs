@@ -19,4 +19,5 @@ pub mod score;
 pub mod shard;
 pub mod snapshot;
 pub mod source;
+pub mod text;
 pub mod triggers;

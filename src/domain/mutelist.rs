@@ -424,7 +424,7 @@ impl Mutelist {
                 f.account_id.as_str()
             };
             if let Some(mark) = self.mute_for(account, f) {
-                f.mute = Some(mark);
+                f.mute = Some(Box::new(mark));
                 f.mute_expired = None;
             }
         }

@@ -15,7 +15,7 @@ use time::{OffsetDateTime, UtcOffset};
 use super::assessment::{Assessment, Mute};
 use super::checks;
 use super::collection::CollectionStatus;
-use super::finding::{Category, Finding, Severity};
+use super::finding::{Category, Finding, Severity, Text};
 use super::score::{self, Coverage, Score};
 
 /// Version of the snapshot format. Bump it when a change would make an older Parapet misread
@@ -258,7 +258,7 @@ impl Snapshot {
         let weights: BTreeMap<String, u32> = findings
             .iter()
             .filter_map(|f| {
-                checks::find(&f.check_id).map(|c| (f.check_id.clone(), c.severity.weight()))
+                checks::find(&f.check_id).map(|c| (f.check_id.to_string(), c.severity.weight()))
             })
             .collect();
         let first = accounts.first().map(|a| a.id.clone()).unwrap_or_default();
@@ -324,7 +324,7 @@ impl Snapshot {
 
     /// Recomputes every stored score and coverage from the findings.
     pub fn rescore(&mut self) {
-        let org = self.to_assessment().score;
+        let org = self.recomputed_score();
         self.score.overall = org.overall;
         self.score.grade = org.grade.map(String::from);
         self.score.categories = org.categories;
@@ -384,6 +384,13 @@ impl Snapshot {
         self
     }
 
+    /// The organization's score recomputed from the findings and the stored weights, read in
+    /// place (a copy of 300,000 findings to score them doubled a large scan's memory).
+    pub fn recomputed_score(&self) -> Score {
+        let weights = &self.score.weights;
+        score::score(&self.findings, &|id| severity_in(weights, id))
+    }
+
     /// The organization's assessment, with scores recomputed from the findings and the
     /// stored weights (the catalogue's for checks the file does not weigh).
     pub fn to_assessment(&self) -> Assessment {
@@ -395,7 +402,7 @@ impl Snapshot {
     /// equal those recomputed from the findings (a hand edited or foreign file may disagree;
     /// readers should trust the recomputed one).
     pub fn score_is_consistent(&self) -> bool {
-        let s = self.to_assessment().score;
+        let s = self.recomputed_score();
         s.overall == self.score.overall
             && s.grade.map(String::from) == self.score.grade
             && s.categories == self.score.categories
@@ -489,8 +496,9 @@ impl Snapshot {
     /// Findings and collections without an account are the first account's.
     fn with_accounts_filled(mut self) -> Snapshot {
         let first = self.primary_id().to_string();
+        let shared = Text::from(first.as_str());
         for f in self.findings.iter_mut().filter(|f| f.account_id.is_empty()) {
-            f.account_id.clone_from(&first);
+            f.account_id = shared.clone();
         }
         for c in self
             .collection
@@ -542,8 +550,9 @@ mod v1 {
         fn from(old: V1) -> Snapshot {
             let id = old.account.id;
             let mut findings = old.findings;
+            let shared = Text::from(id.as_str());
             for f in findings.iter_mut().filter(|f| f.account_id.is_empty()) {
-                f.account_id.clone_from(&id);
+                f.account_id = shared.clone();
             }
             Snapshot {
                 schema_version: SCHEMA_VERSION,

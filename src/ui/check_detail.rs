@@ -159,7 +159,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
                     false,
                 )];
                 if across {
-                    cells.push((f.account_id.clone(), t[Token::Dim], false));
+                    cells.push((f.account_id.to_string(), t[Token::Dim], false));
                 }
                 cells.push(match state.change_marker(f) {
                     Some(c) => (
@@ -167,12 +167,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
                         t[Token::Accent],
                         false,
                     ),
-                    None => (f.resource_name.clone(), t[Token::Text], false),
+                    None => (f.resource_name.to_string(), t[Token::Text], false),
                 });
                 if wide {
-                    cells.push((f.region.clone(), t[Token::Dim], false));
+                    cells.push((f.region.to_string(), t[Token::Dim], false));
                 }
-                cells.push((f.message.clone(), t[Token::Dim], false));
+                cells.push((f.message.to_string(), t[Token::Dim], false));
                 row_line(cells, &widths)
             })
             .collect();
@@ -192,7 +192,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
     // ── evidence and fix ──
     let focus_fix = d.focus == Pane::Fix;
     let selected = findings.get(cursor).and_then(|&i| state.finding(i));
-    let name = selected.map_or(String::new(), |f| f.resource_name.clone());
+    let name = selected.map_or(String::new(), |f| f.resource_name.to_string());
     let block = panel("", focus_fix, t)
         .title(Line::from(vec![
             Span::styled(format!(" {} ", fit(&name, 40)), t[Token::Title]),
@@ -284,7 +284,7 @@ pub fn fix_lines(f: &Finding, w: usize, t: &Theme) -> Vec<Line<'static>> {
             }
         }
     }
-    let r = &f.remediation;
+    let r = f.remediation();
     if !r.summary.is_empty() {
         lines.push(Line::default());
         lines.push(section("FIX", t));

@@ -95,8 +95,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
             .iter()
             .map(|&i| {
                 let f = &state.assessment.findings[i];
-                let title =
-                    checks::find(&f.check_id).map_or(f.check_id.clone(), |c| c.title.to_string());
+                let title = checks::find(&f.check_id)
+                    .map_or(f.check_id.to_string(), |c| c.title.to_string());
                 let mut cells = vec![
                     (
                         f.shown().label().to_string(),
@@ -110,11 +110,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
                     ),
                     match state.change_marker(f) {
                         Some(c) => (format!("{} {title}", c.marker()), t[Token::Accent], false),
-                        None => (title, t[Token::Text], false),
+                        None => (title.to_string(), t[Token::Text], false),
                     },
                 ];
                 if wide {
-                    cells.push((f.check_id.clone(), t[Token::Dim], false));
+                    cells.push((f.check_id.to_string(), t[Token::Dim], false));
                 }
                 row_line(cells, &widths)
             })

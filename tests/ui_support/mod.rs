@@ -163,7 +163,7 @@ pub fn organization_state() -> State {
     let reaccount = |f: &parapet::domain::finding::Finding, id: &str| {
         let mut f = f.clone();
         f.account_id = id.into();
-        f.resource_id = f.resource_id.replace(shop, id);
+        f.resource_id = f.resource_id.replace(shop, id).into();
         f
     };
     let mut fails = 0;
@@ -183,7 +183,7 @@ pub fn organization_state() -> State {
     for f in live.assessment.findings.iter().take(12) {
         let mut copy = reaccount(f, sandbox);
         copy.status = Status::Unknown;
-        copy.message = reason.clone();
+        copy.message = reason.as_str().into();
         findings.push(copy);
     }
     for c in live.collection_statuses() {

@@ -597,13 +597,13 @@ mod tests {
         f.evidence
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.value.clone())
+            .map(|e| e.value.to_string())
     }
 
     fn assert_filled(f: &Finding) {
-        for text in [&f.remediation.cli, &f.remediation.terraform]
+        for text in [&f.remediation().cli, &f.remediation().terraform]
             .into_iter()
-            .chain(f.remediation.console.iter())
+            .chain(f.remediation().console.iter())
         {
             for p in [
                 "{api_id}",
@@ -708,12 +708,12 @@ mod tests {
         assert!(!f.message.contains("GET /items"));
         assert!(ev(&f, "authorizers").unwrap().contains("cognito-jwt"));
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("--route-id r2 --authorization-type JWT")
         );
         assert!(
-            f.remediation
+            f.remediation()
                 .terraform
                 .contains("route_key          = \"POST /orders\"")
         );
@@ -760,7 +760,7 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("$connect") && !f.message.contains("$default"));
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("--route-id c --authorization-type CUSTOM")
         );
@@ -831,7 +831,7 @@ mod tests {
             "arn:aws:apigateway:us-east-1::/apis/h7t8p9/stages/dev"
         );
         assert!(
-            f[1].remediation
+            f[1].remediation()
                 .cli
                 .contains("log-group:/aws/apigateway/h7t8p9/dev")
         );
@@ -866,7 +866,7 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert_eq!(ev(&f, "DefaultRouteSettings").as_deref(), Some("unset"));
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("--api-id h7t8p9 --stage-name prod")
         );
@@ -894,7 +894,7 @@ mod tests {
         let json = serde_json::to_string(&f).unwrap();
         assert!(!json.contains(&token), "secret value leaked: {json}");
         assert!(ev(&f, "StageVariables.stripeKey").unwrap().contains("****"));
-        assert!(f.remediation.cli.contains("--stage-variables stripeKey="));
+        assert!(f.remediation().cli.contains("--stage-variables stripeKey="));
         assert_filled(&f);
     }
 
@@ -939,7 +939,7 @@ mod tests {
         );
         assert_eq!(f.status, Status::Fail);
         assert_eq!(ev(&f, "AllowCredentials").as_deref(), Some("true"));
-        assert!(f.remediation.cli.contains("--api-id h7t8p9"));
+        assert!(f.remediation().cli.contains("--api-id h7t8p9"));
         assert_filled(&f);
     }
 
@@ -1004,7 +1004,7 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("i-plain") && f.message.contains("i-blank"));
         assert!(!f.message.contains("i-ok") && !f.message.contains("i-public"));
-        assert!(f.remediation.cli.contains("--integration-id i-plain"));
+        assert!(f.remediation().cli.contains("--integration-id i-plain"));
         assert_filled(&f);
     }
 
@@ -1070,7 +1070,7 @@ mod tests {
             "arn:aws:apigateway:us-east-1::/domainnames/ws.example.com"
         );
         assert_eq!(f.resource_name, "ws.example.com");
-        assert!(f.remediation.cli.contains("--domain-name ws.example.com"));
+        assert!(f.remediation().cli.contains("--domain-name ws.example.com"));
         assert_filled(&f);
         assert_eq!(
             one("apigwv2.weak-tls-domain", &domain(Some("TLS_1_2"))).status,

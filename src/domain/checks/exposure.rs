@@ -810,11 +810,11 @@ mod tests {
             ]
         );
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("aws apigateway update-method --rest-api-id a1b2c3")
         );
-        assert!(f.remediation.cli.contains("--role-name orders-role"));
+        assert!(f.remediation().cli.contains("--role-name orders-role"));
         // Same function, scoped role: passes.
         let scoped = with_role(
             open_orders(),
@@ -869,7 +869,7 @@ mod tests {
         );
         assert!(
             finding
-                .remediation
+                .remediation()
                 .cli
                 .contains("update-function-url-config --function-name orders --auth-type AWS_IAM")
         );

@@ -438,11 +438,11 @@ mod tests {
             format!("arn:aws:kms:eu-west-1:{ACCOUNT}:key/k2")
         );
         assert_eq!(
-            f.remediation.cli,
+            f.remediation().cli,
             "aws kms enable-key-rotation --key-id k2 --region eu-west-1"
         );
         assert!(
-            f.remediation
+            f.remediation()
                 .terraform
                 .contains("resource \"aws_kms_key\" \"k2_alias\"")
         );
@@ -554,7 +554,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.category, Category::Resilience);
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("aws kms cancel-key-deletion --key-id k9 --region eu-west-1")
         );
@@ -664,9 +664,9 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert_eq!(f.evidence[0].field, "Statement Everyone");
         assert!(f.evidence[0].value.contains("kms:Decrypt, kms:Encrypt"));
-        assert!(f.remediation.cli.contains("put-key-policy --key-id k1"));
+        assert!(f.remediation().cli.contains("put-key-policy --key-id k1"));
         assert!(
-            f.remediation
+            f.remediation()
                 .terraform
                 .contains("arn:aws:iam::111122223333:root")
         );

@@ -771,7 +771,7 @@ fn url_check(
                     Status::Pass => AliasVerdict::Pass(finding),
                     Status::Unknown => match &alias.url {
                         Err(e) => AliasVerdict::Unknown(e.clone()),
-                        Ok(_) => AliasVerdict::Unknown(finding.message),
+                        Ok(_) => AliasVerdict::Unknown(finding.message.to_string()),
                     },
                     _ => AliasVerdict::Nothing,
                 }

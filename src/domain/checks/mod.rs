@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use super::catalogue::{CheckDef, Context, Target};
 use super::detectors;
-use super::finding::{Evidence, Finding, ResourceKind, Status};
+use super::finding::{Evidence, Finding, Interner, ResourceKind, Status};
 use super::inventory::Inventory;
 
 /// Every check, in catalogue order; built once.
@@ -79,12 +79,19 @@ pub fn run(def: &CheckDef, inventory: &Inventory, ctx: &Context) -> Vec<Finding>
     findings
 }
 
-/// Runs the whole catalogue.
+/// Runs the whole catalogue. Equal strings of the findings share one allocation (see
+/// [`Finding::intern`]): a 10,000-function account has 300,000 findings.
 pub fn evaluate_all(inventory: &Inventory, ctx: &Context) -> Vec<Finding> {
-    catalogue()
-        .iter()
-        .flat_map(|def| run(def, inventory, ctx))
-        .collect()
+    let mut interner = Interner::default();
+    let mut all = Vec::new();
+    for def in catalogue().iter() {
+        let mut found = run(def, inventory, ctx);
+        for f in &mut found {
+            f.intern(&mut interner);
+        }
+        all.append(&mut found);
+    }
+    all
 }
 
 /// Counts of a check's findings by status, for tests and the checklist.

@@ -831,14 +831,14 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.evidence[0].field, "Statement Open");
-        assert!(f.remediation.cli.contains("--secret-id db-password"));
+        assert!(f.remediation().cli.contains("--secret-id db-password"));
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("--block-public-policy --region eu-west-1")
         );
-        assert!(f.remediation.terraform.contains("\"db_password\""));
-        assert!(f.remediation.terraform.contains(&f.resource_id));
+        assert!(f.remediation().terraform.contains("\"db_password\""));
+        assert!(f.remediation().terraform.contains(f.resource_id.as_str()));
     }
 
     #[test]
@@ -894,7 +894,7 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains(OTHER));
         assert!(f.evidence[0].value.contains("role/reader"));
-        assert!(f.remediation.console.iter().any(|l| l.contains(OTHER)));
+        assert!(f.remediation().console.iter().any(|l| l.contains(OTHER)));
         let mut trusted = ctx();
         trusted.trusted_accounts = vec![OTHER.into()];
         let f = eval_with(
@@ -943,11 +943,11 @@ mod tests {
             let f = eval("secrets.rotation-disabled", s);
             assert_eq!(f.status, Status::Fail, "{flag:?}");
             assert!(
-                f.remediation
+                f.remediation()
                     .cli
                     .starts_with("aws secretsmanager rotate-secret --secret-id api-key")
             );
-            assert!(f.remediation.cli.contains("<rotation-function-arn>"));
+            assert!(f.remediation().cli.contains("<rotation-function-arn>"));
         }
         let f = eval(
             "secrets.rotation-disabled",
@@ -957,7 +957,7 @@ mod tests {
             },
         );
         assert!(
-            f.remediation.terraform.contains(":function:rotate-db"),
+            f.remediation().terraform.contains(":function:rotate-db"),
             "known rotation function filled in"
         );
     }
@@ -1051,7 +1051,7 @@ mod tests {
         };
         let f = eval("secrets.rotation-overdue", overdue);
         assert_eq!(f.status, Status::Fail);
-        assert!(f.remediation.cli.contains("/aws/lambda/rotate-db"));
+        assert!(f.remediation().cli.contains("/aws/lambda/rotate-db"));
         let disabled = Secret {
             rotation_enabled: Some(false),
             next_rotation: days_ago(3),
@@ -1090,9 +1090,9 @@ mod tests {
         };
         let f = eval("secrets.rotation-overdue", s);
         assert!(
-            f.remediation.cli.contains("/aws/lambda/rotator "),
+            f.remediation().cli.contains("/aws/lambda/rotator "),
             "{}",
-            f.remediation.cli
+            f.remediation().cli
         );
     }
 
@@ -1108,7 +1108,7 @@ mod tests {
         let f = eval("secrets.unused", stale);
         assert_eq!(f.status, Status::Fail);
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("delete-secret --secret-id db --recovery-window-in-days 30")
         );
@@ -1227,12 +1227,12 @@ mod tests {
         };
         let f = eval("secrets.aws-managed-key", s);
         assert!(
-            f.remediation
+            f.remediation()
                 .cli
                 .contains("update-secret --secret-id prod/stripe")
         );
         assert!(
-            f.remediation
+            f.remediation()
                 .terraform
                 .contains("aws_kms_key.prod_stripe.arn")
         );

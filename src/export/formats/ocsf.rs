@@ -88,13 +88,13 @@ fn finding(snapshot: &Snapshot, partition: &str, f: &Finding) -> Value {
     if let Some(d) = def {
         references.push(d.docs_url.to_string());
     }
-    let remediation = if f.remediation.summary.trim().is_empty() {
+    let remediation = if f.remediation.summary().trim().is_empty() {
         def.map_or_else(
             || "See the check's documentation.".to_string(),
             |d| d.fix.to_string(),
         )
     } else {
-        f.remediation.summary.clone()
+        f.remediation.summary().to_string()
     };
     let mut value = json!({
         "activity_id": 1,

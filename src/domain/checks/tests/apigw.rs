@@ -89,13 +89,13 @@ fn ev(f: &Finding, field: &str) -> Option<String> {
     f.evidence
         .iter()
         .find(|e| e.field == field)
-        .map(|e| e.value.clone())
+        .map(|e| e.value.to_string())
 }
 
 fn assert_filled(f: &Finding) {
-    for text in [&f.remediation.cli, &f.remediation.terraform]
+    for text in [&f.remediation().cli, &f.remediation().terraform]
         .into_iter()
-        .chain(f.remediation.console.iter())
+        .chain(f.remediation().console.iter())
     {
         for p in [
             "{api_id}",
@@ -248,11 +248,11 @@ fn method_no_auth_lists_every_open_method_even_with_an_unused_authorizer() {
     assert!(ev(&f, "authorizers").unwrap().contains("cognito"));
     // The fix names the first open method and the real stage.
     assert!(
-        f.remediation
+        f.remediation()
             .cli
             .contains("--resource-id r3 --http-method GET")
     );
-    assert!(f.remediation.cli.contains("--stage-name prod"));
+    assert!(f.remediation().cli.contains("--stage-name prod"));
     assert_filled(&f);
 }
 
@@ -376,7 +376,7 @@ fn api_key_only_auth_fails_on_key_without_authorizer() {
     assert_eq!(f.status, Status::Fail);
     assert!(f.message.contains("POST /orders"));
     assert!(!f.message.contains("GET /orders"));
-    assert!(f.remediation.cli.contains("--http-method POST"));
+    assert!(f.remediation().cli.contains("--http-method POST"));
     assert_filled(&f);
 }
 
@@ -587,7 +587,7 @@ fn private_api_policy_with_public_principal_fails_in_every_shape() {
         );
         assert_eq!(f.status, Status::Fail, "{policy}");
         assert!(ev(&f, "Statement[0]").is_some(), "{:?}", f.evidence);
-        assert!(f.remediation.cli.contains("aws:SourceVpce"));
+        assert!(f.remediation().cli.contains("aws:SourceVpce"));
         assert_filled(&f);
     }
 }
@@ -660,7 +660,7 @@ fn public_api_open_policy_fails_only_with_unauthenticated_methods() {
         ev(&f, "unauthenticated methods").as_deref(),
         Some("GET /orders")
     );
-    assert!(f.remediation.cli.contains("aws:SourceIp"));
+    assert!(f.remediation().cli.contains("aws:SourceIp"));
     assert_filled(&f);
     assert_eq!(
         policy_status(
@@ -750,7 +750,7 @@ fn stage_findings_name_the_stage() {
         "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod"
     );
     assert_eq!(f[1].resource_name, "orders-api/dev");
-    assert!(f[1].remediation.terraform.contains("orders_api_dev"));
+    assert!(f[1].remediation().terraform.contains("orders_api_dev"));
 }
 
 #[test]
@@ -758,12 +758,12 @@ fn no_waf_pass_and_fail() {
     let f = one("apigw.no-waf", &with_stage(stage("prod")));
     assert_eq!(f.status, Status::Fail);
     assert!(
-        f.remediation.cli.contains(
+        f.remediation().cli.contains(
             "--resource-arn arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/prod"
         )
     );
     assert!(
-        f.remediation
+        f.remediation()
             .cli
             .contains("arn:aws:wafv2:eu-west-1:111122223333:")
     );
@@ -795,7 +795,7 @@ fn execution_logging_needs_the_stage_default() {
     let f = one("apigw.execution-logging-off", &with_stage(stage("prod")));
     assert_eq!(f.status, Status::Fail);
     assert_eq!(
-        f.remediation.cli,
+        f.remediation().cli,
         "aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name prod \
          --patch-operations op=replace,path=/*/*/logging/loglevel,value=ERROR --region eu-west-1"
     );
@@ -812,7 +812,7 @@ fn access_logging_pass_and_fail() {
     let f = one("apigw.access-logging-off", &with_stage(stage("prod")));
     assert_eq!(f.status, Status::Fail);
     assert!(
-        f.remediation
+        f.remediation()
             .cli
             .contains("log-group:API-Gateway-Access-Logs_a1b2c3d4e5/prod")
     );
@@ -883,7 +883,7 @@ fn client_certificate_pass_and_fail() {
     );
     let f = one("apigw.no-client-certificate", &with_stage(stage("prod")));
     assert_eq!(f.status, Status::Fail);
-    assert!(f.remediation.cli.contains("--stage-name prod"));
+    assert!(f.remediation().cli.contains("--stage-name prod"));
     assert_filled(&f);
 }
 
@@ -1020,7 +1020,7 @@ fn stage_variable_secrets_are_reported_masked() {
     assert!(!json.contains(&key_id), "secret value leaked: {json}");
     assert!(ev(&f, "variables.backendKey").unwrap().contains("****"));
     assert!(
-        f.remediation
+        f.remediation()
             .cli
             .contains("op=remove,path=/variables/backendKey")
     );
@@ -1071,8 +1071,12 @@ fn weak_tls_domain_cases() {
         "arn:aws:apigateway:eu-west-1::/domainnames/api.example.com"
     );
     assert_eq!(f.resource_name, "api.example.com");
-    assert!(f.remediation.cli.contains("--domain-name api.example.com"));
-    assert!(f.remediation.terraform.contains("api_example_com"));
+    assert!(
+        f.remediation()
+            .cli
+            .contains("--domain-name api.example.com")
+    );
+    assert!(f.remediation().terraform.contains("api_example_com"));
     assert_filled(&f);
     for good in [
         "TLS_1_2",
@@ -1139,7 +1143,7 @@ fn default_endpoint_cases() {
         ev(&f, "base path mapping").as_deref(),
         Some("https://api.example.com/ → stage prod")
     );
-    assert!(f.remediation.cli.contains("--stage-name prod"));
+    assert!(f.remediation().cli.contains("--stage-name prod"));
     assert_filled(&f);
     assert_eq!(
         one(

@@ -27,7 +27,7 @@ fn eval_with(id: &str, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
 fn statuses(findings: &[Finding]) -> Vec<(String, Status)> {
     findings
         .iter()
-        .map(|f| (f.resource_name.clone(), f.status))
+        .map(|f| (f.resource_name.to_string(), f.status))
         .collect()
 }
 
@@ -182,7 +182,7 @@ fn queue_public_send_decides_each_queue() {
         f[0].evidence
     );
     assert!(
-        f[0].remediation
+        f[0].remediation()
             .cli
             .contains("https://sqs.us-east-1.amazonaws.com/111122223333/open")
     );
@@ -270,7 +270,7 @@ fn a_wildcard_account_principal_makes_a_bus_public_and_the_default_bus_passes() 
             ("broken".to_string(), Status::Unknown),
         ]
     );
-    assert!(f[1].remediation.cli.contains("--statement-id everyone"));
+    assert!(f[1].remediation().cli.contains("--statement-id everyone"));
     assert!(
         f[1].evidence
             .iter()
@@ -440,11 +440,11 @@ fn dead_letters_for_queues_and_stream_mappings() {
     assert_eq!(f[3].service, Service::Lambda);
     assert!(f[3].resource_id.ends_with(":event-source-mapping:k1"));
     assert!(
-        f[4].remediation
+        f[4].remediation()
             .cli
             .contains("update-event-source-mapping --uuid k2")
     );
-    assert!(f[1].remediation.cli.contains("RedrivePolicy"));
+    assert!(f[1].remediation().cli.contains("RedrivePolicy"));
     // A doubly encoded redrive policy still names its target.
     assert_eq!(
         dead_letter_target(&serde_json::to_string("{\"deadLetterTargetArn\":\"arn:x\"}").unwrap()),

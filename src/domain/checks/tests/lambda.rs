@@ -220,7 +220,7 @@ fn every_remediation_is_fully_filled_for_every_status() {
     );
     for c in CHECKS {
         for f in run_with(c.id, &inventory, &ctx()) {
-            let r = &f.remediation;
+            let r = f.remediation();
             let all = format!("{}\n{}\n{}", r.console.join("\n"), r.cli, r.terraform);
             assert!(
                 unfilled(&all).is_empty(),
@@ -262,11 +262,11 @@ fn public_policy_star_principal_shapes_fail() {
         let finding = one(PUBLIC, f);
         assert_eq!(finding.status, Status::Fail, "{principal}");
         assert!(
-            finding.remediation.cli.contains("--statement-id s1"),
+            finding.remediation().cli.contains("--statement-id s1"),
             "{}",
-            finding.remediation.cli
+            finding.remediation().cli
         );
-        assert!(finding.remediation.cli.contains("--function-name orders"));
+        assert!(finding.remediation().cli.contains("--function-name orders"));
         let ev = evidence(&finding);
         assert!(ev.contains("Statement s1 Principal=*"), "{ev}");
         assert!(
@@ -423,7 +423,7 @@ fn public_policy_names_every_public_statement() {
     let finding = one(PUBLIC, f);
     assert_eq!(finding.status, Status::Fail);
     assert!(finding.message.contains("a, b"), "{}", finding.message);
-    assert!(finding.remediation.cli.contains("--statement-id a"));
+    assert!(finding.remediation().cli.contains("--statement-id a"));
 }
 
 // ─── function URL ───
@@ -460,8 +460,8 @@ fn function_url_auth() {
     f.url = Err("AccessDenied".into());
     assert_eq!(one(ID, f).status, Status::Unknown);
     let fail = one(ID, with_url("NONE", &[]));
-    assert!(fail.remediation.cli.contains("--auth-type AWS_IAM"));
-    assert!(fail.remediation.cli.contains("--region us-east-1"));
+    assert!(fail.remediation().cli.contains("--auth-type AWS_IAM"));
+    assert!(fail.remediation().cli.contains("--region us-east-1"));
 }
 
 #[test]
@@ -501,8 +501,8 @@ fn cross_account_principal_shapes_fail() {
         let finding = one(XACCT, f);
         assert_eq!(finding.status, Status::Fail, "{principal}");
         assert!(finding.message.contains(OTHER));
-        assert!(finding.remediation.cli.contains("--statement-id x"));
-        assert!(finding.remediation.console.join(" ").contains(OTHER));
+        assert!(finding.remediation().cli.contains("--statement-id x"));
+        assert!(finding.remediation().console.join(" ").contains(OTHER));
     }
 }
 
@@ -587,7 +587,7 @@ fn secrets_in_env_fails_without_revealing_the_value() {
     let everything = format!("{finding:?}");
     assert!(!everything.contains(&secret), "the value leaked");
     assert!(!everything.contains("4eC39Hq"), "part of the value leaked");
-    assert!(finding.remediation.cli.contains("STRIPE_KEY"));
+    assert!(finding.remediation().cli.contains("STRIPE_KEY"));
 }
 
 #[test]
@@ -660,9 +660,9 @@ fn deprecated_runtime_is_high() {
         finding.message
     );
     assert!(
-        finding.remediation.cli.contains("--runtime python3.14"),
+        finding.remediation().cli.contains("--runtime python3.14"),
         "{}",
-        finding.remediation.cli
+        finding.remediation().cli
     );
     let java8 = one(RUNTIME, with_runtime(Some("java8"), Some("Zip")));
     assert_eq!(java8.status, Status::Fail);
@@ -725,9 +725,9 @@ fn layers() {
     assert_eq!(finding.status, Status::Fail);
     assert!(finding.message.contains(OTHER));
     assert!(
-        finding.remediation.cli.contains("--layer-name tracing"),
+        finding.remediation().cli.contains("--layer-name tracing"),
         "{}",
-        finding.remediation.cli
+        finding.remediation().cli
     );
     let mut c = ctx();
     c.trusted_accounts = vec![OTHER.into()];
@@ -915,7 +915,12 @@ fn administrator_access_by_arn_fails_even_unread() {
     }]);
     let finding = one_in(ADMIN, &inventory);
     assert_eq!(finding.status, Status::Fail);
-    assert!(finding.remediation.cli.contains("--role-name orders-role"));
+    assert!(
+        finding
+            .remediation()
+            .cli
+            .contains("--role-name orders-role")
+    );
     assert_eq!(
         finding.message.matches("AdministratorAccess").count(),
         1,
@@ -1203,11 +1208,11 @@ fn a_public_alias_policy_or_open_alias_url_fails_the_function() {
     assert_eq!(p.status, Status::Fail);
     assert!(p.message.contains("alias live"), "{}", p.message);
     assert!(
-        p.remediation
+        p.remediation()
             .cli
             .contains("--function-name orders --statement-id open --qualifier live"),
         "{}",
-        p.remediation.cli
+        p.remediation().cli
     );
     assert_eq!(p.evidence[0].field, "Alias");
 

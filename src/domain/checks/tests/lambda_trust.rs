@@ -81,8 +81,12 @@ fn a_service_grant_without_a_source_fails_and_one_with_a_source_passes() {
     let x = one("lambda.service-invoke-no-source", &inv_of(f.clone()));
     assert_eq!(x.status, Status::Fail);
     assert!(x.message.contains("sns.amazonaws.com"), "{}", x.message);
-    assert!(x.remediation.cli.contains("--statement-id sns-any"));
-    assert!(x.remediation.cli.contains("--principal sns.amazonaws.com"));
+    assert!(x.remediation().cli.contains("--statement-id sns-any"));
+    assert!(
+        x.remediation()
+            .cli
+            .contains("--principal sns.amazonaws.com")
+    );
     // A condition that does not pin the source (a wildcard account) does not count.
     f.policy = Ok(policy(json!([grant(
         "events",
@@ -114,7 +118,7 @@ fn a_grant_on_an_alias_counts_and_names_the_alias() {
     assert!(x.message.contains("alias live"), "{}", x.message);
     assert!(x.evidence[0].field.contains("alias live"));
     assert!(
-        x.remediation
+        x.remediation()
             .cli
             .contains("--function-name orders --qualifier live")
     );

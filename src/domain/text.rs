@@ -1,0 +1,229 @@
+//! [`Text`]: an immutable, cheaply cloned string that findings share.
+//!
+//! A finding repeats its account, region, check id, resource id and name, and often its
+//! message and evidence, with every other finding about the same resource or check. A
+//! 300,000-finding scan owning a copy of each costs hundreds of MB; [`Interner`] makes equal
+//! strings one allocation.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An immutable string behind a reference count: clones share one allocation. Reads like a
+/// `str` (it derefs to one, compares with `str`, `&str` and `String`, hashes and orders as
+/// one) and is written to JSON as a plain string.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(s.into())
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text(s.as_str().into())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(s.into())
+    }
+}
+
+impl From<&Text> for Text {
+    fn from(s: &Text) -> Self {
+        s.clone()
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Text {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        Text(s.into())
+    }
+}
+
+impl From<Text> for std::borrow::Cow<'_, str> {
+    fn from(t: Text) -> Self {
+        std::borrow::Cow::Owned(t.0.to_string())
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            // One allocation, straight from the parser's buffer (no intermediate `String`).
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::from(v))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::from(v))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// Makes equal [`Text`]s one allocation: [`Interner::intern`] replaces a text with the first
+/// equal one it saw. It holds a reference to every distinct text it has seen until dropped.
+#[derive(Default)]
+pub struct Interner(HashSet<Text>);
+
+impl Interner {
+    pub fn intern(&mut self, text: &mut Text) {
+        match self.0.get(text.as_str()) {
+            Some(seen) => *text = seen.clone(),
+            None => {
+                self.0.insert(text.clone());
+            }
+        }
+    }
+
+    /// Distinct texts seen.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_reads_compares_and_serializes_as_a_string() {
+        let t = Text::from("lambda.public-url");
+        assert_eq!(t, "lambda.public-url");
+        assert_eq!("lambda.public-url", t);
+        assert_eq!(t, String::from("lambda.public-url"));
+        assert!(t.starts_with("lambda."));
+        assert_eq!(
+            format!("{t} {t:?}"),
+            "lambda.public-url \"lambda.public-url\""
+        );
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, "\"lambda.public-url\"");
+        assert_eq!(serde_json::from_str::<Text>(&json).unwrap(), t);
+        // Escaped input takes the owned path of the parser.
+        assert_eq!(
+            serde_json::from_str::<Text>("\"a\\\"b\"").unwrap(),
+            Text::from("a\"b")
+        );
+        assert!(serde_json::from_str::<Text>("3").is_err());
+    }
+
+    #[test]
+    fn interned_equal_texts_share_one_allocation() {
+        let mut interner = Interner::default();
+        let mut a = Text::from(String::from("arn:aws:lambda:us-east-1:1:function:f"));
+        let mut b = Text::from("arn:aws:lambda:us-east-1:1:function:f");
+        let mut c = Text::from("other");
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        interner.intern(&mut a);
+        interner.intern(&mut b);
+        interner.intern(&mut c);
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(b, "arn:aws:lambda:us-east-1:1:function:f");
+        assert_eq!(c, "other");
+        assert_eq!(interner.len(), 2);
+    }
+}
