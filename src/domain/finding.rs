@@ -366,19 +366,20 @@ pub struct RemediationText {
 pub enum Remediation {
     /// A check's templates; `{name}`, `{arn}`, `{region}` and `{account}` are the finding's.
     Templates(Templates),
-    /// Text as read from a snapshot (or written by hand).
-    Text(Box<RemediationText>),
+    /// Text as read from a snapshot (or written by hand); shared, so copying a snapshot's
+    /// findings (to apply mutes, to merge accounts) does not copy a kilobyte each.
+    Text(std::sync::Arc<RemediationText>),
 }
 
 impl Default for Remediation {
     fn default() -> Self {
-        Remediation::Text(Box::default())
+        Remediation::Text(std::sync::Arc::default())
     }
 }
 
 impl From<RemediationText> for Remediation {
     fn from(text: RemediationText) -> Self {
-        Remediation::Text(Box::new(text))
+        Remediation::Text(std::sync::Arc::new(text))
     }
 }
 

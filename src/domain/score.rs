@@ -4,7 +4,7 @@
 //! over its resources; the score is the weighted mean of pass rates over checks with at least
 //! one pass or fail, ×100, rounded. `unknown` and `muted` stay out and are reported as coverage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -59,13 +59,18 @@ pub fn weighted_score<'a>(
             _ => {}
         }
     }
+    weighted(per_check.into_values())
+}
+
+/// The weighted mean of pass rates over (pass, fail, severity) per check, in their order.
+fn weighted(per_check: impl Iterator<Item = (usize, usize, Severity)>) -> Option<u32> {
     let (mut num, mut den) = (0.0f64, 0.0f64);
-    for (pass, fail, sev) in per_check.values() {
+    for (pass, fail, sev) in per_check {
         if pass + fail == 0 {
             continue;
         }
         let w = f64::from(sev.weight());
-        num += w * (*pass as f64) / ((pass + fail) as f64);
+        num += w * (pass as f64) / ((pass + fail) as f64);
         den += w;
     }
     (den > 0.0).then(|| (100.0 * num / den).round() as u32)
@@ -82,36 +87,134 @@ pub fn coverage<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Coverage
             Status::NotApplicable => c.not_applicable += 1,
         }
     }
-    let decided = c.pass + c.fail;
-    let considered = decided + c.unknown;
-    c.percent = if considered == 0 {
-        100
-    } else {
-        (100.0 * decided as f64 / considered as f64).round() as u32
-    };
+    c.percent = coverage_percent(&c);
     c
 }
 
-/// The score of `findings`: any cloneable iteration over them (a slice, or a filtered view of
-/// one), read once per category, so callers never copy findings to score a subset.
+fn coverage_percent(c: &Coverage) -> u32 {
+    let decided = c.pass + c.fail;
+    let considered = decided + c.unknown;
+    if considered == 0 {
+        100
+    } else {
+        (100.0 * decided as f64 / considered as f64).round() as u32
+    }
+}
+
+/// The score of `findings` (a slice, or a filtered view of one) in one pass: the same as
+/// [`weighted_score`] over all of them and over each category's, and [`coverage`]. One pass
+/// with the last check remembered, because a snapshot holds 300,000 findings in runs of the
+/// same check.
 pub fn score<'a, I>(findings: I, severity_of: &dyn Fn(&str) -> Option<Severity>) -> Score
 where
     I: IntoIterator<Item = &'a Finding>,
-    I::IntoIter: Clone,
 {
-    let findings = findings.into_iter();
-    let overall = weighted_score(findings.clone(), severity_of);
+    // Per (category, check), in order of first appearance: pass, fail, and the severity of
+    // its first finding (as `weighted_score` takes it).
+    let mut tallies: Vec<(Category, &str, usize, usize, Severity)> = Vec::new();
+    let mut index: HashMap<(Category, &str), usize> = HashMap::new();
+    let mut last: Option<usize> = None;
+    let mut c = Coverage::default();
+    for f in findings {
+        let shown = f.shown();
+        match shown {
+            Status::Pass => c.pass += 1,
+            Status::Fail => c.fail += 1,
+            Status::Unknown => c.unknown += 1,
+            Status::Muted => c.muted += 1,
+            Status::NotApplicable => c.not_applicable += 1,
+        }
+        let at = match last {
+            Some(i) if tallies[i].0 == f.category && tallies[i].1 == f.check_id.as_str() => i,
+            _ => *index.entry((f.category, &f.check_id)).or_insert_with(|| {
+                tallies.push((
+                    f.category,
+                    &f.check_id,
+                    0,
+                    0,
+                    severity_of(&f.check_id).unwrap_or(f.severity),
+                ));
+                tallies.len() - 1
+            }),
+        };
+        last = Some(at);
+        match shown {
+            Status::Pass => tallies[at].2 += 1,
+            Status::Fail => tallies[at].3 += 1,
+            _ => {}
+        }
+    }
+    c.percent = coverage_percent(&c);
+    // Overall, per check: the first appearance's severity, as if the categories were one.
+    let mut per_check: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
+    for &(_, check, pass, fail, severity) in &tallies {
+        let entry = per_check.entry(check).or_insert((0, 0, severity));
+        entry.0 += pass;
+        entry.1 += fail;
+    }
+    let overall = weighted(per_check.values().copied());
     let categories = Category::ALL
         .into_iter()
         .map(|cat| {
-            let s = weighted_score(findings.clone().filter(|f| f.category == cat), severity_of);
-            (cat, s)
+            // In check-id order, as `weighted_score` sums them.
+            let of_cat: BTreeMap<&str, (usize, usize, Severity)> = tallies
+                .iter()
+                .filter(|t| t.0 == cat)
+                .map(|&(_, check, pass, fail, severity)| (check, (pass, fail, severity)))
+                .collect();
+            (cat, weighted(of_cat.into_values()))
         })
         .collect();
     Score {
         overall,
         grade: overall.map(grade),
         categories,
-        coverage: coverage(findings),
+        coverage: c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CHECKS: [&str; 4] = ["lambda.a", "lambda.b", "apigw.c", "secrets.d"];
+
+    fn finding(i: usize, status: Status, category: Category, severity: Severity) -> Finding {
+        Finding {
+            category,
+            severity,
+            ..Finding::sample(CHECKS[i % CHECKS.len()], "us-east-1", "f", status)
+        }
+    }
+
+    proptest! {
+        /// The one-pass score is the formula applied per category and overall, whatever the
+        /// order, mix of categories per check and severities of unknown checks.
+        #[test]
+        fn one_pass_score_is_the_formula(
+            spec in proptest::collection::vec((0usize..8, 0usize..5, 0usize..3, 0usize..4), 0..60)
+        ) {
+            let statuses = [Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable,
+                Status::Muted];
+            let cats = [Category::Exposure, Category::Secrets, Category::Throttling];
+            let sevs = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+            let findings: Vec<Finding> = spec
+                .iter()
+                .map(|&(i, s, c, v)| finding(i, statuses[s], cats[c], sevs[v]))
+                .collect();
+            // "lambda.a" has a catalogue severity; the others take their first finding's.
+            let severity_of = |id: &str| (id == "lambda.a").then_some(Severity::Low);
+            let got = score(&findings, &severity_of);
+            prop_assert_eq!(got.overall, weighted_score(&findings, &severity_of));
+            for cat in Category::ALL {
+                prop_assert_eq!(
+                    got.categories[&cat],
+                    weighted_score(findings.iter().filter(|f| f.category == cat), &severity_of)
+                );
+            }
+            prop_assert_eq!(got.coverage, coverage(&findings));
+            prop_assert_eq!(got.grade, got.overall.map(grade));
+        }
     }
 }

@@ -172,6 +172,9 @@ pub async fn run_tui(mut opts: TuiOptions) -> anyhow::Result<()> {
         // A source that does not stop in time is dropped with the runtime.
         let _ = tokio::time::timeout(Duration::from_millis(200), task).await;
     }
+    // The process ends next: freeing a 300,000-finding view piece by piece only delays the
+    // shell prompt (by half a second, measured with perf on the 10x benchmark's snapshot).
+    std::mem::forget(state);
     result
 }
 
