@@ -1,5 +1,6 @@
 //! Findings: one per (check, resource), with status, evidence and a filled-in remediation.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -369,6 +370,98 @@ pub enum Remediation {
     /// Text as read from a snapshot (or written by hand); shared, so copying a snapshot's
     /// findings (to apply mutes, to merge accounts) does not copy a kilobyte each.
     Text(std::sync::Arc<RemediationText>),
+    /// Still in the text of the snapshot it was read from (see [`Stored`]).
+    Stored(Stored),
+}
+
+/// A remediation left where it was read: in the snapshot file's text, which the findings
+/// share. It was checked when read and is parsed again when shown or written. A
+/// 250,000-finding snapshot holds 300 MB of remediation text; copying it out took a third
+/// of `parapet open`'s time, mostly in fresh memory's page faults.
+#[derive(Clone)]
+pub struct Stored {
+    source: std::sync::Arc<String>,
+    start: usize,
+    end: usize,
+}
+
+impl Stored {
+    fn json(&self) -> &str {
+        &self.source[self.start..self.end]
+    }
+
+    fn shape(&self) -> Option<Shape<'_>> {
+        serde_json::from_str(self.json()).ok()
+    }
+}
+
+impl fmt::Debug for Stored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Stored").field(&self.json()).finish()
+    }
+}
+
+/// [`RemediationText`] as read, borrowed from the text where it has no escapes: what a
+/// remediation is checked against when read, without keeping a copy.
+#[derive(Deserialize)]
+struct Shape<'a> {
+    #[serde(borrow)]
+    summary: Cow<'a, str>,
+    #[serde(borrow)]
+    console: Vec<Line<'a>>,
+    #[serde(borrow)]
+    cli: Cow<'a, str>,
+    #[serde(borrow)]
+    terraform: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct Line<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl Shape<'_> {
+    fn into_text(self) -> RemediationText {
+        RemediationText {
+            summary: self.summary.into_owned(),
+            console: self.console.into_iter().map(|l| l.0.into_owned()).collect(),
+            cli: self.cli.into_owned(),
+            terraform: self.terraform.into_owned(),
+        }
+    }
+}
+
+thread_local! {
+    /// The text being read by [`reading_from`], which stored remediations may point into.
+    static SOURCE: std::cell::RefCell<Option<std::sync::Arc<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` (a parse of `text`) with the findings' remediations left in `text` instead of
+/// copied out (see [`Stored`]).
+pub fn reading_from<T>(text: &std::sync::Arc<String>, read: impl FnOnce(&str) -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SOURCE.with(|s| s.borrow_mut().take());
+        }
+    }
+    SOURCE.with(|s| *s.borrow_mut() = Some(text.clone()));
+    let _reset = Reset;
+    read(text)
+}
+
+/// Where `json` lies in the text [`reading_from`] is reading, if it does.
+fn stored_in_source(json: &str) -> Option<Stored> {
+    SOURCE.with(|s| {
+        let source = s.borrow();
+        let source = source.as_ref()?;
+        let base = source.as_ptr() as usize;
+        let at = json.as_ptr() as usize;
+        (at >= base && at + json.len() <= base + source.len()).then(|| Stored {
+            source: source.clone(),
+            start: at - base,
+            end: at - base + json.len(),
+        })
+    })
 }
 
 impl Default for Remediation {
@@ -385,17 +478,31 @@ impl From<RemediationText> for Remediation {
 
 impl Remediation {
     /// The fix in a sentence (the check's, never filled in).
-    pub fn summary(&self) -> &str {
+    pub fn summary(&self) -> Cow<'_, str> {
         match self {
-            Remediation::Templates(t) => t.summary,
-            Remediation::Text(text) => &text.summary,
+            Remediation::Templates(t) => Cow::Borrowed(t.summary),
+            Remediation::Text(text) => Cow::Borrowed(&text.summary),
+            Remediation::Stored(s) => s.shape().map(|s| s.summary).unwrap_or_default(),
         }
     }
 }
 
+/// Reads a remediation from JSON text (a borrowing reader: `serde_json::from_str` or
+/// `from_slice`), checked like any other field; inside [`reading_from`] it stays in the
+/// text.
 impl<'de> Deserialize<'de> for Remediation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RemediationText::deserialize(d).map(Remediation::from)
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        let shape: Shape<'de> = serde_json::from_str(raw.get()).map_err(|e| {
+            // The position is the outer reader's; the inner one's would mislead.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            serde::de::Error::custom(format!("remediation: {message}"))
+        })?;
+        Ok(match stored_in_source(raw.get()) {
+            Some(stored) => Remediation::Stored(stored),
+            None => Remediation::from(shape.into_text()),
+        })
     }
 }
 
@@ -654,9 +761,11 @@ impl Finding {
 
     /// The remediation with this finding's identifiers filled in.
     pub fn remediation(&self) -> std::borrow::Cow<'_, RemediationText> {
-        use std::borrow::Cow;
         match &self.remediation {
             Remediation::Text(text) => Cow::Borrowed(text),
+            Remediation::Stored(s) => {
+                Cow::Owned(s.shape().map(Shape::into_text).unwrap_or_default())
+            }
             Remediation::Templates(t) => {
                 let value = |key: &str| match key {
                     "name" => Some(self.resource_name.as_str()),

@@ -438,6 +438,12 @@ impl Snapshot {
         file_name(&scope, self.generated_at)
     }
 
+    /// [`Snapshot::parse`] of a file's whole text, which the findings' remediations then
+    /// point into instead of copying it out (see `finding::Stored`).
+    pub fn parse_shared(text: std::sync::Arc<String>) -> Result<Snapshot, SnapshotError> {
+        super::finding::reading_from(&text, Snapshot::parse)
+    }
+
     /// Reads a snapshot. The version is checked before anything else, so a file from a newer
     /// Parapet says so instead of failing on a field it does not know.
     pub fn parse(text: &str) -> Result<Snapshot, SnapshotError> {
@@ -944,6 +950,46 @@ mod tests {
         assert!(text.contains("\"generated_at\": \"2025-06-01T10:00:30Z\""));
         assert!(text.ends_with("}\n"));
         assert_eq!(Snapshot::parse(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn a_read_file_keeps_remediations_in_its_text_and_shows_and_writes_them_the_same() {
+        use crate::domain::finding::Remediation;
+        let s = snapshot();
+        assert!(!s.findings.is_empty());
+        let text = s.to_json_pretty().unwrap();
+        let shared = Snapshot::parse_shared(std::sync::Arc::new(text.clone())).unwrap();
+        assert!(
+            shared
+                .findings
+                .iter()
+                .all(|f| matches!(f.remediation, Remediation::Stored(_)))
+        );
+        assert_eq!(shared, s);
+        for (read, made) in shared.findings.iter().zip(&s.findings) {
+            assert_eq!(read.remediation(), made.remediation());
+            assert_eq!(read.remediation.summary(), made.remediation.summary());
+        }
+        assert_eq!(shared.to_json_pretty().unwrap(), text);
+        // Outside a shared read (a plain parse) the text is copied out, and reads the same.
+        let plain = Snapshot::parse(&text).unwrap();
+        assert!(matches!(
+            plain.findings[0].remediation,
+            Remediation::Text(_)
+        ));
+        assert_eq!(plain, shared);
+        // A malformed remediation still fails the read, with where.
+        let bad = text.replacen("\"cli\": \"", "\"cli\": 3, \"was\": \"", 1);
+        match Snapshot::parse_shared(std::sync::Arc::new(bad)) {
+            Err(SnapshotError::Invalid { line, message, .. }) => {
+                assert!(line > 1, "{line}");
+                assert!(
+                    message.contains("remediation: invalid type: integer"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected an invalid snapshot, got {other:?}"),
+        }
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, ExportError> {
     }
     let bytes = fs::read(path).map_err(|e| err(ExportErrorKind::Io(e)))?;
     let text = String::from_utf8(bytes).map_err(|_| err(ExportErrorKind::NotUtf8))?;
-    Snapshot::parse(&text).map_err(|e| err(ExportErrorKind::Snapshot(e)))
+    Snapshot::parse_shared(std::sync::Arc::new(text)).map_err(|e| err(ExportErrorKind::Snapshot(e)))
 }
 
 #[cfg(test)]

@@ -163,10 +163,11 @@ fn finding(snapshot: &Snapshot, partition: &str, region: &str, f: &Finding) -> V
         "Workflow": {"Status": workflow},
         "RecordState": "ACTIVE",
     });
-    let fix = if f.remediation.summary().trim().is_empty() {
+    let summary = f.remediation.summary();
+    let fix = if summary.trim().is_empty() {
         def.map_or("", |d| d.fix)
     } else {
-        f.remediation.summary()
+        &summary
     };
     if !fix.trim().is_empty() {
         let mut recommendation = json!({"Text": cut(fix, MAX_RECOMMENDATION)});
