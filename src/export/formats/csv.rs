@@ -49,6 +49,8 @@ pub(super) fn write(snapshot: &Snapshot, out: &mut dyn Write) -> std::io::Result
 fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
     let def = checks::find(&f.check_id);
     let (_, muted) = status_of(f);
+    // Filled in (or read back) once for both columns.
+    let remediation = f.remediation();
     [
         account_of(snapshot, f).to_string(),
         f.region.to_string(),
@@ -64,8 +66,8 @@ fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
         f.resource_id.to_string(),
         f.resource_name.to_string(),
         f.message.to_string(),
-        f.remediation.summary().to_string(),
-        f.remediation().cli.clone(),
+        remediation.summary.clone(),
+        remediation.cli.clone(),
         fsbp_controls(&f.check_id).join(" "),
         def.and_then(|d| d.prowler).unwrap_or_default().to_string(),
         def.map_or("", |d| d.docs_url).to_string(),
