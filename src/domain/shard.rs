@@ -84,6 +84,12 @@ pub enum MergeError {
         count: u32,
         missing: Vec<u32>,
     },
+    /// One part contradicts itself: a shard record that cannot be, a shard without all of
+    /// its accounts or with another shard's, findings of an account it does not list.
+    Part {
+        label: String,
+        reason: String,
+    },
 }
 
 impl fmt::Display for MergeError {
@@ -102,6 +108,7 @@ impl fmt::Display for MergeError {
             MergeError::Mixed { reason } => {
                 write!(f, "the snapshots do not belong together: {reason}")
             }
+            MergeError::Part { label, reason } => write!(f, "{label}: {reason}"),
             MergeError::Missing { count, missing } => write!(
                 f,
                 "shard{} {} of {count} missing: merge every shard of the run (shards count from 0)",
@@ -147,6 +154,9 @@ pub fn merge(parts: Vec<(String, Snapshot)>) -> Result<Snapshot, MergeError> {
                 other.tool.version, parts[0].0, first.tool.version
             ),
         });
+    }
+    for (label, s) in &parts {
+        check_part(label, s)?;
     }
     let order = shard_order(&parts)?;
 
@@ -218,6 +228,86 @@ pub fn merge(parts: Vec<(String, Snapshot)>) -> Result<Snapshot, MergeError> {
         merged.rescore();
     }
     Ok(merged)
+}
+
+/// What one part must hold to be merged without losing or doubling anything: at least one
+/// account; findings and collections only of the accounts it lists; for a shard, a possible
+/// shard record and exactly the accounts that record assigns to it.
+fn check_part(label: &str, s: &Snapshot) -> Result<(), MergeError> {
+    let part = |reason: String| MergeError::Part {
+        label: label.to_string(),
+        reason,
+    };
+    if s.accounts.is_empty() {
+        return Err(part("lists no account: not a scan's snapshot".into()));
+    }
+    let listed = |id: &str| s.accounts.iter().any(|a| a.id == id);
+    if let Some(f) = s.findings.iter().find(|f| !listed(&f.account_id)) {
+        return Err(part(format!(
+            "has findings of account {} but does not list it",
+            f.account_id
+        )));
+    }
+    if let Some(c) = s.collection.iter().find(|c| !listed(&c.account_id)) {
+        return Err(part(format!(
+            "has a collection of account {} but does not list it",
+            c.account_id
+        )));
+    }
+    let Some(info) = &s.shard else {
+        return Ok(());
+    };
+    if info.count == 0 || info.index >= info.count {
+        return Err(part(format!(
+            "its shard record {}/{} cannot be (shards count from 0 to N-1)",
+            info.index, info.count
+        )));
+    }
+    let shard = Shard {
+        index: info.index,
+        count: info.count,
+    };
+    // An entry of the run's list names an account by id, or by profile for `--profile`.
+    let names = |name: &str, a: &AccountEntry| a.id == name || a.profile.as_deref() == Some(name);
+    let own: Vec<&String> = info
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| shard.owns(*p))
+        .map(|(_, a)| a)
+        .collect();
+    let lacking: Vec<&str> = own
+        .iter()
+        .filter(|name| !s.accounts.iter().any(|a| names(name, a)))
+        .map(|n| n.as_str())
+        .collect();
+    if !lacking.is_empty() {
+        return Err(part(format!(
+            "shard {shard} lacks account{} {} that its run assigned to it (cut short? scan that \
+             shard again)",
+            if lacking.len() == 1 { "" } else { "s" },
+            lacking.join(", ")
+        )));
+    }
+    if let Some(stray) = s
+        .accounts
+        .iter()
+        .find(|a| !own.iter().any(|name| names(name, a)))
+    {
+        let whose = info
+            .accounts
+            .iter()
+            .position(|name| names(name, stray))
+            .map_or(
+                "no shard's: it is not in the run's account list".to_string(),
+                |p| format!("shard {}/{}'s", p % info.count as usize, info.count),
+            );
+        return Err(part(format!(
+            "shard {shard} holds account {}, which is {whose}",
+            key(stray)
+        )));
+    }
+    Ok(())
 }
 
 /// The shards' common account list, when the parts are shards; an error when some are and
@@ -463,5 +553,62 @@ mod tests {
         .to_string();
         assert!(e.contains("old.json was written by Parapet 0.0.9"), "{e}");
         assert_eq!(merge(Vec::new()), Err(MergeError::Nothing));
+    }
+
+    /// Issue 18, 4: merges that lost an account or doubled every finding.
+    #[test]
+    fn merge_refuses_parts_that_contradict_themselves() {
+        let said = |parts: Vec<(String, Snapshot)>| match merge(parts) {
+            Err(e @ MergeError::Part { .. }) => e.to_string(),
+            other => panic!("{other:?}"),
+        };
+        // A shard without one of its own accounts (account silently gone).
+        let mut parts = shards(2);
+        let s0 = &mut parts[0].1;
+        s0.accounts.retain(|a| a.id != IDS[2]);
+        s0.findings.retain(|f| f.account_id != IDS[2]);
+        s0.collection.retain(|c| c.account_id != IDS[2]);
+        let e = said(parts);
+        assert!(
+            e.starts_with("shard-0.json: shard 0/2 lacks account 333333333333"),
+            "{e}"
+        );
+
+        // Shard records that cannot be.
+        for (index, count) in [(2, 2), (5, 2), (0, 0)] {
+            let mut parts = shards(2);
+            let sh = parts[1].1.shard.as_mut().unwrap();
+            (sh.index, sh.count) = (index, count);
+            let e = said(parts);
+            assert!(e.contains("cannot be"), "{index}/{count}: {e}");
+        }
+
+        // An account in the wrong shard: shard 1 of 2 owns position 1 only.
+        let mut parts = shards(2);
+        let wrong = run(&[IDS[1], IDS[2]], 1);
+        parts[1].1.accounts = wrong.accounts;
+        parts[1].1.findings = wrong.findings;
+        parts[1].1.collection = wrong.collection;
+        let e = merge(parts).unwrap_err().to_string();
+        assert!(
+            e.contains("holds account 333333333333, which is shard 0/2's"),
+            "{e}"
+        );
+
+        // `accounts: []`, and findings of an account the part does not list: both merged
+        // with every finding doubled.
+        let mut parts = shards(2);
+        parts[1].1.accounts.clear();
+        assert!(said(parts).contains("lists no account"));
+        let mut plain = run(&IDS[0..1], 0);
+        plain.findings.extend(run(&IDS[1..2], 0).findings);
+        let e = said(vec![
+            ("a.json".into(), plain),
+            ("b.json".into(), run(&IDS[1..2], 0)),
+        ]);
+        assert_eq!(
+            e,
+            "a.json: has findings of account 222222222222 but does not list it"
+        );
     }
 }
