@@ -90,8 +90,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub mutelist: Option<PathBuf>,
 
-    /// Poll every area every SECONDS (default: per area, from config.toml).
-    #[arg(long, global = true, value_name = "SECONDS")]
+    /// Poll every area every SECONDS (default: per area, from config.toml); at most a week
+    /// (604800), 0 polls each area once.
+    #[arg(long, global = true, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(0..=crate::config::MAX_INTERVAL_SECS))]
     pub interval: Option<u64>,
 
     /// Give up on one attempt of an AWS call after SECONDS (default 30); a call makes at most

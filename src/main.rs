@@ -48,6 +48,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             force,
         }) => {
+            if let Some(path) = output {
+                export::refuse_input(path, &[file])?;
+            }
             let snapshot = export::read_snapshot(file)?;
             let format = format.format();
             match output {
@@ -121,7 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             force,
         }) => {
-            let merged = read_merged(files)?;
+            let merged = read_merged(files, output.as_deref())?;
             match output {
                 Some(path) => {
                     export::write_as(
@@ -158,6 +161,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             shard,
         }) => {
             let paths = ConfigPaths::resolve();
+            if let Some(out) = output {
+                export::refuse_input(out, &inputs(&cli, &paths))?;
+            }
             let config = Config::load(&paths.config_file)?;
             let args = ScanArgs {
                 accounts: cli.accounts_spec().map_err(anyhow::Error::msg)?,
@@ -199,7 +205,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Open { file, baseline }) => {
             let snapshot = if file.is_dir() {
-                read_merged(std::slice::from_ref(file))?
+                read_merged(std::slice::from_ref(file), None)?
             } else {
                 export::read_snapshot(file)?
             };
@@ -242,36 +248,63 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `--mutelist FILE`, read and checked; what it cannot apply is said once on stderr when
-/// `say` (the TUI shows it as warnings instead).
 /// Every snapshot of `paths` (files, or the `*.json` files of directories, in name order),
-/// merged into one.
+/// merged into one; never `output` itself. A file named on the command line must merge; in a
+/// directory, what is plainly not part of the set is left out with a note (a snapshot that is
+/// not a shard beside shards, the result of an earlier merge beside the scans it merged), and
+/// a file that is not a snapshot is an error saying which file to move.
 fn read_merged(
     paths: &[std::path::PathBuf],
+    output: Option<&std::path::Path>,
 ) -> anyhow::Result<parapet::domain::snapshot::Snapshot> {
-    let mut files = Vec::new();
+    use parapet::domain::snapshot::Snapshot;
+    let mut named: Vec<(String, Snapshot)> = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut inside: Vec<std::path::PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            inside.sort();
-            if inside.is_empty() {
-                anyhow::bail!("{}: no snapshot (*.json) in the directory", path.display());
-            }
-            files.extend(inside);
-        } else {
-            files.push(path.clone());
+        if let Some(out) = output {
+            export::refuse_input(out, &[path])?;
         }
+        if !path.is_dir() {
+            named.push((path.display().to_string(), export::read_snapshot(path)?));
+            continue;
+        }
+        let mut inside: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| !output.is_some_and(|out| export::same_file(p, out) || p == out))
+            .collect();
+        inside.sort();
+        if inside.is_empty() {
+            anyhow::bail!("{}: no snapshot (*.json) in the directory", path.display());
+        }
+        let mut found = Vec::with_capacity(inside.len());
+        for file in inside {
+            let snapshot = export::read_snapshot(&file).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} (every *.json file in {} is read as a snapshot: move this one out, or \
+                     name the snapshots to merge)",
+                    report::error_chain(&e),
+                    path.display()
+                )
+            })?;
+            found.push((file.display().to_string(), snapshot));
+        }
+        let shards = found.iter().any(|(_, s)| s.shard.is_some());
+        let several = found.len() > 1;
+        found.retain(|(label, s)| {
+            let why = if shards && s.shard.is_none() {
+                "not a shard, beside the shards of a run"
+            } else if !shards && several && s.accounts.len() > 1 {
+                "already several accounts (an earlier merge?), beside single scans"
+            } else {
+                return true;
+            };
+            eprintln!("parapet: note: left out {label}: {why}");
+            false
+        });
+        named.extend(found);
     }
-    let mut parts = Vec::with_capacity(files.len());
-    for file in files {
-        let snapshot = export::read_snapshot(&file)?;
-        parts.push((file.display().to_string(), snapshot));
-    }
-    Ok(parapet::domain::shard::merge(parts)?)
+    Ok(parapet::domain::shard::merge(named)?)
 }
 
 fn mutelist(cli: &Cli, say: bool) -> anyhow::Result<Option<Mutelist>> {
@@ -279,8 +312,12 @@ fn mutelist(cli: &Cli, say: bool) -> anyhow::Result<Option<Mutelist>> {
         return Ok(None);
     };
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("{shown}: cannot read the mutelist: {e}"))?;
+    let text = export::read_text(path, export::MAX_SETTINGS_BYTES).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}: cannot read the mutelist: {}",
+            export::ExportError::new(path, e).reason()
+        )
+    })?;
     let list = Mutelist::parse(&text, &shown)
         .map_err(|e| anyhow::anyhow!("{shown}: not a Prowler mutelist Parapet can use: {e}"))?;
     if say {
@@ -298,11 +335,29 @@ fn mutes_path(cli: &Cli, paths: &ConfigPaths) -> std::path::PathBuf {
         .unwrap_or_else(|| paths.mutes_file.clone())
 }
 
-/// Every mute in force for a headless run: config.toml's and the mutes file's.
+/// Every mute in force for a headless run: config.toml's and the mutes file's. A mutes file
+/// named with `--mutes` must exist: a typo would otherwise apply nothing without a word.
 fn all_mutes(cli: &Cli, paths: &ConfigPaths, config: &Config) -> anyhow::Result<Vec<Mute>> {
+    if let Some(path) = &cli.mutes
+        && std::fs::metadata(path).is_err()
+    {
+        anyhow::bail!(
+            "{}: no such mutes file (--mutes); the TUI creates it on the first `x`, a headless \
+             run needs it to exist",
+            path.display()
+        );
+    }
     let mut mutes = config.mutes();
     mutes.extend(MutesFile::load(&mutes_path(cli, paths))?.mutes);
     Ok(mutes)
+}
+
+/// The files a scan or an export reads besides AWS: none of them may be its output.
+fn inputs<'a>(cli: &'a Cli, paths: &'a ConfigPaths) -> Vec<&'a std::path::Path> {
+    let mut out = vec![paths.config_file.as_path(), paths.keys_file.as_path()];
+    out.push(cli.mutes.as_deref().unwrap_or(&paths.mutes_file));
+    out.extend(cli.mutelist.as_deref());
+    out
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -349,6 +404,7 @@ fn tui_with(
 /// `parapet --demo --export FILE [--format FMT]`: evaluate the demo account and write it, no TUI.
 fn export_demo(cli: &Cli, path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let paths = ConfigPaths::resolve();
+    export::refuse_input(path, &inputs(cli, &paths))?;
     let config = Config::load(&paths.config_file)?;
     let now = OffsetDateTime::now_utc();
     let snapshot = demo::snapshot(

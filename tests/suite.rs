@@ -7,6 +7,7 @@ mod ui_support;
 
 mod architecture;
 mod cli;
+mod cli_failures;
 mod demo_account;
 mod deploy;
 mod drift;

@@ -396,16 +396,13 @@ impl Keymap {
     /// Reads keys.toml; a missing file is the defaults. A broken file falls back to the
     /// defaults and returns the error as a warning, so a typo never locks anyone out.
     pub fn load(path: &Path) -> (Keymap, Vec<String>) {
-        match std::fs::read_to_string(path) {
-            Ok(text) => match Keymap::from_toml(&text, path) {
+        match crate::config::read_settings(path) {
+            Ok(Some(text)) => match Keymap::from_toml(&text, path) {
                 Ok(ok) => ok,
                 Err(e) => (Keymap::default(), vec![format!("{e}; using default keys")]),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Keymap::default(), Vec::new()),
-            Err(e) => (
-                Keymap::default(),
-                vec![format!("{}: {e}; using default keys", path.display())],
-            ),
+            Ok(None) => (Keymap::default(), Vec::new()),
+            Err(e) => (Keymap::default(), vec![format!("{e}; using default keys")]),
         }
     }
 

@@ -530,7 +530,11 @@ impl<C: Collector> Scheduler<C> {
         let duration = slot.started.take().map_or(Duration::ZERO, |t| t.elapsed());
         slot.runs += 1;
         slot.last_duration = Some(duration);
-        slot.due = (!self.once && !period.is_zero()).then(|| Instant::now() + period);
+        // An interval too long for the clock (a hand-made one; the CLI and config.toml cap
+        // them) never comes due rather than overflowing.
+        slot.due = (!self.once && !period.is_zero())
+            .then(|| Instant::now().checked_add(period))
+            .flatten();
 
         if !inventory.regions.contains(&region) {
             inventory.regions.push(region.clone());

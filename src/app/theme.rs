@@ -245,20 +245,78 @@ impl ThemeSet {
     }
 
     /// Built-ins plus user theme files (path, text). Returns warnings for files that cannot
-    /// be used; those are skipped.
+    /// be used, in the files' order; those are skipped. A theme's `parent` may be any other
+    /// theme, built in or a file, whatever the names' order; a chain of parents that comes
+    /// back to itself is refused for every theme in the loop.
     pub fn with_user_files(files: Vec<(PathBuf, String)>) -> (ThemeSet, Vec<String>) {
         let mut set = ThemeSet::built_in();
-        let mut warnings = Vec::new();
-        for (path, text) in files {
+        let mut warnings: Vec<(usize, String)> = Vec::new();
+        // (file index, line of `parent`) of each user theme added.
+        let mut added: Vec<(usize, Option<usize>)> = Vec::new();
+        for (n, (path, text)) in files.into_iter().enumerate() {
             match set.add_user_theme(&path, &text) {
-                Ok(()) => {}
-                Err(e) => warnings.push(format!("theme skipped: {e}")),
+                Ok(line) => added.push((n, line)),
+                Err(e) => warnings.push((n, format!("theme skipped: {e}"))),
             }
         }
-        (set, warnings)
+        // Parents, once every file is known: a theme whose parent is missing (or was itself
+        // skipped, or leads into a loop) is skipped too, until nothing changes.
+        let first_user = set.sources.len() - added.len();
+        loop {
+            let mut drop = None;
+            for (i, (n, line)) in added.iter().enumerate() {
+                let source = &set.sources[first_user + i];
+                if let Some(problem) = set.parent_problem(&source.name) {
+                    drop = Some((
+                        i,
+                        *n,
+                        ConfigError {
+                            path: match &source.origin {
+                                Origin::File(p) => p.clone(),
+                                Origin::BuiltIn => PathBuf::new(),
+                            },
+                            line: *line,
+                            key: Some("parent".into()),
+                            message: problem,
+                        },
+                    ));
+                    break;
+                }
+            }
+            let Some((i, n, e)) = drop else { break };
+            set.sources.remove(first_user + i);
+            added.remove(i);
+            warnings.push((n, format!("theme skipped: {e}")));
+        }
+        warnings.sort_by_key(|(n, _)| *n);
+        (set, warnings.into_iter().map(|(_, w)| w).collect())
     }
 
-    fn add_user_theme(&mut self, path: &Path, text: &str) -> Result<(), ConfigError> {
+    /// What is wrong with `name`'s chain of parents: a parent that is not a theme, or a loop.
+    fn parent_problem(&self, name: &str) -> Option<String> {
+        let mut seen = vec![name.to_string()];
+        let mut at = name.to_string();
+        loop {
+            let source = self.sources.iter().find(|s| s.name == at)?;
+            let parent = source.file.parent.as_deref()?;
+            if !self.sources.iter().any(|s| s.name == parent) {
+                return Some(format!(
+                    "unknown parent theme `{parent}` (known: {})",
+                    self.names().join(", ")
+                ));
+            }
+            if seen.iter().any(|s| s == parent) {
+                seen.push(parent.to_string());
+                return Some(format!("themes inherit in a loop: {}", seen.join(" → ")));
+            }
+            seen.push(parent.to_string());
+            at = parent.to_string();
+        }
+    }
+
+    /// Adds one user theme (its parent is checked later, against every theme); the line of
+    /// its `parent` key.
+    fn add_user_theme(&mut self, path: &Path, text: &str) -> Result<Option<usize>, ConfigError> {
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -278,35 +336,23 @@ impl ThemeSet {
             ));
         }
         let file: ThemeFile = config::parse_toml(text, path)?;
-        if let Some(parent) = &file.parent {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with("parent"))
-                .map(|i| i + 1);
-            if parent == &name {
-                return Err(err(
-                    line,
-                    Some("parent"),
-                    "a theme cannot be its own parent".into(),
-                ));
-            }
-            if !self.sources.iter().any(|s| &s.name == parent) {
-                return Err(err(
-                    line,
-                    Some("parent"),
-                    format!(
-                        "unknown parent theme `{parent}` (known: {})",
-                        self.names().join(", ")
-                    ),
-                ));
-            }
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("parent"))
+            .map(|i| i + 1);
+        if file.parent.as_deref() == Some(name.as_str()) {
+            return Err(err(
+                line,
+                Some("parent"),
+                "a theme cannot be its own parent".into(),
+            ));
         }
         self.sources.push(ThemeSource {
             name,
             origin: Origin::File(path.to_path_buf()),
             file,
         });
-        Ok(())
+        Ok(line)
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -342,8 +388,8 @@ impl ThemeSet {
                 self.names().join(", ")
             ));
         };
-        // Parents are validated on load and always come earlier in `sources`, so the
-        // chain is finite; the length guard is belt and braces.
+        // Parents are validated on load (every one exists, no loops), so the chain is
+        // finite; the length guard is belt and braces.
         let mut chain = vec![&self.sources[start]];
         while let Some(parent) = chain.last().and_then(|s| s.file.parent.as_deref()) {
             match self.sources.iter().find(|s| s.name == parent) {
@@ -433,9 +479,10 @@ pub fn read_theme_dir(dir: &Path) -> (Vec<(PathBuf, String)>, Vec<String>) {
         .collect();
     paths.sort();
     for path in paths {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push((path, text)),
-            Err(e) => warnings.push(format!("theme skipped: {}: {e}", path.display())),
+        match crate::config::read_settings(&path) {
+            Ok(Some(text)) => files.push((path, text)),
+            Ok(None) => {}
+            Err(e) => warnings.push(format!("theme skipped: {e}")),
         }
     }
     (files, warnings)
@@ -526,6 +573,33 @@ mod tests {
         assert!(warnings[0].contains("a.toml:2") && warnings[0].contains("fial"));
         assert!(warnings[1].contains("b.toml:1") && warnings[1].contains("nope"));
         assert!(warnings[2].contains("already a theme name"));
+    }
+
+    #[test]
+    fn a_parent_later_in_the_alphabet_resolves_and_loops_are_refused() {
+        let (set, warnings) = ThemeSet::with_user_files(vec![
+            (
+                PathBuf::from("t/aaa.toml"),
+                "parent = \"zzz\"\n[tokens]\npass = \"blue\"\n".into(),
+            ),
+            (
+                PathBuf::from("t/zzz.toml"),
+                "parent = \"dark\"\n[tokens]\nfail = \"#ff0000\"\n".into(),
+            ),
+            (PathBuf::from("t/x.toml"), "parent = \"y\"\n".into()),
+            (PathBuf::from("t/y.toml"), "parent = \"x\"\n".into()),
+            (PathBuf::from("t/z1.toml"), "parent = \"x\"\n".into()),
+        ]);
+        let aaa = set.resolve("aaa").unwrap();
+        assert_eq!(aaa[Token::Pass].fg, Some(Color::Blue));
+        assert_eq!(aaa[Token::Fail].fg, Some(Color::Rgb(255, 0, 0)), "from zzz");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains("t/x.toml:1") && warnings[0].contains("loop"));
+        assert!(warnings[1].contains("t/y.toml") && warnings[1].contains("`x`"));
+        assert!(warnings[2].contains("t/z1.toml") && warnings[2].contains("`x`"));
+        for gone in ["x", "y", "z1"] {
+            assert!(set.resolve(gone).is_err(), "{gone}");
+        }
     }
 
     #[test]

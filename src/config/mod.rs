@@ -101,7 +101,26 @@ impl Default for Intervals {
     }
 }
 
+/// The longest poll interval, in seconds (a week); 0 polls an area once, at start.
+pub const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
+
+/// The range of the day counts (`max_secret_age_days`, `unused_secret_days`): a day to a
+/// hundred years.
+pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
+
 impl Intervals {
+    /// Each area with its interval, in `Area::ALL` order.
+    pub fn each(&self) -> [(&'static str, u64); 6] {
+        [
+            ("functions", self.functions),
+            ("gateways", self.gateways),
+            ("throttles", self.throttles),
+            ("encryption", self.encryption),
+            ("secrets", self.secrets),
+            ("triggers", self.triggers),
+        ]
+    }
+
     pub fn get(&self, area: crate::domain::inventory::Area) -> Duration {
         use crate::domain::inventory::Area::*;
         Duration::from_secs(match area {
@@ -140,15 +159,9 @@ impl Default for Config {
 impl Config {
     /// Loads `path`; a missing file is the default configuration.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(ConfigError {
-                path: path.to_path_buf(),
-                line: None,
-                key: None,
-                message: e.to_string(),
-            }),
+        match read_settings(path)? {
+            Some(text) => Config::parse(&text, path),
+            None => Ok(Config::default()),
         }
     }
 
@@ -164,7 +177,52 @@ impl Config {
                 });
             }
         }
-        for m in &config.mutes {
+        let error = |key: &str, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: line_of_key(text, key),
+            key: Some(key.to_string()),
+            message,
+        };
+        for (key, days) in [
+            ("max_secret_age_days", config.max_secret_age_days),
+            ("unused_secret_days", config.unused_secret_days),
+        ] {
+            if !DAYS.contains(&days) {
+                return Err(error(
+                    key,
+                    format!(
+                        "{days} is not a number of days from {} to {}",
+                        DAYS.start(),
+                        DAYS.end()
+                    ),
+                ));
+            }
+        }
+        for (area, secs) in config.intervals.each() {
+            if secs > MAX_INTERVAL_SECS {
+                return Err(error(
+                    area,
+                    format!(
+                        "{secs} seconds is longer than a week ({MAX_INTERVAL_SECS}); 0 polls \
+                         the area once"
+                    ),
+                ));
+            }
+        }
+        for (n, m) in config.mutes.iter().enumerate() {
+            if m.reason.trim().is_empty() {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: text
+                        .lines()
+                        .enumerate()
+                        .filter(|(_, l)| l.trim_start().starts_with("[[mute]]"))
+                        .nth(n)
+                        .map(|(i, _)| i + 1),
+                    key: Some("mute.reason".into()),
+                    message: "a mute needs a reason".into(),
+                });
+            }
             if crate::domain::checks::find(&m.check).is_none() {
                 return Err(ConfigError {
                     path: path.to_path_buf(),
@@ -199,6 +257,23 @@ impl Config {
                 source: Some("config.toml".into()),
             })
             .collect()
+    }
+}
+
+/// A settings file's text, or `None` when it does not exist; capped at
+/// [`crate::export::MAX_SETTINGS_BYTES`] and refused when it is not a file (a device, a
+/// socket), like every file Parapet reads.
+pub fn read_settings(path: &Path) -> Result<Option<String>, ConfigError> {
+    use crate::export::{ExportError, ExportErrorKind, MAX_SETTINGS_BYTES, read_text};
+    match read_text(path, MAX_SETTINGS_BYTES) {
+        Ok(text) => Ok(Some(text)),
+        Err(ExportErrorKind::NotFound) => Ok(None),
+        Err(e) => Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            key: None,
+            message: ExportError::new(path, e).reason(),
+        }),
     }
 }
 
@@ -354,6 +429,42 @@ reason = "dev stage, no traffic"
     fn bad_trusted_account_is_rejected() {
         let e = Config::parse("trusted_accounts = [\"12\"]", Path::new("c.toml")).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("trusted_accounts[0]"));
+    }
+
+    #[test]
+    fn out_of_range_values_are_errors_naming_the_key() {
+        for (text, key, words) in [
+            (
+                "max_secret_age_days = -5\n",
+                "max_secret_age_days",
+                "not a number of days",
+            ),
+            (
+                "unused_secret_days = 0\n",
+                "unused_secret_days",
+                "not a number of days",
+            ),
+            (
+                "[intervals]\nsecrets = 18446744073709551615\n",
+                "secrets",
+                "longer than a week",
+            ),
+            (
+                "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"  \"\n",
+                "mute.reason",
+                "needs a reason",
+            ),
+        ] {
+            let e = Config::parse(text, Path::new("c.toml")).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");
+            assert!(e.message.contains(words), "{e}");
+            assert!(e.line.is_some(), "{e}");
+        }
+        let fine = Config::parse(
+            "max_secret_age_days = 1\n[intervals]\nfunctions = 0\nsecrets = 604800\n",
+            Path::new("c.toml"),
+        );
+        assert!(fine.is_ok(), "{fine:?}");
     }
 
     #[test]

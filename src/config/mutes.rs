@@ -77,11 +77,7 @@ pub struct MutesFile {
 impl MutesFile {
     /// Reads `path`; a missing file has no mutes (it is created on the first save).
     pub fn load(path: &Path) -> Result<MutesFile, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(error(path, None, None, e.to_string())),
-        };
+        let (text, _) = read(path)?;
         Self::parse(&text, path)
     }
 
@@ -157,17 +153,22 @@ impl MutesFile {
         }
         table["created"] = toml_edit::value(toml_date(today));
         match doc.get_mut("mute") {
-            Some(item) => item
-                .as_array_of_tables_mut()
-                .ok_or_else(|| {
-                    error(
-                        &self.path,
-                        None,
-                        Some("mute"),
-                        "`mute` is not a list of [[mute]] tables".into(),
-                    )
-                })?
-                .push(table),
+            Some(toml_edit::Item::ArrayOfTables(list)) => list.push(table),
+            // `mute = [{ check = …, reason = … }, …]`: the new entry joins the list, written
+            // the same way.
+            Some(toml_edit::Item::Value(toml_edit::Value::Array(list))) => {
+                let mut inline = table.into_inline_table();
+                inline.fmt();
+                list.push(inline);
+            }
+            Some(_) => {
+                return Err(error(
+                    &self.path,
+                    None,
+                    Some("mute"),
+                    "`mute` is not a list of [[mute]] tables".into(),
+                ));
+            }
             None => {
                 let mut list = toml_edit::ArrayOfTables::new();
                 list.push(table);
@@ -181,7 +182,8 @@ impl MutesFile {
     }
 
     /// Removes the first entry for `check_id` on exactly `resource` (`None`: the check-wide
-    /// one) and writes the file; `false` when there was none.
+    /// one) and writes the file; `false` when there was none. The entry's own lines go with
+    /// it; the comments before it (a file header, a section note) stay, byte for byte.
     pub fn remove(&mut self, check_id: &str, resource: Option<&str>) -> Result<bool, ConfigError> {
         let Some(index) = self
             .mutes
@@ -191,12 +193,38 @@ impl MutesFile {
             return Ok(false);
         };
         let (mut doc, _) = self.document()?;
-        let Some(list) = doc.get_mut("mute").and_then(|i| i.as_array_of_tables_mut()) else {
-            return Ok(false);
+        let mut kept_comments = None;
+        let now_empty = match doc.get_mut("mute") {
+            Some(toml_edit::Item::ArrayOfTables(list)) if index < list.len() => {
+                let removed = list.remove(index);
+                kept_comments = comments(removed.decor().prefix());
+                if let Some(text) = &kept_comments
+                    && let Some(next) = list.get_mut(index)
+                {
+                    let theirs = next
+                        .decor()
+                        .prefix()
+                        .and_then(|p| p.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    next.decor_mut().set_prefix(format!("{text}{theirs}"));
+                    kept_comments = None;
+                }
+                list.is_empty()
+            }
+            Some(toml_edit::Item::Value(toml_edit::Value::Array(list))) if index < list.len() => {
+                list.remove(index);
+                false
+            }
+            _ => return Ok(false),
         };
-        list.remove(index);
-        if list.is_empty() {
+        if now_empty {
             doc.remove("mute");
+        }
+        if let Some(text) = kept_comments {
+            // The last entry's comments now end the file.
+            let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+            doc.set_trailing(format!("{text}{trailing}"));
         }
         self.write(&doc)?;
         self.mutes.remove(index);
@@ -206,11 +234,7 @@ impl MutesFile {
     /// The file as an editable document, and whether it does not exist yet (it is then
     /// empty); re-read, so an edit made by hand since loading is kept.
     fn document(&self) -> Result<(toml_edit::DocumentMut, bool), ConfigError> {
-        let (text, new_file) = match std::fs::read_to_string(&self.path) {
-            Ok(t) => (t, false),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
-            Err(e) => return Err(error(&self.path, None, None, e.to_string())),
-        };
+        let (text, new_file) = read(&self.path)?;
         // The file must still be valid (and hold the same entries) before it is edited.
         let current = Self::parse(&text, &self.path)?;
         if current.mutes != self.mutes {
@@ -227,10 +251,39 @@ impl MutesFile {
             .map_err(|e| error(&self.path, None, None, e.to_string()))
     }
 
+    /// Written atomically through a symbolic link to its target, keeping the file's mode (a
+    /// shared, committed mutes file stays readable by the team).
     fn write(&self, doc: &toml_edit::DocumentMut) -> Result<(), ConfigError> {
-        atomic::write_atomic(&self.path, doc.to_string().as_bytes(), true)
-            .map_err(|e| error(&self.path, None, None, e.reason()))
+        let text = doc.to_string();
+        atomic::write_atomic_mode(&self.path, true, atomic::Mode::KeepExisting, |w| {
+            w.write_all(text.as_bytes())
+                .map_err(crate::export::ExportErrorKind::Io)
+        })
+        .map_err(|e| error(&self.path, None, None, e.reason()))
     }
+}
+
+/// The file's text (empty when it does not exist yet) and whether it is missing; capped and
+/// refused when it is not a file, like every file Parapet reads.
+fn read(path: &Path) -> Result<(String, bool), ConfigError> {
+    match crate::export::read_text(path, crate::export::MAX_SETTINGS_BYTES) {
+        Ok(text) => Ok((text, false)),
+        Err(crate::export::ExportErrorKind::NotFound) => Ok((String::new(), true)),
+        Err(e) => Err(error(
+            path,
+            None,
+            None,
+            crate::export::ExportError::new(path, e).reason(),
+        )),
+    }
+}
+
+/// The comment lines of a removed entry's prefix (blank lines alone are not kept).
+fn comments(prefix: Option<&toml_edit::RawString>) -> Option<String> {
+    let text = prefix.and_then(|p| p.as_str())?;
+    text.lines()
+        .any(|l| l.trim_start().starts_with('#'))
+        .then(|| text.to_string())
 }
 
 fn toml_date(d: time::Date) -> toml_edit::Datetime {
@@ -273,6 +326,10 @@ expires = 2027-01-31
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, HAND_WRITTEN).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
         let mut file = MutesFile::load(&path).unwrap();
         assert_eq!(file.mutes.len(), 1);
         assert_eq!(file.mutes[0].expires.as_deref(), Some("2027-01-31"));
@@ -297,10 +354,11 @@ expires = 2027-01-31
             text.contains("expires = 2026-12-31") && text.contains("created = 2026-12-02"),
             "{text}"
         );
+        // A shared, committed mutes file keeps its mode (issue 18: it used to become 0600).
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
+            0o644
         );
 
         let reread = MutesFile::load(&path).unwrap();
@@ -331,6 +389,12 @@ expires = 2027-01-31
         .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with(HEADER), "the header comes first:\n{text}");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "a file Parapet creates is private"
+        );
         assert!(text.ends_with("created = 2026-12-02\n"), "{text}");
         let reread = MutesFile::load(&path).unwrap();
         assert_eq!(reread.mutes.len(), 1);
@@ -375,6 +439,137 @@ expires = 2027-01-31
             assert_eq!((e.line, e.key.as_deref()), (line, Some(key)), "{e}");
             assert!(e.message.contains(words), "{e}");
         }
+    }
+
+    /// Issue 18, 1: unmuting the only entry of a file kept its comments nowhere (0 bytes).
+    #[test]
+    fn unmuting_keeps_the_comments_before_the_removed_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, HAND_WRITTEN).unwrap();
+        let mut file = MutesFile::load(&path).unwrap();
+        assert!(file.remove("lambda.no-tracing", None).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# Accepted risks of the shop (reviewed quarterly).\n\n"
+        );
+        assert!(MutesFile::load(&path).unwrap().mutes.is_empty());
+
+        // In the middle: the comments before the entry go to the one after it; a comment
+        // after the last entry stays at the end.
+        let three = "# head\n\n[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"a\"\n\n\
+                     # about the second\n[[mute]]\ncheck = \"lambda.no-tracing\"\nreason = \"b\"\n\n\
+                     # about the third\n[[mute]]\ncheck = \"lambda.no-failure-destination\"\nreason = \"c\"\n\
+                     # the end\n";
+        std::fs::write(&path, three).unwrap();
+        let mut file = MutesFile::load(&path).unwrap();
+        assert!(file.remove("lambda.no-tracing", None).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "# head\n\n[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"a\"\n\n\
+             # about the second\n\n# about the third\n[[mute]]\ncheck = \"lambda.no-failure-destination\"\nreason = \"c\"\n\
+             # the end\n"
+        );
+        assert!(file.remove("lambda.no-failure-destination", None).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# about the second") && text.contains("# about the third"),
+            "{text}"
+        );
+        assert!(text.ends_with("# the end\n"), "{text}");
+        assert_eq!(MutesFile::load(&path).unwrap().mutes.len(), 1);
+    }
+
+    /// Issue 18, 21: `mute = [{…}]` was read, but `x` could neither add beside it nor remove.
+    #[test]
+    fn inline_mute_lists_are_edited_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let text = "# ours\nmute = [\n  { check = \"lambda.no-vpc\", reason = \"needs the internet\" },\n]\n";
+        std::fs::write(&path, text).unwrap();
+        let mut file = MutesFile::load(&path).unwrap();
+        file.add(
+            Mute {
+                check_id: "lambda.no-tracing".into(),
+                reason: "sampled".into(),
+                ..Mute::default()
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(saved.starts_with("# ours\nmute = ["), "{saved}");
+        assert_eq!(MutesFile::load(&path).unwrap(), file);
+        assert!(file.remove("lambda.no-vpc", None).unwrap());
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !saved.contains("no-vpc") && saved.contains("lambda.no-tracing"),
+            "{saved}"
+        );
+        assert_eq!(MutesFile::load(&path).unwrap(), file);
+    }
+
+    /// Issue 18, 2: a mutes file behind a symbolic link used to be replaced by a plain file.
+    #[test]
+    fn a_linked_mutes_file_is_written_through_the_link_and_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("team");
+        std::fs::create_dir(&shared).unwrap();
+        let target = shared.join("mutes.toml");
+        std::fs::write(&target, HAND_WRITTEN).unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let link = dir.path().join(FILE_NAME);
+        std::os::unix::fs::symlink("team/mutes.toml", &link).unwrap();
+        let mut file = MutesFile::load(&link).unwrap();
+        file.add(
+            Mute {
+                check_id: "lambda.no-vpc".into(),
+                reason: "x".into(),
+                ..Mute::default()
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let text = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            text.starts_with(HAND_WRITTEN) && text.contains("lambda.no-vpc"),
+            "{text}"
+        );
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        // A dangling link: the file is created where it points.
+        std::fs::remove_file(&target).unwrap();
+        let mut file = MutesFile::load(&link).unwrap();
+        file.add(
+            Mute {
+                check_id: "lambda.no-vpc".into(),
+                reason: "x".into(),
+                ..Mute::default()
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read_to_string(&target)
+                .unwrap()
+                .contains("lambda.no-vpc")
+        );
     }
 
     #[test]

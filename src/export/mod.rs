@@ -13,8 +13,13 @@ use crate::domain::snapshot::{Snapshot, SnapshotError};
 
 pub use atomic::write_atomic;
 
-/// Snapshots larger than this are refused on read (a 10,000-finding snapshot is ~30 MB).
+/// Snapshots larger than this are refused on read (a 10,000-function account's snapshot, of
+/// about 300,000 findings, is ~500 MB).
 pub const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Every other file Parapet reads (config.toml, keys.toml, themes, the mutes file, a Prowler
+/// mutelist) is refused beyond this: a hand-written settings file is a few kilobytes.
+pub const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a file could not be written or read.
 #[derive(Debug)]
@@ -27,11 +32,25 @@ pub enum ExportErrorKind {
     /// The directory to write into does not exist.
     NoParentDirectory,
     ParentNotDirectory,
-    /// The path ends in `..` or `/`.
+    /// The path has no file name (`..`).
     NoFileName,
+    /// The path is written as a directory (`out/`).
+    DirectoryName,
+    /// What is at the path (or a link's target) is a device, a FIFO or a socket: never
+    /// replaced, and never read as a file.
+    NotRegular {
+        kind: &'static str,
+    },
+    /// Symbolic links that loop or go on for more than 40 steps.
+    TooManyLinks,
+    /// The output is one of the command's inputs: writing it would destroy what is read.
+    IsInput {
+        input: PathBuf,
+    },
     NotUtf8,
+    /// Longer than the reader's cap (for a pipe or a device: it went on past it).
     TooLarge {
-        bytes: u64,
+        cap: u64,
     },
     /// The file was read but is not a usable snapshot.
     Snapshot(SnapshotError),
@@ -71,12 +90,21 @@ impl ExportError {
             ExportErrorKind::NoParentDirectory => "its directory does not exist".into(),
             ExportErrorKind::ParentNotDirectory => "its parent is not a directory".into(),
             ExportErrorKind::NoFileName => "not a file name".into(),
-            ExportErrorKind::NotUtf8 => "not a Parapet snapshot: not UTF-8 text".into(),
-            ExportErrorKind::TooLarge { bytes } => format!(
-                "too large for a snapshot ({} MiB > {} MiB)",
-                bytes / (1024 * 1024),
-                MAX_SNAPSHOT_BYTES / (1024 * 1024)
+            ExportErrorKind::DirectoryName => {
+                "names a directory (ends in /); give a file name, e.g. DIR/scan.json".into()
+            }
+            ExportErrorKind::NotRegular { kind } => {
+                format!("is {kind}, not a regular file; not written to or replaced")
+            }
+            ExportErrorKind::TooManyLinks => "too many levels of symbolic links".into(),
+            ExportErrorKind::IsInput { input } => format!(
+                "is also an input of this command ({}); write the output to another file",
+                input.display()
             ),
+            ExportErrorKind::NotUtf8 => "not a Parapet snapshot: not UTF-8 text".into(),
+            ExportErrorKind::TooLarge { cap } => {
+                format!("larger than {} MiB: not read", cap / (1024 * 1024))
+            }
             ExportErrorKind::Snapshot(e) => e.to_string(),
             ExportErrorKind::Serialize(e) => format!("cannot serialize the snapshot: {e}"),
             ExportErrorKind::Io(e) => io_reason(e),
@@ -153,22 +181,119 @@ pub fn write_as(
     })
 }
 
-/// Reads and validates a snapshot file.
+/// Reads and validates a snapshot file (at most [`MAX_SNAPSHOT_BYTES`]).
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, ExportError> {
     let err = |kind| ExportError::new(path, kind);
+    let text = read_text(path, MAX_SNAPSHOT_BYTES).map_err(err)?;
+    Snapshot::parse_shared(std::sync::Arc::new(text)).map_err(|e| err(ExportErrorKind::Snapshot(e)))
+}
+
+/// The whole of a text file Parapet reads, at most `cap` bytes, without a leading UTF-8 byte
+/// order mark. A regular file is read if its size is within the cap; a pipe (a FIFO, `<(…)`,
+/// `/dev/stdin` from a pipe) is read up to the cap and refused past it; a device or a socket
+/// (`/dev/zero`, a terminal) is refused: it has no end. Opening a FIFO without a writer does
+/// not wait for one (it reads as empty).
+pub fn read_text(path: &Path, cap: u64) -> Result<String, ExportErrorKind> {
+    use std::io::Read;
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => err(ExportErrorKind::NotFound),
-        _ => err(ExportErrorKind::Io(e)),
+        io::ErrorKind::NotFound => ExportErrorKind::NotFound,
+        _ => ExportErrorKind::Io(e),
     })?;
     if meta.is_dir() {
-        return Err(err(ExportErrorKind::IsDirectory));
+        return Err(ExportErrorKind::IsDirectory);
     }
-    if meta.is_file() && meta.len() > MAX_SNAPSHOT_BYTES {
-        return Err(err(ExportErrorKind::TooLarge { bytes: meta.len() }));
+    let fifo = is_fifo(&meta);
+    if !meta.is_file() && !fifo {
+        return Err(ExportErrorKind::NotRegular {
+            kind: atomic::special_kind(&meta),
+        });
     }
-    let bytes = fs::read(path).map_err(|e| err(ExportErrorKind::Io(e)))?;
-    let text = String::from_utf8(bytes).map_err(|_| err(ExportErrorKind::NotUtf8))?;
-    Snapshot::parse_shared(std::sync::Arc::new(text)).map_err(|e| err(ExportErrorKind::Snapshot(e)))
+    if meta.is_file() && meta.len() > cap {
+        return Err(ExportErrorKind::TooLarge { cap });
+    }
+    let file = open_for_reading(path, fifo).map_err(ExportErrorKind::Io)?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ExportErrorKind::Io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ExportErrorKind::TooLarge { cap });
+    }
+    let mut text = String::from_utf8(bytes).map_err(|_| ExportErrorKind::NotUtf8)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &fs::Metadata) -> bool {
+    false
+}
+
+/// A FIFO is opened without waiting for a writer, then read blocking as usual.
+fn open_for_reading(path: &Path, fifo: bool) -> io::Result<fs::File> {
+    #[cfg(unix)]
+    if fifo {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns; only its status flags change.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) < 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        return Ok(file);
+    }
+    let _ = fifo;
+    fs::File::open(path)
+}
+
+/// Refuses an `output` that is the same file as one of `inputs` (links followed): writing it
+/// would destroy what the command reads, whatever `--force` says.
+pub fn refuse_input(output: &Path, inputs: &[&Path]) -> Result<(), ExportError> {
+    for input in inputs {
+        if same_file(output, input) {
+            return Err(ExportError::new(
+                output,
+                ExportErrorKind::IsInput {
+                    input: input.to_path_buf(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name one existing file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!(
+            (fs::canonicalize(a), fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
 }
 
 #[cfg(test)]
@@ -188,6 +313,82 @@ mod tests {
             "s.json: written by a newer Parapet (schema 3 > 2); upgrade Parapet to open it"
         );
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    /// Issue 18, 8 and 19: every read is capped, devices are refused, a FIFO without a writer
+    /// does not block, a byte order mark is skipped.
+    #[cfg(unix)]
+    #[test]
+    fn reads_are_capped_and_devices_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for device in ["/dev/zero", "/dev/urandom", "/dev/null"] {
+            let e = read_text(Path::new(device), MAX_SETTINGS_BYTES).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    ExportErrorKind::NotRegular {
+                        kind: "a character device"
+                    }
+                ),
+                "{device}: {e:?}"
+            );
+        }
+        let big = dir.path().join("big.toml");
+        fs::write(&big, vec![b'#'; 2048]).unwrap();
+        assert!(matches!(
+            read_text(&big, 1024),
+            Err(ExportErrorKind::TooLarge { cap: 1024 })
+        ));
+        assert_eq!(read_text(&big, 2048).unwrap().len(), 2048);
+
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo on a path this test owns.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // No writer: read as empty, at once.
+        assert_eq!(read_text(&fifo, 1024).unwrap(), "");
+        // A writer that never stops is cut at the cap.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // Opened once the reader has it open; fails with EPIPE when it closes.
+                for _ in 0..100 {
+                    if let Ok(mut f) = fs::OpenOptions::new().write(true).open(&fifo) {
+                        while f.write_all(&[b'x'; 4096]).is_ok() {}
+                        return;
+                    }
+                }
+            })
+        };
+        let mut result = read_text(&fifo, 64 * 1024);
+        for _ in 0..50 {
+            if matches!(result, Err(ExportErrorKind::TooLarge { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            result = read_text(&fifo, 64 * 1024);
+        }
+        assert!(
+            matches!(result, Err(ExportErrorKind::TooLarge { cap: 65536 })),
+            "{result:?}"
+        );
+        writer.join().unwrap();
+
+        let bom = dir.path().join("bom.json");
+        fs::write(&bom, "\u{feff}{\"a\": 1}").unwrap();
+        assert_eq!(read_text(&bom, 1024).unwrap(), "{\"a\": 1}");
+    }
+
+    #[test]
+    fn an_output_that_is_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        fs::write(&a, "{}").unwrap();
+        let same = dir.path().join(".").join("a.json");
+        let e = refuse_input(&same, &[Path::new("/nonexistent"), &a]).unwrap_err();
+        assert!(e.to_string().contains("is also an input"), "{e}");
+        assert!(refuse_input(&dir.path().join("b.json"), &[&a]).is_ok());
     }
 
     #[test]

@@ -306,6 +306,24 @@ pub fn snapshot_of(state: &State) -> Snapshot {
 
 /// Writes on a blocking thread; the result comes back as an action.
 fn start_export(state: &State, path: PathBuf, force: bool, done: UnboundedSender<Action>) {
+    // The files this run reads are never an export's target, confirmed or not.
+    let mut inputs: Vec<PathBuf> = vec![state.keys_file.clone()];
+    if let SourceKind::Snapshot { path, .. } = &state.source {
+        inputs.push(path.clone());
+    }
+    inputs.extend(state.mutes_file.as_ref().map(|m| m.path.clone()));
+    inputs.extend(state.mutelist.as_ref().map(|m| PathBuf::from(&m.source)));
+    let refused = {
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        export::refuse_input(&path, &inputs).err()
+    };
+    if let Some(e) = refused {
+        let _ = done.send(Action::ExportFinished {
+            path,
+            result: Err(ExportFailure::Other(e.to_string())),
+        });
+        return;
+    }
     let snapshot = snapshot_of(state);
     let exports_dir = state.exports_dir.clone();
     tokio::task::spawn_blocking(move || {
