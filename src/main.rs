@@ -15,20 +15,56 @@ use parapet::demo;
 use parapet::domain::assessment::Mute;
 use parapet::domain::mutelist::Mutelist;
 use parapet::export;
+use parapet::export::stdout::{self, StdoutError};
 use parapet::report;
 use parapet::scan::{self, ScanArgs};
 use parapet::tui::{TuiOptions, TuiSource, run_tui};
 use time::OffsetDateTime;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match run(cli) {
         Ok(code) => code,
+        // `parapet checks | head`: the reader stopped reading, a normal end.
+        Err(e) if matches!(e.downcast_ref(), Some(StdoutError::ReaderGone)) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("parapet: {}", report::error_chain(e.as_ref()));
             ExitCode::from(2)
         }
     }
+}
+
+/// Help, version and command-line errors, printed by clap, with the printing checked: help
+/// that cannot be written (a full disk, a closed output) is exit 2, not 0.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    let to_stdout = !e.use_stderr();
+    if to_stdout && let Err(closed) = stdout::require_stdout() {
+        eprintln!("parapet: {closed}");
+        return ExitCode::from(2);
+    }
+    let printed = e.print().and_then(|()| {
+        if to_stdout {
+            std::io::Write::flush(&mut std::io::stdout())
+        } else {
+            Ok(())
+        }
+    });
+    match printed.map_err(stdout::stdout_error) {
+        Ok(()) | Err(StdoutError::ReaderGone) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("parapet: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints `text` on standard output (see [`stdout::to_stdout`]).
+fn print_out(text: &str) -> Result<(), StdoutError> {
+    stdout::to_stdout(|w| w.write_all(text.as_bytes()))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -39,7 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Format::Json => report::checks_json(),
                 Format::Markdown => report::checks_markdown(),
             };
-            print!("{text}");
+            print_out(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Convert {
@@ -48,18 +84,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             force,
         }) => {
-            if let Some(path) = output {
-                export::refuse_input(path, &[file])?;
+            match output {
+                Some(path) => export::refuse_input(path, &[file])?,
+                None => stdout::require_stdout()?,
             }
-            let snapshot = export::read_snapshot(file)?;
+            let snapshot = read_scored(file)?;
             let format = format.format();
             match output {
                 Some(path) => export::write_as(path, &snapshot, format, *force)?,
-                None => {
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    export::formats::write(&snapshot, format, &mut out)?;
-                    std::io::Write::flush(&mut out)?;
-                }
+                None => stdout::to_stdout(|w| export::formats::write(&snapshot, format, w))?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -69,7 +102,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             fail_on_new,
         }) => {
-            let (before, after) = (export::read_snapshot(old)?, export::read_snapshot(new)?);
+            stdout::require_stdout()?;
+            let (before, after) = (read_scored(old)?, read_scored(new)?);
             let ids = |s: &parapet::domain::snapshot::Snapshot| {
                 s.accounts
                     .iter()
@@ -85,14 +119,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let drift = parapet::domain::diff::Drift::between(&before, &after);
-            print!(
-                "{}",
-                match format {
-                    DiffFormat::Text => report::drift_text(&drift),
-                    DiffFormat::Json => report::drift_json(&drift),
-                    DiffFormat::Markdown => report::drift_markdown(&drift),
-                }
-            );
+            print_out(&match format {
+                DiffFormat::Text => report::drift_text(&drift),
+                DiffFormat::Json => report::drift_json(&drift),
+                DiffFormat::Markdown => report::drift_markdown(&drift),
+            })?;
             if let Some(at_least) = fail_on_new {
                 let new_failures =
                     parapet::domain::diff::new_failures_at(&drift.changes, *at_least);
@@ -110,12 +141,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Policy { base }) => {
             if *base {
-                print!(
-                    "{}",
-                    permissions::base_policy_json(cli.assume_role.as_deref())
-                );
+                print_out(&permissions::base_policy_json(cli.assume_role.as_deref()))?;
             } else {
-                print!("{}", permissions::policy_json());
+                print_out(&permissions::policy_json())?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -124,6 +152,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             force,
         }) => {
+            if output.is_none() {
+                stdout::require_stdout()?;
+            }
             let merged = read_merged(files, output.as_deref())?;
             match output {
                 Some(path) => {
@@ -144,11 +175,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             .map_or("–".to_string(), |s| s.to_string())
                     );
                 }
-                None => {
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    merged.write_json_pretty(&mut out)?;
-                    std::io::Write::flush(&mut out)?;
-                }
+                None => stdout::to_stdout(|w| {
+                    merged.write_json_pretty(w).map_err(std::io::Error::from)
+                })?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -161,8 +190,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             shard,
         }) => {
             let paths = ConfigPaths::resolve();
-            if let Some(out) = output {
-                export::refuse_input(out, &inputs(&cli, &paths))?;
+            match output {
+                Some(out) => export::refuse_input(out, &inputs(&cli, &paths))?,
+                // Checked before the scan: a closed stdout would swallow the snapshot.
+                None => stdout::require_stdout()?,
             }
             let config = Config::load(&paths.config_file)?;
             let args = ScanArgs {
@@ -181,26 +212,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(code))
         }
         Some(Command::Completions { shell }) => {
-            std::io::Write::write_all(&mut std::io::stdout(), &parapet::cli::completions(*shell))?;
+            let script = parapet::cli::completions(*shell);
+            stdout::to_stdout(|w| w.write_all(&script))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Man) => {
-            std::io::Write::write_all(&mut std::io::stdout(), &parapet::cli::man_page()?)?;
+            let page = parapet::cli::man_page()?;
+            stdout::to_stdout(|w| w.write_all(&page))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys) => {
-            print!("{}", report::keys_markdown());
+            print_out(&report::keys_markdown())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Info) => {
             let paths = ConfigPaths::resolve();
-            println!("parapet {}", env!("CARGO_PKG_VERSION"));
-            println!("config dir:  {}", paths.dir.display());
-            println!("config file: {}", paths.config_file.display());
-            println!("keys file:   {}", paths.keys_file.display());
-            println!("themes dir:  {}", paths.themes_dir.display());
-            println!("mutes file:  {}", mutes_path(&cli, &paths).display());
-            println!("snapshots:   {}", paths.exports_dir.display());
+            print_out(&format!(
+                "parapet {}\nconfig dir:  {}\nconfig file: {}\nkeys file:   {}\n\
+                 themes dir:  {}\nmutes file:  {}\nsnapshots:   {}\n",
+                env!("CARGO_PKG_VERSION"),
+                paths.dir.display(),
+                paths.config_file.display(),
+                paths.keys_file.display(),
+                paths.themes_dir.display(),
+                mutes_path(&cli, &paths).display(),
+                paths.exports_dir.display()
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Open { file, baseline }) => {
@@ -307,6 +344,21 @@ fn read_merged(
     Ok(parapet::domain::shard::merge(named)?)
 }
 
+/// A snapshot whose scores and coverage are those of its findings: a stored score that
+/// disagrees (a hand-edited or foreign file) is recomputed, with a note, never trusted.
+fn read_scored(path: &std::path::Path) -> anyhow::Result<parapet::domain::snapshot::Snapshot> {
+    let mut snapshot = export::read_snapshot(path)?;
+    if !snapshot.score_is_consistent() {
+        eprintln!(
+            "parapet: note: {}: the stored score does not match the findings; recomputed from \
+             the findings",
+            path.display()
+        );
+        snapshot.rescore();
+    }
+    Ok(snapshot)
+}
+
 fn mutelist(cli: &Cli, say: bool) -> anyhow::Result<Option<Mutelist>> {
     let Some(path) = &cli.mutelist else {
         return Ok(None);
@@ -397,8 +449,11 @@ fn tui_with(
         mutelist,
         baseline,
     };
-    runtime()?.block_on(run_tui(options))?;
-    Ok(ExitCode::SUCCESS)
+    match runtime()?.block_on(run_tui(options))? {
+        // Ended by a signal: 128 + its number, as a shell reports a process it killed.
+        Some(signal) => Ok(ExitCode::from(128 + signal as u8)),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// `parapet --demo --export FILE [--format FMT]`: evaluate the demo account and write it, no TUI.

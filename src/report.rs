@@ -187,8 +187,13 @@ fn accounts_word(ids: &str) -> &'static str {
     }
 }
 
-/// `parapet diff` as text: a header, then each non-empty section, one change a line.
+/// `parapet diff` as text: a header, then each non-empty section, one change a line; no
+/// control character of the account's text (a resource name) reaches the terminal.
 pub fn drift_text(d: &Drift) -> String {
+    crate::domain::text::printable(&drift_text_raw(d), &['\n']).into_owned()
+}
+
+fn drift_text_raw(d: &Drift) -> String {
     let mut s = format!(
         "parapet diff: {} {} · {} → {}\n  score {} → {} ({}) · coverage {}% → {}% · findings {} → {}\n  {}\n",
         accounts_word(&d.new.account),
@@ -231,6 +236,10 @@ pub fn drift_json(d: &Drift) -> String {
 
 /// `parapet diff --format markdown`: for a pull-request comment.
 pub fn drift_markdown(d: &Drift) -> String {
+    crate::domain::text::printable(&drift_markdown_raw(d), &['\n']).into_owned()
+}
+
+fn drift_markdown_raw(d: &Drift) -> String {
     let cell = |t: &str| t.replace(['\n', '\r'], " ").replace('|', "\\|");
     let mut s = format!(
         "## Parapet drift · {} `{}` · score {} → {} ({})\n\n{} → {} · {}\n",
@@ -273,6 +282,10 @@ pub fn drift_markdown(d: &Drift) -> String {
 /// An error and its causes on one line, each cause said once: a cause whose text the message
 /// already contains (an error that prints its source as part of itself) is not repeated.
 pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    crate::domain::text::printable(&error_chain_raw(error), &[]).into_owned()
+}
+
+fn error_chain_raw(error: &(dyn std::error::Error + 'static)) -> String {
     let mut line = error.to_string();
     let mut cause = error.source();
     while let Some(e) = cause {

@@ -4,7 +4,7 @@
 //! 0 ok, 3 threshold breached, 2 error.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -323,6 +323,7 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         Snapshot::of_accounts(findings, infos, collection, now).with_mutes(args.mutes.clone());
     snapshot.shard = shard;
 
+    let mut reader_gone = false;
     match &args.output {
         Some(path) => {
             if let Err(e) = export::write_as(path, &snapshot, args.format, args.force) {
@@ -331,15 +332,17 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
             }
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written =
-                export::formats::write(&snapshot, args.format, &mut out).and_then(|()| out.flush());
-            if let Err(e) = written {
-                eprintln!(
-                    "parapet: cannot write the {} to stdout: {e}",
-                    args.format.noun()
-                );
-                return EXIT_ERROR;
+            match export::stdout::to_stdout(|w| export::formats::write(&snapshot, args.format, w)) {
+                Ok(()) => {}
+                // `| head`: the reader chose to stop; the summary and the exit code still
+                // tell the result.
+                Err(export::stdout::StdoutError::ReaderGone) => {
+                    reader_gone = true;
+                }
+                Err(e) => {
+                    eprintln!("parapet: cannot write the {}: {e}", args.format.noun());
+                    return EXIT_ERROR;
+                }
             }
         }
     }
@@ -350,16 +353,21 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         args.fail_on,
         args.fail_under,
     );
-    eprint!(
-        "{}",
-        summary(
-            &snapshot,
-            &result,
-            args.output.as_deref(),
-            args.format,
-            &breaches
-        )
+    let mut said = summary(
+        &snapshot,
+        &result,
+        args.output.as_deref(),
+        args.format,
+        &breaches,
     );
+    if reader_gone {
+        let noun = args.format.noun();
+        said = said.replace(
+            &format!("  {noun} written to stdout\n"),
+            &format!("  {noun}: the reader closed standard output before its end\n"),
+        );
+    }
+    eprint!("{said}");
     if every_account_failed {
         // A shard's accounts may all fail while the others' succeed: its snapshot records
         // why, for the merge; a whole run that scanned nothing is an error.

@@ -274,3 +274,239 @@ fn an_interval_past_a_week_is_refused_by_the_command_line() {
     assert!(err.contains("--interval"), "{err}");
     assert!(err.contains("604800"), "{err}");
 }
+
+/// The binary with its standard output on `out`.
+fn parapet_into(config_dir: &Path, args: &[&str], out: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parapet"))
+        .args(args)
+        .env("PARAPET_CONFIG_DIR", config_dir)
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run parapet")
+}
+
+fn full_device() -> Stdio {
+    Stdio::from(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full"),
+    )
+}
+
+/// Item 11: printing commands panicked on a full device ("failed printing to stdout", exit
+/// 101); `--help` there exited 0.
+#[test]
+fn a_full_device_is_an_error_for_every_printing_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    demo_snapshot(dir.path(), &a, None);
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["checks"],
+        vec!["checks", "--format", "json"],
+        vec!["policy"],
+        vec!["info"],
+        vec!["diff", s(&a), s(&a)],
+        vec!["convert", s(&a), "--format", "csv"],
+        vec!["merge", s(&a)],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["scan", "--help"],
+    ];
+    for args in commands {
+        let out = parapet_into(dir.path(), &args, full_device());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// Item 11: a pipe closed by the reader (`| head`) printed "Broken pipe" with exit 2.
+#[test]
+fn a_reader_that_stops_early_is_a_normal_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    demo_snapshot(dir.path(), &a, None);
+    // Each prints far more than a pipe holds, so the write after the reader is gone fails.
+    for args in [
+        vec!["convert", s(&a), "--format", "csv"],
+        vec!["convert", s(&a), "--format", "ocsf"],
+        vec!["merge", s(&a)],
+        vec!["diff", s(&a), s(&a), "--format", "json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parapet"))
+            .args(&args)
+            .env("PARAPET_CONFIG_DIR", dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then hang up, as `head -c 1` does.
+        use std::io::Read;
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.trim().is_empty(), "{args:?}: {err}");
+    }
+}
+
+/// Item 5: `scan` with standard output closed said "snapshot written to stdout", exit 0.
+#[test]
+fn a_closed_standard_output_is_refused_before_any_work() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    demo_snapshot(dir.path(), &a, None);
+    for args in [
+        vec!["scan", "--region", "eu-west-1"],
+        vec!["checks"],
+        vec!["convert", s(&a), "--format", "markdown"],
+        vec!["--help"],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_parapet"));
+        cmd.args(&args)
+            .env("PARAPET_CONFIG_DIR", dir.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped());
+        // SAFETY: only close(2) between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::close(1);
+                Ok(())
+            });
+        }
+        let out = cmd.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("standard output is closed"), "{args:?}: {err}");
+        assert!(!err.contains("written to stdout"), "{args:?}: {err}");
+    }
+}
+
+/// Item 13: a password or token in `--endpoint-url` was printed on stderr (twice).
+#[test]
+fn credentials_in_an_endpoint_url_are_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in [
+        "http://user:hunter2secret@127.0.0.1:9",
+        "http://127.0.0.1:9/?token=hunter2secret",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_parapet"))
+            .args(["scan", "--region", "eu-west-1", "--endpoint-url", url])
+            .env("PARAPET_CONFIG_DIR", dir.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("127.0.0.1:9"),
+            "still names the endpoint: {err}"
+        );
+        assert!(!err.contains("hunter2secret"), "{err}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("hunter2secret"),
+            "stdout"
+        );
+    }
+}
+
+/// Item 14: terminal escapes in resource names reached the terminal through Markdown (and
+/// the text diff); CSV cells could be spreadsheet formulas.
+#[test]
+fn account_text_cannot_drive_the_terminal_or_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    demo_snapshot(dir.path(), &a, None);
+    let text = std::fs::read_to_string(&a).unwrap();
+    // Every resource named orders-… gets a title-setting escape and a screen clear.
+    let hostile = text.replace(
+        "\"resource_name\": \"orders",
+        "\"resource_name\": \"=cmd|' /C calc'!A0\\u001b]0;owned\\u0007\\u009b2Jorders",
+    );
+    assert_ne!(hostile, text, "the demo has resources named orders-…");
+    let h = dir.path().join("hostile.json");
+    std::fs::write(&h, hostile).unwrap();
+    // Against a baseline without findings, every failing finding is new and listed.
+    let mut none: serde_json::Value = serde_json::from_str(&text).unwrap();
+    none["findings"] = serde_json::Value::Array(Vec::new());
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, none.to_string()).unwrap();
+    for args in [
+        vec!["convert", s(&h), "--format", "markdown"],
+        vec!["convert", s(&h), "--format", "csv"],
+        vec!["diff", s(&empty), s(&h)],
+        vec!["diff", s(&empty), s(&h), "--format", "markdown"],
+    ] {
+        let out = parapet(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{9b}') && !shown.contains('\u{7}'),
+            "{args:?} prints control characters"
+        );
+        assert!(shown.contains("\\x1b]0;owned"), "{args:?}: shown, escaped");
+    }
+    let csv = parapet(dir.path(), &["convert", s(&h), "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    let names = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|c| c == "resource_name")
+        .unwrap();
+    let mut hostile_rows = 0;
+    for row in reader.records() {
+        let cell = row.unwrap()[names].to_string();
+        assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+        if cell.starts_with("'=cmd") {
+            hostile_rows += 1;
+        }
+    }
+    assert!(hostile_rows > 0);
+}
+
+/// Item 15: convert and diff trusted a stored score ("score 9999"; "298 pass · 154 fail"
+/// for an empty findings list).
+#[test]
+fn every_reader_scores_the_findings_not_the_stored_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    demo_snapshot(dir.path(), &a, None);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    let real = json["score"]["overall"].as_u64().unwrap();
+    json["score"]["overall"] = 9999.into();
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, json.to_string()).unwrap();
+    let out = parapet(dir.path(), &["convert", s(&edited), "--format", "markdown"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(!md.contains("9999"), "{md}");
+    assert!(md.contains(&format!("score {real} (")), "{md}");
+    assert!(stderr(&out).contains("recomputed"), "{}", stderr(&out));
+    let out = parapet(dir.path(), &["diff", s(&a), s(&edited)]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("9999"));
+
+    json["findings"] = serde_json::Value::Array(Vec::new());
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, json.to_string()).unwrap();
+    let out = parapet(dir.path(), &["convert", s(&empty), "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("0 pass · 0 fail"), "{md}");
+}

@@ -209,7 +209,10 @@ fn demo_in_tmux_drill_down_export_and_quit() {
     let tmux = Tmux::start(work.path(), &command);
 
     // 1. The dashboard appears in the alternate screen and every area finishes loading.
-    let overview = tmux.wait_for("the dashboard to load", Duration::from_secs(10), loaded);
+    // Every wait is for all that is asserted after it: a frame may be captured half drawn.
+    let overview = tmux.wait_for("the dashboard to load", Duration::from_secs(10), |s| {
+        loaded(s) && s.contains("Overview") && s.contains(demo::DEMO_ACCOUNT)
+    });
     assert!(overview.contains("Overview"), "{overview}");
     assert!(overview.contains(demo::DEMO_ACCOUNT), "{overview}");
     assert_eq!(
@@ -229,13 +232,27 @@ fn demo_in_tmux_drill_down_export_and_quit() {
     let filtered = tmux.wait_for("the filtered checklist", Duration::from_secs(5), |s| {
         s.contains("Environment variable holds a credential")
             && !s.contains("Runtime is deprecated")
+            && s.contains("FAIL")
     });
     assert!(filtered.contains("FAIL"), "{filtered}");
 
     // 3. Drill down: the detail names the check, the failing resources and the evidence.
     tmux.keys(&["Enter"]);
     let detail = tmux.wait_for("the check detail", Duration::from_secs(5), |s| {
-        s.contains(CHECK) && s.contains("evidence & fix")
+        let shown = |f: &&parapet::domain::finding::Finding| {
+            f.check_id == CHECK
+                && f.status == Status::Fail
+                && s.lines()
+                    .any(|l| l.contains("evidence & fix") && l.contains(&*f.resource_name))
+                && f.evidence
+                    .first()
+                    .is_some_and(|e| s.contains(e.field.as_str()))
+        };
+        s.contains(CHECK)
+            && s.contains("EVIDENCE")
+            && s.contains("FAIL")
+            && failing.iter().all(|name| s.contains(name.as_str()))
+            && assessment.findings.iter().any(|f| shown(&f))
     });
     let fix_title = detail
         .lines()
@@ -382,10 +399,20 @@ fn an_organization_live_in_tmux() {
     );
     let tmux = Tmux::start(work.path(), &command);
     let overview = tmux.wait_for("every account to report", Duration::from_secs(60), |s| {
+        let graded = |name: &str| {
+            s.lines().any(|l| {
+                l.contains(name) && [" A", " B", " C", " D", " F"].iter().any(|g| l.contains(g))
+            })
+        };
         s.contains("Organization [3/3 accounts]")
             && s.contains("workload-b")
             && s.contains("✘ not scanned")
             && !s.contains("⟳ collecting")
+            && s.contains("organization 3 accounts")
+            && s.lines()
+                .any(|l| l.contains(lost) && l.contains("✘ not scanned"))
+            && graded("master")
+            && graded("workload-b")
     });
     assert!(overview.contains("organization 3 accounts"), "{overview}");
     let row = |name: &str| {
@@ -410,7 +437,10 @@ fn an_organization_live_in_tmux() {
     // The worst score is first: open it.
     tmux.keys(&["Enter"]);
     let dashboard = tmux.wait_for("one account's dashboard", Duration::from_secs(10), |s| {
-        s.contains("of 3 accounts") && s.contains("Score")
+        s.contains("of 3 accounts")
+            && s.contains("Score")
+            && s.contains("Public exposure")
+            && s.contains("account 123456789012")
     });
     assert!(dashboard.contains("Public exposure"), "{dashboard}");
     assert!(
@@ -429,4 +459,50 @@ fn an_organization_live_in_tmux() {
         true,
     );
     assert!(after.contains(&format!("{EXIT_MARKER}0")), "{after}");
+}
+
+/// Issue 18, 12: a signal ends the TUI with 128 + its number and a cooked terminal; SIGQUIT
+/// used to leave it raw (`-icanon -echo`), the others exited 0.
+#[test]
+fn signals_restore_the_terminal_and_exit_128_plus_the_signal() {
+    let work = tempfile::tempdir().unwrap();
+    let config_dir = work.path().join("config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let command = format!(
+            "env -u NO_COLOR PARAPET_CONFIG_DIR={} {} --demo; echo \"{EXIT_MARKER}$?\"; \
+             stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; \
+             sleep 60",
+            quote(&config_dir),
+            quote(Path::new(env!("CARGO_BIN_EXE_parapet"))),
+        );
+        let tmux = Tmux::start(work.path(), &command);
+        tmux.wait_for("the dashboard to load", Duration::from_secs(10), loaded);
+        let shell = tmux.display("#{pane_pid}");
+        let child = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(!pid.is_empty() && !pid.contains('\n'), "one child: {pid:?}");
+        let kill = Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let exited = |s: &str| s.contains(EXIT_MARKER) && s.lines().any(|l| l.contains("icanon"));
+        let after = tmux.poll("parapet to exit", Duration::from_secs(5), exited, true);
+        assert!(
+            after.contains(&format!("{EXIT_MARKER}{}", 128 + number)),
+            "SIG{name}: exit {}:\n{after}",
+            128 + number
+        );
+        let modes = after.lines().find(|l| l.contains("icanon")).unwrap();
+        let modes: Vec<&str> = modes.split_whitespace().collect();
+        assert!(
+            modes.contains(&"icanon") && modes.contains(&"echo"),
+            "SIG{name} left raw mode on: {modes:?}"
+        );
+        assert_eq!(tmux.display("#{alternate_on}"), "0", "SIG{name}");
+    }
 }

@@ -14,6 +14,7 @@ use tokio::sync::Semaphore;
 
 use super::RegionClients;
 use super::errors::{self, FailureKind, NotImplementedIsFinal};
+use crate::domain::text::redact_urls;
 
 /// The regions enabled by default in every commercial account. `--region all` scans these;
 /// opt-in regions are scanned when named explicitly.
@@ -471,12 +472,12 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
                 "cannot reach AWS{} ({})",
                 opts.endpoint_url
                     .as_deref()
-                    .map(|url| format!(" at {url}"))
+                    .map(|url| format!(" at {}", redact_urls(url)))
                     .unwrap_or_default(),
                 unreachable_cause(&lower)
             ),
             hint: match &opts.endpoint_url {
-                Some(url) => format!("is the endpoint {url} up?"),
+                Some(url) => format!("is the endpoint {} up?", redact_urls(url)),
                 None => "check your network connection, proxy settings or --endpoint-url".into(),
             },
         },

@@ -53,6 +53,11 @@ impl CallFailure {
 
     /// The one-line reason shown on findings, e.g. `AccessDenied: missing lambda:GetPolicy`.
     pub fn reason(&self) -> String {
+        // What a service says may quote a URL (its endpoint, a presigned location).
+        crate::domain::text::redact_urls(&self.reason_raw()).into_owned()
+    }
+
+    fn reason_raw(&self) -> String {
         match self.kind {
             FailureKind::Denied => format!("AccessDenied: missing {}", self.action),
             FailureKind::Throttled => {
@@ -238,6 +243,11 @@ fn is_not_implemented_page(status: u16, content_type: Option<&str>) -> bool {
         && content_type.is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("text/html"))
 }
 
+/// One line, without the credentials of any URL in it (an endpoint given as
+/// `https://user:password@host`, a presigned location).
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::domain::text::redact_urls(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

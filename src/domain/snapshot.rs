@@ -474,6 +474,15 @@ impl Snapshot {
                 found: json_kind(&value),
             });
         };
+        // A repeated key (the Value keeps the last one) would decide the version by a guess.
+        if let Ok(TopKeys(keys)) = serde_json::from_str::<TopKeys>(text) {
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(twice) = keys.into_iter().find(|k| !seen.insert(k.clone())) {
+                return Err(SnapshotError::DuplicateKey {
+                    key: one_line(&twice),
+                });
+            }
+        }
         match map.get("schema_version") {
             None => return Err(SnapshotError::NotASnapshot),
             Some(v) => match v.as_u64() {
@@ -617,6 +626,8 @@ pub enum SnapshotError {
     BadVersion { found: String },
     /// Written by a newer Parapet.
     NewerSchema { found: u64 },
+    /// A top-level key given twice (which value counts would be a guess).
+    DuplicateKey { key: String },
     /// The right version but a missing or mistyped field.
     Invalid {
         line: usize,
@@ -663,11 +674,49 @@ impl fmt::Display for SnapshotError {
                 f,
                 "invalid snapshot: {message} at line {line} column {column}"
             ),
+            SnapshotError::DuplicateKey { key } => write!(
+                f,
+                "invalid snapshot: the key `{key}` appears twice at the top level"
+            ),
         }
     }
 }
 
 impl std::error::Error for SnapshotError {}
+
+/// The top-level keys of a JSON object, in order, repeats included.
+struct TopKeys(Vec<String>);
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TopKeys, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(TopKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// Control characters become spaces: a message stays one line.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
 
 /// serde_json appends " at line L column C"; the errors above place the position themselves.
 /// Control characters (a newline inside a quoted bad value) become spaces: one line only.
@@ -1067,6 +1116,20 @@ mod tests {
             Snapshot::parse(&with_version("-3")),
             Err(SnapshotError::BadVersion { .. })
         ));
+    }
+
+    /// Issue 18, 19: a duplicated `schema_version` was reported as a newer version.
+    #[test]
+    fn a_repeated_top_level_key_is_named() {
+        let text = with_version("2, \"schema_version\": 9");
+        assert_eq!(
+            Snapshot::parse(&text),
+            Err(SnapshotError::DuplicateKey {
+                key: "schema_version".into()
+            })
+        );
+        let e = Snapshot::parse(&text).unwrap_err().to_string();
+        assert!(e.contains("`schema_version` appears twice"), "{e}");
     }
 
     #[test]

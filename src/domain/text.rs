@@ -5,13 +5,78 @@
 //! 300,000-finding scan owning a copy of each costs hundreds of MB; [`Interner`] makes equal
 //! strings one allocation.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `s` with every control character except those in `keep` written as a visible escape
+/// (`\x1b`, `\u{9b}`): text from an account (a resource name is whatever its owner typed)
+/// cannot move the cursor, retitle the window or hide itself when printed to a terminal.
+pub fn printable<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if !s.chars().any(|c| c.is_control() && !keep.contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && !keep.contains(&c) {
+            if (c as u32) < 0x80 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` with the credentials of every URL in it hidden: the user information
+/// (`https://user:password@host` → `https://***@host`) and the query
+/// (`?token=…&X-Amz-Signature=…` → `?***`), which may hold a password, a token or a presigned
+/// signature. What is left still names the scheme, host, port and path.
+pub fn redact_urls(s: &str) -> Cow<'_, str> {
+    if !s.contains("://") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        // The URL runs to the first space, quote or bracket.
+        let end = after
+            .find(|c: char| c.is_whitespace() || "\"'<>()[]{}`,;".contains(c))
+            .unwrap_or(after.len());
+        let (url, tail) = after.split_at(end);
+        let authority_end = url.find(['/', '?', '#']).unwrap_or(url.len());
+        let (authority, path) = url.split_at(authority_end);
+        match authority.rfind('@') {
+            Some(i) => {
+                out.push_str("***@");
+                out.push_str(&authority[i + 1..]);
+            }
+            None => out.push_str(authority),
+        }
+        match path.find('?') {
+            Some(q) => {
+                out.push_str(&path[..q]);
+                out.push_str("?***");
+                if let Some(h) = path[q..].find('#') {
+                    out.push_str(&path[q + h..]);
+                }
+            }
+            None => out.push_str(path),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
 
 /// An immutable string behind a reference count: clones share one allocation. Reads like a
 /// `str` (it derefs to one, compares with `str`, `&str` and `String`, hashes and orders as
@@ -225,5 +290,36 @@ mod tests {
         assert_eq!(b, "arn:aws:lambda:us-east-1:1:function:f");
         assert_eq!(c, "other");
         assert_eq!(interner.len(), 2);
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_but_the_kept_ones() {
+        assert!(matches!(printable("orders-api", &[]), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("a\x1b]0;owned\x07b\u{9b}2J\nc", &['\n']),
+            "a\\x1b]0;owned\\x07b\\u{9b}2J\nc"
+        );
+        assert_eq!(printable("x\ny", &[]), "x\\x0ay");
+    }
+
+    #[test]
+    fn urls_lose_their_credentials_and_queries_only() {
+        assert_eq!(
+            redact_urls("cannot reach AWS at http://user:password@127.0.0.1:5000/x (refused)"),
+            "cannot reach AWS at http://***@127.0.0.1:5000/x (refused)"
+        );
+        assert_eq!(
+            redact_urls("GET https://bucket.s3.amazonaws.com/k?X-Amz-Signature=abc&t=1#f done"),
+            "GET https://bucket.s3.amazonaws.com/k?***#f done"
+        );
+        assert_eq!(
+            redact_urls("http://h:1?token=s3cret and https://a@b/c"),
+            "http://h:1?*** and https://***@b/c"
+        );
+        assert!(matches!(redact_urls("no url here"), Cow::Borrowed(_)));
+        assert_eq!(
+            redact_urls("http://127.0.0.1:5000"),
+            "http://127.0.0.1:5000"
+        );
     }
 }

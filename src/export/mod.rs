@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod formats;
+pub mod stdout;
 
 use std::fmt;
 use std::fs;

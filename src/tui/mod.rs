@@ -93,7 +93,9 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
                 .endpoint_url
                 .clone()
                 .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
-                .filter(|u| !u.is_empty()),
+                .filter(|u| !u.is_empty())
+                // Shown in the header: never a password or a token in the URL.
+                .map(|u| crate::domain::text::redact_urls(&u).into_owned()),
         },
     };
     let mut state = State::new(
@@ -135,9 +137,10 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
     state
 }
 
-/// Runs the TUI until the user quits or a signal asks us to stop. The terminal is restored
-/// on every path out of here (and by the panic hook on a panic).
-pub async fn run_tui(mut opts: TuiOptions) -> anyhow::Result<()> {
+/// Runs the TUI until the user quits or a signal asks us to stop; `Some(signal)` when a
+/// signal ended it (the process then exits 128 + signal, as the shell expects). The terminal
+/// is restored on every path out of here (and by the panic hook on a panic).
+pub async fn run_tui(mut opts: TuiOptions) -> anyhow::Result<Option<i32>> {
     let mut state = build_state(&mut opts, OffsetDateTime::now_utc());
     // The terminal first: if it cannot be set up, nothing else has started.
     let mut tui = Tui::enter().context("cannot set up the terminal")?;
@@ -183,13 +186,15 @@ async fn event_loop(
     state: &mut State,
     mut source: UnboundedReceiver<SourceEvent>,
     commands: &UnboundedSender<SourceCommand>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<i32>> {
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // SIGQUIT's default (a core dump) would leave the terminal raw: handled like SIGTERM.
+    let mut sigquit = signal(SignalKind::quit())?;
     let mut sigcont = signal(SignalKind::from_raw(libc::SIGCONT))?;
     // Effects that run off the loop (exports) report back here.
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Action>();
@@ -222,9 +227,10 @@ async fn event_loop(
             },
             Some(action) = done_rx.recv() => Some(action),
             _ = tick.tick() => Some(Action::Tick(OffsetDateTime::now_utc())),
-            _ = sigterm.recv() => break,
-            _ = sigint.recv() => break,
-            _ = sighup.recv() => break,
+            _ = sigterm.recv() => return Ok(Some(libc::SIGTERM)),
+            _ = sigint.recv() => return Ok(Some(libc::SIGINT)),
+            _ = sighup.recv() => return Ok(Some(libc::SIGHUP)),
+            _ = sigquit.recv() => return Ok(Some(libc::SIGQUIT)),
             _ = sigcont.recv() => {
                 // Stopped from outside (kill -STOP, a job-control stop): take the terminal back.
                 tui.resume()?;
@@ -244,7 +250,7 @@ async fn event_loop(
             last_draw = Instant::now();
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Applies an action and carries out the effects it asks for.

@@ -39,11 +39,37 @@ pub(super) fn write(snapshot: &Snapshot, out: &mut dyn Write) -> std::io::Result
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(COLUMNS)?;
+    w.write_record(COLUMNS).map_err(io)?;
     for f in &snapshot.findings {
-        w.write_record(row(snapshot, &at, f))?;
+        let cells = row(snapshot, &at, f);
+        w.write_record(cells.iter().map(|cell| safe_cell(cell).into_owned()))
+            .map_err(io)?;
     }
     w.flush()
+}
+
+/// The I/O error a CSV error carries, itself (so a closed pipe stays a closed pipe); any
+/// other CSV error as one.
+fn io(e: ::csv::Error) -> std::io::Error {
+    if e.is_io_error()
+        && let ::csv::ErrorKind::Io(inner) = e.into_kind()
+    {
+        return inner;
+    }
+    std::io::Error::other("cannot write the CSV")
+}
+
+/// A cell a spreadsheet opens as text, never as a formula (OWASP's CSV injection advice: a
+/// cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`),
+/// and that cannot drive a terminal it is printed to (control characters but the line break
+/// escaped). Resource names and messages are whatever the account's owner typed.
+fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let text = crate::domain::text::printable(cell, &['\n']);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        text
+    }
 }
 
 fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
@@ -73,4 +99,25 @@ fn row(snapshot: &Snapshot, at: &str, f: &Finding) -> [String; COLUMNS.len()] {
         def.map_or("", |d| d.docs_url).to_string(),
         at.to_string(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18, 14: formulas and terminal escapes in attacker-chosen names.
+    #[test]
+    fn cells_cannot_be_formulas_or_terminal_escapes() {
+        for (raw, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("orders-api", "orders-api"),
+            ("a\x1b[2Jb", "a\\x1b[2Jb"),
+            ("\x1b]0;x", "\\x1b]0;x"),
+        ] {
+            assert_eq!(safe_cell(raw), safe, "{raw:?}");
+        }
+    }
 }

@@ -35,6 +35,12 @@ pub(super) fn write(snapshot: &Snapshot, out: &mut dyn Write) -> std::io::Result
     out.write_all(render(snapshot).as_bytes())
 }
 
+/// The summary as it is written: resource names and messages come from the account, so no
+/// control character but the line breaks reaches a terminal that shows the file.
+pub fn render(snapshot: &Snapshot) -> String {
+    crate::domain::text::printable(&render_raw(snapshot), &['\n']).into_owned()
+}
+
 /// Table-cell text: one line, pipes escaped.
 fn cell(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
@@ -77,7 +83,7 @@ fn failing(findings: &[Finding]) -> Vec<Failing<'_>> {
     out
 }
 
-pub fn render(snapshot: &Snapshot) -> String {
+fn render_raw(snapshot: &Snapshot) -> String {
     let mut s = String::new();
     let score = match (snapshot.score.overall, &snapshot.score.grade) {
         (Some(n), Some(g)) => format!("score {n} ({g})"),
