@@ -68,12 +68,13 @@ pub struct Cli {
 
     /// At most N AWS requests in flight at once over every account and region (default 256),
     /// on top of the per-region limits.
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, global = true, value_name = "N", allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub max_in_flight: Option<u32>,
 
     /// Region to scan; repeat for several, or `all` for every default-enabled commercial
     /// region (default: the profile's region).
-    #[arg(long = "region", global = true, value_name = "REGION")]
+    #[arg(long = "region", global = true, value_name = "REGION", value_parser = parse_region)]
     pub regions: Vec<String>,
 
     /// Send every AWS call to this endpoint (LocalStack, moto). AWS_ENDPOINT_URL works too.
@@ -92,13 +93,14 @@ pub struct Cli {
 
     /// Poll every area every SECONDS (default: per area, from config.toml); at most a week
     /// (604800), 0 polls each area once.
-    #[arg(long, global = true, value_name = "SECONDS",
+    #[arg(long, global = true, value_name = "SECONDS", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u64).range(0..=crate::config::MAX_INTERVAL_SECS))]
     pub interval: Option<u64>,
 
     /// Give up on one attempt of an AWS call after SECONDS (default 30); a call makes at most
     /// 5 attempts. Lower it on flaky links, raise it on very slow ones.
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, global = true, value_name = "SECONDS", allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     pub call_timeout: Option<u64>,
 
     #[command(subcommand)]
@@ -133,11 +135,12 @@ pub enum Command {
         #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
         fail_on: Option<Severity>,
         /// Exit 3 when the overall score is below SCORE (0-100).
-        #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+        #[arg(long, value_name = "SCORE", allow_hyphen_values = true,
+              value_parser = clap::value_parser!(u32).range(0..=100))]
         fail_under: Option<u32>,
         /// Scan only share I of N of the accounts (I from 0, e.g. a Kubernetes Job's
         /// JOB_COMPLETION_INDEX), for `parapet merge` to combine.
-        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        #[arg(long, value_name = "I/N", allow_hyphen_values = true, value_parser = parse_shard)]
         shard: Option<Shard>,
     },
     /// Combine snapshots of different accounts (the shards of one `scan --shard` run, or
@@ -284,6 +287,17 @@ impl OutputFormat {
             OutputFormat::Csv => Format::Csv,
             OutputFormat::Markdown => Format::Markdown,
         }
+    }
+}
+
+/// `all`, or a region name as AWS spells them (`eu-west-1`, `us-gov-east-1`, `cn-north-1`).
+fn parse_region(s: &str) -> Result<String, String> {
+    if s == "all" || crate::aws::client::is_region_name(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not an AWS region (like eu-west-1 or us-gov-west-1), nor `all`"
+        ))
     }
 }
 
@@ -435,5 +449,41 @@ mod tests {
         assert!(bad(&["scan", "--fail-on", "severe"]));
         assert!(bad(&["scan", "--fail-under", "101"]));
         assert!(bad(&["scan", "--format", "xml"]));
+    }
+
+    /// Issue 18, 18: `--region eu_west_1` or `''` reached the SDK (a 700-character dump);
+    /// `--shard -1/2` and other negative numbers said "unexpected argument".
+    #[test]
+    fn bad_values_are_named_with_what_is_expected() {
+        let said = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("parapet").chain(args.iter().copied()))
+                .unwrap_err()
+                .to_string()
+        };
+        for region in ["eu_west_1", "", "EU-WEST-1", "eu-west", "eu-west-1 "] {
+            let e = said(&["scan", "--region", region]);
+            assert!(e.contains("is not an AWS region"), "{region:?}: {e}");
+        }
+        for ok in [
+            "eu-west-1",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "all",
+            "ap-southeast-5",
+        ] {
+            assert_eq!(parse(&["--region", ok]).regions, [ok]);
+        }
+        let e = said(&["scan", "--shard", "-1/2"]);
+        assert!(e.contains("I/N"), "{e}");
+        let e = said(&["scan", "--fail-under", "-5"]);
+        assert!(
+            e.contains("-5") && !e.contains("unexpected argument"),
+            "{e}"
+        );
+        let e = said(&["--interval", "-1"]);
+        assert!(
+            e.contains("-1") && !e.contains("unexpected argument"),
+            "{e}"
+        );
     }
 }

@@ -47,6 +47,55 @@ fn the_mutelist_decides_every_prowler_vector_as_prowler_does() {
     assert_eq!(checked, 35, "every vector was checked");
 }
 
+/// Issue 18, 21: a key Prowler's schema rejects (`Acounts:`) was silently ignored. Every file
+/// of the vectors' `schema` list was read by Prowler 5.46.0 itself, as `prowler -w FILE`
+/// reads one; Parapet refuses exactly the files Prowler rejects.
+#[test]
+fn the_mutelist_accepts_exactly_the_files_prowler_accepts() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/prowler_mutelist_vectors.json"
+    ))
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema = doc["schema"].as_array().unwrap();
+    assert_eq!(schema.len(), 12);
+    let mut wrong = Vec::new();
+    for case in schema {
+        let what = case["what"].as_str().unwrap();
+        let parsed = Mutelist::parse(case["yaml"].as_str().unwrap(), "m.yaml");
+        if parsed.is_ok() != case["accepted"].as_bool().unwrap() {
+            wrong.push(format!(
+                "{what}: Prowler accepts: {}, Parapet: {parsed:?}",
+                case["accepted"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(schema.iter().any(|c| c["accepted"] == false));
+    assert!(schema.iter().any(|c| c["accepted"] == true));
+}
+
+/// Issue 18, 7: an alias bomb grew until memory ran out; anchors and aliases within reason
+/// still work.
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_once() {
+    let mut bomb =
+        String::from("a: &a [\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\"]\n");
+    let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
+    let mut prev = "a";
+    for n in names {
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
+        prev = n;
+    }
+    bomb.push_str("Mutelist:\n  Accounts:\n    \"*\":\n      Checks:\n        c:\n          Regions: *i\n          Resources: [\"*\"]\n");
+    // 9^9 nodes once expanded: counted from the parser's events, never built.
+    let e = Mutelist::parse(&bomb, "bomb.yaml").unwrap_err();
+    assert!(e.message.contains("expands to more than"), "{e}");
+}
+
 /// `--mutelist` on a real export: a Prowler check name mutes the Parapet checks that name it
 /// as anchor, a Parapet id mutes its check, a name that matches nothing is reported once, and
 /// a broken file is exit 2 naming it.

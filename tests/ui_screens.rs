@@ -167,6 +167,27 @@ fn mute_prompt() {
     snap("mute_prompt", &s);
 }
 
+/// Issue 18, 16: the dialog's own problems show inside it (the footer under it holds its
+/// keys), and a save error wraps instead of being cut off.
+#[test]
+fn mute_problems_and_save_errors_are_shown_whole() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><enter>xdev only<tab>2026-02-30<enter>");
+    assert!(matches!(s.prompt, Some(Prompt::Mute(_))));
+    snap("mute_prompt_problem", &s);
+    let mut s = demo_state();
+    update(
+        &mut s,
+        Action::Notify(
+            parapet::app::state::Level::Warning,
+            "muted lambda.no-vpc on orders-api for this session only: cannot save \
+             (/home/dev/src/shop/infrastructure/security/parapet-mutes.toml: permission denied)"
+                .into(),
+        ),
+    );
+    snap("save_error_toast", &s);
+}
+
 #[test]
 fn resources() {
     let mut s = demo_state();

@@ -352,6 +352,8 @@ pub struct MuteDialog {
     pub reason: LineInput,
     pub expires: LineInput,
     pub field: MuteField,
+    /// Why Enter did not save yet (no reason, a bad date), shown in the dialog itself.
+    pub problem: Option<String>,
 }
 
 impl MuteDialog {
@@ -363,6 +365,7 @@ impl MuteDialog {
             reason: LineInput::default(),
             expires: LineInput::default(),
             field: MuteField::Reason,
+            problem: None,
         }
     }
 

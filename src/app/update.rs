@@ -963,6 +963,7 @@ fn save_mute(state: &mut State, dialog: MuteDialog) {
         } else {
             MuteField::Expires
         };
+        dialog.problem = Some(problem);
         state.prompt = Some(Prompt::Mute(dialog));
         return;
     }

@@ -205,6 +205,19 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     loader.load().await
 }
 
+/// Whether `name` is spelled as AWS region names are: lowercase words and a number joined by
+/// dashes, starting with a two-letter area (`eu-west-1`, `us-gov-west-1`, `us-isob-east-1`).
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
 /// The regions `--region` names (`all` expanded), without repeats; empty when none is given.
 pub fn explicit_regions(opts: &AwsOptions) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -229,6 +242,16 @@ pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, Set
     let mut out = explicit_regions(opts);
     if out.is_empty() {
         match config.region() {
+            // From a profile or AWS_REGION: checked as --region is, before the SDK sees it.
+            Some(r) if !is_region_name(r.as_ref()) => {
+                return Err(SetupError {
+                    message: format!("`{r}` is not an AWS region (like eu-west-1)"),
+                    hint: profile_hint(
+                        opts,
+                        "fix region= in your AWS config or AWS_REGION, or pass --region REGION",
+                    ),
+                });
+            }
             Some(r) => out.push(r.to_string()),
             None => {
                 return Err(SetupError {

@@ -25,6 +25,8 @@
 //! mutes nothing, as Prowler decides for an untagged resource (reported once at load).
 
 use regex::Regex;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::checks;
@@ -201,9 +203,97 @@ fn list(y: &Yaml, what: &str, bad: &mut Vec<String>) -> Result<Vec<Pattern>, Mut
     }
 }
 
+/// The most YAML nodes a mutelist may have once its aliases are expanded. A hand-written
+/// mutelist has hundreds; an alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …) billions.
+pub const MAX_NODES: u64 = 100_000;
+
+/// Counts the nodes of a YAML stream with every alias expanded, from the parser's events
+/// (which a bomb does not multiply), so the tree is only built when it is small.
+#[derive(Default)]
+struct NodeCount {
+    /// (anchor id, nodes so far) of each open sequence or mapping.
+    open: Vec<(usize, u64)>,
+    /// The size of each anchored node, by anchor id.
+    anchored: std::collections::HashMap<usize, u64>,
+    total: u64,
+}
+
+impl NodeCount {
+    fn add(&mut self, n: u64) {
+        self.total = self.total.saturating_add(n);
+        if let Some((_, count)) = self.open.last_mut() {
+            *count = count.saturating_add(n);
+        }
+    }
+}
+
+impl MarkedEventReceiver for NodeCount {
+    fn on_event(&mut self, ev: Event, _: Marker) {
+        match ev {
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    self.anchored.insert(anchor, 1);
+                }
+                self.add(1);
+            }
+            Event::Alias(id) => {
+                let n = self.anchored.get(&id).copied().unwrap_or(1);
+                self.add(n);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((anchor, 1));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, n)) = self.open.pop() {
+                    if anchor > 0 {
+                        self.anchored.insert(anchor, n);
+                    }
+                    // The collection itself was not counted when it opened.
+                    self.total = self.total.saturating_add(1);
+                    if let Some((_, count)) = self.open.last_mut() {
+                        *count = count.saturating_add(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Refuses a map with a key Prowler's schema does not allow there (`additionalProperties:
+/// false` at every level): a misspelt `Acounts` would otherwise mute nothing without a word.
+fn only_keys(map: &Yaml, allowed: &[&str], at: &str) -> Result<(), MutelistError> {
+    let Some(h) = map.as_hash() else {
+        return Ok(());
+    };
+    for key in h.keys() {
+        let k = text_of(key).unwrap_or_else(|| format!("{key:?}"));
+        if !allowed.contains(&k.as_str()) {
+            return Err(err(format!(
+                "{at}: unknown key `{k}` (Prowler's schema allows {})",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Mutelist {
     /// Parses Prowler's mutelist YAML (the file with the top-level `Mutelist` key).
     pub fn parse(text: &str, source: &str) -> Result<Mutelist, MutelistError> {
+        let mut count = NodeCount::default();
+        Parser::new_from_str(text)
+            .load(&mut count, true)
+            .map_err(|e| MutelistError {
+                line: Some(e.marker().line()),
+                message: e.info().to_string(),
+            })?;
+        if count.total > MAX_NODES {
+            return Err(err(format!(
+                "the YAML expands to more than {MAX_NODES} nodes (aliases repeating anchors): \
+                 not a mutelist Parapet reads"
+            )));
+        }
         let docs = YamlLoader::load_from_str(text).map_err(|e| MutelistError {
             line: Some(e.marker().line()),
             message: e.info().to_string(),
@@ -215,6 +305,7 @@ impl Mutelist {
                 "no top-level `Mutelist` key (is this a Prowler mutelist?)",
             ));
         }
+        only_keys(root, &["Accounts"], "`Mutelist`")?;
         let accounts = root["Accounts"]
             .as_hash()
             .ok_or_else(|| err("`Mutelist.Accounts` must be a map of account ids (or \"*\")"))?;
@@ -223,6 +314,7 @@ impl Mutelist {
         let mut blocks = Vec::new();
         for (account, block) in accounts {
             let account = text_of(account).ok_or_else(|| err("an account key must be text"))?;
+            only_keys(block, &["Checks"], &format!("account {account}"))?;
             let checks = block["Checks"].as_hash().ok_or_else(|| {
                 err(format!(
                     "account {account}: `Checks` must be a map of check names"
@@ -256,6 +348,11 @@ impl Mutelist {
                 let exceptions = match &info["Exceptions"] {
                     Yaml::BadValue | Yaml::Null => None,
                     e => {
+                        only_keys(
+                            e,
+                            &["Accounts", "Regions", "Resources", "Tags"],
+                            &format!("{at}: Exceptions"),
+                        )?;
                         let field = |name: &str, bad: &mut Vec<String>| match &e[name] {
                             Yaml::BadValue | Yaml::Null => Ok(Vec::new()),
                             y => list(y, &format!("{at}: Exceptions.{name}"), bad),
@@ -285,7 +382,11 @@ impl Mutelist {
                     resources: list(&info["Resources"], &format!("{at}: Resources"), &mut bad)?,
                     tags,
                     exceptions,
-                    description: text_of(&info["Description"]),
+                    description: match &info["Description"] {
+                        Yaml::BadValue => None,
+                        Yaml::String(d) => Some(d.clone()),
+                        _ => return Err(err(format!("{at}: `Description` must be text"))),
+                    },
                     key,
                 });
             }

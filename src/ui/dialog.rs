@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 /// cursor; the scope is a pair of radio buttons.
 fn mute(frame: &mut Frame, area: Rect, state: &State, d: &MuteDialog) {
     let t = &state.theme;
-    let rect = centered(area, 76, 9);
+    let rect = centered(area, 76, if d.problem.is_some() { 10 } else { 9 });
     let inner_w = usize::from(rect.width.saturating_sub(4));
     let label_w = 10;
     let field = |name: &str, which: MuteField| -> Vec<Span<'static>> {
@@ -105,6 +105,13 @@ fn mute(frame: &mut Frame, area: Rect, state: &State, d: &MuteDialog) {
     scope.extend(radio(d.everywhere, "the check everywhere"));
     lines.push(Line::from(scope));
     lines.push(Line::default());
+    // Inside the dialog: the footer under it shows the dialog's keys.
+    if let Some(problem) = &d.problem {
+        lines.push(Line::from(Span::styled(
+            fit(&format!("⚠ not muted yet: {problem}"), inner_w),
+            t[Token::Warning],
+        )));
+    }
     let saved_to = match &state.mutes_file {
         Some(f) => format!("saved to {}", f.path.display()),
         None => "for this session only (no mutes file)".to_string(),

@@ -10,9 +10,60 @@ use super::widgets::{fit, width};
 use crate::app::state::{Level, LineInput, Prompt, State};
 use crate::app::theme::{Theme, Token};
 
+/// The most rows a warning or an error may take: a long one (a save error with its path)
+/// wraps instead of being cut off. Information stays on one row.
+pub const MAX_MESSAGE_ROWS: u16 = 3;
+
+/// The rows the footer needs at `width`: one, or what the shown warning or error wraps to.
+pub fn height(state: &State, width: u16) -> u16 {
+    match (&state.prompt, &state.toast) {
+        (None, Some(toast)) if toast.message.level != Level::Info => {
+            let text = message_text(toast.message.level, &toast.message.text);
+            rows(&text, usize::from(width)).len() as u16
+        }
+        _ => 1,
+    }
+}
+
+/// `text` cut into rows of at most `w` cells, at most [`MAX_MESSAGE_ROWS`]; the last ends in
+/// `…` when there was more.
+fn rows(text: &str, w: usize) -> Vec<String> {
+    let w = w.max(2);
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if used + cw > w {
+            rows.push(String::new());
+            used = 0;
+        }
+        rows.last_mut().expect("one row at least").push(c);
+        used += cw;
+    }
+    if rows.len() > usize::from(MAX_MESSAGE_ROWS) {
+        rows.truncate(usize::from(MAX_MESSAGE_ROWS));
+        let last = rows.last_mut().expect("one row at least");
+        let kept: String = last.chars().take(last.chars().count() - 1).collect();
+        *last = format!("{kept}…");
+    }
+    rows
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let w = usize::from(area.width);
+    if let (None, Some(toast)) = (&state.prompt, &state.toast)
+        && area.height > 1
+    {
+        let text = message_text(toast.message.level, &toast.message.text);
+        let style = t[level_token(toast.message.level)];
+        let lines: Vec<Line> = rows(&text, w)
+            .into_iter()
+            .map(|r| Line::from(Span::styled(r, style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let line = match &state.prompt {
         Some(Prompt::Filter { input, .. }) => input_line("/", input, "", w, t),
         Some(Prompt::Command { input }) => input_line(":", input, "", w, t),
@@ -58,8 +109,12 @@ pub fn level_glyph(level: Level) -> &'static str {
     }
 }
 
+fn message_text(level: Level, text: &str) -> String {
+    format!(" {} {text}", level_glyph(level))
+}
+
 fn message_line(level: Level, text: &str, w: usize, t: &Theme) -> Line<'static> {
-    let text = fit(&format!(" {} {text}", level_glyph(level)), w);
+    let text = fit(&message_text(level, text), w);
     Line::from(Span::styled(text, t[level_token(level)]))
 }
 

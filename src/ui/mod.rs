@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(footer::height(state, area.width)),
     ])
     .areas(area);
     header::draw(frame, header, state);
