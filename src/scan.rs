@@ -99,6 +99,7 @@ pub async fn collect_once_with(
             }
             SourceEvent::Started { .. }
             | SourceEvent::Progress { .. }
+            | SourceEvent::Waiting { .. }
             | SourceEvent::Accounts(_)
             | SourceEvent::OfAccount { .. } => {}
         }
@@ -178,7 +179,10 @@ async fn scan_account(
         String::new()
     };
     let collected = collect_once_with(target.aws.clone(), |event| {
-        if interactive && let Some(line) = progress_line(event) {
+        if let SourceEvent::Waiting { what } = event {
+            // In CI logs too: a hung endpoint is named while it is waited for.
+            eprintln!("{prefix}parapet: waiting for {what}…");
+        } else if interactive && let Some(line) = progress_line(event) {
             eprintln!("{prefix}{line}");
         }
     })
@@ -399,10 +403,16 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         .cloned()
         .collect();
     if let Some(reason) = nothing_listed(&scanned) {
+        // An endpoint that could not be reached is not a permissions problem.
+        let hint = if reason.starts_with("Unreachable") {
+            "check the network, a proxy, or the endpoint (--endpoint-url)"
+        } else {
+            "check the credentials' permissions (`parapet policy` prints what Parapet needs) \
+             and the regions"
+        };
         eprintln!(
             "parapet: no function, API or secret could be listed in any region ({reason}) — \
-             check the credentials' permissions (`parapet policy` prints what Parapet needs) \
-             and the regions"
+             {hint}"
         );
         return EXIT_ERROR;
     }

@@ -230,3 +230,65 @@ fn persistent_failures_degrade_only_to_unknown() {
         "persistent failures must show in the collection status: {collection:?}"
     );
 }
+
+/// Issue 18, 9: an endpoint that accepts connections and never answers. It used to be 60 s
+/// with nothing said when STS hung, and 5 min 24 s ending in a hint about permissions when
+/// STS answered but the services hung. Now what is waited for is said, the whole scan gives up
+/// one attempt timeout after nothing answers, and the message names the endpoint.
+#[test]
+fn a_hung_endpoint_is_named_and_given_up_on() {
+    let moto = Moto::start();
+    let parapet = Parapet {
+        // A guard against a hang, not a speed claim: the old behaviour took minutes.
+        deadline: Duration::from_secs(90),
+        ..Parapet::default()
+    };
+
+    // STS itself never answers.
+    let all = Proxy::start(&moto.endpoint(), &["--stall-always-rate", "1"]);
+    let run = parapet.scan(&all.endpoint(), &["--call-timeout", "5"]);
+    assert!(!run.timed_out, "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "waiting for STS GetCallerIdentity at {}",
+            all.endpoint()
+        )),
+        "says what it waits for: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot reach AWS at {} (timed out)",
+            all.endpoint()
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // STS answers; every other service accepts the connection and stays silent.
+    let services = Proxy::start(
+        &moto.endpoint(),
+        &["--stall-always-rate", "1", "--spare", "sts"],
+    );
+    let run = parapet.scan(&services.endpoint(), &QUICK);
+    assert!(!run.timed_out, "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "no answer from {} within 3 s",
+            services.endpoint()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("check the network"), "{}", run.stderr);
+    assert!(!run.stderr.contains("permissions"), "{}", run.stderr);
+    // Every finding of the snapshot is unknown with the reason, none pass.
+    let findings = run.snapshot()["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["status"] == "unknown"),
+        "a hung endpoint decided nothing"
+    );
+}

@@ -39,7 +39,7 @@ use time::macros::datetime;
 // ───────────────────────────── budget ─────────────────────────────
 
 /// Cases per parser: `PARAPET_PROPTEST_CASES`, default 100,000.
-fn cases() -> u32 {
+pub(crate) fn cases() -> u32 {
     std::env::var("PARAPET_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.trim().replace('_', "").parse().ok())
@@ -48,7 +48,7 @@ fn cases() -> u32 {
 
 /// `cases` cases, nothing written to disk, and a bounded shrink (a failure is reported
 /// within a minute).
-fn budget(cases: u32) -> ProptestConfig {
+pub(crate) fn budget(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
         failure_persistence: None,
@@ -59,7 +59,7 @@ fn budget(cases: u32) -> ProptestConfig {
 }
 
 /// Properties that touch the disk run a fiftieth of the budget (at least 100 cases).
-fn disk_budget() -> ProptestConfig {
+pub(crate) fn disk_budget() -> ProptestConfig {
     budget((cases() / 50).max(100))
 }
 
@@ -89,7 +89,7 @@ fn pooled(pool: &'static [&'static str]) -> BoxedStrategy<String> {
 
 /// Text made of tokens of the format (so it gets past the first character more often than
 /// random bytes do), glued without any grammar.
-fn token_soup(tokens: &'static [&'static str]) -> impl Strategy<Value = String> {
+pub(crate) fn token_soup(tokens: &'static [&'static str]) -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
             6 => proptest::sample::select(tokens).prop_map(str::to_string),

@@ -20,6 +20,7 @@ mod live_cli;
 mod mutelist;
 mod readme;
 mod robustness;
+mod robustness_readers;
 mod snapshot_files;
 mod tmux_e2e;
 mod ui_colors;

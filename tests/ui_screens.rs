@@ -179,7 +179,7 @@ fn mute_problems_and_save_errors_are_shown_whole() {
     update(
         &mut s,
         Action::Notify(
-            parapet::app::state::Level::Warning,
+            parapet::app::state::Level::Error,
             "muted lambda.no-vpc on orders-api for this session only: cannot save \
              (/home/dev/src/shop/infrastructure/security/parapet-mutes.toml: permission denied)"
                 .into(),

@@ -172,6 +172,9 @@ pub fn spawn(
     })
 }
 
+/// How long the source waits for its identity before saying what it waits for.
+pub const WAITING_NOTICE: Duration = Duration::from_secs(3);
+
 /// The live source until it ends; returns the number of AWS calls made (0 when it could
 /// not start).
 pub(crate) async fn run(
@@ -183,11 +186,29 @@ pub(crate) async fn run(
     let mut commands_open = true;
     let setup = Pollers::connect(&options.aws);
     tokio::pin!(setup);
+    // Said once if the credentials chain and STS take longer than a moment.
+    let notice = tokio::time::sleep(WAITING_NOTICE);
+    tokio::pin!(notice);
+    let mut noticed = false;
     // Commands are honoured while the credentials chain and STS answer.
     let ready = loop {
         tokio::select! {
             biased;
             () = events.closed() => return 0,
+            () = &mut notice, if !noticed => {
+                noticed = true;
+                let _ = events.send(SourceEvent::Waiting {
+                    what: format!(
+                        "STS GetCallerIdentity at {} (which account the credentials are for; \
+                         at most {} s)",
+                        crate::aws::client::endpoint_label(&options.aws),
+                        (crate::aws::client::IDENTITY_ATTEMPT_TIMEOUT
+                            .min(options.aws.attempt_timeout)
+                            * 2)
+                        .as_secs()
+                    ),
+                });
+            }
             command = commands.recv(), if commands_open => match command {
                 Some(SourceCommand::Shutdown) => return 0,
                 Some(SourceCommand::SetPaused(p)) => paused = p,

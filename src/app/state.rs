@@ -530,6 +530,8 @@ pub struct State {
     /// Every message this session (warnings stay readable in the help screen).
     pub log: Vec<Message>,
     pub fatal: Option<Fatal>,
+    /// What the live source is still waiting for before it can start (`SourceEvent::Waiting`).
+    pub waiting: Option<String>,
     pub now: OffsetDateTime,
     pub exports_dir: PathBuf,
     pub keys_file: PathBuf,
@@ -620,6 +622,7 @@ impl State {
             toast: None,
             log: Vec::new(),
             fatal: None,
+            waiting: None,
             now,
             exports_dir: opts.exports_dir,
             keys_file: opts.keys_file,

@@ -74,7 +74,14 @@ fn on_tick(state: &mut State, now: time::OffsetDateTime) {
 fn on_source(state: &mut State, event: SourceEvent) {
     state.dirty = true;
     match event {
-        SourceEvent::Identity(identity) => state.identity = identity,
+        SourceEvent::Identity(identity) => {
+            state.identity = identity;
+            state.waiting = None;
+        }
+        SourceEvent::Waiting { what } => {
+            state.notify(Level::Info, format!("waiting for {what}…"));
+            state.waiting = Some(what);
+        }
         SourceEvent::Started { area, region } => {
             let entry = area_entry(state, area, &region);
             entry.status.status = CollectionState::Running;
@@ -111,6 +118,7 @@ fn on_source(state: &mut State, event: SourceEvent) {
         SourceEvent::Fatal { message, hint } => {
             state.notify(Level::Error, format!("{message} — {hint}"));
             state.fatal = Some(super::state::Fatal { message, hint });
+            state.waiting = None;
         }
         SourceEvent::Accounts(accounts) => state.start_accounts(accounts),
         SourceEvent::OfAccount { key, event } => on_account_source(state, &key, *event),
@@ -192,6 +200,13 @@ fn on_account_source(state: &mut State, key: &str, event: SourceEvent) {
             }
             state.inventories[i] = inventory;
             state.reassess_account(i);
+        }
+        SourceEvent::Waiting { what } => {
+            let label = state.accounts[i]
+                .name
+                .clone()
+                .unwrap_or_else(|| key.to_string());
+            state.notify(Level::Info, format!("account {label}: waiting for {what}…"));
         }
         // Not nested.
         SourceEvent::Accounts(_) | SourceEvent::OfAccount { .. } => {}
@@ -1002,8 +1017,9 @@ fn save_mute(state: &mut State, dialog: MuteDialog) {
                 source: Some("this session".into()),
                 ..mute
             });
+            // An error, shown whole: the mute will not outlive the session.
             state.notify(
-                Level::Warning,
+                Level::Error,
                 format!("muted {label}{until} for this session only: cannot save ({e})"),
             );
         }

@@ -273,13 +273,56 @@ pub fn regions(opts: &AwsOptions, config: &SdkConfig) -> Result<Vec<String>, Set
     Ok(out)
 }
 
+/// When an account's endpoint last answered anything at all (any HTTP response: a result,
+/// an error page, a throttling answer), shared by every client of the account. What tells an
+/// endpoint that accepts connections but never answers from one that is only slow.
+#[derive(Clone, Debug, Default)]
+pub struct Answers(Arc<std::sync::atomic::AtomicU64>);
+
+/// The instant the [`Answers`] clocks count from.
+fn epoch() -> std::time::Instant {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+impl Answers {
+    /// An answer arrived now.
+    pub fn record(&self) {
+        let at = epoch().elapsed().as_millis() as u64 + 1;
+        self.0.fetch_max(at, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether anything has answered at all.
+    pub fn ever(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) != 0
+    }
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Answers {
+    fn name(&self) -> &'static str {
+        "parapet-answers"
+    }
+
+    /// Called once per attempt that got a response, before it is read.
+    fn read_after_transmit(
+        &self,
+        _: &aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextRef<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.record();
+        Ok(())
+    }
+}
+
 /// A service client from the shared configuration, with [`NotImplementedIsFinal`] among its
-/// retry classifiers.
+/// retry classifiers and `answers` told of every response.
 macro_rules! client {
-    ($sdk:ident, $config:expr) => {
+    ($sdk:ident, $config:expr, $answers:expr) => {
         $sdk::Client::from_conf(
             $sdk::config::Builder::from($config)
                 .retry_classifier(NotImplementedIsFinal)
+                .interceptor($answers.clone())
                 .build(),
         )
     };
@@ -299,12 +342,26 @@ pub fn profile_name(aws: &AwsOptions) -> Option<String> {
 /// backoff of a full retry budget.
 const IDENTITY_ATTEMPTS: u32 = 2;
 
-/// The configuration of the identity call: at most [`IDENTITY_ATTEMPTS`] attempts.
+/// How long one attempt of the identity call waits for an answer: STS answers in well under a
+/// second, and until it has nothing else can start.
+pub const IDENTITY_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The configuration of the identity call: at most [`IDENTITY_ATTEMPTS`] attempts of at most
+/// [`IDENTITY_ATTEMPT_TIMEOUT`] each (less with a lower `--call-timeout`).
 pub fn identity_config(aws: &AwsOptions, config: &SdkConfig) -> SdkConfig {
+    let attempt = aws.attempt_timeout.min(IDENTITY_ATTEMPT_TIMEOUT);
     config
         .to_builder()
         .retry_config(
             RetryConfig::adaptive().with_max_attempts(aws.max_attempts.clamp(1, IDENTITY_ATTEMPTS)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5).min(attempt))
+                .read_timeout(attempt)
+                .operation_attempt_timeout(attempt)
+                .operation_timeout(attempt * IDENTITY_ATTEMPTS + Duration::from_secs(5))
+                .build(),
         )
         .build()
 }
@@ -324,26 +381,48 @@ pub fn with_region(config: SdkConfig, fallback: &str) -> SdkConfig {
 
 /// The clients of one region, sharing the loaded configuration.
 pub fn region_clients(config: &SdkConfig, region: &str) -> RegionClients {
+    region_clients_with(config, region, &Answers::default())
+}
+
+/// [`region_clients`] whose responses are recorded in `answers`.
+pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) -> RegionClients {
     let region_cfg = config
         .to_builder()
         .region(Region::new(region.to_string()))
         .build();
     RegionClients {
         region: region.to_string(),
-        lambda: client!(aws_sdk_lambda, &region_cfg),
-        apigateway: client!(aws_sdk_apigateway, &region_cfg),
-        apigatewayv2: client!(aws_sdk_apigatewayv2, &region_cfg),
-        secretsmanager: client!(aws_sdk_secretsmanager, &region_cfg),
-        kms: client!(aws_sdk_kms, &region_cfg),
-        sqs: client!(aws_sdk_sqs, &region_cfg),
-        sns: client!(aws_sdk_sns, &region_cfg),
-        eventbridge: client!(aws_sdk_eventbridge, &region_cfg),
+        lambda: client!(aws_sdk_lambda, &region_cfg, answers),
+        apigateway: client!(aws_sdk_apigateway, &region_cfg, answers),
+        apigatewayv2: client!(aws_sdk_apigatewayv2, &region_cfg, answers),
+        secretsmanager: client!(aws_sdk_secretsmanager, &region_cfg, answers),
+        kms: client!(aws_sdk_kms, &region_cfg, answers),
+        sqs: client!(aws_sdk_sqs, &region_cfg, answers),
+        sns: client!(aws_sdk_sns, &region_cfg, answers),
+        eventbridge: client!(aws_sdk_eventbridge, &region_cfg, answers),
     }
 }
 
 /// The IAM client (global: one for every region).
 pub fn iam_client(config: &SdkConfig) -> aws_sdk_iam::Client {
-    client!(aws_sdk_iam, config)
+    iam_client_with(config, &Answers::default())
+}
+
+/// [`iam_client`] whose responses are recorded in `answers`.
+pub fn iam_client_with(config: &SdkConfig, answers: &Answers) -> aws_sdk_iam::Client {
+    client!(aws_sdk_iam, config, answers)
+}
+
+/// Where calls go, for messages: the endpoint given (its credentials hidden), else AWS.
+pub fn endpoint_label(opts: &AwsOptions) -> String {
+    opts.endpoint_url
+        .clone()
+        .or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+        })
+        .map_or_else(|| "AWS".to_string(), |u| redact_urls(&u).into_owned())
 }
 
 /// Session name of every role session Parapet opens (CloudTrail shows it).
@@ -499,9 +578,16 @@ pub fn setup_error(opts: &AwsOptions, kind: FailureKind, reason: &str, detail: &
                     .unwrap_or_default(),
                 unreachable_cause(&lower)
             ),
-            hint: match &opts.endpoint_url {
-                Some(url) => format!("is the endpoint {} up?", redact_urls(url)),
-                None => "check your network connection, proxy settings or --endpoint-url".into(),
+            hint: match (&opts.endpoint_url, unreachable_cause(&lower)) {
+                (Some(url), "timed out") => format!(
+                    "the endpoint {} took the connection but did not answer: is it up, or is a \
+                     proxy or firewall in the way?",
+                    redact_urls(url)
+                ),
+                (Some(url), _) => format!("is the endpoint {} up?", redact_urls(url)),
+                (None, _) => {
+                    "check your network connection, proxy settings or --endpoint-url".into()
+                }
             },
         },
         _ => SetupError {

@@ -94,12 +94,22 @@ impl Pollers {
                 hint: "check the account ids given to --accounts".into(),
             });
         }
-        let mut shared = Shared::new(account_id, client::iam_client(&config), aws.concurrency);
+        let answers = client::Answers::default();
+        let mut shared = Shared::new(
+            account_id,
+            client::iam_client_with(&config, &answers),
+            aws.concurrency,
+        );
         shared.in_flight = Some(Arc::clone(&aws.in_flight.permits));
+        shared.hang = Hang::new(
+            answers.clone(),
+            aws.attempt_timeout,
+            client::endpoint_label(aws),
+        );
         let shared = Arc::new(shared);
         let clients = regions
             .iter()
-            .map(|r| (r.clone(), client::region_clients(&config, r)))
+            .map(|r| (r.clone(), client::region_clients_with(&config, r, &answers)))
             .collect();
         Ok((Pollers { shared, clients }, regions))
     }
@@ -292,6 +302,104 @@ impl IamCache {
     }
 }
 
+/// An endpoint that accepts connections and never answers: without this, every call waits
+/// out its whole retry budget (5 attempts of `--call-timeout` each, five minutes and more for
+/// a scan). A call that has waited a whole attempt timeout while the account's services have
+/// never answered anything (no result, no error, no throttling) finds the endpoint hung;
+/// every call in flight then ends at once, and new calls fail at once for the same time,
+/// after which they try again (a live TUI's next poll). An endpoint that has answered is
+/// never judged so: one request that never gets an answer among others that do is a request
+/// problem, left to the per-attempt timeout and the retries.
+pub struct Hang {
+    answers: client::Answers,
+    /// `None`: never (a `Shared` made without a live connection: the tests' fakes).
+    window: Option<Duration>,
+    /// For messages: the endpoint, or "AWS".
+    endpoint: String,
+    /// When the endpoint was found hung.
+    since: tokio::sync::watch::Sender<Option<Instant>>,
+}
+
+impl Hang {
+    pub fn new(answers: client::Answers, window: Duration, endpoint: String) -> Hang {
+        Hang {
+            answers,
+            window: Some(window.max(Duration::from_millis(10))),
+            endpoint,
+            since: tokio::sync::watch::Sender::new(None),
+        }
+    }
+
+    fn failure(&self, action: &'static str) -> CallFailure {
+        CallFailure {
+            kind: FailureKind::Unreachable,
+            action,
+            code: None,
+            status: None,
+            message: format!(
+                "no answer from {} within {} s: it accepts connections but does not answer; \
+                 check the network, a proxy or --endpoint-url",
+                self.endpoint,
+                self.window.unwrap_or_default().as_secs()
+            ),
+        }
+    }
+
+    /// Whether the endpoint was found hung less than a window ago.
+    fn is_hung(&self) -> bool {
+        let Some(window) = self.window else {
+            return false;
+        };
+        self.since.borrow().is_some_and(|at| at.elapsed() < window)
+    }
+
+    /// Awaits `request`, or ends it as soon as the endpoint is found hung (by this call or
+    /// another).
+    async fn watch<T>(
+        &self,
+        action: &'static str,
+        request: impl Future<Output = Result<T, CallFailure>>,
+    ) -> Result<T, CallFailure> {
+        let Some(window) = self.window else {
+            return request.await;
+        };
+        if self.is_hung() {
+            return Err(self.failure(action));
+        }
+        let mut found = self.since.subscribe();
+        found.mark_unchanged();
+        tokio::pin!(request);
+        loop {
+            tokio::select! {
+                result = &mut request => return result,
+                changed = found.changed() => {
+                    if changed.is_ok() && self.is_hung() {
+                        return Err(self.failure(action));
+                    }
+                }
+                () = tokio::time::sleep(window) => {
+                    if !self.answers.ever() {
+                        self.since.send_replace(Some(Instant::now()));
+                        return Err(self.failure(action));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Default for Hang {
+    /// Never finds the endpoint hung.
+    fn default() -> Self {
+        Hang {
+            answers: client::Answers::default(),
+            window: None,
+            endpoint: "AWS".into(),
+            since: tokio::sync::watch::Sender::new(None),
+        }
+    }
+}
+
 /// What all regions share: IAM (global), limits, caches, counters.
 pub struct Shared {
     pub account_id: String,
@@ -306,6 +414,8 @@ pub struct Shared {
     pub calls: AtomicU64,
     /// The run's cap on requests in flight over every account (`--max-in-flight`).
     pub in_flight: Option<Arc<Semaphore>>,
+    /// Whether the endpoint answers at all.
+    pub hang: Hang,
 }
 
 impl Shared {
@@ -320,6 +430,7 @@ impl Shared {
             iam_cache: IamCache::new(IAM_CACHE_TTL),
             calls: AtomicU64::new(0),
             in_flight: None,
+            hang: Hang::default(),
         }
     }
 
@@ -360,7 +471,11 @@ impl Shared {
             None => None,
         };
         self.calls.fetch_add(1, Ordering::Relaxed);
-        request.await.map_err(|e| errors::classify(&e, action))
+        // Boxed: an SDK call's future is tens of kilobytes, and nesting it in the watch's
+        // future inline overflowed a test thread's 2 MiB stack in the unoptimized build.
+        let request =
+            Box::pin(async move { request.await.map_err(|e| errors::classify(&e, action)) });
+        self.hang.watch(action, request).await
     }
 }
 
@@ -417,6 +532,41 @@ mod tests {
     use super::*;
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use tokio::sync::oneshot;
+
+    /// Issue 18, 9: calls to an endpoint that never answered end one window after they
+    /// start, all of them; an endpoint that has answered is left to the call's own timeouts.
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_endpoint_is_found_hung_and_an_answering_one_is_not() {
+        let window = Duration::from_secs(30);
+        let answers = client::Answers::default();
+        let hang = Hang::new(answers.clone(), window, "http://127.0.0.1:9".into());
+        let never = || std::future::pending::<Result<(), CallFailure>>();
+        let started = tokio::time::Instant::now();
+        let (a, b) = tokio::join!(hang.watch("lambda:ListFunctions", never()), async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            hang.watch("apigateway:GET", never()).await
+        });
+        let a = a.unwrap_err();
+        assert_eq!(a.kind, FailureKind::Unreachable);
+        assert!(
+            a.reason()
+                .contains("no answer from http://127.0.0.1:9 within 30 s"),
+            "{}",
+            a.reason()
+        );
+        assert!(b.is_err(), "the other call in flight ends with it");
+        assert_eq!(started.elapsed(), window);
+        // Found hung: new calls fail at once for a window, then try again.
+        assert!(hang.watch("kms:ListKeys", never()).await.is_err());
+        assert_eq!(started.elapsed(), window);
+
+        let answered = Hang::new(client::Answers::default(), window, "AWS".into());
+        answered.answers.record();
+        let waited =
+            tokio::time::timeout(window * 4, answered.watch("lambda:GetPolicy", never())).await;
+        assert!(waited.is_err(), "still waiting on its own timeouts");
+        assert!(answered.watch("x:Y", async { Ok(()) }).await.is_ok());
+    }
 
     type Answer = Result<(), SdkError<GetPolicyError, HttpResponse>>;
 

@@ -238,7 +238,9 @@ fn check_part(label: &str, s: &Snapshot) -> Result<(), MergeError> {
         label: label.to_string(),
         reason,
     };
-    if s.accounts.is_empty() {
+    // A shard may hold none (more shards than accounts); what it was assigned is checked
+    // below.
+    if s.accounts.is_empty() && s.shard.is_none() {
         return Err(part("lists no account: not a scan's snapshot".into()));
     }
     let listed = |id: &str| s.accounts.iter().any(|a| a.id == id);
@@ -599,7 +601,18 @@ mod tests {
         // with every finding doubled.
         let mut parts = shards(2);
         parts[1].1.accounts.clear();
-        assert!(said(parts).contains("lists no account"));
+        assert!(said(parts).contains("has findings of account"));
+        let mut lone = run(&IDS[0..1], 0);
+        lone.accounts.clear();
+        lone.findings.clear();
+        lone.collection.clear();
+        assert!(
+            said(vec![("empty.json".into(), lone)]).contains("lists no account"),
+            "a plain snapshot of nothing"
+        );
+        // More shards than accounts: the shards past the list hold none, and merge.
+        let merged = merge(shards(5)).unwrap();
+        assert_eq!(merged.findings, run(&IDS, 0).findings);
         let mut plain = run(&IDS[0..1], 0);
         plain.findings.extend(run(&IDS[1..2], 0).findings);
         let e = said(vec![
@@ -610,5 +623,190 @@ mod tests {
             e,
             "a.json: has findings of account 222222222222 but does not list it"
         );
+    }
+
+    /// What one generated shard set undergoes before it is merged.
+    #[derive(Clone, Debug)]
+    enum Mutation {
+        None,
+        /// Shard `shard` loses its `nth` account (and that account's findings).
+        DropAccount {
+            shard: usize,
+            nth: usize,
+        },
+        /// Shard `from`'s `nth` account (with its findings) moves to shard `to`.
+        MoveAccount {
+            from: usize,
+            nth: usize,
+            to: usize,
+        },
+        /// A shard's record says index `index` of `count`.
+        Record {
+            shard: usize,
+            index: u32,
+            count: u32,
+        },
+        /// One shard is left out, or given twice.
+        DropShard {
+            shard: usize,
+        },
+        Duplicate {
+            shard: usize,
+        },
+        /// A shard's accounts list is emptied, its findings kept.
+        ClearAccounts {
+            shard: usize,
+        },
+        /// A finding of an account the shard does not list.
+        Foreign {
+            shard: usize,
+        },
+    }
+
+    fn mutation() -> impl proptest::strategy::Strategy<Value = Mutation> {
+        use proptest::prelude::*;
+        let i = || 0usize..8;
+        prop_oneof![
+            2 => Just(Mutation::None),
+            1 => (i(), i()).prop_map(|(shard, nth)| Mutation::DropAccount { shard, nth }),
+            1 => (i(), i(), i()).prop_map(|(from, nth, to)| Mutation::MoveAccount { from, nth, to }),
+            1 => (i(), 0u32..8, 0u32..8)
+                .prop_map(|(shard, index, count)| Mutation::Record { shard, index, count }),
+            1 => i().prop_map(|shard| Mutation::DropShard { shard }),
+            1 => i().prop_map(|shard| Mutation::Duplicate { shard }),
+            1 => i().prop_map(|shard| Mutation::ClearAccounts { shard }),
+            1 => i().prop_map(|shard| Mutation::Foreign { shard }),
+        ]
+    }
+
+    /// Moves `id`'s entry, findings and collections from `from` to `to`.
+    fn take_account(from: &mut Snapshot, id: &str) -> Snapshot {
+        let mut moved = from.clone();
+        moved.accounts.retain(|a| a.id == id);
+        moved.findings.retain(|f| f.account_id == id);
+        moved.collection.retain(|c| c.account_id == id);
+        from.accounts.retain(|a| a.id != id);
+        from.findings.retain(|f| f.account_id != id);
+        from.collection.retain(|c| c.account_id != id);
+        moved
+    }
+
+    /// Applies `m` to the shards of one run; whether the set is still what that run wrote.
+    fn mutate(parts: &mut Vec<(String, Snapshot)>, m: &Mutation) -> bool {
+        let n = parts.len();
+        match *m {
+            Mutation::None => true,
+            Mutation::DropAccount { shard, nth } => {
+                let s = &mut parts[shard % n].1;
+                let Some(id) = s
+                    .accounts
+                    .get(nth % s.accounts.len().max(1))
+                    .map(|a| a.id.clone())
+                else {
+                    return true;
+                };
+                take_account(s, &id);
+                false
+            }
+            Mutation::MoveAccount { from, nth, to } => {
+                let (from, to) = (from % n, to % n);
+                let s = &mut parts[from].1;
+                let Some(id) = s
+                    .accounts
+                    .get(nth % s.accounts.len().max(1))
+                    .map(|a| a.id.clone())
+                else {
+                    return true;
+                };
+                if from == to {
+                    return true;
+                }
+                let moved = take_account(s, &id);
+                let t = &mut parts[to].1;
+                t.accounts.extend(moved.accounts);
+                t.findings.extend(moved.findings);
+                t.collection.extend(moved.collection);
+                false
+            }
+            Mutation::Record {
+                shard,
+                index,
+                count,
+            } => {
+                let sh = parts[shard % n].1.shard.as_mut().expect("a shard");
+                let same = (sh.index, sh.count) == (index, count);
+                (sh.index, sh.count) = (index, count);
+                same
+            }
+            Mutation::DropShard { shard } => {
+                parts.remove(shard % n);
+                false
+            }
+            Mutation::Duplicate { shard } => {
+                let again = parts[shard % n].clone();
+                parts.push((format!("copy-of-{}", again.0), again.1));
+                false
+            }
+            Mutation::ClearAccounts { shard } => {
+                let s = &mut parts[shard % n].1;
+                let had = !s.accounts.is_empty();
+                s.accounts.clear();
+                !had
+            }
+            Mutation::Foreign { shard } => {
+                let s = &mut parts[shard % n].1;
+                s.findings
+                    .push(finding("999999999999", "lambda.no-vpc", Status::Fail));
+                false
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2_000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Issue 18: shard sets for merge. The shards of one run (any number of accounts and
+        /// shards, more shards than accounts included), given in any order, merge into the
+        /// single run's snapshot; any change that loses, moves, doubles or invents an account
+        /// or a finding is refused, never merged.
+        #[test]
+        fn a_shard_set_merges_whole_or_not_at_all(
+            accounts in 1usize..7,
+            count in 1u32..6,
+            rotate in 0usize..6,
+            m in mutation(),
+        ) {
+            let ids: Vec<String> = (0..accounts).map(|i| format!("{}", 100_000_000_000u64 + i as u64)).collect();
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let single = run(&refs, 0);
+            let mut parts: Vec<(String, Snapshot)> = (0..count)
+                .map(|index| {
+                    let shard = Shard { index, count };
+                    let own = shard.select(refs.clone());
+                    let mut s = run(&own, 0);
+                    s.shard = Some(shard.info(ids.clone()));
+                    (format!("shard-{index}.json"), s)
+                })
+                .collect();
+            let intact = mutate(&mut parts, &m);
+            let len = parts.len().max(1);
+            parts.rotate_left(rotate % len);
+            match merge(parts) {
+                Ok(merged) => {
+                    proptest::prop_assert!(intact, "merged after {m:?}");
+                    proptest::prop_assert_eq!(&merged.findings, &single.findings);
+                    proptest::prop_assert_eq!(&merged.accounts, &single.accounts);
+                    proptest::prop_assert!(merged.score_is_consistent());
+                }
+                Err(e) => {
+                    proptest::prop_assert!(!intact, "refused an intact set: {e}");
+                    proptest::prop_assert!(!e.to_string().contains('\n'));
+                }
+            }
+        }
     }
 }

@@ -65,6 +65,12 @@ pub enum SourceEvent {
         message: String,
         hint: String,
     },
+    /// The source is still waiting for something it cannot go on without (STS naming the
+    /// account behind the credentials): said after a few seconds, so a hung endpoint is not a
+    /// silent screen.
+    Waiting {
+        what: String,
+    },
     /// A source of several accounts: the accounts, once resolved (before any of their events).
     Accounts(Vec<AccountInfo>),
     /// One account's event, by the account's key (its id, or its profile for `--profile`).

@@ -10,14 +10,15 @@ use super::widgets::{fit, width};
 use crate::app::state::{Level, LineInput, Prompt, State};
 use crate::app::theme::{Theme, Token};
 
-/// The most rows a warning or an error may take: a long one (a save error with its path)
-/// wraps instead of being cut off. Information stays on one row.
+/// The most rows an error may take: a long one (a save error with its path) wraps instead
+/// of being cut off. Information and warnings stay on one row (the help screen keeps every
+/// message whole).
 pub const MAX_MESSAGE_ROWS: u16 = 3;
 
-/// The rows the footer needs at `width`: one, or what the shown warning or error wraps to.
+/// The rows the footer needs at `width`: one, or what the shown error wraps to.
 pub fn height(state: &State, width: u16) -> u16 {
     match (&state.prompt, &state.toast) {
-        (None, Some(toast)) if toast.message.level != Level::Info => {
+        (None, Some(toast)) if toast.message.level == Level::Error => {
             let text = message_text(toast.message.level, &toast.message.text);
             rows(&text, usize::from(width)).len() as u16
         }

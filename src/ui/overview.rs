@@ -518,10 +518,11 @@ fn draw_collection(frame: &mut Frame, area: Rect, state: &State) {
     );
     let mut lines = Vec::new();
     if state.collection.is_empty() {
-        lines.push(Line::from(Span::styled(
-            " waiting for the first batch…",
-            t[Token::Dim],
-        )));
+        let text = match &state.waiting {
+            Some(what) => format!(" waiting for {what}…"),
+            None => " waiting for the first batch…".to_string(),
+        };
+        lines.push(Line::from(Span::styled(text, t[Token::Dim])));
     }
     for ((area, region), s) in &state.collection {
         let (text, token) = match s.status.status {
