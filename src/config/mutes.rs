@@ -522,23 +522,20 @@ expires = 2027-01-31
         std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
         let link = dir.path().join(FILE_NAME);
         std::os::unix::fs::symlink("team/mutes.toml", &link).unwrap();
-        let mut file = MutesFile::load(&link).unwrap();
-        file.add(
-            Mute {
+        // Saves a mute through the link, which stays a link.
+        let save_through_link = || {
+            let mut file = MutesFile::load(&link).unwrap();
+            let mute = Mute {
                 check_id: "lambda.no-vpc".into(),
                 reason: "x".into(),
                 ..Mute::default()
-            },
-            date!(2026 - 12 - 02),
-        )
-        .unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        let text = std::fs::read_to_string(&target).unwrap();
+            };
+            file.add(mute, date!(2026 - 12 - 02)).unwrap();
+            let meta = std::fs::symlink_metadata(&link).unwrap();
+            assert!(meta.file_type().is_symlink());
+            std::fs::read_to_string(&target).unwrap()
+        };
+        let text = save_through_link();
         assert!(
             text.starts_with(HAND_WRITTEN) && text.contains("lambda.no-vpc"),
             "{text}"
@@ -549,27 +546,7 @@ expires = 2027-01-31
         );
         // A dangling link: the file is created where it points.
         std::fs::remove_file(&target).unwrap();
-        let mut file = MutesFile::load(&link).unwrap();
-        file.add(
-            Mute {
-                check_id: "lambda.no-vpc".into(),
-                reason: "x".into(),
-                ..Mute::default()
-            },
-            date!(2026 - 12 - 02),
-        )
-        .unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        assert!(
-            std::fs::read_to_string(&target)
-                .unwrap()
-                .contains("lambda.no-vpc")
-        );
+        assert!(save_through_link().contains("lambda.no-vpc"));
     }
 
     #[test]

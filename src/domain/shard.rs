@@ -691,6 +691,13 @@ mod tests {
         moved
     }
 
+    /// The id of one of `s`'s accounts (`nth` wrapped round), if it has any.
+    fn nth_account(s: &Snapshot, nth: usize) -> Option<String> {
+        s.accounts
+            .get(nth % s.accounts.len().max(1))
+            .map(|a| a.id.clone())
+    }
+
     /// Applies `m` to the shards of one run; whether the set is still what that run wrote.
     fn mutate(parts: &mut Vec<(String, Snapshot)>, m: &Mutation) -> bool {
         let n = parts.len();
@@ -698,11 +705,7 @@ mod tests {
             Mutation::None => true,
             Mutation::DropAccount { shard, nth } => {
                 let s = &mut parts[shard % n].1;
-                let Some(id) = s
-                    .accounts
-                    .get(nth % s.accounts.len().max(1))
-                    .map(|a| a.id.clone())
-                else {
+                let Some(id) = nth_account(s, nth) else {
                     return true;
                 };
                 take_account(s, &id);
@@ -711,11 +714,7 @@ mod tests {
             Mutation::MoveAccount { from, nth, to } => {
                 let (from, to) = (from % n, to % n);
                 let s = &mut parts[from].1;
-                let Some(id) = s
-                    .accounts
-                    .get(nth % s.accounts.len().max(1))
-                    .map(|a| a.id.clone())
-                else {
+                let Some(id) = nth_account(s, nth) else {
                     return true;
                 };
                 if from == to {
