@@ -103,6 +103,20 @@ pub struct Cli {
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub call_timeout: Option<u64>,
 
+    /// The share P of every AWS API quota (per account and region) Parapet may use, above 0
+    /// and at most 1; the account's own deploys keep the rest. Default: 0.5 for `scan` and
+    /// the TUI's first collection and refreshes, 0.25 for the TUI's periodic polls
+    /// (`[quota]` in config.toml); given, P for all of them.
+    #[arg(long, global = true, value_name = "P", allow_hyphen_values = true,
+          value_parser = crate::aws::quotas::parse_share)]
+    pub quota_share: Option<f64>,
+
+    /// Stop retrying throttled calls DURATION after the start (e.g. 15m, 90s); their findings
+    /// are then `unknown`. Without it a throttled call is paced and sent again until it passes.
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true,
+          value_parser = parse_deadline)]
+    pub deadline: Option<Duration>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -301,6 +315,16 @@ fn parse_region(s: &str) -> Result<String, String> {
     }
 }
 
+/// A duration as people write one (`15m`, `1h 30m`, `90s`), more than zero.
+fn parse_deadline(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s.trim()) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!(
+            "`{s}` is not a duration (like 15m, 90s or 1h 30m; more than zero)"
+        )),
+    }
+}
+
 fn parse_shard(s: &str) -> Result<Shard, String> {
     s.parse()
 }
@@ -337,6 +361,26 @@ impl Cli {
                 .call_timeout
                 .map_or(defaults.attempt_timeout, Duration::from_secs),
             ..defaults
+        }
+    }
+
+    /// [`Cli::aws_options`] with the quota shares: `--quota-share` for every run, else
+    /// config.toml's `[quota]`; and `--deadline` counted from now.
+    pub fn aws_options_for(&self, config: &crate::config::Config) -> AwsOptions {
+        let quota = match self.quota_share {
+            Some(p) => crate::aws::quotas::Shares {
+                full: p,
+                periodic: p,
+            },
+            None => crate::aws::quotas::Shares {
+                full: config.quota.share,
+                periodic: config.quota.periodic_share,
+            },
+        };
+        AwsOptions {
+            quota,
+            deadline: self.deadline.map(|d| std::time::Instant::now() + d),
+            ..self.aws_options()
         }
     }
 
@@ -485,5 +529,38 @@ mod tests {
             e.contains("-1") && !e.contains("unexpected argument"),
             "{e}"
         );
+    }
+
+    /// Issue 19: the share and the deadline, each refused with the accepted range.
+    #[test]
+    fn quota_share_and_deadline_parse_or_say_what_they_take() {
+        let config = crate::config::Config::default();
+        let o = parse(&["scan"]).aws_options_for(&config);
+        assert_eq!((o.quota.full, o.quota.periodic), (0.5, 0.25));
+        assert_eq!(o.deadline, None);
+        let o =
+            parse(&["scan", "--quota-share", "1", "--deadline", "15m"]).aws_options_for(&config);
+        assert_eq!((o.quota.full, o.quota.periodic), (1.0, 1.0));
+        let left = o.deadline.unwrap() - std::time::Instant::now();
+        assert!(left > Duration::from_secs(14 * 60) && left <= Duration::from_secs(15 * 60));
+        let said = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("parapet").chain(args.iter().copied()))
+                .unwrap_err()
+                .to_string()
+        };
+        for share in ["0", "1.5", "-0.2", "half"] {
+            let e = said(&["scan", "--quota-share", share]);
+            assert!(
+                e.contains("--quota-share") && e.contains("at most 1"),
+                "{e}"
+            );
+        }
+        for deadline in ["soon", "0s", "-5m"] {
+            let e = said(&["scan", "--deadline", deadline]);
+            assert!(
+                e.contains("--deadline") && e.contains("not a duration"),
+                "{e}"
+            );
+        }
     }
 }

@@ -201,7 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 shard: *shard,
                 mutes: all_mutes(&cli, &paths, &config)?,
                 mutelist: mutelist(&cli, true)?,
-                aws: cli.aws_options(),
+                aws: cli.aws_options_for(&config),
                 format: format.format(),
                 output: output.clone(),
                 force: *force,
@@ -274,7 +274,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let accounts = cli.accounts_spec().map_err(anyhow::Error::msg)?;
                 tui(&cli, |config| {
                     TuiSource::Live(LiveOptions {
-                        aws: cli.aws_options(),
+                        aws: cli.aws_options_for(config),
                         intervals: cli.intervals(&config.intervals),
                         once: false,
                         accounts,

@@ -1871,6 +1871,7 @@ mod soak {
             area: Area,
             region: &str,
             current: Arc<Inventory>,
+            _share: f64,
         ) -> BoxFuture<'static, Collected> {
             let log = Arc::clone(&self.log);
             let region = region.to_string();

@@ -14,6 +14,7 @@ mod drift;
 mod emulator_faults;
 mod emulator_iam;
 mod emulator_org;
+mod emulator_quota;
 mod emulator_scan;
 mod formats;
 mod live_cli;

@@ -29,6 +29,14 @@ concurrent clients get the same faults run after run. Bounded: a request is faul
 --max-faults-per-request times in a row (then it passes), at most --max-faults in total, and
 services in --spare are never faulted (latency still applies).
 
+With `--quota`, it also applies AWS's API request quotas, as AWS documents them (a token bucket
+per region and quota bucket, its capacity the documented burst, else one second of its rate),
+and answers a request over its bucket's quota with the throttling error AWS sends for that
+protocol, without forwarding it. `--quota-scale S` multiplies every rate (fast tests);
+`--reserve BUCKET=F` has a second client (a deploy pipeline) draw F of that bucket's rate all
+along, and counts the moments it would have been throttled. The table is this file's own
+reading of the AWS quota pages (QUOTAS), independent of Parapet's.
+
 Prints `PROXY_PORT=<n>` once listening. `GET /__proxy/stats` returns the counts as JSON
 (requests by service and action, faults by kind); `POST /__proxy/reset` zeroes them. Exits when
 its parent process goes away.
@@ -60,6 +68,114 @@ COLLECTIONS = {
     "requestvalidators", "basepathmappings", "apimappings", "tags", "code-signing-configs",
     "aliases", "event-source-mappings",
 }
+
+
+# AWS's documented request quotas: bucket -> (requests per second, burst or None, global).
+# Sources: the Lambda, API Gateway, Secrets Manager, KMS, SNS, EventBridge, STS and
+# Organizations quota pages (docs.aws.amazon.com); IAM, SQS and SNS GetTopicAttributes publish
+# none, so they get a conservative 10 per second.
+QUOTAS = {
+    "lambda.get-function": (100.0, None, False),
+    "lambda.get-policy": (15.0, None, False),
+    "lambda.control-plane": (15.0, None, False),
+    "apigateway.total": (10.0, 40, False),
+    "apigateway.get-resources": (2.5, None, False),
+    "secretsmanager.list-secrets": (100.0, None, False),
+    "secretsmanager.resource-policy": (50.0, None, False),
+    "secretsmanager.describe": (10000.0, None, False),
+    "kms.describe-key": (2000.0, None, False),
+    "kms.get-key-rotation-status": (1000.0, None, False),
+    "kms.get-key-policy": (1000.0, None, False),
+    "kms.list-aliases": (500.0, None, False),
+    "kms.other": (500.0, None, False),
+    "iam.reads": (10.0, None, True),
+    "sqs.control-plane": (10.0, None, False),
+    "sns.list-subscriptions": (30.0, None, False),
+    "sns.list-topics": (30.0, None, False),
+    "sns.get-topic-attributes": (10.0, None, False),
+    "events.control-plane": (50.0, None, False),
+    "sts.requests": (600.0, None, False),
+    "organizations.list-accounts": (8.0, 12, True),
+}
+KMS_BUCKETS = {
+    "DescribeKey": "kms.describe-key",
+    "GetKeyRotationStatus": "kms.get-key-rotation-status",
+    "GetKeyPolicy": "kms.get-key-policy",
+    "ListAliases": "kms.list-aliases",
+}
+
+
+def buckets_of(service, action):
+    """The quota buckets a request draws from (every one must have a token)."""
+    if service == "lambda":
+        if action.startswith("POST /2015-03-31/functions/{}/invocations"):
+            return []
+        if re.fullmatch(r"GET /20\d\d-\d\d-\d\d/functions/\{\}/policy( \(qualified\))?", action):
+            return ["lambda.get-policy"]
+        if re.fullmatch(r"GET /2015-03-31/functions/\{\}( \(qualified\))?", action):
+            return ["lambda.get-function"]
+        return ["lambda.control-plane"]
+    if service == "apigateway":
+        if re.fullmatch(r"GET /restapis/\{\}/resources", action):
+            return ["apigateway.get-resources", "apigateway.total"]
+        return ["apigateway.total"]
+    if service == "secretsmanager":
+        if action == "ListSecrets":
+            return ["secretsmanager.list-secrets"]
+        if action in ("GetResourcePolicy", "PutResourcePolicy", "DeleteResourcePolicy",
+                      "ValidateResourcePolicy"):
+            return ["secretsmanager.resource-policy"]
+        return ["secretsmanager.describe"]
+    if service == "kms":
+        return [KMS_BUCKETS.get(action, "kms.other")]
+    if service == "iam":
+        return ["iam.reads"]
+    if service == "sqs":
+        return ["sqs.control-plane"]
+    if service == "sns":
+        return {"ListSubscriptions": ["sns.list-subscriptions"], "ListTopics": ["sns.list-topics"]}.get(
+            action, ["sns.get-topic-attributes"])
+    if service == "events":
+        return ["events.control-plane"]
+    if service == "sts":
+        return ["sts.requests"]
+    if service == "organizations":
+        return ["organizations.list-accounts"]
+    return []
+
+
+class Bucket:
+    """AWS's token bucket for one (region, quota), and a second client's draw on it."""
+
+    def __init__(self, rate, burst, reserve):
+        self.rate = rate
+        self.capacity = float(burst) if burst else max(rate, 1.0)
+        self.tokens = self.capacity
+        self.reserve = reserve  # requests per second the second client takes
+        self.at = time.monotonic()
+        self.admitted = 0
+        self.throttled = 0
+        self.reserve_denied = 0.0
+        self.window = []  # times of admitted requests in the last second
+        self.peak = 0  # most requests admitted within any one second
+
+    def refill(self, now):
+        dt = max(0.0, now - self.at)
+        self.at = now
+        self.tokens += self.rate * dt
+        self.tokens -= self.reserve * dt
+        if self.tokens < 0:
+            self.reserve_denied += -self.tokens
+            self.tokens = 0.0
+        self.tokens = min(self.tokens, self.capacity)
+
+    def admit(self, now):
+        self.admitted += 1
+        self.tokens -= 1.0
+        self.window.append(now)
+        while self.window and self.window[0] <= now - 1.0:
+            self.window.pop(0)
+        self.peak = max(self.peak, len(self.window))
 
 
 class Stats:
@@ -99,6 +215,51 @@ class Proxy:
         self.streak = defaultdict(int)  # request fingerprint -> consecutive faults
         self.total_faults = 0
         self.spare = {s for s in args.spare.split(",") if s}
+        self.quota = args.quota
+        self.scale = args.quota_scale
+        self.reserve = {}
+        for item in args.reserve:
+            name, _, share = item.partition("=")
+            if name not in QUOTAS:
+                sys.exit(f"fault_proxy: --reserve: no quota bucket {name!r}")
+            self.reserve[name] = float(share)
+        self.buckets = {}  # (region, bucket) -> Bucket
+
+    def over_quota(self, region, service, action):
+        """Whether the request must be throttled; takes its tokens when it may pass."""
+        names = buckets_of(service, action)
+        now = time.monotonic()
+        chosen = []
+        for name in names:
+            rate, burst, is_global = QUOTAS[name]
+            key = ("*" if is_global else region, name)
+            b = self.buckets.get(key)
+            if b is None:
+                b = Bucket(rate * self.scale, burst and burst * self.scale,
+                           self.reserve.get(name, 0.0) * rate * self.scale)
+                self.buckets[key] = b
+            b.refill(now)
+            chosen.append(b)
+        if any(b.tokens < 1.0 for b in chosen):
+            for b in chosen:
+                b.throttled += 1
+            return True
+        for b in chosen:
+            b.admit(now)
+        return False
+
+    def quota_stats(self):
+        out = {}
+        for (region, name), b in sorted(self.buckets.items()):
+            out[f"{region}/{name}"] = {
+                "rate": b.rate,
+                "admitted": b.admitted,
+                "throttled": b.throttled,
+                "peak_per_second": b.peak,
+                "reserve_per_second": b.reserve,
+                "reserve_denied": round(b.reserve_denied, 3),
+            }
+        return out
 
     # ───────────── decisions ─────────────
 
@@ -181,6 +342,14 @@ class Proxy:
         fault = self.decide(service, fingerprint)
         if self.args.latency_ms:
             await asyncio.sleep(self.args.latency_ms / 1000)
+        if fault is None and self.quota:
+            region = region_of(headers)
+            if self.over_quota(region, service, action):
+                st.faults["quota"] += 1
+                status, extra, payload = error_response(service, "throttle")
+                await send(writer, status, extra, payload)
+                st.last = time.monotonic()
+                return True
         if fault:
             st.faults[fault] += 1
         if fault == "drop":
@@ -227,13 +396,17 @@ class Proxy:
 
     async def control(self, method, target, writer):
         if target.startswith("/__proxy/stats"):
-            payload = json.dumps(self.stats.snapshot()).encode()
+            snapshot = self.stats.snapshot()
+            if self.quota:
+                snapshot["quota"] = self.quota_stats()
+            payload = json.dumps(snapshot).encode()
             await send(writer, "200 OK", [("Content-Type", "application/json")], payload)
         elif target.startswith("/__proxy/reset") and method == "POST":
             self.stats.reset()
             self.seen.clear()
             self.streak.clear()
             self.total_faults = 0
+            self.buckets.clear()
             await send(writer, "200 OK", [("Content-Type", "application/json")], b'{"ok":true}')
         else:
             await send(writer, "404 Not Found", [], b"")
@@ -250,6 +423,14 @@ def header(headers, name):
 
 def service_of(headers):
     m = CRED_RE.search(header(headers, "authorization"))
+    return m.group(1) if m else "unsigned"
+
+
+REGION_RE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/[^/]+/aws4_request")
+
+
+def region_of(headers):
+    m = REGION_RE.search(header(headers, "authorization"))
     return m.group(1) if m else "unsigned"
 
 
@@ -276,11 +457,14 @@ def error_response(service, kind):
     request_id = str(uuid.uuid4())
     if kind == "throttle":
         if service in REST_JSON:
+            body = {"message": "Rate exceeded", "Type": "User"}
+            if service == "lambda":
+                body["Reason"] = "CallerRateLimitExceeded"
             return (
                 "429 Too Many Requests",
                 [("Content-Type", "application/json"), ("x-amzn-ErrorType", "TooManyRequestsException"),
                  ("x-amzn-RequestId", request_id)],
-                json.dumps({"message": "Rate exceeded", "Type": "User"}).encode(),
+                json.dumps(body).encode(),
             )
         if service in QUERY_XML:
             return (
@@ -413,6 +597,11 @@ def main():
     p.add_argument("--max-faults", type=int, default=None)
     p.add_argument("--latency-ms", type=int, default=0)
     p.add_argument("--spare", default="", help="comma-separated services never faulted")
+    p.add_argument("--quota", action="store_true", help="apply AWS's documented API quotas")
+    p.add_argument("--quota-scale", type=float, default=1.0,
+                   help="multiply every quota rate (fast tests)")
+    p.add_argument("--reserve", action="append", default=[],
+                   help="BUCKET=F: a second client draws F of that bucket's rate")
     p.add_argument("--no-parent-watch", action="store_true")
     args = p.parse_args()
     if args.throttle_rate + args.error_rate + args.drop_rate + args.slow_rate + args.stall_rate > 1.0:

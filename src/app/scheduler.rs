@@ -26,6 +26,7 @@ use tokio::time::Instant;
 
 use crate::aws::accounts::{self, AccountsSpec};
 use crate::aws::client::{self, AwsOptions, profile_name};
+use crate::aws::quotas::Shares;
 use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
 use crate::domain::collection::CollectionState;
@@ -150,11 +151,14 @@ pub fn dependencies(area: Area) -> &'static [Area] {
 /// Runs one area in one region. `current` is the source's merged inventory when the run
 /// starts (what dependent areas read).
 pub trait Collector: Send + Sync + 'static {
+    /// `share`: the share of every quota bucket the collection may use (a periodic poll of the
+    /// live TUI takes less than a first collection or a refresh).
     fn collect(
         &self,
         area: Area,
         region: &str,
         current: Arc<Inventory>,
+        share: f64,
     ) -> BoxFuture<'static, Collected>;
 }
 
@@ -248,6 +252,7 @@ pub(crate) async fn run(
         paused,
         events,
         commands_open.then_some(commands),
+        options.aws.quota,
     )
     .await;
     shared.calls.load(Ordering::Relaxed)
@@ -274,10 +279,12 @@ pub fn spawn_with<C: Collector>(
         false,
         events,
         Some(commands),
+        Shares::default(),
     ))
 }
 
 /// The schedule over `collector` until it ends (see [`Scheduler::run`]).
+#[allow(clippy::too_many_arguments)]
 async fn schedule<C: Collector>(
     collector: C,
     regions: Vec<String>,
@@ -286,9 +293,11 @@ async fn schedule<C: Collector>(
     paused: bool,
     events: UnboundedSender<SourceEvent>,
     commands: Option<UnboundedReceiver<SourceCommand>>,
+    shares: Shares,
 ) {
     let mut scheduler = Scheduler::new(collector, regions, periods, once, events);
     scheduler.paused = paused;
+    scheduler.shares = shares;
     scheduler.run(commands).await;
 }
 
@@ -302,8 +311,9 @@ impl Collector for Pollers {
         area: Area,
         region: &str,
         current: Arc<Inventory>,
+        share: f64,
     ) -> BoxFuture<'static, Collected> {
-        Pollers::collect(self, area, region, current)
+        Pollers::collect(self, area, region, current, share)
     }
 }
 
@@ -315,6 +325,9 @@ const PROGRESS_TICK: Duration = Duration::from_millis(250);
 struct Slot {
     /// A run is requested (initial load, refresh, interval elapsed).
     wanted: bool,
+    /// The wanted run is a periodic one (interval elapsed), not a first load or a refresh:
+    /// it takes the periodic share of the quotas.
+    periodic: bool,
     /// When the run in flight started.
     started: Option<Instant>,
     /// Completed runs.
@@ -338,6 +351,8 @@ struct Scheduler<C: Collector> {
     tasks: JoinSet<Collected>,
     running: HashMap<tokio::task::Id, (Area, usize)>,
     events: UnboundedSender<SourceEvent>,
+    /// The share of the quotas each kind of run takes.
+    shares: Shares,
 }
 
 impl<C: Collector> Scheduler<C> {
@@ -363,6 +378,7 @@ impl<C: Collector> Scheduler<C> {
             tasks: JoinSet::new(),
             running: HashMap::new(),
             events,
+            shares: Shares::default(),
         }
     }
 
@@ -414,6 +430,7 @@ impl<C: Collector> Scheduler<C> {
         for ((a, _), slot) in self.slots.iter_mut() {
             if area.is_none_or(|x| x == *a || dependencies(*a).contains(&x)) {
                 slot.wanted = true;
+                slot.periodic = false;
                 slot.due = None;
             }
         }
@@ -437,6 +454,9 @@ impl<C: Collector> Scheduler<C> {
         for slot in self.slots.values_mut() {
             if slot.due.is_some_and(|d| d <= now) {
                 slot.due = None;
+                if !slot.wanted {
+                    slot.periodic = true;
+                }
                 slot.wanted = true;
             }
         }
@@ -477,6 +497,11 @@ impl<C: Collector> Scheduler<C> {
         slot.wanted = false;
         slot.started = Some(Instant::now());
         let estimate = slot.last_duration;
+        let share = if std::mem::take(&mut slot.periodic) {
+            self.shares.periodic
+        } else {
+            self.shares.full
+        };
         if self
             .events
             .send(SourceEvent::Started {
@@ -489,7 +514,7 @@ impl<C: Collector> Scheduler<C> {
         }
         let work = self
             .collector
-            .collect(area, &region, Arc::clone(&self.current));
+            .collect(area, &region, Arc::clone(&self.current), share);
         let events = self.events.clone();
         let handle = self
             .tasks
@@ -650,6 +675,8 @@ mod tests {
         end: Option<Instant>,
         /// The markers of earlier batches in `current` when this run started.
         saw: Vec<String>,
+        /// The share of the quotas it was given.
+        share: f64,
     }
 
     /// A collector that sleeps, records when it ran and what it saw, and returns a marker
@@ -747,6 +774,7 @@ mod tests {
             area: Area,
             region: &str,
             current: Arc<Inventory>,
+            share: f64,
         ) -> BoxFuture<'static, Collected> {
             let this = self.clone();
             let region = region.to_string();
@@ -760,6 +788,7 @@ mod tests {
                         start: Instant::now(),
                         end: None,
                         saw: markers(&current),
+                        share,
                     });
                     log.len() - 1
                 };
@@ -1086,6 +1115,52 @@ mod tests {
             f[1].start >= f[0].end.unwrap(),
             "never two runs of one slot at once"
         );
+    }
+
+    /// Issue 19: the first collection and a refresh take the full share of the quotas, a
+    /// periodic poll the periodic share.
+    #[tokio::test]
+    async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
+        let fake = Fake {
+            delays: delays([5, 5, 5, 5, 5, 5]),
+            ..Fake::default()
+        };
+        let log = Arc::clone(&fake.log);
+        let (ev_tx, mut rx) = unbounded_channel();
+        let (cmd, cmd_rx) = unbounded_channel();
+        let shares = Shares {
+            full: 0.5,
+            periodic: 0.25,
+        };
+        let handle = tokio::spawn(async move {
+            let mut s = Scheduler::new(
+                fake,
+                vec!["r1".into()],
+                every(Duration::from_millis(40)),
+                false,
+                ev_tx,
+            );
+            s.shares = shares;
+            s.run(Some(cmd_rx)).await;
+        });
+        // The first collection, then a periodic round.
+        until_batches(&mut rx, 12).await;
+        cmd.send(SourceCommand::SetPaused(true)).unwrap();
+        drain(&mut rx, Duration::from_millis(60)).await;
+        let runs = log.lock().unwrap().clone();
+        assert!(runs[..6].iter().all(|e| e.share == 0.5), "{runs:?}");
+        assert!(runs[6..].iter().all(|e| e.share == 0.25), "{runs:?}");
+        let before = runs.len();
+        cmd.send(SourceCommand::Refresh(Some(Area::Gateways)))
+            .unwrap();
+        // Gateways and what reads it (throttles), paused or not.
+        drain(&mut rx, Duration::from_millis(100)).await;
+        let runs = log.lock().unwrap().clone();
+        assert!(runs.len() > before);
+        assert_eq!(runs[before].area, Area::Gateways);
+        assert!(runs[before..].iter().all(|e| e.share == 0.5), "{runs:?}");
+        cmd.send(SourceCommand::Shutdown).unwrap();
+        handle.await.unwrap();
     }
 
     #[tokio::test]

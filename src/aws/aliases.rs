@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
-use super::{Family, Shared, pages};
+use super::quotas;
+use super::{Shared, pages};
 use crate::domain::arn::function_ref;
 use crate::domain::inventory::{Alias, CodeSigning, FunctionUrl};
 
@@ -43,16 +44,14 @@ pub(crate) async fn list_urls(
 ) -> Result<UrlsByQualifier, CallFailure> {
     let configs = pages(|marker| async move {
         let page = shared
-            .call(
-                Family::Lambda,
-                "lambda:ListFunctionUrlConfigs",
+            .call(&quotas::LAMBDA_LIST_FUNCTION_URL_CONFIGS, || {
                 lambda
                     .list_function_url_configs()
                     .function_name(function)
-                    .set_marker(marker)
+                    .set_marker(marker.clone())
                     .max_items(PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let next = page.next_marker().map(str::to_string);
         Ok((page.function_url_configs, next))
@@ -94,16 +93,14 @@ async fn list_aliases(
 ) -> Result<Vec<(String, String)>, CallFailure> {
     let aliases = pages(|marker| async move {
         let page = shared
-            .call(
-                Family::Lambda,
-                "lambda:ListAliases",
+            .call(&quotas::LAMBDA_LIST_ALIASES, || {
                 lambda
                     .list_aliases()
                     .function_name(function)
-                    .set_marker(marker)
+                    .set_marker(marker.clone())
                     .max_items(PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let next = page.next_marker().map(str::to_string);
         Ok((page.aliases.unwrap_or_default(), next))
@@ -172,15 +169,13 @@ pub(crate) async fn code_signing(
 ) -> Result<BTreeMap<String, CodeSigning>, CallFailure> {
     let configs = pages(|marker| async move {
         let page = shared
-            .call(
-                Family::Lambda,
-                "lambda:ListCodeSigningConfigs",
+            .call(&quotas::LAMBDA_LIST_CODE_SIGNING_CONFIGS, || {
                 lambda
                     .list_code_signing_configs()
-                    .set_marker(marker)
+                    .set_marker(marker.clone())
                     .max_items(PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let next = page.next_marker().map(str::to_string);
         Ok((page.code_signing_configs.unwrap_or_default(), next))
@@ -191,14 +186,15 @@ pub(crate) async fn code_signing(
         pages(|marker| async move {
             let page = shared
                 .call(
-                    Family::Lambda,
-                    "lambda:ListFunctionsByCodeSigningConfig",
-                    lambda
-                        .list_functions_by_code_signing_config()
-                        .code_signing_config_arn(arn)
-                        .set_marker(marker)
-                        .max_items(PAGE)
-                        .send(),
+                    &quotas::LAMBDA_LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
+                    || {
+                        lambda
+                            .list_functions_by_code_signing_config()
+                            .code_signing_config_arn(arn)
+                            .set_marker(marker.clone())
+                            .max_items(PAGE)
+                            .send()
+                    },
                 )
                 .await?;
             let next = page.next_marker().map(str::to_string);

@@ -13,7 +13,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use tokio::sync::Semaphore;
 
 use super::RegionClients;
-use super::errors::{self, FailureKind, NotImplementedIsFinal};
+use super::errors::{self, FailureKind, NotImplementedIsFinal, ThrottlingIsPaced};
 use crate::domain::text::redact_urls;
 
 /// The regions enabled by default in every commercial account. `--region all` scans these;
@@ -140,6 +140,11 @@ pub struct AwsOptions {
     pub assume: Option<Assume>,
     /// The run's cap on requests in flight, shared with every other account of the run.
     pub in_flight: InFlight,
+    /// The share of every API quota bucket the run takes (`--quota-share`).
+    pub quota: super::quotas::Shares,
+    /// `--deadline`: until when a throttled call may keep being retried (the run's start plus
+    /// the flag's duration).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for AwsOptions {
@@ -154,6 +159,8 @@ impl Default for AwsOptions {
             concurrency: 16,
             assume: None,
             in_flight: InFlight::default(),
+            quota: super::quotas::Shares::default(),
+            deadline: None,
         }
     }
 }
@@ -175,8 +182,12 @@ impl std::error::Error for SetupError {}
 
 /// Loads the SDK configuration once (credentials chain, profile, endpoint, retry, timeouts).
 pub async fn load(opts: &AwsOptions) -> SdkConfig {
+    // Standard retry, not adaptive: throttling is paced by `Shared::call` per quota bucket
+    // (`quotas`), and the SDK's own client-side rate limiter would only slow every call of a
+    // client after any of them was throttled. The retries that remain are for transient
+    // failures (timeouts, 5xx), at most `max_attempts`.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5).min(opts.attempt_timeout))
@@ -322,6 +333,7 @@ macro_rules! client {
         $sdk::Client::from_conf(
             $sdk::config::Builder::from($config)
                 .retry_classifier(NotImplementedIsFinal)
+                .retry_classifier(ThrottlingIsPaced)
                 .interceptor($answers.clone())
                 .build(),
         )
@@ -353,7 +365,7 @@ pub fn identity_config(aws: &AwsOptions, config: &SdkConfig) -> SdkConfig {
     config
         .to_builder()
         .retry_config(
-            RetryConfig::adaptive().with_max_attempts(aws.max_attempts.clamp(1, IDENTITY_ATTEMPTS)),
+            RetryConfig::standard().with_max_attempts(aws.max_attempts.clamp(1, IDENTITY_ATTEMPTS)),
         )
         .timeout_config(
             TimeoutConfig::builder()

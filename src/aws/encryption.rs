@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::errors::CallFailure;
 use super::fan_out;
-use super::{Collected, Family, RegionClients, Shared};
+use super::quotas;
+use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::is_aws_managed;
 use crate::domain::inventory::{Fetched, Inventory, Key, KeyDetails, ListFailure};
@@ -164,16 +165,17 @@ pub async fn list_aliases(
     kms: &aws_sdk_kms::Client,
 ) -> Result<HashMap<String, Vec<String>>, CallFailure> {
     let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
-    let mut pages = kms
-        .list_aliases()
-        .into_paginator()
-        .page_size(ALIAS_PAGE_SIZE)
-        .send();
+    let mut marker: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     loop {
         let page = shared
-            .call(Family::Kms, LIST_ALIASES, pages.try_next())
+            .call(&quotas::KMS_LIST_ALIASES, || {
+                kms.list_aliases()
+                    .limit(ALIAS_PAGE_SIZE)
+                    .set_marker(marker.clone())
+                    .send()
+            })
             .await?;
-        let Some(page) = page else { break };
         for alias in page.aliases() {
             if let (Some(name), Some(target)) = (alias.alias_name(), alias.target_key_id()) {
                 by_key
@@ -182,8 +184,12 @@ pub async fn list_aliases(
                     .push(name.to_string());
             }
         }
-        if page.next_marker().is_none_or(str::is_empty) {
-            break;
+        // The last page, or a repeated marker (which would loop forever).
+        match page.next_marker() {
+            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
+                marker = Some(next.to_string());
+            }
+            _ => break,
         }
     }
     Ok(by_key)
@@ -206,11 +212,9 @@ pub async fn describe(
     reference: &str,
 ) -> Result<Described, CallFailure> {
     let out = shared
-        .call(
-            Family::Kms,
-            DESCRIBE_KEY,
-            clients.kms.describe_key().key_id(reference).send(),
-        )
+        .call(&quotas::KMS_DESCRIBE_KEY, || {
+            clients.kms.describe_key().key_id(reference).send()
+        })
         .await?;
     let Some(meta) = out.key_metadata().filter(|m| !m.key_id().is_empty()) else {
         return Err(CallFailure::unparsable(
@@ -291,27 +295,23 @@ async fn complete(
         match known {
             Some(enabled) => Ok(enabled),
             None => shared
-                .call(
-                    Family::Kms,
-                    GET_KEY_ROTATION_STATUS,
-                    clients.kms.get_key_rotation_status().key_id(&key_id).send(),
-                )
+                .call(&quotas::KMS_GET_KEY_ROTATION_STATUS, || {
+                    clients.kms.get_key_rotation_status().key_id(&key_id).send()
+                })
                 .await
                 .map(|out| out.key_rotation_enabled()),
         }
     };
     let policy = async {
         let out = shared
-            .call(
-                Family::Kms,
-                GET_KEY_POLICY,
+            .call(&quotas::KMS_GET_KEY_POLICY, || {
                 clients
                     .kms
                     .get_key_policy()
                     .key_id(&key_id)
                     .policy_name("default")
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         out.policy()
             .map(str::to_string)

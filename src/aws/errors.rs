@@ -60,6 +60,12 @@ impl CallFailure {
     fn reason_raw(&self) -> String {
         match self.kind {
             FailureKind::Denied => format!("AccessDenied: missing {}", self.action),
+            FailureKind::Throttled if self.message.starts_with("when ") => {
+                format!(
+                    "Throttled: {} still throttled {}",
+                    self.action, self.message
+                )
+            }
             FailureKind::Throttled => {
                 format!("Throttled: {} still throttled after retries", self.action)
             }
@@ -238,6 +244,62 @@ impl ClassifyRetry for NotImplementedIsFinal {
     }
 }
 
+/// Leaves throttling to [`super::Shared::call`]: a throttling answer is not retried by the
+/// SDK (whose retries would go out unpaced and, after five attempts, give up), but returned,
+/// so the call slows the quota buckets it draws from and is sent again when they allow.
+/// Recognised from the response, whatever the protocol: HTTP 429 (REST-JSON: Lambda, API
+/// Gateway), or a 400/503 whose `x-amzn-ErrorType`/`x-amzn-query-error` header or body names
+/// a throttling code (JSON protocol `ThrottlingException`, query protocol `Throttling`).
+#[derive(Debug, Default)]
+pub struct ThrottlingIsPaced;
+
+impl ClassifyRetry for ThrottlingIsPaced {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(r) if is_throttling(r) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ThrottlingIsPaced"
+    }
+}
+
+/// Whether an HTTP response is a throttling answer.
+fn is_throttling(r: &HttpResponse) -> bool {
+    let status = r.status().as_u16();
+    if status == 429 {
+        return true;
+    }
+    if !matches!(status, 400 | 403 | 503) {
+        return false;
+    }
+    // A header names the code first: `ThrottlingException:http://…`, `Throttling;Sender`.
+    let header_names = |value: &str| {
+        let first = value.split([':', ';']).next().unwrap_or("").trim();
+        THROTTLE_CODES.contains(&first)
+    };
+    // A body names it where an error code goes, not merely in a message.
+    let body_names = |body: &str| {
+        let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        THROTTLE_CODES.iter().any(|code| {
+            body.contains(&format!("<Code>{code}</Code>"))
+                || body.contains(&format!("\"__type\":\"{code}\""))
+                || body.contains(&format!("#{code}\""))
+                || body.contains(&format!("\"code\":\"{code}\""))
+                || body.contains(&format!("\"Code\":\"{code}\""))
+        })
+    };
+    ["x-amzn-errortype", "x-amzn-query-error"]
+        .iter()
+        .filter_map(|h| r.headers().get(*h))
+        .any(header_names)
+        || r.body()
+            .bytes()
+            .is_some_and(|b| body_names(&String::from_utf8_lossy(&b[..b.len().min(4096)])))
+}
+
 fn is_not_implemented_page(status: u16, content_type: Option<&str>) -> bool {
     matches!(status, 404 | 500 | 501)
         && content_type.is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("text/html"))
@@ -250,4 +312,67 @@ fn one_line(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 19: throttling answers of every protocol Parapet reads are recognised from the
+    /// response, so the SDK leaves them to the pacing.
+    #[test]
+    fn throttling_answers_are_recognised_in_every_protocol() {
+        use aws_smithy_types::body::SdkBody;
+        let response = |status: u16, header: Option<(&str, &str)>, body: &str| {
+            let mut r = HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(status).unwrap(),
+                SdkBody::from(body.to_string()),
+            );
+            if let Some((k, v)) = header {
+                r.headers_mut().insert(k.to_string(), v.to_string());
+            }
+            r
+        };
+        // REST-JSON (Lambda, API Gateway): 429.
+        assert!(is_throttling(&response(
+            429,
+            Some(("x-amzn-ErrorType", "TooManyRequestsException")),
+            r#"{"Reason":"CallerRateLimitExceeded","Type":"User"}"#
+        )));
+        // JSON protocol (KMS, Secrets Manager, EventBridge): 400 and the type.
+        assert!(is_throttling(&response(
+            400,
+            None,
+            r#"{"__type":"com.amazonaws.kms#ThrottlingException","message":"Rate exceeded"}"#
+        )));
+        assert!(is_throttling(&response(
+            400,
+            Some(("x-amzn-ErrorType", "ThrottlingException:http://internal")),
+            "{}"
+        )));
+        // Query protocol (IAM, SNS, SQS): 400 and an XML code.
+        assert!(is_throttling(&response(
+            400,
+            None,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+             <Message>Rate exceeded</Message></Error></ErrorResponse>"
+        )));
+        assert!(is_throttling(&response(
+            400,
+            Some(("x-amzn-query-error", "RequestThrottled;Sender")),
+            ""
+        )));
+        // Not throttling: denied, missing, a message that merely mentions the word.
+        assert!(!is_throttling(&response(
+            403,
+            Some(("x-amzn-ErrorType", "AccessDeniedException")),
+            r#"{"message":"not allowed"}"#
+        )));
+        assert!(!is_throttling(&response(404, None, "{}")));
+        assert!(!is_throttling(&response(
+            400,
+            None,
+            r#"{"__type":"ValidationException","message":"Throttling settings are invalid"}"#
+        )));
+    }
 }

@@ -16,7 +16,8 @@ use futures_util::future::join;
 
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
-use super::{Collected, Family, RegionClients, Shared, aliases};
+use super::quotas;
+use super::{Collected, RegionClients, Shared, aliases};
 use crate::domain::arn::Arn;
 use crate::domain::finding::Service;
 use crate::domain::iam;
@@ -115,15 +116,13 @@ pub(crate) async fn list_functions(
     let mut seen = HashSet::new();
     loop {
         let page = shared
-            .call(
-                Family::Lambda,
-                "lambda:ListFunctions",
+            .call(&quotas::LAMBDA_LIST_FUNCTIONS, || {
                 lambda
                     .list_functions()
                     .set_marker(marker.clone())
                     .max_items(FUNCTIONS_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         out.extend(page.functions.unwrap_or_default());
         match page.next_marker {
@@ -278,15 +277,13 @@ pub(crate) async fn fetch_policy_qualified(
     qualifier: Option<&str>,
 ) -> Detail<String> {
     let out = shared
-        .call(
-            Family::Lambda,
-            "lambda:GetPolicy",
+        .call(&quotas::LAMBDA_GET_POLICY, || {
             lambda
                 .get_policy()
                 .function_name(name)
                 .set_qualifier(qualifier.map(str::to_string))
-                .send(),
-        )
+                .send()
+        })
         .await;
     none_if_missing(out).map(|o| o.and_then(|o| o.policy).filter(|p| !p.trim().is_empty()))
 }
@@ -299,15 +296,13 @@ pub(crate) async fn fetch_url_qualified(
     qualifier: Option<&str>,
 ) -> Detail<FunctionUrl> {
     let out = shared
-        .call(
-            Family::Lambda,
-            "lambda:GetFunctionUrlConfig",
+        .call(&quotas::LAMBDA_GET_FUNCTION_URL_CONFIG, || {
             lambda
                 .get_function_url_config()
                 .function_name(name)
                 .set_qualifier(qualifier.map(str::to_string))
-                .send(),
-        )
+                .send()
+        })
         .await;
     none_if_missing(out)
         .map(|o| o.map(|o| aliases::url_from(o.function_url(), o.auth_type().as_str(), o.cors())))
@@ -319,14 +314,12 @@ async fn fetch_event_invoke(
     name: &str,
 ) -> Detail<EventInvokeConfig> {
     let out = shared
-        .call(
-            Family::Lambda,
-            "lambda:GetFunctionEventInvokeConfig",
+        .call(&quotas::LAMBDA_GET_FUNCTION_EVENT_INVOKE_CONFIG, || {
             lambda
                 .get_function_event_invoke_config()
                 .function_name(name)
-                .send(),
-        )
+                .send()
+        })
         .await;
     none_if_missing(out).map(|o| {
         o.map(|o| {
@@ -524,17 +517,15 @@ async fn list_attached(shared: &Shared, role: &str) -> Result<Vec<(String, Strin
     let mut seen = HashSet::new();
     loop {
         let page = shared
-            .call(
-                Family::Iam,
-                "iam:ListAttachedRolePolicies",
+            .call(&quotas::IAM_LIST_ATTACHED_ROLE_POLICIES, || {
                 shared
                     .iam
                     .list_attached_role_policies()
                     .role_name(role)
                     .set_marker(marker.clone())
                     .max_items(IAM_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         for p in page.attached_policies() {
             if let Some(arn) = p.policy_arn() {
@@ -563,17 +554,15 @@ async fn list_inline(shared: &Shared, role: &str) -> Result<Vec<String>, CallFai
     let mut seen = HashSet::new();
     loop {
         let page = shared
-            .call(
-                Family::Iam,
-                "iam:ListRolePolicies",
+            .call(&quotas::IAM_LIST_ROLE_POLICIES, || {
                 shared
                     .iam
                     .list_role_policies()
                     .role_name(role)
                     .set_marker(marker.clone())
                     .max_items(IAM_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         out.extend(page.policy_names().iter().cloned());
         match page.marker() {
@@ -591,11 +580,9 @@ async fn list_inline(shared: &Shared, role: &str) -> Result<Vec<String>, CallFai
 /// A managed policy's default version document, raw as IAM returns it (URL-encoded).
 async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFailure> {
     let policy = shared
-        .call(
-            Family::Iam,
-            "iam:GetPolicy",
-            shared.iam.get_policy().policy_arn(arn).send(),
-        )
+        .call(&quotas::IAM_GET_POLICY, || {
+            shared.iam.get_policy().policy_arn(arn).send()
+        })
         .await?;
     let version = policy
         .policy()
@@ -605,16 +592,14 @@ async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFail
         })?
         .to_string();
     let out = shared
-        .call(
-            Family::Iam,
-            "iam:GetPolicyVersion",
+        .call(&quotas::IAM_GET_POLICY_VERSION, || {
             shared
                 .iam
                 .get_policy_version()
                 .policy_arn(arn)
-                .version_id(version)
-                .send(),
-        )
+                .version_id(version.clone())
+                .send()
+        })
         .await?;
     out.policy_version()
         .and_then(|v| v.document())
@@ -624,16 +609,14 @@ async fn managed_document(shared: &Shared, arn: &str) -> Result<String, CallFail
 
 async fn inline_document(shared: &Shared, role: &str, policy: &str) -> Result<String, CallFailure> {
     let out = shared
-        .call(
-            Family::Iam,
-            "iam:GetRolePolicy",
+        .call(&quotas::IAM_GET_ROLE_POLICY, || {
             shared
                 .iam
                 .get_role_policy()
                 .role_name(role)
                 .policy_name(policy)
-                .send(),
-        )
+                .send()
+        })
         .await?;
     Ok(out.policy_document().to_string())
 }

@@ -19,7 +19,8 @@ use std::future::Future;
 
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
-use super::{Collected, Family, RegionClients, Shared};
+use super::quotas;
+use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
     Authorizer, BasePathMapping, Cors, Integration, ListFailure, MethodSetting, RequestValidator,
@@ -30,7 +31,6 @@ use aws_sdk_apigateway as apigw;
 use aws_sdk_apigatewayv2 as apigw2;
 
 /// Every API Gateway read, v1 and v2, is `apigateway:GET` in IAM.
-const GET: &str = "apigateway:GET";
 /// The largest page API Gateway v1 accepts.
 const PAGE_LIMIT: i32 = 500;
 /// A guard against a server that never stops paging.
@@ -177,15 +177,13 @@ async fn rest_apis(
 ) -> Result<Vec<(RestApi, RestParts)>, CallFailure> {
     let listed = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_REST_APIS, || {
                 client
                     .get_rest_apis()
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -234,11 +232,9 @@ async fn rest_stages(
     api_id: &str,
 ) -> Result<Vec<RestStage>, CallFailure> {
     let out = shared
-        .call(
-            Family::ApiGateway,
-            GET,
-            client.get_stages().rest_api_id(api_id).send(),
-        )
+        .call(&quotas::APIGW_GET_STAGES, || {
+            client.get_stages().rest_api_id(api_id).send()
+        })
         .await?;
     Ok(out
         .item
@@ -291,17 +287,15 @@ async fn rest_resources(
 ) -> Result<Vec<RestResource>, CallFailure> {
     let resources = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_RESOURCES_API, || {
                 client
                     .get_resources()
                     .rest_api_id(api_id)
                     .embed("methods")
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -340,16 +334,14 @@ async fn rest_authorizers(
 ) -> Result<Vec<Authorizer>, CallFailure> {
     let authorizers = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_AUTHORIZERS, || {
                 client
                     .get_authorizers()
                     .rest_api_id(api_id)
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -372,16 +364,14 @@ async fn rest_validators(
 ) -> Result<Vec<RequestValidator>, CallFailure> {
     let validators = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_REQUEST_VALIDATORS, || {
                 client
                     .get_request_validators()
                     .rest_api_id(api_id)
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -405,15 +395,13 @@ async fn rest_domains(
 ) -> Result<Vec<DomainWithMappings>, CallFailure> {
     let listed = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_DOMAIN_NAMES, || {
                 client
                     .get_domain_names()
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -440,16 +428,14 @@ async fn base_path_mappings(
 ) -> Result<Vec<BasePathMapping>, CallFailure> {
     let result = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGateway,
-                GET,
+            .call(&quotas::APIGW_GET_BASE_PATH_MAPPINGS, || {
                 client
                     .get_base_path_mappings()
                     .domain_name(domain)
                     .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send(),
-            )
+                    .set_position(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.position))
     })
@@ -484,11 +470,9 @@ async fn v2_apis(
 ) -> Result<Vec<(V2Api, V2Parts)>, CallFailure> {
     let listed = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
-                client.get_apis().set_next_token(token).send(),
-            )
+            .call(&quotas::APIGWV2_GET_APIS, || {
+                client.get_apis().set_next_token(token.clone()).send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })
@@ -545,15 +529,13 @@ async fn v2_stages(
 ) -> Result<Vec<V2Stage>, CallFailure> {
     let stages = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
+            .call(&quotas::APIGWV2_GET_STAGES, || {
                 client
                     .get_stages()
                     .api_id(api_id)
-                    .set_next_token(token)
-                    .send(),
-            )
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })
@@ -592,15 +574,13 @@ async fn v2_routes(
 ) -> Result<Vec<Route>, CallFailure> {
     let routes = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
+            .call(&quotas::APIGWV2_GET_ROUTES, || {
                 client
                     .get_routes()
                     .api_id(api_id)
-                    .set_next_token(token)
-                    .send(),
-            )
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })
@@ -628,15 +608,13 @@ async fn v2_integrations(
 ) -> Result<Vec<Integration>, CallFailure> {
     let integrations = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
+            .call(&quotas::APIGWV2_GET_INTEGRATIONS, || {
                 client
                     .get_integrations()
                     .api_id(api_id)
-                    .set_next_token(token)
-                    .send(),
-            )
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })
@@ -666,15 +644,13 @@ async fn v2_authorizers(
 ) -> Result<Vec<Authorizer>, CallFailure> {
     let authorizers = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
+            .call(&quotas::APIGWV2_GET_AUTHORIZERS, || {
                 client
                     .get_authorizers()
                     .api_id(api_id)
-                    .set_next_token(token)
-                    .send(),
-            )
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })
@@ -709,15 +685,13 @@ async fn authorizers_one_by_one(
         .collect();
     let results = fan_out(ids, |id| async move {
         shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
+            .call(&quotas::APIGWV2_GET_AUTHORIZER, || {
                 client
                     .get_authorizer()
                     .api_id(api_id)
                     .authorizer_id(id)
-                    .send(),
-            )
+                    .send()
+            })
             .await
     })
     .await;
@@ -746,11 +720,12 @@ async fn v2_domains(
 ) -> Result<Vec<V2Domain>, CallFailure> {
     let domains = paginate(move |token| async move {
         let out = shared
-            .call(
-                Family::ApiGatewayV2,
-                GET,
-                client.get_domain_names().set_next_token(token).send(),
-            )
+            .call(&quotas::APIGWV2_GET_DOMAIN_NAMES, || {
+                client
+                    .get_domain_names()
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         Ok((out.items.unwrap_or_default(), out.next_token))
     })

@@ -17,6 +17,7 @@ pub(crate) mod fake;
 pub mod functions;
 pub mod gateways;
 pub mod permissions;
+pub mod quotas;
 pub mod secrets;
 pub mod throttles;
 pub mod triggers;
@@ -106,6 +107,9 @@ impl Pollers {
             aws.attempt_timeout,
             client::endpoint_label(aws),
         );
+        shared.pace = true;
+        shared.share = aws.quota.full;
+        shared.deadline = aws.deadline.map(tokio::time::Instant::from_std);
         let shared = Arc::new(shared);
         let clients = regions
             .iter()
@@ -121,6 +125,7 @@ impl Pollers {
         area: Area,
         region: &str,
         current: Arc<Inventory>,
+        share: f64,
     ) -> BoxFuture<'static, Collected> {
         let shared = Arc::clone(&self.shared);
         let clients = self.clients.get(region).cloned();
@@ -139,7 +144,9 @@ impl Pollers {
                     Area::Triggers => triggers::collect(&shared, &clients, &current).await,
                 }
             };
-            let mut collected = shared.in_region(&clients.region, work).await;
+            let mut collected = SHARE
+                .scope(share, shared.in_region(&clients.region, work))
+                .await;
             if collected.inventory.account_id.is_empty() {
                 collected.inventory.account_id = shared.account_id.clone();
             }
@@ -211,6 +218,8 @@ tokio::task_local! {
     /// The region a collection runs for, set by [`Shared::in_region`]: which region's limits
     /// a call waits on, without threading the region through every poller function.
     static REGION: String;
+    /// The share of every quota bucket the running collection may use (`--quota-share`).
+    static SHARE: f64;
 }
 
 /// Every page of a list call: `fetch(token)` returns one page's items and the next marker or
@@ -416,6 +425,16 @@ pub struct Shared {
     pub in_flight: Option<Arc<Semaphore>>,
     /// Whether the endpoint answers at all.
     pub hang: Hang,
+    /// Whether calls are paced by the quota buckets (a live connection; not the tests'
+    /// fakes, whose calls are instant and whose pacing is tested on its own).
+    pub pace: bool,
+    /// The share of every quota bucket a call takes outside a collection's own share.
+    pub share: f64,
+    /// `--deadline`: until when a throttled call is tried again; `None`, for as long as it
+    /// takes.
+    pub deadline: Option<tokio::time::Instant>,
+    /// Throttling answers received.
+    pub throttled: AtomicU64,
 }
 
 impl Shared {
@@ -431,6 +450,10 @@ impl Shared {
             calls: AtomicU64::new(0),
             in_flight: None,
             hang: Hang::default(),
+            pace: false,
+            share: quotas::DEFAULT_SHARE,
+            deadline: None,
+            throttled: AtomicU64::new(0),
         }
     }
 
@@ -448,34 +471,73 @@ impl Shared {
         ))
     }
 
-    /// Runs one SDK call under its family's limit (the current region's, or the global one
-    /// for IAM and outside [`Shared::in_region`]), classifying a failure.
-    pub async fn call<T, E, F>(
+    /// Runs one SDK call: under its family's limit (the current region's, or the global one
+    /// for IAM and outside [`Shared::in_region`]) and the run's in-flight cap, paced by the
+    /// quota buckets it draws from ([`quotas`]), classifying a failure. `request` builds the
+    /// request anew for each attempt: a throttling answer slows the buckets and the call is
+    /// sent again when they allow, for as long as `--deadline` (if any) allows, so a finding
+    /// is never `unknown` because of throttling while the scan can still wait.
+    pub async fn call<T, E, F, Fut>(
         &self,
-        family: Family,
-        action: &'static str,
-        request: F,
+        api: &'static quotas::Api,
+        mut request: F,
     ) -> Result<T, CallFailure>
     where
-        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let regional = (family != Family::Iam)
+        let action = api.action;
+        let regional = (api.family != Family::Iam)
             .then(|| self.limits_here())
             .flatten();
         let limits = regional.as_deref().unwrap_or(&self.global);
-        let _permit = limits.get(family).acquire().await;
+        let _permit = limits.get(api.family).acquire().await;
         // After the family's permit: a call waiting for its family holds no global permit.
         let _global = match &self.in_flight {
             Some(cap) => Some(cap.acquire().await),
             None => None,
         };
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        // Boxed: an SDK call's future is tens of kilobytes, and nesting it in the watch's
-        // future inline overflowed a test thread's 2 MiB stack in the unoptimized build.
-        let request =
-            Box::pin(async move { request.await.map_err(|e| errors::classify(&e, action)) });
-        self.hang.watch(action, request).await
+        let region = REGION.try_with(Clone::clone).unwrap_or_default();
+        let share = SHARE.try_with(|s| *s).unwrap_or(self.share);
+        let pacers: Vec<Arc<quotas::Pacer>> = if self.pace {
+            api.buckets
+                .iter()
+                .map(|b| quotas::pacer(&self.account_id, &region, b))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        loop {
+            quotas::acquire(&pacers, share).await;
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            // Boxed: an SDK call's future is tens of kilobytes, and nesting it in the watch's
+            // future inline overflowed a test thread's 2 MiB stack in the unoptimized build.
+            let attempt =
+                Box::pin(async { request().await.map_err(|e| errors::classify(&e, action)) });
+            let result = self.hang.watch(action, attempt).await;
+            match result {
+                Err(mut failure) if failure.kind == FailureKind::Throttled => {
+                    self.throttled.fetch_add(1, Ordering::Relaxed);
+                    for pacer in &pacers {
+                        pacer.throttled();
+                    }
+                    if self
+                        .deadline
+                        .is_some_and(|d| tokio::time::Instant::now() >= d)
+                    {
+                        failure.message = "when --deadline ran out".into();
+                        return Err(failure);
+                    }
+                }
+                other => {
+                    for pacer in &pacers {
+                        pacer.answered();
+                    }
+                    return other;
+                }
+            }
+        }
     }
 }
 
@@ -532,6 +594,75 @@ mod tests {
     use super::*;
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use tokio::sync::oneshot;
+
+    /// Issue 19: a throttling answer is not retried by the SDK (unpaced, with a budget that
+    /// ends in `unknown`) but by the call itself, after the bucket's pace allows, until it
+    /// passes; with `--deadline` run out it is a failure that says so.
+    #[tokio::test(start_paused = true)]
+    async fn throttled_calls_are_paced_and_sent_again_until_they_pass() {
+        use crate::aws::fake::{self, Reply, Router};
+        use aws_config::retry::RetryConfig;
+        use std::sync::atomic::AtomicUsize;
+        let answers = Arc::new(AtomicUsize::new(0));
+        let router = Router::new({
+            let answers = Arc::clone(&answers);
+            move |_| {
+                if answers.fetch_add(1, Ordering::SeqCst) < 4 {
+                    Reply::json_error(429, "TooManyRequestsException")
+                } else {
+                    Reply::json(r#"{"Policy":"{}","RevisionId":"1"}"#)
+                }
+            }
+        });
+        let config = fake::sdk_config(router.clone(), "us-east-1")
+            .to_builder()
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(1)),
+            )
+            .build();
+        let clients = client::region_clients(&config, "us-east-1");
+        let mut shared = fake::shared(&config);
+        shared.account_id = "000000000191".into();
+        shared.pace = true;
+        let call = shared.call(&quotas::LAMBDA_GET_POLICY, || {
+            clients.lambda.get_policy().function_name("f").send()
+        });
+        let out = shared.in_region("us-east-1", call).await;
+        assert!(out.is_ok(), "{out:?}");
+        assert_eq!(
+            router.requests().len(),
+            5,
+            "each throttling answer sent again once, by Parapet, not by the SDK"
+        );
+        assert_eq!(shared.throttled.load(Ordering::Relaxed), 4);
+        let pacer = quotas::pacer(
+            "000000000191",
+            "us-east-1",
+            &quotas::LAMBDA_GET_POLICY_BUCKET,
+        );
+        assert_eq!(pacer.counts(), (5, 4));
+
+        // With --deadline past, the first throttling answer is the answer.
+        let always = Router::new(|_| Reply::json_error(429, "TooManyRequestsException"));
+        let config = fake::sdk_config(always.clone(), "us-east-1");
+        let clients = client::region_clients(&config, "us-east-1");
+        let mut shared = fake::shared(&config);
+        shared.pace = true;
+        shared.account_id = "000000000192".into();
+        shared.deadline = Some(tokio::time::Instant::now());
+        let call = shared.call(&quotas::LAMBDA_GET_POLICY, || {
+            clients.lambda.get_policy().function_name("f").send()
+        });
+        let failure = shared.in_region("us-east-1", call).await.unwrap_err();
+        assert_eq!(failure.kind, FailureKind::Throttled);
+        assert_eq!(
+            failure.reason(),
+            "Throttled: lambda:GetPolicy still throttled when --deadline ran out"
+        );
+        assert_eq!(always.requests().len(), 1);
+    }
 
     /// Issue 18, 9: calls to an endpoint that never answered end one window after they
     /// start, all of them; an endpoint that has answered is left to the call's own timeouts.
@@ -590,17 +721,32 @@ mod tests {
         let (release, wait) = oneshot::channel::<()>();
         let shared = Arc::clone(shared);
         let task = tokio::spawn(async move {
-            let call = shared.call(family, "lambda:GetPolicy", async move {
-                let _ = wait.await;
-                Answer::Ok(())
+            let mut wait = Some(wait);
+            let call = shared.call(api_of(family), move || {
+                let wait = wait.take();
+                async move {
+                    if let Some(wait) = wait {
+                        let _ = wait.await;
+                    }
+                    Answer::Ok(())
+                }
             });
             shared.in_region(region, call).await.unwrap();
         });
         (release, task)
     }
 
+    /// An API of `family`.
+    fn api_of(family: Family) -> &'static quotas::Api {
+        match family {
+            Family::Iam => &quotas::IAM_GET_POLICY,
+            Family::Kms => &quotas::KMS_DESCRIBE_KEY,
+            _ => &quotas::LAMBDA_GET_POLICY,
+        }
+    }
+
     async fn finishes(shared: &Arc<Shared>, region: &'static str, family: Family) -> bool {
-        let call = shared.call(family, "lambda:GetPolicy", async { Answer::Ok(()) });
+        let call = shared.call(api_of(family), || async { Answer::Ok(()) });
         tokio::time::timeout(Duration::from_millis(200), shared.in_region(region, call))
             .await
             .is_ok()

@@ -11,7 +11,8 @@ use aws_sdk_secretsmanager::types::SecretListEntry;
 use futures_util::StreamExt;
 use time::OffsetDateTime;
 
-use super::{Collected, Family, RegionClients, Shared};
+use super::quotas;
+use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{Fetched, ListFailure, Secret};
 
@@ -75,18 +76,26 @@ async fn list(
     clients: &RegionClients,
     tx: tokio::sync::mpsc::UnboundedSender<SecretListEntry>,
 ) -> Result<(), super::errors::CallFailure> {
-    let mut pages = clients
-        .secretsmanager
-        .list_secrets()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send();
+    let mut token: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     loop {
         let page = shared
-            .call(Family::SecretsManager, LIST_SECRETS, pages.try_next())
+            .call(&quotas::SECRETS_LIST_SECRETS, || {
+                clients
+                    .secretsmanager
+                    .list_secrets()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
-        let Some(page) = page else { return Ok(()) };
-        let last = page.next_token().is_none_or(str::is_empty);
+        // The last page, or a repeated token (which would loop forever).
+        let next = page
+            .next_token()
+            .filter(|t| !t.is_empty() && seen.insert(t.to_string()))
+            .map(str::to_string);
+        let last = next.is_none();
+        token = next;
         for entry in page.secret_list.unwrap_or_default() {
             let named = [entry.arn(), entry.name()]
                 .into_iter()
@@ -110,15 +119,13 @@ async fn resource_policy(
     secret_id: &str,
 ) -> Result<Option<String>, super::errors::CallFailure> {
     let out = shared
-        .call(
-            Family::SecretsManager,
-            GET_RESOURCE_POLICY,
+        .call(&quotas::SECRETS_GET_RESOURCE_POLICY, || {
             clients
                 .secretsmanager
                 .get_resource_policy()
                 .secret_id(secret_id)
-                .send(),
-        )
+                .send()
+        })
         .await?;
     Ok(out
         .resource_policy()

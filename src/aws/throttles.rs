@@ -11,7 +11,8 @@ use futures_util::future::join;
 
 use super::errors::CallFailure;
 use super::fan_out;
-use super::{Collected, Family, RegionClients, Shared};
+use super::quotas;
+use super::{Collected, RegionClients, Shared};
 use crate::domain::entry_points::unauthenticated_entry_points;
 use crate::domain::inventory::{Fetched, Inventory, UsagePlan};
 
@@ -65,15 +66,13 @@ async fn usage_plans(
     let mut seen = HashSet::new();
     loop {
         let page = shared
-            .call(
-                Family::ApiGateway,
-                "apigateway:GET",
+            .call(&quotas::APIGW_GET_USAGE_PLANS, || {
                 apigateway
                     .get_usage_plans()
                     .set_position(position.clone())
                     .limit(PLANS_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         out.extend(page.items().iter().map(|p| {
             UsagePlan {
@@ -122,14 +121,12 @@ async fn reserved_concurrency(
     function: &str,
 ) -> Result<Option<i32>, CallFailure> {
     let out = shared
-        .call(
-            Family::Lambda,
-            "lambda:GetFunctionConcurrency",
+        .call(&quotas::LAMBDA_GET_FUNCTION_CONCURRENCY, || {
             lambda
                 .get_function_concurrency()
                 .function_name(function)
-                .send(),
-        )
+                .send()
+        })
         .await?;
     Ok(out.reserved_concurrent_executions())
 }

@@ -20,7 +20,8 @@ use futures_util::future::join3;
 
 use super::errors::CallFailure;
 use super::fan_out;
-use super::{Collected, Family, RegionClients, Shared, pages};
+use super::quotas;
+use super::{Collected, RegionClients, Shared, pages};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
@@ -172,15 +173,13 @@ async fn list_mappings(
 ) -> Result<Vec<EventSourceMapping>, CallFailure> {
     pages(|marker| async move {
         let page = shared
-            .call(
-                Family::Lambda,
-                "lambda:ListEventSourceMappings",
+            .call(&quotas::LAMBDA_LIST_EVENT_SOURCE_MAPPINGS, || {
                 lambda
                     .list_event_source_mappings()
-                    .set_marker(marker)
+                    .set_marker(marker.clone())
                     .max_items(MAPPINGS_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let items = page
             .event_source_mappings()
@@ -214,11 +213,11 @@ async fn list_lambda_subscriptions(
 ) -> Result<Vec<(String, Subscription)>, CallFailure> {
     pages(|token| async move {
         let page = shared
-            .call(
-                Family::Sns,
-                "sns:ListSubscriptions",
-                sns.list_subscriptions().set_next_token(token).send(),
-            )
+            .call(&quotas::SNS_LIST_SUBSCRIPTIONS, || {
+                sns.list_subscriptions()
+                    .set_next_token(token.clone())
+                    .send()
+            })
             .await?;
         let items = page
             .subscriptions()
@@ -250,15 +249,13 @@ async fn list_buses_with_function_rules(
 ) -> Result<Vec<(Bus, Vec<BusRule>)>, (&'static str, CallFailure)> {
     let buses = pages(|token| async move {
         let page = shared
-            .call(
-                Family::EventBridge,
-                "events:ListEventBuses",
+            .call(&quotas::EVENTS_LIST_EVENT_BUSES, || {
                 events
                     .list_event_buses()
-                    .set_next_token(token)
+                    .set_next_token(token.clone())
                     .limit(EVENTS_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let items = page
             .event_buses()
@@ -307,16 +304,14 @@ async fn list_function_rules(
 ) -> Result<Vec<BusRule>, (&'static str, CallFailure)> {
     let rules = pages(|token| async move {
         let page = shared
-            .call(
-                Family::EventBridge,
-                "events:ListRules",
+            .call(&quotas::EVENTS_LIST_RULES, || {
                 events
                     .list_rules()
                     .event_bus_name(bus)
-                    .set_next_token(token)
+                    .set_next_token(token.clone())
                     .limit(EVENTS_PAGE)
-                    .send(),
-            )
+                    .send()
+            })
             .await?;
         let items = page
             .rules()
@@ -335,17 +330,15 @@ async fn list_function_rules(
     let targets = fan_out(rules.iter(), |(rule, _)| async move {
         pages(|token| async move {
             let page = shared
-                .call(
-                    Family::EventBridge,
-                    "events:ListTargetsByRule",
+                .call(&quotas::EVENTS_LIST_TARGETS_BY_RULE, || {
                     events
                         .list_targets_by_rule()
                         .rule(rule)
                         .event_bus_name(bus)
-                        .set_next_token(token)
+                        .set_next_token(token.clone())
                         .limit(EVENTS_PAGE)
-                        .send(),
-                )
+                        .send()
+                })
                 .await?;
             let items: Vec<String> = page
                 .targets()
@@ -392,14 +385,12 @@ async fn read_queue(
 ) -> Result<QueueAttributes, CallFailure> {
     use aws_sdk_sqs::types::QueueAttributeName as Name;
     let out = shared
-        .call(
-            Family::Sqs,
-            "sqs:GetQueueAttributes",
+        .call(&quotas::SQS_GET_QUEUE_ATTRIBUTES, || {
             sqs.get_queue_attributes()
                 .queue_url(queue_url(arn))
                 .attribute_names(Name::All)
-                .send(),
-        )
+                .send()
+        })
         .await?;
     let attrs = out.attributes();
     let get = |name: Name| {
@@ -423,11 +414,9 @@ async fn read_topic(
     arn: &str,
 ) -> Result<TopicAttributes, CallFailure> {
     let out = shared
-        .call(
-            Family::Sns,
-            "sns:GetTopicAttributes",
-            sns.get_topic_attributes().topic_arn(arn).send(),
-        )
+        .call(&quotas::SNS_GET_TOPIC_ATTRIBUTES, || {
+            sns.get_topic_attributes().topic_arn(arn).send()
+        })
         .await?;
     let attrs = out.attributes();
     let get = |name: &str| {
@@ -450,11 +439,9 @@ async fn read_bus(
 ) -> (Bus, Result<Option<String>, CallFailure>) {
     bus.rules = rules;
     let out = shared
-        .call(
-            Family::EventBridge,
-            "events:DescribeEventBus",
-            events.describe_event_bus().name(&bus.name).send(),
-        )
+        .call(&quotas::EVENTS_DESCRIBE_EVENT_BUS, || {
+            events.describe_event_bus().name(&bus.name).send()
+        })
         .await;
     let policy = out.map(|o| {
         o.policy()

@@ -73,6 +73,8 @@ pub struct Config {
     pub unused_secret_days: i64,
     /// Poll intervals per area, in seconds.
     pub intervals: Intervals,
+    /// The share of the AWS API quotas Parapet takes.
+    pub quota: Quota,
     #[serde(rename = "mute")]
     pub mutes: Vec<MuteEntry>,
 }
@@ -134,6 +136,25 @@ impl Intervals {
     }
 }
 
+/// `[quota]`: the share of every AWS API quota bucket Parapet may use, above 0 and at most 1.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Quota {
+    /// `parapet scan`, the TUI's first collection and its refreshes (`r`, `R`).
+    pub share: f64,
+    /// The TUI's periodic polls.
+    pub periodic_share: f64,
+}
+
+impl Default for Quota {
+    fn default() -> Self {
+        Quota {
+            share: crate::domain::quota::DEFAULT_SHARE,
+            periodic_share: crate::domain::quota::DEFAULT_PERIODIC_SHARE,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MuteEntry {
@@ -151,6 +172,7 @@ impl Default for Config {
             max_secret_age_days: 90,
             unused_secret_days: 90,
             intervals: Intervals::default(),
+            quota: Quota::default(),
             mutes: Vec::new(),
         }
     }
@@ -196,6 +218,22 @@ impl Config {
                         DAYS.end()
                     ),
                 ));
+            }
+        }
+        for (key, share) in [
+            ("share", config.quota.share),
+            ("periodic_share", config.quota.periodic_share),
+        ] {
+            if crate::domain::quota::parse_share(&share.to_string()).is_err() {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    line: line_of_key(text, key),
+                    key: Some(format!("quota.{key}")),
+                    message: format!(
+                        "{share} is not a share of the API quotas: a fraction above 0 and at \
+                         most 1 (e.g. 0.5)"
+                    ),
+                });
             }
         }
         for (area, secs) in config.intervals.each() {
@@ -453,6 +491,12 @@ reason = "dev stage, no traffic"
                 "[[mute]]\ncheck = \"lambda.no-vpc\"\nreason = \"  \"\n",
                 "mute.reason",
                 "needs a reason",
+            ),
+            ("[quota]\nshare = 1.5\n", "quota.share", "at most 1"),
+            (
+                "[quota]\nperiodic_share = 0\n",
+                "quota.periodic_share",
+                "above 0",
             ),
         ] {
             let e = Config::parse(text, Path::new("c.toml")).unwrap_err();

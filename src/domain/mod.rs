@@ -14,6 +14,7 @@ pub mod iam;
 pub mod inventory;
 pub mod mutelist;
 pub mod policy;
+pub mod quota;
 pub mod runtimes;
 pub mod score;
 pub mod shard;

@@ -352,6 +352,8 @@ pub struct Parapet {
     /// An AWS shared credentials file (profiles) for the run; none by default.
     pub aws_credentials: Option<String>,
     pub deadline: Duration,
+    /// More environment variables for the run (`PARAPET_QUOTA_SCALE`).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for Parapet {
@@ -362,6 +364,7 @@ impl Default for Parapet {
             config_toml: None,
             aws_credentials: None,
             deadline: Duration::from_secs(120),
+            env: Vec::new(),
         }
     }
 }
@@ -421,6 +424,7 @@ impl Parapet {
             .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
             .env("AWS_SHARED_CREDENTIALS_FILE", credentials)
             .env("RUST_BACKTRACE", "1")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&stdout_file).unwrap())
             .stderr(std::fs::File::create(&stderr_file).unwrap())

@@ -1,0 +1,54 @@
+//! The share of AWS's API quotas Parapet takes (`--quota-share`, `[quota]` in config.toml):
+//! what the scan and the live TUI may use of every quota bucket. The buckets and the pacing
+//! are `aws::quotas`.
+
+/// The share of every bucket a scan takes unless `--quota-share` says otherwise: half, so the
+/// account's own deploys keep the other half.
+pub const DEFAULT_SHARE: f64 = 0.5;
+/// The share the live TUI's periodic polls take.
+pub const DEFAULT_PERIODIC_SHARE: f64 = 0.25;
+
+/// The shares of the quotas a run takes: a scan, the TUI's first collection and its
+/// refreshes (`r`, `R`) take `full`; the TUI's periodic polls take `periodic`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shares {
+    pub full: f64,
+    pub periodic: f64,
+}
+
+/// Shares are fractions in (0, 1] ([`parse_share`] refuses anything else, NaN included).
+impl Eq for Shares {}
+
+impl Default for Shares {
+    fn default() -> Self {
+        Shares {
+            full: DEFAULT_SHARE,
+            periodic: DEFAULT_PERIODIC_SHARE,
+        }
+    }
+}
+
+/// A share as the flag and config.toml take it: a fraction in (0, 1].
+pub fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 1.0 => Ok(p),
+        _ => Err(format!(
+            "`{text}` is not a share of the API quotas: a fraction above 0 and at most 1 (e.g. 0.5)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_are_fractions_in_0_to_1() {
+        assert_eq!(parse_share("0.25"), Ok(0.25));
+        assert_eq!(parse_share("1"), Ok(1.0));
+        for bad in ["0", "-0.5", "1.5", "half", "", "NaN", "inf"] {
+            let e = parse_share(bad).unwrap_err();
+            assert!(e.contains("above 0 and at most 1"), "{bad}: {e}");
+        }
+    }
+}
