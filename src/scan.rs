@@ -46,6 +46,13 @@ pub struct ScanResult {
     pub calls: u64,
     /// Wall time from start to the last batch.
     pub elapsed: Duration,
+    /// Requests sent per (region, quota bucket).
+    pub requests: BTreeMap<(String, String), u64>,
+    /// The quota floor of those requests at the scan's share, and the bucket that sets it
+    /// (`None` before anything was sent).
+    pub floor: Option<(Duration, String)>,
+    /// The share of the quotas the scan took.
+    pub share: f64,
 }
 
 /// Collects every area in every region once.
@@ -59,6 +66,7 @@ pub async fn collect_once_with(
     mut on_event: impl FnMut(&SourceEvent),
 ) -> Result<ScanResult, SetupError> {
     let began = Instant::now();
+    let share = aws.quota.full;
     let (events_tx, mut events) = unbounded_channel();
     // Kept open for the whole scan: a closed command channel is not a shutdown, but nothing
     // needs to be sent either.
@@ -89,6 +97,12 @@ pub async fn collect_once_with(
             }
             SourceEvent::Batch(batch) => {
                 let batch = *batch;
+                for (bucket, n) in &batch.requests {
+                    *result
+                        .requests
+                        .entry((batch.region.clone(), bucket.clone()))
+                        .or_default() += n;
+                }
                 collection.insert(
                     (batch.area, batch.region.clone()),
                     batch.collection_status(),
@@ -113,6 +127,8 @@ pub async fn collect_once_with(
     }
     result.calls = calls.unwrap_or(0);
     result.elapsed = began.elapsed();
+    result.share = share;
+    result.floor = crate::aws::quotas::floor_of(&result.requests, share);
     result.inventory.account_id = result.account_id.clone();
     // The identity's order (as asked for), then anything a batch added.
     let mut regions = result.regions.clone();
@@ -161,6 +177,8 @@ struct Part {
     findings: Vec<Finding>,
     collection: Vec<CollectionStatus>,
     calls: u64,
+    /// The account's quota floor, see [`ScanResult::floor`].
+    floor: Option<(Duration, String)>,
 }
 
 /// Scans one account and assesses it, or, when its setup fails, records the failure: every
@@ -223,6 +241,7 @@ async fn scan_account(
                 findings,
                 collection,
                 calls: 0,
+                floor: None,
             });
         }
     };
@@ -251,6 +270,7 @@ async fn scan_account(
             })
             .collect(),
         calls: result.calls,
+        floor: result.floor,
     })
 }
 
@@ -270,6 +290,9 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     }
     let began = Instant::now();
     let interactive = std::io::stderr().is_terminal();
+    if interactive {
+        eprintln!("{}", crate::aws::quotas::expectation(args.aws.quota.full));
+    }
     let multi = args.accounts.is_multi();
     let targets = match accounts::resolve(&args.aws, &args.accounts).await {
         Ok(targets) => targets,
@@ -304,6 +327,12 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     let result = ScanResult {
         calls: parts.iter().map(|p| p.calls).sum(),
         elapsed: began.elapsed(),
+        // Accounts are scanned side by side, each under its own quotas: the slowest sets it.
+        floor: parts
+            .iter()
+            .filter_map(|p| p.floor.clone())
+            .max_by_key(|(d, _)| *d),
+        share: args.aws.quota.full,
         ..ScanResult::default()
     };
     let every_account_failed = !parts.is_empty() && parts.iter().all(|p| p.info.error.is_some());
@@ -505,6 +534,13 @@ pub fn summary(
         result.calls,
         result.elapsed.as_secs_f64()
     ));
+    if let Some((floor, bucket)) = &result.floor {
+        s.push_str(&format!(
+            "  quotas: share {} · floor {} ({bucket}: its requests ÷ its rate × the share)\n",
+            result.share,
+            crate::aws::quotas::duration_text(*floor),
+        ));
+    }
 
     if snapshot.accounts.len() > 1 || snapshot.shard.is_some() {
         s.push_str(&accounts_lines(snapshot));
@@ -768,6 +804,27 @@ mod tests {
         (snapshot, result)
     }
 
+    /// Issue 19: the summary says the quota floor the requests allowed and which bucket.
+    #[test]
+    fn the_summary_names_the_quota_floor() {
+        let (snapshot, mut result) = demo_snapshot();
+        let quiet = summary(&snapshot, &result, None, Format::Json, &[]);
+        assert!(
+            !quiet.contains("quotas:"),
+            "nothing sent, nothing said: {quiet}"
+        );
+        result.share = 0.5;
+        result.floor = Some((
+            Duration::from_secs(267),
+            "lambda.control-plane in us-east-1".into(),
+        ));
+        let text = summary(&snapshot, &result, None, Format::Json, &[]);
+        assert!(
+            text.contains("quotas: share 0.5 · floor 4m 27s (lambda.control-plane in us-east-1"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn the_summary_names_account_score_fails_unknowns_problems_and_output() {
         let (snapshot, result) = demo_snapshot();
@@ -838,6 +895,7 @@ mod tests {
                 error: error.map(str::to_string),
                 duration: Duration::from_millis(420),
                 inventory: Inventory::default(),
+                requests: Default::default(),
             }))
         };
         assert_eq!(

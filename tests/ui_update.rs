@@ -608,6 +608,7 @@ fn source_events_drive_the_status_strip() {
             error: error.map(str::to_string),
             duration: Duration::from_millis(800),
             inventory: Inventory::default(),
+            requests: Default::default(),
         })
     };
     update(
@@ -1292,4 +1293,43 @@ fn a_live_source_of_several_accounts_keeps_each_account_apart() {
     // A refresh goes to the source (which passes it to every account).
     let fx = press(&mut s, "R");
     assert!(fx.contains(&Effect::Source(SourceCommand::Refresh(None))));
+}
+
+/// Issue 19: live, once every area has reported in every region, the status strip shows the
+/// least time a full collection takes at the periodic polls' quota share.
+#[test]
+fn the_status_strip_shows_the_expected_full_collection_at_the_quota_share() {
+    let mut s = empty_state();
+    s.quota_share = Some(0.25);
+    update(
+        &mut s,
+        Action::Source(SourceEvent::Identity(Identity {
+            account_id: "123456789012".into(),
+            profile: None,
+            regions: vec!["us-east-1".into()],
+        })),
+    );
+    for area in Area::ALL {
+        let mut requests = std::collections::BTreeMap::new();
+        if area == Area::Functions {
+            // 150 requests at 15/s × 0.25: 40 s.
+            requests.insert("lambda.control-plane".to_string(), 150u64);
+        }
+        assert_eq!(s.expected_full, None, "not before every area reported");
+        update(
+            &mut s,
+            Action::Source(SourceEvent::Batch(Box::new(Batch {
+                area,
+                region: "us-east-1".into(),
+                status: CollectionState::Ok,
+                error: None,
+                duration: Duration::from_millis(800),
+                inventory: Inventory::default(),
+                requests,
+            }))),
+        );
+    }
+    assert_eq!(s.expected_full, Some(Duration::from_secs(40)));
+    let shown = text(&s, 120, 40);
+    assert!(shown.contains("full ≥ 40s @25%"), "{shown}");
 }

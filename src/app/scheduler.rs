@@ -530,7 +530,12 @@ impl<C: Collector> Scheduler<C> {
                 Some((area, r)) => {
                     let status = collected.state();
                     let error = collected.error();
-                    self.finish(area, r, collected.inventory, status, error)
+                    let requests = collected
+                        .requests
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), *v))
+                        .collect();
+                    self.finish(area, r, collected.inventory, status, error, requests)
                 }
                 None => true,
             },
@@ -553,6 +558,7 @@ impl<C: Collector> Scheduler<C> {
                         Inventory::failed_area(area, &region, &error),
                         CollectionState::Failed,
                         Some(error),
+                        Default::default(),
                     )
                 }
                 None => true,
@@ -567,6 +573,7 @@ impl<C: Collector> Scheduler<C> {
         mut inventory: Inventory,
         status: CollectionState,
         error: Option<String>,
+        requests: BTreeMap<String, u64>,
     ) -> bool {
         let region = self.regions[r].clone();
         let period = self.periods.get(&area).copied().unwrap_or_default();
@@ -596,6 +603,7 @@ impl<C: Collector> Scheduler<C> {
                 error,
                 duration,
                 inventory,
+                requests,
             })))
             .is_ok()
     }

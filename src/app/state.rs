@@ -532,6 +532,14 @@ pub struct State {
     pub fatal: Option<Fatal>,
     /// What the live source is still waiting for before it can start (`SourceEvent::Waiting`).
     pub waiting: Option<String>,
+    /// The share of the API quotas the live TUI's periodic polls take; `None` for the demo
+    /// and snapshots.
+    pub quota_share: Option<f64>,
+    /// The requests of each area's latest collection, per region, per quota bucket.
+    pub requests: BTreeMap<(Area, String), BTreeMap<String, u64>>,
+    /// The least time a full collection takes at `quota_share`, from `requests` (shown in
+    /// the status strip once every area has reported).
+    pub expected_full: Option<std::time::Duration>,
     pub now: OffsetDateTime,
     pub exports_dir: PathBuf,
     pub keys_file: PathBuf,
@@ -623,6 +631,9 @@ impl State {
             log: Vec::new(),
             fatal: None,
             waiting: None,
+            quota_share: None,
+            requests: BTreeMap::new(),
+            expected_full: None,
             now,
             exports_dir: opts.exports_dir,
             keys_file: opts.keys_file,

@@ -1,6 +1,7 @@
 //! `update(&mut State, Action) -> Vec<Effect>`: every state change happens here, with no
 //! terminal and no I/O, so all of it is unit-testable.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -71,6 +72,28 @@ fn on_tick(state: &mut State, now: time::OffsetDateTime) {
     }
 }
 
+/// Keeps the batch's requests per quota bucket, and the least time a full collection takes
+/// at the periodic polls' share once every area has reported in every region.
+fn note_requests(state: &mut State, batch: &crate::domain::source::Batch) {
+    let Some(share) = state.quota_share else {
+        return;
+    };
+    state
+        .requests
+        .insert((batch.area, batch.region.clone()), batch.requests.clone());
+    let regions = state.identity.regions.len().max(1);
+    if state.requests.len() < crate::domain::inventory::Area::ALL.len() * regions {
+        return;
+    }
+    let mut total: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for ((_, region), per) in &state.requests {
+        for (bucket, n) in per {
+            *total.entry((region.clone(), bucket.clone())).or_default() += n;
+        }
+    }
+    state.expected_full = crate::aws::quotas::floor_of(&total, share).map(|(d, _)| d);
+}
+
 fn on_source(state: &mut State, event: SourceEvent) {
     state.dirty = true;
     match event {
@@ -98,6 +121,7 @@ fn on_source(state: &mut State, event: SourceEvent) {
         }
         SourceEvent::Batch(batch) => {
             let now = state.now;
+            note_requests(state, &batch);
             let entry = area_entry(state, batch.area, &batch.region);
             entry.status = batch.collection_status();
             if batch.status != CollectionState::Failed {

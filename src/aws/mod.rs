@@ -144,9 +144,15 @@ impl Pollers {
                     Area::Triggers => triggers::collect(&shared, &clients, &current).await,
                 }
             };
-            let mut collected = SHARE
-                .scope(share, shared.in_region(&clients.region, work))
-                .await;
+            let counted = REQUESTS.scope(Default::default(), async {
+                let collected = SHARE
+                    .scope(share, shared.in_region(&clients.region, work))
+                    .await;
+                let requests = REQUESTS.with(|r| r.take());
+                (collected, requests)
+            });
+            let (mut collected, requests) = counted.await;
+            collected.requests = requests;
             if collected.inventory.account_id.is_empty() {
                 collected.inventory.account_id = shared.account_id.clone();
             }
@@ -220,6 +226,8 @@ tokio::task_local! {
     static REGION: String;
     /// The share of every quota bucket the running collection may use (`--quota-share`).
     static SHARE: f64;
+    /// The requests the running collection has sent, per quota bucket.
+    static REQUESTS: std::cell::RefCell<std::collections::BTreeMap<&'static str, u64>>;
 }
 
 /// Every page of a list call: `fetch(token)` returns one page's items and the next marker or
@@ -511,6 +519,12 @@ impl Shared {
         loop {
             quotas::acquire(&pacers, share).await;
             self.calls.fetch_add(1, Ordering::Relaxed);
+            let _ = REQUESTS.try_with(|r| {
+                let mut r = r.borrow_mut();
+                for bucket in api.buckets {
+                    *r.entry(bucket.id).or_default() += 1;
+                }
+            });
             // Boxed: an SDK call's future is tens of kilobytes, and nesting it in the watch's
             // future inline overflowed a test thread's 2 MiB stack in the unoptimized build.
             let attempt =
@@ -547,6 +561,8 @@ pub struct Collected {
     pub inventory: Inventory,
     /// Every failed call; their reasons are already on the inventory's `Err` fields.
     pub failures: Vec<CallFailure>,
+    /// The requests sent, per quota bucket.
+    pub requests: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl Collected {

@@ -636,7 +636,9 @@ pub fn buckets() -> Vec<&'static Bucket> {
     out
 }
 
-pub use crate::domain::quota::{DEFAULT_PERIODIC_SHARE, DEFAULT_SHARE, Shares, parse_share};
+pub use crate::domain::quota::{
+    DEFAULT_PERIODIC_SHARE, DEFAULT_SHARE, Shares, duration_text, parse_share,
+};
 
 /// Paces one bucket of one account and region: requests leave at most `rate × share ×
 /// slowdown` a second (a virtual schedule: each request takes the next free slot).
@@ -789,6 +791,57 @@ pub fn floor(requests: &HashMap<&'static str, u64>, share: f64) -> Duration {
         })
 }
 
+/// The least time the requests of a collection can take at `share`: per (region, bucket),
+/// requests ÷ (rate × share), a global bucket's requests summed over regions; the largest,
+/// named `bucket (region)`. `None` when nothing was sent.
+pub fn floor_of(
+    requests: &std::collections::BTreeMap<(String, String), u64>,
+    share: f64,
+) -> Option<(Duration, String)> {
+    let all = buckets();
+    let mut per: std::collections::BTreeMap<(String, &'static str), u64> = Default::default();
+    for ((region, id), n) in requests {
+        let Some(bucket) = all.iter().find(|b| b.id == id) else {
+            continue;
+        };
+        let region = if bucket.global {
+            "*".to_string()
+        } else {
+            region.clone()
+        };
+        *per.entry((region, bucket.id)).or_default() += n;
+    }
+    per.into_iter()
+        .filter_map(|((region, id), n)| Some(((region, *all.iter().find(|b| b.id == id)?), n)))
+        .map(|((region, bucket), n)| {
+            let secs = n as f64 / (bucket.rate * scale() * share.clamp(0.0001, 1.0));
+            let at = if region == "*" {
+                bucket.id.to_string()
+            } else {
+                format!("{} in {region}", bucket.id)
+            };
+            (Duration::from_secs_f64(secs), at)
+        })
+        .max_by_key(|(d, _)| *d)
+}
+
+/// What a scan at `share` can expect, said when it starts: Lambda's control-plane bucket is
+/// the tightest for most accounts, and Parapet sends about two of its requests per function
+/// (the URL listing and the alias listing).
+pub fn expectation(share: f64) -> String {
+    let rate = LAMBDA_CONTROL_PLANE.rate * scale() * share;
+    let per_thousand = Duration::from_secs_f64(2.0 * 1000.0 / rate);
+    format!(
+        "parapet scan: paced to {:.0}% of AWS's API quotas (--quota-share): Lambda allows {} \
+         control-plane requests a second per region, so about {:.1} functions a second here, \
+         {} per 1,000 functions",
+        share * 100.0,
+        LAMBDA_CONTROL_PLANE.rate * scale(),
+        rate / 2.0,
+        duration_text(per_thousand)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -867,6 +920,37 @@ mod tests {
         // A second's pause, then 2.5 a second.
         assert_eq!(before.elapsed(), Duration::from_millis(1400));
         assert_eq!(p.counts(), (13, 1));
+    }
+
+    #[test]
+    fn a_collections_floor_names_its_bucket_and_region() {
+        let mut requests = std::collections::BTreeMap::new();
+        requests.insert(("us-east-1".into(), "lambda.control-plane".into()), 300u64);
+        requests.insert(("eu-west-1".into(), "lambda.control-plane".into()), 150u64);
+        // IAM is global: both regions' requests count against one bucket (10/s).
+        requests.insert(("us-east-1".into(), "iam.reads".into()), 100u64);
+        requests.insert(("eu-west-1".into(), "iam.reads".into()), 100u64);
+        let (floor, at) = floor_of(&requests, 0.5).unwrap();
+        // 300 / 7.5 = 40 s; IAM: 200 / 5 = 40 s too; the regional one is named first? The
+        // largest wins, ties by order: check both are 40 s and the name is one of them.
+        assert_eq!(floor, Duration::from_secs(40));
+        assert!(
+            at == "lambda.control-plane in us-east-1" || at == "iam.reads",
+            "{at}"
+        );
+        requests.insert(("us-east-1".into(), "iam.reads".into()), 300u64);
+        assert_eq!(
+            floor_of(&requests, 0.5),
+            Some((Duration::from_secs(80), "iam.reads".to_string()))
+        );
+        assert_eq!(floor_of(&Default::default(), 0.5), None);
+        assert_eq!(duration_text(Duration::from_secs(267)), "4m 27s");
+        assert_eq!(duration_text(Duration::from_secs(3780)), "1h 03m");
+        assert!(
+            expectation(0.5).contains("4m 27s per 1,000 functions"),
+            "{}",
+            expectation(0.5)
+        );
     }
 
     #[test]

@@ -433,6 +433,7 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
         error,
         duration: Duration::ZERO,
         inventory: inv,
+        requests: Default::default(),
     }
 }
 

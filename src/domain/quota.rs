@@ -2,6 +2,8 @@
 //! what the scan and the live TUI may use of every quota bucket. The buckets and the pacing
 //! are `aws::quotas`.
 
+use std::time::Duration;
+
 /// The share of every bucket a scan takes unless `--quota-share` says otherwise: half, so the
 /// account's own deploys keep the other half.
 pub const DEFAULT_SHARE: f64 = 0.5;
@@ -35,6 +37,16 @@ pub fn parse_share(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{text}` is not a share of the API quotas: a fraction above 0 and at most 1 (e.g. 0.5)"
         )),
+    }
+}
+
+/// `4m 27s`, `52s`, `1h 03m`.
+pub fn duration_text(d: Duration) -> String {
+    let secs = d.as_secs_f64().round() as u64;
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
+        s => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
     }
 }
 

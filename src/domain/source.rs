@@ -18,6 +18,9 @@ pub struct Batch {
     pub error: Option<String>,
     pub duration: Duration,
     pub inventory: Inventory,
+    /// The requests the collection sent, per API quota bucket (`lambda.control-plane`, …):
+    /// what the expected duration of the next collection at a quota share is made of.
+    pub requests: std::collections::BTreeMap<String, u64>,
 }
 
 impl Batch {

@@ -133,6 +133,7 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
     if let TuiSource::Live(live) = &opts.source {
         // Known before STS answers (and shown with a setup error too).
         state.identity.profile = crate::aws::client::profile_name(&live.aws);
+        state.quota_share = Some(live.aws.quota.periodic);
     }
     state
 }

@@ -178,6 +178,19 @@ pub fn line(state: &State, max: usize) -> Line<'static> {
             spans.extend(segment(*a, s, level, t));
         }
         let w: usize = spans.iter().map(|s| width(&s.content)).sum();
+        // The expected time of a full collection at the periodic polls' quota share, where
+        // there is room for it.
+        if let (Some(d), Some(share)) = (state.expected_full, state.quota_share) {
+            let text = format!(
+                "{}full ≥ {} @{:.0}%",
+                if level >= 3 { "  " } else { " · " },
+                crate::domain::quota::duration_text(d),
+                share * 100.0
+            );
+            if w + width(&text) <= max {
+                spans.push(Span::styled(text, t[Token::Dim]));
+            }
+        }
         best = spans;
         if w <= max {
             break;
