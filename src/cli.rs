@@ -217,6 +217,9 @@ pub enum Command {
     /// Print the default key bindings (Markdown), as the README lists them.
     #[command(hide = true)]
     Keys,
+    /// Print the AWS API quotas Parapet paces its requests by (Markdown): each quota bucket,
+    /// its documented rate and source, and the calls that draw on it.
+    Quotas,
     /// Print a shell completion script, generated from this command line's definition.
     #[command(after_help = "Install (one of):\n  \
         bash:       parapet completions bash > ~/.local/share/bash-completion/completions/parapet\n  \

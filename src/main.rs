@@ -221,6 +221,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             stdout::to_stdout(|w| w.write_all(&page))?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Quotas) => {
+            print_out(&report::quotas_markdown())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Keys) => {
             print_out(&report::keys_markdown())?;
             Ok(ExitCode::SUCCESS)

@@ -135,6 +135,46 @@ pub fn keys_markdown() -> String {
     out
 }
 
+/// The quota table (`parapet quotas`, the README's): one row per bucket, with its rate, the
+/// burst AWS documents, where the number comes from, and the calls that draw on it.
+pub fn quotas_markdown() -> String {
+    use crate::aws::quotas::{self, Source};
+    let mut out = String::from(
+        "| bucket | rate /s | burst | scope | calls | source |\n|---|---|---|---|---|---|\n",
+    );
+    for bucket in quotas::buckets() {
+        let calls: Vec<String> = quotas::APIS
+            .iter()
+            .filter(|api| api.buckets.iter().any(|b| b.id == bucket.id))
+            .map(|api| {
+                let service = api.action.split(':').next().unwrap_or("");
+                format!("{service} `{}`", api.operation)
+            })
+            .collect();
+        let source = match bucket.source {
+            Source::Documented { url, quote } => {
+                format!("[AWS]({url}): \"{}\"", quote.replace('|', "\\|"))
+            }
+            Source::Inferred { url, why } => format!("inferred from [AWS]({url}): {why}"),
+            Source::Default { why } => format!("no published number: {why}"),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            bucket.id,
+            bucket.rate,
+            bucket.burst.map_or("–".to_string(), |b| b.to_string()),
+            if bucket.global {
+                "account"
+            } else {
+                "account and region"
+            },
+            calls.join(", "),
+            source
+        ));
+    }
+    out
+}
+
 /// Changes listed per section in the Markdown drift (a pull-request comment stays short).
 pub const DRIFT_MARKDOWN_ROWS: usize = 25;
 

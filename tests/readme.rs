@@ -57,3 +57,14 @@ fn readme_policy_is_current() {
         "README base-identity policy is out of date: run scripts/gen-readme"
     );
 }
+
+#[test]
+fn readme_quota_table_is_current() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md exists");
+    assert_eq!(
+        section(&readme, "quotas"),
+        report::quotas_markdown(),
+        "README quota table is out of date: run scripts/gen-readme"
+    );
+}

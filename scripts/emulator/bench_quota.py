@@ -132,7 +132,7 @@ def main():
         log(f"seeded in {seed_s:.0f} s")
 
         # The reference: every finding decided without any quota.
-        _, _, reference = scan(parapet, moto.endpoint, home)
+        _, _, reference = scan(parapet, moto.endpoint, home, quota_scale="1")
         findings = len(reference["findings"])
         ref_unknown = sum(1 for f in reference["findings"] if f["status"] == "unknown")
         log(f"reference scan: {findings} findings, {ref_unknown} unknown")
@@ -143,7 +143,7 @@ def main():
             proxies.append(proxy)
             extra = ["--quota-share", str(share)]
             log(f"scan at share {share} through the quota proxy…")
-            wall, _, snapshot = scan(parapet, proxy.endpoint, home, extra=extra)
+            wall, _, snapshot = scan(parapet, proxy.endpoint, home, extra=extra, quota_scale="1")
             stats = get_json(proxy.port, "/__proxy/stats")
             floor, bucket = floor_seconds(stats, share)
             throttled = stats["faults"].get("quota", 0)

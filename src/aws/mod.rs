@@ -32,7 +32,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures_util::future::BoxFuture;
-use futures_util::stream::{FuturesOrdered, StreamExt};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::domain::collection::CollectionState;
@@ -46,23 +46,35 @@ const FAN_OUT: usize = 128;
 /// Awaits `f` of every item, results in order, like `join_all`, but builds the futures only
 /// as earlier ones finish, [`FAN_OUT`] at a time. An SDK call's future is tens of kilobytes:
 /// building one per function of a 10,000-function account up front held half a gigabyte
-/// while they waited for their turn at the semaphore.
+/// while they waited for their turn at the semaphore. A new one starts as soon as any one
+/// finishes, not only the oldest: under quota pacing the oldest may wait for a slow bucket
+/// while the others, done, would leave the window idle.
 pub(crate) async fn fan_out<I, F, Fut>(items: I, mut f: F) -> Vec<Fut::Output>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future,
 {
-    let mut pending = items.into_iter();
-    let mut running: FuturesOrdered<Fut> = pending.by_ref().take(FAN_OUT).map(&mut f).collect();
-    let mut done = Vec::with_capacity(pending.size_hint().0 + running.len());
-    while let Some(output) = running.next().await {
-        done.push(output);
+    let mut pending = items.into_iter().enumerate();
+    let indexed = |(i, item): (usize, I::Item), f: &mut F| {
+        let fut = f(item);
+        async move { (i, fut.await) }
+    };
+    let mut running = FuturesUnordered::new();
+    for next in pending.by_ref().take(FAN_OUT) {
+        running.push(indexed(next, &mut f));
+    }
+    let mut done: Vec<Option<Fut::Output>> = Vec::new();
+    while let Some((i, output)) = running.next().await {
+        if done.len() <= i {
+            done.resize_with(i + 1, || None);
+        }
+        done[i] = Some(output);
         if let Some(next) = pending.next() {
-            running.push_back(f(next));
+            running.push(indexed(next, &mut f));
         }
     }
-    done
+    done.into_iter().flatten().collect()
 }
 
 /// Every poller of every region, over one set of credentials: what the live scheduler
@@ -500,12 +512,6 @@ impl Shared {
             .then(|| self.limits_here())
             .flatten();
         let limits = regional.as_deref().unwrap_or(&self.global);
-        let _permit = limits.get(api.family).acquire().await;
-        // After the family's permit: a call waiting for its family holds no global permit.
-        let _global = match &self.in_flight {
-            Some(cap) => Some(cap.acquire().await),
-            None => None,
-        };
         let region = REGION.try_with(Clone::clone).unwrap_or_default();
         let share = SHARE.try_with(|s| *s).unwrap_or(self.share);
         let pacers: Vec<Arc<quotas::Pacer>> = if self.pace {
@@ -517,7 +523,16 @@ impl Shared {
             Vec::new()
         };
         loop {
+            // The quota first, then the concurrency limits: a call waiting for its bucket's
+            // slot holds no permit that a call of another bucket could use meanwhile.
             quotas::acquire(&pacers, share).await;
+            let _permit = limits.get(api.family).acquire().await;
+            // After the family's permit: a call waiting for its family holds no global
+            // permit.
+            let _global = match &self.in_flight {
+                Some(cap) => Some(cap.acquire().await),
+                None => None,
+            };
             self.calls.fetch_add(1, Ordering::Relaxed);
             let _ = REQUESTS.try_with(|r| {
                 let mut r = r.borrow_mut();
