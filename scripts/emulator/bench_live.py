@@ -219,8 +219,8 @@ def run_prowler(prowler, endpoint, home):
     return wall
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def account_args(ap):
+    """The flags of the benchmark account (and the binaries), shared with bench_quota.py."""
     ap.add_argument("--parapet", required=True)
     ap.add_argument("--prowler", help="a prowler executable (5.x) to compare with")
     ap.add_argument("--functions", type=int, default=1000)
@@ -232,9 +232,29 @@ def main():
     ap.add_argument("--stream-mappings", type=int, default=100)
     ap.add_argument("--alias-every", type=int, default=5)
     ap.add_argument("--latency-ms", type=int, default=50)
+    ap.add_argument("--describe", default="")
+
+
+def seed_account(moto, args):
+    """Seeds the benchmark account into `moto`; returns (seed.py's manifest, seconds)."""
+    start = time.monotonic()
+    seed = subprocess.run(
+        [sys.executable, os.path.join(HERE, "seed.py"), "--endpoint", moto.endpoint,
+         "--functions", str(args.functions), "--rest-apis", str(args.rest_apis),
+         "--secrets", str(args.secrets), "--queues", str(args.queues),
+         "--topics", str(args.topics), "--buses", str(args.buses),
+         "--stream-mappings", str(args.stream_mappings),
+         "--alias-every", str(args.alias_every)],
+        stdout=subprocess.PIPE, text=True, check=True,
+    )
+    return json.loads(seed.stdout), time.monotonic() - start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    account_args(ap)
     ap.add_argument("--rss-target", default="≤ 150 MB", help="the peak-RSS target shown")
     ap.add_argument("--out", default="target/bench-live.md")
-    ap.add_argument("--describe", default="")
     args = ap.parse_args()
     parapet = os.path.abspath(args.parapet)
 
@@ -245,18 +265,7 @@ def main():
     try:
         log(f"moto on {moto.endpoint}; seeding the small account plus {args.functions} "
             f"functions, {args.rest_apis} REST APIs, {args.secrets} secrets…")
-        start = time.monotonic()
-        seed = subprocess.run(
-            [sys.executable, os.path.join(HERE, "seed.py"), "--endpoint", moto.endpoint,
-             "--functions", str(args.functions), "--rest-apis", str(args.rest_apis),
-             "--secrets", str(args.secrets), "--queues", str(args.queues),
-             "--topics", str(args.topics), "--buses", str(args.buses),
-             "--stream-mappings", str(args.stream_mappings),
-             "--alias-every", str(args.alias_every)],
-            stdout=subprocess.PIPE, text=True, check=True,
-        )
-        manifest = json.loads(seed.stdout)
-        seed_s = time.monotonic() - start
+        manifest, seed_s = seed_account(moto, args)
         functions = len(manifest["functions"]) + args.functions
         secrets = len(manifest["secrets"]) + args.secrets
         rest_apis = len(manifest["rest"]["ids"]) + args.rest_apis

@@ -30,7 +30,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_live import Child, get_json, log, scan, REGION  # noqa: E402
+from bench_live import Child, account_args, get_json, log, scan, seed_account, REGION  # noqa: E402
 
 # What a deploy pipeline draws (issue 19): half of each bucket a deploy uses.
 DEPLOY = ("lambda.control-plane=0.5", "lambda.get-policy=0.5", "apigateway.total=0.5")
@@ -93,19 +93,8 @@ def prowler_findings(prowler, endpoint, home, tag):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--parapet", required=True)
-    ap.add_argument("--prowler", help="a prowler executable (5.x) to compare with")
-    ap.add_argument("--functions", type=int, default=1000)
-    ap.add_argument("--rest-apis", type=int, default=200)
-    ap.add_argument("--secrets", type=int, default=1000)
-    ap.add_argument("--queues", type=int, default=200)
-    ap.add_argument("--topics", type=int, default=50)
-    ap.add_argument("--buses", type=int, default=20)
-    ap.add_argument("--stream-mappings", type=int, default=100)
-    ap.add_argument("--alias-every", type=int, default=5)
-    ap.add_argument("--latency-ms", type=int, default=50)
+    account_args(ap)
     ap.add_argument("--out", default="target/bench-quota.md")
-    ap.add_argument("--describe", default="")
     args = ap.parse_args()
     parapet = os.path.abspath(args.parapet)
 
@@ -116,18 +105,7 @@ def main():
     rows = []
     try:
         log(f"moto on {moto.endpoint}; seeding…")
-        start = time.monotonic()
-        seed = subprocess.run(
-            [sys.executable, os.path.join(HERE, "seed.py"), "--endpoint", moto.endpoint,
-             "--functions", str(args.functions), "--rest-apis", str(args.rest_apis),
-             "--secrets", str(args.secrets), "--queues", str(args.queues),
-             "--topics", str(args.topics), "--buses", str(args.buses),
-             "--stream-mappings", str(args.stream_mappings),
-             "--alias-every", str(args.alias_every)],
-            stdout=subprocess.PIPE, text=True, check=True,
-        )
-        manifest = json.loads(seed.stdout)
-        seed_s = time.monotonic() - start
+        manifest, seed_s = seed_account(moto, args)
         functions = len(manifest["functions"]) + args.functions
         log(f"seeded in {seed_s:.0f} s")
 
