@@ -207,10 +207,14 @@ pub enum Command {
         #[arg(long)]
         base: bool,
     },
-    /// Print the check catalogue.
+    /// Print the check catalogue (`--format markdown` is the catalogue document,
+    /// docs/CHECKS.md).
     Checks {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// With `--format markdown`: only the summary tables (the README's check list).
+        #[arg(long, hide = true)]
+        summary: bool,
     },
     /// Print version, config paths in use and where snapshots go.
     Info,

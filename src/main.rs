@@ -69,11 +69,12 @@ fn print_out(text: &str) -> Result<(), StdoutError> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Some(Command::Checks { format }) => {
+        Some(Command::Checks { format, summary }) => {
             let text = match format {
                 Format::Table => report::checks_table(),
                 Format::Json => report::checks_json(),
-                Format::Markdown => report::checks_markdown(),
+                Format::Markdown if *summary => report::checks_markdown(),
+                Format::Markdown => report::checks_document(),
             };
             print_out(&text)?;
             Ok(ExitCode::SUCCESS)

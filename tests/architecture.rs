@@ -108,48 +108,48 @@ fn layers_only_point_down() {
 
 #[test]
 fn no_check_family_names_another() {
+    // A family is a folder under src/domain/checks named by its checks' id prefix; shared
+    // helpers (gateway.rs, mod.rs) are files beside the folders.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/checks");
-    let mut files = Vec::new();
-    rust_files(&dir, &mut files);
-    // A family is a file that declares checks; shared helpers (gateway.rs, mod.rs) are not.
-    let declares_checks = |f: &PathBuf| {
-        std::fs::read_to_string(f).is_ok_and(|t| t.contains("pub const CHECKS: &[CheckDef]"))
-    };
-    let families: BTreeSet<String> = files
-        .iter()
-        .filter(|f| declares_checks(f))
-        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().to_string()))
+    let families: BTreeSet<String> = std::fs::read_dir(&dir)
+        .expect("read checks")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| p.file_name().map(|s| s.to_string_lossy().to_string()))
         .collect();
     assert!(families.len() >= 6, "families: {families:?}");
     let mut wrong = Vec::new();
-    for file in &files {
-        let me = file.file_stem().unwrap().to_string_lossy().to_string();
-        if !families.contains(&me) {
-            continue;
-        }
-        let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or_default().trim();
-            let tokens: Vec<&str> = code
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .filter(|t| !t.is_empty())
-                .collect();
-            let named = |other: &str| {
-                if code.starts_with("use ") || code.starts_with("pub use ") {
-                    (code.contains("checks::") || code.contains("super::"))
-                        && tokens.contains(&other)
-                } else {
-                    code.contains(&format!("super::{other}::"))
-                        || code.contains(&format!("checks::{other}::"))
-                }
-            };
-            for other in families.iter().filter(|f| **f != me) {
-                if named(other) {
-                    wrong.push(format!("checks/{me}.rs:{}: names {other}", n + 1));
+    let mut checked = 0;
+    for me in &families {
+        let mut files = Vec::new();
+        rust_files(&dir.join(me), &mut files);
+        for file in &files {
+            checked += 1;
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap_or(file)
+                .display()
+                .to_string();
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default().trim();
+                for other in families.iter().filter(|f| *f != me) {
+                    let tokens = code
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .any(|t| t == other);
+                    let in_use = (code.starts_with("use ") || code.starts_with("pub use "))
+                        && (code.contains("checks::") || code.contains("super::"))
+                        && tokens;
+                    let inline = code.contains(&format!("checks::{other}::"))
+                        || code.contains(&format!("super::{other}::"));
+                    if in_use || inline {
+                        wrong.push(format!("checks/{rel}:{}: names {other}", n + 1));
+                    }
                 }
             }
         }
     }
+    assert!(checked >= families.len() * 2, "only {checked} files seen");
     assert!(
         wrong.is_empty(),
         "check families import each other:\n  {}",

@@ -13,70 +13,6 @@ use parapet::domain::inventory::{Area, Inventory};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-/// Every id of CHECKS.md (the public contract): 60 checks.
-const CONTRACT_IDS: [&str; 60] = [
-    "lambda.public-resource-policy",
-    "lambda.function-url-no-auth",
-    "lambda.function-url-cors-wildcard",
-    "lambda.cross-account-invoke",
-    "lambda.secrets-in-env",
-    "lambda.env-not-encrypted-cmk",
-    "lambda.deprecated-runtime",
-    "lambda.cross-account-layer",
-    "lambda.no-vpc",
-    "lambda.no-failure-destination",
-    "lambda.no-tracing",
-    "lambda.admin-execution-role",
-    "lambda.overprivileged-role",
-    "lambda.unbounded-concurrency-public",
-    "lambda.service-invoke-no-source",
-    "lambda.role-can-escalate",
-    "lambda.no-code-signing",
-    "apigw.method-no-auth",
-    "apigw.api-key-only-auth",
-    "apigw.no-request-validation",
-    "apigw.private-api-open-policy",
-    "apigw.no-waf",
-    "apigw.execution-logging-off",
-    "apigw.access-logging-off",
-    "apigw.no-tracing",
-    "apigw.cache-not-encrypted",
-    "apigw.no-client-certificate",
-    "apigw.no-throttling",
-    "apigw.secrets-in-stage-variables",
-    "apigw.weak-tls-domain",
-    "apigw.default-endpoint-enabled",
-    "apigwv2.route-no-auth",
-    "apigwv2.access-logging-off",
-    "apigwv2.no-throttling",
-    "apigwv2.cors-wildcard-credentials",
-    "apigwv2.secrets-in-stage-variables",
-    "apigwv2.private-integration-no-tls",
-    "apigwv2.weak-tls-domain",
-    "secrets.public-policy",
-    "secrets.cross-account-access",
-    "secrets.rotation-disabled",
-    "secrets.not-rotated-recently",
-    "secrets.rotation-overdue",
-    "secrets.unused",
-    "secrets.aws-managed-key",
-    "kms.rotation-disabled",
-    "kms.pending-deletion",
-    "kms.public-key-policy",
-    "events.queue-public-send",
-    "events.topic-public-publish",
-    "events.bus-public-put",
-    "events.source-cross-account",
-    "events.queue-not-encrypted",
-    "events.topic-not-encrypted",
-    "events.no-dead-letter",
-    "events.stream-unbounded-retries",
-    "exposure.public-entry-privileged-function",
-    "exposure.public-entry-secret-reader",
-    "exposure.public-event-source-privileged-function",
-    "exposure.public-event-source-secret-reader",
-];
-
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -92,40 +28,6 @@ fn describe(findings: &[Finding], id: &str) -> String {
         .map(|f| format!("  {} {} ({})", f.status, f.resource_name, f.message))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-#[test]
-fn catalogue_has_every_contract_id() {
-    let ids: BTreeSet<&str> = catalogue().iter().map(|c| c.id).collect();
-    let missing: Vec<&str> = CONTRACT_IDS
-        .iter()
-        .copied()
-        .filter(|id| !ids.contains(id))
-        .collect();
-    assert!(missing.is_empty(), "catalogue is missing {missing:?}");
-}
-
-/// The contract itself: every table row of ../shared/CHECKS.md (`| id | sev | cat | …`) is a
-/// check of the catalogue with exactly that severity and category.
-#[test]
-fn severities_and_categories_are_those_of_checks_md() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/CHECKS.md");
-    let text = std::fs::read_to_string(path).expect("../shared/CHECKS.md is readable");
-    let mut rows = 0;
-    for line in text.lines() {
-        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        let [_, id, sev, cat, ..] = cells.as_slice() else {
-            continue;
-        };
-        if !id.contains('.') || id.contains(' ') || *sev == "Sev" {
-            continue;
-        }
-        let def = checks::find(id).unwrap_or_else(|| panic!("{id} is not in the catalogue"));
-        assert_eq!(def.severity.as_str(), *sev, "{id}");
-        assert_eq!(def.category.as_str(), *cat, "{id}");
-        rows += 1;
-    }
-    assert_eq!(rows, CONTRACT_IDS.len(), "rows read from CHECKS.md");
 }
 
 /// Every check of the catalogue (whatever it holds, not a fixed list) has at least one pass

@@ -6,6 +6,7 @@ mod support;
 mod ui_support;
 
 mod architecture;
+mod catalogue;
 mod cli;
 mod cli_failures;
 mod demo_account;

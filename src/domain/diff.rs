@@ -19,28 +19,23 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::finding::{Finding, Severity, Status};
+use super::listed::listed_enum;
 use super::snapshot::Snapshot;
 
-/// How a finding changed between the old and the new assessment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Change {
-    NewFailure,
-    Regression,
-    Resolved,
-    Improvement,
-    Muted,
+listed_enum! {
+    /// How a finding changed between the old and the new assessment.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Change {
+        NewFailure,
+        Regression,
+        Resolved,
+        Improvement,
+        Muted,
+    }
 }
 
 impl Change {
-    pub const ALL: [Change; 5] = [
-        Change::NewFailure,
-        Change::Regression,
-        Change::Resolved,
-        Change::Improvement,
-        Change::Muted,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Change::NewFailure => "new_failure",

@@ -7,27 +7,22 @@ use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
 use super::inventory::Area;
+use super::listed::listed_enum;
 pub use super::text::{Interner, Text};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Fail,
-    Unknown,
-    Pass,
-    Muted,
-    NotApplicable,
+listed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        Fail,
+        Unknown,
+        Pass,
+        Muted,
+        NotApplicable,
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Fail,
-        Status::Unknown,
-        Status::Pass,
-        Status::Muted,
-        Status::NotApplicable,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -56,24 +51,19 @@ impl fmt::Display for Status {
     }
 }
 
-/// Ordered most severe first so `sort()` puts critical on top.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
+listed_enum! {
+    /// Ordered most severe first so `sort()` puts critical on top.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Severity {
+        Critical,
+        High,
+        Medium,
+        Low,
+    }
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ];
-
     /// Score weight from CHECKS.md.
     pub fn weight(self) -> u32 {
         match self {
@@ -111,38 +101,26 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Categories in the fixed UI order of CHECKS.md.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Exposure,
-    Auth,
-    Input,
-    Secrets,
-    Encryption,
-    Privilege,
-    Throttling,
-    Logging,
-    Network,
-    Resilience,
-    Hygiene,
+listed_enum! {
+    /// Categories in the fixed UI order of CHECKS.md.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category {
+        Exposure,
+        Auth,
+        Input,
+        Secrets,
+        Encryption,
+        Privilege,
+        Throttling,
+        Logging,
+        Network,
+        Resilience,
+        Hygiene,
+    }
 }
 
 impl Category {
-    pub const ALL: [Category; 11] = [
-        Category::Exposure,
-        Category::Auth,
-        Category::Input,
-        Category::Secrets,
-        Category::Encryption,
-        Category::Privilege,
-        Category::Throttling,
-        Category::Logging,
-        Category::Network,
-        Category::Resilience,
-        Category::Hygiene,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Exposure => "exposure",
@@ -188,39 +166,29 @@ impl fmt::Display for Category {
     }
 }
 
-/// The AWS service a check, finding or failed listing belongs to, by its IAM prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Service {
-    Lambda,
-    #[serde(rename = "apigateway")]
-    ApiGateway,
-    #[serde(rename = "apigatewayv2")]
-    ApiGatewayV2,
-    #[serde(rename = "secretsmanager")]
-    SecretsManager,
-    Kms,
-    Iam,
-    Sqs,
-    Sns,
-    /// Amazon EventBridge (IAM prefix `events`).
-    #[serde(rename = "events")]
-    EventBridge,
+listed_enum! {
+    /// The AWS service a check, finding or failed listing belongs to, by its IAM prefix.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Service {
+        Lambda,
+        #[serde(rename = "apigateway")]
+        ApiGateway,
+        #[serde(rename = "apigatewayv2")]
+        ApiGatewayV2,
+        #[serde(rename = "secretsmanager")]
+        SecretsManager,
+        Kms,
+        Iam,
+        Sqs,
+        Sns,
+        /// Amazon EventBridge (IAM prefix `events`).
+        #[serde(rename = "events")]
+        EventBridge,
+    }
 }
 
 impl Service {
-    pub const ALL: [Service; 9] = [
-        Service::Lambda,
-        Service::ApiGateway,
-        Service::ApiGatewayV2,
-        Service::SecretsManager,
-        Service::Kms,
-        Service::Iam,
-        Service::Sqs,
-        Service::Sns,
-        Service::EventBridge,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Service::Lambda => "lambda",

@@ -11,35 +11,29 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::finding::Service;
+use super::listed::listed_enum;
 
 /// The outcome of collecting one piece of data: the value, or why it could not be had.
 /// The reason is shown verbatim on `unknown` findings (e.g.
 /// `AccessDenied: missing lambda:GetPolicy`).
 pub type Fetched<T> = Result<T, String>;
 
-/// The poll areas: the five of the design card, and the functions' triggers (event source
-/// mappings, SNS subscriptions, EventBridge rules and the sources' policies).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Area {
-    Functions,
-    Gateways,
-    Throttles,
-    Encryption,
-    Secrets,
-    Triggers,
+listed_enum! {
+    /// The poll areas: the five of the design card, and the functions' triggers (event source
+    /// mappings, SNS subscriptions, EventBridge rules and the sources' policies).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Area {
+        Functions,
+        Gateways,
+        Throttles,
+        Encryption,
+        Secrets,
+        Triggers,
+    }
 }
 
 impl Area {
-    pub const ALL: [Area; 6] = [
-        Area::Functions,
-        Area::Gateways,
-        Area::Throttles,
-        Area::Encryption,
-        Area::Secrets,
-        Area::Triggers,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Functions => "functions",

@@ -12,6 +12,7 @@ pub mod entry_points;
 pub mod finding;
 pub mod iam;
 pub mod inventory;
+pub mod listed;
 pub mod mutelist;
 pub mod policy;
 pub mod quota;

@@ -17,37 +17,32 @@ use std::io::Write;
 
 use crate::domain::checks;
 use crate::domain::finding::{Finding, ResourceKind, Status};
+use crate::domain::listed::listed_enum;
 use crate::domain::snapshot::Snapshot;
 
 pub use asff::BATCH_SIZE as ASFF_BATCH_SIZE;
 pub use csv::COLUMNS as CSV_COLUMNS;
 pub use markdown::MAX_CHECK_ROWS as MARKDOWN_MAX_CHECK_ROWS;
 
-/// An output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// The snapshot (`schema/snapshot.schema.json`), which `parapet open` reads.
-    Json,
-    /// A JSON array of OCSF 1.5.0 Detection Findings (class_uid 2004), one per finding.
-    Ocsf,
-    /// AWS Security Finding Format: one `{"Findings": [...]}` document per line, at most 100
-    /// findings of one region each, for `aws securityhub batch-import-findings --cli-input-json`.
-    Asff,
-    /// One row per finding, [`CSV_COLUMNS`].
-    Csv,
-    /// A short summary for a pull-request comment or a CI step summary.
-    Markdown,
+listed_enum! {
+    /// An output format.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Format {
+        /// The snapshot (`schema/snapshot.schema.json`), which `parapet open` reads.
+        Json,
+        /// A JSON array of OCSF 1.5.0 Detection Findings (class_uid 2004), one per finding.
+        Ocsf,
+        /// AWS Security Finding Format: one `{"Findings": [...]}` document per line, at most 100
+        /// findings of one region each, for `aws securityhub batch-import-findings --cli-input-json`.
+        Asff,
+        /// One row per finding, [`CSV_COLUMNS`].
+        Csv,
+        /// A short summary for a pull-request comment or a CI step summary.
+        Markdown,
+    }
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
-        Format::Json,
-        Format::Ocsf,
-        Format::Asff,
-        Format::Csv,
-        Format::Markdown,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Json => "json",

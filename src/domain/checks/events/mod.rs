@@ -1,4 +1,4 @@
-//! Checks for event sources and triggers (see ../shared/CHECKS.md, "Event sources and
+//! Checks for event sources and triggers (see docs/CHECKS.md, "Event sources and
 //! triggers"): the queues, topics and buses that make a function run, and its stream and
 //! Kafka mappings.
 //!
@@ -816,5 +816,4 @@ fn stream_unbounded_retries(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> 
 }
 
 #[cfg(test)]
-#[path = "tests/events.rs"]
 mod tests;

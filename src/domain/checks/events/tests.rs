@@ -2,7 +2,6 @@
 //! traps CHECKS.md names.
 
 use super::*;
-use crate::domain::checks::testing::assert_entries;
 use crate::domain::finding::Status;
 use crate::domain::inventory::{
     Bus, BusRule, ListFailure, QueueAttributes, Subscription, Topic, TopicAttributes,
@@ -107,20 +106,6 @@ fn default_topic_policy() -> Option<String> {
         "Resource": format!("arn:aws:sns:{R}:{ACCT}:t"),
         "Condition": {"StringEquals": {"AWS:SourceOwner": ACCT}}
     }]))
-}
-
-#[test]
-fn entries_name_their_services_and_documentation() {
-    for c in CHECKS {
-        assert!(c.areas.contains(&Area::Triggers), "{}", c.id);
-        assert!(
-            c.docs_url.starts_with("https://docs.aws.amazon.com/"),
-            "{}",
-            c.id
-        );
-    }
-    assert_entries(&CHECKS[..1], "sqs");
-    assert_entries(&CHECKS[1..2], "sns");
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Unit tests of `lambda.rs`, kept apart so the module itself stays readable.
 
 use super::*;
-use crate::domain::checks::testing::assert_entries;
 use crate::domain::finding::Status;
 use crate::domain::inventory::Role;
 use crate::domain::inventory::{
@@ -117,52 +116,6 @@ fn evidence(f: &Finding) -> String {
 }
 
 // ─── catalogue ───
-
-#[test]
-fn catalogue_has_the_fourteen_lambda_checks_in_order() {
-    let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
-    assert_eq!(
-        ids,
-        [
-            "lambda.public-resource-policy",
-            "lambda.function-url-no-auth",
-            "lambda.function-url-cors-wildcard",
-            "lambda.cross-account-invoke",
-            "lambda.secrets-in-env",
-            "lambda.env-not-encrypted-cmk",
-            "lambda.deprecated-runtime",
-            "lambda.cross-account-layer",
-            "lambda.no-vpc",
-            "lambda.no-failure-destination",
-            "lambda.no-tracing",
-            "lambda.admin-execution-role",
-            "lambda.overprivileged-role",
-            "lambda.unbounded-concurrency-public",
-        ]
-    );
-    let sev: Vec<Severity> = CHECKS.iter().map(|c| c.severity).collect();
-    use Severity::*;
-    assert_eq!(
-        sev,
-        [
-            Critical, High, Medium, Medium, Critical, Medium, High, High, Low, Medium, Low,
-            Critical, High, High
-        ]
-    );
-    let cat: Vec<Category> = CHECKS.iter().map(|c| c.category).collect();
-    use Category::*;
-    assert_eq!(
-        cat,
-        [
-            Exposure, Auth, Exposure, Privilege, Secrets, Encryption, Hygiene, Hygiene, Network,
-            Resilience, Logging, Privilege, Privilege, Throttling
-        ]
-    );
-    assert_entries(CHECKS, "lambda");
-    for c in CHECKS {
-        assert!(!c.console.is_empty() && !c.cli.is_empty() && !c.terraform.is_empty());
-    }
-}
 
 /// `{word}` placeholders left in a filled template.
 fn unfilled(s: &str) -> Vec<String> {

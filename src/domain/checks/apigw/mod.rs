@@ -1,7 +1,7 @@
 //! API Gateway REST (v1) checks: method authentication, input validation, resource
 //! policies, stage hardening (WAF, logging, tracing, cache encryption, client certificate,
 //! throttling, stage variables) and custom domains. The ids, severities and categories are
-//! the contract in shared/CHECKS.md.
+//! the contract in docs/CHECKS.md.
 //!
 //! Resources: stage checks report one finding per stage (`<api>/<stage>`, the stage ARN);
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
@@ -1237,5 +1237,4 @@ fn default_endpoint_enabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> 
 }
 
 #[cfg(test)]
-#[path = "tests/apigw.rs"]
 mod tests;

@@ -1,4 +1,4 @@
-//! Checks of whom a function trusts (see ../shared/CHECKS.md, "Functions (Lambda)"): which
+//! Checks of whom a function trusts (see docs/CHECKS.md, "Functions (Lambda)"): which
 //! services may invoke it and for whom, what its role may rewrite, and whose code it runs.
 //!
 //! The resource is the function. Decisions worth knowing:
@@ -318,5 +318,4 @@ fn no_code_signing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findi
 }
 
 #[cfg(test)]
-#[path = "tests/lambda_trust.rs"]
 mod tests;

@@ -1,4 +1,4 @@
-//! Exposure paths through event sources (see ../shared/CHECKS.md, "Exposure paths"): a
+//! Exposure paths through event sources (see docs/CHECKS.md, "Exposure paths"): a
 //! queue, topic or bus anyone can write to, or a service grant without a source, triggers a
 //! function whose role is dangerous. `domain::triggers::public_paths` finds the sources;
 //! `domain::iam` judges the role. One finding per function, like the entry-point joins: a
@@ -195,5 +195,4 @@ fn evaluate_event_paths(
 }
 
 #[cfg(test)]
-#[path = "tests/event_paths.rs"]
 mod tests;

@@ -1,4 +1,4 @@
-//! Checks for Lambda functions (see ../shared/CHECKS.md, "Functions (Lambda)").
+//! Checks for Lambda functions (see docs/CHECKS.md, "Functions (Lambda)").
 //!
 //! The resource of every finding is the function: resource_id = function ARN, resource_name =
 //! function name. Decisions worth knowing:
@@ -23,6 +23,8 @@
 //! - **Roles**: [`role_privileges`] is the one place that reads a role's documents; exposure.rs
 //!   uses it too. A document that could not be fetched or parsed makes the verdict `unknown`
 //!   unless another document already decides `fail`.
+
+pub mod trust;
 
 use std::collections::BTreeSet;
 
@@ -1365,5 +1367,4 @@ fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context)
 }
 
 #[cfg(test)]
-#[path = "tests/lambda.rs"]
 mod tests;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::domain::checks::testing::{assert_entries, eval, one};
+use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Authorizer, BasePathMapping, RequestValidator, UsagePlan};
 use crate::domain::inventory::{RestDomain, RestStage};
@@ -119,89 +119,6 @@ fn assert_filled(f: &Finding) {
 }
 
 // ─────────── catalogue ───────────
-
-#[test]
-fn catalogue_entries_follow_the_contract() {
-    let expected = [
-        ("apigw.method-no-auth", Severity::High, Category::Auth),
-        ("apigw.api-key-only-auth", Severity::Medium, Category::Auth),
-        (
-            "apigw.no-request-validation",
-            Severity::Medium,
-            Category::Input,
-        ),
-        (
-            "apigw.private-api-open-policy",
-            Severity::High,
-            Category::Exposure,
-        ),
-        ("apigw.no-waf", Severity::Medium, Category::Exposure),
-        (
-            "apigw.execution-logging-off",
-            Severity::Medium,
-            Category::Logging,
-        ),
-        (
-            "apigw.access-logging-off",
-            Severity::Medium,
-            Category::Logging,
-        ),
-        ("apigw.no-tracing", Severity::Low, Category::Logging),
-        (
-            "apigw.cache-not-encrypted",
-            Severity::Medium,
-            Category::Encryption,
-        ),
-        (
-            "apigw.no-client-certificate",
-            Severity::Medium,
-            Category::Encryption,
-        ),
-        ("apigw.no-throttling", Severity::High, Category::Throttling),
-        (
-            "apigw.secrets-in-stage-variables",
-            Severity::High,
-            Category::Secrets,
-        ),
-        (
-            "apigw.weak-tls-domain",
-            Severity::Medium,
-            Category::Encryption,
-        ),
-        (
-            "apigw.default-endpoint-enabled",
-            Severity::Low,
-            Category::Exposure,
-        ),
-    ];
-    let got: Vec<_> = CHECKS
-        .iter()
-        .map(|c| (c.id, c.severity, c.category))
-        .collect();
-    assert_eq!(got, expected);
-    assert_entries(CHECKS, "apigateway");
-    for c in CHECKS {
-        assert!(
-            c.cli.starts_with("aws ") || c.cli.contains("$(aws "),
-            "{}",
-            c.id
-        );
-        assert!(c.terraform.contains("resource \""), "{}", c.id);
-        assert!(!c.console.is_empty() && !c.rationale.is_empty() && !c.fix.is_empty());
-    }
-    let fsbp: Vec<_> = CHECKS.iter().filter_map(|c| c.fsbp).collect();
-    assert_eq!(
-        fsbp,
-        [
-            "APIGateway.4",
-            "APIGateway.1",
-            "APIGateway.3",
-            "APIGateway.5",
-            "APIGateway.2",
-            "APIGateway.11"
-        ]
-    );
-}
 
 // ─────────── apigw.method-no-auth ───────────
 
