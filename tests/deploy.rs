@@ -130,6 +130,68 @@ fn the_github_workflow_passes_the_published_schema_and_typos_do_not() {
     }
 }
 
+#[test]
+fn the_release_workflow_passes_the_published_schema_and_typos_do_not() {
+    let workflow = repo_file(".github/workflows/release.yml");
+    let out = workflow_validate(&workflow);
+    assert!(out.status.success(), "{}", text(&out));
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("tags: [\"v*\"]", "tag: [\"v*\"]"),
+        ("runs-on: ${{ matrix.os }}", "run-on: ${{ matrix.os }}"),
+        ("packages: write", "packages: writ"),
+        ("needs: binaries", "needs: {job: binaries}"),
+    ] {
+        let out = workflow_validate(&broken(dir.path(), &workflow, from, to));
+        assert!(!out.status.success(), "{to:?} passed:\n{}", text(&out));
+    }
+}
+
+/// What a release holds: a locked release build of the one binary for Linux and macOS on
+/// both architectures, each archive with its checksum, and the image of deploy/Dockerfile.
+#[test]
+fn the_release_workflow_builds_linux_and_macos_with_checksums_and_the_image() {
+    let docs = yaml_docs(&repo_file(".github/workflows/release.yml"));
+    let jobs = &docs[0]["jobs"];
+    let include = jobs["binaries"]["strategy"]["matrix"]["include"]
+        .as_vec()
+        .expect("a matrix of targets");
+    let targets: Vec<&str> = include
+        .iter()
+        .map(|t| t["target"].as_str().expect("target"))
+        .collect();
+    for wanted in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+    ] {
+        assert!(
+            targets.contains(&wanted),
+            "{wanted} missing from {targets:?}"
+        );
+    }
+    let runs: Vec<String> = jobs["binaries"]["steps"]
+        .as_vec()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["run"].as_str().map(str::to_string))
+        .collect();
+    let all = runs.join("\n");
+    assert!(
+        all.contains("build --release --locked --bin parapet"),
+        "{all}"
+    );
+    assert!(
+        all.contains("sha256sum") && all.contains("shasum -a 256"),
+        "{all}"
+    );
+    let publish = format!("{:?}", jobs["publish"]["steps"]);
+    assert!(publish.contains("SHA256SUMS") && publish.contains("gh release create"));
+    let image = format!("{:?}", jobs["image"]["steps"]);
+    assert!(image.contains("deploy/Dockerfile") && image.contains("push"));
+}
+
 /// The Job's container arguments, `$(JOB_COMPLETION_INDEX)` set to `index`.
 fn job_args(doc: &Yaml, index: u32) -> Vec<String> {
     let container = &doc["spec"]["template"]["spec"]["containers"][0];

@@ -180,13 +180,34 @@ impl std::fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
+/// The one HTTPS client every AWS call goes through: hyper 1 with rustls on ring, the
+/// system's root certificates, and the proxy of `HTTPS_PROXY` / `NO_PROXY`, as the SDK's
+/// default client is built, but on the one crypto stack the build compiles (Cargo.toml).
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::Ring));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// Loads the SDK configuration once (credentials chain, profile, endpoint, retry, timeouts).
 pub async fn load(opts: &AwsOptions) -> SdkConfig {
+    let http = https_client();
     // Standard retry, not adaptive: throttling is paced by `Shared::call` per quota bucket
     // (`quotas`), and the SDK's own client-side rate limiter would only slow every call of a
     // client after any of them was throttled. The retries that remain are for transient
     // failures (timeouts, 5xx), at most `max_attempts`.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http.clone())
         .retry_config(RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
@@ -202,6 +223,9 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
         // then scan one account several times.
         let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
             .profile_name(profile)
+            .configure(
+                &aws_config::provider_config::ProviderConfig::default().with_http_client(http),
+            )
             .build();
         loader = loader
             .profile_name(profile)
