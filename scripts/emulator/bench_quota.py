@@ -109,8 +109,9 @@ def main():
         functions = len(manifest["functions"]) + args.functions
         log(f"seeded in {seed_s:.0f} s")
 
-        # The reference: every finding decided without any quota.
-        _, _, reference = scan(parapet, moto.endpoint, home, quota_scale="1")
+        # The reference: every finding decided without any quota (pacing scaled out of the
+        # way: at AWS's rates this scan alone would take as long as the one at share 0.5).
+        _, _, reference = scan(parapet, moto.endpoint, home)
         findings = len(reference["findings"])
         ref_unknown = sum(1 for f in reference["findings"] if f["status"] == "unknown")
         log(f"reference scan: {findings} findings, {ref_unknown} unknown")
