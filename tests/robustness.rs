@@ -1988,7 +1988,7 @@ mod soak {
             let url = match rng.below(5) {
                 0 => Ok(Some(FunctionUrl {
                     url: format!("https://{name}.lambda-url.{region}.on.aws/"),
-                    auth_type: rng.pick(&["NONE", "AWS_IAM"]).to_string(),
+                    auth_type: (*rng.pick(&["NONE", "AWS_IAM"])).into(),
                     cors_allow_origins: vec!["*".into()],
                     cors_allow_credentials: rng.chance(1, 2),
                 })),
@@ -2029,7 +2029,7 @@ mod soak {
                         Vec::new()
                     },
                     vpc_subnet_ids: Vec::new(),
-                    tracing_mode: Some(rng.pick(&["Active", "PassThrough"]).to_string()),
+                    tracing_mode: Some((*rng.pick(&["Active", "PassThrough"])).into()),
                     dead_letter_target: None,
                     policy,
                     url,
@@ -2082,7 +2082,7 @@ mod soak {
                     settings.insert(
                         "*/*".to_string(),
                         MethodSetting {
-                            logging_level: Some(rng.pick(&["OFF", "ERROR", "INFO"]).to_string()),
+                            logging_level: Some((*rng.pick(&["OFF", "ERROR", "INFO"])).into()),
                             throttling_rate_limit: Some(rng.below(1000) as f64),
                             throttling_burst_limit: Some(rng.below(500) as i32),
                             caching_enabled: rng.chance(1, 2),
@@ -2113,7 +2113,7 @@ mod soak {
                         id: format!("rest{i}"),
                         name: format!("orders-{i}"),
                         region: region.to_string(),
-                        endpoint_type: rng.pick(&["EDGE", "REGIONAL", "PRIVATE"]).to_string(),
+                        endpoint_type: (*rng.pick(&["EDGE", "REGIONAL", "PRIVATE"])).into(),
                         policy: rng.chance(1, 3).then(|| rng.pick(POLICIES).to_string()),
                         disable_execute_api_endpoint: rng.chance(1, 4),
                         resources: Ok(vec![RestResource {
@@ -2121,7 +2121,7 @@ mod soak {
                             path: "/orders".into(),
                             methods: vec![RestMethod {
                                 http_method: "POST".into(),
-                                authorization_type: rng.pick(&["NONE", "AWS_IAM", ""]).to_string(),
+                                authorization_type: (*rng.pick(&["NONE", "AWS_IAM", ""])).into(),
                                 authorizer_id: None,
                                 api_key_required: rng.chance(1, 2),
                                 request_validator_id: None,
@@ -2164,7 +2164,7 @@ mod soak {
                     routes: Ok(vec![Route {
                         id: "r1".into(),
                         route_key: "GET /items".into(),
-                        authorization_type: rng.pick(&["NONE", "JWT", "AWS_IAM"]).to_string(),
+                        authorization_type: (*rng.pick(&["NONE", "JWT", "AWS_IAM"])).into(),
                         authorizer_id: None,
                         target: None,
                     }]),
@@ -2268,11 +2268,8 @@ mod soak {
                     arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/{id}"),
                     id,
                     aliases: Vec::new(),
-                    manager: Some(rng.pick(&["CUSTOMER", "AWS"]).to_string()),
-                    state: Some(
-                        rng.pick(&["Enabled", "Disabled", "PendingDeletion"])
-                            .to_string(),
-                    ),
+                    manager: Some((*rng.pick(&["CUSTOMER", "AWS"])).into()),
+                    state: Some((*rng.pick(&["Enabled", "Disabled", "PendingDeletion"])).into()),
                     spec: Some("SYMMETRIC_DEFAULT".into()),
                     rotation_enabled: if rng.chance(1, 8) {
                         Err("AccessDenied: missing kms:GetKeyRotationStatus".into())

@@ -27,7 +27,7 @@ pub(crate) fn url_from(
 ) -> FunctionUrl {
     FunctionUrl {
         url: url.to_string(),
-        auth_type: auth.to_string(),
+        auth_type: auth.into(),
         cors_allow_origins: cors.map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
         cors_allow_credentials: cors.and_then(|c| c.allow_credentials()).unwrap_or(false),
     }
@@ -211,7 +211,7 @@ pub(crate) async fn code_signing(
                 .code_signing_policies()
                 .and_then(|p| p.untrusted_artifact_on_deployment())
                 .map_or("Warn", |p| p.as_str())
-                .to_string(),
+                .into(),
         };
         for arn in functions? {
             let unqualified = match function_ref(&arn) {

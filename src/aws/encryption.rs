@@ -11,6 +11,7 @@
 //! A reference whose `DescribeKey` failed keeps its own `Key` with the reason, so every resource
 //! still finds "its" key and reports `unknown` rather than "not collected".
 
+use crate::domain::values::{KeyManager, KeyState};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::errors::CallFailure;
@@ -283,8 +284,8 @@ async fn complete(
         arn: d.arn,
         id: d.id,
         aliases,
-        manager: d.manager,
-        state: d.state,
+        manager: d.manager.map(KeyManager::from),
+        state: d.state.map(KeyState::from),
         spec: d.spec,
         rotation_enabled: Err("not collected".into()),
         policy: Err("not collected".into()),
@@ -534,8 +535,8 @@ mod tests {
         assert_eq!(d.arn, key_arn(CMK));
         assert_eq!(d.id, CMK);
         assert_eq!(d.aliases, ["alias/app", "alias/app-old"]);
-        assert_eq!(d.manager.as_deref(), Some("CUSTOMER"));
-        assert_eq!(d.state.as_deref(), Some("Enabled"));
+        assert_eq!(d.manager, Some(KeyManager::Customer));
+        assert_eq!(d.state.as_ref().map(|v| v.as_str()), Some("Enabled"));
         assert_eq!(d.spec.as_deref(), Some("SYMMETRIC_DEFAULT"));
         assert_eq!(d.rotation_enabled, Ok(true));
         assert_eq!(d.policy.as_deref(), Ok(POLICY));

@@ -143,7 +143,7 @@ fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> F
         .unwrap_or_else(|| format!("arn:aws:lambda:{region}:{account_id}:function:{name}"));
     Function {
         runtime: c.runtime().map(|r| r.as_str().to_string()),
-        package_type: c.package_type().map(|p| p.as_str().to_string()),
+        package_type: c.package_type().map(|p| p.as_str().into()),
         role_arn: c.role().unwrap_or_default().to_string(),
         env: c
             .environment()
@@ -167,7 +167,7 @@ fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> F
         tracing_mode: c
             .tracing_config()
             .and_then(|t| t.mode())
-            .map(|m| m.as_str().to_string()),
+            .map(|m| m.as_str().into()),
         dead_letter_target: c
             .dead_letter_config()
             .and_then(|d| d.target_arn())
@@ -633,6 +633,7 @@ mod tests {
     use super::*;
     use crate::aws::fake::{self as testing, ACCOUNT, Reply, Router, Seen};
     use crate::domain::collection::CollectionState;
+    use crate::domain::values::{PackageType, TracingMode};
 
     const APP_ROLE: &str = "arn:aws:iam::123456789012:role/app-role";
     const REPORT_ROLE: &str = "arn:aws:iam::123456789012:role/service-role/report-role";
@@ -853,7 +854,7 @@ mod tests {
         );
         assert_eq!(orders.region, "us-east-1");
         assert_eq!(orders.runtime.as_deref(), Some("python3.12"));
-        assert_eq!(orders.package_type.as_deref(), Some("Zip"));
+        assert_eq!(orders.package_type, Some(PackageType::Zip));
         assert_eq!(orders.role_arn, APP_ROLE);
         assert_eq!(orders.env.get("TABLE").map(String::as_str), Some("orders"));
         assert_eq!(orders.env.len(), 2);
@@ -869,7 +870,10 @@ mod tests {
             ]
         );
         assert_eq!(orders.vpc_subnet_ids, ["subnet-a", "subnet-b"]);
-        assert_eq!(orders.tracing_mode.as_deref(), Some("Active"));
+        assert_eq!(
+            orders.tracing_mode.as_ref().map(|v| v.as_str()),
+            Some("Active")
+        );
         assert_eq!(orders.dead_letter_target, None);
         let policy = orders
             .policy
@@ -904,7 +908,7 @@ mod tests {
                 && billing.vpc_subnet_ids.is_empty()
         );
         assert_eq!(billing.kms_key_arn, None);
-        assert_eq!(billing.tracing_mode.as_deref(), Some("PassThrough"));
+        assert_eq!(billing.tracing_mode, Some(TracingMode::PassThrough));
         assert_eq!(billing.dead_letter_target, None);
         assert_eq!(billing.policy, Ok(None));
         assert_eq!(billing.url, Ok(None));
@@ -926,7 +930,10 @@ mod tests {
 
         // moto's XML 403 is a denial naming the action; an HTML 500 is "not implemented".
         let reports = &inv.functions[2];
-        assert_eq!(reports.package_type.as_deref(), Some("Image"));
+        assert_eq!(
+            reports.package_type.as_ref().map(|v| v.as_str()),
+            Some("Image")
+        );
         assert_eq!(
             reports.dead_letter_target.as_deref(),
             Some("arn:aws:sqs:us-east-1:123456789012:reports-dlq")

@@ -14,6 +14,7 @@
 //! request and the call counter counts real requests. A failed per-API call becomes an `Err`
 //! on that field only; a failed listing becomes a [`ListFailure`].
 
+use crate::domain::values::{AuthorizationType, EndpointType, LoggingLevel};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::future::Future;
 
@@ -198,9 +199,12 @@ fn rest_api(api: apigw::types::RestApi) -> RestApi {
         endpoint_type: api
             .endpoint_configuration()
             .and_then(|c| c.types().first())
-            .map(|t| t.as_str().to_string())
-            // API Gateway's default when an API was created without an endpoint configuration.
-            .unwrap_or_else(|| "EDGE".to_string()),
+            .map_or(
+                // API Gateway's default when an API was created without an endpoint
+                // configuration.
+                EndpointType::Edge,
+                |t| t.as_str().into(),
+            ),
         disable_execute_api_endpoint: api.disable_execute_api_endpoint,
         // Kept verbatim (often a JSON string with escaped quotes); PolicyDocument::parse
         // copes with the double encoding.
@@ -272,7 +276,7 @@ fn rest_stage(stage: apigw::types::Stage) -> RestStage {
 /// than a false pass.
 fn method_setting(s: apigw::types::MethodSetting) -> MethodSetting {
     MethodSetting {
-        logging_level: s.logging_level,
+        logging_level: s.logging_level.map(LoggingLevel::from),
         throttling_rate_limit: Some(s.throttling_rate_limit).filter(|r| *r != 0.0),
         throttling_burst_limit: Some(s.throttling_burst_limit).filter(|b| *b != 0),
         caching_enabled: s.caching_enabled,
@@ -311,7 +315,9 @@ fn rest_resource(resource: apigw::types::Resource) -> RestResource {
         .map(|(verb, m)| RestMethod {
             http_method: m.http_method.unwrap_or(verb),
             // PutMethod requires it; NONE is also what API Gateway means by its absence.
-            authorization_type: m.authorization_type.unwrap_or_else(|| "NONE".to_string()),
+            authorization_type: m
+                .authorization_type
+                .map_or(AuthorizationType::None, Into::into),
             authorizer_id: m.authorizer_id.filter(|a| !a.is_empty()),
             api_key_required: m.api_key_required.unwrap_or(false),
             request_validator_id: m.request_validator_id.filter(|v| !v.is_empty()),
@@ -351,7 +357,7 @@ async fn rest_authorizers(
         .map(|a| Authorizer {
             id: a.id.unwrap_or_default(),
             name: a.name.unwrap_or_default(),
-            authorizer_type: a.r#type.map(|t| t.as_str().to_string()).unwrap_or_default(),
+            authorizer_type: a.r#type.map(|t| t.as_str().into()).unwrap_or_default(),
             authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
         })
         .collect())
@@ -488,7 +494,7 @@ fn v2_api(api: apigw2::types::Api) -> V2Api {
         name: api.name.unwrap_or_default(),
         protocol: api
             .protocol_type
-            .map(|p| p.as_str().to_string())
+            .map(|p| p.as_str().into())
             .unwrap_or_default(),
         cors: api.cors_configuration.map(|c| Cors {
             allow_origins: c.allow_origins.unwrap_or_default(),
@@ -593,8 +599,7 @@ async fn v2_routes(
             // API Gateway's default for a route created without one.
             authorization_type: r
                 .authorization_type
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_else(|| "NONE".to_string()),
+                .map_or(AuthorizationType::None, |t| t.as_str().into()),
             authorizer_id: r.authorizer_id.filter(|a| !a.is_empty()),
             target: r.target.filter(|t| !t.is_empty()),
         })
@@ -625,10 +630,10 @@ async fn v2_integrations(
             id: i.integration_id.unwrap_or_default(),
             integration_type: i
                 .integration_type
-                .map(|t| t.as_str().to_string())
+                .map(|t| t.as_str().into())
                 .unwrap_or_default(),
             uri: i.integration_uri.filter(|u| !u.is_empty()),
-            connection_type: i.connection_type.map(|c| c.as_str().to_string()),
+            connection_type: i.connection_type.map(|c| c.as_str().into()),
             tls_server_name_to_verify: i
                 .tls_config
                 .and_then(|t| t.server_name_to_verify)
@@ -664,7 +669,7 @@ fn v2_authorizer(a: apigw2::types::Authorizer) -> Authorizer {
         name: a.name.unwrap_or_default(),
         authorizer_type: a
             .authorizer_type
-            .map(|t| t.as_str().to_string())
+            .map(|t| t.as_str().into())
             .unwrap_or_default(),
         authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
     }
@@ -703,7 +708,7 @@ async fn authorizers_one_by_one(
                 name: a.name.unwrap_or_default(),
                 authorizer_type: a
                     .authorizer_type
-                    .map(|t| t.as_str().to_string())
+                    .map(|t| t.as_str().into())
                     .unwrap_or_default(),
                 authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
             }),

@@ -189,7 +189,7 @@ async fn list_mappings(
                 region: String::new(),
                 source_arn: m.event_source_arn().map(str::to_string),
                 function_arn: m.function_arn().unwrap_or_default().to_string(),
-                state: m.state().map(str::to_string),
+                state: m.state().map(Into::into),
                 maximum_retry_attempts: m.maximum_retry_attempts(),
                 maximum_record_age_seconds: m.maximum_record_age_in_seconds(),
                 bisect_batch_on_function_error: m.bisect_batch_on_function_error(),

@@ -32,6 +32,7 @@ use crate::domain::inventory::{Function, Inventory, RestApi, V2Api};
 use crate::domain::policy::{
     Condition, Effect, PolicyDocument, Statement, glob_match, specific_value,
 };
+use crate::domain::values::{ApiProtocol, AuthorizationType, EndpointType, UrlAuthType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
@@ -60,9 +61,8 @@ pub struct EntryPoint {
 
 /// Whether a method's or route's authorization type lets anyone call it: `NONE`, or missing
 /// (API Gateway's default). One rule for the gateway checks and the exposure joins.
-pub fn unauthenticated(authorization_type: &str) -> bool {
-    let t = authorization_type.trim();
-    t.is_empty() || t.eq_ignore_ascii_case("NONE")
+pub fn unauthenticated(authorization_type: &AuthorizationType) -> bool {
+    authorization_type.is_open()
 }
 
 /// Every unauthenticated way into every function of the inventory.
@@ -100,7 +100,7 @@ pub fn analyse(inv: &Inventory, f: &Function) -> (Vec<EntryPoint>, Vec<String>) 
             None => (String::new(), String::new()),
         };
         match url {
-            Ok(Some(url)) if url.auth_type.trim().eq_ignore_ascii_case("NONE") => entries.push(entry(
+            Ok(Some(url)) if url.auth_type == UrlAuthType::None => entries.push(entry(
                 EntryKind::FunctionUrl,
                 format!("function URL{of} {} (NONE)", url.url),
                 "direct invoke, no gateway in front".into(),
@@ -272,7 +272,7 @@ fn v2_entries(
             return;
         }
     };
-    let websocket = api.protocol.eq_ignore_ascii_case("WEBSOCKET");
+    let websocket = api.protocol == ApiProtocol::WebSocket;
     let kind_label = if websocket { "WebSocket" } else { "HTTP" };
     let connect = routes.iter().find(|r| r.route_key == "$connect");
     let connect_open = connect.is_none_or(|r| unauthenticated(&r.authorization_type));
@@ -387,7 +387,7 @@ pub const VPC_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc"];
 pub const NETWORK_KEYS: &[&str] = &["aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp"];
 
 pub fn is_private(api: &RestApi) -> bool {
-    api.endpoint_type.trim().eq_ignore_ascii_case("PRIVATE")
+    api.endpoint_type == EndpointType::Private
 }
 
 /// A Deny condition that shuts out everything but the listed endpoints/networks.

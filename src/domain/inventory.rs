@@ -12,6 +12,11 @@ use time::OffsetDateTime;
 
 use super::finding::Service;
 use super::listed::listed_enum;
+use super::values::{
+    ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, IntegrationType,
+    KeyManager, KeyState, LoggingLevel, MappingState, PackageType, TracingMode, UntrustedArtifact,
+    UrlAuthType,
+};
 
 /// The outcome of collecting one piece of data: the value, or why it could not be had.
 /// The reason is shown verbatim on `unknown` findings (e.g.
@@ -264,8 +269,7 @@ pub struct Function {
     pub arn: String,
     pub region: String,
     pub runtime: Option<String>,
-    /// `Zip` or `Image`.
-    pub package_type: Option<String>,
+    pub package_type: Option<PackageType>,
     pub role_arn: String,
     /// Environment variables exactly as ListFunctions returns them. Values never leave the
     /// domain: findings name the variable and a masked prefix only.
@@ -274,8 +278,7 @@ pub struct Function {
     pub kms_key_arn: Option<String>,
     pub layers: Vec<String>,
     pub vpc_subnet_ids: Vec<String>,
-    /// `Active` or `PassThrough`.
-    pub tracing_mode: Option<String>,
+    pub tracing_mode: Option<TracingMode>,
     pub dead_letter_target: Option<String>,
     /// Resource policy JSON (GetPolicy); `Ok(None)` when the function has none.
     pub policy: Fetched<Option<String>>,
@@ -342,15 +345,13 @@ pub struct Alias {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CodeSigning {
     pub config_arn: String,
-    /// `Enforce` or `Warn` (CodeSigningPolicies.UntrustedArtifactOnDeployment).
-    pub untrusted_artifact_on_deployment: String,
+    pub untrusted_artifact_on_deployment: UntrustedArtifact,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FunctionUrl {
     pub url: String,
-    /// `NONE` or `AWS_IAM`.
-    pub auth_type: String,
+    pub auth_type: UrlAuthType,
     pub cors_allow_origins: Vec<String>,
     pub cors_allow_credentials: bool,
 }
@@ -389,8 +390,7 @@ pub struct RestApi {
     pub id: String,
     pub name: String,
     pub region: String,
-    /// `EDGE`, `REGIONAL` or `PRIVATE`.
-    pub endpoint_type: String,
+    pub endpoint_type: EndpointType,
     /// Resource policy JSON, if any.
     pub policy: Option<String>,
     pub disable_execute_api_endpoint: bool,
@@ -419,8 +419,7 @@ pub struct RestResource {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RestMethod {
     pub http_method: String,
-    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`.
-    pub authorization_type: String,
+    pub authorization_type: AuthorizationType,
     pub authorizer_id: Option<String>,
     pub api_key_required: bool,
     pub request_validator_id: Option<String>,
@@ -432,8 +431,7 @@ pub struct RestMethod {
 pub struct Authorizer {
     pub id: String,
     pub name: String,
-    /// REST: `TOKEN`, `REQUEST`, `COGNITO_USER_POOLS`; v2: `REQUEST`, `JWT`.
-    pub authorizer_type: String,
+    pub authorizer_type: AuthorizerType,
     /// Lambda authorizer URI (contains the function ARN).
     pub authorizer_uri: Option<String>,
 }
@@ -462,8 +460,7 @@ pub struct RestStage {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MethodSetting {
-    /// `OFF`, `ERROR`, `INFO`.
-    pub logging_level: Option<String>,
+    pub logging_level: Option<LoggingLevel>,
     pub throttling_rate_limit: Option<f64>,
     pub throttling_burst_limit: Option<i32>,
     pub caching_enabled: bool,
@@ -503,8 +500,7 @@ pub struct V2Api {
     pub id: String,
     pub name: String,
     pub region: String,
-    /// `HTTP` or `WEBSOCKET`.
-    pub protocol: String,
+    pub protocol: ApiProtocol,
     pub cors: Option<Cors>,
     pub disable_execute_api_endpoint: bool,
     pub routes: Fetched<Vec<Route>>,
@@ -533,8 +529,7 @@ pub struct Route {
     pub id: String,
     /// `GET /items`, `$default`, `$connect`, ...
     pub route_key: String,
-    /// `NONE`, `AWS_IAM`, `JWT`, `CUSTOM`.
-    pub authorization_type: String,
+    pub authorization_type: AuthorizationType,
     pub authorizer_id: Option<String>,
     /// `integrations/<id>`.
     pub target: Option<String>,
@@ -543,11 +538,9 @@ pub struct Route {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Integration {
     pub id: String,
-    /// `AWS_PROXY`, `HTTP_PROXY`, ...
-    pub integration_type: String,
+    pub integration_type: IntegrationType,
     pub uri: Option<String>,
-    /// `INTERNET` or `VPC_LINK`.
-    pub connection_type: Option<String>,
+    pub connection_type: Option<ConnectionType>,
     pub tls_server_name_to_verify: Option<String>,
 }
 
@@ -643,9 +636,8 @@ pub struct KeyDetails {
     /// Alias names, `alias/...`.
     pub aliases: Vec<String>,
     /// `CUSTOMER` or `AWS` from DescribeKey (may be missing or wrong; see checks::kms).
-    pub manager: Option<String>,
-    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
-    pub state: Option<String>,
+    pub manager: Option<KeyManager>,
+    pub state: Option<KeyState>,
     /// `SYMMETRIC_DEFAULT`, `RSA_2048`, ...
     pub spec: Option<String>,
     pub rotation_enabled: Fetched<bool>,
@@ -726,8 +718,7 @@ pub struct EventSourceMapping {
     pub source_arn: Option<String>,
     /// The function it invokes, possibly qualified (`…:function:F:ALIAS`).
     pub function_arn: String,
-    /// `Enabled`, `Disabled`, `Creating`, ...
-    pub state: Option<String>,
+    pub state: Option<MappingState>,
     /// -1 (or absent) retries until the record expires.
     pub maximum_retry_attempts: Option<i32>,
     /// -1 (or absent) keeps records until they expire from the stream.
@@ -952,9 +943,9 @@ const AWS_ALIAS_PREFIX: &str = "alias/aws/";
 /// marks a customer key; a key with neither cannot be decided.
 pub fn is_aws_managed(key: &KeyDetails) -> Option<bool> {
     let aws_alias = key.aliases.iter().any(|a| is_aws_alias(a));
-    match key.manager.as_deref().map(str::trim) {
-        Some(m) if m.eq_ignore_ascii_case("AWS") => Some(true),
-        Some(m) if m.eq_ignore_ascii_case("CUSTOMER") => Some(aws_alias),
+    match &key.manager {
+        Some(KeyManager::Aws) => Some(true),
+        Some(KeyManager::Customer) => Some(aws_alias),
         _ if aws_alias => Some(true),
         _ if !key.aliases.is_empty() => Some(false),
         _ => None,
@@ -1045,8 +1036,8 @@ mod tests {
                 .and_then(|k| k.details.as_ref().ok())
                 .and_then(|d| d.manager.clone())
         };
-        assert_eq!(manager("eu-west-1").as_deref(), Some("CUSTOMER"));
-        assert_eq!(manager("us-east-1").as_deref(), Some("AWS"));
+        assert_eq!(manager("eu-west-1"), Some(KeyManager::Customer));
+        assert_eq!(manager("us-east-1"), Some(KeyManager::Aws));
         assert!(inv.find_key("ap-south-1", "alias/app").is_none());
     }
 

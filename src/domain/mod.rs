@@ -23,3 +23,4 @@ pub mod snapshot;
 pub mod source;
 pub mod text;
 pub mod triggers;
+pub mod values;

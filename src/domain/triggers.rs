@@ -16,6 +16,7 @@ use crate::domain::arn::{Arn, account_of, source_name, uri_targets};
 use crate::domain::iam::{self, statement_summary};
 use crate::domain::inventory::{Bus, Function, Inventory, Queue, SourceKind, Topic};
 use crate::domain::policy::{PolicyDocument, Statement};
+use crate::domain::values::MappingState;
 
 /// Conditions that keep an SQS `SendMessage` grant from being public.
 pub const QUEUE_RESTRICTING: &[&str] = &[
@@ -229,10 +230,7 @@ pub fn triggers_of(inv: &Inventory, f: &Function) -> Vec<Trigger> {
                 .unwrap_or_else(|| "self-managed Kafka".into()),
             via: format!("mapping {}", m.uuid),
             qualifier: qualifier_of(&m.function_arn),
-            enabled: !m
-                .state
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case("Disabled")),
+            enabled: m.state != Some(MappingState::Disabled),
         });
     }
     for t in &inv.topics {

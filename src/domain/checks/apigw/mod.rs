@@ -17,6 +17,7 @@ use crate::domain::entry_points::{
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory, MethodSetting, RestApi, RestMethod, RestResource};
 use crate::domain::policy::{PolicyDocument, Statement};
+use crate::domain::values::LoggingLevel;
 
 /// The listing failure the gateways area records when REST custom domains cannot be listed.
 pub const DOMAIN_LISTING: &str = "apigateway:GetDomainNames";
@@ -551,7 +552,7 @@ impl Op<'_> {
     }
 
     fn auth_label(&self) -> String {
-        let t = self.method.authorization_type.trim();
+        let t = self.method.authorization_type.as_str();
         if t.is_empty() {
             "authorizationType missing (treated as NONE)".to_string()
         } else {
@@ -579,7 +580,7 @@ fn operations(resources: &[RestResource]) -> Vec<Op<'_>> {
 }
 
 fn endpoint_evidence(api: &RestApi) -> Evidence {
-    let t = api.endpoint_type.trim();
+    let t = api.endpoint_type.as_str();
     if t.is_empty() {
         Evidence::new("endpointType", "missing (assumed EDGE, the default)")
     } else {
@@ -945,19 +946,26 @@ fn execution_logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec
         let level = stage
             .method_settings
             .get("*/*")
-            .and_then(|s| present(&s.logging_level));
+            .and_then(|s| s.logging_level.as_ref())
+            .filter(|l| !l.as_str().is_empty());
         match level {
-            Some(l) if !l.eq_ignore_ascii_case("OFF") => def.pass(
+            Some(l) if *l != LoggingLevel::Off => def.pass(
                 inv,
                 &t,
                 format!("execution logging at {l}"),
-                vec![Evidence::new("methodSettings[*/*].loggingLevel", l)],
+                vec![Evidence::new(
+                    "methodSettings[*/*].loggingLevel",
+                    l.as_str(),
+                )],
             ),
             Some(l) => def.fail(
                 inv,
                 &t,
                 "execution logging is OFF",
-                vec![Evidence::new("methodSettings[*/*].loggingLevel", l)],
+                vec![Evidence::new(
+                    "methodSettings[*/*].loggingLevel",
+                    l.as_str(),
+                )],
             ),
             None => def.fail(
                 inv,

@@ -697,10 +697,8 @@ fn no_waf_pass_and_fail() {
 fn execution_logging_needs_the_stage_default() {
     let level = |key: &str, l: Option<&str>| {
         let mut s = stage("prod");
-        s.method_settings.insert(
-            key.into(),
-            setting(|m| m.logging_level = l.map(str::to_string)),
-        );
+        s.method_settings
+            .insert(key.into(), setting(|m| m.logging_level = l.map(Into::into)));
         one("apigw.execution-logging-off", &with_stage(s))
     };
     assert_eq!(level("*/*", Some("ERROR")).status, Status::Pass);

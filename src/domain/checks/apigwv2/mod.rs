@@ -12,6 +12,7 @@ use crate::domain::checks::gateway::{
 };
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory, Route, V2Api};
+use crate::domain::values::{ApiProtocol, ConnectionType};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -259,7 +260,7 @@ resource "aws_apigatewayv2_stage" "{tf}" {
 // ───────────────────────────── targets ─────────────────────────────
 
 fn is_websocket(api: &V2Api) -> bool {
-    api.protocol.trim().eq_ignore_ascii_case("WEBSOCKET")
+    api.protocol == ApiProtocol::WebSocket
 }
 
 // ───────────────────────────── routes ─────────────────────────────
@@ -269,7 +270,7 @@ fn unauthenticated(route: &Route) -> bool {
 }
 
 fn auth_label(route: &Route) -> String {
-    let t = route.authorization_type.trim();
+    let t = route.authorization_type.as_str();
     if t.is_empty() {
         "AuthorizationType missing (treated as NONE)".to_string()
     } else {
@@ -481,11 +482,7 @@ fn private_integration_no_tls(def: &CheckDef, inv: &Inventory, _ctx: &Context) -
             };
             let private: Vec<_> = integrations
                 .iter()
-                .filter(|i| {
-                    i.connection_type
-                        .as_deref()
-                        .is_some_and(|c| c.trim().eq_ignore_ascii_case("VPC_LINK"))
-                })
+                .filter(|i| i.connection_type == Some(ConnectionType::VpcLink))
                 .collect();
             if private.is_empty() {
                 return def.not_applicable(inv, &t, "no VPC_LINK integrations");

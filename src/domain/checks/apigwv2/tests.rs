@@ -382,7 +382,7 @@ fn integration(id: &str, connection: Option<&str>, tls: Option<&str>) -> Integra
         id: id.into(),
         integration_type: "HTTP_PROXY".into(),
         uri: None,
-        connection_type: connection.map(str::to_string),
+        connection_type: connection.map(Into::into),
         tls_server_name_to_verify: tls.map(str::to_string),
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory, Key, KeyDetails, key_is_aws_managed};
 use crate::domain::policy::PolicyDocument;
+use crate::domain::values::KeyState;
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -101,7 +102,7 @@ fn target(key: &Key) -> Target {
 fn manager_evidence(d: &KeyDetails) -> Vec<Evidence> {
     let mut ev = vec![Evidence::new(
         "KeyManager",
-        d.manager.clone().unwrap_or_else(|| "(not reported)".into()),
+        d.manager.as_ref().map_or("(not reported)", |m| m.as_str()),
     )];
     if !d.aliases.is_empty() {
         ev.push(Evidence::new("Aliases", d.aliases.join(", ")));
@@ -181,21 +182,23 @@ fn pending_deletion(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Find
                 Ok(d) => d,
                 Err(e) => return def.unknown(inv, &t, e.clone()),
             };
-            let Some(state) = d.state.as_deref() else {
+            let Some(state) = &d.state else {
                 return def.unknown(inv, &t, "DescribeKey reported no KeyState");
             };
-            let ev = vec![Evidence::new("KeyState", state)];
+            let ev = vec![Evidence::new("KeyState", state.as_str())];
             let broken = match state {
-                "PendingDeletion" | "PendingReplicaDeletion" => {
+                KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => {
                     Some("is scheduled for deletion: what it encrypts will be unreadable for good")
                 }
-                "Disabled" => Some("is disabled: encrypt and decrypt calls with it fail"),
-                "Unavailable" => {
+                KeyState::Disabled => Some("is disabled: encrypt and decrypt calls with it fail"),
+                KeyState::Unavailable => {
                     Some("is unavailable (custom key store disconnected): calls with it fail")
                 }
-                "PendingImport" => Some("has no key material (pending import): calls with it fail"),
-                "Enabled" | "Creating" | "Updating" => None,
-                other => {
+                KeyState::PendingImport => {
+                    Some("has no key material (pending import): calls with it fail")
+                }
+                KeyState::Enabled | KeyState::Creating | KeyState::Updating => None,
+                KeyState::Other(other) => {
                     return def.unknown(inv, &t, format!("unrecognised KeyState {other:?}"));
                 }
             };

@@ -26,6 +26,7 @@
 
 pub mod trust;
 
+use crate::domain::values::{PackageType, TracingMode, UrlAuthType};
 use std::collections::BTreeSet;
 
 use crate::domain::arn::{Arn, account_of};
@@ -806,20 +807,19 @@ fn function_url_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<
             Ok(Some(url)) => {
                 let ev = vec![
                     url_evidence(url, alias),
-                    Evidence::new("AuthType", &url.auth_type),
+                    Evidence::new("AuthType", url.auth_type.as_str()),
                 ];
-                let auth = url.auth_type.trim();
-                if !auth.eq_ignore_ascii_case("NONE") && !auth.eq_ignore_ascii_case("AWS_IAM") {
+                if let UrlAuthType::Other(other) = &url.auth_type {
                     return def.unknown(
                         inv,
                         &t,
                         format!(
-                            "function URL {} has AuthType {:?}, neither AWS_IAM nor NONE",
-                            url.url, url.auth_type
+                            "function URL {} has AuthType {other:?}, neither AWS_IAM nor NONE",
+                            url.url
                         ),
                     );
                 }
-                if auth.eq_ignore_ascii_case("NONE") {
+                if url.auth_type == UrlAuthType::None {
                     def.fail(
                         inv,
                         &t,
@@ -947,10 +947,7 @@ fn deprecated_runtime(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Fin
     inv.functions
         .iter()
         .map(|f| {
-            let is_image = f
-                .package_type
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case("Image"));
+            let is_image = f.package_type == Some(PackageType::Image);
             let runtime = f.runtime.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let new_runtime = runtime
                 .and_then(runtimes::suggested_runtime)
@@ -1178,9 +1175,12 @@ fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
         .iter()
         .map(|f| {
             let t = target(f);
-            let mode = f.tracing_mode.as_deref().unwrap_or("PassThrough");
+            let mode = f
+                .tracing_mode
+                .as_ref()
+                .map_or("PassThrough", |m| m.as_str());
             let ev = vec![Evidence::new("TracingConfig.Mode", mode)];
-            if mode.eq_ignore_ascii_case("Active") {
+            if f.tracing_mode == Some(TracingMode::Active) {
                 def.pass(inv, &t, "X-Ray active tracing is on", ev)
             } else {
                 def.fail(

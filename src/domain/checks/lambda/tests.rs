@@ -598,7 +598,7 @@ const RUNTIME: &str = "lambda.deprecated-runtime";
 fn with_runtime(rt: Option<&str>, package: Option<&str>) -> Function {
     let mut f = func("orders");
     f.runtime = rt.map(str::to_string);
-    f.package_type = package.map(str::to_string);
+    f.package_type = package.map(Into::into);
     f
 }
 

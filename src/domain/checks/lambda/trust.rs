@@ -21,6 +21,7 @@ use crate::domain::iam::{
     sid_of, statement_summary,
 };
 use crate::domain::inventory::{Area, Function, Inventory};
+use crate::domain::values::{PackageType, UntrustedArtifact};
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -268,10 +269,7 @@ fn no_code_signing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findi
         .iter()
         .map(|f| {
             let t = target(f);
-            if f.package_type
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case("Image"))
-            {
+            if f.package_type == Some(PackageType::Image) {
                 return def.not_applicable(
                     inv,
                     &t,
@@ -291,14 +289,10 @@ fn no_code_signing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findi
                         Evidence::new("CodeSigningConfigArn", &cfg.config_arn),
                         Evidence::new(
                             "UntrustedArtifactOnDeployment",
-                            &cfg.untrusted_artifact_on_deployment,
+                            cfg.untrusted_artifact_on_deployment.as_str(),
                         ),
                     ];
-                    if cfg
-                        .untrusted_artifact_on_deployment
-                        .trim()
-                        .eq_ignore_ascii_case("Enforce")
-                    {
+                    if cfg.untrusted_artifact_on_deployment == UntrustedArtifact::Enforce {
                         def.pass(inv, &t, "unsigned code is rejected (Enforce)", ev)
                     } else {
                         def.fail(

@@ -613,7 +613,10 @@ fn aws_managed_key(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Findin
             };
             ev.push(Evidence::new(
                 "KeyManager",
-                details.manager.clone().unwrap_or_else(|| "(not reported)".into()),
+                details
+                    .manager
+                    .as_ref()
+                    .map_or("(not reported)", |m| m.as_str()),
             ));
             if !details.aliases.is_empty() {
                 ev.push(Evidence::new("Aliases", details.aliases.join(", ")));

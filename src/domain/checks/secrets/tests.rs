@@ -44,7 +44,7 @@ fn key(aliases: &[&str], manager: Option<&str>) -> Key {
             arn: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd".into(),
             id: "1234abcd".into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            manager: manager.map(str::to_string),
+            manager: manager.map(Into::into),
             ..Default::default()
         }),
     }
