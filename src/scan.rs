@@ -465,7 +465,7 @@ pub fn nothing_listed(collection: &[CollectionStatus]) -> Option<String> {
     Some(
         listing
             .iter()
-            .find_map(|c| c.error.clone())
+            .find_map(|c| c.error.as_ref().map(|e| e.to_string()))
             .unwrap_or_else(|| "every listing failed".into()),
     )
 }
@@ -585,7 +585,9 @@ pub fn summary(
                 } else {
                     "partial"
                 },
-                c.error.as_deref().unwrap_or("see the snapshot")
+                c.error
+                    .as_ref()
+                    .map_or("see the snapshot", |e| e.reason.as_str())
             ));
         }
         if troubled.len() > 5 {
@@ -669,11 +671,13 @@ pub fn progress_line(event: &SourceEvent) -> Option<String> {
             let state = match b.status {
                 CollectionState::Failed => format!(
                     "✘ {secs} failed: {}",
-                    b.error.as_deref().unwrap_or("no data")
+                    b.error.as_ref().map_or("no data", |e| e.reason.as_str())
                 ),
                 CollectionState::Partial => format!(
                     "◐ {secs} partial: {}",
-                    b.error.as_deref().unwrap_or("some calls failed")
+                    b.error
+                        .as_ref()
+                        .map_or("some calls failed", |e| e.reason.as_str())
                 ),
                 _ => format!("✔ {secs}"),
             };
@@ -706,7 +710,7 @@ mod tests {
             area,
             region: region.into(),
             status,
-            error: error.map(String::from),
+            error: error.map(crate::domain::failure::Failure::from),
             duration_ms: Some(1),
             progress: None,
         };
@@ -892,7 +896,7 @@ mod tests {
                 area: Area::Functions,
                 region: "us-east-1".into(),
                 status,
-                error: error.map(str::to_string),
+                error: error.map(crate::domain::failure::Failure::from),
                 duration: Duration::from_millis(420),
                 inventory: Inventory::default(),
                 requests: Default::default(),

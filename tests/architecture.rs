@@ -156,3 +156,35 @@ fn no_check_family_names_another() {
         wrong.join("\n  ")
     );
 }
+
+/// Issue 20: no layer matches what belongs to a check family: the pollers, the demo, the app
+/// and the screens name the domain's model (`domain::inventory`), never a family's insides.
+#[test]
+fn nothing_outside_the_catalogue_names_a_check_family() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let families: Vec<String> = std::fs::read_dir(root.join("domain/checks"))
+        .expect("read checks")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| p.file_name().map(|s| s.to_string_lossy().to_string()))
+        .collect();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut wrong = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| !f.starts_with(root.join("domain/checks")))
+    {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for family in &families {
+                if code.contains(&format!("checks::{family}::")) {
+                    wrong.push(format!("{}:{}: names checks::{family}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(files.len() > 50, "only {} files seen", files.len());
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -1789,6 +1789,7 @@ mod soak {
     use parapet::aws::errors::{CallFailure, FailureKind};
     use parapet::domain::assessment::Assessment;
     use parapet::domain::collection::CollectionState;
+    use parapet::domain::failure::Failure;
     use parapet::domain::finding::{Service, Status};
     use parapet::domain::inventory::{
         Area, Fetched, Function, FunctionUrl, Inventory, Key, KeyDetails, ListFailure,
@@ -1850,7 +1851,7 @@ mod soak {
     }
 
     /// What one run handed back (`None`: it panicked).
-    type Produced = Option<(Inventory, CollectionState, Option<String>)>;
+    type Produced = Option<(Inventory, CollectionState, Option<Failure>)>;
 
     #[derive(Default)]
     struct Log {
@@ -1908,7 +1909,7 @@ mod soak {
         }
     }
 
-    fn denied(c: &mut Collected, action: &'static str) -> String {
+    fn denied(c: &mut Collected, action: &'static str) -> Failure {
         c.note(CallFailure {
             kind: FailureKind::Denied,
             action,
@@ -1980,7 +1981,7 @@ mod soak {
             let policy = match rng.below(6) {
                 0 => {
                     denied(c, "lambda:GetPolicy");
-                    Err("AccessDenied: missing lambda:GetPolicy".to_string())
+                    Err("AccessDenied: missing lambda:GetPolicy".into())
                 }
                 1 | 2 => Ok(None),
                 _ => Ok(Some(rng.pick(POLICIES).to_string())),
@@ -2242,7 +2243,7 @@ mod soak {
                 area: Area::Encryption,
                 region: region.to_string(),
                 call: "keys in use".into(),
-                reason: format!("cannot tell which keys are in use: {} failed", f.call),
+                reason: format!("cannot tell which keys are in use: {} failed", f.call).into(),
             });
         }
         let references: BTreeSet<String> = current
@@ -2603,7 +2604,7 @@ mod soak {
                     assert!(error.contains("poller panicked"), "{error}");
                     assert_eq!(
                         batch.inventory,
-                        Inventory::failed_area(batch.area, &batch.region, &error)
+                        Inventory::failed_area(batch.area, &batch.region, error.clone())
                     );
                 }
             }

@@ -605,7 +605,7 @@ fn source_events_drive_the_status_strip() {
             area,
             region: "us-east-1".into(),
             status,
-            error: error.map(str::to_string),
+            error: error.map(Into::into),
             duration: Duration::from_millis(800),
             inventory: Inventory::default(),
             requests: Default::default(),

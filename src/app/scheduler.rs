@@ -14,6 +14,7 @@
 //! The scheduler is generic over a [`Collector`], so its rules are tested with fake
 //! collectors and no AWS at all.
 
+use crate::domain::failure::{Failure, FailureKind};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -542,20 +543,24 @@ impl<C: Collector> Scheduler<C> {
             Err(e) => match self.running.remove(&e.id()) {
                 // A poller bug must not take the other areas down: report the batch failed.
                 Some((area, r)) => {
-                    let error = format!(
-                        "internal error: the {} poller {}",
-                        area.as_str(),
-                        if e.is_panic() {
-                            "panicked"
-                        } else {
-                            "was cancelled"
-                        }
+                    let error = Failure::new(
+                        FailureKind::Other,
+                        None,
+                        format!(
+                            "internal error: the {} poller {}",
+                            area.as_str(),
+                            if e.is_panic() {
+                                "panicked"
+                            } else {
+                                "was cancelled"
+                            }
+                        ),
                     );
                     let region = self.regions[r].clone();
                     self.finish(
                         area,
                         r,
-                        Inventory::failed_area(area, &region, &error),
+                        Inventory::failed_area(area, &region, error.clone()),
                         CollectionState::Failed,
                         Some(error),
                         Default::default(),
@@ -572,7 +577,7 @@ impl<C: Collector> Scheduler<C> {
         r: usize,
         mut inventory: Inventory,
         status: CollectionState,
-        error: Option<String>,
+        error: Option<Failure>,
         requests: BTreeMap<String, u64>,
     ) -> bool {
         let region = self.regions[r].clone();

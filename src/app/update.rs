@@ -1029,7 +1029,7 @@ fn save_mute(state: &mut State, dialog: MuteDialog) {
                 .map(|()| path)
                 .map_err(|e| e.to_string())
         }
-        None => Err("no mutes file".to_string()),
+        None => Err("no mutes file".into()),
     };
     match saved {
         Ok(path) => state.notify(

@@ -148,7 +148,7 @@ pub(crate) async fn fetch_aliases(
     let mut out = Vec::new();
     for ((name, arn), (policy, url)) in listed.into_iter().zip(details) {
         let mut note = |f: CallFailure| {
-            let reason = f.reason();
+            let reason = f.failure();
             failures.push(f);
             reason
         };

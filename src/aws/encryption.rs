@@ -69,7 +69,8 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
             reason: format!(
                 "cannot tell which keys are in use: {} failed: {}",
                 f.call, f.reason
-            ),
+            )
+            .into(),
         });
     }
     let references = references(current, region);
@@ -334,7 +335,7 @@ async fn complete(
 /// A call's outcome as inventory data, keeping the failure for [`Collected::note`].
 fn fetched<T>(result: Result<T, CallFailure>, failures: &mut Vec<CallFailure>) -> Fetched<T> {
     result.map_err(|f| {
-        let reason = f.reason();
+        let reason = f.failure();
         failures.push(f);
         reason
     })
@@ -474,10 +475,7 @@ mod tests {
     }
 
     fn statuses(inv: &Inventory, check: &str) -> Vec<(String, Status)> {
-        let def = crate::domain::checks::kms::CHECKS
-            .iter()
-            .find(|c| c.id == check)
-            .unwrap();
+        let def = crate::domain::checks::find(check).unwrap();
         let ctx = Context::new(time::macros::datetime!(2025-06-01 12:00 UTC));
         (def.evaluate)(def, inv, &ctx)
             .into_iter()

@@ -8,26 +8,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// What kind of failure a call had. Decides retry-independent handling: a denial or a
-/// missing API is permanent for this scan; credentials problems stop the source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailureKind {
-    /// HTTP 403 or an access-denied error code (whatever the body format).
-    Denied,
-    /// Still throttled after the SDK's retries.
-    Throttled,
-    /// The endpoint does not implement the call (HTML 404/500/501 from emulators).
-    NotImplemented,
-    /// The resource does not exist (for GetPolicy & co this means "none").
-    NotFound,
-    /// Credentials missing, expired or rejected.
-    Credentials,
-    /// Timed out or could not connect.
-    Unreachable,
-    /// The response could not be parsed.
-    Unparsable,
-    Other,
-}
+use crate::domain::failure::Failure;
+pub use crate::domain::failure::FailureKind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallFailure {
@@ -49,6 +31,11 @@ impl CallFailure {
             status: None,
             message: message.to_string(),
         }
+    }
+
+    /// The failure as the domain keeps it: kind, action and reason.
+    pub fn failure(&self) -> Failure {
+        Failure::new(self.kind, Some(self.action), self.reason())
     }
 
     /// The one-line reason shown on findings, e.g. `AccessDenied: missing lambda:GetPolicy`.

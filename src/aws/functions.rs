@@ -393,7 +393,10 @@ async fn fetch_roles(
         match role_name(&arn) {
             Some(name) => to_list.push((arn.clone(), name.to_string())),
             None => {
-                out.insert(arn.clone(), Err(format!("not an IAM role ARN: {arn}")));
+                out.insert(
+                    arn.clone(),
+                    Err(format!("not an IAM role ARN: {arn}").into()),
+                );
             }
         }
     }
@@ -408,7 +411,7 @@ async fn fetch_roles(
         match listing {
             Ok(listing) => listed.push((arn, name, listing)),
             Err(f) => {
-                let reason = f.reason();
+                let reason = f.failure();
                 failures.push(f);
                 out.insert(arn, Err(reason));
             }
@@ -448,7 +451,7 @@ async fn fetch_roles(
                 Ok(doc)
             }
             Err(f) => {
-                let reason = f.reason();
+                let reason = f.failure();
                 failures.push(f);
                 Err(reason)
             }
@@ -458,7 +461,7 @@ async fn fetch_roles(
     let mut inline_docs: BTreeMap<(String, String), Fetched<String>> = BTreeMap::new();
     for ((role, policy), doc) in inline_wanted.iter().zip(inline) {
         let doc = doc.map_err(|f| {
-            let reason = f.reason();
+            let reason = f.failure();
             failures.push(f);
             reason
         });
@@ -472,7 +475,7 @@ async fn fetch_roles(
             let document = documents
                 .get(&policy_arn)
                 .cloned()
-                .unwrap_or_else(|| Err(format!("policy {policy_arn} was not fetched")));
+                .unwrap_or_else(|| Err(format!("policy {policy_arn} was not fetched").into()));
             policies.push(RolePolicy {
                 name: policy_name,
                 arn: Some(policy_arn),
@@ -482,7 +485,9 @@ async fn fetch_roles(
         for policy_name in listing.inline {
             let document = inline_docs
                 .remove(&(name.clone(), policy_name.clone()))
-                .unwrap_or_else(|| Err(format!("inline policy {policy_name} was not fetched")));
+                .unwrap_or_else(|| {
+                    Err(format!("inline policy {policy_name} was not fetched").into())
+                });
             policies.push(RolePolicy {
                 name: policy_name,
                 arn: None,
@@ -941,7 +946,7 @@ mod tests {
         assert_eq!(reports.runtime, None);
         assert_eq!(
             reports.policy,
-            Err("AccessDenied: missing lambda:GetPolicy".to_string())
+            Err("AccessDenied: missing lambda:GetPolicy".into())
         );
         let url_err = reports.url.clone().expect_err("URL call failed");
         assert!(
@@ -996,7 +1001,7 @@ mod tests {
         assert_eq!(report.policies[0].document.as_deref(), Ok(ENCODED_DOC));
         assert_eq!(
             report.policies[1].document,
-            Err("AccessDenied: missing iam:GetPolicyVersion".to_string()),
+            Err("AccessDenied: missing iam:GetPolicyVersion".into()),
             "one unreadable document is an Err on its own; the rest still decides"
         );
 
@@ -1165,12 +1170,12 @@ mod tests {
         assert_eq!(
             first.inventory.role(APP_ROLE),
             Some(&Err(
-                "AccessDenied: missing iam:ListAttachedRolePolicies".to_string()
+                "AccessDenied: missing iam:ListAttachedRolePolicies".into()
             ))
         );
         assert_eq!(
             first.inventory.role("not-an-arn"),
-            Some(&Err("not an IAM role ARN: not-an-arn".to_string()))
+            Some(&Err("not an IAM role ARN: not-an-arn".into()))
         );
         assert_eq!(first.inventory.functions.len(), 2);
         assert_eq!(first.state(), CollectionState::Partial);
@@ -1342,7 +1347,7 @@ mod tests {
         assert_eq!(aliases[1].url, Ok(None));
         assert_eq!(
             aliases[1].policy,
-            Err("AccessDenied: missing lambda:GetPolicy".to_string())
+            Err("AccessDenied: missing lambda:GetPolicy".into())
         );
         let signing = orders.code_signing.as_ref().unwrap().as_ref().unwrap();
         assert_eq!(signing.untrusted_artifact_on_deployment, "Enforce");

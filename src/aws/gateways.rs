@@ -82,7 +82,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
             &mut collected,
             region,
             Service::ApiGateway,
-            crate::domain::checks::apigw::DOMAIN_LISTING,
+            crate::domain::inventory::REST_DOMAIN_LISTING,
             f,
         ),
     }

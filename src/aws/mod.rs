@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod throttles;
 pub mod triggers;
 
+use crate::domain::failure::Failure;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -597,26 +598,26 @@ impl Collected {
         }
     }
 
-    /// The first failure's reason, plus how many more.
-    pub fn error(&self) -> Option<String> {
+    /// The first failure, its reason followed by how many more there were.
+    pub fn error(&self) -> Option<Failure> {
         let real: Vec<&CallFailure> = self
             .failures
             .iter()
             .filter(|f| f.kind != FailureKind::NotFound)
             .collect();
-        let first = real.first()?;
+        let first = real.first()?.failure();
         Some(if real.len() > 1 {
-            format!("{} (and {} more)", first.reason(), real.len() - 1)
+            first.with_suffix(&format!(" (and {} more)", real.len() - 1))
         } else {
-            first.reason()
+            first
         })
     }
 
-    /// Records a failure and returns its reason, for an `Err` field.
-    pub fn note(&mut self, failure: CallFailure) -> String {
-        let reason = failure.reason();
+    /// Records a failure and returns it, for an `Err` field.
+    pub fn note(&mut self, failure: CallFailure) -> Failure {
+        let kept = failure.failure();
         self.failures.push(failure);
-        reason
+        kept
     }
 }
 

@@ -384,7 +384,10 @@ mod tests {
         assert_eq!(collected.state(), CollectionState::Failed);
         let failure = &collected.inventory.list_failures[0];
         assert_eq!(failure.call, LIST_SECRETS);
-        assert_eq!(failure.reason, "InvalidNextTokenException: bad token");
+        assert_eq!(
+            failure.reason,
+            "InvalidNextTokenException: bad token".into()
+        );
     }
 
     #[tokio::test]

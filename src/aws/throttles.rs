@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(reserved[&arn("capped")], Ok(Some(25)));
         assert_eq!(
             reserved[&arn("locked")],
-            Err("AccessDenied: missing lambda:GetFunctionConcurrency".to_string())
+            Err("AccessDenied: missing lambda:GetFunctionConcurrency".into())
         );
         assert_eq!(
             router.count(|s| s.path.ends_with("/concurrency")),
@@ -291,7 +291,7 @@ mod tests {
         let collected = collect(&shared, &clients, &nothing_public).await;
         assert_eq!(
             collected.inventory.usage_plans.get("eu-west-1"),
-            Some(&Err("AccessDenied: missing apigateway:GET".to_string()))
+            Some(&Err("AccessDenied: missing apigateway:GET".into()))
         );
         assert_eq!(
             collected.inventory.reserved_concurrency.get("eu-west-1"),

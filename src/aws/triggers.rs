@@ -14,6 +14,7 @@
 //! for Lambda); a source that cannot be read (AccessDenied, another account's queue) keeps
 //! its `Err` on its own attributes, and its checks say `unknown`.
 
+use crate::domain::inventory::Fetched;
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join3;
@@ -116,7 +117,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     )
     .await;
 
-    fn note<T>(collected: &mut Collected, r: Result<T, CallFailure>) -> Result<T, String> {
+    fn note<T>(collected: &mut Collected, r: Result<T, CallFailure>) -> Fetched<T> {
         r.map_err(|f| collected.note(f))
     }
     let queues: Vec<Arc<Queue>> = queue_arns

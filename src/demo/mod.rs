@@ -16,6 +16,7 @@ pub mod replay;
 mod secrets;
 mod triggers;
 
+use crate::domain::failure::Failure;
 use gateways::*;
 use iam::*;
 use lambda::*;
@@ -265,8 +266,8 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
         regions: vec![region.to_string()],
         ..Default::default()
     };
-    let mut errors: Vec<String> = Vec::new();
-    let mut note = |r: Result<(), &String>| {
+    let mut errors: Vec<Failure> = Vec::new();
+    let mut note = |r: Result<(), &Failure>| {
         if let Err(e) = r {
             errors.push(e.clone());
         }
@@ -424,7 +425,11 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
     let error = match errors.len() {
         0 => None,
         1 => Some(errors.remove(0)),
-        n => Some(format!("{} (and {} more)", errors[0], n - 1)),
+        n => Some(
+            errors
+                .remove(0)
+                .with_suffix(&format!(" (and {} more)", n - 1)),
+        ),
     };
     Batch {
         area,

@@ -196,7 +196,8 @@ pub(super) fn keys() -> Vec<Key> {
                 rotation_enabled: Err(format!(
                     "KMSInvalidStateException: {} is pending deletion",
                     key_arn(EUW1, INVENTORY_KEY_ID)
-                )),
+                )
+                .into()),
                 policy: Ok(root_key_policy(EUW1)),
             }),
         },

@@ -301,7 +301,8 @@ pub(super) fn queues() -> Vec<Queue> {
             region: EUW1.into(),
             attributes: Err(format!(
                 "AccessDenied: sqs:GetQueueAttributes on a queue of account {PARTNER_ACCOUNT}"
-            )),
+            )
+            .into()),
         },
     ]
 }

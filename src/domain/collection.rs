@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::failure::Failure;
 use super::inventory::Area;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +31,7 @@ pub struct CollectionStatus {
     pub status: CollectionState,
     /// First error (or a summary) for partial/failed batches.
     #[serde(default)]
-    pub error: Option<String>,
+    pub error: Option<Failure>,
     /// Wall time of the last completed collection.
     #[serde(default)]
     pub duration_ms: Option<u64>,

@@ -108,7 +108,7 @@ pub fn reads_event_invoke(
 /// none, `Err` when it could not be fetched or parsed.
 pub fn parse_policy(policy: &Fetched<Option<String>>) -> Result<Option<PolicyDocument>, String> {
     match policy {
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(e.to_string()),
         Ok(None) => Ok(None),
         Ok(Some(text)) if text.trim().is_empty() => Ok(None),
         Ok(Some(text)) => PolicyDocument::parse(text)
@@ -511,7 +511,7 @@ pub fn escalation_paths(role: &Role, function_arn: &str) -> Escalations {
         let doc = match policy
             .document
             .as_ref()
-            .map_err(|e| e.clone())
+            .map_err(|e| e.to_string())
             .and_then(|t| PolicyDocument::parse(t))
         {
             Ok(doc) => doc,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::failure::Failure;
 use super::finding::Service;
 use super::listed::listed_enum;
 use super::values::{
@@ -21,7 +22,7 @@ use super::values::{
 /// The outcome of collecting one piece of data: the value, or why it could not be had.
 /// The reason is shown verbatim on `unknown` findings (e.g.
 /// `AccessDenied: missing lambda:GetPolicy`).
-pub type Fetched<T> = Result<T, String>;
+pub type Fetched<T> = Result<T, Failure>;
 
 listed_enum! {
     /// The poll areas: the five of the design card, and the functions' triggers (event source
@@ -51,6 +52,10 @@ impl Area {
     }
 }
 
+/// The call of the listing failure a gateways batch records when a region's REST custom
+/// domains cannot be listed: the domains are a listing of their own, beside the APIs.
+pub const REST_DOMAIN_LISTING: &str = "apigateway:GetDomainNames";
+
 /// A top-level listing that failed (e.g. ListFunctions denied in a region): every check of
 /// that service reports one `unknown` finding for the region instead of silently nothing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,7 +66,7 @@ pub struct ListFailure {
     pub region: String,
     /// The API call that failed, e.g. `lambda:ListFunctions`.
     pub call: String,
-    pub reason: String,
+    pub reason: Failure,
 }
 
 /// Resources are shared (`Arc`): the batch a source sends, the source's own merged view and
@@ -123,13 +128,14 @@ impl Inventory {
     /// The batch of an area whose collection failed as a whole in `region` (its poller could
     /// not run to the end): every check that reads the area reports `unknown` with `reason`
     /// there, instead of the area's resources silently vanishing.
-    pub fn failed_area(area: Area, region: &str, reason: &str) -> Inventory {
+    pub fn failed_area(area: Area, region: &str, reason: impl Into<Failure>) -> Inventory {
+        let reason = reason.into();
         let failure = |service: Service, call: &str| ListFailure {
             service,
             area,
             region: region.into(),
             call: call.into(),
-            reason: reason.into(),
+            reason: reason.clone(),
         };
         let mut inv = Inventory {
             regions: vec![region.to_string()],
@@ -147,7 +153,7 @@ impl Inventory {
             // already read as unknown.
             Area::Throttles => {
                 inv.usage_plans
-                    .insert(region.to_string(), Err(reason.to_string()));
+                    .insert(region.to_string(), Err(reason.to_string().into()));
             }
             Area::Encryption => inv
                 .list_failures
@@ -175,6 +181,7 @@ impl Inventory {
         regions: &[String],
         reason: &str,
     ) -> (Inventory, Vec<super::collection::CollectionStatus>) {
+        let reason = &Failure::parse(reason);
         let mut inventory = Inventory::default();
         let mut collection = Vec::new();
         if !account_id.is_empty() {
@@ -183,14 +190,14 @@ impl Inventory {
                     inventory.apply_batch(
                         area,
                         region,
-                        Inventory::failed_area(area, region, reason),
+                        Inventory::failed_area(area, region, reason.clone()),
                     );
                     collection.push(super::collection::CollectionStatus {
                         account_id: account_id.to_string(),
                         area,
                         region: region.clone(),
                         status: super::collection::CollectionState::Failed,
-                        error: Some(reason.to_string()),
+                        error: Some(reason.clone()),
                         duration_ms: None,
                         progress: None,
                     });

@@ -9,6 +9,7 @@ pub mod collection;
 pub mod detectors;
 pub mod diff;
 pub mod entry_points;
+pub mod failure;
 pub mod finding;
 pub mod iam;
 pub mod inventory;

@@ -2,6 +2,7 @@
 //! sources run as tokio tasks, receive [`SourceCommand`]s and send [`SourceEvent`]s. Nothing
 //! downstream knows where the data came from.
 
+use super::failure::Failure;
 use std::time::Duration;
 
 use crate::domain::collection::{CollectionState, CollectionStatus};
@@ -15,7 +16,7 @@ pub struct Batch {
     pub region: String,
     /// `Ok`, `Partial` or `Failed`.
     pub status: CollectionState,
-    pub error: Option<String>,
+    pub error: Option<Failure>,
     pub duration: Duration,
     pub inventory: Inventory,
     /// The requests the collection sent, per API quota bucket (`lambda.control-plane`, …):

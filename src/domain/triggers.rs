@@ -141,7 +141,7 @@ pub fn openness(
 pub fn queue_openness(q: &Queue) -> Openness {
     let policy = match &q.attributes {
         Ok(a) => Ok(a.policy.as_deref()),
-        Err(e) => Err(e.as_str()),
+        Err(e) => Err(e.reason.as_str()),
     };
     openness(policy, "sqs:SendMessage", QUEUE_RESTRICTING)
 }
@@ -149,7 +149,7 @@ pub fn queue_openness(q: &Queue) -> Openness {
 pub fn topic_openness(t: &Topic) -> Openness {
     let policy = match &t.attributes {
         Ok(a) => Ok(a.policy.as_deref()),
-        Err(e) => Err(e.as_str()),
+        Err(e) => Err(e.reason.as_str()),
     };
     openness(policy, "sns:Publish", TOPIC_RESTRICTING)
 }
@@ -157,7 +157,7 @@ pub fn topic_openness(t: &Topic) -> Openness {
 pub fn bus_openness(b: &Bus) -> Openness {
     let policy = match &b.policy {
         Ok(p) => Ok(p.as_deref()),
-        Err(e) => Err(e.as_str()),
+        Err(e) => Err(e.reason.as_str()),
     };
     openness(policy, "events:PutEvents", BUS_RESTRICTING)
 }

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::status_strip::short_error;
+use super::status_strip::short;
 use super::widgets::{
     Col, ago, bar, col_widths, fit, grade_token, row_line, severity_token, status_span, timestamp,
     width, wrap_items,
@@ -540,17 +540,11 @@ fn draw_collection(frame: &mut Frame, area: Rect, state: &State) {
                 (format!("✔ {when}"), Token::StatusOk)
             }
             CollectionState::Partial => (
-                format!(
-                    "◐ {}",
-                    short_error(s.status.error.as_deref().unwrap_or("partial"))
-                ),
+                format!("◐ {}", short(&s.status.error, "partial")),
                 Token::Warning,
             ),
             CollectionState::Failed => (
-                format!(
-                    "! {}",
-                    short_error(s.status.error.as_deref().unwrap_or("failed"))
-                ),
+                format!("! {}", short(&s.status.error, "failed")),
                 Token::StatusError,
             ),
         };

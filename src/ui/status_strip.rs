@@ -1,6 +1,7 @@
 //! The poll-area strip: `functions ✔ 12s ago · gateways ⟳ 40% · secrets ! AccessDenied`.
 //! One entry per area, summarising its regions; it compacts itself to fit narrow terminals.
 
+use crate::domain::failure::Failure;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,8 +21,9 @@ pub enum AreaSummary {
     Ok {
         since: Option<String>,
     },
-    /// Data arrived but some calls failed: the first error.
+    /// Data arrived but some calls failed: the first error's kind.
     Partial(String),
+    /// Nothing usable arrived: why, in a word.
     Failed(String),
 }
 
@@ -45,13 +47,7 @@ pub fn summarize(statuses: &[&AreaStatus], state: &State) -> AreaSummary {
         .iter()
         .find(|s| s.status.status == CollectionState::Failed)
     {
-        return AreaSummary::Failed(
-            failed
-                .status
-                .error
-                .clone()
-                .unwrap_or_else(|| "failed".into()),
-        );
+        return AreaSummary::Failed(short(&failed.status.error, "failed"));
     }
     if statuses
         .iter()
@@ -63,7 +59,7 @@ pub fn summarize(statuses: &[&AreaStatus], state: &State) -> AreaSummary {
         .iter()
         .find(|s| s.status.status == CollectionState::Partial)
     {
-        return AreaSummary::Partial(p.status.error.clone().unwrap_or_else(|| "partial".into()));
+        return AreaSummary::Partial(short(&p.status.error, "partial"));
     }
     let last = statuses.iter().filter_map(|s| s.last_success).min();
     // A snapshot's areas all date from when it was taken (shown in the header): show how
@@ -82,13 +78,11 @@ pub fn summarize(statuses: &[&AreaStatus], state: &State) -> AreaSummary {
     AreaSummary::Ok { since }
 }
 
-/// The short form of an error: `AccessDenied: missing x` → `AccessDenied`.
-pub fn short_error(e: &str) -> String {
-    let head = e.split([':', '(', '\n']).next().unwrap_or(e).trim();
-    head.strip_suffix("Exception")
-        .filter(|h| !h.is_empty())
-        .unwrap_or(head)
-        .to_string()
+/// An area's failure in a word (`AccessDenied`), from its kind; `otherwise` without one.
+pub fn short(error: &Option<Failure>, otherwise: &str) -> String {
+    error
+        .as_ref()
+        .map_or_else(|| otherwise.to_string(), Failure::short)
 }
 
 fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'static>> {
@@ -118,7 +112,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             ("✔", Token::StatusOk, when)
         }
         AreaSummary::Partial(e) => {
-            let e = short_error(e);
+            let e = e.clone();
             let e = match level {
                 0 | 1 => e,
                 2 | 3 => fit(&e, 12),
@@ -129,7 +123,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             ("◐", Token::Warning, e)
         }
         AreaSummary::Failed(e) => {
-            let e = short_error(e);
+            let e = e.clone();
             let e = match level {
                 0 | 1 => e,
                 2 | 3 => fit(&e, 12),

@@ -194,7 +194,7 @@ pub fn organization_state() -> State {
         collection.push(parapet::domain::collection::CollectionStatus {
             account_id: sandbox.into(),
             status: CollectionState::Failed,
-            error: Some(reason.clone()),
+            error: Some(reason.clone().into()),
             ..c
         });
     }

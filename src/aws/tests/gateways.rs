@@ -427,11 +427,7 @@ async fn rest_apis_follow_every_page_and_a_denied_stage_listing_stays_on_its_api
     assert_eq!(a2.endpoint_type, "PRIVATE");
     assert!(a2.disable_execute_api_endpoint);
     assert_eq!(a2.policy, None);
-    assert_eq!(
-        a2.stages,
-        Err(DENIED.to_string()),
-        "403 XML counts as denied"
-    );
+    assert_eq!(a2.stages, Err(DENIED.into()), "403 XML counts as denied");
     assert_eq!(a2.resources, Ok(vec![]));
     assert_eq!(a2.authorizers, Ok(vec![]));
     assert_eq!(a2.validators, Ok(vec![]));
@@ -768,7 +764,7 @@ async fn v2_authorizers_are_unknown_when_the_fallback_fails_too() {
     let collected = collect(&shared, &clients(&v1, &v2)).await;
     v2.assert_all_sent();
     let h1 = &collected.inventory.v2_apis[0];
-    assert_eq!(h1.authorizers, Err(DENIED.to_string()));
+    assert_eq!(h1.authorizers, Err(DENIED.into()));
     assert!(h1.routes.is_ok() && h1.stages.is_ok() && h1.integrations.is_ok());
     assert!(collected.inventory.v2_apis[1].authorizers.is_ok());
     assert_eq!(collected.state(), CollectionState::Partial);
@@ -795,7 +791,7 @@ async fn v2_authorizers_are_unknown_when_the_listing_is_missing_and_routes_faile
     let collected = collect(&shared, &clients(&v1, &v2)).await;
     v2.assert_all_sent();
     let h9 = &collected.inventory.v2_apis[0];
-    assert_eq!(h9.routes, Err(DENIED.to_string()));
+    assert_eq!(h9.routes, Err(DENIED.into()));
     let reason = h9.authorizers.as_ref().expect_err("no routes, no fallback");
     assert!(
         reason.starts_with("NotImplemented") && reason.contains("apigateway:GET"),
@@ -845,7 +841,7 @@ async fn a_failed_listing_becomes_a_list_failure_and_the_other_listings_still_ar
             ("apigatewayv2", "apigatewayv2:GetDomainNames", "eu-west-1"),
         ]
     );
-    assert_eq!(inv.list_failures[0].reason, DENIED);
+    assert_eq!(inv.list_failures[0].reason, DENIED.into());
     assert!(
         inv.list_failures[1].reason.starts_with("NotImplemented"),
         "{}",
@@ -860,10 +856,7 @@ async fn a_failed_listing_becomes_a_list_failure_and_the_other_listings_still_ar
         inv.rest_domains[0].security_policy.as_deref(),
         Some("TLS_1_2")
     );
-    assert_eq!(
-        inv.rest_domains[0].base_path_mappings,
-        Err(DENIED.to_string())
-    );
+    assert_eq!(inv.rest_domains[0].base_path_mappings, Err(DENIED.into()));
     assert_eq!(collected.state(), CollectionState::Failed);
     assert_eq!(collected.failures.len(), 4);
 }

@@ -197,7 +197,7 @@ async fn every_listing_is_paged_and_only_triggering_sources_are_read() {
     assert_eq!(bus.rules[0].function_arns, [fn_arn("fulfil")]);
     assert_eq!(
         bus.policy,
-        Err("AccessDenied: missing events:DescribeEventBus".to_string())
+        Err("AccessDenied: missing events:DescribeEventBus".into())
     );
     assert!(inv.list_failures.is_empty());
     assert_eq!(collected.failures.len(), 1);
@@ -238,7 +238,7 @@ async fn a_failed_listing_hides_only_its_sources_and_says_so() {
     assert!(inv.list_failures.iter().all(|f| f.area == Area::Triggers));
     assert_eq!(
         inv.list_failures[0].reason,
-        "AccessDenied: missing lambda:ListEventSourceMappings"
+        "AccessDenied: missing lambda:ListEventSourceMappings".into()
     );
     // The topics were still listed and read.
     assert_eq!(inv.topics.len(), 1);

@@ -6,6 +6,7 @@
 //! Resources: stage checks report one finding per stage (`<api>/<stage>`, the stage ARN);
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
 
+use crate::domain::inventory::REST_DOMAIN_LISTING;
 use crate::domain::catalogue::{CheckDef, Context, Target};
 use crate::domain::checks::gateway::{
     ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Rest, access_logs, api_target, limits, per_stage,
@@ -19,8 +20,6 @@ use crate::domain::inventory::{Area, Inventory, MethodSetting, RestApi, RestMeth
 use crate::domain::policy::{PolicyDocument, Statement};
 use crate::domain::values::LoggingLevel;
 
-/// The listing failure the gateways area records when REST custom domains cannot be listed.
-pub const DOMAIN_LISTING: &str = "apigateway:GetDomainNames";
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -1202,7 +1201,7 @@ fn default_endpoint_enabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> 
             errors.extend(
                 inv.list_failures
                     .iter()
-                    .filter(|f| f.region == api.region && f.call == DOMAIN_LISTING)
+                    .filter(|f| f.region == api.region && f.call == REST_DOMAIN_LISTING)
                     .map(|f| format!("GetDomainNames: {}", f.reason)),
             );
             if mapped.is_empty() {

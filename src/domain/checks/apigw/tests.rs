@@ -831,7 +831,7 @@ fn plan(stages: &[(&str, &str)], rate: Option<f64>, burst: Option<i32>) -> Usage
 
 fn with_plans(s: RestStage, plans: Result<Vec<UsagePlan>, String>) -> Inventory {
     let mut inv = with_stage(s);
-    inv.usage_plans.insert(R.into(), plans);
+    inv.usage_plans.insert(R.into(), plans.map_err(Into::into));
     inv
 }
 
@@ -1030,7 +1030,7 @@ fn mapped(disabled: bool, mappings: Result<Vec<BasePathMapping>, String>) -> Inv
         name: "api.example.com".into(),
         region: R.into(),
         security_policy: Some("TLS_1_2".into()),
-        base_path_mappings: mappings,
+        base_path_mappings: mappings.map_err(Into::into),
     }];
     inv
 }
@@ -1114,7 +1114,7 @@ fn default_endpoint_unknown_when_domains_could_not_be_listed() {
             service: Service::ApiGateway,
             area: crate::domain::inventory::Area::Gateways,
             region: R.into(),
-            call: DOMAIN_LISTING.into(),
+            call: REST_DOMAIN_LISTING.into(),
             reason: "Unreachable: apigateway:GET (timed out)".into(),
         });
     let found = eval("apigw.default-endpoint-enabled", &inv);

@@ -443,7 +443,7 @@ fn source_cross_account(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
             arn: &q.arn,
             policy: match &q.attributes {
                 Ok(a) => Ok(a.policy.as_deref()),
-                Err(e) => Err(e),
+                Err(e) => Err(&e.reason),
             },
             action: "sqs:SendMessage",
             console: "SQS",
@@ -461,7 +461,7 @@ fn source_cross_account(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
             arn: &t.arn,
             policy: match &t.attributes {
                 Ok(a) => Ok(a.policy.as_deref()),
-                Err(e) => Err(e),
+                Err(e) => Err(&e.reason),
             },
             action: "sns:Publish",
             console: "SNS",
@@ -478,7 +478,7 @@ fn source_cross_account(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
             arn: &b.arn,
             policy: match &b.policy {
                 Ok(p) => Ok(p.as_deref()),
-                Err(e) => Err(e),
+                Err(e) => Err(&e.reason),
             },
             action: "events:PutEvents",
             console: "EventBridge",

@@ -54,7 +54,7 @@ fn queue(name: &str, attributes: Result<QueueAttributes, String>) -> Queue {
         arn: queue_arn(name),
         name: name.into(),
         region: R.into(),
-        attributes,
+        attributes: attributes.map_err(Into::into),
     }
 }
 
@@ -72,7 +72,7 @@ fn topic(name: &str, attributes: Result<TopicAttributes, String>) -> Topic {
         arn,
         name: name.into(),
         region: R.into(),
-        attributes,
+        attributes: attributes.map_err(Into::into),
     }
 }
 
@@ -81,7 +81,7 @@ fn bus(name: &str, policy: Result<Option<String>, String>) -> Bus {
         name: name.into(),
         arn: format!("arn:aws:events:{R}:{ACCT}:event-bus/{name}"),
         region: R.into(),
-        policy,
+        policy: policy.map_err(Into::into),
         rules: vec![BusRule {
             name: "on-order".into(),
             arn: format!("arn:aws:events:{R}:{ACCT}:rule/{name}/on-order"),

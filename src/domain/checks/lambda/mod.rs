@@ -773,7 +773,7 @@ fn url_check(
                     Status::Fail => AliasVerdict::Fail(finding),
                     Status::Pass => AliasVerdict::Pass(finding),
                     Status::Unknown => match &alias.url {
-                        Err(e) => AliasVerdict::Unknown(e.clone()),
+                        Err(e) => AliasVerdict::Unknown(e.to_string()),
                         Ok(_) => AliasVerdict::Unknown(finding.message.to_string()),
                     },
                     _ => AliasVerdict::Nothing,

@@ -234,7 +234,7 @@ fn sid(s: &Statement) -> String {
 /// be collected or parsed.
 fn policy_of(s: &Secret) -> Result<Option<PolicyDocument>, String> {
     match &s.policy {
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(e.to_string()),
         Ok(None) => Ok(None),
         Ok(Some(text)) if text.trim().is_empty() => Ok(None),
         Ok(Some(text)) => PolicyDocument::parse(text)

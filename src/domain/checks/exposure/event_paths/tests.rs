@@ -60,10 +60,12 @@ fn account(
             arn: queue_arn,
             name: "orders-in".into(),
             region: R.into(),
-            attributes: queue_policy.map(|policy| QueueAttributes {
-                policy,
-                ..Default::default()
-            }),
+            attributes: queue_policy
+                .map(|policy| QueueAttributes {
+                    policy,
+                    ..Default::default()
+                })
+                .map_err(Into::into),
         })],
         ..Default::default()
     };
