@@ -180,7 +180,11 @@ fn nothing_outside_the_catalogue_names_a_check_family() {
             let code = line.split("//").next().unwrap_or_default();
             for family in &families {
                 if code.contains(&format!("checks::{family}::")) {
-                    wrong.push(format!("{}:{}: names checks::{family}", file.display(), n + 1));
+                    wrong.push(format!(
+                        "{}:{}: names checks::{family}",
+                        file.display(),
+                        n + 1
+                    ));
                 }
             }
         }

@@ -1,37 +1,24 @@
-//! What the functions area reads besides each function itself: its aliases (with their own
-//! function URL and resource policy) and the code signing configs of the region.
+//! What the functions area reads besides each function itself: its aliases, with their own
+//! function URL and resource policy.
 //!
 //! Requests: one ListAliases per function, then per alias one GetPolicy with the alias as
 //! qualifier. Function URLs come from one ListFunctionUrlConfigs per function (it lists the
 //! URL of `$LATEST` and of every alias) where the endpoint has it; where it does not (a probe
 //! per region answers "not implemented", as moto does), the unqualified GetFunctionUrlConfig
-//! plus one qualified call per alias. Code signing is read per config, not per function:
-//! ListCodeSigningConfigs, then ListFunctionsByCodeSigningConfig for each config.
+//! plus one qualified call per alias (`qualified.rs`).
 
 use std::collections::BTreeMap;
 
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
+use super::qualified::url_from;
 use super::quotas;
 use super::{Shared, pages};
 use crate::domain::arn::function_ref;
-use crate::domain::inventory::{Alias, CodeSigning, FunctionUrl};
+use crate::domain::inventory::{Alias, FunctionUrl};
 
 /// The largest page the Lambda list calls serve.
 const PAGE: i32 = 50;
-
-pub(crate) fn url_from(
-    url: &str,
-    auth: &str,
-    cors: Option<&aws_sdk_lambda::types::Cors>,
-) -> FunctionUrl {
-    FunctionUrl {
-        url: url.to_string(),
-        auth_type: auth.into(),
-        cors_allow_origins: cors.map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
-        cors_allow_credentials: cors.and_then(|c| c.allow_credentials()).unwrap_or(false),
-    }
-}
 
 /// Every function URL of a function, keyed by qualifier (`None` for `$LATEST`).
 pub(crate) type UrlsByQualifier = BTreeMap<Option<String>, FunctionUrl>;
@@ -134,12 +121,12 @@ pub(crate) async fn fetch_aliases(
         other => other?,
     };
     let details = fan_out(listed.iter(), |(name, _)| async move {
-        let policy = super::functions::fetch_policy_qualified(shared, lambda, function, Some(name));
+        let policy = super::qualified::fetch_policy_qualified(shared, lambda, function, Some(name));
         match urls {
             Some(urls) => (policy.await, Ok(urls.get(&Some(name.clone())).cloned())),
             None => {
                 let url =
-                    super::functions::fetch_url_qualified(shared, lambda, function, Some(name));
+                    super::qualified::fetch_url_qualified(shared, lambda, function, Some(name));
                 futures_util::future::join(policy, url).await
             }
         }
@@ -158,70 +145,6 @@ pub(crate) async fn fetch_aliases(
             policy: policy.map_err(&mut note),
             url: url.map_err(&mut note),
         });
-    }
-    Ok(out)
-}
-
-/// The code signing config covering each function ARN of the region (unqualified ARNs).
-pub(crate) async fn code_signing(
-    shared: &Shared,
-    lambda: &aws_sdk_lambda::Client,
-) -> Result<BTreeMap<String, CodeSigning>, CallFailure> {
-    let configs = pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_CODE_SIGNING_CONFIGS, || {
-                lambda
-                    .list_code_signing_configs()
-                    .set_marker(marker.clone())
-                    .max_items(PAGE)
-                    .send()
-            })
-            .await?;
-        let next = page.next_marker().map(str::to_string);
-        Ok((page.code_signing_configs.unwrap_or_default(), next))
-    })
-    .await?;
-    let covered = fan_out(configs.iter(), |c| async move {
-        let arn = c.code_signing_config_arn();
-        pages(|marker| async move {
-            let page = shared
-                .call(
-                    &quotas::LAMBDA_LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
-                    || {
-                        lambda
-                            .list_functions_by_code_signing_config()
-                            .code_signing_config_arn(arn)
-                            .set_marker(marker.clone())
-                            .max_items(PAGE)
-                            .send()
-                    },
-                )
-                .await?;
-            let next = page.next_marker().map(str::to_string);
-            Ok((page.function_arns.unwrap_or_default(), next))
-        })
-        .await
-    })
-    .await;
-    let mut out = BTreeMap::new();
-    for (config, functions) in configs.iter().zip(covered) {
-        let signing = CodeSigning {
-            config_arn: config.code_signing_config_arn().to_string(),
-            untrusted_artifact_on_deployment: config
-                .code_signing_policies()
-                .and_then(|p| p.untrusted_artifact_on_deployment())
-                .map_or("Warn", |p| p.as_str())
-                .into(),
-        };
-        for arn in functions? {
-            let unqualified = match function_ref(&arn) {
-                Some(r) if r.qualifier.is_some() => arn
-                    .rsplit_once(':')
-                    .map_or(arn.clone(), |(head, _)| head.to_string()),
-                _ => arn,
-            };
-            out.insert(unqualified, signing.clone());
-        }
     }
     Ok(out)
 }

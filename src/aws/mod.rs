@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod aliases;
 pub mod client;
+pub mod code_signing;
 pub mod encryption;
 pub mod errors;
 #[cfg(test)]
@@ -17,7 +18,9 @@ pub(crate) mod fake;
 pub mod functions;
 pub mod gateways;
 pub mod permissions;
+pub mod qualified;
 pub mod quotas;
+pub mod roles;
 pub mod secrets;
 pub mod throttles;
 pub mod triggers;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::failure::Failure;
-use super::inventory::Area;
+use super::vocabulary::Area;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

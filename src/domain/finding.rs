@@ -6,9 +6,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::arn::Arn;
-use super::inventory::Area;
 use super::listed::listed_enum;
 pub use super::text::{Interner, Text};
+pub use super::vocabulary::{Area, Service};
 
 listed_enum! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -161,62 +161,6 @@ impl Category {
 }
 
 impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-listed_enum! {
-    /// The AWS service a check, finding or failed listing belongs to, by its IAM prefix.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "lowercase")]
-    pub enum Service {
-        Lambda,
-        #[serde(rename = "apigateway")]
-        ApiGateway,
-        #[serde(rename = "apigatewayv2")]
-        ApiGatewayV2,
-        #[serde(rename = "secretsmanager")]
-        SecretsManager,
-        Kms,
-        Iam,
-        Sqs,
-        Sns,
-        /// Amazon EventBridge (IAM prefix `events`).
-        #[serde(rename = "events")]
-        EventBridge,
-    }
-}
-
-impl Service {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Lambda => "lambda",
-            Service::ApiGateway => "apigateway",
-            Service::ApiGatewayV2 => "apigatewayv2",
-            Service::SecretsManager => "secretsmanager",
-            Service::Kms => "kms",
-            Service::Iam => "iam",
-            Service::Sqs => "sqs",
-            Service::Sns => "sns",
-            Service::EventBridge => "events",
-        }
-    }
-
-    /// The poll area that lists this service's resources (what `r` on one refreshes, and
-    /// whose batch replaces the service's failed listings).
-    pub fn area(self) -> Area {
-        match self {
-            Service::Lambda | Service::Iam => Area::Functions,
-            Service::ApiGateway | Service::ApiGatewayV2 => Area::Gateways,
-            Service::SecretsManager => Area::Secrets,
-            Service::Kms => Area::Encryption,
-            Service::Sqs | Service::Sns | Service::EventBridge => Area::Triggers,
-        }
-    }
-}
-
-impl fmt::Display for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

@@ -11,46 +11,18 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::failure::Failure;
-use super::finding::Service;
-use super::listed::listed_enum;
 use super::values::{
     ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, IntegrationType,
     KeyManager, KeyState, LoggingLevel, MappingState, PackageType, TracingMode, UntrustedArtifact,
     UrlAuthType,
 };
+pub use super::vocabulary::Area;
+use super::vocabulary::Service;
 
 /// The outcome of collecting one piece of data: the value, or why it could not be had.
 /// The reason is shown verbatim on `unknown` findings (e.g.
 /// `AccessDenied: missing lambda:GetPolicy`).
 pub type Fetched<T> = Result<T, Failure>;
-
-listed_enum! {
-    /// The poll areas: the five of the design card, and the functions' triggers (event source
-    /// mappings, SNS subscriptions, EventBridge rules and the sources' policies).
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Area {
-        Functions,
-        Gateways,
-        Throttles,
-        Encryption,
-        Secrets,
-        Triggers,
-    }
-}
-
-impl Area {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Area::Functions => "functions",
-            Area::Gateways => "gateways",
-            Area::Throttles => "throttles",
-            Area::Encryption => "encryption",
-            Area::Secrets => "secrets",
-            Area::Triggers => "triggers",
-        }
-    }
-}
 
 /// The call of the listing failure a gateways batch records when a region's REST custom
 /// domains cannot be listed: the domains are a listing of their own, beside the APIs.

@@ -25,3 +25,4 @@ pub mod source;
 pub mod text;
 pub mod triggers;
 pub mod values;
+pub mod vocabulary;

@@ -6,7 +6,6 @@
 //! Resources: stage checks report one finding per stage (`<api>/<stage>`, the stage ARN);
 //! API checks one per API (the API ARN, its name); domain checks one per custom domain.
 
-use crate::domain::inventory::REST_DOMAIN_LISTING;
 use crate::domain::catalogue::{CheckDef, Context, Target};
 use crate::domain::checks::gateway::{
     ACCOUNT_DEFAULT_BURST, ACCOUNT_DEFAULT_RATE, Rest, access_logs, api_target, limits, per_stage,
@@ -16,10 +15,10 @@ use crate::domain::entry_points::{
     INVOKE, NETWORK_KEYS, VPC_KEYS, is_private, open_statements, policy_account, unauthenticated,
 };
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
+use crate::domain::inventory::REST_DOMAIN_LISTING;
 use crate::domain::inventory::{Area, Inventory, MethodSetting, RestApi, RestMethod, RestResource};
 use crate::domain::policy::{PolicyDocument, Statement};
 use crate::domain::values::LoggingLevel;
-
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
