@@ -192,3 +192,242 @@ fn nothing_outside_the_catalogue_names_a_check_family() {
     assert!(files.len() > 50, "only {} files seen", files.len());
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A module's path from its file: `aws/functions.rs` → `aws::functions`, `ui/mod.rs` → `ui`.
+fn module_of(rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The paths a `use` tree names, its groups expanded: `a::{b, c::{d}}` → `a::b`, `a::c::d`.
+fn use_paths(tree: &str) -> Vec<Vec<String>> {
+    let tree = tree.trim();
+    let Some(open) = tree.find('{') else {
+        let path = tree.split(" as ").next().unwrap_or_default();
+        return vec![
+            path.split("::")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ];
+    };
+    let prefix: Vec<String> = tree[..open]
+        .trim_end_matches(':')
+        .split("::")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let (mut parts, mut current, mut depth) = (Vec::new(), String::new(), 0);
+    for c in inner.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .flat_map(|p| use_paths(p))
+        .map(|sub| prefix.iter().cloned().chain(sub).collect())
+        .collect()
+}
+
+/// Issue 20: no two source files import each other, directly or through others. An import is
+/// a `use` or a path in code (`crate::…`, `super::…`, `self::…`, or a child module's name)
+/// that reaches another file's module; declaring a child module (`mod x;`) is not one. Unit
+/// tests (`#[cfg(test)]` and beyond, `tests.rs` files) and `main.rs` are left out.
+#[test]
+fn no_two_source_files_import_each_other() {
+    use std::collections::{BTreeMap, HashMap};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let is_test = |rel: &Path| {
+        rel.file_name().is_some_and(|n| n == "tests.rs")
+            || rel.components().any(|c| c.as_os_str() == "tests")
+    };
+    let rels: Vec<PathBuf> = files
+        .iter()
+        .map(|f| f.strip_prefix(&root).unwrap().to_path_buf())
+        .filter(|r| !is_test(r) && r != Path::new("main.rs"))
+        .collect();
+    let modules: HashMap<Vec<String>, usize> = rels
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (module_of(r), i))
+        .collect();
+    let resolve = |path: &[String]| {
+        (1..=path.len())
+            .rev()
+            .find_map(|n| modules.get(&path[..n]).copied())
+    };
+    let mut edges: Vec<BTreeMap<usize, String>> = vec![BTreeMap::new(); rels.len()];
+    for (i, rel) in rels.iter().enumerate() {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code: String = text
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let me = module_of(rel);
+        let children: Vec<String> = code
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let l = l.strip_prefix("pub ").unwrap_or(l);
+                let l = l.strip_prefix("pub(crate) ").unwrap_or(l);
+                l.strip_prefix("mod ")?
+                    .strip_suffix(';')
+                    .map(str::to_string)
+            })
+            .collect();
+        let mut paths = Vec::new();
+        let mut rest = code.as_str();
+        let mut body = String::new();
+        while let Some(at) = rest.find("use ") {
+            let starts_item = rest[..at].rsplit('\n').next().is_some_and(|l| {
+                l.trim().is_empty() || l.trim() == "pub" || l.trim().starts_with("pub(")
+            });
+            body.push_str(&rest[..at]);
+            let after = &rest[at + 4..];
+            match after.find(';') {
+                Some(end) if starts_item => {
+                    paths.extend(use_paths(&after[..end]));
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    body.push_str("use ");
+                    rest = after;
+                }
+            }
+        }
+        body.push_str(rest);
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+        for word in body.split(|c: char| !ident(c)) {
+            if word.contains("::") {
+                paths.push(word.split("::").map(str::to_string).collect());
+            }
+        }
+        for path in paths {
+            let Some(first) = path.first() else { continue };
+            let absolute: Vec<String> = match first.as_str() {
+                "crate" => path[1..].to_vec(),
+                "self" => me.iter().chain(&path[1..]).cloned().collect(),
+                "super" => {
+                    let ups = path.iter().take_while(|p| *p == "super").count();
+                    let base = &me[..me.len().saturating_sub(ups)];
+                    base.iter().chain(&path[ups..]).cloned().collect()
+                }
+                name if children.iter().any(|c| c == name) => {
+                    me.iter().chain(&path).cloned().collect()
+                }
+                _ => continue,
+            };
+            if let Some(j) = resolve(&absolute)
+                && j != i
+            {
+                edges[i].entry(j).or_insert_with(|| path.join("::"));
+            }
+        }
+    }
+    // Tarjan's strongly connected components: a component of more than one file is a circle.
+    struct Walk<'a> {
+        edges: &'a [BTreeMap<usize, String>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        stack: Vec<usize>,
+        on_stack: Vec<bool>,
+        next: usize,
+        circles: Vec<Vec<usize>>,
+    }
+    fn visit(w: &mut Walk, v: usize) {
+        w.index[v] = Some(w.next);
+        w.low[v] = w.next;
+        w.next += 1;
+        w.stack.push(v);
+        w.on_stack[v] = true;
+        for &u in w.edges[v].keys() {
+            match w.index[u] {
+                None => {
+                    visit(w, u);
+                    w.low[v] = w.low[v].min(w.low[u]);
+                }
+                Some(iu) if w.on_stack[u] => w.low[v] = w.low[v].min(iu),
+                _ => {}
+            }
+        }
+        if Some(w.low[v]) == w.index[v] {
+            let mut component = Vec::new();
+            while let Some(u) = w.stack.pop() {
+                w.on_stack[u] = false;
+                component.push(u);
+                if u == v {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                w.circles.push(component);
+            }
+        }
+    }
+    let n = rels.len();
+    let mut walk = Walk {
+        edges: &edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        stack: Vec::new(),
+        on_stack: vec![false; n],
+        next: 0,
+        circles: Vec::new(),
+    };
+    for v in 0..n {
+        if walk.index[v].is_none() {
+            visit(&mut walk, v);
+        }
+    }
+    let imports: usize = edges.iter().map(BTreeMap::len).sum();
+    assert!(imports > 200, "only {imports} imports between files seen");
+    let described: Vec<String> = walk
+        .circles
+        .iter()
+        .map(|c| {
+            let mut lines = Vec::new();
+            for &a in c {
+                for (&b, via) in &edges[a] {
+                    if c.contains(&b) {
+                        lines.push(format!(
+                            "    {} → {} ({via})",
+                            rels[a].display(),
+                            rels[b].display()
+                        ));
+                    }
+                }
+            }
+            lines.join("\n")
+        })
+        .collect();
+    assert!(
+        described.is_empty(),
+        "files that import each other:\n{}",
+        described.join("\n  --\n")
+    );
+}

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{ConfigError, parse_toml};
+use super::settings::{ConfigError, parse_toml};
 use crate::domain::assessment::{Mute, parse_date};
 use crate::export::atomic;
 

@@ -1,6 +1,6 @@
 //! The demo account's REST, HTTP and WebSocket APIs, custom domains and usage plans.
 
-use super::*;
+use super::fixture::*;
 
 pub(super) fn method(verb: &str, auth: &str, function: Option<(&str, &str)>) -> RestMethod {
     RestMethod {

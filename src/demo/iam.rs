@@ -1,6 +1,6 @@
 //! The execution roles of the demo account.
 
-use super::*;
+use super::fixture::*;
 
 pub(super) const LOGS_STATEMENT: &str = r#"{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:111122223333:*"}"#;
 

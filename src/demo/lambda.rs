@@ -1,6 +1,6 @@
 //! Lambda functions of the demo account and their resource policies.
 
-use super::*;
+use super::fixture::*;
 
 pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
     let payments_key = key_arn(USE1, PAYMENTS_KEY_ID);

@@ -9,6 +9,7 @@
 //!
 //! The credentials below are fake: they only look like credentials so the detectors fire.
 
+mod fixture;
 mod gateways;
 mod iam;
 mod lambda;
@@ -28,109 +29,14 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::domain::collection::CollectionState;
-use crate::domain::inventory::{
-    Area, Authorizer, BasePathMapping, Cors, EventInvokeConfig, Fetched, Function, FunctionUrl,
-    Integration, Inventory, Key, KeyDetails, MethodSetting, RequestValidator, RestApi, RestDomain,
-    RestMethod, RestResource, RestStage, Role, RolePolicy, Route, Secret, UsagePlan, V2Api,
-    V2Domain, V2Stage,
-};
-use crate::domain::runtimes::{self, RuntimeStatus};
 use crate::domain::source::Batch;
 use std::sync::Arc;
 
-/// The demo account id (the documentation's example account).
-pub const DEMO_ACCOUNT: &str = "111122223333";
-/// Most of the shop runs here.
-pub const PRIMARY_REGION: &str = "us-east-1";
-/// The warehouse (inventory) side runs here.
-pub const SECONDARY_REGION: &str = "eu-west-1";
-/// A partner account (warehouse operator / analytics vendor), not trusted by default.
-pub const PARTNER_ACCOUNT: &str = "444455556666";
-
-const USE1: &str = PRIMARY_REGION;
-const EUW1: &str = SECONDARY_REGION;
-
-// ─────────────────────── fake credentials (obviously fake, detector-matching) ───────────────────────
-
-const FAKE_AWS_ACCESS_KEY_ID: &str = "AKIA4DEMO7PARAPET2QX";
-const FAKE_AWS_SECRET_ACCESS_KEY: &str = "dEmOpArApEt/FaKe0SeCrEt1KeY2nOt3ReAl4xYz";
-const FAKE_STRIPE_LIVE_KEY: &str = "sk_live_51DemoParapetFAKEq8Zr2VxK7mNw4Ls9Tb3Hy6Gd";
-const FAKE_STRIPE_RESTRICTED_KEY: &str = "rk_live_51DemoParapetFAKEr3Wq9Jx5Ne2Pk8Vz4Mc7Bt";
-const FAKE_WEBHOOK_SECRET: &str = "whsec_Q7mZ2xV9kLp4Rt8Nw3Jh6Ybc5Fd1GsAe";
-const FAKE_SMTP_PASSWORD: &str = "Tr0ub4dor-Xq9vLp2Zk7Wm-demo";
-const FAKE_DB_PASSWORD: &str = "hunter2-Parapet-Demo-9f8e7dQz";
-const FAKE_GITHUB_TOKEN: &str = "ghp_DemoParapetFAKE0a1B2c3D4e5F6g7H8i9J0k";
-
-/// Every secret-looking string the fixture contains (environment variables and stage
-/// variables), so tests can assert that no export or screen ever shows one.
-pub fn secret_values() -> Vec<&'static str> {
-    vec![
-        FAKE_AWS_ACCESS_KEY_ID,
-        FAKE_AWS_SECRET_ACCESS_KEY,
-        FAKE_STRIPE_LIVE_KEY,
-        FAKE_STRIPE_RESTRICTED_KEY,
-        FAKE_WEBHOOK_SECRET,
-        FAKE_SMTP_PASSWORD,
-        FAKE_DB_PASSWORD,
-        FAKE_GITHUB_TOKEN,
-    ]
-}
-
-// ─────────────────────────────── ARNs and small helpers ───────────────────────────────
-
-fn function_arn(region: &str, name: &str) -> String {
-    format!("arn:aws:lambda:{region}:{DEMO_ACCOUNT}:function:{name}")
-}
-
-fn role_arn(name: &str) -> String {
-    format!("arn:aws:iam::{DEMO_ACCOUNT}:role/{name}")
-}
-
-fn secret_arn(region: &str, name: &str, suffix: &str) -> String {
-    format!("arn:aws:secretsmanager:{region}:{DEMO_ACCOUNT}:secret:{name}-{suffix}")
-}
-
-fn key_arn(region: &str, id: &str) -> String {
-    format!("arn:aws:kms:{region}:{DEMO_ACCOUNT}:key/{id}")
-}
-
-fn table_arn(region: &str, table: &str) -> String {
-    format!("arn:aws:dynamodb:{region}:{DEMO_ACCOUNT}:table/{table}")
-}
-
-fn log_group_arn(region: &str, group: &str) -> String {
-    format!("arn:aws:logs:{region}:{DEMO_ACCOUNT}:log-group:{group}")
-}
-
-fn web_acl_arn(name: &str, id: &str) -> String {
-    format!("arn:aws:wafv2:{USE1}:{DEMO_ACCOUNT}:regional/webacl/{name}/{id}")
-}
-
-/// REST `methodIntegration.uri` / authorizer URI for a Lambda function.
-fn lambda_invoke_uri(region: &str, function: &str) -> String {
-    format!(
-        "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{}/invocations",
-        function_arn(region, function)
-    )
-}
-
-fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-        .collect()
-}
-
-fn days(n: i64) -> time::Duration {
-    time::Duration::days(n)
-}
-
-// ─────────────────────────────── KMS key ids ───────────────────────────────
-
-const PAYMENTS_KEY_ID: &str = "1f2e3d4c-5b6a-4789-8abc-0d1e2f3a4b5c";
-const ORDERS_KEY_ID: &str = "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
-const AWS_SECRETSMANAGER_KEY_ID: &str = "0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f";
-const INVENTORY_KEY_ID: &str = "3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e";
+use fixture::*;
+pub use fixture::{
+    DEMO_ACCOUNT, PARTNER_ACCOUNT, PRIMARY_REGION, SECONDARY_REGION, runtime_deprecating_soon,
+    secret_values,
+};
 
 // ─────────────────────────────── the inventory ───────────────────────────────
 
@@ -183,21 +89,6 @@ fn reserved_concurrency(
             .insert(f.arn.clone(), Ok(reserved));
     }
     out
-}
-
-/// A runtime whose deprecation date falls within the next 90 days of `now`, if the runtime
-/// table has one; otherwise a supported runtime (the function then simply passes).
-pub fn runtime_deprecating_soon(now: OffsetDateTime) -> String {
-    let today = now.date();
-    runtimes::RUNTIMES
-        .iter()
-        .filter_map(|(id, _)| match runtimes::status(id, today) {
-            RuntimeStatus::DeprecatingSoon { date } => Some((date, *id)),
-            _ => None,
-        })
-        .min()
-        .map_or("nodejs22.x", |(_, id)| id)
-        .to_string()
 }
 
 /// The functions the APIs reach and those only events reach, each with the code signing

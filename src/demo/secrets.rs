@@ -1,6 +1,6 @@
 //! The demo account's Secrets Manager secrets, and the KMS keys its functions and secrets use.
 
-use super::*;
+use super::fixture::*;
 
 pub(super) fn secrets(now: OffsetDateTime) -> Vec<Secret> {
     let rotation_fn = |region: &str, name: &str| Some(function_arn(region, name));

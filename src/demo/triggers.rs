@@ -13,7 +13,7 @@
 //! operator's own `returns-intake` queue triggers `inventory-reserve`, but its attributes
 //! cannot be read from this account.
 
-use super::*;
+use super::fixture::*;
 use crate::domain::inventory::{
     Alias, Bus, BusRule, CodeSigning, EventSourceMapping, Queue, QueueAttributes, Subscription,
     Topic, TopicAttributes,
@@ -69,7 +69,7 @@ pub(super) fn trigger_functions() -> Vec<Function> {
             env: env(&[("CI_BUS", "ci-events")]),
             tracing_mode: Some("PassThrough".into()),
             // The rule's grant was added without --source-arn.
-            policy: Ok(Some(lambda::policy_doc(&[format!(
+            policy: Ok(Some(super::lambda::policy_doc(&[format!(
                 r#"{{"Sid":"ci-events-rule","Effect":"Allow","Principal":{{"Service":"events.amazonaws.com"}},"Action":"lambda:InvokeFunction","Resource":"{}"}}"#,
                 function_arn(USE1, "deploy-hook")
             )]))),
@@ -81,12 +81,12 @@ pub(super) fn trigger_functions() -> Vec<Function> {
 /// The roles of [`trigger_functions`] (orders-fulfil runs as orders-service-role).
 pub(super) fn trigger_roles() -> Vec<(String, Fetched<Role>)> {
     vec![
-        iam::role(
+        super::iam::role(
             "clickstream-role",
-            vec![iam::inline(
+            vec![super::iam::inline(
                 "clickstream",
                 &[
-                    iam::LOGS_STATEMENT.to_string(),
+                    super::iam::LOGS_STATEMENT.to_string(),
                     format!(
                         r#"{{"Sid":"Stream","Effect":"Allow","Action":["kinesis:GetRecords","kinesis:GetShardIterator","kinesis:DescribeStream","kinesis:ListShards"],"Resource":"arn:aws:kinesis:{USE1}:{DEMO_ACCOUNT}:stream/clickstream"}}"#
                     ),
@@ -94,12 +94,12 @@ pub(super) fn trigger_roles() -> Vec<(String, Fetched<Role>)> {
                 ],
             )],
         ),
-        iam::role(
+        super::iam::role(
             "deploy-hook-role",
-            vec![iam::inline(
+            vec![super::iam::inline(
                 "deploy",
                 &[
-                    iam::LOGS_STATEMENT.to_string(),
+                    super::iam::LOGS_STATEMENT.to_string(),
                     r#"{"Sid":"Redeploy","Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:UpdateFunctionConfiguration","lambda:PublishVersion"],"Resource":"*"}"#.to_string(),
                     r#"{"Sid":"Artifacts","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::shop-build-artifacts/*"}"#.to_string(),
                 ],
@@ -140,7 +140,7 @@ pub(super) fn aliases(function: &Function) -> Fetched<Vec<Alias>> {
         "payments-charge" => vec![alias(
             "live",
             None,
-            Some(lambda::apigateway_permission(
+            Some(super::lambda::apigateway_permission(
                 "payments-charge",
                 "apigw-payments-live",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:p4ym3nt5ap/*/POST/charges"),

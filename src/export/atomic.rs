@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{ExportError, ExportErrorKind};
+use super::error::{ExportError, ExportErrorKind};
 
 /// Mode of every file Parapet exports: snapshots describe an account's weak spots.
 pub const FILE_MODE: u32 = 0o600;

@@ -7,11 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::list;
+use super::widgets::panel;
 use super::widgets::{
     Col, col_widths, fit, row_line, severity_span, status_span, status_token, width, wrap_code,
     wrap_words,
 };
-use super::{list, panel};
 use crate::app::state::{CheckDetail, Pane, State};
 use crate::app::theme::{Theme, Token};
 use crate::domain::checks;

@@ -6,8 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::list;
+use super::widgets::panel;
 use super::widgets::{Col, col_widths, grade_token, row_line, severity_token, status_token, width};
-use super::{list, panel};
 use crate::app::derive::{self, CheckRow};
 use crate::app::state::{CheckSort, State};
 use crate::app::theme::{Theme, Token};

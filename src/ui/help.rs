@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::footer::{level_glyph, level_token};
-use super::panel;
+use super::widgets::panel;
 use super::widgets::{fit, pad, status_span, timestamp, wrap_words};
 use crate::app::command::COMMANDS;
 use crate::app::keymap::Scope;

@@ -16,32 +16,19 @@ pub mod resources;
 pub mod status_strip;
 pub mod widgets;
 
+pub use widgets::panel;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::state::{Screen, State};
-use crate::app::theme::{Theme, Token};
+use crate::app::theme::Token;
 
 /// Smallest size that shows the real screens; below it a short notice is drawn instead.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
-
-/// A bordered box in the theme's border style (focused boxes use `border_focus`).
-pub fn panel<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<'a> {
-    let mut block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if focused {
-            t[Token::BorderFocus]
-        } else {
-            t[Token::Border]
-        });
-    if !title.is_empty() {
-        block = block.title(Span::styled(title, t[Token::Title]));
-    }
-    block
-}
 
 /// Draws the whole screen for `state`.
 pub fn draw(frame: &mut Frame, state: &State) {

@@ -7,8 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::list;
+use super::widgets::panel;
 use super::widgets::{Col, col_widths, fit, grade_token, row_line};
-use super::{list, panel};
 use crate::app::derive::{AccountRow, AccountState};
 use crate::app::state::State;
 use crate::app::theme::{Theme, Token};

@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status_strip::short;
+use super::widgets::panel;
 use super::widgets::{
     Col, ago, bar, col_widths, fit, grade_token, row_line, severity_token, status_span, timestamp,
     width, wrap_items,
 };
-use super::{bigtext, list, panel};
+use super::{bigtext, list};
 use crate::app::derive::area_of_check;
 use crate::app::state::{SourceKind, State};
 use crate::app::theme::{Theme, Token};

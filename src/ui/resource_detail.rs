@@ -6,10 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::list;
+use super::widgets::panel;
 use super::widgets::{
     Col, col_widths, fit, row_line, severity_token, status_span, status_token, wrap_words,
 };
-use super::{list, panel};
 use crate::app::state::{ResourceDetail, State};
 use crate::app::theme::Token;
 use crate::domain::checks;

@@ -6,8 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::list;
+use super::widgets::panel;
 use super::widgets::{Col, col_widths, row_line, severity_token};
-use super::{list, panel};
 use crate::app::derive::{Counts, ResourceRow};
 use crate::app::state::State;
 use crate::app::theme::{Theme, Token};

@@ -3,6 +3,7 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType};
 use time::OffsetDateTime;
 
 use crate::app::theme::{Theme, Token};
@@ -225,6 +226,21 @@ pub fn wrap_code(text: &str, w: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// A bordered box in the theme's border style (focused boxes use `border_focus`).
+pub fn panel<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<'a> {
+    let mut block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused {
+            t[Token::BorderFocus]
+        } else {
+            t[Token::Border]
+        });
+    if !title.is_empty() {
+        block = block.title(Span::styled(title, t[Token::Title]));
+    }
+    block
 }
 
 #[cfg(test)]

@@ -317,7 +317,7 @@ pub fn stage_variables<F: Family>(def: &CheckDef, inv: &Inventory, _: &Context) 
             let t = t.param("variable", "VARIABLE");
             return def.pass(inv, &t, "the stage has no variables", Vec::new());
         }
-        super::judge_variables(
+        super::variables::judge_variables(
             def,
             inv,
             t,

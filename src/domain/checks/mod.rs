@@ -8,13 +8,13 @@ pub mod gateway;
 pub mod kms;
 pub mod lambda;
 pub mod secrets;
+mod variables;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::catalogue::{CheckDef, Context, Target};
-use super::detectors;
-use super::finding::{Evidence, Finding, Interner, ResourceKind, Status};
+use super::finding::{Finding, Interner, ResourceKind, Status};
 use super::inventory::Inventory;
 
 /// Every check, in catalogue order; built once.
@@ -105,63 +105,6 @@ pub fn count(findings: &[Finding], check_id: &str, status: Status) -> usize {
         .iter()
         .filter(|f| f.check_id == check_id && f.status == status)
         .count()
-}
-
-/// Judges a non-empty set of variables (Lambda environment, stage variables) with the secret
-/// detectors: one finding naming every credential-like variable, its detector and a masked
-/// prefix, never the value. Fills the template params `variable` (first hit), `variables`
-/// (all hits) and `first_variable` (first hit, lower-cased, for Secrets Manager names).
-pub(crate) fn judge_variables(
-    def: &CheckDef,
-    inv: &Inventory,
-    target: Target,
-    vars: &BTreeMap<String, String>,
-    field_prefix: &str,
-    noun: &str,
-) -> Finding {
-    let plural = |n: usize| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
-    let hits = detectors::scan(vars);
-    let Some(first) = hits.first() else {
-        let t = target
-            .param("variable", "VARIABLE")
-            .param("variables", "the variable")
-            .param("first_variable", "secret");
-        let names: Vec<&str> = vars.keys().map(String::as_str).collect();
-        return def.pass(
-            inv,
-            &t,
-            format!("none of {} looks like a credential", plural(names.len())),
-            vec![Evidence::new("variables", names.join(", "))],
-        );
-    };
-    let names: Vec<&str> = hits.iter().map(|d| d.variable.as_str()).collect();
-    let t = target
-        .param("variable", &first.variable)
-        .param("variables", names.join(", "))
-        .param("first_variable", first.variable.to_ascii_lowercase());
-    let described: Vec<String> = hits
-        .iter()
-        .map(|d| format!("{} ({}, value {})", d.variable, d.detector, d.masked))
-        .collect();
-    let evidence = hits
-        .iter()
-        .map(|d| {
-            Evidence::new(
-                format!("{field_prefix}.{}", d.variable),
-                format!("{} · {}", d.detector, d.masked),
-            )
-        })
-        .collect();
-    def.fail(
-        inv,
-        &t,
-        format!(
-            "{} look like credentials: {}",
-            plural(hits.len()),
-            described.join("; ")
-        ),
-        evidence,
-    )
 }
 
 /// What the check families' unit tests share: run one check of the catalogue by id.

@@ -24,7 +24,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{account_of, aws_resource_type, fsbp_controls, partition, status_of};
+use super::fields::{account_of, aws_resource_type, fsbp_controls, partition, status_of};
 use crate::domain::checks;
 use crate::domain::finding::{Finding, Severity, Status};
 use crate::domain::snapshot::Snapshot;

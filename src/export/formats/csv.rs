@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{account_of, aws_resource_type, fsbp_controls, status_of};
+use super::fields::{account_of, aws_resource_type, fsbp_controls, status_of};
 use crate::domain::checks;
 use crate::domain::finding::Finding;
 use crate::domain::snapshot::Snapshot;

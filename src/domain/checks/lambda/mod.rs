@@ -898,7 +898,7 @@ fn secrets_in_env(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Findin
                     .param("first_variable", "secret");
                 return def.not_applicable(inv, &t, "the function has no environment variables");
             }
-            super::judge_variables(
+            super::variables::judge_variables(
                 def,
                 inv,
                 target(f),
