@@ -431,3 +431,38 @@ fn no_two_source_files_import_each_other() {
         described.join("\n  --\n")
     );
 }
+
+/// Issue 20: unit tests are placed one way everywhere: a module's are `#[cfg(test)] mod
+/// tests;` in `<module>/tests.rs` beside it, never inline and never elsewhere by `#[path]`.
+#[test]
+fn unit_tests_sit_in_a_tests_file_beside_their_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut wrong = Vec::new();
+    let mut with_tests = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.starts_with("#[path")
+                || (t.starts_with("mod ") && t.contains("tests") && t.ends_with('{'))
+            {
+                wrong.push(format!("{}:{}: {t}", file.display(), n + 1));
+            }
+            if t == "mod tests;" {
+                with_tests += 1;
+                let rel = file.strip_prefix(&root).unwrap();
+                let dir = match rel.file_name().and_then(|n| n.to_str()) {
+                    Some("mod.rs" | "lib.rs") => rel.parent().unwrap().to_path_buf(),
+                    _ => rel.with_extension(""),
+                };
+                if !root.join(&dir).join("tests.rs").is_file() {
+                    wrong.push(format!("{}: no {}/tests.rs", rel.display(), dir.display()));
+                }
+            }
+        }
+    }
+    assert!(with_tests > 40, "only {with_tests} modules with tests seen");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -752,5 +752,4 @@ async fn v2_domains(
 }
 
 #[cfg(test)]
-#[path = "tests/gateways.rs"]
 mod tests;

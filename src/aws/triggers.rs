@@ -454,5 +454,4 @@ async fn read_bus(
 }
 
 #[cfg(test)]
-#[path = "tests/triggers.rs"]
 mod tests;
