@@ -1,4 +1,3 @@
-
 use super::*;
 use aws_sdk_lambda::operation::get_policy::GetPolicyError;
 use tokio::sync::oneshot;

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::domain::catalogue::Context;
 use crate::domain::checks;

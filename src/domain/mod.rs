@@ -17,6 +17,7 @@ pub mod listed;
 pub mod mutelist;
 pub mod policy;
 pub mod quota;
+pub mod remediation;
 pub mod runtimes;
 pub mod score;
 pub mod shard;

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::demo;
 use crate::domain::finding::Category;

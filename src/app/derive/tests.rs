@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn finding(check: &str, status: Status, sev: Severity, resource: &str, region: &str) -> Finding {

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::aws::errors::{CallFailure, FailureKind};
 use std::sync::atomic::AtomicBool;

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn opts(profile: Option<&str>, endpoint: Option<&str>) -> AwsOptions {

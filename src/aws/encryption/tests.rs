@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::aws::errors::FailureKind;
 use crate::aws::fake::*;

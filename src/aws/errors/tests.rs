@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Issue 19: throttling answers of every protocol Parapet reads are recognised from the

@@ -1,4 +1,3 @@
-
 use std::sync::atomic::Ordering;
 
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::aws::fake::*;
 use crate::domain::collection::CollectionState;

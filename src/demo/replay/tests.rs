@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::domain::collection::CollectionState;
 use tokio::sync::mpsc::unbounded_channel;

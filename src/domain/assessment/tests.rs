@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::domain::finding::Status;
 use time::macros::date;

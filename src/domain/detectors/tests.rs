@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn one(name: &str, value: &str) -> Vec<Detection> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn f(check: &str, resource: &str, status: Status, severity: Severity) -> Finding {

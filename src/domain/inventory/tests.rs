@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Merging a batch keeps the batch's resources: a source's merged view and the app's

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Finding, Status};

@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Issue 18, 14: formulas and terminal escapes in attacker-chosen names.
