@@ -2,18 +2,21 @@
 //! catalogue / policy, map errors to exit codes (0 ok, 2 error; `scan` adds 3 for a breached
 //! threshold).
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
-use parapet::cli::{Cli, Command, DiffFormat, Format};
+use parapet::cli::{Cli, Command, CompletionShell, DiffFormat, Format, OutputFormat};
 use parapet::config::mutes::MutesFile;
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
 use parapet::domain::assessment::Mute;
+use parapet::domain::finding::Severity;
 use parapet::domain::mutelist::Mutelist;
+use parapet::domain::shard::Shard;
 use parapet::export;
 use parapet::export::stdout::{self, StdoutError};
 use parapet::report;
@@ -69,119 +72,25 @@ fn print_out(text: &str) -> Result<(), StdoutError> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Some(Command::Checks { format, summary }) => {
-            let text = match format {
-                Format::Table => report::checks_table(),
-                Format::Json => report::checks_json(),
-                Format::Markdown if *summary => report::checks_markdown(),
-                Format::Markdown => report::checks_document(),
-            };
-            print_out(&text)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Checks { format, summary }) => checks(*format, *summary),
         Some(Command::Convert {
             file,
             format,
             output,
             force,
-        }) => {
-            match output {
-                Some(path) => export::refuse_input(path, &[file])?,
-                None => stdout::require_stdout()?,
-            }
-            let snapshot = read_scored(file)?;
-            let format = format.format();
-            match output {
-                Some(path) => export::write_as(path, &snapshot, format, *force)?,
-                None => stdout::to_stdout(|w| export::formats::write(&snapshot, format, w))?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        }) => convert(file, *format, output, *force),
         Some(Command::Diff {
             old,
             new,
             format,
             fail_on_new,
-        }) => {
-            stdout::require_stdout()?;
-            let (before, after) = (read_scored(old)?, read_scored(new)?);
-            let ids = |s: &parapet::domain::snapshot::Snapshot| {
-                s.accounts
-                    .iter()
-                    .map(|a| a.id.clone())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            };
-            if ids(&before) != ids(&after) {
-                eprintln!(
-                    "parapet: note: the snapshots are of different accounts ({} and {})",
-                    ids(&before),
-                    ids(&after)
-                );
-            }
-            let drift = parapet::domain::diff::Drift::between(&before, &after);
-            print_out(&match format {
-                DiffFormat::Text => report::drift_text(&drift),
-                DiffFormat::Json => report::drift_json(&drift),
-                DiffFormat::Markdown => report::drift_markdown(&drift),
-            })?;
-            if let Some(at_least) = fail_on_new {
-                let new_failures =
-                    parapet::domain::diff::new_failures_at(&drift.changes, *at_least);
-                if !new_failures.is_empty() {
-                    eprintln!(
-                        "parapet: {} new failing finding(s) at {} or worse (--fail-on-new {})",
-                        new_failures.len(),
-                        at_least.as_str(),
-                        at_least.as_str()
-                    );
-                    return Ok(ExitCode::from(3));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Policy { base }) => {
-            if *base {
-                print_out(&permissions::base_policy_json(cli.assume_role.as_deref()))?;
-            } else {
-                print_out(&permissions::policy_json())?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        }) => diff(old, new, *format, *fail_on_new),
+        Some(Command::Policy { base }) => policy(&cli, *base),
         Some(Command::Merge {
             files,
             output,
             force,
-        }) => {
-            if output.is_none() {
-                stdout::require_stdout()?;
-            }
-            let merged = read_merged(files, output.as_deref())?;
-            match output {
-                Some(path) => {
-                    export::write_as(
-                        path,
-                        &merged,
-                        parapet::export::formats::Format::Json,
-                        *force,
-                    )?;
-                    eprintln!(
-                        "parapet: merged {} into {} ({}, score {})",
-                        merged.scope(),
-                        path.display(),
-                        merged.coverage.percent.to_string() + "% coverage",
-                        merged
-                            .score
-                            .overall
-                            .map_or("–".to_string(), |s| s.to_string())
-                    );
-                }
-                None => stdout::to_stdout(|w| {
-                    merged.write_json_pretty(w).map_err(std::io::Error::from)
-                })?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        }) => merge(files, output, *force),
         Some(Command::Scan {
             format,
             output,
@@ -189,87 +98,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_on,
             fail_under,
             shard,
-        }) => {
-            let paths = ConfigPaths::resolve();
-            match output {
-                Some(out) => export::refuse_input(out, &inputs(&cli, &paths))?,
-                // Checked before the scan: a closed stdout would swallow the snapshot.
-                None => stdout::require_stdout()?,
-            }
-            let config = Config::load(&paths.config_file)?;
-            let args = ScanArgs {
-                accounts: cli.accounts_spec().map_err(anyhow::Error::msg)?,
-                shard: *shard,
-                mutes: all_mutes(&cli, &paths, &config)?,
-                mutelist: mutelist(&cli, true)?,
-                aws: cli.aws_options_for(&config),
-                format: format.format(),
-                output: output.clone(),
-                force: *force,
-                fail_on: *fail_on,
-                fail_under: *fail_under,
-            };
-            let code = runtime()?.block_on(scan::run(args, &config));
-            Ok(ExitCode::from(code))
-        }
-        Some(Command::Completions { shell }) => {
-            let script = parapet::cli::completions(*shell);
-            stdout::to_stdout(|w| w.write_all(&script))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Man) => {
-            let page = parapet::cli::man_page()?;
-            stdout::to_stdout(|w| w.write_all(&page))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Quotas) => {
-            print_out(&report::quotas_markdown())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Keys) => {
-            print_out(&report::keys_markdown())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Info) => {
-            let paths = ConfigPaths::resolve();
-            print_out(&format!(
-                "parapet {}\nconfig dir:  {}\nconfig file: {}\nkeys file:   {}\n\
-                 themes dir:  {}\nmutes file:  {}\nsnapshots:   {}\n",
-                env!("CARGO_PKG_VERSION"),
-                paths.dir.display(),
-                paths.config_file.display(),
-                paths.keys_file.display(),
-                paths.themes_dir.display(),
-                mutes_path(&cli, &paths).display(),
-                paths.exports_dir.display()
-            ))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Open { file, baseline }) => {
-            let snapshot = if file.is_dir() {
-                read_merged(std::slice::from_ref(file), None)?
-            } else {
-                export::read_snapshot(file)?
-            };
-            let baseline = match baseline {
-                Some(old) => {
-                    let name = old.file_name().map_or_else(
-                        || old.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    Some((format!("vs {name}"), export::read_snapshot(old)?.findings))
-                }
-                None => None,
-            };
-            tui_with(
-                &cli,
-                |_| TuiSource::Snapshot {
-                    snapshot,
-                    path: file.clone(),
-                },
-                baseline,
-            )
-        }
+        }) => scan(&cli, *format, output, *force, *fail_on, *fail_under, *shard),
+        Some(Command::Completions { shell }) => completions(*shell),
+        Some(Command::Man) => man(),
+        Some(Command::Quotas) => quotas(),
+        Some(Command::Keys) => keys(),
+        Some(Command::Info) => info(&cli),
+        Some(Command::Open { file, baseline }) => open(&cli, file, baseline),
         None => match (cli.demo, &cli.export) {
             (true, Some(path)) => export_demo(&cli, path),
             (true, None) => tui(&cli, |_| TuiSource::Demo { speed: 1.0 }),
@@ -288,6 +123,220 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
     }
+}
+
+/// `parapet checks`: the catalogue as a table, JSON or the Markdown document.
+fn checks(format: Format, summary: bool) -> anyhow::Result<ExitCode> {
+    let text = match format {
+        Format::Table => report::checks_table(),
+        Format::Json => report::checks_json(),
+        Format::Markdown if summary => report::checks_markdown(),
+        Format::Markdown => report::checks_document(),
+    };
+    print_out(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet convert`: a snapshot in another output format.
+fn convert(
+    file: &Path,
+    format: OutputFormat,
+    output: &Option<PathBuf>,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    match output {
+        Some(path) => export::refuse_input(path, &[file])?,
+        None => stdout::require_stdout()?,
+    }
+    let snapshot = read_scored(file)?;
+    let format = format.format();
+    match output {
+        Some(path) => export::write_as(path, &snapshot, format, force)?,
+        None => stdout::to_stdout(|w| export::formats::write(&snapshot, format, w))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet diff`: the drift between two snapshots; exit 3 on a new failure at `--fail-on-new`.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: DiffFormat,
+    fail_on_new: Option<Severity>,
+) -> anyhow::Result<ExitCode> {
+    stdout::require_stdout()?;
+    let (before, after) = (read_scored(old)?, read_scored(new)?);
+    let ids = |s: &parapet::domain::snapshot::Snapshot| {
+        s.accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if ids(&before) != ids(&after) {
+        eprintln!(
+            "parapet: note: the snapshots are of different accounts ({} and {})",
+            ids(&before),
+            ids(&after)
+        );
+    }
+    let drift = parapet::domain::diff::Drift::between(&before, &after);
+    print_out(&match format {
+        DiffFormat::Text => report::drift_text(&drift),
+        DiffFormat::Json => report::drift_json(&drift),
+        DiffFormat::Markdown => report::drift_markdown(&drift),
+    })?;
+    if let Some(at_least) = fail_on_new {
+        let new_failures = parapet::domain::diff::new_failures_at(&drift.changes, at_least);
+        if !new_failures.is_empty() {
+            eprintln!(
+                "parapet: {} new failing finding(s) at {} or worse (--fail-on-new {})",
+                new_failures.len(),
+                at_least.as_str(),
+                at_least.as_str()
+            );
+            return Ok(ExitCode::from(3));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet policy`: the read-only IAM policy (or the base identity's).
+fn policy(cli: &Cli, base: bool) -> anyhow::Result<ExitCode> {
+    if base {
+        print_out(&permissions::base_policy_json(cli.assume_role.as_deref()))?;
+    } else {
+        print_out(&permissions::policy_json())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet merge`: shards (or several snapshots) into one organization snapshot.
+fn merge(files: &[PathBuf], output: &Option<PathBuf>, force: bool) -> anyhow::Result<ExitCode> {
+    if output.is_none() {
+        stdout::require_stdout()?;
+    }
+    let merged = read_merged(files, output.as_deref())?;
+    match output {
+        Some(path) => {
+            export::write_as(path, &merged, parapet::export::formats::Format::Json, force)?;
+            eprintln!(
+                "parapet: merged {} into {} ({}, score {})",
+                merged.scope(),
+                path.display(),
+                merged.coverage.percent.to_string() + "% coverage",
+                merged
+                    .score
+                    .overall
+                    .map_or("–".to_string(), |s| s.to_string())
+            );
+        }
+        None => stdout::to_stdout(|w| merged.write_json_pretty(w).map_err(std::io::Error::from))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet scan`: one headless collection, written and gated.
+fn scan(
+    cli: &Cli,
+    format: OutputFormat,
+    output: &Option<PathBuf>,
+    force: bool,
+    fail_on: Option<Severity>,
+    fail_under: Option<u32>,
+    shard: Option<Shard>,
+) -> anyhow::Result<ExitCode> {
+    let paths = ConfigPaths::resolve();
+    match output {
+        Some(out) => export::refuse_input(out, &inputs(cli, &paths))?,
+        // Checked before the scan: a closed stdout would swallow the snapshot.
+        None => stdout::require_stdout()?,
+    }
+    let config = Config::load(&paths.config_file)?;
+    let args = ScanArgs {
+        accounts: cli.accounts_spec().map_err(anyhow::Error::msg)?,
+        shard,
+        mutes: all_mutes(cli, &paths, &config)?,
+        mutelist: mutelist(cli, true)?,
+        aws: cli.aws_options_for(&config),
+        format: format.format(),
+        output: output.clone(),
+        force,
+        fail_on,
+        fail_under,
+    };
+    let code = runtime()?.block_on(scan::run(args, &config));
+    Ok(ExitCode::from(code))
+}
+
+/// `parapet completions`: a shell completion script.
+fn completions(shell: CompletionShell) -> anyhow::Result<ExitCode> {
+    let script = parapet::cli::completions(shell);
+    stdout::to_stdout(|w| w.write_all(&script))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet man`: the man page.
+fn man() -> anyhow::Result<ExitCode> {
+    let page = parapet::cli::man_page()?;
+    stdout::to_stdout(|w| w.write_all(&page))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet quotas`: the quota table.
+fn quotas() -> anyhow::Result<ExitCode> {
+    print_out(&report::quotas_markdown())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet keys`: the default key bindings.
+fn keys() -> anyhow::Result<ExitCode> {
+    print_out(&report::keys_markdown())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet info`: version and paths.
+fn info(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let paths = ConfigPaths::resolve();
+    print_out(&format!(
+        "parapet {}\nconfig dir:  {}\nconfig file: {}\nkeys file:   {}\n\
+         themes dir:  {}\nmutes file:  {}\nsnapshots:   {}\n",
+        env!("CARGO_PKG_VERSION"),
+        paths.dir.display(),
+        paths.config_file.display(),
+        paths.keys_file.display(),
+        paths.themes_dir.display(),
+        mutes_path(cli, &paths).display(),
+        paths.exports_dir.display()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parapet open`: a snapshot (or a directory of shards) in the TUI.
+fn open(cli: &Cli, file: &Path, baseline: &Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let snapshot = if file.is_dir() {
+        read_merged(&[file.to_path_buf()], None)?
+    } else {
+        export::read_snapshot(file)?
+    };
+    let baseline = match baseline {
+        Some(old) => {
+            let name = old.file_name().map_or_else(
+                || old.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Some((format!("vs {name}"), export::read_snapshot(old)?.findings))
+        }
+        None => None,
+    };
+    tui_with(
+        cli,
+        |_| TuiSource::Snapshot {
+            snapshot,
+            path: file.to_path_buf(),
+        },
+        baseline,
+    )
 }
 
 /// Every snapshot of `paths` (files, or the `*.json` files of directories, in name order),
