@@ -88,18 +88,14 @@ fn scaled_inventory(now: OffsetDateTime, copies: usize) -> Inventory {
 fn big_state(now: OffsetDateTime) -> State {
     let per_copy = {
         let mut s = State::new(now, StateOptions::default());
-        s.inventory = demo::inventory(now);
-        s.reassess();
+        s.load_inventory(demo::inventory(now));
         s.assessment.findings.len().max(1)
     };
     let want = min_findings();
     let mut copies = want.div_ceil(per_copy) + 1;
     loop {
         let mut state = State::new(now, StateOptions::default());
-        state.inventory = scaled_inventory(now, copies);
-        state.identity.account_id = state.inventory.account_id.clone();
-        state.identity.regions = state.inventory.regions.clone();
-        state.reassess();
+        state.load_inventory(scaled_inventory(now, copies));
         let got = state.assessment.findings.len();
         if got >= want {
             return state;

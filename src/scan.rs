@@ -17,6 +17,7 @@ use crate::app::scheduler::{self, LiveOptions};
 use crate::aws::accounts::{self, AccountsSpec, Target};
 use crate::aws::client::{self, AwsOptions, SetupError};
 use crate::config::{Config, Intervals};
+use crate::domain::accounts::{Accounts, Applied};
 use crate::domain::assessment::Assessment;
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Finding, Severity, Status};
@@ -79,43 +80,14 @@ pub async fn collect_once_with(
     };
     let task = tokio::spawn(scheduler::run(events_tx, commands_rx, options));
 
-    let mut result = ScanResult::default();
+    let mut accounts = Accounts::default();
     let mut identified = false;
-    let mut collection: BTreeMap<(Area, String), CollectionStatus> = BTreeMap::new();
     while let Some(event) = events.recv().await {
         on_event(&event);
-        match event {
-            SourceEvent::Identity(identity) => {
-                identified = true;
-                result.account_id = identity.account_id;
-                result.profile = identity.profile;
-                result.regions = identity.regions;
-            }
-            SourceEvent::Fatal { message, hint } => {
-                task.abort();
-                return Err(SetupError { message, hint });
-            }
-            SourceEvent::Batch(batch) => {
-                let batch = *batch;
-                for (bucket, n) in &batch.requests {
-                    *result
-                        .requests
-                        .entry((batch.region.clone(), bucket.clone()))
-                        .or_default() += n;
-                }
-                collection.insert(
-                    (batch.area, batch.region.clone()),
-                    batch.collection_status(),
-                );
-                result
-                    .inventory
-                    .apply_batch(batch.area, &batch.region, batch.inventory);
-            }
-            SourceEvent::Started { .. }
-            | SourceEvent::Progress { .. }
-            | SourceEvent::Waiting { .. }
-            | SourceEvent::Accounts(_)
-            | SourceEvent::OfAccount { .. } => {}
+        identified |= matches!(event, SourceEvent::Identity(_));
+        if let Applied::Fatal { message, hint } = accounts.apply(event, OffsetDateTime::now_utc()) {
+            task.abort();
+            return Err(SetupError { message, hint });
         }
     }
     let calls = task.await;
@@ -125,24 +97,35 @@ pub async fn collect_once_with(
             hint: "this is a bug in Parapet; please report it with the command you ran".into(),
         });
     }
-    result.calls = calls.unwrap_or(0);
-    result.elapsed = began.elapsed();
-    result.share = share;
-    result.floor = crate::aws::quotas::floor_of(&result.requests, share);
-    result.inventory.account_id = result.account_id.clone();
-    // The identity's order (as asked for), then anything a batch added.
-    let mut regions = result.regions.clone();
-    for r in &result.inventory.regions {
-        if !regions.contains(r) {
-            regions.push(r.clone());
+    let account = accounts.list.swap_remove(0);
+    let mut requests: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for ((_, region), per) in &account.requests {
+        for (bucket, n) in per {
+            *requests
+                .entry((region.clone(), bucket.clone()))
+                .or_default() += n;
         }
     }
-    result.collection = collection.into_values().collect();
-    result
-        .collection
-        .sort_by_key(|c| (c.area, regions.iter().position(|r| *r == c.region)));
-    result.inventory.regions = regions;
-    Ok(result)
+    // The identity's order (as asked for), then anything a batch added.
+    let regions = account.info.regions;
+    let mut collection: Vec<CollectionStatus> =
+        account.collection.into_values().map(|s| s.status).collect();
+    collection.sort_by_key(|c| (c.area, regions.iter().position(|r| *r == c.region)));
+    let mut inventory = account.inventory;
+    inventory.account_id.clone_from(&account.info.id);
+    inventory.regions.clone_from(&regions);
+    Ok(ScanResult {
+        account_id: account.info.id,
+        profile: account.info.profile,
+        regions,
+        inventory,
+        collection,
+        calls: calls.unwrap_or(0),
+        elapsed: began.elapsed(),
+        floor: crate::aws::quotas::floor_of(&requests, share),
+        requests,
+        share,
+    })
 }
 
 /// What `parapet scan` was asked to do.

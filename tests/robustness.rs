@@ -2628,7 +2628,7 @@ mod soak {
             let want = expected(&account_id, &latest, &roles);
 
             // Exactly the latest batches: nothing stale, nothing twice, nothing missing.
-            let inv = &state.inventory;
+            let inv = state.inventory();
             unique(inv.functions.iter().map(|f| &f.arn), "function");
             unique(inv.rest_apis.iter().map(|a| a.arn()), "REST API");
             unique(inv.v2_apis.iter().map(|a| a.arn()), "HTTP API");

@@ -270,6 +270,7 @@ fn snapshot_file_opened() {
         },
     );
     s.load_snapshot(
+        Vec::new(),
         Identity {
             account_id: demo::DEMO_ACCOUNT.into(),
             profile: Some("shop-prod".into()),

@@ -727,6 +727,7 @@ fn snapshot_mode_reads_only_and_mutes_still_apply() {
         },
     );
     s.load_snapshot(
+        Vec::new(),
         Identity {
             account_id: "111122223333".into(),
             profile: None,

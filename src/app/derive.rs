@@ -128,7 +128,7 @@ pub struct Derived {
     pub checks: Vec<CheckRow>,
     pub resources: Vec<ResourceRow>,
     pub score: Score,
-    /// One row per account, for a snapshot or scan of several (empty for one account).
+    /// One row per account (the Organization overview shows them when there are several).
     pub accounts: Vec<AccountRow>,
 }
 
@@ -143,8 +143,7 @@ impl Default for Derived {
 pub fn account_rows(
     findings: &[Finding],
     region: Option<&str>,
-    accounts: &[crate::domain::snapshot::AccountInfo],
-    collection: &[crate::domain::collection::CollectionStatus],
+    accounts: &[crate::domain::accounts::Account],
 ) -> Vec<AccountRow> {
     use crate::domain::collection::CollectionState;
     let severity_of = |id: &str| checks::find(id).map(|c| c.severity);
@@ -157,7 +156,8 @@ pub fn account_rows(
     }
     accounts
         .iter()
-        .map(|a| {
+        .map(|account| {
+            let a = &account.info;
             let own = by_account.remove(a.id.as_str()).unwrap_or_default();
             let s = score::score(own.iter().copied(), &severity_of);
             let failing = |sev: Severity| {
@@ -165,7 +165,7 @@ pub fn account_rows(
                     .filter(|f| f.shown() == Status::Fail && f.severity == sev)
                     .count()
             };
-            let statuses = collection.iter().filter(|c| c.account_id == a.id);
+            let statuses = account.statuses();
             let state = if a.error.is_some() {
                 AccountState::NotScanned
             } else {

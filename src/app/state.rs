@@ -11,11 +11,13 @@ use super::keymap::{Keymap, Scope};
 use crate::app::theme::{self, Theme, ThemeSet};
 use crate::config::Config;
 use crate::config::mutes::MutesFile;
+use crate::domain::accounts::Accounts;
 use crate::domain::assessment::{self, Assessment, Mute};
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::diff::{self, Change};
 use crate::domain::finding::{Category, Finding, Severity, Status};
 use crate::domain::inventory::{Area, Inventory};
+use crate::domain::snapshot::AccountInfo;
 
 /// Where the data comes from; everything else reads the same
 /// [`crate::domain::source::SourceEvent`]s.
@@ -38,15 +40,8 @@ impl SourceKind {
     }
 }
 
+pub use crate::domain::accounts::AreaStatus;
 pub use crate::domain::source::Identity;
-
-/// One (area, region) for the status strip.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AreaStatus {
-    pub status: CollectionStatus,
-    /// When the last batch that was not `Failed` arrived.
-    pub last_success: Option<OffsetDateTime>,
-}
 
 /// A screen on the navigation stack. The stack always starts with the overview.
 #[derive(Clone, Debug, PartialEq)]
@@ -477,12 +472,18 @@ impl Default for StateOptions {
 
 pub struct State {
     pub source: SourceKind,
+    /// Every account looked at (one for a one-account source), fed by
+    /// [`Accounts::apply`](crate::domain::accounts::Accounts::apply).
+    pub accounts: Accounts,
+    /// Who the view shows: the account looked at, or over every account the first one's id
+    /// and profile with every account's regions ([`State::show`] keeps it).
     pub identity: Identity,
-    pub inventory: Inventory,
     /// Snapshot mode: the findings as loaded (mutes are re-applied over them).
     pub base_findings: Option<Vec<Finding>>,
     pub assessment: Assessment,
     pub derived: Derived,
+    /// The status strip's (area, region) statuses: the account looked at, or over every
+    /// account the worst of each ([`State::show`] keeps it).
     pub collection: BTreeMap<(Area, String), AreaStatus>,
     pub config: Config,
     /// Mutes from config.toml (fixed for the run).
@@ -503,23 +504,10 @@ pub struct State {
     pub resources: ResourcesView,
     /// `:region` view filter.
     pub region: Option<String>,
-    /// The accounts of a snapshot of several (empty or one: a one-account view).
-    pub accounts: Vec<crate::domain::snapshot::AccountInfo>,
     /// The account being looked at (Enter on the Organization overview, `:account ID`);
     /// `None` shows every account: the Organization overview and checks across accounts.
     pub account: Option<String>,
-    /// Every account's collection statuses (`collection` shows the current account's, or
-    /// the worst per area and region over every account).
-    pub account_collections: Vec<CollectionStatus>,
-    /// Live, several accounts: when each (account, area, region) last delivered a batch that
-    /// was not `Failed`.
-    pub account_last_success: BTreeMap<(String, Area, String), OffsetDateTime>,
     pub organization: OrganizationView,
-    /// Live, several accounts: each account's key (its id, or its profile), inventory and
-    /// findings, in `accounts` order. Empty for every other source.
-    pub account_keys: Vec<String>,
-    pub inventories: Vec<Inventory>,
-    pub account_findings: Vec<Vec<Finding>>,
     pub themes: ThemeSet,
     pub theme: Theme,
     pub no_color: bool,
@@ -535,10 +523,8 @@ pub struct State {
     /// The share of the API quotas the live TUI's periodic polls take; `None` for the demo
     /// and snapshots.
     pub quota_share: Option<f64>,
-    /// The requests of each area's latest collection, per region, per quota bucket.
-    pub requests: BTreeMap<(Area, String), BTreeMap<String, u64>>,
-    /// The least time a full collection takes at `quota_share`, from `requests` (shown in
-    /// the status strip once every area has reported).
+    /// The least time a full collection takes at `quota_share`, from each account's latest
+    /// requests (shown in the status strip once every area has reported).
     pub expected_full: Option<std::time::Duration>,
     pub now: OffsetDateTime,
     pub exports_dir: PathBuf,
@@ -580,8 +566,8 @@ impl State {
         };
         let mut state = State {
             source: opts.source,
+            accounts: Accounts::default(),
             identity: Identity::default(),
-            inventory: Inventory::default(),
             base_findings: None,
             assessment: Assessment::from_findings(Vec::new()),
             derived: Derived::default(),
@@ -608,13 +594,7 @@ impl State {
                 sort: ResourceSort::Risk,
             },
             region: None,
-            accounts: Vec::new(),
             account: None,
-            account_collections: Vec::new(),
-            account_last_success: BTreeMap::new(),
-            account_keys: Vec::new(),
-            inventories: Vec::new(),
-            account_findings: Vec::new(),
             organization: OrganizationView {
                 selected: None,
                 filter: String::new(),
@@ -632,7 +612,6 @@ impl State {
             fatal: None,
             waiting: None,
             quota_share: None,
-            requests: BTreeMap::new(),
             expected_full: None,
             now,
             exports_dir: opts.exports_dir,
@@ -648,99 +627,84 @@ impl State {
         state
     }
 
-    /// Loads a snapshot's content (open FILE): identity, collection and findings.
+    /// Loads a snapshot's content (open FILE): its accounts (none: the one `identity` names),
+    /// collection and findings.
     pub fn load_snapshot(
         &mut self,
+        accounts: Vec<AccountInfo>,
         identity: Identity,
         findings: Vec<Finding>,
         collection: Vec<CollectionStatus>,
     ) {
-        self.identity = identity;
-        if self.is_organization() {
-            self.account_collections = collection;
-            self.show_collection();
-            self.base_findings = Some(findings);
-            self.reassess();
-            return;
-        }
+        let accounts = if accounts.is_empty() {
+            vec![AccountInfo {
+                id: identity.account_id,
+                profile: identity.profile,
+                regions: identity.regions,
+                ..AccountInfo::default()
+            }]
+        } else {
+            accounts
+        };
+        self.accounts = Accounts::of(accounts);
+        let at = match &self.source {
+            SourceKind::Snapshot { generated_at, .. } => Some(*generated_at),
+            _ => None,
+        };
         for c in collection {
-            let last_success = match (&self.source, c.status) {
-                (SourceKind::Snapshot { generated_at, .. }, s) if s != CollectionState::Failed => {
-                    Some(*generated_at)
-                }
-                _ => None,
-            };
-            self.collection.insert(
-                (c.area, c.region.clone()),
-                AreaStatus {
-                    status: c,
-                    last_success,
-                },
-            );
+            let i = self
+                .accounts
+                .list
+                .iter()
+                .position(|a| a.info.id == c.account_id)
+                .unwrap_or(0);
+            self.accounts.list[i].load_status(c, at);
         }
         self.base_findings = Some(findings);
+        self.show();
         self.reassess();
     }
 
-    /// Whether the view holds several accounts (a snapshot of an Organization).
+    /// Loads one account's inventory (benchmarks, tests): who it is comes from it.
+    pub fn load_inventory(&mut self, inventory: Inventory) {
+        let account = &mut self.accounts.list[0];
+        account.info.id.clone_from(&inventory.account_id);
+        account.info.regions.clone_from(&inventory.regions);
+        account.inventory = inventory;
+        self.show();
+        self.reassess();
+    }
+
+    /// The first account's inventory (a one-account view's only one).
+    pub fn inventory(&self) -> &Inventory {
+        &self.accounts.list[0].inventory
+    }
+
+    /// Whether the view holds several accounts (the Organization overview exists).
     pub fn is_organization(&self) -> bool {
-        self.accounts.len() > 1
+        self.accounts.several()
     }
 
-    /// Whether a live source of several accounts feeds the view (`Accounts` arrived).
-    pub fn live_accounts(&self) -> bool {
-        !self.account_keys.is_empty()
-    }
-
-    /// A live source of several accounts resolved them: each gets an empty inventory.
-    pub fn start_accounts(&mut self, accounts: Vec<crate::domain::snapshot::AccountInfo>) {
-        self.account_keys = accounts
-            .iter()
-            .map(|a| {
-                if a.id.is_empty() {
-                    a.profile.clone().unwrap_or_default()
-                } else {
-                    a.id.clone()
-                }
-            })
-            .collect();
-        self.inventories = vec![Inventory::default(); accounts.len()];
-        self.account_findings = vec![Vec::new(); accounts.len()];
-        self.accounts = accounts;
-        self.show_collection();
-        self.reassess();
-    }
-
-    /// Records one (account, area, region) status, replacing the previous one.
-    pub fn set_account_collection(&mut self, status: CollectionStatus) {
-        let at = self.account_collections.iter().position(|c| {
-            c.account_id == status.account_id && c.area == status.area && c.region == status.region
-        });
-        match at {
-            Some(i) => self.account_collections[i] = status,
-            None => self.account_collections.push(status),
-        }
-    }
-
-    /// Re-evaluates one account of a live source of several, then the whole view.
+    /// Re-evaluates one account after its inventory changed, then the whole view.
     pub fn reassess_account(&mut self, index: usize) {
-        if let Some(inventory) = self.inventories.get(index) {
-            let mutes = self.mutes();
-            self.account_findings[index] =
-                Assessment::evaluate(inventory, &self.config.context(self.now), &mutes).findings;
+        if self.base_findings.is_some() {
+            return self.reassess();
         }
-        self.combine_accounts();
+        let mutes = self.mutes();
+        let ctx = self.config.context(self.now);
+        if let Some(a) = self.accounts.list.get_mut(index) {
+            a.assess(&ctx, &mutes);
+        }
+        self.combine(self.accounts.findings());
     }
 
     /// Every account's findings as one assessment (mutelist, baseline, rows).
-    fn combine_accounts(&mut self) {
-        let findings: Vec<Finding> = self.account_findings.iter().flatten().cloned().collect();
+    fn combine(&mut self, findings: Vec<Finding>) {
         self.assessment = Assessment::from_findings(findings)
             .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
         if let Some(b) = &mut self.baseline {
             b.compare(&self.assessment.findings);
         }
-        self.show_collection();
         self.rederive();
     }
 
@@ -762,30 +726,15 @@ impl State {
     /// strip follow.
     pub fn select_account(&mut self, account: Option<String>) {
         self.account = account;
-        if self.is_organization() {
-            // The account panel and the export name the account looked at (the first one
-            // over every account).
-            let shown = self
-                .account
-                .as_ref()
-                .and_then(|id| self.accounts.iter().find(|a| a.id == *id))
-                .or(self.accounts.first());
-            if let Some(a) = shown {
-                self.identity.account_id.clone_from(&a.id);
-                self.identity.profile.clone_from(&a.profile);
-                if !a.regions.is_empty() {
-                    self.identity.regions.clone_from(&a.regions);
-                }
-            }
-            self.show_collection();
-        }
+        self.show();
         self.rederive();
     }
 
     /// The account shown by `id` or by name (case-insensitive).
-    pub fn find_account(&self, key: &str) -> Option<&crate::domain::snapshot::AccountInfo> {
-        self.accounts.iter().find(|a| a.id == key).or_else(|| {
-            self.accounts.iter().find(|a| {
+    pub fn find_account(&self, key: &str) -> Option<&AccountInfo> {
+        let infos = || self.accounts.list.iter().map(|a| &a.info);
+        infos().find(|a| a.id == key).or_else(|| {
+            infos().find(|a| {
                 a.name
                     .as_deref()
                     .or(a.profile.as_deref())
@@ -794,9 +743,27 @@ impl State {
         })
     }
 
-    /// The status strip's (area, region) statuses: the current account's, or over every
-    /// account the worst of each (area, region).
-    pub fn show_collection(&mut self) {
+    /// Recomputes what the header and the status strip show from the accounts: the account
+    /// looked at, or over every account the first one's name with every account's regions,
+    /// and the worst status of each (area, region).
+    pub fn show(&mut self) {
+        let list = &self.accounts.list;
+        let looked_at = self
+            .account
+            .as_ref()
+            .and_then(|id| list.iter().find(|a| a.info.id == *id));
+        let Some(shown) = looked_at.or(list.first()) else {
+            return;
+        };
+        let mut identity = shown.identity();
+        if looked_at.is_none() {
+            for r in list.iter().flat_map(|a| &a.info.regions) {
+                if !identity.regions.contains(r) {
+                    identity.regions.push(r.clone());
+                }
+            }
+        }
+        self.identity = identity;
         let rank = |s: CollectionState| match s {
             CollectionState::Failed => 0,
             CollectionState::Partial => 1,
@@ -804,47 +771,23 @@ impl State {
             CollectionState::Pending => 3,
             CollectionState::Ok => 4,
         };
-        let at = match &self.source {
-            SourceKind::Snapshot { generated_at, .. } => Some(*generated_at),
-            _ => None,
-        };
         self.collection.clear();
         // Over every account, the accounts that could not be scanned at all are left out:
         // the overview names them, and their failure would hide every other account's.
-        let unscanned: Vec<&str> = self
-            .accounts
-            .iter()
-            .filter(|a| a.error.is_some())
-            .map(|a| a.id.as_str())
-            .collect();
-        for c in self
-            .account_collections
-            .iter()
-            .filter(|c| match &self.account {
-                Some(a) => *a == c.account_id,
-                None => !unscanned.contains(&c.account_id.as_str()),
-            })
-        {
-            let key = (c.area, c.region.clone());
+        let shown = list.iter().filter(|a| match looked_at {
+            Some(one) => std::ptr::eq(*a, one),
+            None => a.info.error.is_none(),
+        });
+        for (key, s) in shown.flat_map(|a| &a.collection) {
             let worse = self
                 .collection
-                .get(&key)
-                .is_none_or(|s| rank(c.status) < rank(s.status.status));
+                .get(key)
+                .is_none_or(|c| rank(s.status.status) < rank(c.status.status));
             if worse {
-                let last_success = self
-                    .account_last_success
-                    .get(&(c.account_id.clone(), c.area, c.region.clone()))
-                    .copied()
-                    .or(at.filter(|_| c.status != CollectionState::Failed));
-                self.collection.insert(
-                    key,
-                    AreaStatus {
-                        status: c.clone(),
-                        last_success,
-                    },
-                );
+                self.collection.insert(key.clone(), s.clone());
             }
         }
+        self.dirty = true;
     }
 
     /// Indices into `derived.accounts` the Organization overview shows, in display order.
@@ -916,29 +859,22 @@ impl State {
 
     /// Re-evaluates after the inventory, mutes, clock or region changed.
     pub fn reassess(&mut self) {
-        if self.live_accounts() {
-            let mutes = self.mutes();
-            let ctx = self.config.context(self.now);
-            for (i, inventory) in self.inventories.iter().enumerate() {
-                self.account_findings[i] = Assessment::evaluate(inventory, &ctx, &mutes).findings;
-            }
-            self.combine_accounts();
-            return;
-        }
         let mutes = self.mutes();
-        self.assessment = match &self.base_findings {
+        let findings = match &self.base_findings {
             Some(base) => {
                 let mut findings = base.clone();
                 assessment::apply_mutes(&mut findings, &mutes, self.now.date());
-                Assessment::from_findings(findings)
+                findings
             }
-            None => Assessment::evaluate(&self.inventory, &self.config.context(self.now), &mutes),
-        }
-        .with_mutelist(self.mutelist.as_ref(), &self.identity.account_id);
-        if let Some(b) = &mut self.baseline {
-            b.compare(&self.assessment.findings);
-        }
-        self.rederive();
+            None => {
+                let ctx = self.config.context(self.now);
+                for a in &mut self.accounts.list {
+                    a.assess(&ctx, &mutes);
+                }
+                self.accounts.findings()
+            }
+        };
+        self.combine(findings);
     }
 
     /// Recomputes the rows after the assessment or the region filter changed.
@@ -948,14 +884,11 @@ impl State {
             self.region.as_deref(),
             self.account.as_deref(),
         );
-        if self.is_organization() {
-            self.derived.accounts = derive::account_rows(
-                &self.assessment.findings,
-                self.region.as_deref(),
-                &self.accounts,
-                &self.account_collections,
-            );
-        }
+        self.derived.accounts = derive::account_rows(
+            &self.assessment.findings,
+            self.region.as_deref(),
+            &self.accounts.list,
+        );
         self.dirty = true;
     }
 
@@ -1191,19 +1124,16 @@ impl State {
     /// In live and demo mode, once every area of every region has been collected the first
     /// time: the findings then become the baseline later changes are marked against.
     pub fn start_session_baseline(&mut self) {
-        if self.baseline.is_some() || !self.source.polls() || self.identity.regions.is_empty() {
+        if self.baseline.is_some() || !self.source.polls() {
             return;
         }
-        let done = self.identity.regions.iter().all(|r| {
-            Area::ALL.iter().all(|a| {
-                self.collection.get(&(*a, r.clone())).is_some_and(|s| {
-                    matches!(
-                        s.status.status,
-                        CollectionState::Ok | CollectionState::Partial | CollectionState::Failed
-                    )
-                })
-            })
-        });
+        let mut scanned = self
+            .accounts
+            .list
+            .iter()
+            .filter(|a| a.info.error.is_none())
+            .peekable();
+        let done = scanned.peek().is_some() && scanned.all(|a| a.collected_once());
         if done {
             let at = self
                 .now
@@ -1235,18 +1165,21 @@ impl State {
     pub fn area_pending(&self, area: Area) -> bool {
         self.source.polls()
             && self.fatal.is_none()
-            && !self.collection.iter().any(|((a, _), s)| {
-                *a == area
-                    && matches!(
-                        s.status.status,
-                        CollectionState::Ok | CollectionState::Partial | CollectionState::Failed
-                    )
-            })
+            && !self
+                .collection
+                .iter()
+                .any(|((a, _), s)| *a == area && s.status.status.is_done())
     }
 
-    /// The snapshot's collection statuses, in (area, region) order.
+    /// The statuses the status strip shows, in (area, region) order.
     pub fn collection_statuses(&self) -> Vec<CollectionStatus> {
         self.collection.values().map(|a| a.status.clone()).collect()
+    }
+
+    /// Every account's statuses, account by account (what a snapshot records).
+    pub fn every_collection_status(&self) -> Vec<CollectionStatus> {
+        let list = &self.accounts.list;
+        list.iter().flat_map(|a| a.statuses().cloned()).collect()
     }
 }
 

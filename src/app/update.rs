@@ -11,12 +11,12 @@ use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
 use super::state::{
-    AreaStatus, CheckDetail, CheckSort, FilterTarget, Level, LineInput, MuteDialog, MuteField,
-    Pane, Prompt, ResourceDetail, Screen, State,
+    CheckDetail, CheckSort, FilterTarget, Level, LineInput, MuteDialog, MuteField, Pane, Prompt,
+    ResourceDetail, Screen, State,
 };
 use crate::app::theme;
+use crate::domain::accounts::Applied;
 use crate::domain::assessment::Mute;
-use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::finding::{Category, Status};
 use crate::domain::inventory::Area;
 use crate::domain::snapshot;
@@ -72,187 +72,91 @@ fn on_tick(state: &mut State, now: time::OffsetDateTime) {
     }
 }
 
-/// Keeps the batch's requests per quota bucket, and the least time a full collection takes
-/// at the periodic polls' share once every area has reported in every region.
-fn note_requests(state: &mut State, batch: &crate::domain::source::Batch) {
+/// The least time a full collection takes at the periodic polls' share, once every area has
+/// reported in every region of every account (accounts are collected side by side, each
+/// under its own quotas: the slowest sets it).
+fn note_requests(state: &mut State) {
     let Some(share) = state.quota_share else {
         return;
     };
-    state
-        .requests
-        .insert((batch.area, batch.region.clone()), batch.requests.clone());
-    let regions = state.identity.regions.len().max(1);
-    if state.requests.len() < crate::domain::inventory::Area::ALL.len() * regions {
-        return;
-    }
-    let mut total: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for ((_, region), per) in &state.requests {
-        for (bucket, n) in per {
-            *total.entry((region.clone(), bucket.clone())).or_default() += n;
+    let mut slowest = None;
+    for a in &state.accounts.list {
+        let regions = a.info.regions.len().max(1);
+        if a.requests.len() < Area::ALL.len() * regions {
+            return;
         }
+        let mut total: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for ((_, region), per) in &a.requests {
+            for (bucket, n) in per {
+                *total.entry((region.clone(), bucket.clone())).or_default() += n;
+            }
+        }
+        let floor = crate::aws::quotas::floor_of(&total, share).map(|(d, _)| d);
+        slowest = slowest.max(floor);
     }
-    state.expected_full = crate::aws::quotas::floor_of(&total, share).map(|(d, _)| d);
+    state.expected_full = slowest;
 }
 
+/// A source's event, folded into the accounts by the domain; then what it changed is
+/// re-evaluated and said.
 fn on_source(state: &mut State, event: SourceEvent) {
     state.dirty = true;
-    match event {
-        SourceEvent::Identity(identity) => {
-            state.identity = identity;
-            state.waiting = None;
-        }
-        SourceEvent::Waiting { what } => {
-            state.notify(Level::Info, format!("waiting for {what}…"));
-            state.waiting = Some(what);
-        }
-        SourceEvent::Started { area, region } => {
-            let entry = area_entry(state, area, &region);
-            entry.status.status = CollectionState::Running;
-            entry.status.progress = Some(0);
-        }
-        SourceEvent::Progress {
-            area,
-            region,
-            percent,
-        } => {
-            let entry = area_entry(state, area, &region);
-            entry.status.status = CollectionState::Running;
-            entry.status.progress = Some(percent.min(100));
-        }
-        SourceEvent::Batch(batch) => {
-            let now = state.now;
-            note_requests(state, &batch);
-            let entry = area_entry(state, batch.area, &batch.region);
-            entry.status = batch.collection_status();
-            if batch.status != CollectionState::Failed {
-                entry.last_success = Some(now);
-            }
-            if state.identity.account_id.is_empty() && !batch.inventory.account_id.is_empty() {
-                state.identity.account_id = batch.inventory.account_id.clone();
-            }
-            if !state.identity.regions.contains(&batch.region) {
-                state.identity.regions.push(batch.region.clone());
-            }
-            state
-                .inventory
-                .apply_batch(batch.area, &batch.region, batch.inventory);
-            state.reassess();
-            state.start_session_baseline();
-        }
-        SourceEvent::Fatal { message, hint } => {
-            state.notify(Level::Error, format!("{message} — {hint}"));
-            state.fatal = Some(super::state::Fatal { message, hint });
-            state.waiting = None;
-        }
-        SourceEvent::Accounts(accounts) => state.start_accounts(accounts),
-        SourceEvent::OfAccount { key, event } => on_account_source(state, &key, *event),
-    }
-}
-
-/// One account's event from a live source of several: its own inventory, findings and
-/// collection statuses; its `Fatal` makes that account's areas failed and its findings
-/// `unknown`, and the others go on.
-fn on_account_source(state: &mut State, key: &str, event: SourceEvent) {
-    let Some(i) = state.account_keys.iter().position(|k| k == key) else {
-        return;
+    let label = |state: &State, i: usize| {
+        let a = &state.accounts.list[i];
+        a.info.name.clone().unwrap_or_else(|| a.key.clone())
     };
-    let id = state.accounts[i].id.clone();
-    let running = |area, region: String, progress| CollectionStatus {
-        account_id: id.clone(),
-        area,
-        region,
-        status: CollectionState::Running,
-        error: None,
-        duration_ms: None,
-        progress: Some(progress),
-    };
-    match event {
-        SourceEvent::Identity(identity) => {
-            let a = &mut state.accounts[i];
-            a.id.clone_from(&identity.account_id);
-            if a.regions.is_empty() {
-                a.regions.clone_from(&identity.regions);
-            }
-            if !state.is_organization() {
-                state.identity = identity;
-            } else if state.account.is_none() && i == 0 {
-                state.identity.regions.clone_from(&identity.regions);
-            }
+    match state.accounts.apply(event, state.now) {
+        Applied::Nothing => {}
+        Applied::Identified => {
+            state.waiting = None;
+            state.show();
             state.rederive();
         }
-        SourceEvent::Started { area, region } => {
-            state.set_account_collection(running(area, region, 0));
-            state.show_collection();
+        Applied::Shown => state.show(),
+        Applied::Listed => {
+            state.waiting = None;
+            state.show();
+            state.reassess();
         }
-        SourceEvent::Progress {
-            area,
-            region,
-            percent,
-        } => {
-            state.set_account_collection(running(area, region, percent.min(100)));
-            state.show_collection();
-        }
-        SourceEvent::Batch(batch) => {
-            let mut status = batch.collection_status();
-            status.account_id.clone_from(&id);
-            if batch.status != CollectionState::Failed {
-                state
-                    .account_last_success
-                    .insert((id.clone(), batch.area, batch.region.clone()), state.now);
-            }
-            state.set_account_collection(status);
-            state.inventories[i].apply_batch(batch.area, &batch.region, batch.inventory);
-            state.reassess_account(i);
+        Applied::Batch { account, .. } => {
+            note_requests(state);
+            state.show();
+            state.reassess_account(account);
             state.start_session_baseline();
         }
-        SourceEvent::Fatal { message, hint } => {
-            let reason = format!("{message} — {hint}");
-            let label = state.accounts[i]
-                .name
-                .clone()
-                .unwrap_or_else(|| key.to_string());
+        Applied::Failed {
+            account,
+            message,
+            hint: _,
+        } => {
+            let label = label(state, account);
             state.notify(
                 Level::Warning,
                 format!("account {label} not scanned: {message}"),
             );
-            state.accounts[i].error = Some(snapshot::AccountError { message, hint });
-            let regions = state.accounts[i].regions.clone();
-            let (inventory, collection) =
-                crate::domain::inventory::Inventory::failed_account(&id, &regions, &reason);
-            for status in collection {
-                state.set_account_collection(status);
-            }
-            state.inventories[i] = inventory;
-            state.reassess_account(i);
+            state.show();
+            state.reassess_account(account);
         }
-        SourceEvent::Waiting { what } => {
-            let label = state.accounts[i]
-                .name
-                .clone()
-                .unwrap_or_else(|| key.to_string());
+        Applied::Fatal { message, hint } => {
+            state.notify(Level::Error, format!("{message} — {hint}"));
+            state.fatal = Some(super::state::Fatal { message, hint });
+            state.waiting = None;
+        }
+        Applied::Waiting {
+            account: None,
+            what,
+        } => {
+            state.notify(Level::Info, format!("waiting for {what}…"));
+            state.waiting = Some(what);
+        }
+        Applied::Waiting {
+            account: Some(i),
+            what,
+        } => {
+            let label = label(state, i);
             state.notify(Level::Info, format!("account {label}: waiting for {what}…"));
         }
-        // Not nested.
-        SourceEvent::Accounts(_) | SourceEvent::OfAccount { .. } => {}
     }
-}
-
-fn area_entry<'a>(state: &'a mut State, area: Area, region: &str) -> &'a mut AreaStatus {
-    state
-        .collection
-        .entry((area, region.to_string()))
-        .or_insert_with(|| AreaStatus {
-            status: CollectionStatus {
-                account_id: String::new(),
-                area,
-                region: region.to_string(),
-                status: CollectionState::Pending,
-                error: None,
-                duration_ms: None,
-                progress: None,
-            },
-            last_success: None,
-        })
 }
 
 // ───────────────────────────── keys and prompts ─────────────────────────────
@@ -1120,7 +1024,8 @@ fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
                     );
                 }
                 None => {
-                    let known: Vec<&str> = state.accounts.iter().map(|a| a.id.as_str()).collect();
+                    let list = &state.accounts.list;
+                    let known: Vec<&str> = list.iter().map(|a| a.info.id.as_str()).collect();
                     state.notify(
                         Level::Error,
                         format!("unknown account `{key}` (known: {})", known.join(", ")),

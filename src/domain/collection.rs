@@ -21,9 +21,19 @@ pub enum CollectionState {
     Failed,
 }
 
+impl CollectionState {
+    /// Whether a collection finished (well or not).
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            CollectionState::Ok | CollectionState::Partial | CollectionState::Failed
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CollectionStatus {
-    /// The account collected; empty while a single-account source runs (a snapshot fills it).
+    /// The account collected; empty until the source names it (a snapshot fills it).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub account_id: String,
     pub area: Area,

@@ -1,6 +1,7 @@
 //! Pure domain: inventory model, check catalogue, scoring, detectors, policy evaluation,
 //! snapshot schema. No tokio, ratatui or AWS SDK types here.
 
+pub mod accounts;
 pub mod arn;
 pub mod assessment;
 pub mod catalogue;

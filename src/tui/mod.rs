@@ -116,8 +116,8 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
         },
     );
     if let TuiSource::Snapshot { snapshot, .. } = &mut opts.source {
-        state.accounts = snapshot.account_infos();
         state.load_snapshot(
+            snapshot.account_infos(),
             Identity {
                 account_id: snapshot.primary_id().to_string(),
                 profile: snapshot.primary_profile().map(String::from),
@@ -132,7 +132,8 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
     }
     if let TuiSource::Live(live) = &opts.source {
         // Known before STS answers (and shown with a setup error too).
-        state.identity.profile = crate::aws::client::profile_name(&live.aws);
+        state.accounts.list[0].info.profile = crate::aws::client::profile_name(&live.aws);
+        state.show();
         state.quota_share = Some(live.aws.quota.periodic);
     }
     state
@@ -291,21 +292,11 @@ fn run(
 
 /// The snapshot of what the screen shows now (all regions, mutes in force).
 pub fn snapshot_of(state: &State) -> Snapshot {
-    if state.is_organization() {
-        return Snapshot::of_accounts(
-            state.assessment.findings.clone(),
-            state.accounts.clone(),
-            state.account_collections.clone(),
-            state.now,
-        )
-        .with_mutes(state.mutes());
-    }
-    Snapshot::of(
-        state.assessment.clone(),
-        state.identity.account_id.clone(),
-        state.identity.profile.clone(),
-        state.known_regions(),
-        state.collection_statuses(),
+    let accounts = state.accounts.list.iter().map(|a| a.info.clone()).collect();
+    Snapshot::of_accounts(
+        state.assessment.findings.clone(),
+        accounts,
+        state.every_collection_status(),
         state.now,
     )
     .with_mutes(state.mutes())

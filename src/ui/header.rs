@@ -70,9 +70,12 @@ fn draw_identity(frame: &mut Frame, area: Rect, state: &State) {
                 if let Some(name) = a.name.as_ref().or(a.profile.as_ref()) {
                     parts.push(("", name.clone()));
                 }
-                parts.push(("of", format!("{} accounts", state.accounts.len())));
+                parts.push(("of", format!("{} accounts", state.accounts.list.len())));
             }
-            None => parts.push(("organization", format!("{} accounts", state.accounts.len()))),
+            None => parts.push((
+                "organization",
+                format!("{} accounts", state.accounts.list.len()),
+            )),
         }
     } else {
         parts.push(("account", account));

@@ -157,12 +157,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
 /// function run besides an API, from the collected inventory (none for a snapshot file).
 fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<'static>> {
     let t = &state.theme;
-    let f = state
-        .inventory
-        .functions
-        .iter()
-        .find(|f| f.arn == resource_id)?;
-    let triggers = crate::domain::triggers::triggers_of(&state.inventory, f);
+    let (inventory, f) = state.accounts.list.iter().find_map(|a| {
+        let f = a
+            .inventory
+            .functions
+            .iter()
+            .find(|f| f.arn == resource_id)?;
+        Some((&a.inventory, f))
+    })?;
+    let triggers = crate::domain::triggers::triggers_of(inventory, f);
     if triggers.is_empty() {
         return None;
     }

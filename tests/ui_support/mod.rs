@@ -219,7 +219,7 @@ pub fn organization_state() -> State {
             ..options()
         },
     );
-    state.accounts = vec![
+    let accounts = vec![
         info(shop, "shop-prod"),
         info(staging, "shop-staging"),
         AccountInfo {
@@ -232,6 +232,7 @@ pub fn organization_state() -> State {
         },
     ];
     state.load_snapshot(
+        accounts,
         Identity {
             account_id: shop.into(),
             profile: None,
