@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::ui_support::*;
+use parapet::app::screens::{checklist::Checklist, list::ListScreen};
 use parapet::app::state::{Level, Screen, SourceKind};
 use parapet::config::{Config, ConfigPaths};
 use parapet::export;
@@ -65,7 +66,7 @@ fn a_broken_keys_file_warns_in_the_footer_and_the_defaults_still_work() {
     assert_eq!(s.screen(), &Screen::Checklist);
     assert_eq!(
         s.checklist.selected,
-        Some(s.derived.checks[s.visible_checks()[1]].id.clone())
+        Some(s.derived.checks[Checklist::visible(&s).0[1]].id.clone())
     );
     // The warning stays readable in help after the toast is gone.
     tick(&mut s, 30);
@@ -104,9 +105,9 @@ fn keys_toml_overrides_single_keys() {
     assert!(s.log.is_empty(), "{:?}", s.log);
     feed_demo(&mut s);
     press(&mut s, "<tab>");
-    let first = s.checklist_cursor(&s.visible_checks());
+    let first = Checklist::visible(&s).1;
     press(&mut s, "n");
-    assert_eq!(s.checklist_cursor(&s.visible_checks()), first + 1);
+    assert_eq!(Checklist::visible(&s).1, first + 1);
     // The footer and help show the user's keys.
     update_f1(&mut s);
     assert!(matches!(s.screen(), Screen::Help { .. }));

@@ -9,6 +9,9 @@ use crate::ui_support::*;
 use parapet::app::action::{Action, Effect, ExportFailure};
 use parapet::app::derive::AccountState;
 use parapet::app::keymap::{Keymap, Op};
+use parapet::app::screens::{
+    checklist::Checklist, list::ListScreen, organization::Organization, resources::Resources,
+};
 use parapet::app::state::{
     AccountSort, CheckSort, Identity, Level, Pane, Prompt, Screen, SourceKind, State, StateOptions,
 };
@@ -27,7 +30,10 @@ fn checklist(state: &mut State) {
 }
 
 fn selected_id(state: &State) -> String {
-    state.selected_check().expect("a selected check").id.clone()
+    Checklist::selected(state)
+        .expect("a selected check")
+        .id
+        .clone()
 }
 
 fn strip(state: &State) -> String {
@@ -49,7 +55,7 @@ fn toast(state: &State) -> String {
 /// Opens the detail of the first failing check and returns its id.
 fn open_first_failing(state: &mut State) -> String {
     checklist(state);
-    while state.selected_check().unwrap().status != Status::Fail {
+    while Checklist::selected(state).unwrap().status != Status::Fail {
         press(state, "j");
     }
     let id = selected_id(state);
@@ -92,7 +98,7 @@ fn ctrl_c_and_shift_q_quit_from_anywhere_even_a_prompt() {
 fn moving_through_the_checklist_stays_in_bounds() {
     let mut s = demo_state();
     checklist(&mut s);
-    let visible = s.visible_checks();
+    let visible = Checklist::visible(&s).0;
     let first = s.derived.checks[visible[0]].id.clone();
     let second = s.derived.checks[visible[1]].id.clone();
     let last = s.derived.checks[*visible.last().unwrap()].id.clone();
@@ -134,10 +140,10 @@ fn the_selection_follows_its_check_when_the_list_changes() {
 fn filter_applies_while_typing_enter_keeps_it_esc_clears_it() {
     let mut s = demo_state();
     checklist(&mut s);
-    let all = s.visible_checks().len();
+    let all = Checklist::visible(&s).0.len();
     press(&mut s, "/rotat");
     assert!(matches!(s.prompt, Some(Prompt::Filter { .. })));
-    let shown = s.visible_checks();
+    let shown = Checklist::visible(&s).0;
     assert!(!shown.is_empty() && shown.len() < all);
     for i in &shown {
         let c = &s.derived.checks[*i];
@@ -150,14 +156,14 @@ fn filter_applies_while_typing_enter_keeps_it_esc_clears_it() {
     press(&mut s, "<enter>");
     assert!(s.prompt.is_none());
     assert_eq!(s.checklist.filter, "rotat");
-    assert_eq!(s.visible_checks(), shown);
+    assert_eq!(Checklist::visible(&s).0, shown);
     // Editing: backspace and ctrl-u.
     press(&mut s, "/<bs><bs>");
     assert_eq!(s.checklist.filter, "rot");
     press(&mut s, "<c-u>");
     assert_eq!(s.checklist.filter, "");
     press(&mut s, "zzz-nothing<enter>");
-    assert!(s.visible_checks().is_empty());
+    assert!(Checklist::visible(&s).0.is_empty());
     // Esc on the list clears an active filter before going back.
     press(&mut s, "<esc>");
     assert_eq!(s.checklist.filter, "");
@@ -167,17 +173,17 @@ fn filter_applies_while_typing_enter_keeps_it_esc_clears_it() {
         s.checklist.filter, "",
         "esc in the prompt clears the filter"
     );
-    assert_eq!(s.visible_checks().len(), all);
+    assert_eq!(Checklist::visible(&s).0.len(), all);
 }
 
 #[test]
 fn failing_only_shows_only_failing_checks_and_resources() {
     let mut s = demo_state();
     checklist(&mut s);
-    let all = s.visible_checks().len();
+    let all = Checklist::visible(&s).0.len();
     press(&mut s, "f");
     assert!(s.checklist.failing_only);
-    let shown = s.visible_checks();
+    let shown = Checklist::visible(&s).0;
     assert!(!shown.is_empty());
     assert!(
         shown
@@ -186,12 +192,12 @@ fn failing_only_shows_only_failing_checks_and_resources() {
     );
     assert!(shown.len() <= all);
     press(&mut s, "f");
-    assert_eq!(s.visible_checks().len(), all);
+    assert_eq!(Checklist::visible(&s).0.len(), all);
 
     press(&mut s, "<tab>");
-    let all = s.visible_resources().len();
+    let all = Resources::visible(&s).0.len();
     press(&mut s, "f");
-    let shown = s.visible_resources();
+    let shown = Resources::visible(&s).0;
     assert!(shown.len() < all);
     assert!(
         shown
@@ -221,8 +227,8 @@ fn sort_cycles_and_impact_puts_the_biggest_gain_first() {
         ]
     );
     press(&mut s, "s");
-    let impacts: Vec<f64> = s
-        .visible_checks()
+    let impacts: Vec<f64> = Checklist::visible(&s)
+        .0
         .iter()
         .map(|&i| s.derived.checks[i].impact)
         .collect();
@@ -230,8 +236,8 @@ fn sort_cycles_and_impact_puts_the_biggest_gain_first() {
     assert!(impacts[0] > 0.0);
     assert!(toast(&s).contains("impact"));
     press(&mut s, "s");
-    let sev: Vec<Severity> = s
-        .visible_checks()
+    let sev: Vec<Severity> = Checklist::visible(&s)
+        .0
         .iter()
         .map(|&i| s.derived.checks[i].severity)
         .collect();
@@ -242,8 +248,8 @@ fn sort_cycles_and_impact_puts_the_biggest_gain_first() {
 fn the_default_order_is_grouped_by_category_in_catalogue_order() {
     let mut s = demo_state();
     checklist(&mut s);
-    let cats: Vec<Category> = s
-        .visible_checks()
+    let cats: Vec<Category> = Checklist::visible(&s)
+        .0
         .iter()
         .map(|&i| s.derived.checks[i].category)
         .collect();
@@ -257,8 +263,8 @@ fn severity_filter_from_the_command_line() {
     checklist(&mut s);
     press(&mut s, ":sev high<enter>");
     assert_eq!(s.checklist.min_severity, Some(Severity::High));
-    let sev: Vec<Severity> = s
-        .visible_checks()
+    let sev: Vec<Severity> = Checklist::visible(&s)
+        .0
         .iter()
         .map(|&i| s.derived.checks[i].severity)
         .collect();
@@ -279,11 +285,11 @@ fn number_keys_jump_to_a_category() {
     let mut s = demo_state();
     press(&mut s, "4");
     assert_eq!(s.screen(), &Screen::Checklist);
-    assert_eq!(s.selected_check().unwrap().category, Category::ALL[3]);
+    assert_eq!(Checklist::selected(&s).unwrap().category, Category::ALL[3]);
     // From the overview, Enter on a tile does the same.
     let mut s = demo_state();
     press(&mut s, "jj<enter>");
-    assert_eq!(s.selected_check().unwrap().category, Category::Input);
+    assert_eq!(Checklist::selected(&s).unwrap().category, Category::Input);
 }
 
 #[test]
@@ -314,7 +320,7 @@ fn drill_down_and_back() {
 fn resources_drill_into_their_findings_and_on_to_the_check() {
     let mut s = demo_state();
     press(&mut s, "<tab><tab>");
-    let visible = s.visible_resources();
+    let visible = Resources::visible(&s).0;
     let resource = s.derived.resources[visible[0]].clone();
     assert!(resource.counts.fail > 0, "worst first");
     press(&mut s, "<enter>");
@@ -1020,7 +1026,8 @@ fn a_baseline_snapshot_marks_new_regressed_and_fixed_findings() {
 // ───────────── an Organization: several accounts in one view ─────────────
 
 fn visible_ids(s: &State) -> Vec<String> {
-    s.visible_accounts()
+    Organization::visible(s)
+        .0
         .iter()
         .map(|&i| s.derived.accounts[i].id.clone())
         .collect()

@@ -200,7 +200,8 @@ pub fn account_rows(
         .collect()
 }
 
-fn status_rank(s: Status) -> u8 {
+/// Worst first: fail, unknown, muted, pass, not applicable.
+pub fn status_rank(s: Status) -> u8 {
     match s {
         Status::Fail => 0,
         Status::Unknown => 1,

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+use super::command::View;
 use super::derive::{self, Derived};
 use super::keymap::{Keymap, Scope};
+use super::list::ListView;
+pub use super::orders::{AccountSort, CheckSort, ResourceSort};
 use crate::app::theme::{self, Theme, ThemeSet};
 use crate::config::Config;
 use crate::config::mutes::MutesFile;
@@ -15,7 +18,7 @@ use crate::domain::accounts::Accounts;
 use crate::domain::assessment::{self, Assessment, Mute};
 use crate::domain::collection::{CollectionState, CollectionStatus};
 use crate::domain::diff::{self, Change};
-use crate::domain::finding::{Category, Finding, Severity, Status};
+use crate::domain::finding::{Category, Finding, Status};
 use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::AccountInfo;
 
@@ -46,17 +49,22 @@ pub use crate::domain::source::Identity;
 /// A screen on the navigation stack. The stack always starts with the overview.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
+    /// Over several accounts, the first screen: one row per account.
+    Organization,
     Overview,
     Checklist,
     Resources,
     CheckDetail(CheckDetail),
     ResourceDetail(ResourceDetail),
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
 }
 
 impl Screen {
     pub fn scope(&self) -> Scope {
         match self {
+            Screen::Organization => Scope::Organization,
             Screen::Overview => Scope::Overview,
             Screen::Checklist => Scope::Checklist,
             Screen::Resources => Scope::Resources,
@@ -68,6 +76,7 @@ impl Screen {
 
     pub fn title(&self) -> &'static str {
         match self {
+            Screen::Organization => "Organization",
             Screen::Overview => "Overview",
             Screen::Checklist => "Checklist",
             Screen::Resources => "Resources",
@@ -101,130 +110,6 @@ pub struct ResourceDetail {
     pub selected: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CheckSort {
-    /// Grouped by category in catalogue order.
-    Category,
-    /// Most score points to gain first.
-    Impact,
-    Severity,
-    /// Most failing resources first.
-    Failing,
-    Title,
-}
-
-impl CheckSort {
-    pub fn next(self) -> CheckSort {
-        match self {
-            CheckSort::Category => CheckSort::Impact,
-            CheckSort::Impact => CheckSort::Severity,
-            CheckSort::Severity => CheckSort::Failing,
-            CheckSort::Failing => CheckSort::Title,
-            CheckSort::Title => CheckSort::Category,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            CheckSort::Category => "category",
-            CheckSort::Impact => "impact",
-            CheckSort::Severity => "severity",
-            CheckSort::Failing => "failing",
-            CheckSort::Title => "title",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ResourceSort {
-    /// Highest severity-weighted failing count first.
-    Risk,
-    Kind,
-    Name,
-    Region,
-}
-
-impl ResourceSort {
-    pub fn next(self) -> ResourceSort {
-        match self {
-            ResourceSort::Risk => ResourceSort::Kind,
-            ResourceSort::Kind => ResourceSort::Name,
-            ResourceSort::Name => ResourceSort::Region,
-            ResourceSort::Region => ResourceSort::Risk,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            ResourceSort::Risk => "risk",
-            ResourceSort::Kind => "kind",
-            ResourceSort::Name => "name",
-            ResourceSort::Region => "region",
-        }
-    }
-}
-
-/// How the Organization overview orders its accounts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AccountSort {
-    /// Lowest score first (accounts without a score last).
-    Score,
-    /// Most critical, then high failures first.
-    Failing,
-    Name,
-    Id,
-    /// Lowest coverage first.
-    Coverage,
-}
-
-impl AccountSort {
-    pub fn next(self) -> AccountSort {
-        match self {
-            AccountSort::Score => AccountSort::Failing,
-            AccountSort::Failing => AccountSort::Name,
-            AccountSort::Name => AccountSort::Id,
-            AccountSort::Id => AccountSort::Coverage,
-            AccountSort::Coverage => AccountSort::Score,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            AccountSort::Score => "score",
-            AccountSort::Failing => "failing",
-            AccountSort::Name => "name",
-            AccountSort::Id => "id",
-            AccountSort::Coverage => "coverage",
-        }
-    }
-}
-
-/// The Organization overview's selection, filter and order.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OrganizationView {
-    /// Selected account id.
-    pub selected: Option<String>,
-    pub filter: String,
-    /// Only accounts with a failing critical or high finding, or not scanned.
-    pub failing_only: bool,
-    pub sort: AccountSort,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChecklistView {
-    pub selected: Option<String>,
-    pub filter: String,
-    pub failing_only: bool,
-    /// Show checks of this severity or worse.
-    pub min_severity: Option<Severity>,
-    pub sort: CheckSort,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResourcesView {
-    pub selected: Option<String>,
-    pub filter: String,
-    pub failing_only: bool,
-    pub sort: ResourceSort,
-}
-
 /// A one-line text input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineInput {
@@ -242,18 +127,11 @@ impl LineInput {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilterTarget {
-    Organization,
-    Checklist,
-    Resources,
-}
-
 /// Modal input: while one is open, keys edit it instead of running bindings.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Prompt {
+    /// Edits the filter of the list on screen.
     Filter {
-        target: FilterTarget,
         input: LineInput,
     },
     Command {
@@ -417,9 +295,6 @@ pub struct Fatal {
 #[derive(Debug, Default)]
 pub struct Viewport {
     pub overview_offset: Cell<usize>,
-    pub organization_offset: Cell<usize>,
-    pub checklist_offset: Cell<usize>,
-    pub resources_offset: Cell<usize>,
     pub detail_offset: Cell<usize>,
     pub resource_detail_offset: Cell<usize>,
     /// Rows of the last drawn list (PgUp/PgDn step).
@@ -500,14 +375,14 @@ pub struct State {
     pub stack: Vec<Screen>,
     /// Selected category tile on the overview (index into `Category::ALL`).
     pub overview_selected: usize,
-    pub checklist: ChecklistView,
-    pub resources: ResourcesView,
+    pub checklist: ListView<CheckSort>,
+    pub resources: ListView<ResourceSort>,
     /// `:region` view filter.
     pub region: Option<String>,
     /// The account being looked at (Enter on the Organization overview, `:account ID`);
     /// `None` shows every account: the Organization overview and checks across accounts.
     pub account: Option<String>,
-    pub organization: OrganizationView,
+    pub organization: ListView<AccountSort>,
     pub themes: ThemeSet,
     pub theme: Theme,
     pub no_color: bool,
@@ -580,27 +455,11 @@ impl State {
             session_mutes: Vec::new(),
             stack: vec![Screen::Overview],
             overview_selected: 0,
-            checklist: ChecklistView {
-                selected: None,
-                filter: String::new(),
-                failing_only: false,
-                min_severity: None,
-                sort: CheckSort::Category,
-            },
-            resources: ResourcesView {
-                selected: None,
-                filter: String::new(),
-                failing_only: false,
-                sort: ResourceSort::Risk,
-            },
+            checklist: ListView::new(CheckSort::Category),
+            resources: ListView::new(ResourceSort::Risk),
             region: None,
             account: None,
-            organization: OrganizationView {
-                selected: None,
-                filter: String::new(),
-                failing_only: false,
-                sort: AccountSort::Score,
-            },
+            organization: ListView::new(AccountSort::Score),
             themes: opts.themes,
             theme,
             no_color: opts.no_color,
@@ -661,6 +520,7 @@ impl State {
             self.accounts.list[i].load_status(c, at);
         }
         self.base_findings = Some(findings);
+        self.reset_root();
         self.show();
         self.reassess();
     }
@@ -708,17 +568,59 @@ impl State {
         self.rederive();
     }
 
-    /// Whether the overview shows the Organization (every account) rather than one account.
+    /// Whether the Organization overview (every account) is on screen.
     pub fn shows_organization(&self) -> bool {
-        self.is_organization() && self.account.is_none() && *self.screen() == Screen::Overview
+        *self.screen() == Screen::Organization
     }
 
     /// The key scope of what is on screen.
     pub fn scope(&self) -> Scope {
-        if self.shows_organization() {
-            Scope::Organization
-        } else {
-            self.screen().scope()
+        self.screen().scope()
+    }
+
+    /// Starts on the Organization overview when there are several accounts (and none is
+    /// looked at).
+    pub fn reset_root(&mut self) {
+        if self.accounts.several() && self.account.is_none() {
+            self.stack = vec![Screen::Organization];
+        }
+    }
+
+    /// Looks at one account: its dashboard, exactly as a one-account view.
+    pub fn enter_account(&mut self, id: String) {
+        self.organization.selected = Some(id.clone());
+        self.select_account(Some(id));
+        self.stack = vec![Screen::Overview];
+        self.overview_selected = 0;
+    }
+
+    /// Back from one account to the Organization overview, the cursor on the account left.
+    pub fn leave_account(&mut self) {
+        let left = self.account.clone();
+        self.select_account(None);
+        self.stack = vec![Screen::Organization];
+        if left.is_some() {
+            self.organization.selected = left;
+        }
+    }
+
+    /// The main view on screen (under any detail screens); `None` on help.
+    pub fn current_view(&self) -> Option<View> {
+        match self.stack.get(1) {
+            None => Some(View::Overview),
+            Some(Screen::Checklist) => Some(View::Checklist),
+            Some(Screen::Resources) => Some(View::Resources),
+            _ => None,
+        }
+    }
+
+    /// Shows a main view over the first screen (the overview or the Organization).
+    pub fn switch_view(&mut self, view: View) {
+        self.stack.truncate(1);
+        match view {
+            View::Overview => {}
+            View::Checklist => self.stack.push(Screen::Checklist),
+            View::Resources => self.stack.push(Screen::Resources),
         }
     }
 
@@ -788,51 +690,6 @@ impl State {
             }
         }
         self.dirty = true;
-    }
-
-    /// Indices into `derived.accounts` the Organization overview shows, in display order.
-    pub fn visible_accounts(&self) -> Vec<usize> {
-        let v = &self.organization;
-        let needle = v.filter.to_lowercase();
-        let rows = &self.derived.accounts;
-        let mut idx: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| {
-                !v.failing_only
-                    || a.critical + a.high > 0
-                    || a.state == derive::AccountState::NotScanned
-            })
-            .filter(|(_, a)| {
-                needle.is_empty()
-                    || a.id.contains(&needle)
-                    || a.name.to_lowercase().contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        match v.sort {
-            AccountSort::Score => idx.sort_by_key(|&i| (rows[i].score.is_none(), rows[i].score)),
-            AccountSort::Failing => {
-                idx.sort_by_key(|&i| std::cmp::Reverse((rows[i].critical, rows[i].high)))
-            }
-            AccountSort::Name => idx.sort_by_key(|&i| rows[i].name.to_lowercase()),
-            AccountSort::Id => idx.sort_by_key(|&i| rows[i].id.clone()),
-            AccountSort::Coverage => idx.sort_by_key(|&i| rows[i].coverage),
-        }
-        idx
-    }
-
-    /// Index into `visible` of the selected account (0 when the selection is gone).
-    pub fn organization_cursor(&self, visible: &[usize]) -> usize {
-        self.organization
-            .selected
-            .as_ref()
-            .and_then(|id| {
-                visible
-                    .iter()
-                    .position(|&i| self.derived.accounts[i].id == *id)
-            })
-            .unwrap_or(0)
     }
 
     pub fn screen(&self) -> &Screen {
@@ -913,132 +770,8 @@ impl State {
         self.assessment.findings.get(index)
     }
 
-    // ───────────── visible lists (filters and sort applied) ─────────────
-
-    /// Indices into `derived.checks` the checklist shows, in display order.
-    pub fn visible_checks(&self) -> Vec<usize> {
-        let v = &self.checklist;
-        let needle = v.filter.to_lowercase();
-        let mut idx: Vec<usize> = self
-            .derived
-            .checks
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !v.failing_only || c.status == Status::Fail)
-            .filter(|(_, c)| v.min_severity.is_none_or(|min| c.severity <= min))
-            .filter(|(_, c)| {
-                needle.is_empty()
-                    || c.id.to_lowercase().contains(&needle)
-                    || c.title.to_lowercase().contains(&needle)
-                    || c.category.as_str().contains(&needle)
-                    || c.service.as_str().contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let rows = &self.derived.checks;
-        match v.sort {
-            CheckSort::Category => {}
-            CheckSort::Impact => idx.sort_by(|a, b| {
-                rows[*b]
-                    .impact
-                    .total_cmp(&rows[*a].impact)
-                    .then(rows[*a].severity.cmp(&rows[*b].severity))
-            }),
-            CheckSort::Severity => idx.sort_by(|a, b| {
-                (rows[*a].severity, status_order(rows[*a].status))
-                    .cmp(&(rows[*b].severity, status_order(rows[*b].status)))
-            }),
-            CheckSort::Failing => idx.sort_by(|a, b| {
-                rows[*b]
-                    .counts
-                    .fail
-                    .cmp(&rows[*a].counts.fail)
-                    .then(rows[*a].severity.cmp(&rows[*b].severity))
-            }),
-            CheckSort::Title => idx.sort_by(|a, b| rows[*a].title.cmp(&rows[*b].title)),
-        }
-        idx
-    }
-
-    /// Index into `visible` of the selected check (0 when the selection is gone).
-    pub fn checklist_cursor(&self, visible: &[usize]) -> usize {
-        self.checklist
-            .selected
-            .as_ref()
-            .and_then(|id| {
-                visible
-                    .iter()
-                    .position(|&i| &self.derived.checks[i].id == id)
-            })
-            .unwrap_or(0)
-    }
-
-    pub fn selected_check(&self) -> Option<&derive::CheckRow> {
-        let visible = self.visible_checks();
-        visible
-            .get(self.checklist_cursor(&visible))
-            .map(|&i| &self.derived.checks[i])
-    }
-
     pub fn check_row(&self, id: &str) -> Option<&derive::CheckRow> {
         self.derived.checks.iter().find(|c| c.id == id)
-    }
-
-    /// Indices into `derived.resources` the resources view shows, in display order.
-    pub fn visible_resources(&self) -> Vec<usize> {
-        let v = &self.resources;
-        let needle = v.filter.to_lowercase();
-        let rows = &self.derived.resources;
-        let mut idx: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !v.failing_only || r.counts.fail > 0)
-            .filter(|(_, r)| {
-                needle.is_empty()
-                    || r.name.to_lowercase().contains(&needle)
-                    || r.id.to_lowercase().contains(&needle)
-                    || r.kind.label().contains(&needle)
-                    || r.region.contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let by_name = |a: &usize, b: &usize| rows[*a].name.cmp(&rows[*b].name);
-        match v.sort {
-            ResourceSort::Risk => idx.sort_by(|a, b| {
-                rows[*b]
-                    .risk
-                    .cmp(&rows[*a].risk)
-                    .then(rows[*b].counts.unknown.cmp(&rows[*a].counts.unknown))
-                    .then_with(|| by_name(a, b))
-            }),
-            ResourceSort::Kind => idx.sort_by(|a, b| {
-                rows[*a]
-                    .kind
-                    .label()
-                    .cmp(rows[*b].kind.label())
-                    .then_with(|| by_name(a, b))
-            }),
-            ResourceSort::Name => idx.sort_by(by_name),
-            ResourceSort::Region => idx.sort_by(|a, b| {
-                rows[*a]
-                    .region
-                    .cmp(&rows[*b].region)
-                    .then_with(|| by_name(a, b))
-            }),
-        }
-        idx
-    }
-
-    pub fn resources_cursor(&self, visible: &[usize]) -> usize {
-        self.resources
-            .selected
-            .as_ref()
-            .and_then(|id| {
-                visible
-                    .iter()
-                    .position(|&i| &self.derived.resources[i].id == id)
-            })
-            .unwrap_or(0)
     }
 
     pub fn resource_row(&self, id: &str) -> Option<&derive::ResourceRow> {
@@ -1180,15 +913,5 @@ impl State {
     pub fn every_collection_status(&self) -> Vec<CollectionStatus> {
         let list = &self.accounts.list;
         list.iter().flat_map(|a| a.statuses().cloned()).collect()
-    }
-}
-
-fn status_order(s: Status) -> u8 {
-    match s {
-        Status::Fail => 0,
-        Status::Unknown => 1,
-        Status::Muted => 2,
-        Status::Pass => 3,
-        Status::NotApplicable => 4,
     }
 }

@@ -10,9 +10,13 @@ use super::action::{Action, Effect, ExportFailure};
 use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
+use super::list::step;
+use super::screens::checklist::{self, Checklist};
+use super::screens::list::ListScreen;
+use super::screens::resources::Resources;
+use super::screens::{self};
 use super::state::{
-    CheckDetail, CheckSort, FilterTarget, Level, LineInput, MuteDialog, MuteField, Pane, Prompt,
-    ResourceDetail, Screen, State,
+    CheckDetail, Level, LineInput, MuteDialog, MuteField, Pane, Prompt, Screen, State,
 };
 use crate::app::theme;
 use crate::domain::accounts::Applied;
@@ -115,6 +119,7 @@ fn on_source(state: &mut State, event: SourceEvent) {
         Applied::Shown => state.show(),
         Applied::Listed => {
             state.waiting = None;
+            state.reset_root();
             state.show();
             state.reassess();
         }
@@ -253,12 +258,10 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     match key.code {
         KeyCode::Esc => {
-            if let Some(Prompt::Filter { target, .. }) = &state.prompt {
-                match target {
-                    FilterTarget::Organization => state.organization.filter.clear(),
-                    FilterTarget::Checklist => state.checklist.filter.clear(),
-                    FilterTarget::Resources => state.resources.filter.clear(),
-                }
+            if matches!(state.prompt, Some(Prompt::Filter { .. }))
+                && let Some(filter) = screens::filter_mut(state)
+            {
+                filter.clear();
             }
             state.prompt = None;
         }
@@ -314,12 +317,10 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 
 /// Filters apply while typing.
 fn after_prompt_edit(state: &mut State) {
-    if let Some(Prompt::Filter { target, input }) = &state.prompt {
+    if let Some(Prompt::Filter { input }) = &state.prompt {
         let text = input.text.clone();
-        match target {
-            FilterTarget::Organization => state.organization.filter = text,
-            FilterTarget::Checklist => state.checklist.filter = text,
-            FilterTarget::Resources => state.resources.filter = text,
+        if let Some(filter) = screens::filter_mut(state) {
+            *filter = text;
         }
     }
     state.dirty = true;
@@ -344,13 +345,17 @@ fn submit_prompt(state: &mut State, fx: &mut Vec<Effect>) {
 
 fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     state.dirty = true;
+    // A list screen's own keys (moving, Enter, filter, failing only, sort).
+    if screens::on_op(state, op) {
+        return;
+    }
     match op {
         Op::Quit => fx.push(Effect::Quit),
         Op::Close => {
             if state.stack.len() > 1 {
                 state.stack.pop();
-            } else if state.is_organization() && state.account.is_some() {
-                leave_account(state);
+            } else if state.account.is_some() {
+                state.leave_account();
             } else {
                 fx.push(Effect::Quit);
             }
@@ -365,62 +370,8 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         Op::Open => open(state),
         Op::NextPane => next_pane(state, true),
         Op::PrevPane => next_pane(state, false),
-        Op::Filter => {
-            let (target, text) = match state.screen() {
-                _ if state.shows_organization() => (
-                    FilterTarget::Organization,
-                    state.organization.filter.clone(),
-                ),
-                Screen::Checklist => (FilterTarget::Checklist, state.checklist.filter.clone()),
-                Screen::Resources => (FilterTarget::Resources, state.resources.filter.clone()),
-                _ => return,
-            };
-            state.prompt = Some(Prompt::Filter {
-                target,
-                input: LineInput::new(&text),
-            });
-        }
-        Op::FailingOnly => {
-            let (flag, on, off) = match state.screen() {
-                _ if state.shows_organization() => (
-                    &mut state.organization.failing_only,
-                    "showing accounts with critical or high failures, or not scanned",
-                    "showing every account",
-                ),
-                Screen::Checklist => (
-                    &mut state.checklist.failing_only,
-                    "showing failing checks only",
-                    "showing all checks",
-                ),
-                Screen::Resources => (
-                    &mut state.resources.failing_only,
-                    "showing failing resources only",
-                    "showing all resources",
-                ),
-                _ => return,
-            };
-            *flag = !*flag;
-            let text = if *flag { on } else { off };
-            state.notify(Level::Info, text);
-        }
-        Op::Sort => match state.screen() {
-            _ if state.shows_organization() => {
-                state.organization.sort = state.organization.sort.next();
-                let label = state.organization.sort.label();
-                state.notify(Level::Info, format!("accounts sorted by {label}"));
-            }
-            Screen::Checklist => {
-                state.checklist.sort = state.checklist.sort.next();
-                let label = state.checklist.sort.label();
-                state.notify(Level::Info, format!("sorted by {label}"));
-            }
-            Screen::Resources => {
-                state.resources.sort = state.resources.sort.next();
-                let label = state.resources.sort.label();
-                state.notify(Level::Info, format!("sorted by {label}"));
-            }
-            _ => {}
-        },
+        // Only lists filter and sort.
+        Op::Filter | Op::FailingOnly | Op::Sort => {}
         Op::CommandLine => {
             state.prompt = Some(Prompt::Command {
                 input: LineInput::default(),
@@ -460,37 +411,15 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
             set_theme(state, &next);
         }
         Op::Suspend => fx.push(Effect::Suspend),
-        Op::Category(n) => jump_to_category(state, usize::from(n.max(1)) - 1),
-    }
-}
-
-/// Back from one account to the Organization overview.
-fn leave_account(state: &mut State) {
-    let left = state.account.clone();
-    state.select_account(None);
-    state.stack.truncate(1);
-    if left.is_some() {
-        state.organization.selected = left;
+        Op::Category(n) => checklist::jump_to_category(state, usize::from(n.max(1)) - 1),
     }
 }
 
 fn back(state: &mut State) {
-    if state.shows_organization() && !state.organization.filter.is_empty() {
-        state.organization.filter.clear();
-        return;
-    }
-    if state.stack.len() == 1 && state.is_organization() && state.account.is_some() {
-        leave_account(state);
-        return;
-    }
-    match state.screen() {
-        Screen::Checklist if !state.checklist.filter.is_empty() => state.checklist.filter.clear(),
-        Screen::Resources if !state.resources.filter.is_empty() => state.resources.filter.clear(),
-        _ => {
-            if state.stack.len() > 1 {
-                state.stack.pop();
-            }
-        }
+    if state.stack.len() > 1 {
+        state.stack.pop();
+    } else if state.account.is_some() {
+        state.leave_account();
     }
 }
 
@@ -498,40 +427,12 @@ fn page(state: &State) -> usize {
     state.viewport.page.get().max(1)
 }
 
-fn step(cursor: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    (cursor as isize)
-        .saturating_add(delta)
-        .clamp(0, len as isize - 1) as usize
-}
-
 fn move_cursor(state: &mut State, delta: isize) {
     match state.screen().clone() {
-        Screen::Overview if state.shows_organization() => {
-            let visible = state.visible_accounts();
-            let cur = step(state.organization_cursor(&visible), delta, visible.len());
-            state.organization.selected = visible
-                .get(cur)
-                .map(|&i| state.derived.accounts[i].id.clone());
-        }
+        // The lists move themselves (`screens`).
+        Screen::Organization | Screen::Checklist | Screen::Resources => {}
         Screen::Overview => {
             state.overview_selected = step(state.overview_selected, delta, Category::ALL.len());
-        }
-        Screen::Checklist => {
-            let visible = state.visible_checks();
-            let cur = step(state.checklist_cursor(&visible), delta, visible.len());
-            state.checklist.selected = visible
-                .get(cur)
-                .map(|&i| state.derived.checks[i].id.clone());
-        }
-        Screen::Resources => {
-            let visible = state.visible_resources();
-            let cur = step(state.resources_cursor(&visible), delta, visible.len());
-            state.resources.selected = visible
-                .get(cur)
-                .map(|&i| state.derived.resources[i].id.clone());
         }
         Screen::CheckDetail(d) => {
             if d.focus == Pane::Fix {
@@ -574,47 +475,9 @@ fn move_cursor(state: &mut State, delta: isize) {
 
 fn open(state: &mut State) {
     match state.screen().clone() {
-        Screen::Overview if state.shows_organization() => {
-            let visible = state.visible_accounts();
-            if let Some(&i) = visible.get(state.organization_cursor(&visible)) {
-                let id = state.derived.accounts[i].id.clone();
-                enter_account(state, id);
-            }
-        }
-        Screen::Overview => jump_to_category(state, state.overview_selected),
-        Screen::Checklist => {
-            let Some(row) = state.selected_check() else {
-                return;
-            };
-            let mut detail = CheckDetail {
-                check_id: row.id.clone(),
-                selected: None,
-                focus: Pane::Resources,
-                scroll: 0,
-            };
-            // Pin the cursor to a resource so it follows it when statuses change.
-            let (list, _) = state.detail_findings(&detail);
-            detail.selected = list
-                .first()
-                .map(|&i| state.assessment.findings[i].resource_id.to_string());
-            state.stack.push(Screen::CheckDetail(detail));
-        }
-        Screen::Resources => {
-            let visible = state.visible_resources();
-            let Some(&i) = visible.get(state.resources_cursor(&visible)) else {
-                return;
-            };
-            let row = &state.derived.resources[i];
-            let mut detail = ResourceDetail {
-                resource_id: row.id.clone(),
-                selected: None,
-            };
-            let (list, _) = state.resource_findings(&detail);
-            detail.selected = list
-                .first()
-                .map(|&i| state.assessment.findings[i].check_id.to_string());
-            state.stack.push(Screen::ResourceDetail(detail));
-        }
+        // The lists open their rows themselves (`screens`).
+        Screen::Organization | Screen::Checklist | Screen::Resources => {}
+        Screen::Overview => checklist::jump_to_category(state, state.overview_selected),
         Screen::ResourceDetail(d) => {
             let (list, cur) = state.resource_findings(&d);
             let Some(f) = list.get(cur).and_then(|&i| state.finding(i)) else {
@@ -637,33 +500,7 @@ fn open(state: &mut State) {
     }
 }
 
-/// Looks at one account: its dashboard, exactly as a one-account view.
-fn enter_account(state: &mut State, id: String) {
-    state.organization.selected = Some(id.clone());
-    state.select_account(Some(id));
-    state.stack.truncate(1);
-    state.overview_selected = 0;
-}
-
 const MAIN_VIEWS: [View; 3] = [View::Overview, View::Checklist, View::Resources];
-
-fn current_view(state: &State) -> Option<View> {
-    match state.stack.get(1) {
-        None => Some(View::Overview),
-        Some(Screen::Checklist) => Some(View::Checklist),
-        Some(Screen::Resources) => Some(View::Resources),
-        _ => None,
-    }
-}
-
-fn switch_view(state: &mut State, view: View) {
-    state.stack.truncate(1);
-    match view {
-        View::Overview => {}
-        View::Checklist => state.stack.push(Screen::Checklist),
-        View::Resources => state.stack.push(Screen::Resources),
-    }
-}
 
 fn next_pane(state: &mut State, forward: bool) {
     if let Screen::CheckDetail(d) = state.screen_mut() {
@@ -673,7 +510,7 @@ fn next_pane(state: &mut State, forward: bool) {
         };
         return;
     }
-    let cur = current_view(state).unwrap_or(View::Overview);
+    let cur = state.current_view().unwrap_or(View::Overview);
     let i = MAIN_VIEWS.iter().position(|v| *v == cur).unwrap_or(0);
     let n = MAIN_VIEWS.len();
     let next = if forward {
@@ -681,60 +518,16 @@ fn next_pane(state: &mut State, forward: bool) {
     } else {
         (i + n - 1) % n
     };
-    switch_view(state, MAIN_VIEWS[next]);
-}
-
-fn jump_to_category(state: &mut State, index: usize) {
-    let Some(&category) = Category::ALL.get(index) else {
-        return;
-    };
-    state.overview_selected = index;
-    if state.checklist.sort != CheckSort::Category {
-        state.checklist.sort = CheckSort::Category;
-    }
-    switch_view(state, View::Checklist);
-    let visible = state.visible_checks();
-    match visible
-        .iter()
-        .find(|&&i| state.derived.checks[i].category == category)
-    {
-        Some(&i) => {
-            state.checklist.selected = Some(state.derived.checks[i].id.clone());
-            // Scroll so the category's header row is at the top: the rows drawn above it
-            // are the earlier categories' headers and checks.
-            let mut before: Vec<Category> = visible
-                .iter()
-                .map(|&j| state.derived.checks[j].category)
-                .filter(|c| *c < category)
-                .collect();
-            let checks_before = before.len();
-            before.dedup();
-            state
-                .viewport
-                .checklist_offset
-                .set(checks_before + before.len());
-        }
-        None => state.notify(
-            Level::Info,
-            format!("no {} checks match the current filters", category.title()),
-        ),
-    }
+    state.switch_view(MAIN_VIEWS[next]);
 }
 
 fn selection_area(state: &State) -> Option<Area> {
     match state.screen() {
-        Screen::Checklist => state
-            .selected_check()
-            .and_then(|c| derive::area_of_check(&c.id)),
+        Screen::Checklist => Checklist::selected(state).and_then(|c| derive::area_of_check(&c.id)),
         Screen::CheckDetail(d) => derive::area_of_check(&d.check_id),
-        Screen::Resources => {
-            let visible = state.visible_resources();
-            visible
-                .get(state.resources_cursor(&visible))
-                .map(|&i| state.derived.resources[i].service.area())
-        }
+        Screen::Resources => Resources::selected(state).map(|r| r.service.area()),
         Screen::ResourceDetail(d) => state.resource_row(&d.resource_id).map(|r| r.service.area()),
-        Screen::Overview | Screen::Help { .. } => None,
+        Screen::Organization | Screen::Overview | Screen::Help { .. } => None,
     }
 }
 
@@ -789,7 +582,7 @@ fn copy_fix(state: &mut State, fx: &mut Vec<Effect>) {
 fn mute(state: &mut State) {
     let dialog = match state.screen() {
         Screen::Checklist => {
-            let Some(c) = state.selected_check() else {
+            let Some(c) = Checklist::selected(state) else {
                 return;
             };
             let id = c.id.clone();
@@ -1007,7 +800,7 @@ fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
                 state.notify(Level::Info, "one account only");
                 return;
             }
-            leave_account(state);
+            state.leave_account();
             state.notify(Level::Info, "showing every account");
         }
         Command::Account(Some(key)) => {
@@ -1017,7 +810,7 @@ fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
             }
             match state.find_account(&key).map(|a| a.id.clone()) {
                 Some(id) => {
-                    enter_account(state, id.clone());
+                    state.enter_account(id.clone());
                     state.notify(
                         Level::Info,
                         format!("account {id} (:account all for every account)"),
@@ -1042,7 +835,7 @@ fn run_command(state: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
             state.notify(Level::Info, msg);
         }
         Command::Export(path) => export(state, path, fx),
-        Command::View(v) => switch_view(state, v),
+        Command::View(v) => state.switch_view(v),
         Command::Help => state.stack.push(Screen::Help { scroll: 0 }),
     }
 }

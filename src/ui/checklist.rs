@@ -10,7 +10,10 @@ use super::list;
 use super::widgets::panel;
 use super::widgets::{Col, col_widths, grade_token, row_line, severity_token, status_token, width};
 use crate::app::derive::{self, CheckRow};
-use crate::app::state::{CheckSort, State};
+use crate::app::orders::CheckSort;
+use crate::app::screens::checklist::Checklist;
+use crate::app::screens::list::ListScreen;
+use crate::app::state::State;
 use crate::app::theme::{Theme, Token};
 use crate::domain::finding::{Category, Status};
 use crate::domain::score::grade;
@@ -22,23 +25,10 @@ enum Entry {
 
 /// The box title: count and every active filter, so nothing is hidden silently.
 pub fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let v = &state.checklist;
-    let mut tags = Vec::new();
-    if !v.filter.is_empty() {
-        tags.push(format!("/{}", v.filter));
-    }
-    if v.failing_only {
-        tags.push("failing only".into());
-    }
-    if let Some(s) = v.min_severity {
-        tags.push(format!("sev≥{s}"));
-    }
-    list::title(
+    list::title::<Checklist>(
         state,
         "Checklist",
         format!("[{shown}/{}]", state.derived.checks.len()),
-        tags,
-        v.sort.label(),
     )
 }
 
@@ -156,7 +146,7 @@ fn group_line(state: &State, category: Category, w: usize) -> Line<'static> {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let visible = state.visible_checks();
+    let (visible, cursor) = Checklist::visible(state);
     let block = panel("", true, t).title(Line::from(title(state, visible.len())));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -192,7 +182,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), body);
         return;
     }
-    let cursor = state.checklist_cursor(&visible);
     let mut entries = Vec::with_capacity(visible.len() + 11);
     let mut selected_entry = 0;
     let mut last_group = None;
@@ -208,7 +197,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         entries.push(Entry::Check(i));
     }
     let height = usize::from(body.height);
-    let off = &state.viewport.checklist_offset;
+    let off = &state.checklist.offset;
     let mut range = list::window(entries.len(), selected_entry, height, off);
     // Scrolling up onto a group's first check also shows the group's header.
     if range.start == selected_entry

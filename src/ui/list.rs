@@ -9,6 +9,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::app::list::ListSort;
+use crate::app::screens::list::ListScreen;
 use crate::app::theme::{Theme, Token};
 
 /// The rows to draw for a list of `len` with `selected`, `height` rows tall. Keeps the
@@ -63,15 +65,16 @@ pub fn draw_rows(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// A list box's title: its name and `[shown/total]`, then every active filter (`tags`, then
-/// the region filter), so nothing is hidden silently, then the sort order.
-pub fn title(
+/// A list screen's title: its name and `[shown/total]`, then every active filter (the list's,
+/// then the region filter), so nothing is hidden silently, then the sort order.
+pub fn title<L: ListScreen>(
     state: &crate::app::state::State,
     name: &str,
     count: String,
-    tags: Vec<String>,
-    sort: &str,
 ) -> Vec<Span<'static>> {
+    let view = L::view(state);
+    let tags = view.tags(L::FAILING_TAG);
+    let sort = view.sort.label();
     let t = &state.theme;
     let mut spans = vec![
         Span::styled(format!(" {name} "), t[Token::Title]),

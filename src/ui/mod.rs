@@ -48,6 +48,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     .areas(area);
     header::draw(frame, header, state);
     match state.screen() {
+        Screen::Organization => {
+            let rest = overview::fatal_banner(frame, body, state);
+            organization::draw(frame, rest, state)
+        }
         Screen::Overview => overview::draw(frame, body, state),
         Screen::Checklist => checklist::draw(frame, body, state),
         Screen::Resources => resources::draw(frame, body, state),

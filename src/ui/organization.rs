@@ -11,25 +11,14 @@ use super::list;
 use super::widgets::panel;
 use super::widgets::{Col, col_widths, fit, grade_token, row_line};
 use crate::app::derive::{AccountRow, AccountState};
+use crate::app::screens::list::ListScreen;
+use crate::app::screens::organization::Organization;
 use crate::app::state::State;
 use crate::app::theme::{Theme, Token};
 
 fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let v = &state.organization;
-    let mut tags = Vec::new();
-    if !v.filter.is_empty() {
-        tags.push(format!("/{}", v.filter));
-    }
-    if v.failing_only {
-        tags.push("critical/high only".into());
-    }
-    list::title(
-        state,
-        "Organization",
-        format!("[{shown}/{} accounts]", state.derived.accounts.len()),
-        tags,
-        v.sort.label(),
-    )
+    let count = format!("[{shown}/{} accounts]", state.derived.accounts.len());
+    list::title::<Organization>(state, "Organization", count)
 }
 
 fn count_cell(n: usize, token: Token, t: &Theme) -> (String, ratatui::style::Style, bool) {
@@ -76,8 +65,7 @@ fn account_line(a: &AccountRow, widths: &[usize], t: &Theme) -> Line<'static> {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let visible = state.visible_accounts();
-    let cursor = state.organization_cursor(&visible);
+    let (visible, cursor) = Organization::visible(state);
     let selected = visible.get(cursor).map(|&i| &state.derived.accounts[i]);
     // Below the table: why the selected account could not be scanned, when it could not.
     let note = selected.and_then(|a| a.error.clone());
@@ -133,7 +121,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         visible.len(),
         cursor,
         usize::from(body.height),
-        &state.viewport.organization_offset,
+        &state.organization.offset,
     );
     let lines = visible[range.clone()]
         .iter()

@@ -83,18 +83,18 @@ fn sev_index(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(3)
 }
 
+/// Draws the banner of a source that cannot run, when there is one, and returns the rest.
+pub fn fatal_banner(frame: &mut Frame, area: Rect, state: &State) -> Rect {
+    let Some(fatal) = &state.fatal else {
+        return area;
+    };
+    let [banner, rest] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
+    draw_fatal(frame, banner, state, &fatal.message, &fatal.hint);
+    rest
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let mut area = area;
-    if let Some(fatal) = &state.fatal {
-        let [banner, rest] =
-            Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
-        draw_fatal(frame, banner, state, &fatal.message, &fatal.hint);
-        area = rest;
-    }
-    if state.shows_organization() {
-        super::organization::draw(frame, area, state);
-        return;
-    }
+    let area = fatal_banner(frame, area, state);
     if area.width >= 100 && area.height >= 30 {
         draw_wide(frame, area, state);
     } else {

@@ -10,25 +10,14 @@ use super::list;
 use super::widgets::panel;
 use super::widgets::{Col, col_widths, row_line, severity_token};
 use crate::app::derive::{Counts, ResourceRow};
+use crate::app::screens::list::ListScreen;
+use crate::app::screens::resources::Resources;
 use crate::app::state::State;
 use crate::app::theme::{Theme, Token};
 
 fn title(state: &State, shown: usize) -> Vec<Span<'static>> {
-    let v = &state.resources;
-    let mut tags = Vec::new();
-    if !v.filter.is_empty() {
-        tags.push(format!("/{}", v.filter));
-    }
-    if v.failing_only {
-        tags.push("failing only".into());
-    }
-    list::title(
-        state,
-        "Resources",
-        format!("[{shown}/{}]", state.derived.resources.len()),
-        tags,
-        v.sort.label(),
-    )
+    let count = format!("[{shown}/{}]", state.derived.resources.len());
+    list::title::<Resources>(state, "Resources", count)
 }
 
 /// `✘ 3  ? 1  ✔ 12` as separate styled cells.
@@ -65,7 +54,7 @@ fn resource_line(r: &ResourceRow, widths: &[usize], wide: bool, t: &Theme) -> Li
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let visible = state.visible_resources();
+    let (visible, cursor) = Resources::visible(state);
     let block = panel("", true, t).title(Line::from(title(state, visible.len())));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -105,12 +94,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), body);
         return;
     }
-    let cursor = state.resources_cursor(&visible);
     let range = list::window(
         visible.len(),
         cursor,
         usize::from(body.height),
-        &state.viewport.resources_offset,
+        &state.resources.offset,
     );
     let lines = visible[range.clone()]
         .iter()
