@@ -10,18 +10,15 @@ use super::action::{Action, Effect, ExportFailure};
 use super::command::{self, Command, View};
 use super::derive;
 use super::keymap::Op;
-use super::list::step;
 use super::screens::checklist::{self, Checklist};
 use super::screens::list::ListScreen;
 use super::screens::resources::Resources;
 use super::screens::{self};
-use super::state::{
-    CheckDetail, Level, LineInput, MuteDialog, MuteField, Pane, Prompt, Screen, State,
-};
+use super::state::{Level, LineInput, MuteDialog, MuteField, Prompt, Screen, State};
 use crate::app::theme;
 use crate::domain::accounts::Applied;
 use crate::domain::assessment::Mute;
-use crate::domain::finding::{Category, Status};
+use crate::domain::finding::Status;
 use crate::domain::inventory::Area;
 use crate::domain::snapshot;
 use crate::domain::source::{SourceCommand, SourceEvent};
@@ -345,7 +342,7 @@ fn submit_prompt(state: &mut State, fx: &mut Vec<Effect>) {
 
 fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     state.dirty = true;
-    // A list screen's own keys (moving, Enter, filter, failing only, sort).
+    // The screen's own keys (moving, Enter, a list's filter and order, a detail's panes).
     if screens::on_op(state, op) {
         return;
     }
@@ -361,17 +358,19 @@ fn on_op(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
             }
         }
         Op::Back => back(state),
-        Op::Up => move_cursor(state, -1),
-        Op::Down => move_cursor(state, 1),
-        Op::PageUp => move_cursor(state, -(page(state) as isize)),
-        Op::PageDown => move_cursor(state, page(state) as isize),
-        Op::Top => move_cursor(state, isize::MIN / 2),
-        Op::Bottom => move_cursor(state, isize::MAX / 2),
-        Op::Open => open(state),
-        Op::NextPane => next_pane(state, true),
-        Op::PrevPane => next_pane(state, false),
-        // Only lists filter and sort.
-        Op::Filter | Op::FailingOnly | Op::Sort => {}
+        // What a screen does not handle itself does nothing there.
+        Op::Up
+        | Op::Down
+        | Op::PageUp
+        | Op::PageDown
+        | Op::Top
+        | Op::Bottom
+        | Op::Open
+        | Op::Filter
+        | Op::FailingOnly
+        | Op::Sort => {}
+        Op::NextPane => next_view(state, true),
+        Op::PrevPane => next_view(state, false),
         Op::CommandLine => {
             state.prompt = Some(Prompt::Command {
                 input: LineInput::default(),
@@ -423,93 +422,10 @@ fn back(state: &mut State) {
     }
 }
 
-fn page(state: &State) -> usize {
-    state.viewport.page.get().max(1)
-}
-
-fn move_cursor(state: &mut State, delta: isize) {
-    match state.screen().clone() {
-        // The lists move themselves (`screens`).
-        Screen::Organization | Screen::Checklist | Screen::Resources => {}
-        Screen::Overview => {
-            state.overview_selected = step(state.overview_selected, delta, Category::ALL.len());
-        }
-        Screen::CheckDetail(d) => {
-            if d.focus == Pane::Fix {
-                let max = state.viewport.text_max_scroll.get();
-                let scroll = step(usize::from(d.scroll), delta, usize::from(max) + 1) as u16;
-                if let Screen::CheckDetail(d) = state.screen_mut() {
-                    d.scroll = scroll;
-                }
-                return;
-            }
-            let (list, cur) = state.detail_findings(&d);
-            let cur = step(cur, delta, list.len());
-            let selected = list
-                .get(cur)
-                .map(|&i| state.assessment.findings[i].resource_id.to_string());
-            if let Screen::CheckDetail(d) = state.screen_mut() {
-                d.selected = selected;
-                d.scroll = 0;
-            }
-        }
-        Screen::ResourceDetail(d) => {
-            let (list, cur) = state.resource_findings(&d);
-            let cur = step(cur, delta, list.len());
-            let selected = list
-                .get(cur)
-                .map(|&i| state.assessment.findings[i].check_id.to_string());
-            if let Screen::ResourceDetail(d) = state.screen_mut() {
-                d.selected = selected;
-            }
-        }
-        Screen::Help { scroll } => {
-            let max = state.viewport.text_max_scroll.get();
-            let s = step(usize::from(scroll), delta, usize::from(max) + 1) as u16;
-            if let Screen::Help { scroll } = state.screen_mut() {
-                *scroll = s;
-            }
-        }
-    }
-}
-
-fn open(state: &mut State) {
-    match state.screen().clone() {
-        // The lists open their rows themselves (`screens`).
-        Screen::Organization | Screen::Checklist | Screen::Resources => {}
-        Screen::Overview => checklist::jump_to_category(state, state.overview_selected),
-        Screen::ResourceDetail(d) => {
-            let (list, cur) = state.resource_findings(&d);
-            let Some(f) = list.get(cur).and_then(|&i| state.finding(i)) else {
-                return;
-            };
-            let detail = CheckDetail {
-                check_id: f.check_id.to_string(),
-                selected: Some(f.resource_id.to_string()),
-                focus: Pane::Fix,
-                scroll: 0,
-            };
-            state.stack.push(Screen::CheckDetail(detail));
-        }
-        Screen::CheckDetail(_) => {
-            if let Screen::CheckDetail(d) = state.screen_mut() {
-                d.focus = Pane::Fix;
-            }
-        }
-        Screen::Help { .. } => {}
-    }
-}
-
 const MAIN_VIEWS: [View; 3] = [View::Overview, View::Checklist, View::Resources];
 
-fn next_pane(state: &mut State, forward: bool) {
-    if let Screen::CheckDetail(d) = state.screen_mut() {
-        d.focus = match d.focus {
-            Pane::Resources => Pane::Fix,
-            Pane::Fix => Pane::Resources,
-        };
-        return;
-    }
+/// Tab: the next main view (overview, checklist, resources).
+fn next_view(state: &mut State, forward: bool) {
     let cur = state.current_view().unwrap_or(View::Overview);
     let i = MAIN_VIEWS.iter().position(|v| *v == cur).unwrap_or(0);
     let n = MAIN_VIEWS.len();

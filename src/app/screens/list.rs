@@ -36,24 +36,39 @@ pub trait ListScreen {
     }
 }
 
-/// The keys every list screen shares; `false` when `op` is not one of them.
-pub fn on_op<L: ListScreen>(state: &mut State, op: Op) -> bool {
+/// How far a moving key moves on any screen (a page is the last drawn list's height);
+/// `None` for other keys.
+pub fn delta(state: &State, op: Op) -> Option<isize> {
     let page = state.viewport.page.get().max(1) as isize;
-    let delta = match op {
+    Some(match op {
         Op::Up => -1,
         Op::Down => 1,
         Op::PageUp => -page,
         Op::PageDown => page,
         Op::Top => isize::MIN / 2,
         Op::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
+/// The keys every list screen shares; `false` when `op` is not one of them.
+pub fn on_op<L: ListScreen>(state: &mut State, op: Op) -> bool {
+    if let Some(delta) = delta(state, op) {
+        let (visible, cursor) = L::visible(state);
+        let cur = step(cursor, delta, visible.len());
+        let key = visible
+            .get(cur)
+            .map(|&i| L::rows(state)[i].key().to_string());
+        L::view_mut(state).selected = key;
+        return true;
+    }
+    match op {
         Op::Open => {
             L::open(state);
-            return true;
         }
         Op::Filter => {
             let input = LineInput::new(&L::view(state).filter);
             state.prompt = Some(Prompt::Filter { input });
-            return true;
         }
         Op::FailingOnly => {
             let view = L::view_mut(state);
@@ -64,26 +79,17 @@ pub fn on_op<L: ListScreen>(state: &mut State, op: Op) -> bool {
                 L::FAILING_OFF
             };
             state.notify(Level::Info, text);
-            return true;
         }
         Op::Sort => {
             let view = L::view_mut(state);
             view.sort = view.sort.next();
             let label = view.sort.label();
             state.notify(Level::Info, format!("{} {label}", L::SORTED_BY));
-            return true;
         }
         Op::Back if !L::view(state).filter.is_empty() => {
             L::view_mut(state).filter.clear();
-            return true;
         }
         _ => return false,
-    };
-    let (visible, cursor) = L::visible(state);
-    let cur = step(cursor, delta, visible.len());
-    let key = visible
-        .get(cur)
-        .map(|&i| L::rows(state)[i].key().to_string());
-    L::view_mut(state).selected = key;
+    }
     true
 }
