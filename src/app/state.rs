@@ -778,47 +778,39 @@ impl State {
         self.derived.resources.iter().find(|r| r.id == id)
     }
 
-    /// The findings of `indices` that apply (not-applicable ones are counted, not listed).
-    fn applicable(&self, indices: &[usize]) -> Vec<usize> {
-        indices
+    /// The findings of `indices` that apply (not-applicable ones are counted, not listed),
+    /// and the cursor: the one whose `key` is `selected` (else the first).
+    fn applicable(
+        &self,
+        indices: Option<&[usize]>,
+        selected: Option<&String>,
+        key: impl Fn(&Finding) -> &str,
+    ) -> (Vec<usize>, usize) {
+        let findings = &self.assessment.findings;
+        let list: Vec<usize> = indices
+            .unwrap_or_default()
             .iter()
             .copied()
-            .filter(|&i| self.assessment.findings[i].shown() != Status::NotApplicable)
-            .collect()
+            .filter(|&i| findings[i].shown() != Status::NotApplicable)
+            .collect();
+        let cursor = selected
+            .and_then(|s| list.iter().position(|&i| key(&findings[i]) == s))
+            .unwrap_or(0);
+        (list, cursor)
     }
 
     /// Findings listed on a check's detail screen, and the cursor among them.
     pub fn detail_findings(&self, d: &CheckDetail) -> (Vec<usize>, usize) {
-        let list: Vec<usize> = self
-            .check_row(&d.check_id)
-            .map(|c| self.applicable(&c.findings))
-            .unwrap_or_default();
-        let cursor = d
-            .selected
-            .as_ref()
-            .and_then(|r| {
-                list.iter()
-                    .position(|&i| &self.assessment.findings[i].resource_id == r)
-            })
-            .unwrap_or(0);
-        (list, cursor)
+        let row = self.check_row(&d.check_id);
+        let indices = row.map(|c| c.findings.as_slice());
+        self.applicable(indices, d.selected.as_ref(), |f| &f.resource_id)
     }
 
     /// Findings listed on a resource's detail screen, and the cursor among them.
     pub fn resource_findings(&self, d: &ResourceDetail) -> (Vec<usize>, usize) {
-        let list: Vec<usize> = self
-            .resource_row(&d.resource_id)
-            .map(|r| self.applicable(&r.findings))
-            .unwrap_or_default();
-        let cursor = d
-            .selected
-            .as_ref()
-            .and_then(|c| {
-                list.iter()
-                    .position(|&i| &self.assessment.findings[i].check_id == c)
-            })
-            .unwrap_or(0);
-        (list, cursor)
+        let row = self.resource_row(&d.resource_id);
+        let indices = row.map(|r| r.findings.as_slice());
+        self.applicable(indices, d.selected.as_ref(), |f| &f.check_id)
     }
 
     /// The finding under the cursor on a detail screen, if any.

@@ -10,17 +10,17 @@
 //! so IAM costs are amortized over the functions sharing them. A "not found" on the per-function calls means "none"; any other
 //! failure lands as `Err(reason)` on that field only.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_lambda::types::FunctionConfiguration;
 use futures_util::future::join;
 
 use super::errors::{CallFailure, FailureKind};
-use super::fan_out;
 use super::qualified::{Detail, fetch_policy, fetch_url_qualified, none_if_missing};
 use super::quotas;
 use super::roles::fetch_roles;
 use super::{Collected, RegionClients, Shared, aliases, code_signing};
+use super::{fan_out, pages};
 use crate::domain::finding::Service;
 use crate::domain::iam;
 use crate::domain::inventory::{Alias, EventInvokeConfig, Function, FunctionUrl, ListFailure};
@@ -104,15 +104,12 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
     collected
 }
 
-/// All functions of the region, following `NextMarker`.
+/// All functions of the region, following `NextMarker` (a repeated marker stops).
 pub(crate) async fn list_functions(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
 ) -> Result<Vec<FunctionConfiguration>, CallFailure> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
+    pages(|marker| async move {
         let page = shared
             .call(&quotas::LAMBDA_LIST_FUNCTIONS, || {
                 lambda
@@ -122,14 +119,9 @@ pub(crate) async fn list_functions(
                     .send()
             })
             .await?;
-        out.extend(page.functions.unwrap_or_default());
-        match page.next_marker {
-            // A repeated marker would loop forever: stop instead.
-            Some(next) if !next.is_empty() && seen.insert(next.clone()) => marker = Some(next),
-            _ => break,
-        }
-    }
-    Ok(out)
+        Ok((page.functions.unwrap_or_default(), page.next_marker))
+    })
+    .await
 }
 
 /// The inventory view of one ListFunctions entry; the per-function calls fill the rest.

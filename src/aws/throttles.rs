@@ -5,12 +5,13 @@
 //! It runs against the inventory collected so far (`current`): which functions are reachable
 //! is decided by [`unauthenticated_entry_points`] over the functions and gateways areas.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join;
 
 use super::errors::CallFailure;
 use super::fan_out;
+use super::pages;
 use super::quotas;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::entry_points::unauthenticated_entry_points;
@@ -56,15 +57,12 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     collected
 }
 
-/// Every usage plan of the region, following `position`.
+/// Every usage plan of the region, following `position` (a repeated position stops).
 async fn usage_plans(
     shared: &Shared,
     apigateway: &aws_sdk_apigateway::Client,
 ) -> Result<Vec<UsagePlan>, CallFailure> {
-    let mut out = Vec::new();
-    let mut position: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
+    pages(|position| async move {
         let page = shared
             .call(&quotas::APIGW_GET_USAGE_PLANS, || {
                 apigateway
@@ -74,33 +72,25 @@ async fn usage_plans(
                     .send()
             })
             .await?;
-        out.extend(page.items().iter().map(|p| {
-            UsagePlan {
-                id: p.id().unwrap_or_default().to_string(),
-                name: p.name().unwrap_or_default().to_string(),
-                api_stages: p
-                    .api_stages()
-                    .iter()
-                    .map(|s| {
-                        (
-                            s.api_id().unwrap_or_default().to_string(),
-                            s.stage().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect(),
-                throttle_rate_limit: p.throttle().map(|t| t.rate_limit()),
-                throttle_burst_limit: p.throttle().map(|t| t.burst_limit()),
-            }
-        }));
-        match page.position() {
-            // A repeated position would loop forever: stop instead.
-            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
-                position = Some(next.to_string())
-            }
-            _ => break,
-        }
-    }
-    Ok(out)
+        let plans = page.items().iter().map(|p| UsagePlan {
+            id: p.id().unwrap_or_default().to_string(),
+            name: p.name().unwrap_or_default().to_string(),
+            api_stages: p
+                .api_stages()
+                .iter()
+                .map(|s| {
+                    (
+                        s.api_id().unwrap_or_default().to_string(),
+                        s.stage().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            throttle_rate_limit: p.throttle().map(|t| t.rate_limit()),
+            throttle_burst_limit: p.throttle().map(|t| t.burst_limit()),
+        });
+        Ok((plans.collect(), page.position().map(str::to_string)))
+    })
+    .await
 }
 
 /// How to name the function in a call: its name as listed (emulators resolve names more

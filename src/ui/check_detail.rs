@@ -128,56 +128,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
         }
         cols.push(Col::Fill);
         let widths = col_widths(&cols, row_w);
-        let h = t[Token::Header];
-        let mut hc = vec![("STATUS".to_string(), h, false)];
+        let mut names = vec![("STATUS", false)];
         if across {
-            hc.push(("ACCOUNT".into(), h, false));
+            names.push(("ACCOUNT", false));
         }
-        hc.push(("RESOURCE".into(), h, false));
+        names.push(("RESOURCE", false));
         if wide {
-            hc.push(("REGION".into(), h, false));
+            names.push(("REGION", false));
         }
-        hc.push(("WHY".into(), h, false));
-        let mut hl = row_line(hc, &widths);
-        hl.spans.insert(0, Span::raw("  "));
-        frame.render_widget(Paragraph::new(hl), th);
+        names.push(("WHY", false));
+        list::draw_header(frame, th, names, &widths, t);
         if focus_table {
             state.viewport.page.set(usize::from(tb.height).max(1));
         }
-        let range = list::window(
-            findings.len(),
-            cursor,
-            usize::from(tb.height),
-            &state.viewport.detail_offset,
-        );
-        let lines: Vec<Line<'static>> = findings[range.clone()]
-            .iter()
-            .map(|&i| {
-                let f = &state.assessment.findings[i];
-                let mut cells = vec![(
-                    f.shown().label().to_string(),
-                    t[status_token(f.shown())],
-                    false,
-                )];
-                if across {
-                    cells.push((f.account_id.to_string(), t[Token::Dim], false));
-                }
-                cells.push(match state.change_marker(f) {
-                    Some(c) => (
-                        format!("{} {}", c.marker(), f.resource_name),
-                        t[Token::Accent],
-                        false,
-                    ),
-                    None => (f.resource_name.to_string(), t[Token::Text], false),
-                });
-                if wide {
-                    cells.push((f.region.to_string(), t[Token::Dim], false));
-                }
-                cells.push((f.message.to_string(), t[Token::Dim], false));
-                row_line(cells, &widths)
-            })
-            .collect();
-        if lines.is_empty() {
+        if findings.is_empty() {
             frame.render_widget(
                 Paragraph::new(Span::styled(
                     "  no resources in scope for this check",
@@ -185,9 +149,32 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
                 )),
                 tb,
             );
-        } else {
-            list::draw_rows(frame, tb, lines, cursor.checked_sub(range.start), t);
         }
+        let offset = &state.viewport.detail_offset;
+        list::draw_window(frame, tb, &findings, cursor, offset, t, |&i| {
+            let f = &state.assessment.findings[i];
+            let mut cells = vec![(
+                f.shown().label().to_string(),
+                t[status_token(f.shown())],
+                false,
+            )];
+            if across {
+                cells.push((f.account_id.to_string(), t[Token::Dim], false));
+            }
+            cells.push(match state.change_marker(f) {
+                Some(c) => (
+                    format!("{} {}", c.marker(), f.resource_name),
+                    t[Token::Accent],
+                    false,
+                ),
+                None => (f.resource_name.to_string(), t[Token::Text], false),
+            });
+            if wide {
+                cells.push((f.region.to_string(), t[Token::Dim], false));
+            }
+            cells.push((f.message.to_string(), t[Token::Dim], false));
+            row_line(cells, &widths)
+        });
     }
 
     // ── evidence and fix ──

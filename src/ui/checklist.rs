@@ -157,20 +157,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let row_w = usize::from(inner.width).saturating_sub(2);
     let (cols, wide) = columns(row_w);
     let widths = col_widths(&cols, row_w);
-    let h = t[Token::Header];
-    let mut head_cells = vec![
-        ("STATUS".to_string(), h, false),
-        ("SEVERITY".into(), h, false),
-        ("CHECK".into(), h, false),
-    ];
+    let mut names = vec![("STATUS", false), ("SEVERITY", false), ("CHECK", false)];
     if wide {
-        head_cells.push(("ID".into(), h, false));
+        names.push(("ID", false));
     }
-    head_cells.push(("FAILING".into(), h, true));
-    head_cells.push(("IMPACT".into(), h, true));
-    let mut head_line = row_line(head_cells, &widths);
-    head_line.spans.insert(0, Span::raw("  "));
-    frame.render_widget(Paragraph::new(head_line), head);
+    names.extend([("FAILING", true), ("IMPACT", true)]);
+    list::draw_header(frame, head, names, &widths, t);
 
     state.viewport.page.set(usize::from(body.height).max(1));
     if visible.is_empty() {

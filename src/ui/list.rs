@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::widgets::row_line;
 use crate::app::list::ListSort;
 use crate::app::screens::list::ListScreen;
 use crate::app::theme::{Theme, Token};
@@ -34,6 +35,44 @@ pub fn window(len: usize, selected: usize, height: usize, offset: &Cell<usize>) 
 /// The two-cell gutter: `▶ ` for the selected row.
 pub fn marker(selected: bool) -> Span<'static> {
     Span::raw(if selected { "▶ " } else { "  " })
+}
+
+/// A table's header row: the column names (`true`: right-aligned) in the header style, after
+/// the selection gutter.
+pub fn draw_header(
+    frame: &mut Frame,
+    area: Rect,
+    names: Vec<(&str, bool)>,
+    widths: &[usize],
+    theme: &Theme,
+) {
+    let h = theme[Token::Header];
+    let cells = names
+        .into_iter()
+        .map(|(name, right)| (name.to_string(), h, right))
+        .collect();
+    let mut line = row_line(cells, widths);
+    line.spans.insert(0, Span::raw("  "));
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Draws the rows of `items` that fit in `area` around `cursor` (only those rows are built,
+/// by `line`), keeping the selection visible with `offset`; nothing when there are none.
+pub fn draw_window<T>(
+    frame: &mut Frame,
+    area: Rect,
+    items: &[T],
+    cursor: usize,
+    offset: &Cell<usize>,
+    theme: &Theme,
+    line: impl FnMut(&T) -> Line<'static>,
+) {
+    let range = window(items.len(), cursor, usize::from(area.height), offset);
+    if range.is_empty() {
+        return;
+    }
+    let lines = items[range.clone()].iter().map(line).collect();
+    draw_rows(frame, area, lines, cursor.checked_sub(range.start), theme);
 }
 
 /// Draws prepared lines; `selected` (index into `lines`) gets the marker and selection style

@@ -91,21 +91,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Col::Fixed(14),
     ];
     let widths = col_widths(&cols, row_w);
-    let h = t[Token::Header];
-    let mut hl = row_line(
-        vec![
-            ("NAME".to_string(), h, false),
-            ("ACCOUNT".into(), h, false),
-            ("SCORE".into(), h, true),
-            ("CRIT".into(), h, true),
-            ("HIGH".into(), h, true),
-            ("COVER".into(), h, true),
-            ("COLLECTION".into(), h, false),
-        ],
-        &widths,
-    );
-    hl.spans.insert(0, Span::raw("  "));
-    frame.render_widget(Paragraph::new(hl), head);
+    let names = vec![
+        ("NAME", false),
+        ("ACCOUNT", false),
+        ("SCORE", true),
+        ("CRIT", true),
+        ("HIGH", true),
+        ("COVER", true),
+        ("COLLECTION", false),
+    ];
+    list::draw_header(frame, head, names, &widths, t);
     state.viewport.page.set(usize::from(body.height).max(1));
     if visible.is_empty() {
         frame.render_widget(
@@ -117,17 +112,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
-    let range = list::window(
-        visible.len(),
+    let rows = &state.derived.accounts;
+    list::draw_window(
+        frame,
+        body,
+        &visible,
         cursor,
-        usize::from(body.height),
         &state.organization.offset,
+        t,
+        |&i| account_line(&rows[i], &widths, t),
     );
-    let lines = visible[range.clone()]
-        .iter()
-        .map(|&i| account_line(&state.derived.accounts[i], &widths, t))
-        .collect();
-    list::draw_rows(frame, body, lines, cursor.checked_sub(range.start), t);
 
     if let (Some(note), Some(a)) = (note, selected) {
         let block = panel(" ✘ not scanned ", false, t)

@@ -73,54 +73,38 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
             cols.push(Col::Fixed(38));
         }
         let widths = col_widths(&cols, row_w);
-        let h = t[Token::Header];
-        let mut hc = vec![
-            ("STATUS".to_string(), h, false),
-            ("SEVERITY".into(), h, false),
-            ("CHECK".into(), h, false),
-        ];
+        let mut names = vec![("STATUS", false), ("SEVERITY", false), ("CHECK", false)];
         if wide {
-            hc.push(("ID".into(), h, false));
+            names.push(("ID", false));
         }
-        let mut hl = row_line(hc, &widths);
-        hl.spans.insert(0, Span::raw("  "));
-        frame.render_widget(Paragraph::new(hl), th);
+        list::draw_header(frame, th, names, &widths, t);
         state.viewport.page.set(usize::from(tb.height).max(1));
-        let range = list::window(
-            findings.len(),
-            cursor,
-            usize::from(tb.height),
-            &state.viewport.resource_detail_offset,
-        );
-        let lines = findings[range.clone()]
-            .iter()
-            .map(|&i| {
-                let f = &state.assessment.findings[i];
-                let title = checks::find(&f.check_id)
-                    .map_or(f.check_id.to_string(), |c| c.title.to_string());
-                let mut cells = vec![
-                    (
-                        f.shown().label().to_string(),
-                        t[status_token(f.shown())],
-                        false,
-                    ),
-                    (
-                        f.severity.as_str().to_string(),
-                        t[severity_token(f.severity)],
-                        false,
-                    ),
-                    match state.change_marker(f) {
-                        Some(c) => (format!("{} {title}", c.marker()), t[Token::Accent], false),
-                        None => (title.to_string(), t[Token::Text], false),
-                    },
-                ];
-                if wide {
-                    cells.push((f.check_id.to_string(), t[Token::Dim], false));
-                }
-                row_line(cells, &widths)
-            })
-            .collect();
-        list::draw_rows(frame, tb, lines, cursor.checked_sub(range.start), t);
+        let offset = &state.viewport.resource_detail_offset;
+        list::draw_window(frame, tb, &findings, cursor, offset, t, |&i| {
+            let f = &state.assessment.findings[i];
+            let title =
+                checks::find(&f.check_id).map_or(f.check_id.to_string(), |c| c.title.to_string());
+            let mut cells = vec![
+                (
+                    f.shown().label().to_string(),
+                    t[status_token(f.shown())],
+                    false,
+                ),
+                (
+                    f.severity.as_str().to_string(),
+                    t[severity_token(f.severity)],
+                    false,
+                ),
+                match state.change_marker(f) {
+                    Some(c) => (format!("{} {title}", c.marker()), t[Token::Accent], false),
+                    None => (title.to_string(), t[Token::Text], false),
+                },
+            ];
+            if wide {
+                cells.push((f.check_id.to_string(), t[Token::Dim], false));
+            }
+            row_line(cells, &widths)
+        });
     }
 
     let block = panel("", false, t).title(Line::from(vec![

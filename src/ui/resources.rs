@@ -70,20 +70,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     cols.extend([Col::Fixed(8), Col::Fixed(5), Col::Fixed(5), Col::Fixed(5)]);
     let widths = col_widths(&cols, row_w);
-    let h = t[Token::Header];
-    let mut hc = vec![("KIND".to_string(), h, false), ("NAME".into(), h, false)];
+    let mut names = vec![("KIND", false), ("NAME", false)];
     if wide {
-        hc.push(("REGION".into(), h, false));
+        names.push(("REGION", false));
     }
-    hc.extend([
-        ("WORST".to_string(), h, false),
-        ("FAIL".into(), h, false),
-        ("UNKN".into(), h, false),
-        ("PASS".into(), h, false),
+    names.extend([
+        ("WORST", false),
+        ("FAIL", false),
+        ("UNKN", false),
+        ("PASS", false),
     ]);
-    let mut hl = row_line(hc, &widths);
-    hl.spans.insert(0, Span::raw("  "));
-    frame.render_widget(Paragraph::new(hl), head);
+    list::draw_header(frame, head, names, &widths, t);
     state.viewport.page.set(usize::from(body.height).max(1));
     if visible.is_empty() {
         let text = if state.derived.resources.is_empty() {
@@ -94,15 +91,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(Span::styled(text, t[Token::Dim])), body);
         return;
     }
-    let range = list::window(
-        visible.len(),
+    let rows = &state.derived.resources;
+    list::draw_window(
+        frame,
+        body,
+        &visible,
         cursor,
-        usize::from(body.height),
         &state.resources.offset,
+        t,
+        |&i| resource_line(&rows[i], &widths, wide, t),
     );
-    let lines = visible[range.clone()]
-        .iter()
-        .map(|&i| resource_line(&state.derived.resources[i], &widths, wide, t))
-        .collect();
-    list::draw_rows(frame, body, lines, cursor.checked_sub(range.start), t);
 }

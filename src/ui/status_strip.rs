@@ -111,27 +111,18 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             };
             ("✔", Token::StatusOk, when)
         }
-        AreaSummary::Partial(e) => {
-            let e = e.clone();
+        AreaSummary::Partial(e) | AreaSummary::Failed(e) => {
             let e = match level {
-                0 | 1 => e,
-                2 | 3 => fit(&e, 12),
-                4 => fit(&e, 8),
+                0 | 1 => e.clone(),
+                2 | 3 => fit(e, 12),
+                4 => fit(e, 8),
                 // The narrowest form: the glyph alone (the reason is on the findings).
                 _ => String::new(),
             };
-            ("◐", Token::Warning, e)
-        }
-        AreaSummary::Failed(e) => {
-            let e = e.clone();
-            let e = match level {
-                0 | 1 => e,
-                2 | 3 => fit(&e, 12),
-                4 => fit(&e, 8),
-                // The narrowest form: the glyph alone (the reason is on the findings).
-                _ => String::new(),
-            };
-            ("!", Token::StatusError, e)
+            match s {
+                AreaSummary::Partial(_) => ("◐", Token::Warning, e),
+                _ => ("!", Token::StatusError, e),
+            }
         }
     };
     let shown = if text.is_empty() {
