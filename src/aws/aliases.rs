@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
+use super::Shared;
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
 use super::qualified::url_from;
 use super::quotas;
-use super::{Shared, pages};
 use crate::domain::arn::function_ref;
 use crate::domain::inventory::{Alias, FunctionUrl};
 
@@ -29,21 +29,23 @@ pub(crate) async fn list_urls(
     lambda: &aws_sdk_lambda::Client,
     function: &str,
 ) -> Result<UrlsByQualifier, CallFailure> {
-    let configs = pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_FUNCTION_URL_CONFIGS, || {
+    let configs = shared
+        .pages(
+            &quotas::LAMBDA_LIST_FUNCTION_URL_CONFIGS,
+            |marker| {
                 lambda
                     .list_function_url_configs()
                     .function_name(function)
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(PAGE)
                     .send()
-            })
-            .await?;
-        let next = page.next_marker().map(str::to_string);
-        Ok((page.function_url_configs, next))
-    })
-    .await?;
+            },
+            |page| {
+                let next = page.next_marker().map(str::to_string);
+                (page.function_url_configs, next)
+            },
+        )
+        .await?;
     Ok(configs
         .iter()
         .map(|c| {
@@ -78,21 +80,23 @@ async fn list_aliases(
     lambda: &aws_sdk_lambda::Client,
     function: &str,
 ) -> Result<Vec<(String, String)>, CallFailure> {
-    let aliases = pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_ALIASES, || {
+    let aliases = shared
+        .pages(
+            &quotas::LAMBDA_LIST_ALIASES,
+            |marker| {
                 lambda
                     .list_aliases()
                     .function_name(function)
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(PAGE)
                     .send()
-            })
-            .await?;
-        let next = page.next_marker().map(str::to_string);
-        Ok((page.aliases.unwrap_or_default(), next))
-    })
-    .await?;
+            },
+            |page| {
+                let next = page.next_marker().map(str::to_string);
+                (page.aliases.unwrap_or_default(), next)
+            },
+        )
+        .await?;
     Ok(aliases
         .iter()
         .filter_map(|a| {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::errors::CallFailure;
-use super::{Shared, fan_out, pages, quotas};
+use super::{Shared, fan_out, quotas};
 use crate::domain::arn::function_ref;
 use crate::domain::inventory::CodeSigning;
 
@@ -16,40 +16,41 @@ pub(crate) async fn code_signing(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
 ) -> Result<BTreeMap<String, CodeSigning>, CallFailure> {
-    let configs = pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_CODE_SIGNING_CONFIGS, || {
+    let configs = shared
+        .pages(
+            &quotas::LAMBDA_LIST_CODE_SIGNING_CONFIGS,
+            |marker| {
                 lambda
                     .list_code_signing_configs()
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(PAGE)
                     .send()
-            })
-            .await?;
-        let next = page.next_marker().map(str::to_string);
-        Ok((page.code_signing_configs.unwrap_or_default(), next))
-    })
-    .await?;
+            },
+            |page| {
+                let next = page.next_marker().map(str::to_string);
+                (page.code_signing_configs.unwrap_or_default(), next)
+            },
+        )
+        .await?;
     let covered = fan_out(configs.iter(), |c| async move {
         let arn = c.code_signing_config_arn();
-        pages(|marker| async move {
-            let page = shared
-                .call(
-                    &quotas::LAMBDA_LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
-                    || {
-                        lambda
-                            .list_functions_by_code_signing_config()
-                            .code_signing_config_arn(arn)
-                            .set_marker(marker.clone())
-                            .max_items(PAGE)
-                            .send()
-                    },
-                )
-                .await?;
-            let next = page.next_marker().map(str::to_string);
-            Ok((page.function_arns.unwrap_or_default(), next))
-        })
-        .await
+        shared
+            .pages(
+                &quotas::LAMBDA_LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
+                |marker| {
+                    lambda
+                        .list_functions_by_code_signing_config()
+                        .code_signing_config_arn(arn)
+                        .set_marker(marker)
+                        .max_items(PAGE)
+                        .send()
+                },
+                |page| {
+                    let next = page.next_marker().map(str::to_string);
+                    (page.function_arns.unwrap_or_default(), next)
+                },
+            )
+            .await
     })
     .await;
     let mut out = BTreeMap::new();

@@ -166,33 +166,26 @@ pub async fn list_aliases(
     shared: &Shared,
     kms: &aws_sdk_kms::Client,
 ) -> Result<HashMap<String, Vec<String>>, CallFailure> {
-    let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
-    let mut marker: Option<String> = None;
-    let mut seen = std::collections::HashSet::new();
-    loop {
-        let page = shared
-            .call(&quotas::KMS_LIST_ALIASES, || {
+    let aliases = shared
+        .pages(
+            &quotas::KMS_LIST_ALIASES,
+            |marker| {
                 kms.list_aliases()
                     .limit(ALIAS_PAGE_SIZE)
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .send()
-            })
-            .await?;
-        for alias in page.aliases() {
-            if let (Some(name), Some(target)) = (alias.alias_name(), alias.target_key_id()) {
-                by_key
-                    .entry(target.to_string())
-                    .or_default()
-                    .push(name.to_string());
-            }
-        }
-        // The last page, or a repeated marker (which would loop forever).
-        match page.next_marker() {
-            Some(next) if !next.is_empty() && seen.insert(next.to_string()) => {
-                marker = Some(next.to_string());
-            }
-            _ => break,
-        }
+            },
+            |page| {
+                let named = page.aliases().iter().filter_map(|a| {
+                    Some((a.target_key_id()?.to_string(), a.alias_name()?.to_string()))
+                });
+                (named.collect(), page.next_marker().map(str::to_string))
+            },
+        )
+        .await?;
+    let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
+    for (target, name) in aliases {
+        by_key.entry(target).or_default().push(name);
     }
     Ok(by_key)
 }

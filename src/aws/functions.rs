@@ -16,11 +16,11 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use futures_util::future::join;
 
 use super::errors::{CallFailure, FailureKind};
+use super::fan_out;
 use super::qualified::{Detail, fetch_policy, fetch_url_qualified, none_if_missing};
 use super::quotas;
 use super::roles::fetch_roles;
 use super::{Collected, RegionClients, Shared, aliases, code_signing};
-use super::{fan_out, pages};
 use crate::domain::finding::Service;
 use crate::domain::iam;
 use crate::domain::inventory::{Alias, EventInvokeConfig, Function, FunctionUrl, ListFailure};
@@ -109,19 +109,19 @@ pub(crate) async fn list_functions(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
 ) -> Result<Vec<FunctionConfiguration>, CallFailure> {
-    pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_FUNCTIONS, || {
+    shared
+        .pages(
+            &quotas::LAMBDA_LIST_FUNCTIONS,
+            |marker| {
                 lambda
                     .list_functions()
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(FUNCTIONS_PAGE)
                     .send()
-            })
-            .await?;
-        Ok((page.functions.unwrap_or_default(), page.next_marker))
-    })
-    .await
+            },
+            |page| (page.functions.unwrap_or_default(), page.next_marker),
+        )
+        .await
 }
 
 /// The inventory view of one ListFunctions entry; the per-function calls fill the rest.

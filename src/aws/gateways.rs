@@ -15,8 +15,7 @@
 //! on that field only; a failed listing becomes a [`ListFailure`].
 
 use crate::domain::values::{AuthorizationType, EndpointType, LoggingLevel};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::future::Future;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::errors::{CallFailure, FailureKind};
 use super::fan_out;
@@ -34,8 +33,6 @@ use aws_sdk_apigatewayv2 as apigw2;
 /// Every API Gateway read, v1 and v2, is `apigateway:GET` in IAM.
 /// The largest page API Gateway v1 accepts.
 const PAGE_LIMIT: i32 = 500;
-/// A guard against a server that never stops paging.
-const MAX_PAGES: usize = 1_000;
 
 /// Collects the gateways area of one region.
 pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
@@ -140,28 +137,6 @@ fn list_failure(
     });
 }
 
-/// Pages through a listing: `page(token)` makes one request and returns its items and the
-/// next token. Stops at a missing, empty or repeated token (a server that hands back the same
-/// token would otherwise loop forever) and after [`MAX_PAGES`].
-async fn paginate<T, F, Fut>(mut page: F) -> Result<Vec<T>, CallFailure>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
-{
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen: HashSet<String> = HashSet::new();
-    for _ in 0..MAX_PAGES {
-        let (items, next) = page(token.take()).await?;
-        out.extend(items);
-        match next.filter(|t| !t.is_empty()) {
-            Some(t) if seen.insert(t.clone()) => token = Some(t),
-            _ => break,
-        }
-    }
-    Ok(out)
-}
-
 // ───────────────────────────── REST (v1) ─────────────────────────────
 
 /// The per-API parts of a REST API, still as call results.
@@ -176,19 +151,19 @@ async fn rest_apis(
     shared: &Shared,
     client: &apigw::Client,
 ) -> Result<Vec<(RestApi, RestParts)>, CallFailure> {
-    let listed = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_REST_APIS, || {
+    let listed = shared
+        .pages(
+            &quotas::APIGW_GET_REST_APIS,
+            |token| {
                 client
                     .get_rest_apis()
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await?;
     let apis: Vec<RestApi> = listed.into_iter().map(rest_api).collect();
     let parts = fan_out(apis.iter(), |api| rest_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
@@ -289,21 +264,21 @@ async fn rest_resources(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<RestResource>, CallFailure> {
-    let resources = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_RESOURCES_API, || {
+    let resources = shared
+        .pages(
+            &quotas::APIGW_GET_RESOURCES_API,
+            |token| {
                 client
                     .get_resources()
                     .rest_api_id(api_id)
                     .embed("methods")
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await?;
     Ok(resources.into_iter().map(rest_resource).collect())
 }
 
@@ -338,20 +313,20 @@ async fn rest_authorizers(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<Authorizer>, CallFailure> {
-    let authorizers = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_AUTHORIZERS, || {
+    let authorizers = shared
+        .pages(
+            &quotas::APIGW_GET_AUTHORIZERS,
+            |token| {
                 client
                     .get_authorizers()
                     .rest_api_id(api_id)
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await?;
     Ok(authorizers
         .into_iter()
         .map(|a| Authorizer {
@@ -368,20 +343,20 @@ async fn rest_validators(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<RequestValidator>, CallFailure> {
-    let validators = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_REQUEST_VALIDATORS, || {
+    let validators = shared
+        .pages(
+            &quotas::APIGW_GET_REQUEST_VALIDATORS,
+            |token| {
                 client
                     .get_request_validators()
                     .rest_api_id(api_id)
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await?;
     Ok(validators
         .into_iter()
         .map(|v| RequestValidator {
@@ -399,19 +374,19 @@ async fn rest_domains(
     shared: &Shared,
     client: &apigw::Client,
 ) -> Result<Vec<DomainWithMappings>, CallFailure> {
-    let listed = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_DOMAIN_NAMES, || {
+    let listed = shared
+        .pages(
+            &quotas::APIGW_GET_DOMAIN_NAMES,
+            |token| {
                 client
                     .get_domain_names()
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await?;
     let domains: Vec<RestDomain> = listed
         .into_iter()
         .map(|d| RestDomain {
@@ -432,20 +407,20 @@ async fn base_path_mappings(
     client: &apigw::Client,
     domain: &str,
 ) -> Result<Vec<BasePathMapping>, CallFailure> {
-    let result = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGW_GET_BASE_PATH_MAPPINGS, || {
+    let result = shared
+        .pages(
+            &quotas::APIGW_GET_BASE_PATH_MAPPINGS,
+            |token| {
                 client
                     .get_base_path_mappings()
                     .domain_name(domain)
                     .limit(PAGE_LIMIT)
-                    .set_position(token.clone())
+                    .set_position(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.position))
-    })
-    .await;
+            },
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+        .await;
     match result {
         Ok(mappings) => Ok(mappings
             .into_iter()
@@ -474,15 +449,13 @@ async fn v2_apis(
     shared: &Shared,
     client: &apigw2::Client,
 ) -> Result<Vec<(V2Api, V2Parts)>, CallFailure> {
-    let listed = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_APIS, || {
-                client.get_apis().set_next_token(token.clone()).send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+    let listed = shared
+        .pages(
+            &quotas::APIGWV2_GET_APIS,
+            |token| client.get_apis().set_next_token(token).send(),
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     let apis: Vec<V2Api> = listed.into_iter().map(v2_api).collect();
     let parts = fan_out(apis.iter(), |api| v2_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
@@ -533,19 +506,19 @@ async fn v2_stages(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<V2Stage>, CallFailure> {
-    let stages = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_STAGES, || {
+    let stages = shared
+        .pages(
+            &quotas::APIGWV2_GET_STAGES,
+            |token| {
                 client
                     .get_stages()
                     .api_id(api_id)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     Ok(stages.into_iter().map(v2_stage).collect())
 }
 
@@ -578,19 +551,19 @@ async fn v2_routes(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Route>, CallFailure> {
-    let routes = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_ROUTES, || {
+    let routes = shared
+        .pages(
+            &quotas::APIGWV2_GET_ROUTES,
+            |token| {
                 client
                     .get_routes()
                     .api_id(api_id)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     Ok(routes
         .into_iter()
         .map(|r| Route {
@@ -611,19 +584,19 @@ async fn v2_integrations(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Integration>, CallFailure> {
-    let integrations = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_INTEGRATIONS, || {
+    let integrations = shared
+        .pages(
+            &quotas::APIGWV2_GET_INTEGRATIONS,
+            |token| {
                 client
                     .get_integrations()
                     .api_id(api_id)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     Ok(integrations
         .into_iter()
         .map(|i| Integration {
@@ -647,19 +620,19 @@ async fn v2_authorizers(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Authorizer>, CallFailure> {
-    let authorizers = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_AUTHORIZERS, || {
+    let authorizers = shared
+        .pages(
+            &quotas::APIGWV2_GET_AUTHORIZERS,
+            |token| {
                 client
                     .get_authorizers()
                     .api_id(api_id)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+            },
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     Ok(authorizers.into_iter().map(v2_authorizer).collect())
 }
 
@@ -723,18 +696,13 @@ async fn v2_domains(
     shared: &Shared,
     client: &apigw2::Client,
 ) -> Result<Vec<V2Domain>, CallFailure> {
-    let domains = paginate(move |token| async move {
-        let out = shared
-            .call(&quotas::APIGWV2_GET_DOMAIN_NAMES, || {
-                client
-                    .get_domain_names()
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await?;
-        Ok((out.items.unwrap_or_default(), out.next_token))
-    })
-    .await?;
+    let domains = shared
+        .pages(
+            &quotas::APIGWV2_GET_DOMAIN_NAMES,
+            |token| client.get_domain_names().set_next_token(token).send(),
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+        .await?;
     Ok(domains
         .into_iter()
         .map(|d| V2Domain {

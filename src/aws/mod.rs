@@ -246,9 +246,18 @@ tokio::task_local! {
     static REQUESTS: std::cell::RefCell<std::collections::BTreeMap<&'static str, u64>>;
 }
 
-/// Every page of a list call: `fetch(token)` returns one page's items and the next marker or
-/// token. Stops at the last page, and on a repeated token instead of looping forever.
-pub(crate) async fn pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, CallFailure>
+/// The most pages one listing may take: a server that keeps handing out new tokens ends
+/// in a failure, not in a scan that never finishes (nor in a list cut short unsaid).
+pub(crate) const MAX_PAGES: usize = 10_000;
+
+/// Every page of a listing: `fetch(token)` returns one page's items and the next marker or
+/// token. Stops at the last page (no token, or an empty one) and on a repeated token (a
+/// server handing back the same token would loop forever); more than [`MAX_PAGES`] pages
+/// fail as `action`'s.
+pub(crate) async fn follow_pages<T, F, Fut>(
+    action: &'static str,
+    mut fetch: F,
+) -> Result<Vec<T>, CallFailure>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
@@ -256,14 +265,18 @@ where
     let mut out = Vec::new();
     let mut token = None;
     let mut seen = std::collections::HashSet::new();
-    loop {
+    for _ in 0..MAX_PAGES {
         let (items, next) = fetch(token.take()).await?;
         out.extend(items);
-        match next {
-            Some(next) if !next.is_empty() && seen.insert(next.clone()) => token = Some(next),
+        match next.filter(|t| !t.is_empty()) {
+            Some(next) if seen.insert(next.clone()) => token = Some(next),
             _ => return Ok(out),
         }
     }
+    Err(CallFailure::unparsable(
+        action,
+        &format!("the listing did not end after {MAX_PAGES} pages"),
+    ))
 }
 
 /// The clients of one region.
@@ -493,6 +506,28 @@ impl Shared {
             map.entry(region)
                 .or_insert_with(|| Arc::new(Limits::new(self.per_family))),
         ))
+    }
+
+    /// Every page of a list call, each request sent through [`Shared::call`]:
+    /// `request(token)` sends one page's request, `split(page)` takes the page's items and
+    /// the next marker or token (see [`follow_pages`] for where it stops).
+    pub async fn pages<P, T, E, F, Fut>(
+        &self,
+        api: &'static quotas::Api,
+        request: F,
+        split: impl Fn(P) -> (Vec<T>, Option<String>),
+    ) -> Result<Vec<T>, CallFailure>
+    where
+        F: Fn(Option<String>) -> Fut,
+        Fut: Future<Output = Result<P, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let (request, split) = (&request, &split);
+        follow_pages(api.action, |token| async move {
+            let page = self.call(api, || request(token.clone())).await?;
+            Ok(split(page))
+        })
+        .await
     }
 
     /// Runs one SDK call: under its family's limit (the current region's, or the global one

@@ -2,7 +2,7 @@
 //! cache of [`Shared::roles`] or IAM), each managed policy once however many roles attach
 //! it, and every inline document.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::future::join;
 
@@ -179,69 +179,50 @@ async fn list_role(shared: &Shared, role: &str) -> Result<Listing, CallFailure> 
 }
 
 async fn list_attached(shared: &Shared, role: &str) -> Result<Vec<(String, String)>, CallFailure> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        let page = shared
-            .call(&quotas::IAM_LIST_ATTACHED_ROLE_POLICIES, || {
-                shared
-                    .iam
-                    .list_attached_role_policies()
-                    .role_name(role)
-                    .set_marker(marker.clone())
-                    .max_items(IAM_PAGE)
-                    .send()
-            })
-            .await?;
-        for p in page.attached_policies() {
-            if let Some(arn) = p.policy_arn() {
-                let name = p
-                    .policy_name()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn).to_string());
-                out.push((name, arn.to_string()));
-            }
-        }
-        match page.marker() {
-            Some(next)
-                if page.is_truncated() && !next.is_empty() && seen.insert(next.to_string()) =>
-            {
-                marker = Some(next.to_string())
-            }
-            _ => break,
-        }
-    }
-    Ok(out)
+    shared
+        .pages(
+            &quotas::IAM_LIST_ATTACHED_ROLE_POLICIES,
+            |marker| {
+                let request = shared.iam.list_attached_role_policies().role_name(role);
+                request.set_marker(marker).max_items(IAM_PAGE).send()
+            },
+            |page| {
+                let named = page.attached_policies().iter().filter_map(|p| {
+                    let arn = p.policy_arn()?;
+                    let name = p
+                        .policy_name()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn).to_string());
+                    Some((name, arn.to_string()))
+                });
+                (
+                    named.collect(),
+                    next_marker(page.is_truncated(), page.marker()),
+                )
+            },
+        )
+        .await
 }
 
 async fn list_inline(shared: &Shared, role: &str) -> Result<Vec<String>, CallFailure> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        let page = shared
-            .call(&quotas::IAM_LIST_ROLE_POLICIES, || {
-                shared
-                    .iam
-                    .list_role_policies()
-                    .role_name(role)
-                    .set_marker(marker.clone())
-                    .max_items(IAM_PAGE)
-                    .send()
-            })
-            .await?;
-        out.extend(page.policy_names().iter().cloned());
-        match page.marker() {
-            Some(next)
-                if page.is_truncated() && !next.is_empty() && seen.insert(next.to_string()) =>
-            {
-                marker = Some(next.to_string())
-            }
-            _ => break,
-        }
-    }
-    Ok(out)
+    shared
+        .pages(
+            &quotas::IAM_LIST_ROLE_POLICIES,
+            |marker| {
+                let request = shared.iam.list_role_policies().role_name(role);
+                request.set_marker(marker).max_items(IAM_PAGE).send()
+            },
+            |page| {
+                let names = page.policy_names().to_vec();
+                (names, next_marker(page.is_truncated(), page.marker()))
+            },
+        )
+        .await
+}
+
+/// IAM's next marker: only while the answer says it is truncated.
+fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
+    marker.filter(|_| truncated).map(str::to_string)
 }
 
 /// A managed policy's default version document, raw as IAM returns it (URL-encoded).

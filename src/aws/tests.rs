@@ -1,5 +1,6 @@
 use super::*;
 use aws_sdk_lambda::operation::get_policy::GetPolicyError;
+use std::sync::atomic::AtomicU64;
 use tokio::sync::oneshot;
 
 /// Issue 19: a throttling answer is not retried by the SDK (unpaced, with a budget that
@@ -231,4 +232,45 @@ fn iam_cache_keeps_documents_for_its_lifetime_only() {
     let expired = IamCache::new(Duration::ZERO);
     expired.put_role(role.clone());
     assert!(expired.role(&role.arn).is_none());
+}
+
+#[tokio::test]
+async fn pages_stop_on_a_repeated_or_empty_token() {
+    let calls = AtomicU64::new(0);
+    let looped: Result<Vec<u64>, CallFailure> = follow_pages("apigateway:GET", |_| {
+        let n = calls.fetch_add(1, Ordering::Relaxed);
+        async move { Ok((vec![n], Some("same".to_string()))) }
+    })
+    .await;
+    assert_eq!(
+        looped,
+        Ok(vec![0, 1]),
+        "the second 'same' token ends the listing"
+    );
+
+    let empty: Result<Vec<u8>, CallFailure> = follow_pages("apigateway:GET", |_| async {
+        Ok((vec![7], Some(String::new())))
+    })
+    .await;
+    assert_eq!(empty, Ok(vec![7]));
+}
+
+/// A listing that never ends (a new token on every page) fails, naming the call, instead of
+/// running forever or stopping silently with part of the list.
+#[tokio::test]
+async fn a_listing_that_never_ends_fails_after_the_page_limit() {
+    let calls = AtomicU64::new(0);
+    let endless: Result<Vec<u64>, CallFailure> = follow_pages("lambda:ListFunctions", |_| {
+        let n = calls.fetch_add(1, Ordering::Relaxed);
+        async move { Ok((vec![n], Some(format!("token-{n}")))) }
+    })
+    .await;
+    let failure = endless.unwrap_err();
+    assert_eq!(calls.load(Ordering::Relaxed), MAX_PAGES as u64);
+    assert_eq!(failure.action, "lambda:ListFunctions");
+    assert!(
+        failure.reason().contains("did not end after 10000 pages"),
+        "{}",
+        failure.reason()
+    );
 }

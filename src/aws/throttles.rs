@@ -11,7 +11,6 @@ use futures_util::future::join;
 
 use super::errors::CallFailure;
 use super::fan_out;
-use super::pages;
 use super::quotas;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::entry_points::unauthenticated_entry_points;
@@ -62,35 +61,37 @@ async fn usage_plans(
     shared: &Shared,
     apigateway: &aws_sdk_apigateway::Client,
 ) -> Result<Vec<UsagePlan>, CallFailure> {
-    pages(|position| async move {
-        let page = shared
-            .call(&quotas::APIGW_GET_USAGE_PLANS, || {
+    shared
+        .pages(
+            &quotas::APIGW_GET_USAGE_PLANS,
+            |position| {
                 apigateway
                     .get_usage_plans()
-                    .set_position(position.clone())
+                    .set_position(position)
                     .limit(PLANS_PAGE)
                     .send()
-            })
-            .await?;
-        let plans = page.items().iter().map(|p| UsagePlan {
-            id: p.id().unwrap_or_default().to_string(),
-            name: p.name().unwrap_or_default().to_string(),
-            api_stages: p
-                .api_stages()
-                .iter()
-                .map(|s| {
-                    (
-                        s.api_id().unwrap_or_default().to_string(),
-                        s.stage().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect(),
-            throttle_rate_limit: p.throttle().map(|t| t.rate_limit()),
-            throttle_burst_limit: p.throttle().map(|t| t.burst_limit()),
-        });
-        Ok((plans.collect(), page.position().map(str::to_string)))
-    })
-    .await
+            },
+            |page| {
+                let plans = page.items().iter().map(|p| UsagePlan {
+                    id: p.id().unwrap_or_default().to_string(),
+                    name: p.name().unwrap_or_default().to_string(),
+                    api_stages: p
+                        .api_stages()
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.api_id().unwrap_or_default().to_string(),
+                                s.stage().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect(),
+                    throttle_rate_limit: p.throttle().map(|t| t.rate_limit()),
+                    throttle_burst_limit: p.throttle().map(|t| t.burst_limit()),
+                });
+                (plans.collect(), page.position().map(str::to_string))
+            },
+        )
+        .await
 }
 
 /// How to name the function in a call: its name as listed (emulators resolve names more

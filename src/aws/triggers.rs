@@ -22,7 +22,7 @@ use futures_util::future::join3;
 use super::errors::CallFailure;
 use super::fan_out;
 use super::quotas;
-use super::{Collected, RegionClients, Shared, pages};
+use super::{Collected, RegionClients, Shared};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
@@ -172,39 +172,41 @@ async fn list_mappings(
     shared: &Shared,
     lambda: &aws_sdk_lambda::Client,
 ) -> Result<Vec<EventSourceMapping>, CallFailure> {
-    pages(|marker| async move {
-        let page = shared
-            .call(&quotas::LAMBDA_LIST_EVENT_SOURCE_MAPPINGS, || {
+    shared
+        .pages(
+            &quotas::LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
+            |marker| {
                 lambda
                     .list_event_source_mappings()
-                    .set_marker(marker.clone())
+                    .set_marker(marker)
                     .max_items(MAPPINGS_PAGE)
                     .send()
-            })
-            .await?;
-        let items = page
-            .event_source_mappings()
-            .iter()
-            .map(|m| EventSourceMapping {
-                uuid: m.uuid().unwrap_or_default().to_string(),
-                region: String::new(),
-                source_arn: m.event_source_arn().map(str::to_string),
-                function_arn: m.function_arn().unwrap_or_default().to_string(),
-                state: m.state().map(Into::into),
-                maximum_retry_attempts: m.maximum_retry_attempts(),
-                maximum_record_age_seconds: m.maximum_record_age_in_seconds(),
-                bisect_batch_on_function_error: m.bisect_batch_on_function_error(),
-                on_failure_destination: m
-                    .destination_config()
-                    .and_then(|d| d.on_failure())
-                    .and_then(|d| d.destination())
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string),
-            })
-            .collect();
-        Ok((items, page.next_marker().map(str::to_string)))
-    })
-    .await
+            },
+            |page| {
+                let items = page
+                    .event_source_mappings()
+                    .iter()
+                    .map(|m| EventSourceMapping {
+                        uuid: m.uuid().unwrap_or_default().to_string(),
+                        region: String::new(),
+                        source_arn: m.event_source_arn().map(str::to_string),
+                        function_arn: m.function_arn().unwrap_or_default().to_string(),
+                        state: m.state().map(Into::into),
+                        maximum_retry_attempts: m.maximum_retry_attempts(),
+                        maximum_record_age_seconds: m.maximum_record_age_in_seconds(),
+                        bisect_batch_on_function_error: m.bisect_batch_on_function_error(),
+                        on_failure_destination: m
+                            .destination_config()
+                            .and_then(|d| d.on_failure())
+                            .and_then(|d| d.destination())
+                            .filter(|d| !d.is_empty())
+                            .map(str::to_string),
+                    })
+                    .collect();
+                (items, page.next_marker().map(str::to_string))
+            },
+        )
+        .await
 }
 
 /// (topic ARN, subscription) for every subscription with protocol `lambda`.
@@ -212,34 +214,32 @@ async fn list_lambda_subscriptions(
     shared: &Shared,
     sns: &aws_sdk_sns::Client,
 ) -> Result<Vec<(String, Subscription)>, CallFailure> {
-    pages(|token| async move {
-        let page = shared
-            .call(&quotas::SNS_LIST_SUBSCRIPTIONS, || {
-                sns.list_subscriptions()
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await?;
-        let items = page
-            .subscriptions()
-            .iter()
-            .filter(|s| {
-                s.protocol()
-                    .is_some_and(|p| p.eq_ignore_ascii_case("lambda"))
-            })
-            .filter_map(|s| {
-                Some((
-                    s.topic_arn()?.to_string(),
-                    Subscription {
-                        arn: s.subscription_arn().unwrap_or_default().to_string(),
-                        function_arn: s.endpoint()?.to_string(),
-                    },
-                ))
-            })
-            .collect();
-        Ok((items, page.next_token().map(str::to_string)))
-    })
-    .await
+    shared
+        .pages(
+            &quotas::SNS_LIST_SUBSCRIPTIONS,
+            |token| sns.list_subscriptions().set_next_token(token).send(),
+            |page| {
+                let items = page
+                    .subscriptions()
+                    .iter()
+                    .filter(|s| {
+                        s.protocol()
+                            .is_some_and(|p| p.eq_ignore_ascii_case("lambda"))
+                    })
+                    .filter_map(|s| {
+                        Some((
+                            s.topic_arn()?.to_string(),
+                            Subscription {
+                                arn: s.subscription_arn().unwrap_or_default().to_string(),
+                                function_arn: s.endpoint()?.to_string(),
+                            },
+                        ))
+                    })
+                    .collect();
+                (items, page.next_token().map(str::to_string))
+            },
+        )
+        .await
 }
 
 /// Every bus with its rules that target a function (buses with none are left out). The
@@ -248,30 +248,32 @@ async fn list_buses_with_function_rules(
     shared: &Shared,
     events: &aws_sdk_eventbridge::Client,
 ) -> Result<Vec<(Bus, Vec<BusRule>)>, (&'static str, CallFailure)> {
-    let buses = pages(|token| async move {
-        let page = shared
-            .call(&quotas::EVENTS_LIST_EVENT_BUSES, || {
+    let buses = shared
+        .pages(
+            &quotas::EVENTS_LIST_EVENT_BUSES,
+            |token| {
                 events
                     .list_event_buses()
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .limit(EVENTS_PAGE)
                     .send()
-            })
-            .await?;
-        let items = page
-            .event_buses()
-            .iter()
-            .map(|b| {
-                (
-                    b.name().unwrap_or_default().to_string(),
-                    b.arn().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        Ok((items, page.next_token().map(str::to_string)))
-    })
-    .await
-    .map_err(|f| ("events:ListEventBuses", f))?;
+            },
+            |page| {
+                let items = page
+                    .event_buses()
+                    .iter()
+                    .map(|b| {
+                        (
+                            b.name().unwrap_or_default().to_string(),
+                            b.arn().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect();
+                (items, page.next_token().map(str::to_string))
+            },
+        )
+        .await
+        .map_err(|f| ("events:ListEventBuses", f))?;
 
     let rules = fan_out(buses.iter(), |(bus, _)| {
         list_function_rules(shared, events, bus)
@@ -303,53 +305,57 @@ async fn list_function_rules(
     events: &aws_sdk_eventbridge::Client,
     bus: &str,
 ) -> Result<Vec<BusRule>, (&'static str, CallFailure)> {
-    let rules = pages(|token| async move {
-        let page = shared
-            .call(&quotas::EVENTS_LIST_RULES, || {
+    let rules = shared
+        .pages(
+            &quotas::EVENTS_LIST_RULES,
+            |token| {
                 events
                     .list_rules()
                     .event_bus_name(bus)
-                    .set_next_token(token.clone())
+                    .set_next_token(token)
                     .limit(EVENTS_PAGE)
                     .send()
-            })
-            .await?;
-        let items = page
-            .rules()
-            .iter()
-            .map(|r| {
-                (
-                    r.name().unwrap_or_default().to_string(),
-                    r.arn().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        Ok((items, page.next_token().map(str::to_string)))
-    })
-    .await
-    .map_err(|f| ("events:ListRules", f))?;
+            },
+            |page| {
+                let items = page
+                    .rules()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.name().unwrap_or_default().to_string(),
+                            r.arn().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect();
+                (items, page.next_token().map(str::to_string))
+            },
+        )
+        .await
+        .map_err(|f| ("events:ListRules", f))?;
     let targets = fan_out(rules.iter(), |(rule, _)| async move {
-        pages(|token| async move {
-            let page = shared
-                .call(&quotas::EVENTS_LIST_TARGETS_BY_RULE, || {
+        shared
+            .pages(
+                &quotas::EVENTS_LIST_TARGETS_BY_RULE,
+                |token| {
                     events
                         .list_targets_by_rule()
                         .rule(rule)
                         .event_bus_name(bus)
-                        .set_next_token(token.clone())
+                        .set_next_token(token)
                         .limit(EVENTS_PAGE)
                         .send()
-                })
-                .await?;
-            let items: Vec<String> = page
-                .targets()
-                .iter()
-                .map(|t| t.arn().to_string())
-                .filter(|arn| function_ref(arn).is_some())
-                .collect();
-            Ok((items, page.next_token().map(str::to_string)))
-        })
-        .await
+                },
+                |page| {
+                    let items: Vec<String> = page
+                        .targets()
+                        .iter()
+                        .map(|t| t.arn().to_string())
+                        .filter(|arn| function_ref(arn).is_some())
+                        .collect();
+                    (items, page.next_token().map(str::to_string))
+                },
+            )
+            .await
     })
     .await;
     let mut out = Vec::new();

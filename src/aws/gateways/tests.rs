@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use aws_sdk_apigateway::config::Credentials;
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
@@ -859,25 +859,6 @@ async fn a_failed_listing_becomes_a_list_failure_and_the_other_listings_still_ar
     assert_eq!(inv.rest_domains[0].base_path_mappings, Err(DENIED.into()));
     assert_eq!(collected.state(), CollectionState::Failed);
     assert_eq!(collected.failures.len(), 4);
-}
-
-#[tokio::test]
-async fn paginate_stops_on_a_repeated_or_empty_token() {
-    let calls = AtomicU64::new(0);
-    let looped: Result<Vec<u64>, CallFailure> = paginate(|_| {
-        let n = calls.fetch_add(1, Ordering::Relaxed);
-        async move { Ok((vec![n], Some("same".to_string()))) }
-    })
-    .await;
-    assert_eq!(
-        looped,
-        Ok(vec![0, 1]),
-        "the second 'same' token ends the listing"
-    );
-
-    let empty: Result<Vec<u8>, CallFailure> =
-        paginate(|_| async { Ok((vec![7], Some(String::new()))) }).await;
-    assert_eq!(empty, Ok(vec![7]));
 }
 
 #[test]
