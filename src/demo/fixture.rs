@@ -63,6 +63,19 @@ pub(super) fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{DEMO_ACCOUNT}:role/{name}")
 }
 
+/// A zip-packaged function of the demo account with its runtime and role; the rest default.
+pub(super) fn zip_function(region: &str, name: &str, runtime: &str, role: &str) -> Function {
+    Function {
+        name: name.into(),
+        arn: function_arn(region, name),
+        region: region.into(),
+        runtime: Some(runtime.into()),
+        package_type: Some("Zip".into()),
+        role_arn: role_arn(role),
+        ..Default::default()
+    }
+}
+
 pub(super) fn secret_arn(region: &str, name: &str, suffix: &str) -> String {
     format!("arn:aws:secretsmanager:{region}:{DEMO_ACCOUNT}:secret:{name}-{suffix}")
 }

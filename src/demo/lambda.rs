@@ -17,12 +17,6 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
         // Checkout: reached through payments-api (Lambda authorizer) and the storefront's
         // JWT-protected /checkout route. The model function: least privilege, CMK, VPC, X-Ray.
         Function {
-            name: "payments-charge".into(),
-            arn: function_arn(USE1, "payments-charge"),
-            region: USE1.into(),
-            runtime: Some("python3.12".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("payments-service-role"),
             env: env(&[
                 ("PAYMENTS_TABLE", "payments-prod"),
                 ("STRIPE_SECRET_ARN", &stripe_secret),
@@ -37,15 +31,14 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "apigw-payments-api",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:p4ym3nt5ap/*/POST/charges"),
             ))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "payments-charge",
+                "python3.12",
+                "payments-service-role",
+            )
         },
         Function {
-            name: "payments-refund".into(),
-            arn: function_arn(USE1, "payments-refund"),
-            region: USE1.into(),
-            runtime: Some("python3.12".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("payments-service-role"),
             env: env(&[
                 ("PAYMENTS_TABLE", "payments-prod"),
                 ("STRIPE_SECRET_NAME", "prod/payments/stripe-api-key"),
@@ -58,17 +51,16 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "apigw-payments-api",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:p4ym3nt5ap/*/POST/refunds"),
             ))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "payments-refund",
+                "python3.12",
+                "payments-service-role",
+            )
         },
         // Stripe calls this through a function URL with no auth (it checks the signature in
         // code). The live Stripe key and the signing secret were pasted into the environment.
         Function {
-            name: "payments-webhook".into(),
-            arn: function_arn(USE1, "payments-webhook"),
-            region: USE1.into(),
-            runtime: Some("nodejs22.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("payments-service-role"),
             env: env(&[
                 ("STRIPE_API_KEY", FAKE_STRIPE_LIVE_KEY),
                 ("STRIPE_WEBHOOK_SECRET", FAKE_WEBHOOK_SECRET),
@@ -82,15 +74,14 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 cors_allow_origins: Vec::new(),
                 cors_allow_credentials: false,
             })),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "payments-webhook",
+                "nodejs22.x",
+                "payments-service-role",
+            )
         },
         Function {
-            name: "orders-create".into(),
-            arn: function_arn(USE1, "orders-create"),
-            region: USE1.into(),
-            runtime: Some("nodejs22.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("orders-service-role"),
             env: env(&[
                 ("ORDERS_TABLE", "orders-prod"),
                 (
@@ -105,17 +96,11 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "apigw-orders-api",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:0rd3r5ap1x/*/POST/orders"),
             ))),
-            ..Default::default()
+            ..zip_function(USE1, "orders-create", "nodejs22.x", "orders-service-role")
         },
         // Order lookup: GET /orders/{id} on orders-api has no authorizer (API key only), and
         // the storefront exposes an open status route to it. Its role has dynamodb:*.
         Function {
-            name: "orders-get".into(),
-            arn: function_arn(USE1, "orders-get"),
-            region: USE1.into(),
-            runtime: Some("nodejs22.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("orders-service-role"),
             env: env(&[("ORDERS_TABLE", "orders-prod"), ("CACHE_TTL_SECONDS", "30")]),
             tracing_mode: Some("Active".into()),
             policy: Ok(Some(policy_doc(&[
@@ -132,17 +117,11 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:st0r3fr0nt/*/*"),
                 ),
             ]))),
-            ..Default::default()
+            ..zip_function(USE1, "orders-get", "nodejs22.x", "orders-service-role")
         },
         // Nightly stock sync from the warehouse operator. Old runtime, a layer from the
         // operator's account, no failure destination.
         Function {
-            name: "inventory-sync".into(),
-            arn: function_arn(EUW1, "inventory-sync"),
-            region: EUW1.into(),
-            runtime: Some("python3.8".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("inventory-service-role"),
             env: env(&[
                 ("STOCK_TABLE", "stock-levels"),
                 (
@@ -171,17 +150,16 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 on_success_destination: None,
                 maximum_retry_attempts: Some(2),
             })),
-            ..Default::default()
+            ..zip_function(
+                EUW1,
+                "inventory-sync",
+                "python3.8",
+                "inventory-service-role",
+            )
         },
         // Stock reservation behind the PRIVATE internal API; the warehouse operator's account
         // was also granted direct invoke (bare account id).
         Function {
-            name: "inventory-reserve".into(),
-            arn: function_arn(EUW1, "inventory-reserve"),
-            region: EUW1.into(),
-            runtime: Some("python3.12".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("inventory-service-role"),
             env: env(&[("STOCK_TABLE", "stock-levels")]),
             vpc_subnet_ids: warehouse_subnets,
             tracing_mode: Some("Active".into()),
@@ -199,17 +177,16 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     function_arn(EUW1, "inventory-reserve")
                 ),
             ]))),
-            ..Default::default()
+            ..zip_function(
+                EUW1,
+                "inventory-reserve",
+                "python3.12",
+                "inventory-service-role",
+            )
         },
         // Order e-mails from the order-events topic: old runtime and an SMTP password in the
         // environment, but a DLQ is configured.
         Function {
-            name: "notifications-email".into(),
-            arn: function_arn(USE1, "notifications-email"),
-            region: USE1.into(),
-            runtime: Some("nodejs16.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("notifications-service-role"),
             env: env(&[
                 ("SMTP_HOST", "email-smtp.us-east-1.amazonaws.com"),
                 ("SMTP_USER", "orders@shop.example.com"),
@@ -226,16 +203,15 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "notifications-email",
                 &format!("arn:aws:sns:{USE1}:{DEMO_ACCOUNT}:order-events"),
             )]))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "notifications-email",
+                "nodejs16.x",
+                "notifications-service-role",
+            )
         },
         // SMS: someone "fixed" an SNS permission error by letting everyone invoke it.
         Function {
-            name: "notifications-sms".into(),
-            arn: function_arn(USE1, "notifications-sms"),
-            region: USE1.into(),
-            runtime: Some("python3.11".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("notifications-service-role"),
             env: env(&[
                 ("SENDER_ID", "SHOPCO"),
                 ("TWILIO_SECRET_NAME", "prod/notifications/twilio-auth-token"),
@@ -253,16 +229,15 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     function_arn(USE1, "notifications-sms")
                 ),
             ]))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "notifications-sms",
+                "python3.11",
+                "notifications-service-role",
+            )
         },
         // WebSocket message handler for live order notifications.
         Function {
-            name: "notifications-push".into(),
-            arn: function_arn(USE1, "notifications-push"),
-            region: USE1.into(),
-            runtime: Some("nodejs22.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("notifications-service-role"),
             env: env(&[
                 ("CONNECTIONS_TABLE", "ws-connections"),
                 (
@@ -277,7 +252,12 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "notifications-push",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:w5n0t1f1c8/*/*"),
             )]))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "notifications-push",
+                "nodejs22.x",
+                "notifications-service-role",
+            )
         },
         // Product images: S3-triggered, async, OnFailure to SQS; its runtime is about to be
         // deprecated.
@@ -311,12 +291,6 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
         },
         // The Lambda authorizer used by payments-api and notifications-ws.
         Function {
-            name: "auth-authorizer".into(),
-            arn: function_arn(USE1, "auth-authorizer"),
-            region: USE1.into(),
-            runtime: Some("nodejs22.x".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("auth-authorizer-role"),
             env: env(&[
                 (
                     "JWKS_URL",
@@ -343,7 +317,12 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     ),
                 ),
             ]))),
-            ..Default::default()
+            ..zip_function(
+                USE1,
+                "auth-authorizer",
+                "nodejs22.x",
+                "auth-authorizer-role",
+            )
         },
         // Nightly sales report: EventBridge schedule, a manual re-run URL behind IAM, a role
         // with s3:* and kms:Decrypt on everything.
@@ -383,12 +362,6 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
         // The legacy CSV export nobody owns: admin role, static access keys in the
         // environment, open URL with CORS *. Its resource policy could not be read.
         Function {
-            name: "legacy-export".into(),
-            arn: function_arn(USE1, "legacy-export"),
-            region: USE1.into(),
-            runtime: Some("java8".into()),
-            package_type: Some("Zip".into()),
-            role_arn: role_arn("legacy-export-role"),
             env: env(&[
                 ("AWS_ACCESS_KEY_ID", FAKE_AWS_ACCESS_KEY_ID),
                 ("AWS_SECRET_ACCESS_KEY", FAKE_AWS_SECRET_ACCESS_KEY),
@@ -407,7 +380,7 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 cors_allow_origins: vec!["*".into()],
                 cors_allow_credentials: false,
             })),
-            ..Default::default()
+            ..zip_function(USE1, "legacy-export", "java8", "legacy-export-role")
         },
     ]
 }

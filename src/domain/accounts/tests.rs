@@ -217,18 +217,18 @@ fn one_account_that_cannot_be_collected_fails_alone_and_the_source_goes_on() {
     assert_eq!(accounts, before);
 }
 
+/// Two accounts known by their ids, nothing collected yet.
+fn two_accounts() -> Accounts {
+    let info = |id: &str| AccountInfo {
+        id: id.into(),
+        ..AccountInfo::default()
+    };
+    Accounts::of(vec![info("111122223333"), info("444455556666")])
+}
+
 #[test]
 fn waiting_says_which_account_waits() {
-    let mut accounts = Accounts::of(vec![
-        AccountInfo {
-            id: "111122223333".into(),
-            ..AccountInfo::default()
-        },
-        AccountInfo {
-            id: "444455556666".into(),
-            ..AccountInfo::default()
-        },
-    ]);
+    let mut accounts = two_accounts();
     let waiting = |what: &str| SourceEvent::Waiting { what: what.into() };
     assert_eq!(
         accounts.apply(waiting("STS"), NOW),
@@ -248,16 +248,7 @@ fn waiting_says_which_account_waits() {
 
 #[test]
 fn assessing_fills_each_accounts_findings_and_the_list_joins_them() {
-    let mut accounts = Accounts::of(vec![
-        AccountInfo {
-            id: "111122223333".into(),
-            ..AccountInfo::default()
-        },
-        AccountInfo {
-            id: "444455556666".into(),
-            ..AccountInfo::default()
-        },
-    ]);
+    let mut accounts = two_accounts();
     let ctx = Context::new(NOW);
     for (i, a) in accounts.list.iter_mut().enumerate() {
         // Nothing could be read: every check is unknown, once per account.
