@@ -34,8 +34,8 @@ use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::entry_points::{self, EntryPoint};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::iam::{
-    action_text, async_invokers, conditions_text, function_policy, function_role, grants_invoke,
-    principal_text, public_invoke_statements, role_privileges, sid_of,
+    RolePrivileges, action_text, async_invokers, conditions_text, function_policy, function_role,
+    grants_invoke, principal_text, public_invoke_statements, role_privileges, sid_of,
 };
 use crate::domain::inventory::{Alias, Area, Fetched, Function, FunctionUrl, Inventory};
 use crate::domain::inventory::{is_aws_alias, key_is_aws_managed};
@@ -1201,59 +1201,45 @@ fn role_target(f: &Function) -> Target {
 }
 
 fn admin_execution_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = role_target(f);
-            let role = match function_role(inv, f) {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, e),
-            };
-            let p = role_privileges(role);
-            let mut ev = vec![Evidence::new("Role", &role.arn)];
-            if p.is_admin() {
-                ev.extend(p.admin.iter().map(|r| Evidence::new("Administrator", r)));
-                return def.fail(
-                    inv,
-                    &t,
-                    format!(
-                        "execution role {} has administrator access: {}",
-                        role.name,
-                        p.admin.join("; ")
-                    ),
-                    ev,
-                );
-            }
-            if !p.unreadable.is_empty() {
-                return def.unknown(
-                    inv,
-                    &t,
-                    format!(
-                        "could not read every policy of {}: {}",
-                        role.name,
-                        p.unreadable.join("; ")
-                    ),
-                );
-            }
-            ev.push(Evidence::new(
-                "Policies",
-                role.policies
-                    .iter()
-                    .map(|p| p.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
-            def.pass(
-                inv,
-                &t,
-                format!("execution role {} is not an administrator", role.name),
-                ev,
-            )
-        })
-        .collect()
+    judge_roles(
+        def,
+        inv,
+        RoleJudgement {
+            grants: |p| &p.admin,
+            label: "Administrator",
+            fails: "has administrator access",
+            passes: "is not an administrator",
+        },
+    )
 }
 
 fn overprivileged_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    judge_roles(
+        def,
+        inv,
+        RoleJudgement {
+            grants: |p| &p.overprivileged,
+            label: "Grant",
+            fails: "is over-privileged",
+            passes: "has no service wildcards or dangerous actions on *",
+        },
+    )
+}
+
+/// What a role check looks for in a function's execution role, and how it says it.
+struct RoleJudgement {
+    /// The grants that fail the role (none: it passes, if every policy could be read).
+    grants: fn(&RolePrivileges) -> &Vec<String>,
+    /// The evidence label of each grant.
+    label: &'static str,
+    /// `execution role NAME …: grants` on a failure, `execution role NAME …` on a pass.
+    fails: &'static str,
+    passes: &'static str,
+}
+
+/// Judges every function's execution role: its grants fail it, an unreadable policy leaves it
+/// `unknown`, else it passes with its policies named.
+fn judge_roles(def: &CheckDef, inv: &Inventory, j: RoleJudgement) -> Vec<Finding> {
     inv.functions
         .iter()
         .map(|f| {
@@ -1264,18 +1250,16 @@ fn overprivileged_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
             };
             let p = role_privileges(role);
             let mut ev = vec![Evidence::new("Role", &role.arn)];
-            if p.is_overprivileged() {
-                ev.extend(p.overprivileged.iter().map(|r| Evidence::new("Grant", r)));
-                return def.fail(
-                    inv,
-                    &t,
-                    format!(
-                        "execution role {} is over-privileged: {}",
-                        role.name,
-                        p.overprivileged.join("; ")
-                    ),
-                    ev,
+            let grants = (j.grants)(&p);
+            if !grants.is_empty() {
+                ev.extend(grants.iter().map(|r| Evidence::new(j.label, r)));
+                let why = format!(
+                    "execution role {} {}: {}",
+                    role.name,
+                    j.fails,
+                    grants.join("; ")
                 );
+                return def.fail(inv, &t, why, ev);
             }
             if !p.unreadable.is_empty() {
                 return def.unknown(
@@ -1296,15 +1280,8 @@ fn overprivileged_role(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
                     .collect::<Vec<_>>()
                     .join(", "),
             ));
-            def.pass(
-                inv,
-                &t,
-                format!(
-                    "execution role {} has no service wildcards or dangerous actions on *",
-                    role.name
-                ),
-                ev,
-            )
+            let why = format!("execution role {} {}", role.name, j.passes);
+            def.pass(inv, &t, why, ev)
         })
         .collect()
 }
