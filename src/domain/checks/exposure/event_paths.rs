@@ -5,10 +5,11 @@
 //! function no public source triggers passes; one whose sources could not all be read is
 //! `unknown`.
 
+use super::join::{self, WayIn, Words};
 use crate::domain::arn::role_name;
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
-use crate::domain::iam::{escalation_paths, function_role, role_privileges};
+use crate::domain::iam::{RolePrivileges, escalation_paths};
 use crate::domain::inventory::{Area, Function, Inventory, Role};
 use crate::domain::triggers::public_paths;
 
@@ -64,12 +65,22 @@ pub const CHECKS: &[CheckDef] = &[
 
 // ───────────────────────────── event sources ─────────────────────────────
 
+/// How the event-source joins word their verdicts.
+const WORDS: Words = Words {
+    reached: "anyone can trigger it",
+    undecided: "cannot tell whether anyone can trigger it",
+    none: "no source anyone can write to triggers this function",
+    none_label: "Public sources",
+    one: "source",
+    many: "sources",
+};
+
 fn event_privileged_function(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     evaluate_event_paths(
         def,
         inv,
-        |f, role| {
-            let mut grants = role_privileges(role).privileged_grants();
+        |f, role, privileges| {
+            let mut grants = privileges.privileged_grants();
             grants.extend(escalation_paths(role, &f.arn).paths);
             grants
         },
@@ -81,7 +92,7 @@ fn event_secret_reader(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
     evaluate_event_paths(
         def,
         inv,
-        |_, role| role_privileges(role).secret_grants(),
+        |_, _, privileges| privileges.secret_grants(),
         "able to read secrets",
     )
 }
@@ -92,7 +103,7 @@ fn event_secret_reader(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
 fn evaluate_event_paths(
     def: &CheckDef,
     inv: &Inventory,
-    danger: impl Fn(&Function, &Role) -> Vec<String>,
+    danger: impl Fn(&Function, &Role, &RolePrivileges) -> Vec<String>,
     what: &str,
 ) -> Vec<Finding> {
     inv.functions
@@ -109,87 +120,19 @@ fn evaluate_event_paths(
                         .map(|p| p.source.clone())
                         .unwrap_or_else(|| "the source".into()),
                 );
-            let Some(first) = paths.first() else {
-                if !gaps.is_empty() {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        format!(
-                            "cannot tell whether anyone can trigger it: {}",
-                            gaps.join("; ")
-                        ),
-                    );
-                }
-                return def.pass(
-                    inv,
-                    &t,
-                    "no source anyone can write to triggers this function",
-                    vec![Evidence::new("Public sources", "(none)")],
-                );
-            };
-            let role = match function_role(inv, f) {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, e),
-            };
-            let grants = danger(f, role);
-            let mut ev: Vec<Evidence> = Vec::new();
-            for p in &paths {
-                ev.push(Evidence::new("Source", &p.source));
-                ev.push(Evidence::new("Via", &p.via));
-                ev.push(Evidence::new("Public because", &p.why));
-            }
-            ev.push(Evidence::new("Function", &f.arn));
-            ev.push(Evidence::new("Role", &role.arn));
-            if grants.is_empty() {
-                let unreadable = role_privileges(role).unreadable;
-                if !unreadable.is_empty() {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        format!(
-                            "anyone can trigger it, but not every policy of {} could be read: {}",
-                            role.name,
-                            unreadable.join("; ")
-                        ),
-                    );
-                }
-                ev.push(Evidence::new("Dangerous permission", "(none)"));
-                return def.pass(
-                    inv,
-                    &t,
-                    format!(
-                        "anyone can trigger it ({}), but the role is not {what}",
-                        first.source
-                    ),
-                    ev,
-                );
-            }
-            ev.extend(
-                grants
-                    .iter()
-                    .map(|g| Evidence::new("Dangerous permission", g)),
-            );
-            let more = match paths.len() {
-                1 => String::new(),
-                n => format!(
-                    " (and {} more source{})",
-                    n - 1,
-                    if n == 2 { "" } else { "s" }
-                ),
-            };
-            def.fail(
-                inv,
-                &t,
-                format!(
-                    "{}{more} → {} → function {} → role {} → {}",
-                    first.source,
-                    first.via,
-                    f.name,
-                    role.name,
-                    grants.join("; ")
-                ),
-                ev,
-            )
+            let ways: Vec<WayIn> = paths
+                .iter()
+                .map(|p| WayIn {
+                    headline: p.source.clone(),
+                    via: p.via.clone(),
+                    evidence: vec![
+                        Evidence::new("Source", &p.source),
+                        Evidence::new("Via", &p.via),
+                        Evidence::new("Public because", &p.why),
+                    ],
+                })
+                .collect();
+            join::judge(def, inv, f, &t, (&ways, &gaps), &WORDS, what, &danger)
         })
         .collect()
 }

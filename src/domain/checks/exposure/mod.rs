@@ -29,13 +29,15 @@
 //! entry *passes*: the check was evaluated and the exposure does not exist.
 
 pub mod event_paths;
+mod join;
 
 use crate::domain::arn::role_name;
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::entry_points::analyse;
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
-use crate::domain::iam::{RolePrivileges, function_role, role_privileges};
+use crate::domain::iam::RolePrivileges;
 use crate::domain::inventory::{Area, Inventory};
+use join::{WayIn, Words};
 
 // ───────────────────────────── checks ─────────────────────────────
 
@@ -97,6 +99,16 @@ pub const CHECKS: &[CheckDef] = &[
 /// is fine.
 type Danger = fn(&RolePrivileges) -> Vec<String>;
 
+/// How the entry-point joins word their verdicts.
+const WORDS: Words = Words {
+    reached: "publicly reachable",
+    undecided: "cannot tell whether it is publicly reachable",
+    none: "no unauthenticated entry point reaches this function",
+    none_label: "Unauthenticated entries",
+    one: "entry",
+    many: "entries",
+};
+
 fn privileged_function(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     evaluate_paths(
         def,
@@ -136,87 +148,20 @@ fn evaluate_paths(def: &CheckDef, inv: &Inventory, danger: Danger, what: &str) -
                         .map(|e| e.close_cli.clone())
                         .unwrap_or_else(|| "# no open entry point".into()),
                 );
-            let Some(first) = first else {
-                if !gaps.is_empty() {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        format!(
-                            "cannot tell whether it is publicly reachable: {}",
-                            gaps.join("; ")
-                        ),
-                    );
-                }
-                return def.pass(
-                    inv,
-                    &t,
-                    "no unauthenticated entry point reaches this function",
-                    vec![Evidence::new("Unauthenticated entries", "(none)")],
-                );
-            };
-            let role = match function_role(inv, f) {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, e),
-            };
-            let privileges = role_privileges(role);
-            let grants = danger(&privileges);
-            let mut ev: Vec<Evidence> = Vec::new();
-            for e in &entries {
-                ev.push(Evidence::new("Entry", &e.description));
-                ev.push(Evidence::new("Integration", &e.via));
-            }
-            ev.push(Evidence::new("Function", &f.arn));
-            ev.push(Evidence::new("Role", &role.arn));
-            if grants.is_empty() {
-                if !privileges.unreadable.is_empty() {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        format!(
-                            "publicly reachable, but not every policy of {} could be read: {}",
-                            role.name,
-                            privileges.unreadable.join("; ")
-                        ),
-                    );
-                }
-                ev.push(Evidence::new("Dangerous permission", "(none)"));
-                return def.pass(
-                    inv,
-                    &t,
-                    format!(
-                        "publicly reachable ({}), but the role is not {what}",
-                        first.description
-                    ),
-                    ev,
-                );
-            }
-            ev.extend(
-                grants
-                    .iter()
-                    .map(|g| Evidence::new("Dangerous permission", g)),
-            );
-            let more = if entries.len() > 1 {
-                format!(
-                    " (and {} more entr{})",
-                    entries.len() - 1,
-                    if entries.len() == 2 { "y" } else { "ies" }
-                )
-            } else {
-                String::new()
-            };
-            def.fail(
-                inv,
-                &t,
-                format!(
-                    "{}{more} → {} → function {} → role {} → {}",
-                    first.description,
-                    first.via,
-                    f.name,
-                    role.name,
-                    grants.join("; ")
-                ),
-                ev,
-            )
+            let ways: Vec<WayIn> = entries
+                .iter()
+                .map(|e| WayIn {
+                    headline: e.description.clone(),
+                    via: e.via.clone(),
+                    evidence: vec![
+                        Evidence::new("Entry", &e.description),
+                        Evidence::new("Integration", &e.via),
+                    ],
+                })
+                .collect();
+            join::judge(def, inv, f, &t, (&ways, &gaps), &WORDS, what, |_, _, p| {
+                danger(p)
+            })
         })
         .collect()
 }
