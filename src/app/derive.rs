@@ -128,7 +128,7 @@ pub struct Derived {
     pub checks: Vec<CheckRow>,
     pub resources: Vec<ResourceRow>,
     pub score: Score,
-    /// One row per account (the Organization overview shows them when there are several).
+    /// One row per account, for several accounts (empty for one: no screen shows it).
     pub accounts: Vec<AccountRow>,
 }
 

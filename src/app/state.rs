@@ -550,12 +550,19 @@ impl State {
         if self.base_findings.is_some() {
             return self.reassess();
         }
-        let mutes = self.mutes();
-        let ctx = self.config.context(self.now);
-        if let Some(a) = self.accounts.list.get_mut(index) {
-            a.assess(&ctx, &mutes);
+        let Some(account) = self.accounts.list.get(index) else {
+            return;
+        };
+        let fresh = account.assess(&self.config.context(self.now), &self.mutes());
+        // The other accounts' findings stay where they are: only this one's are replaced.
+        let span = self.accounts.span(index);
+        if span.end > self.assessment.findings.len() {
+            return self.reassess();
         }
-        self.combine(self.accounts.findings());
+        self.accounts.list[index].findings = fresh.len();
+        let mut findings = std::mem::take(&mut self.assessment.findings);
+        findings.splice(span, fresh);
+        self.combine(findings);
     }
 
     /// Every account's findings as one assessment (mutelist, baseline, rows).
@@ -725,10 +732,13 @@ impl State {
             }
             None => {
                 let ctx = self.config.context(self.now);
+                let mut findings = Vec::new();
                 for a in &mut self.accounts.list {
-                    a.assess(&ctx, &mutes);
+                    let own = a.assess(&ctx, &mutes);
+                    a.findings = own.len();
+                    findings.extend(own);
                 }
-                self.accounts.findings()
+                findings
             }
         };
         self.combine(findings);
@@ -741,11 +751,15 @@ impl State {
             self.region.as_deref(),
             self.account.as_deref(),
         );
-        self.derived.accounts = derive::account_rows(
-            &self.assessment.findings,
-            self.region.as_deref(),
-            &self.accounts.list,
-        );
+        // The Organization overview's rows: a second pass over every finding, only when that
+        // screen exists.
+        if self.accounts.several() {
+            self.derived.accounts = derive::account_rows(
+                &self.assessment.findings,
+                self.region.as_deref(),
+                &self.accounts.list,
+            );
+        }
         self.dirty = true;
     }
 

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use super::assessment::{Assessment, Mute};
+use super::assessment::{Mute, apply_mutes};
 use super::catalogue::Context;
+use super::checks::evaluate_all;
 use super::collection::{CollectionState, CollectionStatus};
 use super::finding::Finding;
 use super::inventory::Inventory;
@@ -35,8 +36,10 @@ pub struct Account {
     pub collection: BTreeMap<(Area, String), AreaStatus>,
     /// The requests of each (area, region)'s latest collection, per quota bucket.
     pub requests: BTreeMap<(Area, String), BTreeMap<String, u64>>,
-    /// The inventory's findings as last assessed ([`Account::assess`]).
-    pub findings: Vec<Finding>,
+    /// How many of the view's findings are this account's: they stand together, account
+    /// after account in list order (see [`Accounts::span`]), so one account is assessed
+    /// again without copying the others'.
+    pub findings: usize,
 }
 
 impl Account {
@@ -62,9 +65,11 @@ impl Account {
         }
     }
 
-    /// Evaluates the inventory (mutes applied) into `findings`.
-    pub fn assess(&mut self, ctx: &Context, mutes: &[Mute]) {
-        self.findings = Assessment::evaluate(&self.inventory, ctx, mutes).findings;
+    /// The inventory's findings, mutes applied.
+    pub fn assess(&self, ctx: &Context, mutes: &[Mute]) -> Vec<Finding> {
+        let mut findings = evaluate_all(&self.inventory, ctx);
+        apply_mutes(&mut findings, mutes, ctx.now.date());
+        findings
     }
 
     /// The (area, region) statuses in (area, region) order.
@@ -179,9 +184,10 @@ impl Accounts {
         self.list.iter().find(|a| a.info.id == id)
     }
 
-    /// Every account's findings, in list order.
-    pub fn findings(&self) -> Vec<Finding> {
-        self.list.iter().flat_map(|a| a.findings.clone()).collect()
+    /// Where the account at `index` stands among every account's findings.
+    pub fn span(&self, index: usize) -> std::ops::Range<usize> {
+        let start = self.list[..index].iter().map(|a| a.findings).sum();
+        start..start + self.list[index].findings
     }
 
     /// Folds one source event in. A one-account source's events go to the first account; a

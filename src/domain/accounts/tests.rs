@@ -247,18 +247,22 @@ fn waiting_says_which_account_waits() {
 }
 
 #[test]
-fn assessing_fills_each_accounts_findings_and_the_list_joins_them() {
+fn each_account_is_assessed_alone_and_its_span_follows_the_accounts_before_it() {
     let mut accounts = two_accounts();
     let ctx = Context::new(NOW);
+    let mut all = Vec::new();
     for (i, a) in accounts.list.iter_mut().enumerate() {
         // Nothing could be read: every check is unknown, once per account.
         a.inventory = Inventory::failed_account(&a.info.id, &["us-east-1".into()], "no").0;
-        a.assess(&ctx, &[]);
-        assert!(!a.findings.is_empty(), "account {i}");
+        let own = a.assess(&ctx, &[]);
+        assert!(!own.is_empty(), "account {i}");
+        assert!(own.iter().all(|f| f.account_id == a.info.id));
+        a.findings = own.len();
+        all.extend(own);
     }
-    let n0 = accounts.list[0].findings.len();
-    let all = accounts.findings();
-    assert_eq!(all.len(), n0 + accounts.list[1].findings.len());
-    assert_eq!(all[..n0], accounts.list[0].findings[..]);
-    assert!(all[n0..].iter().all(|f| f.account_id == "444455556666"));
+    let (first, second) = (accounts.span(0), accounts.span(1));
+    assert_eq!(first.start, 0);
+    assert_eq!(first.end, second.start);
+    assert_eq!(second.end, all.len());
+    assert!(all[second].iter().all(|f| f.account_id == "444455556666"));
 }
