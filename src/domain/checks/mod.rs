@@ -125,6 +125,47 @@ pub(crate) mod testing {
         assert_eq!(f.len(), 1, "{f:#?}");
         f.remove(0)
     }
+
+    /// The value of a finding's evidence `field`, as text.
+    pub fn ev(f: &Finding, field: &str) -> Option<String> {
+        f.evidence
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.value.to_string())
+    }
+
+    /// Every placeholder a remediation template of the gateway families may hold.
+    const PLACEHOLDERS: [&str; 18] = [
+        "{api_id}",
+        "{stage}",
+        "{region}",
+        "{account}",
+        "{tf}",
+        "{name}",
+        "{arn}",
+        "{domain}",
+        "{resource_id}",
+        "{http_method}",
+        "{variable}",
+        "{condition_key}",
+        "{condition_value}",
+        "{deny_operator}",
+        "{route_id}",
+        "{route_key}",
+        "{auth_type}",
+        "{integration_id}",
+    ];
+
+    /// Asserts that a finding's remediation (CLI, Terraform, console steps) has every
+    /// placeholder filled in.
+    pub fn assert_filled(f: &Finding) {
+        let r = f.remediation();
+        for text in [&r.cli, &r.terraform].into_iter().chain(r.console.iter()) {
+            for p in PLACEHOLDERS {
+                assert!(!text.contains(p), "{} left {p} in {text}", f.check_id);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

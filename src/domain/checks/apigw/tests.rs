@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::domain::checks::testing::{assert_filled, ev};
 use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Authorizer, BasePathMapping, RequestValidator, UsagePlan};
@@ -85,38 +86,7 @@ fn setting(f: impl FnOnce(&mut MethodSetting)) -> MethodSetting {
     s
 }
 
-fn ev(f: &Finding, field: &str) -> Option<String> {
-    f.evidence
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.value.to_string())
-}
 
-fn assert_filled(f: &Finding) {
-    for text in [&f.remediation().cli, &f.remediation().terraform]
-        .into_iter()
-        .chain(f.remediation().console.iter())
-    {
-        for p in [
-            "{api_id}",
-            "{stage}",
-            "{region}",
-            "{account}",
-            "{tf}",
-            "{name}",
-            "{arn}",
-            "{domain}",
-            "{resource_id}",
-            "{http_method}",
-            "{variable}",
-            "{condition_key}",
-            "{condition_value}",
-            "{deny_operator}",
-        ] {
-            assert!(!text.contains(p), "{} left {p} in {text}", f.check_id);
-        }
-    }
-}
 
 // ─────────── catalogue ───────────
 

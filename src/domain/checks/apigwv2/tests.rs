@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::checks::testing::{assert_filled, ev};
 use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Authorizer, Cors, Integration};
@@ -55,36 +56,7 @@ fn with_stage(s: V2Stage) -> Inventory {
     }])
 }
 
-fn ev(f: &Finding, field: &str) -> Option<String> {
-    f.evidence
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.value.to_string())
-}
 
-fn assert_filled(f: &Finding) {
-    for text in [&f.remediation().cli, &f.remediation().terraform]
-        .into_iter()
-        .chain(f.remediation().console.iter())
-    {
-        for p in [
-            "{api_id}",
-            "{stage}",
-            "{region}",
-            "{account}",
-            "{tf}",
-            "{name}",
-            "{domain}",
-            "{route_id}",
-            "{route_key}",
-            "{auth_type}",
-            "{integration_id}",
-            "{variable}",
-        ] {
-            assert!(!text.contains(p), "{} left {p} in {text}", f.check_id);
-        }
-    }
-}
 
 // ─────────── apigwv2.route-no-auth ───────────
 

@@ -1,6 +1,7 @@
 //! Unit tests of `event_paths.rs`: the joins from a public source to a dangerous role.
 
 use super::*;
+use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{
     Area, Bus, BusRule, EventSourceMapping, ListFailure, Queue, QueueAttributes, RolePolicy,
@@ -8,22 +9,12 @@ use crate::domain::inventory::{
 };
 use serde_json::json;
 use std::sync::Arc;
-use time::macros::datetime;
 
 const ACCT: &str = "111122223333";
 const R: &str = "us-east-1";
 const ROLE: &str = "arn:aws:iam::111122223333:role/worker-role";
 
-fn eval(id: &str, inv: &Inventory) -> Vec<Finding> {
-    let def = CHECKS.iter().find(|c| c.id == id).expect("check exists");
-    crate::domain::checks::run(def, inv, &Context::new(datetime!(2026-01-15 12:00 UTC)))
-}
 
-fn one(id: &str, inv: &Inventory) -> Finding {
-    let mut f = eval(id, inv);
-    assert_eq!(f.len(), 1, "{f:#?}");
-    f.remove(0)
-}
 
 fn function_arn() -> String {
     format!("arn:aws:lambda:{R}:{ACCT}:function:worker")

@@ -2,25 +2,16 @@
 //! and the traps CHECKS.md names.
 
 use super::*;
+use crate::domain::checks::testing::{eval, one};
 use crate::domain::finding::Status;
 use crate::domain::inventory::{Alias, CodeSigning, Role, RolePolicy};
 use serde_json::json;
 use std::sync::Arc;
-use time::macros::datetime;
 
 const ACCT: &str = "111122223333";
 const ROLE: &str = "arn:aws:iam::111122223333:role/orders-role";
 
-fn eval(id: &str, inv: &Inventory) -> Vec<Finding> {
-    let def = CHECKS.iter().find(|c| c.id == id).expect("check exists");
-    crate::domain::checks::run(def, inv, &Context::new(datetime!(2026-01-15 12:00 UTC)))
-}
 
-fn one(id: &str, inv: &Inventory) -> Finding {
-    let mut f = eval(id, inv);
-    assert_eq!(f.len(), 1, "{f:#?}");
-    f.remove(0)
-}
 
 fn func(name: &str) -> Function {
     Function {
