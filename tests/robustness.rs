@@ -1786,6 +1786,7 @@ mod soak {
     use parapet::app::state::{State, StateOptions};
     use parapet::app::update::update;
     use parapet::aws::Collected;
+    use parapet::domain::collection::Job;
     use parapet::aws::errors::{CallFailure, FailureKind};
     use parapet::domain::assessment::Assessment;
     use parapet::domain::collection::CollectionState;
@@ -1867,15 +1868,14 @@ mod soak {
     }
 
     impl Collector for Shifting {
-        fn collect(
-            &self,
-            area: Area,
-            region: &str,
-            current: Arc<Inventory>,
-            _share: f64,
-        ) -> BoxFuture<'static, Collected> {
+        fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
             let log = Arc::clone(&self.log);
-            let region = region.to_string();
+            let Job {
+                area,
+                region,
+                current,
+                ..
+            } = job;
             Box::pin(async move {
                 let run = {
                     let mut log = log.lock().unwrap();

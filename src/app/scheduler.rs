@@ -30,7 +30,7 @@ use crate::aws::client::{self, AwsOptions, profile_name};
 use crate::aws::quotas::Shares;
 use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
-use crate::domain::collection::CollectionState;
+use crate::domain::collection::{CollectionState, Job};
 use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::AccountInfo;
 use crate::domain::source::{Batch, Identity, SourceCommand, SourceEvent};
@@ -152,15 +152,7 @@ pub fn dependencies(area: Area) -> &'static [Area] {
 /// Runs one area in one region. `current` is the source's merged inventory when the run
 /// starts (what dependent areas read).
 pub trait Collector: Send + Sync + 'static {
-    /// `share`: the share of every quota bucket the collection may use (a periodic poll of the
-    /// live TUI takes less than a first collection or a refresh).
-    fn collect(
-        &self,
-        area: Area,
-        region: &str,
-        current: Arc<Inventory>,
-        share: f64,
-    ) -> BoxFuture<'static, Collected>;
+    fn collect(&self, job: Job) -> BoxFuture<'static, Collected>;
 }
 
 /// Starts the live source. It sends `Identity` (or `Fatal`, then ends), then a batch per
@@ -307,14 +299,8 @@ fn periods(intervals: &Intervals) -> BTreeMap<Area, Duration> {
 }
 
 impl Collector for Pollers {
-    fn collect(
-        &self,
-        area: Area,
-        region: &str,
-        current: Arc<Inventory>,
-        share: f64,
-    ) -> BoxFuture<'static, Collected> {
-        Pollers::collect(self, area, region, current, share)
+    fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
+        Pollers::collect(self, job)
     }
 }
 
@@ -513,9 +499,12 @@ impl<C: Collector> Scheduler<C> {
         {
             return false;
         }
-        let work = self
-            .collector
-            .collect(area, &region, Arc::clone(&self.current), share);
+        let work = self.collector.collect(Job {
+            area,
+            region: region.clone(),
+            current: Arc::clone(&self.current),
+            share,
+        });
         let events = self.events.clone();
         let handle = self
             .tasks

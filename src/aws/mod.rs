@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod throttles;
 pub mod triggers;
 
+use crate::domain::collection::Job;
 use crate::domain::failure::Failure;
 use std::collections::HashMap;
 use std::future::Future;
@@ -136,15 +137,15 @@ impl Pollers {
 
     /// Runs `area`'s poller in `region`; `current` is what dependent areas read (the
     /// functions, gateways and secrets collected so far).
-    pub fn collect(
-        &self,
-        area: Area,
-        region: &str,
-        current: Arc<Inventory>,
-        share: f64,
-    ) -> BoxFuture<'static, Collected> {
+    pub fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
+        let Job {
+            area,
+            region,
+            current,
+            share,
+        } = job;
         let shared = Arc::clone(&self.shared);
-        let clients = self.clients.get(region).cloned();
+        let clients = self.clients.get(&region).cloned();
         Box::pin(async move {
             // The scheduler only asks for the regions the clients were built for.
             let Some(clients) = clients else {

@@ -107,15 +107,14 @@ fn markers(inv: &Inventory) -> Vec<String> {
 }
 
 impl Collector for Fake {
-    fn collect(
-        &self,
-        area: Area,
-        region: &str,
-        current: Arc<Inventory>,
-        share: f64,
-    ) -> BoxFuture<'static, Collected> {
+    fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
         let this = self.clone();
-        let region = region.to_string();
+        let Job {
+            area,
+            region,
+            current,
+            share,
+        } = job;
         Box::pin(async move {
             let flag = DropFlag(Arc::clone(&this.dropped));
             let index = {
