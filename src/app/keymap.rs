@@ -60,6 +60,18 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Every screen's scope (all but `Global`), in the help's order; the last, Help, is the
+    /// only one with nothing to open.
+    pub const SCREENS: [Scope; 7] = [
+        Scope::Organization,
+        Scope::Overview,
+        Scope::Checklist,
+        Scope::CheckDetail,
+        Scope::Resources,
+        Scope::ResourceDetail,
+        Scope::Help,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
@@ -91,23 +103,11 @@ pub struct KeyDef {
 
 use Scope::*;
 
-const LISTS: &[Scope] = &[
-    Organization,
-    Overview,
-    Checklist,
-    CheckDetail,
-    Resources,
-    ResourceDetail,
-    Help,
-];
-const OPENABLE: &[Scope] = &[
-    Organization,
-    Overview,
-    Checklist,
-    CheckDetail,
-    Resources,
-    ResourceDetail,
-];
+const LISTS: &[Scope] = &Scope::SCREENS;
+const OPENABLE: &[Scope] = match Scope::SCREENS.split_last() {
+    Some((_help, openable)) => openable,
+    None => &[],
+};
 const FILTERABLE: &[Scope] = &[Organization, Checklist, Resources];
 const FINDINGS: &[Scope] = &[Checklist, CheckDetail, ResourceDetail];
 

@@ -265,6 +265,18 @@ pub fn sdk_config(http: impl HttpClient + 'static, region: &str) -> SdkConfig {
         .build()
 }
 
+/// [`sdk_config`] with the SDK's standard retries: three attempts, 1 ms apart.
+pub fn sdk_config_retrying(http: impl HttpClient + 'static, region: &str) -> SdkConfig {
+    sdk_config(http, region)
+        .to_builder()
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+}
+
 pub fn shared(config: &SdkConfig) -> Shared {
     Shared::new(ACCOUNT.to_string(), aws_sdk_iam::Client::new(config), 8)
 }

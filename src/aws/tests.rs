@@ -9,7 +9,6 @@ use tokio::sync::oneshot;
 #[tokio::test(start_paused = true)]
 async fn throttled_calls_are_paced_and_sent_again_until_they_pass() {
     use crate::aws::fake::{self, Reply, Router};
-    use aws_config::retry::RetryConfig;
     use std::sync::atomic::AtomicUsize;
     let answers = Arc::new(AtomicUsize::new(0));
     let router = Router::new({
@@ -22,14 +21,7 @@ async fn throttled_calls_are_paced_and_sent_again_until_they_pass() {
             }
         }
     });
-    let config = fake::sdk_config(router.clone(), "us-east-1")
-        .to_builder()
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(Duration::from_millis(1)),
-        )
-        .build();
+    let config = fake::sdk_config_retrying(router.clone(), "us-east-1");
     let clients = client::region_clients(&config, "us-east-1");
     let mut shared = fake::shared(&config);
     shared.account_id = "000000000191".into();

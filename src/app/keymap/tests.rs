@@ -17,14 +17,7 @@ fn every_default_key_parses_and_names_are_unique() {
 #[test]
 fn no_default_key_means_two_things_on_one_screen() {
     let map = Keymap::default();
-    for scope in [
-        Overview,
-        Checklist,
-        CheckDetail,
-        Resources,
-        ResourceDetail,
-        Help,
-    ] {
+    for scope in Scope::SCREENS {
         let mut seen: Vec<(KeyChord, &str)> = Vec::new();
         for b in map
             .bindings

@@ -100,14 +100,7 @@ async fn not_implemented_pages_are_not_retried() {
                 Reply::json_error(500, "ServiceException")
             }
         });
-        let config = crate::aws::fake::sdk_config(router.clone(), "us-east-1")
-            .to_builder()
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(3)
-                    .with_initial_backoff(Duration::from_millis(1)),
-            )
-            .build();
+        let config = crate::aws::fake::sdk_config_retrying(router.clone(), "us-east-1");
         let clients = region_clients(&config, "us-east-1");
         let err = clients
             .lambda
