@@ -1786,10 +1786,10 @@ mod soak {
     use parapet::app::state::{State, StateOptions};
     use parapet::app::update::update;
     use parapet::aws::Collected;
-    use parapet::domain::collection::Job;
     use parapet::aws::errors::{CallFailure, FailureKind};
     use parapet::domain::assessment::Assessment;
     use parapet::domain::collection::CollectionState;
+    use parapet::domain::collection::Job;
     use parapet::domain::failure::Failure;
     use parapet::domain::finding::{Service, Status};
     use parapet::domain::inventory::{

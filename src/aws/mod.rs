@@ -135,35 +135,30 @@ impl Pollers {
         Ok((Pollers { shared, clients }, regions))
     }
 
-    /// Runs `area`'s poller in `region`; `current` is what dependent areas read (the
-    /// functions, gateways and secrets collected so far).
+    /// Runs the job's area poller in its region; its `current` inventory is what dependent
+    /// areas read (the functions, gateways and secrets collected so far).
     pub fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
-        let Job {
-            area,
-            region,
-            current,
-            share,
-        } = job;
         let shared = Arc::clone(&self.shared);
-        let clients = self.clients.get(&region).cloned();
+        let clients = self.clients.get(&job.region).cloned();
         Box::pin(async move {
             // The scheduler only asks for the regions the clients were built for.
             let Some(clients) = clients else {
                 return Collected::default();
             };
             let work = async {
-                match area {
+                let current = &job.current;
+                match job.area {
                     Area::Functions => functions::collect(&shared, &clients).await,
                     Area::Gateways => gateways::collect(&shared, &clients).await,
-                    Area::Throttles => throttles::collect(&shared, &clients, &current).await,
-                    Area::Encryption => encryption::collect(&shared, &clients, &current).await,
+                    Area::Throttles => throttles::collect(&shared, &clients, current).await,
+                    Area::Encryption => encryption::collect(&shared, &clients, current).await,
                     Area::Secrets => secrets::collect(&shared, &clients).await,
-                    Area::Triggers => triggers::collect(&shared, &clients, &current).await,
+                    Area::Triggers => triggers::collect(&shared, &clients, current).await,
                 }
             };
             let counted = REQUESTS.scope(Default::default(), async {
                 let collected = SHARE
-                    .scope(share, shared.in_region(&clients.region, work))
+                    .scope(job.share, shared.in_region(&clients.region, work))
                     .await;
                 let requests = REQUESTS.with(|r| r.take());
                 (collected, requests)

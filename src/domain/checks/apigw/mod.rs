@@ -586,226 +586,218 @@ fn endpoint_evidence(api: &RestApi) -> Evidence {
     }
 }
 
+/// One finding per REST API, judged from its methods (OPTIONS aside); `unknown` where its
+/// resources could not be read.
+fn per_api_methods(
+    def: &CheckDef,
+    inv: &Inventory,
+    mut judge: impl for<'a> FnMut(&'a RestApi, Target, Vec<Op<'a>>) -> Finding,
+) -> Vec<Finding> {
+    inv.rest_apis
+        .iter()
+        .map(|api| {
+            let t = api_target_with_stage(api);
+            match &api.resources {
+                Ok(resources) => judge(api, t, operations(resources)),
+                Err(e) => def.unknown(inv, &t, format!("GetResources: {e}")),
+            }
+        })
+        .collect()
+}
+
 fn with_method(t: Target, op: &Op<'_>) -> Target {
     t.param("resource_id", &op.resource.id)
         .param("http_method", op.verb())
 }
 
 fn method_no_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.rest_apis
-        .iter()
-        .map(|api| {
-            let t = api_target_with_stage(api);
-            let resources = match &api.resources {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, format!("GetResources: {e}")),
-            };
-            let ops = operations(resources);
-            if ops.is_empty() {
-                return def.not_applicable(inv, &t, "no methods other than OPTIONS");
-            }
-            // Methods only take calls once deployed to a stage (a listing failure leaves the
-            // methods to decide).
-            if api.stages.as_ref().is_ok_and(Vec::is_empty) {
-                return def.not_applicable(
-                    inv,
-                    &t,
-                    "the API has no stage: its methods are not deployed",
-                );
-            }
-            let open: Vec<&Op<'_>> = ops.iter().filter(|op| op.unauthenticated()).collect();
-            if open.is_empty() {
-                let ev = ops
-                    .iter()
-                    .map(|op| Evidence::new(op.label(), op.auth_label()))
-                    .collect();
-                return def.pass(
-                    inv,
-                    &t,
-                    format!(
-                        "all {} require authentication",
-                        plural(ops.len(), "method", "methods")
-                    ),
-                    ev,
-                );
-            }
-            let labels: Vec<String> = open.iter().map(|op| op.label()).collect();
-            let mut ev = vec![endpoint_evidence(api)];
-            ev.extend(
-                open.iter()
-                    .map(|op| Evidence::new(op.label(), op.auth_label())),
-            );
-            ev.extend(unused_authorizers(&api.authorizers, "methods"));
-            let mut msg = format!(
-                "{} callable without authentication: {}",
-                plural(open.len(), "method", "methods"),
-                labels.join(", ")
-            );
-            if is_private(api) {
-                msg.push_str(" (PRIVATE API: reachable only through VPC endpoints)");
-            }
-            let mut f = def.fail(inv, &with_method(t, open[0]), msg, ev);
-            if is_private(api) {
-                f.severity = Severity::Medium;
-            }
-            f
-        })
-        .collect()
-}
-
-fn api_key_only_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.rest_apis
-        .iter()
-        .map(|api| {
-            let t = api_target_with_stage(api);
-            let resources = match &api.resources {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, format!("GetResources: {e}")),
-            };
-            let ops = operations(resources);
-            if ops.is_empty() {
-                return def.not_applicable(inv, &t, "no methods other than OPTIONS");
-            }
-            let key_only: Vec<&Op<'_>> = ops
-                .iter()
-                .filter(|op| op.method.api_key_required && op.unauthenticated())
-                .collect();
-            if key_only.is_empty() {
-                let with_keys = ops.iter().filter(|op| op.method.api_key_required).count();
-                return def.pass(
-                    inv,
-                    &t,
-                    "no method relies on an API key alone",
-                    vec![Evidence::new(
-                        "apiKeyRequired",
-                        format!(
-                            "{} of {}, all with an authorizer",
-                            with_keys,
-                            plural(ops.len(), "method", "methods")
-                        ),
-                    )],
-                );
-            }
-            let labels: Vec<String> = key_only.iter().map(|op| op.label()).collect();
-            let ev = key_only
-                .iter()
-                .map(|op| {
-                    Evidence::new(
-                        op.label(),
-                        format!("apiKeyRequired = true, {}", op.auth_label()),
-                    )
-                })
-                .collect();
-            def.fail(
+    per_api_methods(def, inv, |api, t, ops| {
+        if ops.is_empty() {
+            return def.not_applicable(inv, &t, "no methods other than OPTIONS");
+        }
+        // Methods only take calls once deployed to a stage (a listing failure leaves the
+        // methods to decide).
+        if api.stages.as_ref().is_ok_and(Vec::is_empty) {
+            return def.not_applicable(
                 inv,
-                &with_method(t, key_only[0]),
-                format!(
-                    "{} protected only by an API key: {}",
-                    plural(key_only.len(), "method", "methods"),
-                    labels.join(", ")
-                ),
-                ev,
-            )
-        })
-        .collect()
-}
-
-fn no_request_validation(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.rest_apis
-        .iter()
-        .map(|api| {
-            let t = api_target_with_stage(api);
-            let resources = match &api.resources {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, format!("GetResources: {e}")),
-            };
-            let ops = operations(resources);
-            let writes: Vec<&Op<'_>> = ops
+                &t,
+                "the API has no stage: its methods are not deployed",
+            );
+        }
+        let open: Vec<&Op<'_>> = ops.iter().filter(|op| op.unauthenticated()).collect();
+        if open.is_empty() {
+            let ev = ops
                 .iter()
-                .filter(|op| matches!(op.verb().as_str(), "POST" | "PUT" | "PATCH"))
+                .map(|op| Evidence::new(op.label(), op.auth_label()))
                 .collect();
-            if writes.is_empty() {
-                return def.not_applicable(inv, &t, "no POST, PUT or PATCH methods");
-            }
-            let mut failing: Vec<(&Op<'_>, String)> = Vec::new();
-            let mut undecided: Vec<(&Op<'_>, String)> = Vec::new();
-            let mut validated: Vec<(&Op<'_>, String)> = Vec::new();
-            for op in &writes {
-                let id = op
-                    .method
-                    .request_validator_id
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|id| !id.is_empty());
-                let Some(id) = id else {
-                    failing.push((op, "no requestValidatorId".to_string()));
-                    continue;
-                };
-                match &api.validators {
-                    Err(e) => {
-                        undecided.push((op, format!("validator {id}: GetRequestValidators: {e}")))
-                    }
-                    Ok(validators) => match validators.iter().find(|v| v.id == id) {
-                        None => undecided.push((
-                            op,
-                            format!("validator {id} is not among the API's request validators"),
-                        )),
-                        Some(v) if !v.validate_body && !v.validate_parameters => failing.push((
-                            op,
-                            format!(
-                                "validator {} ({id}) validates neither body nor parameters",
-                                v.name
-                            ),
-                        )),
-                        Some(v) => validated.push((
-                            op,
-                            format!(
-                                "validator {} (body: {}, parameters: {})",
-                                v.name, v.validate_body, v.validate_parameters
-                            ),
-                        )),
-                    },
-                }
-            }
-            let evidence = |rows: &[(&Op<'_>, String)]| -> Vec<Evidence> {
-                rows.iter()
-                    .map(|(op, why)| Evidence::new(op.label(), why.clone()))
-                    .collect()
-            };
-            if !failing.is_empty() {
-                let labels: Vec<String> = failing.iter().map(|(op, _)| op.label()).collect();
-                let mut ev = evidence(&failing);
-                ev.extend(evidence(&undecided));
-                return def.fail(
-                    inv,
-                    &with_method(t, failing[0].0),
-                    format!(
-                        "{} without request validation: {}",
-                        plural(failing.len(), "write method", "write methods"),
-                        labels.join(", ")
-                    ),
-                    ev,
-                );
-            }
-            if !undecided.is_empty() {
-                let reasons: Vec<String> = undecided
-                    .iter()
-                    .map(|(op, why)| format!("{}: {why}", op.label()))
-                    .collect();
-                let t = with_method(t, undecided[0].0);
-                return def.unknown(inv, &t, reasons.join("; "));
-            }
-            def.pass(
+            return def.pass(
                 inv,
                 &t,
                 format!(
-                    "all {} have a request validator",
-                    plural(validated.len(), "write method", "write methods")
+                    "all {} require authentication",
+                    plural(ops.len(), "method", "methods")
                 ),
-                evidence(&validated),
-            )
-        })
-        .collect()
+                ev,
+            );
+        }
+        let labels: Vec<String> = open.iter().map(|op| op.label()).collect();
+        let mut ev = vec![endpoint_evidence(api)];
+        ev.extend(
+            open.iter()
+                .map(|op| Evidence::new(op.label(), op.auth_label())),
+        );
+        ev.extend(unused_authorizers(&api.authorizers, "methods"));
+        let mut msg = format!(
+            "{} callable without authentication: {}",
+            plural(open.len(), "method", "methods"),
+            labels.join(", ")
+        );
+        if is_private(api) {
+            msg.push_str(" (PRIVATE API: reachable only through VPC endpoints)");
+        }
+        let mut f = def.fail(inv, &with_method(t, open[0]), msg, ev);
+        if is_private(api) {
+            f.severity = Severity::Medium;
+        }
+        f
+    })
+}
+
+fn api_key_only_auth(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    per_api_methods(def, inv, |_, t, ops| {
+        if ops.is_empty() {
+            return def.not_applicable(inv, &t, "no methods other than OPTIONS");
+        }
+        let key_only: Vec<&Op<'_>> = ops
+            .iter()
+            .filter(|op| op.method.api_key_required && op.unauthenticated())
+            .collect();
+        if key_only.is_empty() {
+            let with_keys = ops.iter().filter(|op| op.method.api_key_required).count();
+            return def.pass(
+                inv,
+                &t,
+                "no method relies on an API key alone",
+                vec![Evidence::new(
+                    "apiKeyRequired",
+                    format!(
+                        "{} of {}, all with an authorizer",
+                        with_keys,
+                        plural(ops.len(), "method", "methods")
+                    ),
+                )],
+            );
+        }
+        let labels: Vec<String> = key_only.iter().map(|op| op.label()).collect();
+        let ev = key_only
+            .iter()
+            .map(|op| {
+                Evidence::new(
+                    op.label(),
+                    format!("apiKeyRequired = true, {}", op.auth_label()),
+                )
+            })
+            .collect();
+        def.fail(
+            inv,
+            &with_method(t, key_only[0]),
+            format!(
+                "{} protected only by an API key: {}",
+                plural(key_only.len(), "method", "methods"),
+                labels.join(", ")
+            ),
+            ev,
+        )
+    })
+}
+
+fn no_request_validation(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    per_api_methods(def, inv, |api, t, ops| {
+        let writes: Vec<&Op<'_>> = ops
+            .iter()
+            .filter(|op| matches!(op.verb().as_str(), "POST" | "PUT" | "PATCH"))
+            .collect();
+        if writes.is_empty() {
+            return def.not_applicable(inv, &t, "no POST, PUT or PATCH methods");
+        }
+        let mut failing: Vec<(&Op<'_>, String)> = Vec::new();
+        let mut undecided: Vec<(&Op<'_>, String)> = Vec::new();
+        let mut validated: Vec<(&Op<'_>, String)> = Vec::new();
+        for op in &writes {
+            let id = op
+                .method
+                .request_validator_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|id| !id.is_empty());
+            let Some(id) = id else {
+                failing.push((op, "no requestValidatorId".to_string()));
+                continue;
+            };
+            match &api.validators {
+                Err(e) => {
+                    undecided.push((op, format!("validator {id}: GetRequestValidators: {e}")))
+                }
+                Ok(validators) => match validators.iter().find(|v| v.id == id) {
+                    None => undecided.push((
+                        op,
+                        format!("validator {id} is not among the API's request validators"),
+                    )),
+                    Some(v) if !v.validate_body && !v.validate_parameters => failing.push((
+                        op,
+                        format!(
+                            "validator {} ({id}) validates neither body nor parameters",
+                            v.name
+                        ),
+                    )),
+                    Some(v) => validated.push((
+                        op,
+                        format!(
+                            "validator {} (body: {}, parameters: {})",
+                            v.name, v.validate_body, v.validate_parameters
+                        ),
+                    )),
+                },
+            }
+        }
+        let evidence = |rows: &[(&Op<'_>, String)]| -> Vec<Evidence> {
+            rows.iter()
+                .map(|(op, why)| Evidence::new(op.label(), why.clone()))
+                .collect()
+        };
+        if !failing.is_empty() {
+            let labels: Vec<String> = failing.iter().map(|(op, _)| op.label()).collect();
+            let mut ev = evidence(&failing);
+            ev.extend(evidence(&undecided));
+            return def.fail(
+                inv,
+                &with_method(t, failing[0].0),
+                format!(
+                    "{} without request validation: {}",
+                    plural(failing.len(), "write method", "write methods"),
+                    labels.join(", ")
+                ),
+                ev,
+            );
+        }
+        if !undecided.is_empty() {
+            let reasons: Vec<String> = undecided
+                .iter()
+                .map(|(op, why)| format!("{}: {why}", op.label()))
+                .collect();
+            let t = with_method(t, undecided[0].0);
+            return def.unknown(inv, &t, reasons.join("; "));
+        }
+        def.pass(
+            inv,
+            &t,
+            format!(
+                "all {} have a request validator",
+                plural(validated.len(), "write method", "write methods")
+            ),
+            evidence(&validated),
+        )
+    })
 }
 
 // ───────────────────────────── resource policy ─────────────────────────────
@@ -920,22 +912,32 @@ fn private_api_open_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> V
 
 // ───────────────────────────── stages ─────────────────────────────
 
+/// Passes when the stage's `field` is set (its value the evidence), fails when it is not.
+fn stage_setting(
+    def: &CheckDef,
+    inv: &Inventory,
+    t: &Target,
+    (field, value): (&str, &Option<String>),
+    (set, unset): (&str, &str),
+) -> Finding {
+    match present(value) {
+        Some(v) => def.pass(inv, t, set, vec![Evidence::new(field, v)]),
+        None => def.fail(inv, t, unset, vec![Evidence::new(field, "none")]),
+    }
+}
+
 fn no_waf(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
-        match present(&stage.web_acl_arn) {
-            Some(acl) => def.pass(
-                inv,
-                &t,
+        stage_setting(
+            def,
+            inv,
+            &t,
+            ("webAclArn", &stage.web_acl_arn),
+            (
                 "a WAF web ACL protects the stage",
-                vec![Evidence::new("webAclArn", acl)],
-            ),
-            None => def.fail(
-                inv,
-                &t,
                 "no WAF web ACL is associated with the stage",
-                vec![Evidence::new("webAclArn", "none")],
             ),
-        }
+        )
     })
 }
 
@@ -1043,20 +1045,16 @@ fn cache_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
 
 fn no_client_certificate(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     per_stage(def, inv, &inv.rest_apis, |_, stage, t| {
-        match present(&stage.client_certificate_id) {
-            Some(id) => def.pass(
-                inv,
-                &t,
+        stage_setting(
+            def,
+            inv,
+            &t,
+            ("clientCertificateId", &stage.client_certificate_id),
+            (
                 "backends can verify calls with the stage's client certificate",
-                vec![Evidence::new("clientCertificateId", id)],
-            ),
-            None => def.fail(
-                inv,
-                &t,
                 "no client certificate: backends cannot tell API Gateway from other callers",
-                vec![Evidence::new("clientCertificateId", "none")],
             ),
-        }
+        )
     })
 }
 

@@ -86,8 +86,6 @@ fn setting(f: impl FnOnce(&mut MethodSetting)) -> MethodSetting {
     s
 }
 
-
-
 // ─────────── catalogue ───────────
 
 // ─────────── apigw.method-no-auth ───────────

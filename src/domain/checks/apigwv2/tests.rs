@@ -56,8 +56,6 @@ fn with_stage(s: V2Stage) -> Inventory {
     }])
 }
 
-
-
 // ─────────── apigwv2.route-no-auth ───────────
 
 #[test]

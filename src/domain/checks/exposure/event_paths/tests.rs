@@ -14,8 +14,6 @@ const ACCT: &str = "111122223333";
 const R: &str = "us-east-1";
 const ROLE: &str = "arn:aws:iam::111122223333:role/worker-role";
 
-
-
 fn function_arn() -> String {
     format!("arn:aws:lambda:{R}:{ACCT}:function:worker")
 }

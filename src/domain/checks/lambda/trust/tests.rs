@@ -11,8 +11,6 @@ use std::sync::Arc;
 const ACCT: &str = "111122223333";
 const ROLE: &str = "arn:aws:iam::111122223333:role/orders-role";
 
-
-
 fn func(name: &str) -> Function {
     Function {
         name: name.into(),
