@@ -243,23 +243,56 @@ fn policy_of(s: &Secret) -> Result<Option<PolicyDocument>, String> {
     }
 }
 
-fn public_policy(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
+/// One finding per secret, judged from its resource policy; a secret without one passes
+/// (`no_policy` says why), one whose policy could not be read or parsed is `unknown`.
+fn per_policy(
+    def: &CheckDef,
+    inv: &Inventory,
+    ctx: &Context,
+    no_policy: &str,
+    mut judge: impl FnMut(&Secret, Target, PolicyDocument) -> Finding,
+) -> Vec<Finding> {
     inv.secrets
         .iter()
         .map(|s| {
             let t = target(s, ctx);
-            let doc = match policy_of(s) {
-                Err(e) => return def.unknown(inv, &t, e),
-                Ok(None) => {
-                    return def.pass(
-                        inv,
-                        &t,
-                        "no resource policy: only identities of this account can be granted access",
-                        vec![Evidence::new("ResourcePolicy", "(none)")],
-                    );
-                }
-                Ok(Some(doc)) => doc,
-            };
+            match policy_of(s) {
+                Err(e) => def.unknown(inv, &t, e),
+                Ok(None) => def.pass(
+                    inv,
+                    &t,
+                    no_policy,
+                    vec![Evidence::new("ResourcePolicy", "(none)")],
+                ),
+                Ok(Some(doc)) => judge(s, t, doc),
+            }
+        })
+        .collect()
+}
+
+/// A policy's verdict: `failed` (what is said, the evidence) when something failed, else a
+/// pass that says `clean` with the policy's statement count as evidence.
+fn verdict(
+    (def, inv, t, doc): (&CheckDef, &Inventory, &Target, &PolicyDocument),
+    clean: &str,
+    failed: Option<(String, Vec<Evidence>)>,
+) -> Finding {
+    match failed {
+        Some((msg, evidence)) => def.fail(inv, t, msg, evidence),
+        None => {
+            let count = doc.statements.len().to_string();
+            def.pass(inv, t, clean, vec![Evidence::new("Statements", count)])
+        }
+    }
+}
+
+fn public_policy(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
+    per_policy(
+        def,
+        inv,
+        ctx,
+        "no resource policy: only identities of this account can be granted access",
+        |s, t, doc| {
             let open: Vec<Evidence> = doc
                 .allow_statements()
                 .filter(|st| {
@@ -287,29 +320,20 @@ fn public_policy(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding>
                     )
                 })
                 .collect();
-            if open.is_empty() {
-                def.pass(
-                    inv,
-                    &t,
-                    "no policy statement allows Principal * without an org/account condition",
-                    vec![Evidence::new(
-                        "Statements",
-                        doc.statements.len().to_string(),
-                    )],
-                )
-            } else {
-                def.fail(
-                    inv,
-                    &t,
-                    format!(
-                        "secret {} has a resource policy open to any AWS principal",
-                        s.name
-                    ),
-                    open,
-                )
-            }
-        })
-        .collect()
+            let failed = (!open.is_empty()).then(|| {
+                let msg = format!(
+                    "secret {} has a resource policy open to any AWS principal",
+                    s.name
+                );
+                (msg, open)
+            });
+            verdict(
+                (def, inv, &t, &doc),
+                "no policy statement allows Principal * without an org/account condition",
+                failed,
+            )
+        },
+    )
 }
 
 /// The accounts a statement grants, each with the principal or condition naming it: named principals,
@@ -344,22 +368,12 @@ fn granted_accounts(st: &Statement) -> Option<Vec<(String, String)>> {
 }
 
 fn cross_account_access(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
-    inv.secrets
-        .iter()
-        .map(|s| {
-            let t = target(s, ctx);
-            let doc = match policy_of(s) {
-                Err(e) => return def.unknown(inv, &t, e),
-                Ok(None) => {
-                    return def.pass(
-                        inv,
-                        &t,
-                        "no resource policy: no other account is granted access",
-                        vec![Evidence::new("ResourcePolicy", "(none)")],
-                    );
-                }
-                Ok(Some(doc)) => doc,
-            };
+    per_policy(
+        def,
+        inv,
+        ctx,
+        "no resource policy: no other account is granted access",
+        |s, t, doc| {
             let mut foreign: Vec<String> = Vec::new();
             let mut evidence = Vec::new();
             for st in doc.allow_statements() {
@@ -387,30 +401,21 @@ fn cross_account_access(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
                 }
             }
             let t = t.param("foreign", foreign.join(", "));
-            if foreign.is_empty() {
-                def.pass(
-                    inv,
-                    &t,
-                    "the policy grants no account outside this account and the trusted list",
-                    vec![Evidence::new(
-                        "Statements",
-                        doc.statements.len().to_string(),
-                    )],
-                )
-            } else {
-                def.fail(
-                    inv,
-                    &t,
-                    format!(
-                        "secret {} is granted to untrusted account(s): {}",
-                        s.name,
-                        foreign.join(", ")
-                    ),
-                    evidence,
-                )
-            }
-        })
-        .collect()
+            let failed = (!foreign.is_empty()).then(|| {
+                let msg = format!(
+                    "secret {} is granted to untrusted account(s): {}",
+                    s.name,
+                    foreign.join(", ")
+                );
+                (msg, evidence)
+            });
+            verdict(
+                (def, inv, &t, &doc),
+                "the policy grants no account outside this account and the trusted list",
+                failed,
+            )
+        },
+    )
 }
 
 fn rotation_disabled(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
