@@ -299,7 +299,7 @@ pub struct Finding {
 }
 
 /// A finding as written: [`Finding`]'s fields in its order, the remediation filled in.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct FindingOut<'a> {
     #[serde(skip_serializing_if = "str::is_empty")]
     account_id: &'a str,
@@ -322,8 +322,8 @@ struct FindingOut<'a> {
     mute_expired: Option<&'a MuteMark>,
 }
 
-impl Serialize for Finding {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl<'a> FindingOut<'a> {
+    fn of(finding: &'a Finding) -> Self {
         // Destructured, so a new field cannot be forgotten here.
         let Finding {
             account_id,
@@ -341,7 +341,7 @@ impl Serialize for Finding {
             mute_reason,
             mute,
             mute_expired,
-        } = self;
+        } = finding;
         FindingOut {
             account_id,
             check_id,
@@ -354,12 +354,17 @@ impl Serialize for Finding {
             resource_name,
             message,
             evidence,
-            remediation: self.remediation(),
+            remediation: finding.remediation(),
             mute_reason: mute_reason.as_deref(),
             mute: mute.as_deref(),
             mute_expired: mute_expired.as_deref(),
         }
-        .serialize(s)
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FindingOut::of(self).serialize(s)
     }
 }
 
@@ -367,38 +372,7 @@ impl Serialize for Finding {
 /// text read back from a snapshot.
 impl PartialEq for Finding {
     fn eq(&self, other: &Finding) -> bool {
-        let Finding {
-            account_id,
-            check_id,
-            status,
-            severity,
-            category,
-            service,
-            region,
-            resource_id,
-            resource_name,
-            message,
-            evidence,
-            remediation: _,
-            mute_reason,
-            mute,
-            mute_expired,
-        } = self;
-        *account_id == other.account_id
-            && *check_id == other.check_id
-            && *status == other.status
-            && *severity == other.severity
-            && *category == other.category
-            && *service == other.service
-            && *region == other.region
-            && *resource_id == other.resource_id
-            && *resource_name == other.resource_name
-            && *message == other.message
-            && *evidence == other.evidence
-            && *mute_reason == other.mute_reason
-            && *mute == other.mute
-            && *mute_expired == other.mute_expired
-            && self.remediation() == other.remediation()
+        FindingOut::of(self) == FindingOut::of(other)
     }
 }
 
