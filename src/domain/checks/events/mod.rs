@@ -16,11 +16,12 @@
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
-use crate::domain::inventory::{Area, EventSourceMapping, Inventory, Queue, SourceKind};
+use crate::domain::inventory::{Area, EventSourceMapping, Inventory, Queue, SourceKind, Topic};
 use crate::domain::policy::PolicyDocument;
 use crate::domain::triggers::{
     Openness, bus_openness, granted_accounts, queue_openness, topic_openness,
 };
+use std::sync::Arc;
 
 const DOCS_SQS_POLICY: &str = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html";
 const DOCS_SNS_POLICY: &str =
@@ -327,8 +328,19 @@ fn other_listing_failures(def: &CheckDef, inv: &Inventory, services: &[Service])
 
 // ───────────────────────────── who may write ─────────────────────────────
 
-/// One finding per source from its [`Openness`].
-fn judge_openness(
+/// One finding per source (its target, [`Openness`] and ARN) over who may `action` it.
+fn judge_openness<'a>(
+    def: &CheckDef,
+    inv: &Inventory,
+    action: &str,
+    sources: impl Iterator<Item = (Target, Openness, &'a str)>,
+) -> Vec<Finding> {
+    sources
+        .map(|(t, openness, arn)| judge_one(def, inv, &t, openness, action, triggered(inv, arn)))
+        .collect()
+}
+
+fn judge_one(
     def: &CheckDef,
     inv: &Inventory,
     t: &Target,
@@ -358,69 +370,42 @@ fn judge_openness(
 }
 
 fn queue_public_send(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.queues
-        .iter()
-        .map(|q| {
-            judge_openness(
-                def,
-                inv,
-                &queue_target(q),
-                queue_openness(q),
-                "sqs:SendMessage",
-                triggered(inv, &q.arn),
-            )
-        })
-        .collect()
+    let sources = inv.queues.iter();
+    let sources = sources.map(|q| (queue_target(q), queue_openness(q), q.arn.as_str()));
+    judge_openness(def, inv, "sqs:SendMessage", sources)
 }
 
 fn topic_public_publish(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.topics
-        .iter()
-        .map(|t| {
-            judge_openness(
-                def,
-                inv,
-                &named_target(&t.region, &t.arn, &t.name),
-                topic_openness(t),
-                "sns:Publish",
-                triggered(inv, &t.arn),
-            )
-        })
-        .collect()
+    let sources = inv.topics.iter().map(|t| {
+        let target = named_target(&t.region, &t.arn, &t.name);
+        (target, topic_openness(t), t.arn.as_str())
+    });
+    judge_openness(def, inv, "sns:Publish", sources)
 }
 
 fn bus_public_put(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.buses
-        .iter()
-        .map(|b| {
-            let openness = bus_openness(b);
-            // The first public statement's Sid, for remove-permission.
-            let sid = match (&openness, &b.policy) {
-                (Openness::Public(_), Ok(Some(text))) => PolicyDocument::parse(text)
-                    .ok()
-                    .and_then(|d| {
-                        crate::domain::triggers::public_grants(
-                            &d,
-                            "events:PutEvents",
-                            crate::domain::triggers::BUS_RESTRICTING,
-                        )
-                        .first()
-                        .and_then(|st| st.sid.clone())
-                    })
-                    .unwrap_or_else(|| "STATEMENT_ID".into()),
-                _ => "STATEMENT_ID".into(),
-            };
-            let t = named_target(&b.region, &b.arn, &b.name).param("statement_id", sid);
-            judge_openness(
-                def,
-                inv,
-                &t,
-                openness,
-                "events:PutEvents",
-                triggered(inv, &b.arn),
-            )
-        })
-        .collect()
+    let sources = inv.buses.iter().map(|b| {
+        let openness = bus_openness(b);
+        // The first public statement's Sid, for remove-permission.
+        let sid = match (&openness, &b.policy) {
+            (Openness::Public(_), Ok(Some(text))) => PolicyDocument::parse(text)
+                .ok()
+                .and_then(|d| {
+                    crate::domain::triggers::public_grants(
+                        &d,
+                        "events:PutEvents",
+                        crate::domain::triggers::BUS_RESTRICTING,
+                    )
+                    .first()
+                    .and_then(|st| st.sid.clone())
+                })
+                .unwrap_or_else(|| "STATEMENT_ID".into()),
+            _ => "STATEMENT_ID".into(),
+        };
+        let t = named_target(&b.region, &b.arn, &b.name).param("statement_id", sid);
+        (t, openness, b.arn.as_str())
+    });
+    judge_openness(def, inv, "events:PutEvents", sources)
 }
 
 // ───────────────────────────── other accounts ─────────────────────────────
@@ -564,68 +549,55 @@ fn source_cross_account(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<F
 
 // ───────────────────────────── encryption ─────────────────────────────
 
+/// The verdict on a source's encryption at rest: its KMS key (`KmsMasterKeyId`), else SSE-SQS
+/// where the service has it (`sse`), else a failure that says `plain`.
+fn judge_encryption(
+    (def, inv, t, arn): (&CheckDef, &Inventory, &Target, &str),
+    key: Option<&str>,
+    sse: Option<bool>,
+    plain: &str,
+) -> Finding {
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    let mut ev = vec![triggered(inv, arn)];
+    if let Some(sse) = sse {
+        ev.push(Evidence::new("SqsManagedSseEnabled", sse.to_string()));
+    }
+    ev.push(Evidence::new("KmsMasterKeyId", key.unwrap_or("(none)")));
+    match key {
+        Some(k) => def.pass(inv, t, format!("encrypted with KMS key {k}"), ev),
+        None if sse == Some(true) => def.pass(inv, t, "encrypted with SSE-SQS", ev),
+        None => def.fail(inv, t, plain, ev),
+    }
+}
+
 fn queue_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.queues
-        .iter()
-        .map(|q| {
-            let t = queue_target(q);
-            let a = match &q.attributes {
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-                Ok(a) => a,
-            };
-            let key = a
-                .kms_master_key_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|k| !k.is_empty());
-            let ev = vec![
-                triggered(inv, &q.arn),
-                Evidence::new("SqsManagedSseEnabled", a.sqs_managed_sse.to_string()),
-                Evidence::new("KmsMasterKeyId", key.unwrap_or("(none)")),
-            ];
-            match key {
-                Some(k) => def.pass(inv, &t, format!("encrypted with KMS key {k}"), ev),
-                None if a.sqs_managed_sse => def.pass(inv, &t, "encrypted with SSE-SQS", ev),
-                None => def.fail(
-                    inv,
-                    &t,
-                    "messages are stored unencrypted (no SSE-SQS, no KMS key)",
-                    ev,
-                ),
-            }
-        })
-        .collect()
+    let judge = |q: &Arc<Queue>| {
+        let t = queue_target(q);
+        let a = match &q.attributes {
+            Err(e) => return def.unknown(inv, &t, e.clone()),
+            Ok(a) => a,
+        };
+        let plain = "messages are stored unencrypted (no SSE-SQS, no KMS key)";
+        let key = a.kms_master_key_id.as_deref();
+        judge_encryption((def, inv, &t, &q.arn), key, Some(a.sqs_managed_sse), plain)
+    };
+    inv.queues.iter().map(judge).collect()
 }
 
 fn topic_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.topics
-        .iter()
-        .map(|topic| {
-            let t = named_target(&topic.region, &topic.arn, &topic.name);
-            let a = match &topic.attributes {
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-                Ok(a) => a,
-            };
-            let key = a
-                .kms_master_key_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|k| !k.is_empty());
-            let ev = vec![
-                triggered(inv, &topic.arn),
-                Evidence::new("KmsMasterKeyId", key.unwrap_or("(none)")),
-            ];
-            match key {
-                Some(k) => def.pass(inv, &t, format!("encrypted with KMS key {k}"), ev),
-                None => def.fail(
-                    inv,
-                    &t,
-                    "no KmsMasterKeyId: messages are stored unencrypted",
-                    ev,
-                ),
-            }
-        })
-        .collect()
+    let judge = |topic: &Arc<Topic>| {
+        let t = named_target(&topic.region, &topic.arn, &topic.name);
+        match &topic.attributes {
+            Err(e) => def.unknown(inv, &t, e.clone()),
+            Ok(a) => judge_encryption(
+                (def, inv, &t, &topic.arn),
+                a.kms_master_key_id.as_deref(),
+                None,
+                "no KmsMasterKeyId: messages are stored unencrypted",
+            ),
+        }
+    };
+    inv.topics.iter().map(judge).collect()
 }
 
 // ───────────────────────────── failures ─────────────────────────────
