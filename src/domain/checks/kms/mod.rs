@@ -110,104 +110,104 @@ fn manager_evidence(d: &KeyDetails) -> Vec<Evidence> {
     ev
 }
 
-fn rotation_disabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+/// One finding per key, judged from its details; `unknown` where DescribeKey failed.
+fn per_key(
+    def: &CheckDef,
+    inv: &Inventory,
+    mut judge: impl FnMut(&Key, Target, &KeyDetails) -> Finding,
+) -> Vec<Finding> {
     inv.keys
         .iter()
         .map(|key| {
             let t = target(key);
-            let d = match &key.details {
-                Ok(d) => d,
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-            };
-            match key_is_aws_managed(key) {
-                Some(true) => {
-                    return def.not_applicable(
-                        inv,
-                        &t,
-                        "AWS managed key: AWS rotates it every year; rotation cannot be changed",
-                    );
-                }
-                Some(false) => {}
-                None => {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        "cannot tell whether the key is customer managed: DescribeKey reported no \
-                         KeyManager and the key has no alias",
-                    );
-                }
-            }
-            // DescribeKey always reports KeySpec on AWS; its default is SYMMETRIC_DEFAULT.
-            let spec = d.spec.as_deref().unwrap_or("SYMMETRIC_DEFAULT");
-            if spec != "SYMMETRIC_DEFAULT" {
-                return def.not_applicable(
-                    inv,
-                    &t,
-                    format!(
-                        "{spec} key: automatic rotation only exists for symmetric encryption keys"
-                    ),
-                );
-            }
-            let mut ev = manager_evidence(d);
-            ev.push(Evidence::new("KeySpec", spec));
-            match &d.rotation_enabled {
+            match &key.details {
+                Ok(d) => judge(key, t, d),
                 Err(e) => def.unknown(inv, &t, e.clone()),
-                Ok(true) => {
-                    ev.push(Evidence::new("KeyRotationEnabled", "true"));
-                    def.pass(inv, &t, "automatic key rotation is on", ev)
-                }
-                Ok(false) => {
-                    ev.push(Evidence::new("KeyRotationEnabled", "false"));
-                    def.fail(
-                        inv,
-                        &t,
-                        format!(
-                            "customer-managed key {} has automatic rotation off",
-                            t.resource_name
-                        ),
-                        ev,
-                    )
-                }
             }
         })
         .collect()
 }
 
-fn pending_deletion(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.keys
-        .iter()
-        .map(|key| {
-            let t = target(key);
-            let d = match &key.details {
-                Ok(d) => d,
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-            };
-            let Some(state) = &d.state else {
-                return def.unknown(inv, &t, "DescribeKey reported no KeyState");
-            };
-            let ev = vec![Evidence::new("KeyState", state.as_str())];
-            let broken = match state {
-                KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => {
-                    Some("is scheduled for deletion: what it encrypts will be unreadable for good")
-                }
-                KeyState::Disabled => Some("is disabled: encrypt and decrypt calls with it fail"),
-                KeyState::Unavailable => {
-                    Some("is unavailable (custom key store disconnected): calls with it fail")
-                }
-                KeyState::PendingImport => {
-                    Some("has no key material (pending import): calls with it fail")
-                }
-                KeyState::Enabled | KeyState::Creating | KeyState::Updating => None,
-                KeyState::Other(other) => {
-                    return def.unknown(inv, &t, format!("unrecognised KeyState {other:?}"));
-                }
-            };
-            match broken {
-                Some(why) => def.fail(inv, &t, format!("key {} {why}", t.resource_name), ev),
-                None => def.pass(inv, &t, format!("key is {state}"), ev),
+fn rotation_disabled(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    per_key(def, inv, |key, t, d| {
+        match key_is_aws_managed(key) {
+            Some(true) => {
+                return def.not_applicable(
+                    inv,
+                    &t,
+                    "AWS managed key: AWS rotates it every year; rotation cannot be changed",
+                );
             }
-        })
-        .collect()
+            Some(false) => {}
+            None => {
+                return def.unknown(
+                    inv,
+                    &t,
+                    "cannot tell whether the key is customer managed: DescribeKey reported no \
+                         KeyManager and the key has no alias",
+                );
+            }
+        }
+        // DescribeKey always reports KeySpec on AWS; its default is SYMMETRIC_DEFAULT.
+        let spec = d.spec.as_deref().unwrap_or("SYMMETRIC_DEFAULT");
+        if spec != "SYMMETRIC_DEFAULT" {
+            return def.not_applicable(
+                inv,
+                &t,
+                format!("{spec} key: automatic rotation only exists for symmetric encryption keys"),
+            );
+        }
+        let mut ev = manager_evidence(d);
+        ev.push(Evidence::new("KeySpec", spec));
+        match &d.rotation_enabled {
+            Err(e) => def.unknown(inv, &t, e.clone()),
+            Ok(true) => {
+                ev.push(Evidence::new("KeyRotationEnabled", "true"));
+                def.pass(inv, &t, "automatic key rotation is on", ev)
+            }
+            Ok(false) => {
+                ev.push(Evidence::new("KeyRotationEnabled", "false"));
+                def.fail(
+                    inv,
+                    &t,
+                    format!(
+                        "customer-managed key {} has automatic rotation off",
+                        t.resource_name
+                    ),
+                    ev,
+                )
+            }
+        }
+    })
+}
+
+fn pending_deletion(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    per_key(def, inv, |_, t, d| {
+        let Some(state) = &d.state else {
+            return def.unknown(inv, &t, "DescribeKey reported no KeyState");
+        };
+        let ev = vec![Evidence::new("KeyState", state.as_str())];
+        let broken = match state {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => {
+                Some("is scheduled for deletion: what it encrypts will be unreadable for good")
+            }
+            KeyState::Disabled => Some("is disabled: encrypt and decrypt calls with it fail"),
+            KeyState::Unavailable => {
+                Some("is unavailable (custom key store disconnected): calls with it fail")
+            }
+            KeyState::PendingImport => {
+                Some("has no key material (pending import): calls with it fail")
+            }
+            KeyState::Enabled | KeyState::Creating | KeyState::Updating => None,
+            KeyState::Other(other) => {
+                return def.unknown(inv, &t, format!("unrecognised KeyState {other:?}"));
+            }
+        };
+        match broken {
+            Some(why) => def.fail(inv, &t, format!("key {} {why}", t.resource_name), ev),
+            None => def.pass(inv, &t, format!("key is {state}"), ev),
+        }
+    })
 }
 
 /// Condition keys that pin who may use a `Principal *` statement: the caller's account,
@@ -229,73 +229,65 @@ const CALLER_KEYS: &[&str] = &[
 ];
 
 fn public_key_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.keys
-        .iter()
-        .map(|key| {
-            let t = target(key);
-            let d = match &key.details {
-                Ok(d) => d,
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-            };
-            let text = match &d.policy {
-                Ok(text) => text,
-                Err(e) => return def.unknown(inv, &t, e.clone()),
-            };
-            let doc = match PolicyDocument::parse(text) {
-                Ok(doc) => doc,
-                Err(e) => return def.unknown(inv, &t, format!("key policy: {e}")),
-            };
-            let open: Vec<Evidence> = doc
-                .allow_statements()
-                .filter(|s| {
-                    s.is_public_principal() && !s.conditions.iter().any(|c| c.narrows(CALLER_KEYS))
-                })
-                .map(|s| {
-                    let field = format!("Statement {}", s.sid.as_deref().unwrap_or("(no Sid)"));
-                    let verb = if s.not_action { "NotAction" } else { "Action" };
-                    let who = if s.not_principal {
-                        "NotPrincipal"
-                    } else {
-                        "Principal *"
-                    };
-                    Evidence::new(
-                        field,
-                        format!(
-                            "{who}, {}, {verb} {}",
-                            if s.conditions.is_empty() {
-                                "no Condition"
-                            } else {
-                                "no Condition that pins the caller"
-                            },
-                            s.actions.join(", ")
-                        ),
-                    )
-                })
-                .collect();
-            if open.is_empty() {
-                def.pass(
-                    inv,
-                    &t,
-                    "no key policy statement allows Principal * without a condition on the caller",
-                    vec![Evidence::new(
-                        "Statements",
-                        doc.statements.len().to_string(),
-                    )],
-                )
-            } else {
-                let n = open.len();
-                def.fail(
-                    inv,
-                    &t,
+    per_key(def, inv, |_, t, d| {
+        let text = match &d.policy {
+            Ok(text) => text,
+            Err(e) => return def.unknown(inv, &t, e.clone()),
+        };
+        let doc = match PolicyDocument::parse(text) {
+            Ok(doc) => doc,
+            Err(e) => return def.unknown(inv, &t, format!("key policy: {e}")),
+        };
+        let open: Vec<Evidence> = doc
+            .allow_statements()
+            .filter(|s| {
+                s.is_public_principal() && !s.conditions.iter().any(|c| c.narrows(CALLER_KEYS))
+            })
+            .map(|s| {
+                let field = format!("Statement {}", s.sid.as_deref().unwrap_or("(no Sid)"));
+                let verb = if s.not_action { "NotAction" } else { "Action" };
+                let who = if s.not_principal {
+                    "NotPrincipal"
+                } else {
+                    "Principal *"
+                };
+                Evidence::new(
+                    field,
                     format!(
-                        "key policy has {n} statement{} allowing Principal * without a condition",
-                        if n == 1 { "" } else { "s" }
+                        "{who}, {}, {verb} {}",
+                        if s.conditions.is_empty() {
+                            "no Condition"
+                        } else {
+                            "no Condition that pins the caller"
+                        },
+                        s.actions.join(", ")
                     ),
-                    open,
                 )
-            }
-        })
-        .collect()
+            })
+            .collect();
+        if open.is_empty() {
+            def.pass(
+                inv,
+                &t,
+                "no key policy statement allows Principal * without a condition on the caller",
+                vec![Evidence::new(
+                    "Statements",
+                    doc.statements.len().to_string(),
+                )],
+            )
+        } else {
+            let n = open.len();
+            def.fail(
+                inv,
+                &t,
+                format!(
+                    "key policy has {n} statement{} allowing Principal * without a condition",
+                    if n == 1 { "" } else { "s" }
+                ),
+                open,
+            )
+        }
+    })
 }
 
 #[cfg(test)]
