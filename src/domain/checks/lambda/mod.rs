@@ -28,6 +28,7 @@ pub mod trust;
 
 use crate::domain::values::{PackageType, TracingMode, UrlAuthType};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::domain::arn::{Arn, account_of};
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
@@ -410,6 +411,11 @@ pub const CHECKS: &[CheckDef] = &[
 // ───────────────────────────── shared helpers ─────────────────────────────
 
 /// The finding target for a function, with `{tf}` filled.
+/// One finding per function.
+fn per_function(inv: &Inventory, judge: impl FnMut(&Arc<Function>) -> Finding) -> Vec<Finding> {
+    inv.functions.iter().map(judge).collect()
+}
+
 pub fn target(f: &Function) -> Target {
     Target::new(&f.region, &f.arn, &f.name).param("tf", tf_ident(&f.name))
 }
@@ -501,22 +507,20 @@ fn statement_evidence(st: &Statement) -> Vec<Evidence> {
 // ───────────────────────────── resource policy checks ─────────────────────────────
 
 fn public_resource_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let latest = public_resource_policy_latest(def, inv, f);
-            with_aliases(def, inv, f, latest, |alias| {
-                let doc = match crate::domain::iam::parse_policy(&alias.policy) {
-                    Err(e) => return AliasVerdict::Unknown(e),
-                    Ok(None) => return AliasVerdict::Nothing,
-                    Ok(Some(doc)) => doc,
-                };
-                let public = public_invoke_statements(&doc);
-                let Some(first) = public.first() else {
-                    return AliasVerdict::Nothing;
-                };
-                let sids: Vec<String> = public.iter().map(|st| sid_of(st)).collect();
-                AliasVerdict::Fail(def.fail(
+    per_function(inv, |f| {
+        let latest = public_resource_policy_latest(def, inv, f);
+        with_aliases(def, inv, f, latest, |alias| {
+            let doc = match crate::domain::iam::parse_policy(&alias.policy) {
+                Err(e) => return AliasVerdict::Unknown(e),
+                Ok(None) => return AliasVerdict::Nothing,
+                Ok(Some(doc)) => doc,
+            };
+            let public = public_invoke_statements(&doc);
+            let Some(first) = public.first() else {
+                return AliasVerdict::Nothing;
+            };
+            let sids: Vec<String> = public.iter().map(|st| sid_of(st)).collect();
+            AliasVerdict::Fail(def.fail(
                     inv,
                     &target(f).param("statement_id", alias_statement(sid_of(first), alias)),
                     format!(
@@ -533,9 +537,8 @@ fn public_resource_policy(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Ve
                         .chain(public.iter().flat_map(|st| statement_evidence(st)))
                         .collect(),
                 ))
-            })
         })
-        .collect()
+    })
 }
 
 fn public_resource_policy_latest(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
@@ -645,44 +648,41 @@ fn foreign_grants(doc: &PolicyDocument, inv: &Inventory, ctx: &Context) -> Vec<F
 }
 
 fn cross_account_invoke(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let latest = cross_account_invoke_latest(def, inv, ctx, f);
-            with_aliases(def, inv, f, latest, |alias| {
-                let doc = match crate::domain::iam::parse_policy(&alias.policy) {
-                    Err(e) => return AliasVerdict::Unknown(e),
-                    Ok(None) => return AliasVerdict::Nothing,
-                    Ok(Some(doc)) => doc,
-                };
-                let grants = foreign_grants(&doc, inv, ctx);
-                let Some(first) = grants.first() else {
-                    return AliasVerdict::Nothing;
-                };
-                let mut ev = vec![Evidence::new("Alias", &alias.arn)];
-                ev.extend(grants.iter().map(|g| {
-                    Evidence::new(
-                        format!("Statement {}", g.sid),
-                        format!("account {} via {}", g.account, g.via),
-                    )
-                }));
-                ev.push(Evidence::new("Trusted accounts", trusted_list(inv, ctx)));
-                AliasVerdict::Fail(
-                    def.fail(
-                        inv,
-                        &target(f)
-                            .param("statement_id", alias_statement(first.sid.clone(), alias))
-                            .param("other_account", &first.account),
-                        format!(
-                            "untrusted account {} may invoke {} through alias {} (statement {})",
-                            first.account, f.name, alias.name, first.sid
-                        ),
-                        ev,
-                    ),
+    per_function(inv, |f| {
+        let latest = cross_account_invoke_latest(def, inv, ctx, f);
+        with_aliases(def, inv, f, latest, |alias| {
+            let doc = match crate::domain::iam::parse_policy(&alias.policy) {
+                Err(e) => return AliasVerdict::Unknown(e),
+                Ok(None) => return AliasVerdict::Nothing,
+                Ok(Some(doc)) => doc,
+            };
+            let grants = foreign_grants(&doc, inv, ctx);
+            let Some(first) = grants.first() else {
+                return AliasVerdict::Nothing;
+            };
+            let mut ev = vec![Evidence::new("Alias", &alias.arn)];
+            ev.extend(grants.iter().map(|g| {
+                Evidence::new(
+                    format!("Statement {}", g.sid),
+                    format!("account {} via {}", g.account, g.via),
                 )
-            })
+            }));
+            ev.push(Evidence::new("Trusted accounts", trusted_list(inv, ctx)));
+            AliasVerdict::Fail(
+                def.fail(
+                    inv,
+                    &target(f)
+                        .param("statement_id", alias_statement(first.sid.clone(), alias))
+                        .param("other_account", &first.account),
+                    format!(
+                        "untrusted account {} may invoke {} through alias {} (statement {})",
+                        first.account, f.name, alias.name, first.sid
+                    ),
+                    ev,
+                ),
+            )
         })
-        .collect()
+    })
 }
 
 fn cross_account_invoke_latest(
@@ -763,24 +763,21 @@ fn url_check(
     judge: impl Fn(&Function, &Fetched<Option<FunctionUrl>>, Option<&Alias>) -> Finding,
 ) -> Vec<Finding> {
     use crate::domain::finding::Status;
-    inv.functions
-        .iter()
-        .map(|f| {
-            let latest = judge(f, &f.url, None);
-            with_aliases(def, inv, f, latest, |alias| {
-                let finding = judge(f, &alias.url, Some(alias));
-                match finding.status {
-                    Status::Fail => AliasVerdict::Fail(finding),
-                    Status::Pass => AliasVerdict::Pass(finding),
-                    Status::Unknown => match &alias.url {
-                        Err(e) => AliasVerdict::Unknown(e.to_string()),
-                        Ok(_) => AliasVerdict::Unknown(finding.message.to_string()),
-                    },
-                    _ => AliasVerdict::Nothing,
-                }
-            })
+    per_function(inv, |f| {
+        let latest = judge(f, &f.url, None);
+        with_aliases(def, inv, f, latest, |alias| {
+            let finding = judge(f, &alias.url, Some(alias));
+            match finding.status {
+                Status::Fail => AliasVerdict::Fail(finding),
+                Status::Pass => AliasVerdict::Pass(finding),
+                Status::Unknown => match &alias.url {
+                    Err(e) => AliasVerdict::Unknown(e.to_string()),
+                    Ok(_) => AliasVerdict::Unknown(finding.message.to_string()),
+                },
+                _ => AliasVerdict::Nothing,
+            }
         })
-        .collect()
+    })
 }
 
 /// ` of alias NAME` for an alias's URL, nothing for the function's own.
@@ -889,128 +886,134 @@ fn function_url_cors_wildcard(def: &CheckDef, inv: &Inventory, _ctx: &Context) -
 // ───────────────────────────── configuration checks ─────────────────────────────
 
 fn secrets_in_env(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            if f.env.is_empty() {
-                let t = target(f)
-                    .param("variables", "the variable")
-                    .param("first_variable", "secret");
-                return def.not_applicable(inv, &t, "the function has no environment variables");
-            }
-            super::variables::judge_variables(
-                def,
-                inv,
-                target(f),
-                &f.env,
-                "Environment",
-                "environment variable",
-            )
-        })
-        .collect()
+    per_function(inv, |f| {
+        if f.env.is_empty() {
+            let t = target(f)
+                .param("variables", "the variable")
+                .param("first_variable", "secret");
+            return def.not_applicable(inv, &t, "the function has no environment variables");
+        }
+        super::variables::judge_variables(
+            def,
+            inv,
+            target(f),
+            &f.env,
+            "Environment",
+            "environment variable",
+        )
+    })
 }
 
 fn env_not_encrypted_cmk(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = target(f);
-            if f.env.is_empty() {
-                return def.not_applicable(inv, &t, "the function has no environment variables");
-            }
-            let vars = Evidence::new("Environment variables", f.env.len().to_string());
-            let key = f.kms_key_arn.as_deref().map(str::trim).filter(|k| !k.is_empty());
-            let Some(key) = key else {
-                return def.fail(
+    per_function(inv, |f| {
+        let t = target(f);
+        if f.env.is_empty() {
+            return def.not_applicable(inv, &t, "the function has no environment variables");
+        }
+        let vars = Evidence::new("Environment variables", f.env.len().to_string());
+        let key = f
+            .kms_key_arn
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
+        let Some(key) = key else {
+            return def.fail(
                     inv,
                     &t,
                     "environment variables are encrypted with the AWS managed aws/lambda key (no KMSKeyArn)",
                     vec![vars, Evidence::new("KMSKeyArn", "(none)")],
                 );
-            };
-            let aws_managed = match inv.find_key(&f.region, key) {
-                Some(k) => key_is_aws_managed(k),
-                None => is_aws_alias(key).then_some(true),
-            };
-            let ev = vec![vars, Evidence::new("KMSKeyArn", key)];
-            if aws_managed == Some(true) {
-                def.fail(inv, &t, format!("KMSKeyArn {key} is an AWS managed key, not a customer-managed one"), ev)
-            } else {
-                def.pass(inv, &t, format!("environment encrypted with {key}"), ev)
-            }
-        })
-        .collect()
+        };
+        let aws_managed = match inv.find_key(&f.region, key) {
+            Some(k) => key_is_aws_managed(k),
+            None => is_aws_alias(key).then_some(true),
+        };
+        let ev = vec![vars, Evidence::new("KMSKeyArn", key)];
+        if aws_managed == Some(true) {
+            def.fail(
+                inv,
+                &t,
+                format!("KMSKeyArn {key} is an AWS managed key, not a customer-managed one"),
+                ev,
+            )
+        } else {
+            def.pass(inv, &t, format!("environment encrypted with {key}"), ev)
+        }
+    })
 }
 
 fn deprecated_runtime(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
     let today = ctx.now.date();
-    inv.functions
-        .iter()
-        .map(|f| {
-            let is_image = f.package_type == Some(PackageType::Image);
-            let runtime = f.runtime.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            let new_runtime = runtime
-                .and_then(runtimes::suggested_runtime)
-                .unwrap_or("a supported runtime");
-            let t = target(f).param("new_runtime", new_runtime);
-            if is_image {
-                return def.not_applicable(
+    per_function(inv, |f| {
+        let is_image = f.package_type == Some(PackageType::Image);
+        let runtime = f
+            .runtime
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let new_runtime = runtime
+            .and_then(runtimes::suggested_runtime)
+            .unwrap_or("a supported runtime");
+        let t = target(f).param("new_runtime", new_runtime);
+        if is_image {
+            return def.not_applicable(
                     inv,
                     &t,
                     "container image function: the runtime is part of the image (rebuild on a supported base image)",
                 );
-            }
-            let Some(runtime) = runtime else {
-                return def.unknown(
-                    inv,
-                    &t,
-                    if f.package_type.is_none() {
-                        "ListFunctions reported neither Runtime nor PackageType"
-                    } else {
-                        "ListFunctions reported no Runtime for a Zip function"
-                    },
-                );
-            };
-            let mut ev = vec![Evidence::new("Runtime", runtime)];
-            match runtimes::status(runtime, today) {
-                RuntimeStatus::Supported => {
-                    if let Some(date) = runtimes::deprecation_date(runtime) {
-                        ev.push(Evidence::new("Deprecation date", date.to_string()));
-                    }
-                    def.pass(inv, &t, format!("{runtime} is supported"), ev)
-                }
-                RuntimeStatus::Unlisted => def.unknown(
-                    inv,
-                    &t,
-                    format!("runtime {runtime} is not in Parapet's deprecation table"),
-                ),
-                RuntimeStatus::Deprecated { date } => {
+        }
+        let Some(runtime) = runtime else {
+            return def.unknown(
+                inv,
+                &t,
+                if f.package_type.is_none() {
+                    "ListFunctions reported neither Runtime nor PackageType"
+                } else {
+                    "ListFunctions reported no Runtime for a Zip function"
+                },
+            );
+        };
+        let mut ev = vec![Evidence::new("Runtime", runtime)];
+        match runtimes::status(runtime, today) {
+            RuntimeStatus::Supported => {
+                if let Some(date) = runtimes::deprecation_date(runtime) {
                     ev.push(Evidence::new("Deprecation date", date.to_string()));
-                    let mut finding = def.fail(
+                }
+                def.pass(inv, &t, format!("{runtime} is supported"), ev)
+            }
+            RuntimeStatus::Unlisted => def.unknown(
+                inv,
+                &t,
+                format!("runtime {runtime} is not in Parapet's deprecation table"),
+            ),
+            RuntimeStatus::Deprecated { date } => {
+                ev.push(Evidence::new("Deprecation date", date.to_string()));
+                let mut finding = def.fail(
                         inv,
                         &t,
                         format!("{runtime} was deprecated on {date}: no security patches; move to {new_runtime}"),
                         ev,
                     );
-                    finding.severity = Severity::High;
-                    finding
-                }
-                RuntimeStatus::DeprecatingSoon { date } => {
-                    let days = (date - today).whole_days();
-                    ev.push(Evidence::new("Deprecation date", date.to_string()));
-                    ev.push(Evidence::new("Days left", days.to_string()));
-                    let mut finding = def.fail(
-                        inv,
-                        &t,
-                        format!("{runtime} is deprecated on {date} ({days} days); move to {new_runtime}"),
-                        ev,
-                    );
-                    finding.severity = Severity::Medium;
-                    finding
-                }
+                finding.severity = Severity::High;
+                finding
             }
-        })
-        .collect()
+            RuntimeStatus::DeprecatingSoon { date } => {
+                let days = (date - today).whole_days();
+                ev.push(Evidence::new("Deprecation date", date.to_string()));
+                ev.push(Evidence::new("Days left", days.to_string()));
+                let mut finding = def.fail(
+                    inv,
+                    &t,
+                    format!(
+                        "{runtime} is deprecated on {date} ({days} days); move to {new_runtime}"
+                    ),
+                    ev,
+                );
+                finding.severity = Severity::Medium;
+                finding
+            }
+        }
+    })
 }
 
 /// `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION` → (account, name).
@@ -1020,178 +1023,186 @@ fn layer_parts(arn: &str) -> Option<(String, String)> {
 }
 
 fn cross_account_layer(def: &CheckDef, inv: &Inventory, ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let base = target(f);
-            if f.layers.is_empty() {
-                let t = base
-                    .param("layer_arn", "LAYER_ARN")
-                    .param("layer_name", "LAYER");
-                return def.not_applicable(inv, &t, "the function uses no layers");
-            }
-            let mut foreign = Vec::new();
-            let mut unparsable = Vec::new();
-            for layer in &f.layers {
-                match layer_parts(layer) {
-                    Some((acct, name)) if !ctx.is_trusted(inv, &acct) => {
-                        foreign.push((layer, acct, name))
-                    }
-                    Some(_) => {}
-                    None => unparsable.push(layer.as_str()),
-                }
-            }
-            let ev: Vec<Evidence> = f
-                .layers
-                .iter()
-                .map(|l| Evidence::new("Layer", l))
-                .chain(std::iter::once(Evidence::new(
-                    "Trusted accounts",
-                    trusted_list(inv, ctx),
-                )))
-                .collect();
-            if let Some((arn, _, name)) = foreign.first() {
-                let t = base
-                    .param("layer_arn", arn.as_str())
-                    .param("layer_name", name);
-                let list: Vec<String> = foreign
-                    .iter()
-                    .map(|(arn, acct, _)| format!("{arn} (account {acct})"))
-                    .collect();
-                return def.fail(
-                    inv,
-                    &t,
-                    format!("layer from an untrusted account: {}", list.join(", ")),
-                    ev,
-                );
-            }
+    per_function(inv, |f| {
+        let base = target(f);
+        if f.layers.is_empty() {
             let t = base
                 .param("layer_arn", "LAYER_ARN")
                 .param("layer_name", "LAYER");
-            if !unparsable.is_empty() {
-                return def.unknown(
-                    inv,
-                    &t,
-                    format!("cannot tell the owner of layer {}", unparsable.join(", ")),
-                );
+            return def.not_applicable(inv, &t, "the function uses no layers");
+        }
+        let mut foreign = Vec::new();
+        let mut unparsable = Vec::new();
+        for layer in &f.layers {
+            match layer_parts(layer) {
+                Some((acct, name)) if !ctx.is_trusted(inv, &acct) => {
+                    foreign.push((layer, acct, name))
+                }
+                Some(_) => {}
+                None => unparsable.push(layer.as_str()),
             }
-            def.pass(
+        }
+        let ev: Vec<Evidence> = f
+            .layers
+            .iter()
+            .map(|l| Evidence::new("Layer", l))
+            .chain(std::iter::once(Evidence::new(
+                "Trusted accounts",
+                trusted_list(inv, ctx),
+            )))
+            .collect();
+        if let Some((arn, _, name)) = foreign.first() {
+            let t = base
+                .param("layer_arn", arn.as_str())
+                .param("layer_name", name);
+            let list: Vec<String> = foreign
+                .iter()
+                .map(|(arn, acct, _)| format!("{arn} (account {acct})"))
+                .collect();
+            return def.fail(
                 inv,
                 &t,
-                "every layer belongs to this account or a trusted one",
+                format!("layer from an untrusted account: {}", list.join(", ")),
                 ev,
-            )
-        })
-        .collect()
+            );
+        }
+        let t = base
+            .param("layer_arn", "LAYER_ARN")
+            .param("layer_name", "LAYER");
+        if !unparsable.is_empty() {
+            return def.unknown(
+                inv,
+                &t,
+                format!("cannot tell the owner of layer {}", unparsable.join(", ")),
+            );
+        }
+        def.pass(
+            inv,
+            &t,
+            "every layer belongs to this account or a trusted one",
+            ev,
+        )
+    })
 }
 
 fn no_vpc(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = target(f);
-            if f.vpc_subnet_ids.is_empty() {
-                def.fail(
-                    inv,
-                    &t,
-                    "the function runs outside any VPC (VpcConfig has no subnets)",
-                    vec![Evidence::new("VpcConfig.SubnetIds", "(none)")],
-                )
-            } else {
-                def.pass(
-                    inv,
-                    &t,
-                    format!("attached to {} subnet(s)", f.vpc_subnet_ids.len()),
-                    vec![Evidence::new(
-                        "VpcConfig.SubnetIds",
-                        f.vpc_subnet_ids.join(", "),
-                    )],
-                )
-            }
-        })
-        .collect()
+    per_function(inv, |f| {
+        let t = target(f);
+        if f.vpc_subnet_ids.is_empty() {
+            def.fail(
+                inv,
+                &t,
+                "the function runs outside any VPC (VpcConfig has no subnets)",
+                vec![Evidence::new("VpcConfig.SubnetIds", "(none)")],
+            )
+        } else {
+            def.pass(
+                inv,
+                &t,
+                format!("attached to {} subnet(s)", f.vpc_subnet_ids.len()),
+                vec![Evidence::new(
+                    "VpcConfig.SubnetIds",
+                    f.vpc_subnet_ids.join(", "),
+                )],
+            )
+        }
+    })
 }
 
 fn no_failure_destination(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = target(f);
-            let invokers = function_policy(f).map(|doc| doc.map(|d| async_invokers(&d)).unwrap_or_default());
-            match &invokers {
-                Ok(v) if v.is_empty() => {
-                    return def.not_applicable(
+    per_function(inv, |f| {
+        let t = target(f);
+        let invokers =
+            function_policy(f).map(|doc| doc.map(|d| async_invokers(&d)).unwrap_or_default());
+        match &invokers {
+            Ok(v) if v.is_empty() => {
+                return def.not_applicable(
                         inv,
                         &t,
                         "not invoked asynchronously: its resource policy lets no asynchronous service (S3, SNS, EventBridge, …) invoke it",
                     );
-                }
-                // The policy could not be read, so the poller read the event invoke config
-                // (`iam::reads_event_invoke`): a config marks the function as asynchronously
-                // invoked.
-                Err(e) if !matches!(f.event_invoke, Ok(Some(_))) => {
-                    let reason = match &f.event_invoke {
-                        Err(eic) => format!("{e}; {eic}"),
-                        Ok(_) => e.clone(),
-                    };
-                    return def.unknown(inv, &t, format!("cannot tell whether it is invoked asynchronously: {reason}"));
-                }
-                _ => {}
             }
-            let mut ev = Vec::new();
-            if let Ok(v) = &invokers
-                && !v.is_empty()
+            // The policy could not be read, so the poller read the event invoke config
+            // (`iam::reads_event_invoke`): a config marks the function as asynchronously
+            // invoked.
+            Err(e) if !matches!(f.event_invoke, Ok(Some(_))) => {
+                let reason = match &f.event_invoke {
+                    Err(eic) => format!("{e}; {eic}"),
+                    Ok(_) => e.clone(),
+                };
+                return def.unknown(
+                    inv,
+                    &t,
+                    format!("cannot tell whether it is invoked asynchronously: {reason}"),
+                );
+            }
+            _ => {}
+        }
+        let mut ev = Vec::new();
+        if let Ok(v) = &invokers
+            && !v.is_empty()
+        {
+            ev.push(Evidence::new("Async invokers", v.join(", ")));
+        }
+        let dlq = f
+            .dead_letter_target
+            .as_deref()
+            .filter(|d| !d.trim().is_empty());
+        ev.push(Evidence::new(
+            "DeadLetterConfig.TargetArn",
+            dlq.unwrap_or("(none)"),
+        ));
+        if let Some(dlq) = dlq {
+            return def.pass(
+                inv,
+                &t,
+                format!("failed events go to the dead-letter queue {dlq}"),
+                ev,
+            );
+        }
+        match &f.event_invoke {
+            Err(e) => def.unknown(inv, &t, e.clone()),
+            Ok(Some(c))
+                if c.on_failure_destination
+                    .as_deref()
+                    .is_some_and(|d| !d.trim().is_empty()) =>
             {
-                ev.push(Evidence::new("Async invokers", v.join(", ")));
+                let dest = c.on_failure_destination.clone().unwrap_or_default();
+                ev.push(Evidence::new("DestinationConfig.OnFailure", &dest));
+                def.pass(inv, &t, format!("failed events go to {dest}"), ev)
             }
-            let dlq = f.dead_letter_target.as_deref().filter(|d| !d.trim().is_empty());
-            ev.push(Evidence::new("DeadLetterConfig.TargetArn", dlq.unwrap_or("(none)")));
-            if let Some(dlq) = dlq {
-                return def.pass(inv, &t, format!("failed events go to the dead-letter queue {dlq}"), ev);
-            }
-            match &f.event_invoke {
-                Err(e) => def.unknown(inv, &t, e.clone()),
-                Ok(Some(c)) if c.on_failure_destination.as_deref().is_some_and(|d| !d.trim().is_empty()) => {
-                    let dest = c.on_failure_destination.clone().unwrap_or_default();
-                    ev.push(Evidence::new("DestinationConfig.OnFailure", &dest));
-                    def.pass(inv, &t, format!("failed events go to {dest}"), ev)
-                }
-                Ok(_) => {
-                    ev.push(Evidence::new("DestinationConfig.OnFailure", "(none)"));
-                    def.fail(
+            Ok(_) => {
+                ev.push(Evidence::new("DestinationConfig.OnFailure", "(none)"));
+                def.fail(
                         inv,
                         &t,
                         "invoked asynchronously but has neither a dead-letter queue nor an OnFailure destination: failed events are dropped",
                         ev,
                     )
-                }
             }
-        })
-        .collect()
+        }
+    })
 }
 
 fn no_tracing(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = target(f);
-            let mode = f
-                .tracing_mode
-                .as_ref()
-                .map_or("PassThrough", |m| m.as_str());
-            let ev = vec![Evidence::new("TracingConfig.Mode", mode)];
-            if f.tracing_mode == Some(TracingMode::Active) {
-                def.pass(inv, &t, "X-Ray active tracing is on", ev)
-            } else {
-                def.fail(
-                    inv,
-                    &t,
-                    format!("X-Ray tracing mode is {mode}, not Active"),
-                    ev,
-                )
-            }
-        })
-        .collect()
+    per_function(inv, |f| {
+        let t = target(f);
+        let mode = f
+            .tracing_mode
+            .as_ref()
+            .map_or("PassThrough", |m| m.as_str());
+        let ev = vec![Evidence::new("TracingConfig.Mode", mode)];
+        if f.tracing_mode == Some(TracingMode::Active) {
+            def.pass(inv, &t, "X-Ray active tracing is on", ev)
+        } else {
+            def.fail(
+                inv,
+                &t,
+                format!("X-Ray tracing mode is {mode}, not Active"),
+                ev,
+            )
+        }
+    })
 }
 
 // ───────────────────────────── roles ─────────────────────────────
@@ -1240,95 +1251,97 @@ struct RoleJudgement {
 /// Judges every function's execution role: its grants fail it, an unreadable policy leaves it
 /// `unknown`, else it passes with its policies named.
 fn judge_roles(def: &CheckDef, inv: &Inventory, j: RoleJudgement) -> Vec<Finding> {
-    inv.functions
-        .iter()
-        .map(|f| {
-            let t = role_target(f);
-            let role = match function_role(inv, f) {
-                Ok(r) => r,
-                Err(e) => return def.unknown(inv, &t, e),
-            };
-            let p = role_privileges(role);
-            let mut ev = vec![Evidence::new("Role", &role.arn)];
-            let grants = (j.grants)(&p);
-            if !grants.is_empty() {
-                ev.extend(grants.iter().map(|r| Evidence::new(j.label, r)));
-                let why = format!(
-                    "execution role {} {}: {}",
+    per_function(inv, |f| {
+        let t = role_target(f);
+        let role = match function_role(inv, f) {
+            Ok(r) => r,
+            Err(e) => return def.unknown(inv, &t, e),
+        };
+        let p = role_privileges(role);
+        let mut ev = vec![Evidence::new("Role", &role.arn)];
+        let grants = (j.grants)(&p);
+        if !grants.is_empty() {
+            ev.extend(grants.iter().map(|r| Evidence::new(j.label, r)));
+            let why = format!(
+                "execution role {} {}: {}",
+                role.name,
+                j.fails,
+                grants.join("; ")
+            );
+            return def.fail(inv, &t, why, ev);
+        }
+        if !p.unreadable.is_empty() {
+            return def.unknown(
+                inv,
+                &t,
+                format!(
+                    "could not read every policy of {}: {}",
                     role.name,
-                    j.fails,
-                    grants.join("; ")
-                );
-                return def.fail(inv, &t, why, ev);
-            }
-            if !p.unreadable.is_empty() {
-                return def.unknown(
-                    inv,
-                    &t,
-                    format!(
-                        "could not read every policy of {}: {}",
-                        role.name,
-                        p.unreadable.join("; ")
-                    ),
-                );
-            }
-            ev.push(Evidence::new(
-                "Policies",
-                role.policies
-                    .iter()
-                    .map(|p| p.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
-            let why = format!("execution role {} {}", role.name, j.passes);
-            def.pass(inv, &t, why, ev)
-        })
-        .collect()
+                    p.unreadable.join("; ")
+                ),
+            );
+        }
+        ev.push(Evidence::new(
+            "Policies",
+            role.policies
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+        let why = format!("execution role {} {}", role.name, j.passes);
+        def.pass(inv, &t, why, ev)
+    })
 }
 
 // ───────────────────────────── throttling ─────────────────────────────
 
 fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
     let entries = entry_points::unauthenticated_entry_points(inv);
-    inv.functions
-        .iter()
-        .map(|f| {
-            let mine: Vec<&EntryPoint> =
-                entries.iter().filter(|e| e.function_arn == f.arn).collect();
-            let entry_text = mine
-                .first()
-                .map(|e| e.description.clone())
-                .unwrap_or_else(|| "the public entry point".into());
-            let t = target(f).param("entry", entry_text);
-            if mine.is_empty() {
-                let gaps = entry_points::collection_gaps(inv, f);
-                if !gaps.is_empty() {
-                    return def.unknown(
-                        inv,
-                        &t,
-                        format!("cannot tell whether it is publicly reachable: {}", gaps.join("; ")),
-                    );
-                }
-                return def.not_applicable(inv, &t, "not reachable without authentication");
-            }
-            let mut ev: Vec<Evidence> = mine
-                .iter()
-                .map(|e| Evidence::new("Unauthenticated entry", &e.description))
-                .collect();
-            match inv.reserved_concurrency(f) {
-                None => def.unknown(
+    per_function(inv, |f| {
+        let mine: Vec<&EntryPoint> = entries.iter().filter(|e| e.function_arn == f.arn).collect();
+        let entry_text = mine
+            .first()
+            .map(|e| e.description.clone())
+            .unwrap_or_else(|| "the public entry point".into());
+        let t = target(f).param("entry", entry_text);
+        if mine.is_empty() {
+            let gaps = entry_points::collection_gaps(inv, f);
+            if !gaps.is_empty() {
+                return def.unknown(
                     inv,
                     &t,
-                    "reserved concurrency not collected (lambda:GetFunctionConcurrency)",
-                ),
-                Some(Err(e)) => def.unknown(inv, &t, e.clone()),
-                Some(Ok(Some(n))) => {
-                    ev.push(Evidence::new("ReservedConcurrentExecutions", n.to_string()));
-                    def.pass(inv, &t, format!("publicly reachable, capped at {n} concurrent executions"), ev)
-                }
-                Some(Ok(None)) => {
-                    ev.push(Evidence::new("ReservedConcurrentExecutions", "(none)"));
-                    def.fail(
+                    format!(
+                        "cannot tell whether it is publicly reachable: {}",
+                        gaps.join("; ")
+                    ),
+                );
+            }
+            return def.not_applicable(inv, &t, "not reachable without authentication");
+        }
+        let mut ev: Vec<Evidence> = mine
+            .iter()
+            .map(|e| Evidence::new("Unauthenticated entry", &e.description))
+            .collect();
+        match inv.reserved_concurrency(f) {
+            None => def.unknown(
+                inv,
+                &t,
+                "reserved concurrency not collected (lambda:GetFunctionConcurrency)",
+            ),
+            Some(Err(e)) => def.unknown(inv, &t, e.clone()),
+            Some(Ok(Some(n))) => {
+                ev.push(Evidence::new("ReservedConcurrentExecutions", n.to_string()));
+                def.pass(
+                    inv,
+                    &t,
+                    format!("publicly reachable, capped at {n} concurrent executions"),
+                    ev,
+                )
+            }
+            Some(Ok(None)) => {
+                ev.push(Evidence::new("ReservedConcurrentExecutions", "(none)"));
+                def.fail(
                         inv,
                         &t,
                         format!(
@@ -1337,10 +1350,9 @@ fn unbounded_concurrency_public(def: &CheckDef, inv: &Inventory, _ctx: &Context)
                         ),
                         ev,
                     )
-                }
             }
-        })
-        .collect()
+        }
+    })
 }
 
 #[cfg(test)]
