@@ -23,7 +23,7 @@ use super::roles::fetch_roles;
 use super::{Collected, RegionClients, Shared, aliases, code_signing};
 use crate::domain::finding::Service;
 use crate::domain::iam;
-use crate::domain::inventory::{Alias, EventInvokeConfig, Function, FunctionUrl, ListFailure};
+use crate::domain::inventory::{Alias, Area, EventInvokeConfig, Function, FunctionUrl};
 use std::sync::Arc;
 
 /// The largest page ListFunctions serves.
@@ -38,14 +38,8 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
     let configs = match list_functions(shared, &clients.lambda).await {
         Ok(configs) => configs,
         Err(failure) => {
-            let reason = collected.note(failure);
-            collected.inventory.list_failures.push(ListFailure {
-                service: Service::Lambda,
-                area: crate::domain::inventory::Area::Functions,
-                region,
-                call: "lambda:ListFunctions".into(),
-                reason,
-            });
+            let what = (&[Service::Lambda][..], Area::Functions);
+            collected.listing_failed(what, &region, "lambda:ListFunctions", failure);
             return collected;
         }
     };

@@ -23,8 +23,8 @@ use super::quotas;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
-    Authorizer, BasePathMapping, Cors, Integration, ListFailure, MethodSetting, RequestValidator,
-    RestApi, RestDomain, RestMethod, RestResource, RestStage, Route, V2Api, V2Domain, V2Stage,
+    Authorizer, BasePathMapping, Cors, Integration, MethodSetting, RequestValidator, RestApi,
+    RestDomain, RestMethod, RestResource, RestStage, Route, V2Api, V2Domain, V2Stage,
 };
 
 use aws_sdk_apigateway as apigw;
@@ -33,6 +33,29 @@ use aws_sdk_apigatewayv2 as apigw2;
 /// Every API Gateway read, v1 and v2, is `apigateway:GET` in IAM.
 /// The largest page API Gateway v1 accepts.
 const PAGE_LIMIT: i32 = 500;
+
+/// Every page of an API Gateway v1 listing, the largest pages it serves; `$request` is the
+/// call with its arguments (the page size and position are added here).
+macro_rules! v1_pages {
+    ($shared:expr, $quota:expr, $request:expr) => {
+        $shared.pages(
+            $quota,
+            |token| $request.limit(PAGE_LIMIT).set_position(token).send(),
+            |out| (out.items.unwrap_or_default(), out.position),
+        )
+    };
+}
+
+/// Every page of an API Gateway v2 listing; `$request` is the call with its arguments.
+macro_rules! v2_pages {
+    ($shared:expr, $quota:expr, $request:expr) => {
+        $shared.pages(
+            $quota,
+            |token| $request.set_next_token(token).send(),
+            |out| (out.items.unwrap_or_default(), out.next_token),
+        )
+    };
+}
 
 /// Collects the gateways area of one region.
 pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
@@ -48,93 +71,64 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
     collected.inventory.account_id = shared.account_id.clone();
     collected.inventory.regions = vec![region.to_string()];
 
-    match rest {
-        Ok(apis) => {
-            for (mut api, parts) in apis {
-                api.region = region.to_string();
-                api.stages = parts.stages.map_err(|f| collected.note(f));
-                api.resources = parts.resources.map_err(|f| collected.note(f));
-                api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
-                api.validators = parts.validators.map_err(|f| collected.note(f));
-                collected.inventory.rest_apis.push(api.into());
-            }
-        }
-        Err(f) => list_failure(
-            &mut collected,
-            region,
-            Service::ApiGateway,
-            "apigateway:GetRestApis",
-            f,
-        ),
-    }
-    match rest_domains {
-        Ok(domains) => {
-            for (mut domain, mappings) in domains {
-                domain.region = region.to_string();
-                domain.base_path_mappings = mappings.map_err(|f| collected.note(f));
-                collected.inventory.rest_domains.push(domain);
-            }
-        }
-        Err(f) => list_failure(
-            &mut collected,
-            region,
-            Service::ApiGateway,
-            crate::domain::inventory::REST_DOMAIN_LISTING,
-            f,
-        ),
-    }
-    match v2 {
-        Ok(apis) => {
-            for (mut api, parts) in apis {
-                api.region = region.to_string();
-                api.stages = parts.stages.map_err(|f| collected.note(f));
-                api.routes = parts.routes.map_err(|f| collected.note(f));
-                api.integrations = parts.integrations.map_err(|f| collected.note(f));
-                api.authorizers = parts.authorizers.map_err(|f| collected.note(f));
-                collected.inventory.v2_apis.push(api.into());
-            }
-        }
-        Err(f) => list_failure(
-            &mut collected,
-            region,
-            Service::ApiGatewayV2,
-            "apigatewayv2:GetApis",
-            f,
-        ),
-    }
-    match v2_domains {
-        Ok(domains) => {
-            for mut domain in domains {
-                domain.region = region.to_string();
-                collected.inventory.v2_domains.push(domain);
-            }
-        }
-        Err(f) => list_failure(
-            &mut collected,
-            region,
-            Service::ApiGatewayV2,
-            "apigatewayv2:GetDomainNames",
-            f,
-        ),
-    }
+    let v1 = |call| (Service::ApiGateway, region, call);
+    place(
+        &mut collected,
+        v1("apigateway:GetRestApis"),
+        rest,
+        |c, (mut api, parts)| {
+            api.region = region.to_string();
+            api.stages = parts.stages.map_err(|f| c.note(f));
+            api.resources = parts.resources.map_err(|f| c.note(f));
+            api.authorizers = parts.authorizers.map_err(|f| c.note(f));
+            api.validators = parts.validators.map_err(|f| c.note(f));
+            c.inventory.rest_apis.push(api.into());
+        },
+    );
+    let listing = v1(crate::domain::inventory::REST_DOMAIN_LISTING);
+    place(
+        &mut collected,
+        listing,
+        rest_domains,
+        |c, (mut domain, mappings)| {
+            domain.region = region.to_string();
+            domain.base_path_mappings = mappings.map_err(|f| c.note(f));
+            c.inventory.rest_domains.push(domain);
+        },
+    );
+    let v2_call = |call| (Service::ApiGatewayV2, region, call);
+    place(
+        &mut collected,
+        v2_call("apigatewayv2:GetApis"),
+        v2,
+        |c, (mut api, parts)| {
+            api.region = region.to_string();
+            api.stages = parts.stages.map_err(|f| c.note(f));
+            api.routes = parts.routes.map_err(|f| c.note(f));
+            api.integrations = parts.integrations.map_err(|f| c.note(f));
+            api.authorizers = parts.authorizers.map_err(|f| c.note(f));
+            c.inventory.v2_apis.push(api.into());
+        },
+    );
+    let listing = v2_call("apigatewayv2:GetDomainNames");
+    place(&mut collected, listing, v2_domains, |c, mut domain| {
+        domain.region = region.to_string();
+        c.inventory.v2_domains.push(domain);
+    });
     collected
 }
 
-fn list_failure(
+/// Places each resource a listing found with `place`, or records that `call` failed.
+fn place<T>(
     collected: &mut Collected,
-    region: &str,
-    service: Service,
-    call: &str,
-    failure: CallFailure,
+    (service, region, call): (Service, &str, &str),
+    listed: Result<Vec<T>, CallFailure>,
+    mut place: impl FnMut(&mut Collected, T),
 ) {
-    let reason = collected.note(failure);
-    collected.inventory.list_failures.push(ListFailure {
-        service,
-        area: service.area(),
-        region: region.to_string(),
-        call: call.to_string(),
-        reason,
-    });
+    match listed {
+        Ok(items) => items.into_iter().for_each(|item| place(collected, item)),
+        Err(f) => collected.listing_failed((&[service], service.area()), region, call, f),
+    }
 }
 
 // ───────────────────────────── REST (v1) ─────────────────────────────
@@ -151,19 +145,7 @@ async fn rest_apis(
     shared: &Shared,
     client: &apigw::Client,
 ) -> Result<Vec<(RestApi, RestParts)>, CallFailure> {
-    let listed = shared
-        .pages(
-            &quotas::APIGW_GET_REST_APIS,
-            |token| {
-                client
-                    .get_rest_apis()
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await?;
+    let listed = v1_pages!(shared, &quotas::APIGW_GET_REST_APIS, client.get_rest_apis()).await?;
     let apis: Vec<RestApi> = listed.into_iter().map(rest_api).collect();
     let parts = fan_out(apis.iter(), |api| rest_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
@@ -264,21 +246,12 @@ async fn rest_resources(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<RestResource>, CallFailure> {
-    let resources = shared
-        .pages(
-            &quotas::APIGW_GET_RESOURCES_API,
-            |token| {
-                client
-                    .get_resources()
-                    .rest_api_id(api_id)
-                    .embed("methods")
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await?;
+    let resources = v1_pages!(
+        shared,
+        &quotas::APIGW_GET_RESOURCES_API,
+        client.get_resources().rest_api_id(api_id).embed("methods")
+    )
+    .await?;
     Ok(resources.into_iter().map(rest_resource).collect())
 }
 
@@ -313,20 +286,12 @@ async fn rest_authorizers(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<Authorizer>, CallFailure> {
-    let authorizers = shared
-        .pages(
-            &quotas::APIGW_GET_AUTHORIZERS,
-            |token| {
-                client
-                    .get_authorizers()
-                    .rest_api_id(api_id)
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await?;
+    let authorizers = v1_pages!(
+        shared,
+        &quotas::APIGW_GET_AUTHORIZERS,
+        client.get_authorizers().rest_api_id(api_id)
+    )
+    .await?;
     Ok(authorizers
         .into_iter()
         .map(|a| Authorizer {
@@ -343,20 +308,12 @@ async fn rest_validators(
     client: &apigw::Client,
     api_id: &str,
 ) -> Result<Vec<RequestValidator>, CallFailure> {
-    let validators = shared
-        .pages(
-            &quotas::APIGW_GET_REQUEST_VALIDATORS,
-            |token| {
-                client
-                    .get_request_validators()
-                    .rest_api_id(api_id)
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await?;
+    let validators = v1_pages!(
+        shared,
+        &quotas::APIGW_GET_REQUEST_VALIDATORS,
+        client.get_request_validators().rest_api_id(api_id)
+    )
+    .await?;
     Ok(validators
         .into_iter()
         .map(|v| RequestValidator {
@@ -374,19 +331,12 @@ async fn rest_domains(
     shared: &Shared,
     client: &apigw::Client,
 ) -> Result<Vec<DomainWithMappings>, CallFailure> {
-    let listed = shared
-        .pages(
-            &quotas::APIGW_GET_DOMAIN_NAMES,
-            |token| {
-                client
-                    .get_domain_names()
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await?;
+    let listed = v1_pages!(
+        shared,
+        &quotas::APIGW_GET_DOMAIN_NAMES,
+        client.get_domain_names()
+    )
+    .await?;
     let domains: Vec<RestDomain> = listed
         .into_iter()
         .map(|d| RestDomain {
@@ -407,20 +357,12 @@ async fn base_path_mappings(
     client: &apigw::Client,
     domain: &str,
 ) -> Result<Vec<BasePathMapping>, CallFailure> {
-    let result = shared
-        .pages(
-            &quotas::APIGW_GET_BASE_PATH_MAPPINGS,
-            |token| {
-                client
-                    .get_base_path_mappings()
-                    .domain_name(domain)
-                    .limit(PAGE_LIMIT)
-                    .set_position(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.position),
-        )
-        .await;
+    let result = v1_pages!(
+        shared,
+        &quotas::APIGW_GET_BASE_PATH_MAPPINGS,
+        client.get_base_path_mappings().domain_name(domain)
+    )
+    .await;
     match result {
         Ok(mappings) => Ok(mappings
             .into_iter()
@@ -449,13 +391,7 @@ async fn v2_apis(
     shared: &Shared,
     client: &apigw2::Client,
 ) -> Result<Vec<(V2Api, V2Parts)>, CallFailure> {
-    let listed = shared
-        .pages(
-            &quotas::APIGWV2_GET_APIS,
-            |token| client.get_apis().set_next_token(token).send(),
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let listed = v2_pages!(shared, &quotas::APIGWV2_GET_APIS, client.get_apis()).await?;
     let apis: Vec<V2Api> = listed.into_iter().map(v2_api).collect();
     let parts = fan_out(apis.iter(), |api| v2_parts(shared, client, &api.id)).await;
     Ok(apis.into_iter().zip(parts).collect())
@@ -506,19 +442,12 @@ async fn v2_stages(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<V2Stage>, CallFailure> {
-    let stages = shared
-        .pages(
-            &quotas::APIGWV2_GET_STAGES,
-            |token| {
-                client
-                    .get_stages()
-                    .api_id(api_id)
-                    .set_next_token(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let stages = v2_pages!(
+        shared,
+        &quotas::APIGWV2_GET_STAGES,
+        client.get_stages().api_id(api_id)
+    )
+    .await?;
     Ok(stages.into_iter().map(v2_stage).collect())
 }
 
@@ -551,19 +480,12 @@ async fn v2_routes(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Route>, CallFailure> {
-    let routes = shared
-        .pages(
-            &quotas::APIGWV2_GET_ROUTES,
-            |token| {
-                client
-                    .get_routes()
-                    .api_id(api_id)
-                    .set_next_token(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let routes = v2_pages!(
+        shared,
+        &quotas::APIGWV2_GET_ROUTES,
+        client.get_routes().api_id(api_id)
+    )
+    .await?;
     Ok(routes
         .into_iter()
         .map(|r| Route {
@@ -584,19 +506,12 @@ async fn v2_integrations(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Integration>, CallFailure> {
-    let integrations = shared
-        .pages(
-            &quotas::APIGWV2_GET_INTEGRATIONS,
-            |token| {
-                client
-                    .get_integrations()
-                    .api_id(api_id)
-                    .set_next_token(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let integrations = v2_pages!(
+        shared,
+        &quotas::APIGWV2_GET_INTEGRATIONS,
+        client.get_integrations().api_id(api_id)
+    )
+    .await?;
     Ok(integrations
         .into_iter()
         .map(|i| Integration {
@@ -620,19 +535,12 @@ async fn v2_authorizers(
     client: &apigw2::Client,
     api_id: &str,
 ) -> Result<Vec<Authorizer>, CallFailure> {
-    let authorizers = shared
-        .pages(
-            &quotas::APIGWV2_GET_AUTHORIZERS,
-            |token| {
-                client
-                    .get_authorizers()
-                    .api_id(api_id)
-                    .set_next_token(token)
-                    .send()
-            },
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let authorizers = v2_pages!(
+        shared,
+        &quotas::APIGWV2_GET_AUTHORIZERS,
+        client.get_authorizers().api_id(api_id)
+    )
+    .await?;
     Ok(authorizers.into_iter().map(v2_authorizer).collect())
 }
 
@@ -696,13 +604,12 @@ async fn v2_domains(
     shared: &Shared,
     client: &apigw2::Client,
 ) -> Result<Vec<V2Domain>, CallFailure> {
-    let domains = shared
-        .pages(
-            &quotas::APIGWV2_GET_DOMAIN_NAMES,
-            |token| client.get_domain_names().set_next_token(token).send(),
-            |out| (out.items.unwrap_or_default(), out.next_token),
-        )
-        .await?;
+    let domains = v2_pages!(
+        shared,
+        &quotas::APIGWV2_GET_DOMAIN_NAMES,
+        client.get_domain_names()
+    )
+    .await?;
     Ok(domains
         .into_iter()
         .map(|d| V2Domain {

@@ -41,7 +41,8 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::domain::collection::CollectionState;
-use crate::domain::inventory::{Area, Inventory, Role};
+use crate::domain::inventory::{Area, Inventory, ListFailure, Role};
+use crate::domain::vocabulary::Service;
 use errors::{CallFailure, FailureKind};
 
 /// How many of a fan-out's futures are alive at once (see [`fan_out`]). Far above the
@@ -652,6 +653,27 @@ impl Collected {
         let kept = failure.failure();
         self.failures.push(failure);
         kept
+    }
+
+    /// Records a failed listing: `call` could not list `services`' resources of `area` in
+    /// `region`, so their checks say `unknown` there.
+    pub fn listing_failed(
+        &mut self,
+        (services, area): (&[Service], Area),
+        region: &str,
+        call: &str,
+        failure: CallFailure,
+    ) {
+        let reason = self.note(failure);
+        for &service in services {
+            self.inventory.list_failures.push(ListFailure {
+                service,
+                area,
+                region: region.to_string(),
+                call: call.to_string(),
+                reason: reason.clone(),
+            });
+        }
     }
 }
 

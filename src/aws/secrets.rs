@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::quotas;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
-use crate::domain::inventory::{Fetched, ListFailure, Secret};
+use crate::domain::inventory::{Area, Fetched, Secret};
 
 pub const LIST_SECRETS: &str = "secretsmanager:ListSecrets";
 pub const GET_RESOURCE_POLICY: &str = "secretsmanager:GetResourcePolicy";
@@ -57,14 +57,8 @@ pub async fn collect(shared: &Shared, clients: &RegionClients) -> Collected {
             .push(secret(&entry, region, policy).into());
     }
     if let Err(failure) = listed {
-        let reason = collected.note(failure);
-        collected.inventory.list_failures.push(ListFailure {
-            service: Service::SecretsManager,
-            area: crate::domain::inventory::Area::Secrets,
-            region: region.to_string(),
-            call: LIST_SECRETS.into(),
-            reason,
-        });
+        let what = (&[Service::SecretsManager][..], Area::Secrets);
+        collected.listing_failed(what, region, LIST_SECRETS, failure);
     }
     collected
 }

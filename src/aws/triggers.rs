@@ -26,8 +26,8 @@ use super::{Collected, RegionClients, Shared};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
-    Area, Bus, BusRule, EventSourceMapping, Inventory, ListFailure, Queue, QueueAttributes,
-    SourceKind, Subscription, Topic, TopicAttributes,
+    Area, Bus, BusRule, EventSourceMapping, Inventory, Queue, QueueAttributes, SourceKind,
+    Subscription, Topic, TopicAttributes,
 };
 use std::sync::Arc;
 
@@ -56,16 +56,7 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     )
     .await;
     let fail = |collected: &mut Collected, services: &[Service], call: &str, f: CallFailure| {
-        let reason = collected.note(f);
-        for &service in services {
-            collected.inventory.list_failures.push(ListFailure {
-                service,
-                area: Area::Triggers,
-                region: region.clone(),
-                call: call.into(),
-                reason: reason.clone(),
-            });
-        }
+        collected.listing_failed((services, Area::Triggers), &region, call, f);
     };
     let mappings = match mappings {
         Ok(m) => m,

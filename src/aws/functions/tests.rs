@@ -8,6 +8,7 @@ use aws_smithy_types::body::SdkBody;
 use super::*;
 use crate::aws::fake::{self as testing, ACCOUNT, Reply, Router, Seen};
 use crate::domain::collection::CollectionState;
+use crate::domain::inventory::ListFailure;
 use crate::domain::values::{PackageType, TracingMode};
 
 const APP_ROLE: &str = "arn:aws:iam::123456789012:role/app-role";

@@ -1,6 +1,7 @@
 use super::*;
 use crate::aws::fake::*;
 use crate::domain::collection::CollectionState;
+use crate::domain::inventory::ListFailure;
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 use time::macros::datetime;
