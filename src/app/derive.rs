@@ -8,48 +8,7 @@ use crate::domain::finding::{Category, Finding, ResourceKind, Service, Severity,
 use crate::domain::inventory::Area;
 use crate::domain::score::{self, Score};
 
-/// Findings of one check or resource, by status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub fail: usize,
-    pub unknown: usize,
-    pub pass: usize,
-    pub muted: usize,
-    pub not_applicable: usize,
-}
-
-impl Counts {
-    pub fn add(&mut self, status: Status) {
-        match status {
-            Status::Fail => self.fail += 1,
-            Status::Unknown => self.unknown += 1,
-            Status::Pass => self.pass += 1,
-            Status::Muted => self.muted += 1,
-            Status::NotApplicable => self.not_applicable += 1,
-        }
-    }
-
-    /// Resources the check looked at (everything but not-applicable).
-    pub fn total(&self) -> usize {
-        self.fail + self.unknown + self.pass + self.muted
-    }
-
-    /// The status a whole row shows: any fail fails; else any unknown is unknown; else pass;
-    /// else muted; else not applicable.
-    pub fn status(&self) -> Status {
-        if self.fail > 0 {
-            Status::Fail
-        } else if self.unknown > 0 {
-            Status::Unknown
-        } else if self.pass > 0 {
-            Status::Pass
-        } else if self.muted > 0 {
-            Status::Muted
-        } else {
-            Status::NotApplicable
-        }
-    }
-}
+pub use crate::domain::score::Counts;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckRow {

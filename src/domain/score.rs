@@ -21,6 +21,49 @@ pub struct Coverage {
     pub not_applicable: usize,
 }
 
+/// Findings (of a check, a resource, a whole assessment) by the status they show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub fail: usize,
+    pub unknown: usize,
+    pub pass: usize,
+    pub muted: usize,
+    pub not_applicable: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Fail => self.fail += 1,
+            Status::Unknown => self.unknown += 1,
+            Status::Pass => self.pass += 1,
+            Status::Muted => self.muted += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    /// Resources the check looked at (everything but not-applicable).
+    pub fn total(&self) -> usize {
+        self.fail + self.unknown + self.pass + self.muted
+    }
+
+    /// The status a whole row shows: any fail fails; else any unknown is unknown; else pass;
+    /// else muted; else not applicable.
+    pub fn status(&self) -> Status {
+        if self.fail > 0 {
+            Status::Fail
+        } else if self.unknown > 0 {
+            Status::Unknown
+        } else if self.pass > 0 {
+            Status::Pass
+        } else if self.muted > 0 {
+            Status::Muted
+        } else {
+            Status::NotApplicable
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     /// `None` when no check has a decided result yet.
@@ -77,21 +120,27 @@ fn weighted(per_check: impl Iterator<Item = (usize, usize, Severity)>) -> Option
 }
 
 pub fn coverage<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Coverage {
-    let mut c = Coverage::default();
+    let mut counts = Counts::default();
     for f in findings {
-        match f.shown() {
-            Status::Pass => c.pass += 1,
-            Status::Fail => c.fail += 1,
-            Status::Unknown => c.unknown += 1,
-            Status::Muted => c.muted += 1,
-            Status::NotApplicable => c.not_applicable += 1,
-        }
+        counts.add(f.shown());
     }
-    c.percent = coverage_percent(&c);
-    c
+    Coverage::of(counts)
 }
 
-fn coverage_percent(c: &Coverage) -> u32 {
+impl Coverage {
+    fn of(c: Counts) -> Coverage {
+        Coverage {
+            percent: coverage_percent(&c),
+            pass: c.pass,
+            fail: c.fail,
+            unknown: c.unknown,
+            muted: c.muted,
+            not_applicable: c.not_applicable,
+        }
+    }
+}
+
+fn coverage_percent(c: &Counts) -> u32 {
     let decided = c.pass + c.fail;
     let considered = decided + c.unknown;
     if considered == 0 {
@@ -114,16 +163,10 @@ where
     let mut tallies: Vec<(Category, &str, usize, usize, Severity)> = Vec::new();
     let mut index: HashMap<(Category, &str), usize> = HashMap::new();
     let mut last: Option<usize> = None;
-    let mut c = Coverage::default();
+    let mut counts = Counts::default();
     for f in findings {
         let shown = f.shown();
-        match shown {
-            Status::Pass => c.pass += 1,
-            Status::Fail => c.fail += 1,
-            Status::Unknown => c.unknown += 1,
-            Status::Muted => c.muted += 1,
-            Status::NotApplicable => c.not_applicable += 1,
-        }
+        counts.add(shown);
         let at = match last {
             Some(i) if tallies[i].0 == f.category && tallies[i].1 == f.check_id.as_str() => i,
             _ => *index.entry((f.category, &f.check_id)).or_insert_with(|| {
@@ -144,7 +187,6 @@ where
             _ => {}
         }
     }
-    c.percent = coverage_percent(&c);
     // Overall, per check: the first appearance's severity, as if the categories were one.
     let mut per_check: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
     for &(_, check, pass, fail, severity) in &tallies {
@@ -169,7 +211,7 @@ where
         overall,
         grade: overall.map(grade),
         categories,
-        coverage: c,
+        coverage: Coverage::of(counts),
     }
 }
 

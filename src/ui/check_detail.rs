@@ -109,11 +109,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
         ));
     }
     let block = panel("", focus_table, t).title(Line::from(title));
-    let inner = block.inner(table);
-    frame.render_widget(block, table);
-    if inner.height > 0 {
-        let [th, tb] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        let row_w = usize::from(inner.width).saturating_sub(2);
+    if let Some(list::Table {
+        head: th,
+        body: tb,
+        row_w,
+    }) = list::table_panel(frame, table, block)
+    {
         let wide = row_w >= 90;
         let name_w = (row_w / 3).clamp(10, 40);
         // One check across every account of an Organization: which account each row is.

@@ -5,9 +5,9 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Paragraph};
 
 use super::widgets::row_line;
 use crate::app::list::ListSort;
@@ -30,6 +30,27 @@ pub fn window(len: usize, selected: usize, height: usize, offset: &Cell<usize>) 
     }
     offset.set(start);
     start..(start + height).min(len)
+}
+
+/// Where a table drawn in a panel goes: its header row, its body, and the rows' width (the
+/// panel's inside less the selection gutter).
+pub struct Table {
+    pub head: Rect,
+    pub body: Rect,
+    pub row_w: usize,
+}
+
+/// Draws `block` over `area` and splits its inside into a header row and a body; `None` when
+/// nothing fits inside.
+pub fn table_panel(frame: &mut Frame, area: Rect, block: Block<'_>) -> Option<Table> {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return None;
+    }
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let row_w = usize::from(inner.width).saturating_sub(2);
+    Some(Table { head, body, row_w })
 }
 
 /// The two-cell gutter: `▶ ` for the selected row.

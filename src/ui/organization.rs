@@ -74,13 +74,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Layout::vertical([Constraint::Min(3), Constraint::Length(note_h)]).areas(area);
 
     let block = panel("", true, t).title(Line::from(title(state, visible.len())));
-    let inner = block.inner(table);
-    frame.render_widget(block, table);
-    if inner.height == 0 {
+    let Some(list::Table { head, body, row_w }) = list::table_panel(frame, table, block) else {
         return;
-    }
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let row_w = usize::from(inner.width).saturating_sub(2);
+    };
     let cols = [
         Col::Fill,
         Col::Fixed(12),

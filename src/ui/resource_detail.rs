@@ -62,11 +62,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
         Span::styled(" Findings ", t[Token::Title]),
         Span::styled(format!("[{}] ", findings.len()), t[Token::Dim]),
     ]));
-    let inner = block.inner(table);
-    frame.render_widget(block, table);
-    if inner.height > 0 {
-        let [th, tb] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        let row_w = usize::from(inner.width).saturating_sub(2);
+    if let Some(list::Table {
+        head: th,
+        body: tb,
+        row_w,
+    }) = list::table_panel(frame, table, block)
+    {
         let wide = row_w >= 100;
         let mut cols = vec![Col::Fixed(9), Col::Fixed(8), Col::Fill];
         if wide {

@@ -2,7 +2,7 @@
 //! second way in (by thing rather than by check).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -56,13 +56,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let (visible, cursor) = Resources::visible(state);
     let block = panel("", true, t).title(Line::from(title(state, visible.len())));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 {
+    let Some(list::Table { head, body, row_w }) = list::table_panel(frame, area, block) else {
         return;
-    }
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let row_w = usize::from(inner.width).saturating_sub(2);
+    };
     let wide = row_w >= 80;
     let mut cols = vec![Col::Fixed(11), Col::Fill];
     if wide {
