@@ -1789,7 +1789,6 @@ mod soak {
     use parapet::aws::errors::{CallFailure, FailureKind};
     use parapet::domain::assessment::Assessment;
     use parapet::domain::collection::CollectionState;
-    use parapet::domain::collection::Job;
     use parapet::domain::failure::Failure;
     use parapet::domain::finding::{Service, Status};
     use parapet::domain::inventory::{
@@ -1797,6 +1796,7 @@ mod soak {
         MethodSetting, RestApi, RestDomain, RestMethod, RestResource, RestStage, Role, RolePolicy,
         Route, Secret, UsagePlan, V2Api, V2Domain, V2Stage,
     };
+    use parapet::domain::source::Job;
     use parapet::domain::source::{Identity, SourceCommand, SourceEvent};
     use tokio::sync::mpsc::unbounded_channel;
 

@@ -30,10 +30,10 @@ use crate::aws::client::{self, AwsOptions, profile_name};
 use crate::aws::quotas::Shares;
 use crate::aws::{Collected, Pollers};
 use crate::config::Intervals;
-use crate::domain::collection::{CollectionState, Job};
+use crate::domain::collection::CollectionState;
 use crate::domain::inventory::{Area, Inventory};
 use crate::domain::snapshot::AccountInfo;
-use crate::domain::source::{Batch, Identity, SourceCommand, SourceEvent};
+use crate::domain::source::{Batch, Identity, Job, SourceCommand, SourceEvent};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveOptions {

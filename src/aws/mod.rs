@@ -25,8 +25,8 @@ pub mod secrets;
 pub mod throttles;
 pub mod triggers;
 
-use crate::domain::collection::Job;
 use crate::domain::failure::Failure;
+use crate::domain::source::Job;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;

@@ -4,9 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::failure::Failure;
-use super::inventory::Inventory;
 use super::vocabulary::Area;
-use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,15 +48,4 @@ pub struct CollectionStatus {
     /// Progress of a running collection, 0-100.
     #[serde(default, skip_serializing)]
     pub progress: Option<u8>,
-}
-
-/// One collection to run: an area in a region, what dependent areas read (the account's
-/// inventory when the run starts) and the share of every quota bucket it may use (a periodic
-/// poll of the live TUI takes less than a first collection or a refresh).
-#[derive(Clone, Debug)]
-pub struct Job {
-    pub area: Area,
-    pub region: String,
-    pub current: Arc<Inventory>,
-    pub share: f64,
 }

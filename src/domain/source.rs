@@ -3,6 +3,7 @@
 //! downstream knows where the data came from.
 
 use super::failure::Failure;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::collection::{CollectionState, CollectionStatus};
@@ -102,4 +103,15 @@ pub enum SourceCommand {
     /// Stop/resume periodic polling (manual refresh still works).
     SetPaused(bool),
     Shutdown,
+}
+
+/// One collection to run: an area in a region, what dependent areas read (the account's
+/// inventory when the run starts) and the share of every quota bucket it may use (a periodic
+/// poll of the live TUI takes less than a first collection or a refresh).
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub area: Area,
+    pub region: String,
+    pub current: Arc<Inventory>,
+    pub share: f64,
 }
