@@ -16,6 +16,7 @@ pub mod iam;
 pub mod inventory;
 pub mod listed;
 pub mod mutelist;
+pub mod osv;
 pub mod policy;
 pub mod quota;
 pub mod remediation;

@@ -1,0 +1,14 @@
+//! Known vulnerabilities from OSV (<https://osv.dev>): advisories in the OSV schema
+//! (`advisory`), each ecosystem's version order (`versions`) and whether an advisory affects a
+//! package at a version (`matching`). Pure: reading the database files is the caller's.
+
+pub mod advisory;
+pub mod matching;
+pub mod versions;
+
+pub use advisory::Advisory;
+pub use matching::{Match, Verdict, merge, verdict};
+pub use versions::{Ecosystem, Scheme};
+
+#[cfg(test)]
+mod tests;
