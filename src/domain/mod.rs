@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod listed;
 pub mod mutelist;
 pub mod osv;
+pub mod packages;
 pub mod policy;
 pub mod quota;
 pub mod remediation;

@@ -1,0 +1,275 @@
+//! The packages a built deployment package says it holds, from the metadata files package
+//! managers install beside each package: npm's `node_modules/**/package.json` and lockfiles,
+//! Python's `*.dist-info/METADATA` and `*.egg-info/PKG-INFO`, Maven's `pom.properties`
+//! (also inside jars), .NET's `*.deps.json`, RubyGems' installed `specifications/*.gemspec`
+//! and Bundler's `Gemfile.lock`. A file that does not parse yields nothing: it is not a
+//! reason to doubt the rest.
+
+use serde_json::Value;
+
+use crate::domain::osv::Ecosystem;
+
+/// One package found inside a deployment package or layer.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Package {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub version: String,
+    /// The metadata file that names it, inside the package (`lib/x.jar!/META-INF/…` inside
+    /// a jar).
+    pub path: String,
+}
+
+/// The file name of a path (after the last `/`, or after a jar's `!/`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Whether the file at `path` is one this module reads.
+pub fn is_metadata(path: &str) -> bool {
+    node_manifest(path)
+        || node_lockfile(path)
+        || path.ends_with(".dist-info/METADATA")
+        || path.ends_with(".egg-info/PKG-INFO")
+        || maven_properties(path)
+        || path.ends_with(".deps.json")
+        || ruby_gemspec(path)
+        || file_name(path) == "Gemfile.lock"
+}
+
+/// The packages the metadata file at `path` names.
+pub fn parse(path: &str, content: &[u8]) -> Vec<Package> {
+    let text = String::from_utf8_lossy(content);
+    let found = if node_manifest(path) {
+        node_package(&text).into_iter().collect()
+    } else if node_lockfile(path) {
+        node_lock(&text)
+    } else if path.ends_with(".dist-info/METADATA") || path.ends_with(".egg-info/PKG-INFO") {
+        python_metadata(&text).into_iter().collect()
+    } else if maven_properties(path) {
+        maven(&text).into_iter().collect()
+    } else if path.ends_with(".deps.json") {
+        dotnet(&text)
+    } else if ruby_gemspec(path) {
+        gemspec(path, &text).into_iter().collect()
+    } else if file_name(path) == "Gemfile.lock" {
+        gemfile_lock(&text)
+    } else {
+        Vec::new()
+    };
+    found
+        .into_iter()
+        .filter(|(_, name, version)| !name.is_empty() && !version.is_empty())
+        .map(|(ecosystem, name, version)| Package {
+            ecosystem,
+            name,
+            version,
+            path: path.to_string(),
+        })
+        .collect()
+}
+
+type Found = (Ecosystem, String, String);
+
+// ───────────────────────────── npm ─────────────────────────────
+
+/// `node_modules/NAME/package.json` or `node_modules/@SCOPE/NAME/package.json` (at any
+/// depth of nested `node_modules`), not a `package.json` deeper inside a package.
+fn node_manifest(path: &str) -> bool {
+    let Some((_, rest)) = path.rsplit_once("node_modules/") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    match parts.as_slice() {
+        [name, "package.json"] => !name.starts_with('.') && !name.starts_with('@'),
+        [scope, name, "package.json"] => scope.starts_with('@') && !name.is_empty(),
+        _ => false,
+    }
+}
+
+/// A lockfile: what a package manager meant to install, where an installed package's own
+/// manifest says what was.
+pub fn is_lockfile(path: &str) -> bool {
+    node_lockfile(path) || file_name(path) == "Gemfile.lock"
+}
+
+/// npm's lockfile (`package-lock.json`, `npm-shrinkwrap.json`) and the copy npm keeps of
+/// what it installed (`node_modules/.package-lock.json`).
+fn node_lockfile(path: &str) -> bool {
+    matches!(file_name(path), "package-lock.json" | "npm-shrinkwrap.json")
+        || path.ends_with("node_modules/.package-lock.json")
+}
+
+fn node_package(text: &str) -> Option<Found> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    Some((
+        Ecosystem::Npm,
+        v.get("name")?.as_str()?.trim().to_string(),
+        v.get("version")?.as_str()?.trim().to_string(),
+    ))
+}
+
+/// Lockfile versions 2 and 3 (`packages`, keyed by install path) and 1 (`dependencies`, a
+/// tree). Development-only dependencies and links are left out: they are not deployed.
+fn node_lock(text: &str) -> Vec<Found> {
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let skipped = |entry: &Value| {
+        entry.get("dev").and_then(Value::as_bool) == Some(true)
+            || entry.get("link").and_then(Value::as_bool) == Some(true)
+    };
+    let mut out = Vec::new();
+    if let Some(packages) = v.get("packages").and_then(Value::as_object) {
+        for (key, entry) in packages {
+            let Some((_, name)) = key.rsplit_once("node_modules/") else {
+                continue; // "" is the project itself
+            };
+            if skipped(entry) {
+                continue;
+            }
+            if let Some(version) = entry.get("version").and_then(Value::as_str) {
+                out.push((Ecosystem::Npm, name.to_string(), version.to_string()));
+            }
+        }
+    } else if let Some(deps) = v.get("dependencies").and_then(Value::as_object) {
+        let mut stack: Vec<(&String, &Value)> = deps.iter().collect();
+        while let Some((name, entry)) = stack.pop() {
+            if skipped(entry) {
+                continue;
+            }
+            if let Some(version) = entry.get("version").and_then(Value::as_str) {
+                out.push((Ecosystem::Npm, name.clone(), version.to_string()));
+            }
+            if let Some(inner) = entry.get("dependencies").and_then(Value::as_object) {
+                stack.extend(inner.iter());
+            }
+        }
+    }
+    out
+}
+
+// ───────────────────────────── Python ─────────────────────────────
+
+/// The `Name` and `Version` headers of core metadata (RFC 822 style, up to the first blank
+/// line).
+fn python_metadata(text: &str) -> Option<Found> {
+    let mut name = None;
+    let mut version = None;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Name:") {
+            name.get_or_insert_with(|| v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version.get_or_insert_with(|| v.trim().to_string());
+        }
+    }
+    Some((Ecosystem::PyPI, name?, version?))
+}
+
+// ───────────────────────────── Maven ─────────────────────────────
+
+/// `META-INF/maven/GROUP/ARTIFACT/pom.properties`.
+fn maven_properties(path: &str) -> bool {
+    let Some((_, rest)) = path.rsplit_once("META-INF/maven/") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    matches!(parts.as_slice(), [_, _, "pom.properties"])
+}
+
+fn maven(text: &str) -> Option<Found> {
+    let get = |key: &str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && !l.starts_with('!'))
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    Some((
+        Ecosystem::Maven,
+        format!("{}:{}", get("groupId")?, get("artifactId")?),
+        get("version")?,
+    ))
+}
+
+// ───────────────────────────── .NET ─────────────────────────────
+
+/// The NuGet packages of a `*.deps.json` (`libraries` entries of type `package`; the
+/// application's own projects are not packages).
+fn dotnet(text: &str) -> Vec<Found> {
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let Some(libraries) = v.get("libraries").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    libraries
+        .iter()
+        .filter(|(_, lib)| lib.get("type").and_then(Value::as_str) == Some("package"))
+        .filter_map(|(key, _)| key.split_once('/'))
+        .map(|(name, version)| (Ecosystem::NuGet, name.to_string(), version.to_string()))
+        .collect()
+}
+
+// ───────────────────────────── RubyGems ─────────────────────────────
+
+/// An installed gem's specification: `specifications/NAME-VERSION.gemspec`.
+fn ruby_gemspec(path: &str) -> bool {
+    path.ends_with(".gemspec") && path.contains("specifications/")
+}
+
+/// `s.name = "rack".freeze` and `s.version = "2.2.22"` as RubyGems writes an installed
+/// specification; the file name where the text does not say.
+fn gemspec(path: &str, text: &str) -> Option<Found> {
+    let assigned = |field: &str| {
+        text.lines().find_map(|line| {
+            let rest = line.trim().strip_prefix(field)?.trim_start();
+            let rest = rest.strip_prefix('=')?.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let value = &rest[1..];
+            Some(value[..value.find(quote)?].to_string())
+        })
+    };
+    let stem = file_name(path).strip_suffix(".gemspec")?;
+    let from_name = stem
+        .rsplit_once('-')
+        .filter(|(_, v)| v.starts_with(|c: char| c.is_ascii_digit()));
+    let name = assigned("s.name").or_else(|| from_name.map(|(n, _)| n.to_string()))?;
+    let version = assigned("s.version").or_else(|| from_name.map(|(_, v)| v.to_string()))?;
+    Some((Ecosystem::RubyGems, name, version))
+}
+
+/// The `specs:` of a `Gemfile.lock`'s `GEM` section: `    NAME (VERSION[-PLATFORM])`.
+fn gemfile_lock(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut in_gem = false;
+    let mut in_specs = false;
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            in_gem = line.trim() == "GEM";
+            in_specs = false;
+            continue;
+        }
+        if in_gem && line.trim() == "specs:" {
+            in_specs = true;
+            continue;
+        }
+        // Exactly four spaces: a gem; six: one of its requirements.
+        if !in_specs || !line.starts_with("    ") || line.starts_with("     ") {
+            continue;
+        }
+        let Some((name, rest)) = line.trim().split_once(" (") else {
+            continue;
+        };
+        let Some(version) = rest.strip_suffix(')') else {
+            continue;
+        };
+        let version = version.split('-').next().unwrap_or(version);
+        out.push((Ecosystem::RubyGems, name.to_string(), version.to_string()));
+    }
+    out
+}
