@@ -20,7 +20,7 @@ mod emulator_scan;
 mod formats;
 mod live_cli;
 mod mutelist;
-mod osv_orders;
+mod osv_reference;
 mod readme;
 mod robustness;
 mod robustness_readers;

@@ -1,9 +1,10 @@
 //! Known vulnerabilities from OSV (<https://osv.dev>): advisories in the OSV schema
-//! (`advisory`), each ecosystem's version order (`versions`) and whether an advisory affects a
-//! package at a version (`matching`). Pure: reading the database files is the caller's.
+//! (`advisory`), each ecosystem's version order (`versions`), whether an advisory affects a
+//! package at a version (`matching`) and how severe it is (`severity`). Pure: reading the database files is the caller's.
 
 pub mod advisory;
 pub mod matching;
+pub mod severity;
 pub mod versions;
 
 pub use advisory::Advisory;

@@ -433,3 +433,37 @@ fn nuget_order() {
         Some(Ordering::Equal)
     );
 }
+
+#[test]
+fn severity_from_the_cvss_vector_then_the_database_word_then_high() {
+    use super::severity::{base_score, of_advisory};
+    use crate::domain::finding::Severity;
+    // lodash's GHSA: CVSS 3.1 7.2, high.
+    assert_eq!(of_advisory(&advisory(LODASH)), (Severity::High, Some(7.2)));
+    assert_eq!(
+        base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+        Some(9.8)
+    );
+    assert_eq!(base_score("AV:N/AC:L/Au:N/C:P/I:P/A:P"), Some(7.5));
+    assert_eq!(
+        base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+        None
+    );
+    assert_eq!(base_score("CVSS:3.1/AV:X/AC:L"), None);
+    // Only a CVSS 4.0 vector: the database's word.
+    let v4 = advisory(
+        r#"{"id": "GHSA-x", "severity": [{"type": "CVSS_V4", "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}],
+        "database_specific": {"severity": "MODERATE"}}"#,
+    );
+    assert_eq!(of_advisory(&v4), (Severity::Medium, None));
+    // A per-package score counts when the advisory has none of its own.
+    let per_package = advisory(
+        r#"{"id": "X", "affected": [{"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}]}]}"#,
+    );
+    assert_eq!(of_advisory(&per_package), (Severity::Critical, Some(10.0)));
+    // Nothing to go by: high.
+    assert_eq!(
+        of_advisory(&advisory(r#"{"id": "Y"}"#)),
+        (Severity::High, None)
+    );
+}

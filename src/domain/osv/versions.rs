@@ -157,7 +157,7 @@ mod maven {
     //! beta < milestone < rc = cr < snapshot < (release) = ga = final = release < sp < any
     //! other qualifier (alphabetically); a `-` opens a sub-list; trailing zeros and release
     //! qualifiers are dropped. As Maven 3.8's `ComparableVersion`, which
-    //! `tests/osv_orders.rs` checks it against.
+    //! `tests/osv_reference.rs` checks it against.
 
     use std::cmp::Ordering;
 

@@ -1,5 +1,6 @@
-//! The version orders OSV matching uses (`domain::osv::Scheme`) against each ecosystem's own
-//! implementation: PEP 440 against `packaging` (pip's copy, in the emulator's venv), SemVer
+//! OSV matching against independent implementations. CVSS base scores (every CVSS 3.1 and
+//! 2.0 base vector) against Red Hat's `cvss` calculator. The version orders
+//! (`domain::osv::Scheme`) against each ecosystem's own implementation: PEP 440 against `packaging` (in the emulator's venv), SemVer
 //! against npm's `semver` package (the one npm itself uses), Maven against Maven's
 //! `ComparableVersion` (the maven-artifact jar). Every pair of a corpus of real and tricky
 //! versions must compare the same way. RubyGems and NuGet have no reference implementation
@@ -9,6 +10,7 @@ use std::cmp::Ordering;
 use std::process::Command;
 
 use parapet::domain::osv::Scheme;
+use parapet::domain::osv::severity::base_score;
 
 use crate::support::emulator::python;
 
@@ -123,7 +125,7 @@ const PEP440: &[&str] = &[
 fn pep440_orders_as_packaging_does() {
     let pairs = pairs(PEP440);
     let script = "import sys\n\
-        from pip._vendor.packaging.version import Version\n\
+        from packaging.version import Version\n\
         a = sys.argv[1:]\n\
         print(' '.join(str((Version(x) > Version(y)) - (Version(x) < Version(y))) \
         for x, y in zip(a[0::2], a[1::2])))";
@@ -262,4 +264,88 @@ fn maven_orders_as_comparable_version_does() {
         .map(|((a, b), s)| (a.clone(), b.clone(), *s))
         .collect();
     agree(Scheme::Maven, "ComparableVersion", &theirs, pairs.len());
+}
+
+/// Every base vector of CVSS 3.1 (2,592) and of CVSS 2.0 (729).
+fn every_vector() -> Vec<String> {
+    let mut out = Vec::new();
+    for av in ["N", "A", "L", "P"] {
+        for ac in ["L", "H"] {
+            for pr in ["N", "L", "H"] {
+                for ui in ["N", "R"] {
+                    for s in ["U", "C"] {
+                        for c in ["H", "L", "N"] {
+                            for i in ["H", "L", "N"] {
+                                for a in ["H", "L", "N"] {
+                                    out.push(format!(
+                                        "CVSS:3.1/AV:{av}/AC:{ac}/PR:{pr}/UI:{ui}/S:{s}/C:{c}/I:{i}/A:{a}"
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for av in ["L", "A", "N"] {
+        for ac in ["H", "M", "L"] {
+            for au in ["M", "S", "N"] {
+                for c in ["N", "P", "C"] {
+                    for i in ["N", "P", "C"] {
+                        for a in ["N", "P", "C"] {
+                            out.push(format!("AV:{av}/AC:{ac}/Au:{au}/C:{c}/I:{i}/A:{a}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cvss_base_scores_are_the_reference_calculators() {
+    let vectors = every_vector();
+    let script = "import sys\n\
+        from cvss import CVSS2, CVSS3\n\
+        for v in sys.stdin.read().split():\n\
+        \x20   print(CVSS3(v).scores()[0] if v.startswith('CVSS:3') else CVSS2(v).scores()[0])";
+    let mut child = Command::new(python())
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start python");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(vectors.join("\n").as_bytes())
+            .expect("write vectors");
+    }
+    let out = child.wait_with_output().expect("python cvss");
+    assert!(
+        out.status.success(),
+        "python cvss failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|s| s.parse().expect("a score"))
+        .collect();
+    assert_eq!(theirs.len(), vectors.len(), "cvss scored every vector");
+    let wrong: Vec<String> = vectors
+        .iter()
+        .zip(&theirs)
+        .filter(|(v, want)| base_score(v) != Some(**want))
+        .map(|(v, want)| format!("{v}: cvss {want}, Parapet {:?}", base_score(v)))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
