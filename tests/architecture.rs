@@ -10,14 +10,15 @@ use std::path::{Path, PathBuf};
 fn allowed(layer: &str) -> Option<&'static [&'static str]> {
     Some(match layer {
         "domain" => &[],
-        // config writes the mutes file through export's atomic writer.
-        "config" => &["domain", "export"],
+        // config writes the mutes file, osv_db its indexes, through export's atomic writer
+        // and reads files through export's readers.
+        "config" | "osv_db" => &["domain", "export"],
         "export" | "aws" | "demo" => &["domain"],
         "app" => &["domain", "config", "export", "aws", "demo"],
         "ui" => &["domain", "config", "app"],
         // Front ends: anything below them.
         "tui" | "scan" | "cli" | "report" => {
-            &["domain", "config", "export", "aws", "demo", "app", "ui"]
+            &["domain", "config", "export", "osv_db", "aws", "demo", "app", "ui"]
         }
         _ => return None,
     })

@@ -65,7 +65,46 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, ExportError> {
 /// (`/dev/zero`, a terminal) is refused: it has no end. Opening a FIFO without a writer does
 /// not wait for one (it reads as empty).
 pub fn read_text(path: &Path, cap: u64) -> Result<String, ExportErrorKind> {
+    let bytes = read_bytes(path, cap)?;
+    let mut text = String::from_utf8(bytes).map_err(|_| ExportErrorKind::NotUtf8)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// The whole of a file Parapet reads as bytes (a deployment package), at most `cap` bytes;
+/// as [`read_text`] for pipes, devices and sockets.
+pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ExportErrorKind> {
     use std::io::Read;
+    let (meta, fifo) = regular_or_fifo(path)?;
+    if meta.is_file() && meta.len() > cap {
+        return Err(ExportErrorKind::TooLarge { cap });
+    }
+    let file = open_for_reading(path, fifo).map_err(ExportErrorKind::Io)?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ExportErrorKind::Io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ExportErrorKind::TooLarge { cap });
+    }
+    Ok(bytes)
+}
+
+/// A regular file opened for reading in place (a database read by random access, never
+/// whole); anything else is refused as [`read_text`] refuses it, a pipe included.
+pub fn open_regular(path: &Path) -> Result<(fs::File, fs::Metadata), ExportErrorKind> {
+    let (meta, fifo) = regular_or_fifo(path)?;
+    if fifo {
+        return Err(ExportErrorKind::NotRegular { kind: "a pipe" });
+    }
+    let file = fs::File::open(path).map_err(ExportErrorKind::Io)?;
+    Ok((file, meta))
+}
+
+/// The file's metadata and whether it is a FIFO; directories, devices and sockets refused.
+fn regular_or_fifo(path: &Path) -> Result<(fs::Metadata, bool), ExportErrorKind> {
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => ExportErrorKind::NotFound,
         _ => ExportErrorKind::Io(e),
@@ -79,22 +118,7 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, ExportErrorKind> {
             kind: atomic::special_kind(&meta),
         });
     }
-    if meta.is_file() && meta.len() > cap {
-        return Err(ExportErrorKind::TooLarge { cap });
-    }
-    let file = open_for_reading(path, fifo).map_err(ExportErrorKind::Io)?;
-    let mut bytes = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ExportErrorKind::Io)?;
-    if bytes.len() as u64 > cap {
-        return Err(ExportErrorKind::TooLarge { cap });
-    }
-    let mut text = String::from_utf8(bytes).map_err(|_| ExportErrorKind::NotUtf8)?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(text)
+    Ok((meta, fifo))
 }
 
 #[cfg(unix)]
