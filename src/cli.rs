@@ -117,12 +117,45 @@ pub struct Cli {
           value_parser = parse_deadline)]
     pub deadline: Option<Duration>,
 
+    /// The offline OSV database: OSV's exports as DIR/<ecosystem>/all.zip (default: osv/ in
+    /// Parapet's data directory, or $PARAPET_DATA_DIR/osv).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub osv_db: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Inspect a deployment package (and its layers) before deploying it: the packages it
+    /// holds and the OSV advisories that affect them. Exit 3 with --fail-on when one is at
+    /// that severity or worse, 2 when something could not be decided (no usable database).
+    Inspect {
+        /// The function's deployment package (a zip).
+        package: PathBuf,
+        /// A layer the function uses (a zip); repeat it for several.
+        #[arg(long = "layer", value_name = "LAYER.zip")]
+        layers: Vec<PathBuf>,
+        /// json (every package, every vulnerable one, what was not decided) or markdown (a
+        /// summary for a pull request or a CI step).
+        #[arg(long, value_enum, value_name = "FMT", default_value_t = InspectFormat::Json)]
+        format: InspectFormat,
+        /// Write here instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+        /// Exit 3 when a vulnerable package's advisory has this severity or worse.
+        #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+        fail_on: Option<Severity>,
+    },
+    /// The offline OSV database (--osv-db): what is there and how old it is.
+    OsvDb {
+        #[command(subcommand)]
+        action: OsvDbAction,
+    },
     /// Open a snapshot file (from `e`, --export or `parapet scan`) in the TUI; a directory
     /// opens every snapshot in it, merged (the shards of one run).
     Open {
@@ -339,6 +372,18 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s)
         .ok_or_else(|| format!("`{s}` is not a severity (critical, high, medium, low)"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OsvDbAction {
+    /// Each ecosystem's export: present or not, how many advisories, how old.
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod inspect;
 pub mod osv_db;
 pub mod report;
 pub mod scan;

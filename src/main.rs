@@ -9,16 +9,21 @@ use clap::Parser;
 
 use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
-use parapet::cli::{Cli, Command, CompletionShell, DiffFormat, Format, OutputFormat};
+use parapet::cli::{
+    Cli, Command, CompletionShell, DiffFormat, Format, InspectFormat, OsvDbAction, OutputFormat,
+};
 use parapet::config::mutes::MutesFile;
 use parapet::config::{Config, ConfigPaths};
 use parapet::demo;
 use parapet::domain::assessment::Mute;
 use parapet::domain::finding::Severity;
 use parapet::domain::mutelist::Mutelist;
+use parapet::domain::osv::Ecosystem;
 use parapet::domain::shard::Shard;
 use parapet::export;
 use parapet::export::stdout::{self, StdoutError};
+use parapet::inspect::Gate;
+use parapet::osv_db::{MAX_AGE_DAYS, OsvDb};
 use parapet::report;
 use parapet::scan::{self, ScanArgs};
 use parapet::tui::{TuiOptions, TuiSource, run_tui};
@@ -99,6 +104,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_under,
             shard,
         }) => scan(&cli, *format, output, *force, *fail_on, *fail_under, *shard),
+        Some(Command::Inspect {
+            package,
+            layers,
+            format,
+            output,
+            force,
+            fail_on,
+        }) => inspect(&cli, package, layers, *format, output, *force, *fail_on),
+        Some(Command::OsvDb { action }) => match action {
+            OsvDbAction::Status => osv_db_status(&cli),
+        },
         Some(Command::Completions { shell }) => completions(*shell),
         Some(Command::Man) => man(),
         Some(Command::Quotas) => quotas(),
@@ -267,6 +283,82 @@ fn scan(
     };
     let code = runtime()?.block_on(scan::run(args, &config));
     Ok(ExitCode::from(code))
+}
+
+fn osv_db(cli: &Cli) -> OsvDb {
+    OsvDb::at(cli.osv_db.clone().unwrap_or_else(OsvDb::default_dir))
+}
+
+/// `parapet inspect`: a local deployment package and its layers against the OSV database.
+fn inspect(
+    cli: &Cli,
+    package: &Path,
+    layers: &[PathBuf],
+    format: InspectFormat,
+    output: &Option<PathBuf>,
+    force: bool,
+    fail_on: Option<Severity>,
+) -> anyhow::Result<ExitCode> {
+    let inputs: Vec<&Path> = std::iter::once(package)
+        .chain(layers.iter().map(PathBuf::as_path))
+        .collect();
+    match output {
+        Some(path) => export::refuse_input(path, &inputs)?,
+        None => stdout::require_stdout()?,
+    }
+    let report =
+        parapet::inspect::inspect(package, layers, &osv_db(cli), OffsetDateTime::now_utc())?;
+    let write = |w: &mut dyn std::io::Write| match format {
+        InspectFormat::Json => report.write_json(w),
+        InspectFormat::Markdown => w.write_all(report.markdown().as_bytes()),
+    };
+    match output {
+        Some(path) => export::atomic::write_atomic_with(path, force, |w| {
+            write(w).map_err(export::ExportErrorKind::Io)
+        })?,
+        None => stdout::to_stdout(write)?,
+    }
+    for u in &report.unknown {
+        eprintln!("parapet: not decided: {}: {}", u.ecosystem, u.reason);
+    }
+    Ok(match fail_on.map(|s| report.gate(s)) {
+        Some(Gate::Breached) => ExitCode::from(3),
+        Some(Gate::Undecided) => {
+            eprintln!("parapet: cannot tell whether the package passes --fail-on (see above)");
+            ExitCode::from(2)
+        }
+        Some(Gate::Pass) | None => ExitCode::SUCCESS,
+    })
+}
+
+/// `parapet osv-db status`: each ecosystem's export and its age.
+fn osv_db_status(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let db = osv_db(cli);
+    let now = OffsetDateTime::now_utc();
+    let mut text = format!("OSV database: {}\n", db.dir.display());
+    for ecosystem in Ecosystem::ALL {
+        let s = db.status(ecosystem);
+        let line = if !s.present {
+            "none".to_string()
+        } else {
+            let age = s.age_days(now).map_or("age unknown".to_string(), |d| {
+                let stale = if d > MAX_AGE_DAYS {
+                    " (stale: run `parapet osv-db update`)"
+                } else {
+                    ""
+                };
+                format!("{d} days old{stale}")
+            });
+            format!(
+                "{} advisories, {:.1} MB, {age}",
+                s.advisories.map_or("?".to_string(), |n| n.to_string()),
+                s.bytes as f64 / 1_000_000.0
+            )
+        };
+        text.push_str(&format!("  {:<10} {line}\n", ecosystem.osv_name()));
+    }
+    print_out(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `parapet completions`: a shell completion script.

@@ -17,9 +17,9 @@ fn allowed(layer: &str) -> Option<&'static [&'static str]> {
         "app" => &["domain", "config", "export", "aws", "demo"],
         "ui" => &["domain", "config", "app"],
         // Front ends: anything below them.
-        "tui" | "scan" | "cli" | "report" => {
-            &["domain", "config", "export", "osv_db", "aws", "demo", "app", "ui"]
-        }
+        "tui" | "scan" | "cli" | "report" | "inspect" => &[
+            "domain", "config", "export", "osv_db", "aws", "demo", "app", "ui",
+        ],
         _ => return None,
     })
 }

@@ -18,6 +18,7 @@ mod emulator_org;
 mod emulator_quota;
 mod emulator_scan;
 mod formats;
+mod inspect;
 mod live_cli;
 mod mutelist;
 mod osv_reference;

@@ -8,7 +8,7 @@ pub mod severity;
 pub mod versions;
 
 pub use advisory::Advisory;
-pub use matching::{Match, Verdict, merge, verdict};
+pub use matching::{Match, Verdict, merge, verdict, vulnerabilities};
 pub use versions::{Ecosystem, Scheme};
 
 #[cfg(test)]

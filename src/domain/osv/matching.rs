@@ -260,3 +260,55 @@ fn lower(a: Option<String>, b: Option<String>, scheme: Scheme) -> Option<String>
         (a, b) => a.or(b),
     }
 }
+
+impl Match<'_> {
+    /// The worst of its advisories' severities, with the highest base score among them.
+    pub fn severity(&self) -> (crate::domain::finding::Severity, Option<f64>) {
+        let rated: Vec<_> = self
+            .advisories
+            .iter()
+            .map(|a| super::severity::of_advisory(a))
+            .collect();
+        let severity = rated
+            .iter()
+            .map(|(s, _)| *s)
+            .min()
+            .unwrap_or(crate::domain::finding::Severity::High);
+        let score = rated
+            .iter()
+            .filter_map(|(_, s)| *s)
+            .fold(None, |best: Option<f64>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
+        (severity, score)
+    }
+
+    /// The first summary any of its advisories gives.
+    pub fn summary(&self) -> Option<&str> {
+        self.advisories
+            .iter()
+            .find_map(|a| a.summary.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// The vulnerabilities of package `name` at `version` among `advisories`, each once (aliases
+/// merged), and why any advisory could not decide.
+pub fn vulnerabilities<'a>(
+    advisories: &'a [Advisory],
+    ecosystem: Ecosystem,
+    name: &str,
+    version: &str,
+) -> (Vec<Match<'a>>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut undecided = Vec::new();
+    for a in advisories {
+        match verdict(a, ecosystem, name, version) {
+            Verdict::Affected { fixed } => found.push((a, fixed)),
+            Verdict::NotAffected => {}
+            Verdict::Undecided(why) => undecided.push(format!("{}: {why}", a.id)),
+        }
+    }
+    (merge(found, ecosystem.scheme()), undecided)
+}

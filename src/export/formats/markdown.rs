@@ -42,7 +42,7 @@ pub fn render(snapshot: &Snapshot) -> String {
 }
 
 /// Table-cell text: one line, pipes escaped.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
 }
 
@@ -55,7 +55,7 @@ fn scope(snapshot: &Snapshot) -> String {
     }
 }
 
-fn code(text: &str) -> String {
+pub fn code(text: &str) -> String {
     format!("`{}`", cell(&text.replace('`', "'")))
 }
 

@@ -22,6 +22,7 @@ use crate::domain::snapshot::Snapshot;
 pub use asff::BATCH_SIZE as ASFF_BATCH_SIZE;
 pub use csv::COLUMNS as CSV_COLUMNS;
 pub use markdown::MAX_CHECK_ROWS as MARKDOWN_MAX_CHECK_ROWS;
+pub use markdown::{cell as markdown_cell, code as markdown_code};
 
 listed_enum! {
     /// An output format.

@@ -1,0 +1,293 @@
+//! `parapet inspect`: what `--code` sees inside a function, run on local deployment packages
+//! (a function's zip and its layers) before they are deployed: the packages they hold and the
+//! OSV advisories that affect them, as JSON or Markdown, gated by `--fail-on`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::domain::finding::Severity;
+use crate::domain::osv::{self, Ecosystem};
+use crate::domain::packages::{self, Limits, Package};
+use crate::domain::text::printable;
+use crate::export;
+use crate::export::formats::{markdown_cell as cell, markdown_code as code};
+use crate::osv_db::{DbError, OsvDb};
+
+/// The largest package read: Lambda's limit on what a function's code unzips to, which its
+/// zip cannot exceed.
+pub const PACKAGE_CAP: u64 = 262_144_000;
+
+/// What was inspected, found and could not be decided.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub inspected: Vec<Inspected>,
+    pub database: Database,
+    /// Vulnerable packages, most severe first.
+    pub vulnerable: Vec<Vulnerable>,
+    /// What could not be decided (no usable database, a version that cannot be ordered).
+    pub unknown: Vec<Unknown>,
+    pub packages: Vec<Listed>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Inspected {
+    pub file: String,
+    /// `function` or `layer`.
+    pub kind: &'static str,
+    pub packages: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Database {
+    pub dir: String,
+    pub ecosystems: Vec<DatabaseStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DatabaseStatus {
+    pub ecosystem: String,
+    pub advisories: Option<usize>,
+    pub newest: Option<String>,
+    pub age_days: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Listed {
+    pub file: String,
+    pub ecosystem: String,
+    pub name: String,
+    pub version: String,
+    pub path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Vulnerable {
+    pub file: String,
+    pub ecosystem: String,
+    pub package: String,
+    pub version: String,
+    pub path: String,
+    pub severity: Severity,
+    pub score: Option<f64>,
+    /// Every id of the vulnerability (its advisories' and their aliases), each once.
+    pub ids: Vec<String>,
+    /// The lowest version that fixes it, if one does.
+    pub fixed: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Unknown {
+    pub ecosystem: String,
+    pub reason: String,
+}
+
+/// How the report meets `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    Pass,
+    /// A vulnerable package at the threshold or worse.
+    Breached,
+    /// Nothing breached, but something could not be decided: not a pass.
+    Undecided,
+}
+
+fn clean(s: &str) -> String {
+    printable(s, &[]).into_owned()
+}
+
+/// Reads `package` and `layers`, and matches what they hold against `db` at `now`.
+pub fn inspect(
+    package: &Path,
+    layers: &[PathBuf],
+    db: &OsvDb,
+    now: OffsetDateTime,
+) -> anyhow::Result<Report> {
+    let mut files: Vec<(String, &'static str, Vec<Package>)> = Vec::new();
+    let inputs =
+        std::iter::once((package, "function")).chain(layers.iter().map(|l| (l.as_path(), "layer")));
+    for (path, kind) in inputs {
+        let bytes =
+            export::read_bytes(path, PACKAGE_CAP).map_err(|e| export::ExportError::new(path, e))?;
+        let found = packages::packages(&bytes, Limits::default())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        files.push((clean(&path.display().to_string()), kind, found));
+    }
+    let ecosystems: BTreeSet<Ecosystem> = files
+        .iter()
+        .flat_map(|(_, _, p)| p.iter().map(|p| p.ecosystem))
+        .collect();
+    let mut report = Report {
+        inspected: files
+            .iter()
+            .map(|(file, kind, p)| Inspected {
+                file: file.clone(),
+                kind,
+                packages: p.len(),
+            })
+            .collect(),
+        database: Database {
+            dir: clean(&db.dir.display().to_string()),
+            ecosystems: Vec::new(),
+        },
+        vulnerable: Vec::new(),
+        unknown: Vec::new(),
+        packages: Vec::new(),
+    };
+    for ecosystem in ecosystems {
+        let of_eco: Vec<(&String, &Package)> = files
+            .iter()
+            .flat_map(|(file, _, p)| p.iter().map(move |p| (file, p)))
+            .filter(|(_, p)| p.ecosystem == ecosystem)
+            .collect();
+        let status = db.status(ecosystem);
+        report.database.ecosystems.push(DatabaseStatus {
+            ecosystem: ecosystem.to_string(),
+            advisories: status.advisories,
+            newest: status.newest.and_then(|n| n.format(&Rfc3339).ok()),
+            age_days: status.age_days(now),
+        });
+        let names: BTreeSet<String> = of_eco.iter().map(|(_, p)| p.name.clone()).collect();
+        let advisories = match db.advisories(ecosystem, &names, now) {
+            Ok(a) => a,
+            Err(e) => {
+                report.unknown.push(unknown(ecosystem, &e));
+                continue;
+            }
+        };
+        let by_name = group(&advisories, ecosystem);
+        for (file, p) in of_eco {
+            let empty = Vec::new();
+            let candidates = by_name.get(&ecosystem.normalize(&p.name)).unwrap_or(&empty);
+            let owned: Vec<osv::Advisory> = candidates.iter().map(|a| (*a).clone()).collect();
+            let (matches, undecided) = osv::vulnerabilities(&owned, ecosystem, &p.name, &p.version);
+            for why in undecided {
+                report.unknown.push(Unknown {
+                    ecosystem: ecosystem.to_string(),
+                    reason: clean(&format!("{}@{} in {file}: {why}", p.name, p.version)),
+                });
+            }
+            for m in matches {
+                let (severity, score) = m.severity();
+                report.vulnerable.push(Vulnerable {
+                    file: file.clone(),
+                    ecosystem: ecosystem.to_string(),
+                    package: clean(&p.name),
+                    version: clean(&p.version),
+                    path: clean(&p.path),
+                    severity,
+                    score,
+                    ids: m.ids().into_iter().map(clean).collect(),
+                    fixed: m.fixed.as_deref().map(clean),
+                    summary: m.summary().map(clean),
+                });
+            }
+        }
+    }
+    for (file, _, found) in &files {
+        report.packages.extend(found.iter().map(|p| Listed {
+            file: file.clone(),
+            ecosystem: p.ecosystem.to_string(),
+            name: clean(&p.name),
+            version: clean(&p.version),
+            path: clean(&p.path),
+        }));
+    }
+    report.vulnerable.sort_by(|a, b| {
+        (a.severity, &a.package, &a.version, &a.file)
+            .cmp(&(b.severity, &b.package, &b.version, &b.file))
+    });
+    Ok(report)
+}
+
+fn unknown(ecosystem: Ecosystem, e: &DbError) -> Unknown {
+    Unknown {
+        ecosystem: ecosystem.to_string(),
+        reason: clean(&e.to_string()),
+    }
+}
+
+/// Advisories by the normalized names of the packages they affect.
+fn group(
+    advisories: &[osv::Advisory],
+    ecosystem: Ecosystem,
+) -> BTreeMap<String, Vec<&osv::Advisory>> {
+    let mut out: BTreeMap<String, Vec<&osv::Advisory>> = BTreeMap::new();
+    for a in advisories {
+        let names: BTreeSet<String> = a
+            .affected
+            .iter()
+            .filter_map(|af| af.package.as_ref())
+            .filter(|p| Ecosystem::parse(&p.ecosystem) == Some(ecosystem))
+            .map(|p| ecosystem.normalize(&p.name))
+            .collect();
+        for name in names {
+            out.entry(name).or_default().push(a);
+        }
+    }
+    out
+}
+
+impl Report {
+    pub fn gate(&self, fail_on: Severity) -> Gate {
+        if self.vulnerable.iter().any(|v| v.severity <= fail_on) {
+            Gate::Breached
+        } else if !self.unknown.is_empty() {
+            Gate::Undecided
+        } else {
+            Gate::Pass
+        }
+    }
+
+    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut md = String::from("# Parapet inspect\n\n");
+        let files: Vec<String> = self
+            .inspected
+            .iter()
+            .map(|i| {
+                let s = if i.packages == 1 { "" } else { "s" };
+                format!("{} ({}, {} package{s})", code(&i.file), i.kind, i.packages)
+            })
+            .collect();
+        md.push_str(&format!("Inspected {}.\n\n", files.join(", ")));
+        if self.vulnerable.is_empty() {
+            md.push_str("No package is affected by a known advisory.\n");
+        } else {
+            md.push_str(&format!(
+                "**{} vulnerable package{}**\n\n",
+                self.vulnerable.len(),
+                if self.vulnerable.len() == 1 { "" } else { "s" }
+            ));
+            md.push_str("| Severity | Package | Version | Fixed in | Advisories | Where |\n");
+            md.push_str("|---|---|---|---|---|---|\n");
+            for v in &self.vulnerable {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    v.severity,
+                    code(&format!("{}:{}", v.ecosystem, v.package)),
+                    cell(&v.version),
+                    v.fixed.as_deref().map_or("—".to_string(), cell),
+                    cell(&v.ids.join(", ")),
+                    code(&format!("{}: {}", v.file, v.path)),
+                ));
+            }
+        }
+        if !self.unknown.is_empty() {
+            md.push_str("\n## Not decided\n\n");
+            for u in &self.unknown {
+                md.push_str(&format!("- {}: {}\n", u.ecosystem, cell(&u.reason)));
+            }
+        }
+        printable(&md, &['\n']).into_owned()
+    }
+}
