@@ -384,6 +384,24 @@ pub enum InspectFormat {
 pub enum OsvDbAction {
     /// Each ecosystem's export: present or not, how many advisories, how old.
     Status,
+    /// Download OSV's exports (all seven ecosystems, or those named) and index them; a failed
+    /// or damaged download keeps the previous one.
+    Update {
+        /// Only these ecosystems, as OSV spells them (npm, PyPI, Maven, Go, NuGet, RubyGems,
+        /// crates.io); repeat it for several.
+        #[arg(long = "ecosystem", value_name = "NAME", value_parser = parse_ecosystem)]
+        ecosystems: Vec<crate::domain::osv::Ecosystem>,
+        /// A mirror of OSV's exports (URL/<ecosystem>/all.zip); plain http only to a
+        /// loopback address.
+        #[arg(long, value_name = "URL", default_value = crate::osv_db::OSV_SOURCE)]
+        osv_source: String,
+    },
+}
+
+fn parse_ecosystem(s: &str) -> Result<crate::domain::osv::Ecosystem, String> {
+    crate::domain::osv::Ecosystem::parse(s).ok_or_else(|| {
+        format!("`{s}` is not an OSV ecosystem Parapet reads (npm, PyPI, Maven, Go, NuGet, RubyGems, crates.io)")
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

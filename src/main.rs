@@ -114,6 +114,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => inspect(&cli, package, layers, *format, output, *force, *fail_on),
         Some(Command::OsvDb { action }) => match action {
             OsvDbAction::Status => osv_db_status(&cli),
+            OsvDbAction::Update {
+                ecosystems,
+                osv_source,
+            } => osv_db_update(&cli, ecosystems, osv_source),
         },
         Some(Command::Completions { shell }) => completions(*shell),
         Some(Command::Man) => man(),
@@ -328,6 +332,57 @@ fn inspect(
             ExitCode::from(2)
         }
         Some(Gate::Pass) | None => ExitCode::SUCCESS,
+    })
+}
+
+/// `parapet osv-db update`: each ecosystem's export downloaded and indexed, with a progress
+/// line on a terminal; exit 2 when any failed (the others are updated all the same).
+fn osv_db_update(cli: &Cli, ecosystems: &[Ecosystem], source: &str) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let db = osv_db(cli);
+    let all = if ecosystems.is_empty() {
+        Ecosystem::ALL.to_vec()
+    } else {
+        ecosystems.to_vec()
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let runtime = runtime()?;
+    let mut failed = 0;
+    for ecosystem in all {
+        let name = ecosystem.osv_name();
+        let mut progress = |done: u64, total: Option<u64>| {
+            if terminal {
+                let mb = |b: u64| b as f64 / 1_000_000.0;
+                let of = total.map_or(String::new(), |t| {
+                    format!(" / {:.1} MB  {:>3}%", mb(t), done * 100 / t.max(1))
+                });
+                eprint!("\r\x1b[2K  {name:<10} {:.1} MB{of}", mb(done));
+            }
+        };
+        let result = runtime.block_on(db.update(ecosystem, source, &mut progress));
+        if terminal {
+            eprint!("\r\x1b[2K");
+        }
+        match result {
+            Ok(status) => eprintln!(
+                "  {name:<10} {} advisories, {:.1} MB",
+                status.advisories.unwrap_or(0),
+                status.bytes as f64 / 1_000_000.0
+            ),
+            Err(why) => {
+                failed += 1;
+                eprintln!(
+                    "  {name:<10} failed: {}",
+                    parapet::domain::text::redact_urls(&why)
+                );
+            }
+        }
+    }
+    eprintln!("OSV database: {}", db.dir.display());
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     })
 }
 

@@ -17,6 +17,11 @@ use time::format_description::well_known::Rfc3339;
 use crate::domain::osv::{Advisory, Ecosystem};
 use crate::export;
 
+pub mod download;
+
+/// Where OSV publishes its exports (`<source>/<ecosystem>/all.zip`).
+pub const OSV_SOURCE: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
 /// A database older than this many days cannot say a package is clean.
 pub const MAX_AGE_DAYS: i64 = 30;
 
@@ -216,6 +221,73 @@ impl OsvDb {
             out.push(serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?);
         }
         Ok(out)
+    }
+}
+
+impl OsvDb {
+    /// Downloads `ecosystem`'s export from `source` (`<source>/<ecosystem>/all.zip`), checks
+    /// that it reads, indexes it and only then puts it in place of the previous one: a
+    /// download that fails or an archive that is damaged leaves the database as it was, and
+    /// the error says why.
+    pub async fn update(
+        &self,
+        ecosystem: Ecosystem,
+        source: &str,
+        progress: download::Progress<'_>,
+    ) -> Result<Status, String> {
+        let dir = self.dir.join(ecosystem.osv_name());
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let url = format!(
+            "{}/{}/all.zip",
+            source.trim_end_matches('/'),
+            ecosystem.osv_name()
+        );
+        let temp = dir.join(format!("all.zip.download-{}", std::process::id()));
+        let result = self.fetch_into(ecosystem, &url, &temp, progress).await;
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        let kept = if self.export_path(ecosystem).is_file() {
+            "the previous export is kept"
+        } else {
+            "nothing was written"
+        };
+        result.map_err(|why| format!("{url}: {why}; {kept}"))?;
+        Ok(self.status(ecosystem))
+    }
+
+    async fn fetch_into(
+        &self,
+        ecosystem: Ecosystem,
+        url: &str,
+        temp: &Path,
+        progress: download::Progress<'_>,
+    ) -> Result<(), String> {
+        let file = std::fs::File::create(temp)
+            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        download::get(url, &mut out, progress).await?;
+        let file = out.into_inner().map_err(|e| format!("cannot write: {e}"))?;
+        file.sync_all().map_err(|e| format!("cannot write: {e}"))?;
+        drop(file);
+        let file = std::fs::File::open(temp).map_err(|e| e.to_string())?;
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let index = build_index(file, ecosystem, meta.len(), modified)
+            .map_err(|why| format!("the download is not a readable export ({why})"))?;
+        if index.advisories == 0 {
+            return Err("the download holds no advisory".into());
+        }
+        std::fs::rename(temp, self.export_path(ecosystem)).map_err(|e| e.to_string())?;
+        if let Ok(json) = serde_json::to_vec(&index) {
+            let _ = export::atomic::write_atomic(&self.index_path(ecosystem), &json, true);
+        }
+        Ok(())
     }
 }
 

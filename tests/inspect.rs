@@ -266,3 +266,155 @@ fn a_damaged_package_is_a_clear_error() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.zip"));
 }
+
+/// A one-thread HTTP server for OSV exports: `GET /<ecosystem>/all.zip` answers what
+/// `answers` holds for that path (status, announced length, body), else 404.
+fn serve(answers: Vec<(String, u16, Option<usize>, Vec<u8>)>) -> u16 {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            // Drain the headers.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, length, body) = answers
+                .iter()
+                .find(|(p, ..)| *p == path)
+                .map(|(_, s, l, b)| (*s, l.unwrap_or(b.len()), b.clone()))
+                .unwrap_or((404, 9, b"not found".to_vec()));
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    port
+}
+
+fn osv_db(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parapet"))
+        .arg("osv-db")
+        .args(args)
+        .env_remove("PARAPET_DATA_DIR")
+        .output()
+        .expect("run parapet osv-db")
+}
+
+#[test]
+fn an_update_replaces_only_what_downloaded_whole_and_reads() {
+    let dir = tempfile::tempdir().expect("dir");
+    // The mirror's npm export: fresh.
+    let mirror = dir.path().join("mirror");
+    database(&mirror, &today());
+    let npm = std::fs::read(mirror.join("npm/all.zip")).expect("npm export");
+    // The database already holds a PyPI export.
+    let db = dir.path().join("osv");
+    database(&db, &today());
+    std::fs::remove_dir_all(db.join("npm")).expect("no npm yet");
+    let pypi_before = std::fs::read(db.join("PyPI/all.zip")).expect("PyPI export");
+    let port = serve(vec![
+        ("/npm/all.zip".into(), 200, None, npm.clone()),
+        // A captive portal's page instead of a zip.
+        (
+            "/PyPI/all.zip".into(),
+            200,
+            None,
+            b"<html>sign in</html>".to_vec(),
+        ),
+        // A connection that ends early.
+        (
+            "/Go/all.zip".into(),
+            200,
+            Some(npm.len()),
+            npm[..100].to_vec(),
+        ),
+    ]);
+    let source = format!("http://127.0.0.1:{port}");
+    let out = osv_db(&[
+        "update",
+        "--osv-source",
+        &source,
+        "--osv-db",
+        s(&db),
+        "--ecosystem",
+        "npm",
+        "--ecosystem",
+        "PyPI",
+        "--ecosystem",
+        "Go",
+        "--ecosystem",
+        "Maven",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("npm        3 advisories"), "{stderr}");
+    assert!(
+        stderr.contains("PyPI       failed") && stderr.contains("not a readable export"),
+        "{stderr}"
+    );
+    // hyper notices the connection closing before the announced length.
+    assert!(
+        stderr.contains("Go         failed") && stderr.contains("broke off"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Maven      failed") && stderr.contains("404"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the previous export is kept"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    // npm is in place and indexed; PyPI is the old one; nothing half-written is left.
+    assert_eq!(std::fs::read(db.join("npm/all.zip")).expect("npm"), npm);
+    assert!(db.join("npm/parapet-index.json").is_file());
+    assert_eq!(
+        std::fs::read(db.join("PyPI/all.zip")).expect("PyPI"),
+        pypi_before
+    );
+    assert!(!db.join("Go/all.zip").exists() && !db.join("Maven/all.zip").exists());
+    for eco in ["npm", "PyPI", "Go", "Maven"] {
+        let leftovers: Vec<_> = std::fs::read_dir(db.join(eco))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(
+            leftovers
+                .iter()
+                .all(|n| !n.to_string_lossy().contains("download")),
+            "{eco}: {leftovers:?}"
+        );
+    }
+    let status = osv_db(&["status", "--osv-db", s(&db)]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("npm        3 advisories"), "{text}");
+    assert!(text.contains("Maven      none"), "{text}");
+}
+
+#[test]
+fn plain_http_goes_only_to_a_local_mirror() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = osv_db(&[
+        "update",
+        "--osv-source",
+        "http://mirror.example.com",
+        "--osv-db",
+        s(dir.path()),
+        "--ecosystem",
+        "npm",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("refusing plain http to mirror.example.com"),
+        "{stderr}"
+    );
+}

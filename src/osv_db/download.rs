@@ -1,0 +1,105 @@
+//! One HTTP GET streamed into a file: over HTTPS with the system's roots (rustls on ring, as
+//! every AWS call), plain HTTP only to a loopback address (a local mirror, the tests'). No
+//! redirects are followed; a stall of a minute ends the download.
+
+use std::io::Write;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+/// How long the download may go without a byte arriving.
+const STALL: Duration = Duration::from_secs(60);
+
+/// Bytes received so far and the total the server announced.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
+
+/// Whether `url` may be fetched: https anywhere, http only to a loopback host.
+pub fn allowed(url: &hyper::Uri) -> Result<(), String> {
+    match url.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") => {
+            let host = url.host().unwrap_or_default();
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let loopback = host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(())
+            } else {
+                Err(format!(
+                    "refusing plain http to {host}: use https (http only to a local mirror)"
+                ))
+            }
+        }
+        _ => Err("not an http(s) address".into()),
+    }
+}
+
+/// Streams `url` into `out`, reporting progress; the number of bytes written.
+pub async fn get(url: &str, out: &mut dyn Write, progress: Progress<'_>) -> Result<u64, String> {
+    let uri: hyper::Uri = url.parse().map_err(|e| format!("not an address: {e}"))?;
+    allowed(&uri)?;
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
+        .map_err(|e| format!("no system root certificates: {e}"))?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+    let request = hyper::Request::get(uri)
+        .header("user-agent", concat!("parapet/", env!("CARGO_PKG_VERSION")))
+        .body(Empty::new())
+        .map_err(|e| e.to_string())?;
+    let response = tokio::time::timeout(STALL, client.request(request))
+        .await
+        .map_err(|_| "no answer within a minute".to_string())?
+        .map_err(|e| format!("cannot connect: {}", error_chain(&e)))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("the server answered {status}"));
+    }
+    let total = response
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let mut body = response.into_body();
+    let mut written = 0u64;
+    progress(0, total);
+    loop {
+        let frame = match tokio::time::timeout(STALL, body.frame()).await {
+            Err(_) => return Err("the download stalled for a minute".into()),
+            Ok(None) => break,
+            Ok(Some(frame)) => frame.map_err(|e| format!("the download broke off: {e}"))?,
+        };
+        if let Ok(data) = frame.into_data() {
+            out.write_all(&data)
+                .map_err(|e| format!("cannot write: {e}"))?;
+            written += data.len() as u64;
+            progress(written, total);
+        }
+    }
+    if let Some(total) = total
+        && written != total
+    {
+        return Err(format!(
+            "the download ended after {written} of {total} bytes"
+        ));
+    }
+    Ok(written)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
