@@ -1,6 +1,7 @@
 //! `parapet inspect`: what `--code` sees inside a function, run on local deployment packages
-//! (a function's zip and its layers) before they are deployed: the packages they hold and the
-//! OSV advisories that affect them, as JSON or Markdown, gated by `--fail-on`.
+//! (a function's zip and its layers) before they are deployed: the packages they hold, the
+//! OSV advisories that affect them and the credentials committed in their files, as JSON or
+//! Markdown, gated by `--fail-on`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -29,6 +30,8 @@ pub struct Report {
     pub database: Database,
     /// Vulnerable packages, most severe first.
     pub vulnerable: Vec<Vulnerable>,
+    /// Credentials in the packages' files (critical, as `code.secrets-in-package`).
+    pub secrets: Vec<Secret>,
     /// What could not be decided (no usable database, a version that cannot be ordered).
     pub unknown: Vec<Unknown>,
     pub packages: Vec<Listed>,
@@ -81,6 +84,17 @@ pub struct Vulnerable {
     pub summary: Option<String>,
 }
 
+/// A credential in a file: where, and which detector; never the value, at most its first
+/// four characters.
+#[derive(Debug, Serialize)]
+pub struct Secret {
+    pub file: String,
+    pub path: String,
+    pub line: usize,
+    pub detector: &'static str,
+    pub masked: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Unknown {
     pub ecosystem: String,
@@ -109,14 +123,23 @@ pub fn inspect(
     now: OffsetDateTime,
 ) -> anyhow::Result<Report> {
     let mut files: Vec<(String, &'static str, Vec<Package>)> = Vec::new();
+    let mut secrets = Vec::new();
     let inputs =
         std::iter::once((package, "function")).chain(layers.iter().map(|l| (l.as_path(), "layer")));
     for (path, kind) in inputs {
         let bytes =
             export::read_bytes(path, PACKAGE_CAP).map_err(|e| export::ExportError::new(path, e))?;
-        let found = packages::packages(&bytes, Limits::default())
+        let contents = packages::contents(&bytes, Limits::default())
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        files.push((clean(&path.display().to_string()), kind, found));
+        let file = clean(&path.display().to_string());
+        secrets.extend(contents.secrets.into_iter().map(|s| Secret {
+            file: file.clone(),
+            path: clean(&s.path),
+            line: s.line,
+            detector: s.detector,
+            masked: clean(&s.masked),
+        }));
+        files.push((file, kind, contents.packages));
     }
     let ecosystems: BTreeSet<Ecosystem> = files
         .iter()
@@ -136,6 +159,7 @@ pub fn inspect(
             ecosystems: Vec::new(),
         },
         vulnerable: Vec::new(),
+        secrets,
         unknown: Vec::new(),
         packages: Vec::new(),
     };
@@ -235,7 +259,8 @@ fn group(
 
 impl Report {
     pub fn gate(&self, fail_on: Severity) -> Gate {
-        if self.vulnerable.iter().any(|v| v.severity <= fail_on) {
+        // A committed credential is critical: it breaches every threshold.
+        if !self.secrets.is_empty() || self.vulnerable.iter().any(|v| v.severity <= fail_on) {
             Gate::Breached
         } else if !self.unknown.is_empty() {
             Gate::Undecided
@@ -279,6 +304,23 @@ impl Report {
                     v.fixed.as_deref().map_or("—".to_string(), cell),
                     cell(&v.ids.join(", ")),
                     code(&format!("{}: {}", v.file, v.path)),
+                ));
+            }
+        }
+        if !self.secrets.is_empty() {
+            md.push_str(&format!(
+                "\n**{} credential{} in the code** (critical: remove it, read it from Secrets \
+                 Manager at runtime, and rotate it now)\n\n",
+                self.secrets.len(),
+                if self.secrets.len() == 1 { "" } else { "s" }
+            ));
+            md.push_str("| Detector | Where | Value |\n|---|---|---|\n");
+            for s in &self.secrets {
+                md.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    s.detector,
+                    code(&format!("{}: {}:{}", s.file, s.path, s.line)),
+                    code(&s.masked)
                 ));
             }
         }

@@ -418,3 +418,64 @@ fn plain_http_goes_only_to_a_local_mirror() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_committed_credential_is_reported_by_file_and_line_never_by_value() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("osv");
+    database(&db, &today());
+    let live_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    let function = dir.path().join("function.zip");
+    std::fs::write(
+        &function,
+        zip_of(&[
+            (
+                "index.js",
+                b"const config = require('./config');\n".to_vec(),
+            ),
+            (
+                "config.js",
+                format!("module.exports = {{\n  stripeKey: '{live_key}',\n}};\n").into_bytes(),
+            ),
+            // A dependency's test fixture: not a leak of this function's.
+            (
+                "node_modules/stripe/test/fixtures.js",
+                format!("exports.key = '{live_key}';\n").into_bytes(),
+            ),
+            (
+                "node_modules/@hapi/hoek/package.json",
+                data("packages/hapi-hoek-9.0.0.package.json"),
+            ),
+        ]),
+    )
+    .expect("function.zip");
+    let out = inspect(&[s(&function), "--osv-db", s(&db), "--fail-on", "critical"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains(live_key) && !text.contains("4eC39HqL"),
+        "{text}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(report["vulnerable"], Value::Array(vec![]));
+    assert_eq!(
+        report["secrets"],
+        serde_json::json!([{
+            "file": function.display().to_string(),
+            "path": "config.js",
+            "line": 2,
+            "detector": "stripe-live-key",
+            "masked": "sk_l****"
+        }])
+    );
+    let md = inspect(&[s(&function), "--osv-db", s(&db), "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("**1 credential in the code**"), "{md}");
+    assert!(md.contains("| stripe-live-key |"), "{md}");
+    assert!(!md.contains(live_key), "{md}");
+}

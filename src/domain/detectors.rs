@@ -83,6 +83,21 @@ pub fn scan(vars: &BTreeMap<String, String>) -> Vec<Detection> {
         .collect()
 }
 
+/// One variable's detection; `beside_key_id`: another variable beside it (in the same map or
+/// file) holds an AWS access key id, which makes a 40-character value a secret key.
+pub fn detect_variable(name: &str, value: &str, beside_key_id: bool) -> Option<Detection> {
+    detect(name, value, beside_key_id).map(|(detector, shown)| Detection {
+        variable: name.to_string(),
+        detector,
+        masked: mask(shown),
+    })
+}
+
+/// Whether `value` holds an AWS access key id.
+pub fn holds_aws_key_id(value: &str) -> bool {
+    find_aws_key_id(value).is_some()
+}
+
 /// first 4 chars + "****" (fewer if the value is short; never the whole value)
 pub fn mask(value: &str) -> String {
     let n = value.chars().count();

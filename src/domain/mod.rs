@@ -6,6 +6,7 @@ pub mod arn;
 pub mod assessment;
 pub mod catalogue;
 pub mod checks;
+pub mod code_secrets;
 pub mod collection;
 pub mod detectors;
 pub mod diff;

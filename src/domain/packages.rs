@@ -1,9 +1,12 @@
 //! What a deployment package or layer holds: its files walked within limits
-//! (`archive`) and the packages their metadata names (`extract`). Pure: the zip is bytes in
+//! (`archive`), the packages their metadata names (`extract`) and the credentials in its
+//! files (`domain::code_secrets`). Pure: the zip is bytes in
 //! memory, never a file.
 
 pub mod archive;
 pub mod extract;
+
+use crate::domain::code_secrets::{self, CodeSecret};
 
 pub use archive::{Limits, ReadError};
 pub use extract::Package;
@@ -16,6 +19,40 @@ pub fn packages(zip: &[u8], limits: Limits) -> Result<Vec<Package>, ReadError> {
     archive::walk(zip, limits, &extract::is_metadata, &mut |path, content| {
         found.extend(extract::parse(path, content));
     })?;
+    Ok(distinct(found))
+}
+
+/// Everything Parapet reads in a package: its packages, and the credentials in its files
+/// (every detector in the function's own files, the high-confidence ones in dependencies).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Contents {
+    pub packages: Vec<Package>,
+    pub secrets: Vec<CodeSecret>,
+}
+
+/// Reads a package once for both its packages and its secrets.
+pub fn contents(zip: &[u8], limits: Limits) -> Result<Contents, ReadError> {
+    let mut found: Vec<Package> = Vec::new();
+    let mut secrets = Vec::new();
+    let wants = |path: &str| extract::is_metadata(path) || code_secrets::worth_reading(path);
+    archive::walk(zip, limits, &wants, &mut |path, content| {
+        if extract::is_metadata(path) {
+            found.extend(extract::parse(path, content));
+        }
+        if code_secrets::worth_reading(path) {
+            let dependency = code_secrets::in_dependency(path);
+            secrets.extend(code_secrets::scan_file(path, content, dependency));
+        }
+    })?;
+    secrets.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(Contents {
+        packages: distinct(found),
+        secrets,
+    })
+}
+
+/// Each (ecosystem, name, version) once, named by its most telling metadata file.
+fn distinct(mut found: Vec<Package>) -> Vec<Package> {
     let lockfile = |p: &Package| extract::is_lockfile(&p.path);
     found.sort_by(|a, b| {
         (
@@ -38,7 +75,7 @@ pub fn packages(zip: &[u8], limits: Limits) -> Result<Vec<Package>, ReadError> {
             && a.ecosystem.same_name(&a.name, &b.name)
             && a.version == b.version
     });
-    Ok(found)
+    found
 }
 
 #[cfg(test)]

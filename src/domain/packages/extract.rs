@@ -35,12 +35,19 @@ pub fn is_metadata(path: &str) -> bool {
         || path.ends_with(".deps.json")
         || ruby_gemspec(path)
         || file_name(path) == "Gemfile.lock"
+        || go_binary(path)
 }
 
 /// The packages the metadata file at `path` names.
 pub fn parse(path: &str, content: &[u8]) -> Vec<Package> {
-    let text = String::from_utf8_lossy(content);
-    let found = if node_manifest(path) {
+    let text = if go_binary(path) {
+        Default::default()
+    } else {
+        String::from_utf8_lossy(content)
+    };
+    let found = if go_binary(path) {
+        go_modules(content)
+    } else if node_manifest(path) {
         node_package(&text).into_iter().collect()
     } else if node_lockfile(path) {
         node_lock(&text)
@@ -213,6 +220,114 @@ fn dotnet(text: &str) -> Vec<Found> {
         .filter_map(|(key, _)| key.split_once('/'))
         .map(|(name, version)| (Ecosystem::NuGet, name.to_string(), version.to_string()))
         .collect()
+}
+
+// ───────────────────────────── Go ─────────────────────────────
+
+/// The executable of a custom runtime (`provided.*`): a Go function's binary.
+fn go_binary(path: &str) -> bool {
+    file_name(path) == "bootstrap"
+}
+
+const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
+
+/// A LEB128 varint at `*at`, advancing it.
+fn varint(bytes: &[u8], at: &mut usize) -> Option<usize> {
+    let mut value: usize = 0;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        value |= usize::from(b & 0x7f).checked_shl(shift)?;
+        if b < 0x80 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// The build information a Go binary embeds (Go 1.18 and later, which write it as two
+/// strings right after the 32-byte `\xff Go buildinf:` header at a 16-byte boundary): the
+/// toolchain as the `stdlib` package, the main module when it has a version, and every
+/// dependency, replaced ones by their replacement. Older binaries point at the strings
+/// instead, through the executable's address map: not read.
+fn go_modules(bin: &[u8]) -> Vec<Found> {
+    let Some(start) = (0..bin.len().saturating_sub(32))
+        .step_by(16)
+        .find(|&i| bin[i..].starts_with(GO_MAGIC))
+    else {
+        return Vec::new();
+    };
+    let flags = bin[start + 15];
+    if flags & 2 == 0 {
+        return Vec::new();
+    }
+    let mut at = start + 32;
+    let mut string = || -> Option<&[u8]> {
+        let n = varint(bin, &mut at)?;
+        let s = bin.get(at..at.checked_add(n)?)?;
+        at += n;
+        Some(s)
+    };
+    let (Some(version), Some(mut info)) = (string(), string()) else {
+        return Vec::new();
+    };
+    // The module information sits between two 16-byte sentinels.
+    if info.len() >= 33 && info[info.len() - 17] == b'\n' {
+        info = &info[16..info.len() - 16];
+    }
+    let mut out: Vec<Found> = Vec::new();
+    if let Some(v) = go_toolchain(&String::from_utf8_lossy(version)) {
+        out.push((Ecosystem::Go, "stdlib".into(), v));
+    }
+    // Whether the line before pushed a dependency (which a `=>` line then replaces).
+    let mut pushed = false;
+    for line in String::from_utf8_lossy(info).lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["mod", path, version, ..] | ["dep", path, version, ..] => {
+                pushed = !version.is_empty() && *version != "(devel)";
+                if pushed {
+                    out.push((Ecosystem::Go, path.to_string(), version.to_string()));
+                }
+            }
+            ["=>", path, version, ..] => {
+                // What was built is the replacement; a local directory has no version.
+                if pushed {
+                    out.pop();
+                }
+                pushed = false;
+                if !version.is_empty() {
+                    out.push((Ecosystem::Go, path.to_string(), version.to_string()));
+                }
+            }
+            _ => pushed = false,
+        }
+    }
+    out
+}
+
+/// `go1.20.12` → `1.20.12`, `go1.21` → `1.21.0`, `go1.21rc2` → `1.21.0-rc.2`, as OSV names
+/// the standard library's versions; a development toolchain has none.
+fn go_toolchain(v: &str) -> Option<String> {
+    let v = v.split_whitespace().next()?.strip_prefix("go")?;
+    let split = v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len());
+    let (numbers, pre) = v.split_at(split);
+    let mut parts: Vec<&str> = numbers.split('.').collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    while parts.len() < 3 {
+        parts.push("0");
+    }
+    let mut out = parts.join(".");
+    if !pre.is_empty() {
+        let digits = pre.find(|c: char| c.is_ascii_digit()).unwrap_or(pre.len());
+        out.push_str(&format!("-{}.{}", &pre[..digits], &pre[digits..]));
+    }
+    Some(out)
 }
 
 // ───────────────────────────── RubyGems ─────────────────────────────

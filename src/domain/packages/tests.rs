@@ -234,6 +234,84 @@ fn ruby_installed_specifications_and_gemfile_lock() {
 }
 
 #[test]
+fn a_go_binary_names_its_toolchain_and_modules() {
+    // esbuild 0.20.0's linux-x64 binary (from the npm package @esbuild/linux-x64), cut to its
+    // ELF header and its build information.
+    let zip = zip_of(&[("bootstrap", data("esbuild-0.20.0.buildinfo"))]);
+    let go = |name: &str, version: &str| {
+        (
+            Ecosystem::Go,
+            name.to_string(),
+            version.to_string(),
+            "bootstrap".to_string(),
+        )
+    };
+    assert_eq!(
+        found(&zip),
+        vec![
+            go("golang.org/x/sys", "v0.0.0-20220715151400-c0bba94af5f8"),
+            go("stdlib", "1.20.12"),
+        ]
+    );
+}
+
+/// A Go 1.18+ build-information block: the header, then the two strings.
+fn buildinfo(version: &str, modules: &str) -> Vec<u8> {
+    let mut b = b"\x7fELF".to_vec();
+    b.resize(16, 0);
+    b.extend_from_slice(b"\xff Go buildinf:");
+    b.extend_from_slice(&[8, 2]);
+    b.resize(48, 0);
+    // The module information between Go's 16-byte sentinels.
+    let mut info = b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6".to_vec();
+    info.extend_from_slice(modules.as_bytes());
+    info.extend_from_slice(b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2");
+    for s in [version.as_bytes(), &info[..]] {
+        let mut n = s.len();
+        while n >= 0x80 {
+            b.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        b.push(n as u8);
+        b.extend_from_slice(s);
+    }
+    b
+}
+
+#[test]
+fn go_replacements_and_toolchain_versions() {
+    let modules = "path\texample.com/fn\nmod\texample.com/fn\tv1.2.0\t\n\
+        dep\tgithub.com/a/b\tv1.0.0\th1:x=\n=>\tgithub.com/fork/b\tv1.0.1\th1:y=\n\
+        dep\tgithub.com/c/d\tv2.0.0\th1:z=\n=>\t../local/d\t\t\n\
+        dep\tgolang.org/x/net\tv0.17.0\th1:w=\n";
+    let versions = |toolchain: &str| -> Vec<String> {
+        let zip = zip_of(&[("bin/bootstrap", buildinfo(toolchain, modules))]);
+        found(&zip)
+            .into_iter()
+            .map(|p| format!("{}@{}", p.1, p.2))
+            .collect()
+    };
+    assert_eq!(
+        versions("go1.21rc2"),
+        [
+            "example.com/fn@v1.2.0",
+            "github.com/fork/b@v1.0.1",
+            "golang.org/x/net@v0.17.0",
+            "stdlib@1.21.0-rc.2"
+        ]
+    );
+    assert!(versions("go1.22 X:boringcrypto").contains(&"stdlib@1.22.0".to_string()));
+    assert!(
+        !versions("devel go1.23-abc")
+            .iter()
+            .any(|v| v.starts_with("stdlib"))
+    );
+    // Not a Go binary (or one older than 1.18): nothing, no error.
+    let zip = zip_of(&[("bootstrap", b"#!/bin/sh\nexec ./handler\n".to_vec())]);
+    assert!(found(&zip).is_empty());
+}
+
+#[test]
 fn a_zip_bomb_is_refused_by_its_ratio() {
     let zip = zip_deflated("node_modules/x/package.json", &vec![b' '; 20_000_000]);
     let err = packages(&zip, Limits::default()).expect_err("a bomb");
@@ -317,6 +395,9 @@ proptest! {
         prop_assert!(seen <= limits.unzipped, "{seen} bytes past the limit ({walked:?})");
         if let Ok(found) = packages(zip, limits) {
             prop_assert!(found.iter().all(|p| !p.name.is_empty() && !p.version.is_empty()));
+        }
+        if let Ok(read) = contents(zip, limits) {
+            prop_assert!(read.secrets.iter().all(|s| s.masked.ends_with("****") && s.masked.len() <= 8));
         }
     }
 }

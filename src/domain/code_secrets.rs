@@ -1,0 +1,128 @@
+//! Credentials committed in a deployment package's files, found with the detectors of
+//! environment variables (`domain::detectors`): each line's assignments (`NAME = "value"`,
+//! `"name": "value"`, `name: value`, `export NAME=value`) are judged as a variable and its
+//! value would be, and a private key block anywhere is one. Inside dependency folders, which
+//! ship test fixtures, only the detectors that cannot be a coincidence count: a private key
+//! block, and an AWS access key id together with its secret key. A finding names the file,
+//! the line and the detector, with at most a masked prefix of the value.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::detectors;
+
+/// A credential in a file of a package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeSecret {
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    pub detector: &'static str,
+    /// At most the value's first four characters, then `****`.
+    pub masked: String,
+}
+
+/// Files larger than this are not read for secrets (a bundle of a few MB is; a data file of
+/// hundreds is not code).
+pub const FILE_CAP: usize = 16 * 1024 * 1024;
+
+/// Whether `path` lies in a folder of third-party code: npm's `node_modules`, Python's
+/// installed packages, Ruby's and PHP's vendored gems, and anything inside a jar.
+pub fn in_dependency(path: &str) -> bool {
+    path.contains("node_modules/")
+        || path.contains(".jar!/")
+        || path.contains("site-packages/")
+        || path.contains(".dist-info/")
+        || path.contains(".egg-info/")
+        || path.starts_with("vendor/")
+        || path.contains("/vendor/")
+        || path.contains("/gems/")
+        || path.starts_with("gems/")
+}
+
+/// Whether a file at `path` is worth reading for secrets at all: not an archive, image,
+/// font or compiled object (binary content is also refused by [`scan_file`]).
+pub fn worth_reading(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    const BINARY: &[&str] = &[
+        ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".otf",
+        ".eot", ".zip", ".gz", ".tgz", ".jar", ".class", ".so", ".dll", ".dylib", ".pyc", ".node",
+        ".wasm", ".pdf", ".mp3", ".mp4",
+    ];
+    !BINARY.iter().any(|ext| lower.ends_with(ext))
+}
+
+fn assignment() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // A name (bare or quoted), `=` or `:`, then a quoted value or a bare token.
+        Regex::new(
+            r#"(?:^|[\s,{(;])(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[:=]\s*(?:"([^"\\]+)"|'([^'\\]+)'|`([^`\\]+)`|([^\s"'`,;{}()]{8,}))"#,
+        )
+        .expect("the assignment pattern")
+    })
+}
+
+/// The credentials in one file. `dependency`: only the high-confidence detectors.
+pub fn scan_file(path: &str, content: &[u8], dependency: bool) -> Vec<CodeSecret> {
+    let head = &content[..content.len().min(8192)];
+    if content.len() > FILE_CAP || head.contains(&0) {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(content);
+    let mut out = Vec::new();
+    // Every assignment with its line; the detectors judge each knowing the whole file (an AWS
+    // secret key counts beside an access key id).
+    let mut assignments: Vec<(usize, &str, &str)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
+            out.push(CodeSecret {
+                path: path.to_string(),
+                line: n + 1,
+                detector: "private-key",
+                masked: detectors::mask("-----BEGIN"),
+            });
+            continue;
+        }
+        for c in assignment().captures_iter(line) {
+            let name = c.get(1).map_or("", |m| m.as_str());
+            let value = (2..=5).find_map(|g| c.get(g)).map_or("", |m| m.as_str());
+            assignments.push((n + 1, name, value));
+        }
+    }
+    let key_id = assignments
+        .iter()
+        .any(|(_, _, v)| detectors::holds_aws_key_id(v));
+    let found: Vec<(usize, detectors::Detection)> = assignments
+        .iter()
+        .filter_map(|(line, name, value)| {
+            detectors::detect_variable(name, value, key_id).map(|d| (*line, d))
+        })
+        .collect();
+    let pair = found.iter().any(|(_, d)| d.detector == "aws-access-key-id")
+        && found
+            .iter()
+            .any(|(_, d)| d.detector == "aws-secret-access-key");
+    for (line, d) in found {
+        let confident = match d.detector {
+            "aws-access-key-id" | "aws-secret-access-key" => pair,
+            "private-key" => true,
+            _ => false,
+        };
+        if dependency && !confident {
+            continue;
+        }
+        out.push(CodeSecret {
+            path: path.to_string(),
+            line,
+            detector: d.detector,
+            masked: d.masked,
+        });
+    }
+    out.sort_by(|a, b| (a.line, a.detector).cmp(&(b.line, b.detector)));
+    out
+}
+
+#[cfg(test)]
+mod tests;
