@@ -137,8 +137,8 @@ pub enum Command {
         /// A layer the function uses (a zip); repeat it for several.
         #[arg(long = "layer", value_name = "LAYER.zip")]
         layers: Vec<PathBuf>,
-        /// json (every package, every vulnerable one, what was not decided) or markdown (a
-        /// summary for a pull request or a CI step).
+        /// json (every package, every vulnerable one, what was not decided), markdown (a
+        /// summary for a pull request or a CI step) or cyclonedx (a CycloneDX 1.6 SBOM).
         #[arg(long, value_enum, value_name = "FMT", default_value_t = InspectFormat::Json)]
         format: InspectFormat,
         /// Write here instead of stdout.
@@ -378,6 +378,8 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 pub enum InspectFormat {
     Json,
     Markdown,
+    /// A CycloneDX 1.6 SBOM with the vulnerabilities found.
+    Cyclonedx,
 }
 
 #[derive(Debug, Subcommand)]

@@ -310,11 +310,15 @@ fn inspect(
         Some(path) => export::refuse_input(path, &inputs)?,
         None => stdout::require_stdout()?,
     }
-    let report =
-        parapet::inspect::inspect(package, layers, &osv_db(cli), OffsetDateTime::now_utc())?;
+    let now = OffsetDateTime::now_utc();
+    let report = parapet::inspect::inspect(package, layers, &osv_db(cli), now)?;
     let write = |w: &mut dyn std::io::Write| match format {
         InspectFormat::Json => report.write_json(w),
         InspectFormat::Markdown => w.write_all(report.markdown().as_bytes()),
+        InspectFormat::Cyclonedx => {
+            serde_json::to_writer_pretty(&mut *w, &report.cyclonedx(now))?;
+            w.write_all(b"\n")
+        }
     };
     match output {
         Some(path) => export::atomic::write_atomic_with(path, force, |w| {

@@ -479,3 +479,85 @@ fn a_committed_credential_is_reported_by_file_and_line_never_by_value() {
     assert!(md.contains("| stripe-live-key |"), "{md}");
     assert!(!md.contains(live_key), "{md}");
 }
+
+#[test]
+fn a_cyclonedx_sbom_passes_cyclonedx_own_validator() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("osv");
+    database(&db, &today());
+    let (function, layer) = packages(dir.path());
+    let bom = dir.path().join("bom.json");
+    let out = inspect(&[
+        s(&function),
+        "--layer",
+        s(&layer),
+        "--osv-db",
+        s(&db),
+        "--format",
+        "cyclonedx",
+        "-o",
+        s(&bom),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = "import sys\n\
+        from cyclonedx.validation.json import JsonStrictValidator\n\
+        from cyclonedx.schema import SchemaVersion\n\
+        e = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\n\
+        print('valid' if e is None else str(e)[:2000])";
+    let check = Command::new(crate::support::emulator::python())
+        .args(["-c", script, s(&bom)])
+        .output()
+        .expect("run the validator");
+    let verdict = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(
+        verdict.trim(),
+        "valid",
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let sbom: Value = serde_json::from_slice(&std::fs::read(&bom).expect("bom")).expect("json");
+    let purls: Vec<&str> = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        purls,
+        [
+            "pkg:npm/%40hapi/hoek@9.0.0",
+            "pkg:npm/lodash@4.17.15",
+            "pkg:npm/minimist@1.2.5",
+            "pkg:pypi/requests@2.25.0",
+            "pkg:pypi/urllib3@1.26.4",
+        ]
+    );
+    let vulns: Vec<(&str, &str)> = sbom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap(),
+                v["affects"][0]["ref"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        vulns,
+        [
+            ("GHSA-xvch-5gv4-984h", "pkg:npm/minimist@1.2.5"),
+            ("GHSA-35jh-r3h4-6jhm", "pkg:npm/lodash@4.17.15"),
+            ("GHSA-v845-jxx5-vc9f", "pkg:pypi/urllib3@1.26.4"),
+        ]
+    );
+    assert_eq!(
+        sbom["vulnerabilities"][0]["references"][0]["id"],
+        "CVE-2021-44906"
+    );
+    assert_eq!(sbom["components"][0]["group"], "@hapi");
+}

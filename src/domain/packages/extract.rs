@@ -388,3 +388,41 @@ fn gemfile_lock(text: &str) -> Vec<Found> {
     }
     out
 }
+
+/// `s` percent-encoded for a package URL, keeping what purl leaves as is.
+fn purl_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Package {
+    /// Its package URL (<https://github.com/package-url/purl-spec>): `pkg:npm/%40scope/name@1.0.0`,
+    /// `pkg:pypi/name@1.0`, `pkg:maven/group/artifact@1.0`, `pkg:golang/module/path@v1.0.0`,
+    /// `pkg:nuget/Name@1.0`, `pkg:gem/name@1.0`, `pkg:cargo/name@1.0`.
+    pub fn purl(&self) -> String {
+        let path = |segments: &[&str]| {
+            segments
+                .iter()
+                .map(|s| purl_encode(s))
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let (kind, name) = match self.ecosystem {
+            Ecosystem::Npm => ("npm", path(&self.name.split('/').collect::<Vec<_>>())),
+            Ecosystem::PyPI => ("pypi", path(&[&self.ecosystem.normalize(&self.name)])),
+            Ecosystem::Maven => ("maven", path(&self.name.splitn(2, ':').collect::<Vec<_>>())),
+            Ecosystem::Go => ("golang", path(&self.name.split('/').collect::<Vec<_>>())),
+            Ecosystem::NuGet => ("nuget", path(&[&self.name])),
+            Ecosystem::RubyGems => ("gem", path(&[&self.name])),
+            Ecosystem::CratesIo => ("cargo", path(&[&self.name])),
+        };
+        format!("pkg:{kind}/{name}@{}", purl_encode(&self.version))
+    }
+}

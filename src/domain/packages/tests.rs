@@ -401,3 +401,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn package_urls_follow_the_purl_spec() {
+    let purl = |ecosystem, name: &str, version: &str| {
+        Package {
+            ecosystem,
+            name: name.into(),
+            version: version.into(),
+            path: String::new(),
+        }
+        .purl()
+    };
+    assert_eq!(
+        purl(Ecosystem::Npm, "@hapi/hoek", "9.0.0"),
+        "pkg:npm/%40hapi/hoek@9.0.0"
+    );
+    assert_eq!(
+        purl(Ecosystem::PyPI, "PyYAML", "5.3.1"),
+        "pkg:pypi/pyyaml@5.3.1"
+    );
+    assert_eq!(
+        purl(Ecosystem::PyPI, "zope.interface", "5.0"),
+        "pkg:pypi/zope-interface@5.0"
+    );
+    assert_eq!(
+        purl(Ecosystem::Maven, "com.google.guava:guava", "31.1-jre"),
+        "pkg:maven/com.google.guava/guava@31.1-jre"
+    );
+    assert_eq!(
+        purl(
+            Ecosystem::Go,
+            "golang.org/x/sys",
+            "v0.0.0-20220715151400-c0bba94af5f8"
+        ),
+        "pkg:golang/golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8"
+    );
+    assert_eq!(
+        purl(Ecosystem::Go, "github.com/a/b", "v2.0.0+incompatible"),
+        "pkg:golang/github.com/a/b@v2.0.0%2Bincompatible"
+    );
+    assert_eq!(
+        purl(Ecosystem::NuGet, "Newtonsoft.Json", "13.0.1"),
+        "pkg:nuget/Newtonsoft.Json@13.0.1"
+    );
+    assert_eq!(
+        purl(Ecosystem::RubyGems, "rack", "2.2.22"),
+        "pkg:gem/rack@2.2.22"
+    );
+    assert_eq!(
+        purl(Ecosystem::CratesIo, "serde", "1.0.0"),
+        "pkg:cargo/serde@1.0.0"
+    );
+}
