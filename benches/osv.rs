@@ -56,7 +56,7 @@ fn package_name(eco: Ecosystem, i: u64) -> String {
     let a = WORDS[(i % 16) as usize];
     let b = WORDS[((i / 16) % 16) as usize];
     match eco {
-        Ecosystem::Npm if i % 5 == 0 => format!("@scope{}/{a}-{b}-{i}", i % 97),
+        Ecosystem::Npm if i.is_multiple_of(5) => format!("@scope{}/{a}-{b}-{i}", i % 97),
         Ecosystem::PyPI => format!("py{a}_{b}{i}"),
         _ => format!("{a}-{b}-{i}"),
     }
@@ -230,18 +230,26 @@ fn main() {
     let mut size = 0u64;
     let mut i = 0u64;
     while size < target_mb * 1_000_000 * 3 {
+        // Code-like lines; one in 20 has a marker the secret detectors look at (a URL, a
+        // token or password name, a `key` word) and is judged in full.
         let lines: String = (0..400)
-            .map(|l| {
-                format!(
-                    "const v{l}_{} = \"{:016x}{:016x}\"; // {}\n",
+            .map(|l| match rng.below(20) {
+                0 => format!(
+                    "  const url{l} = \"https://api.example.com/v1/items/{}\";\n",
+                    rng.below(1000)
+                ),
+                1 => format!("  headers.token = process.env.API_TOKEN_{l};\n"),
+                2 => format!("  const key{l} = cache.get(\"{:016x}\");\n", rng.next()),
+                _ => format!(
+                    "  const v{l}_{} = compute(\"{:016x}{:016x}\"); // {}\n",
                     rng.below(1000),
                     rng.next(),
                     rng.next(),
                     package_name(Ecosystem::Npm, rng.below(1000))
-                )
+                ),
             })
             .collect();
-        let path = if i % 3 == 0 {
+        let path = if i.is_multiple_of(3) {
             format!("src/module{i}.js")
         } else {
             format!(
@@ -255,6 +263,16 @@ fn main() {
     }
     let zipped = zip_of(big.into_iter(), true);
     let zipped_mb = zipped.len() as f64 / 1e6;
+    let limits = Limits {
+        unzipped: u64::MAX,
+        ..Limits::default()
+    };
+    let before = cpu_seconds();
+    packages::archive::walk(&zipped, limits, &|_| true, &mut |_, c| {
+        std::hint::black_box(c);
+    })
+    .expect("readable");
+    let inflate_cpu = cpu_seconds() - before;
     let before = cpu_seconds();
     let contents = packages::contents(
         &zipped,
@@ -271,7 +289,9 @@ fn main() {
         "| measure | target | measured |\n|---|---|---|\n\
          | index an OSV database of {total} advisories (npm + PyPI), once | — | {index:.1} s |\n\
          | match {listed} packages against it (`parapet inspect`, after the index) | < 2 s | {matching:.2} s |\n\
-         | read a {zipped_mb:.0} MB zipped package ({size_mb:.0} MB of text) for packages and secrets | ≤ 1 s CPU per 100 MB zipped | {read_cpu:.2} s CPU ({per:.2} s per 100 MB) |\n",
+         | read a {zipped_mb:.0} MB zipped package ({size_mb:.0} MB of text) for packages and secrets | ≤ 1 s CPU per 100 MB zipped | {read_cpu:.2} s CPU ({per:.2} s per 100 MB) |\n\
+         | of which unzipping alone | — | {inflate_cpu:.2} s CPU ({inflate_per:.2} s per 100 MB) |\n",
+        inflate_per = inflate_cpu / zipped_mb * 100.0,
         size_mb = size as f64 / 1e6,
         per = read_cpu / zipped_mb * 100.0,
     );

@@ -8,6 +8,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::detectors;
@@ -64,8 +65,31 @@ fn assignment() -> &'static Regex {
     })
 }
 
+/// The markers of `detectors::name_markers` (any case) and `detectors::value_markers`.
+fn markers() -> &'static (AhoCorasick, AhoCorasick) {
+    static MARKERS: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let names = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(detectors::name_markers())
+            .expect("the name markers");
+        let values = AhoCorasick::new(detectors::value_markers()).expect("the value markers");
+        (names, values)
+    })
+}
+
 /// The credentials in one file. `dependency`: only the high-confidence detectors.
 pub fn scan_file(path: &str, content: &[u8], dependency: bool) -> Vec<CodeSecret> {
+    scan_file_with(path, content, dependency, true)
+}
+
+/// [`scan_file`], with the marker prefilter on or off (the tests check they agree).
+fn scan_file_with(
+    path: &str,
+    content: &[u8],
+    dependency: bool,
+    prefilter: bool,
+) -> Vec<CodeSecret> {
     let head = &content[..content.len().min(8192)];
     if content.len() > FILE_CAP || head.contains(&0) {
         return Vec::new();
@@ -75,7 +99,14 @@ pub fn scan_file(path: &str, content: &[u8], dependency: bool) -> Vec<CodeSecret
     // Every assignment with its line; the detectors judge each knowing the whole file (an AWS
     // secret key counts beside an access key id).
     let mut assignments: Vec<(usize, &str, &str)> = Vec::new();
+    // Beside an AWS access key id any 40-character value is a secret key: every line counts.
+    // Otherwise only lines with a marker some detector needs (most code has none).
+    let every_line = !prefilter || text.contains("AKIA") || text.contains("ASIA");
+    let (names, values) = markers();
     for (n, line) in text.lines().enumerate() {
+        if !every_line && !names.is_match(line) && !values.is_match(line) {
+            continue;
+        }
         if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
             out.push(CodeSecret {
                 path: path.to_string(),

@@ -83,6 +83,25 @@ pub fn scan(vars: &BTreeMap<String, String>) -> Vec<Detection> {
         .collect()
 }
 
+/// Every detection needs one of these words in the variable's name (in any case)…
+pub fn name_markers() -> impl Iterator<Item = &'static str> {
+    SECRET_NAME_WORDS
+        .iter()
+        .chain(AWS_SECRET_NAME_WORDS)
+        .copied()
+}
+
+/// …or one of these in its value, as written: the token prefixes, an AWS access key id's, a
+/// private key block's, a URL's, and the two ways a JWT's base64url header (`{"` or `{`
+/// and white space) begins. A line with none of them, in a file without an AWS access key
+/// id, holds no detection, so it need not be judged (`domain::code_secrets`).
+pub fn value_markers() -> impl Iterator<Item = &'static str> {
+    TOKEN_RULES
+        .iter()
+        .map(|r| r.prefix)
+        .chain(["AKIA", "ASIA", "PRIVATE KEY", "://", "ey", "ew"])
+}
+
 /// One variable's detection; `beside_key_id`: another variable beside it (in the same map or
 /// file) holds an AWS access key id, which makes a 40-character value a secret key.
 pub fn detect_variable(name: &str, value: &str, beside_key_id: bool) -> Option<Detection> {

@@ -82,3 +82,49 @@ fn no_value_ever_leaves_and_binaries_are_skipped() {
     assert!(!worth_reading("static/logo.PNG"));
     assert!(worth_reading("index.mjs"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// The marker prefilter only skips lines no detector would report: files built from
+    /// names and values of every detector, and of none, give the same findings with it and
+    /// without it.
+    #[test]
+    fn the_prefilter_never_hides_a_detection(
+        lines in proptest::collection::vec(
+            (0usize..12, 0usize..4, 0usize..14, proptest::bool::ANY), 1..12),
+        dependency in proptest::bool::ANY,
+    ) {
+        const NAMES: [&str; 12] = [
+            "password", "DB_PASSWORD", "apiKey", "token", "name", "url", "AWS_SECRET_ACCESS_KEY",
+            "region", "x", "clientSecret", "accessKeyId", "credential",
+        ];
+        const SEPARATORS: [&str; 4] = [" = ", ": ", "=", " := "];
+        let values = [
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+            KEY_ID,
+            SECRET,
+            "https://user:s3cretPassw0rd@db.example.com/x",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLXZhbHVl",
+            "Zq8vR2mX4tL9pK7wQ3nB",
+            "hello world",
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+            "xoxb-123456789012-123456789012-abcdefABCDEF123456",
+            "-----BEGIN PRIVATE KEY-----",
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "process.env.DB_PASSWORD",
+            "MyApp-DbCredentials",
+        ];
+        let text: String = lines
+            .iter()
+            .map(|&(n, s, v, quoted)| {
+                let value = if quoted { format!("\"{}\"", values[v]) } else { values[v].to_string() };
+                format!("{}{}{}\n", NAMES[n], SEPARATORS[s], value)
+            })
+            .collect();
+        let with = scan_file_with("f.js", text.as_bytes(), dependency, true);
+        let without = scan_file_with("f.js", text.as_bytes(), dependency, false);
+        proptest::prop_assert_eq!(with, without, "{}", text);
+    }
+}
