@@ -65,17 +65,45 @@ fn assignment() -> &'static Regex {
     })
 }
 
-/// The markers of `detectors::name_markers` (any case) and `detectors::value_markers`.
-fn markers() -> &'static (AhoCorasick, AhoCorasick) {
-    static MARKERS: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
+/// The markers of `detectors::name_markers` and `detectors::value_markers`, in any case (a
+/// superset of what the value markers need).
+fn markers() -> &'static AhoCorasick {
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
     MARKERS.get_or_init(|| {
-        let names = AhoCorasick::builder()
+        AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(detectors::name_markers())
-            .expect("the name markers");
-        let values = AhoCorasick::new(detectors::value_markers()).expect("the value markers");
-        (names, values)
+            .build(detectors::name_markers().chain(detectors::value_markers()))
+            .expect("the markers")
     })
+}
+
+/// The lines (1-based number, text without its line ending) that hold a marker, found in
+/// one pass over the whole text.
+fn marked_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut number = 1;
+    let mut counted_to = 0;
+    let mut next_line = 0;
+    for m in markers().find_iter(text) {
+        if m.start() < next_line {
+            continue;
+        }
+        let start = text[next_line..m.start()]
+            .rfind('\n')
+            .map_or(next_line, |i| next_line + i + 1);
+        let end = text[m.start()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.start() + i);
+        number += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = start;
+        let line = &text[start..end];
+        out.push((number, line.strip_suffix('\r').unwrap_or(line)));
+        next_line = end + 1;
+    }
+    out
 }
 
 /// The credentials in one file. `dependency`: only the high-confidence detectors.
@@ -102,15 +130,16 @@ fn scan_file_with(
     // Beside an AWS access key id any 40-character value is a secret key: every line counts.
     // Otherwise only lines with a marker some detector needs (most code has none).
     let every_line = !prefilter || text.contains("AKIA") || text.contains("ASIA");
-    let (names, values) = markers();
-    for (n, line) in text.lines().enumerate() {
-        if !every_line && !names.is_match(line) && !values.is_match(line) {
-            continue;
-        }
+    let lines: Vec<(usize, &str)> = if every_line {
+        text.lines().enumerate().map(|(n, l)| (n + 1, l)).collect()
+    } else {
+        marked_lines(&text)
+    };
+    for (number, line) in lines {
         if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
             out.push(CodeSecret {
                 path: path.to_string(),
-                line: n + 1,
+                line: number,
                 detector: "private-key",
                 masked: detectors::mask("-----BEGIN"),
             });
@@ -119,7 +148,7 @@ fn scan_file_with(
         for c in assignment().captures_iter(line) {
             let name = c.get(1).map_or("", |m| m.as_str());
             let value = (2..=5).find_map(|g| c.get(g)).map_or("", |m| m.as_str());
-            assignments.push((n + 1, name, value));
+            assignments.push((number, name, value));
         }
     }
     let key_id = assignments
