@@ -92,14 +92,22 @@ pub fn name_markers() -> impl Iterator<Item = &'static str> {
 }
 
 /// …or one of these in its value, as written: the token prefixes, an AWS access key id's, a
-/// private key block's, a URL's, and the two ways a JWT's base64url header (`{"` or `{`
-/// and white space) begins. A line with none of them, in a file without an AWS access key
-/// id, holds no detection, so it need not be judged (`domain::code_secrets`).
+/// private key block's, a URL's, and every way a JWT's base64url header can begin (a JSON
+/// object: `{`, then `"` or JSON white space, then any byte, encode to these three
+/// characters). A line with none of them, in a file without an AWS access key id, holds no
+/// detection, so it need not be judged (`domain::code_secrets`).
 pub fn value_markers() -> impl Iterator<Item = &'static str> {
+    const JWT_STARTS: [&str; 20] = [
+        // `{"` then a byte: e y [IJKL]; `{ `: e y [ABCD]; `{\t`: e w [klmn]; `{\n`: e w
+        // [opqr]; `{\r`: e w [0123].
+        "eyI", "eyJ", "eyK", "eyL", "eyA", "eyB", "eyC", "eyD", "ewk", "ewl", "ewm", "ewn", "ewo",
+        "ewp", "ewq", "ewr", "ew0", "ew1", "ew2", "ew3",
+    ];
     TOKEN_RULES
         .iter()
         .map(|r| r.prefix)
-        .chain(["AKIA", "ASIA", "PRIVATE KEY", "://", "ey", "ew"])
+        .chain(["AKIA", "ASIA", "PRIVATE KEY", "://"])
+        .chain(JWT_STARTS)
 }
 
 /// One variable's detection; `beside_key_id`: another variable beside it (in the same map or

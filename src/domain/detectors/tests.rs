@@ -326,3 +326,20 @@ fn entropy_values() {
     assert_eq!(shannon_entropy("aaaa"), 0.0);
     assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
 }
+
+#[test]
+fn every_jwt_header_begins_with_a_value_marker() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let markers: Vec<&str> = value_markers().collect();
+    // `{` then `"` or JSON white space, then every possible third byte.
+    for second in [b'"', b' ', b'\t', b'\n', b'\r'] {
+        for third in 0..=255u8 {
+            let encoded = URL_SAFE_NO_PAD.encode([b'{', second, third]);
+            assert!(
+                markers.iter().any(|m| encoded.starts_with(m)),
+                "{encoded} ({second:#x}, {third:#x}) begins with no marker"
+            );
+        }
+    }
+}
