@@ -77,6 +77,15 @@ fn markers() -> &'static AhoCorasick {
     })
 }
 
+/// What the detectors that count inside dependencies need: a private key block, or an AWS
+/// access key id (the pair's secret key only counts beside one).
+fn confident_markers() -> &'static AhoCorasick {
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        AhoCorasick::new(["PRIVATE KEY", "AKIA", "ASIA"]).expect("the confident markers")
+    })
+}
+
 /// The lines (1-based number, text without its line ending) that hold a marker, found in
 /// one pass over the whole text.
 fn marked_lines(text: &str) -> Vec<(usize, &str)> {
@@ -120,6 +129,11 @@ fn scan_file_with(
 ) -> Vec<CodeSecret> {
     let head = &content[..content.len().min(8192)];
     if content.len() > FILE_CAP || head.contains(&0) {
+        return Vec::new();
+    }
+    // In a dependency only a private key block and an AWS key pair count: without their
+    // markers there is nothing to judge (most of a package's bytes are its dependencies).
+    if prefilter && dependency && !confident_markers().is_match(content) {
         return Vec::new();
     }
     let text = String::from_utf8_lossy(content);
