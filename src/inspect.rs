@@ -171,15 +171,15 @@ pub fn inspect(
             .flat_map(|(file, _, p)| p.iter().map(move |p| (file, p)))
             .filter(|(_, p)| p.ecosystem == ecosystem)
             .collect();
-        let status = db.status(ecosystem);
+        let names: BTreeSet<String> = of_eco.iter().map(|(_, p)| p.name.clone()).collect();
+        let (status, found) = db.lookup(ecosystem, &names, now);
         report.database.ecosystems.push(DatabaseStatus {
             ecosystem: ecosystem.to_string(),
             advisories: status.advisories,
             newest: status.newest.and_then(|n| n.format(&Rfc3339).ok()),
             age_days: status.age_days(now),
         });
-        let names: BTreeSet<String> = of_eco.iter().map(|(_, p)| p.name.clone()).collect();
-        let advisories = match db.advisories(ecosystem, &names, now) {
+        let advisories = match found {
             Ok(a) => a,
             Err(e) => {
                 report.unknown.push(unknown(ecosystem, &e));
@@ -190,8 +190,8 @@ pub fn inspect(
         for (file, p) in of_eco {
             let empty = Vec::new();
             let candidates = by_name.get(&ecosystem.normalize(&p.name)).unwrap_or(&empty);
-            let owned: Vec<osv::Advisory> = candidates.iter().map(|a| (*a).clone()).collect();
-            let (matches, undecided) = osv::vulnerabilities(&owned, ecosystem, &p.name, &p.version);
+            let (matches, undecided) =
+                osv::vulnerabilities(candidates, ecosystem, &p.name, &p.version);
             for why in undecided {
                 report.unknown.push(Unknown {
                     ecosystem: ecosystem.to_string(),

@@ -126,24 +126,34 @@ impl OsvDb {
 
     /// What is there for `ecosystem` (building its index if it has none yet).
     pub fn status(&self, ecosystem: Ecosystem) -> Status {
-        let mut status = Status {
+        self.status_of(ecosystem, self.index(ecosystem).ok().as_ref())
+    }
+
+    fn status_of(&self, ecosystem: Ecosystem, index: Option<&Index>) -> Status {
+        let meta = std::fs::metadata(self.export_path(ecosystem)).ok();
+        Status {
             ecosystem,
-            present: false,
-            bytes: 0,
-            advisories: None,
-            newest: None,
-        };
-        if let Ok(meta) = std::fs::metadata(self.export_path(ecosystem)) {
-            status.present = meta.is_file();
-            status.bytes = meta.len();
+            present: meta.as_ref().is_some_and(|m| m.is_file()),
+            bytes: meta.map_or(0, |m| m.len()),
+            advisories: index.map(|i| i.advisories),
+            newest: index.and_then(newest_of),
         }
-        if status.present
-            && let Ok(index) = self.index(ecosystem)
-        {
-            status.advisories = Some(index.advisories);
-            status.newest = newest_of(&index);
+    }
+
+    /// [`OsvDb::status`] and [`OsvDb::advisories`] together, reading the index once.
+    pub fn lookup(
+        &self,
+        ecosystem: Ecosystem,
+        names: &BTreeSet<String>,
+        now: OffsetDateTime,
+    ) -> (Status, Result<Vec<Advisory>, DbError>) {
+        match self.index(ecosystem) {
+            Ok(index) => (
+                self.status_of(ecosystem, Some(&index)),
+                self.read_advisories(ecosystem, &index, names, now),
+            ),
+            Err(e) => (self.status_of(ecosystem, None), Err(e)),
         }
-        status
     }
 
     /// The index of `ecosystem`'s export, read or (re)built.
@@ -193,8 +203,17 @@ impl OsvDb {
         names: &BTreeSet<String>,
         now: OffsetDateTime,
     ) -> Result<Vec<Advisory>, DbError> {
-        let index = self.index(ecosystem)?;
-        let days = newest_of(&index).map_or(i64::MAX, |n| (now - n).whole_days());
+        self.read_advisories(ecosystem, &self.index(ecosystem)?, names, now)
+    }
+
+    fn read_advisories(
+        &self,
+        ecosystem: Ecosystem,
+        index: &Index,
+        names: &BTreeSet<String>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Advisory>, DbError> {
+        let days = newest_of(index).map_or(i64::MAX, |n| (now - n).whole_days());
         if days > MAX_AGE_DAYS {
             return Err(DbError::Stale { ecosystem, days });
         }
@@ -243,8 +262,16 @@ impl OsvDb {
             source.trim_end_matches('/'),
             ecosystem.osv_name()
         );
-        let temp = dir.join(format!("all.zip.download-{}", std::process::id()));
-        let result = self.fetch_into(ecosystem, &url, &temp, progress).await;
+        // An export that is a link to elsewhere is replaced where it points, and stays a link.
+        let dest = std::fs::canonicalize(self.export_path(ecosystem))
+            .unwrap_or_else(|_| self.export_path(ecosystem));
+        let temp = dest
+            .parent()
+            .unwrap_or(&dir)
+            .join(format!("all.zip.download-{}", std::process::id()));
+        let result = self
+            .fetch_into(ecosystem, &url, (&temp, &dest), progress)
+            .await;
         if result.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
@@ -261,10 +288,14 @@ impl OsvDb {
         &self,
         ecosystem: Ecosystem,
         url: &str,
-        temp: &Path,
+        (temp, dest): (&Path, &Path),
         progress: download::Progress<'_>,
     ) -> Result<(), String> {
-        let file = std::fs::File::create(temp)
+        // A new file only: never through a link or over something already there.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(temp)
             .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
         let mut out = std::io::BufWriter::new(file);
         download::get(url, &mut out, progress).await?;
@@ -283,7 +314,7 @@ impl OsvDb {
         if index.advisories == 0 {
             return Err("the download holds no advisory".into());
         }
-        std::fs::rename(temp, self.export_path(ecosystem)).map_err(|e| e.to_string())?;
+        std::fs::rename(temp, dest).map_err(|e| e.to_string())?;
         if let Ok(json) = serde_json::to_vec(&index) {
             let _ = export::atomic::write_atomic(&self.index_path(ecosystem), &json, true);
         }

@@ -561,3 +561,38 @@ fn a_cyclonedx_sbom_passes_cyclonedx_own_validator() {
     );
     assert_eq!(sbom["components"][0]["group"], "@hapi");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_update_writes_through_a_linked_export_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = dir.path().join("mirror");
+    database(&mirror, &today());
+    let npm = std::fs::read(mirror.join("npm/all.zip")).expect("npm export");
+    // The user keeps the export elsewhere and links it in.
+    let elsewhere = dir.path().join("shared/npm-all.zip");
+    std::fs::create_dir_all(elsewhere.parent().unwrap()).expect("mkdir");
+    std::fs::write(&elsewhere, b"old").expect("old export");
+    let db = dir.path().join("osv");
+    std::fs::create_dir_all(db.join("npm")).expect("mkdir");
+    std::os::unix::fs::symlink(&elsewhere, db.join("npm/all.zip")).expect("link");
+    let port = serve(vec![("/npm/all.zip".into(), 200, None, npm.clone())]);
+    let source = format!("http://127.0.0.1:{port}");
+    let out = osv_db(&[
+        "update",
+        "--osv-source",
+        &source,
+        "--osv-db",
+        s(&db),
+        "--ecosystem",
+        "npm",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = std::fs::symlink_metadata(db.join("npm/all.zip")).expect("link");
+    assert!(link.file_type().is_symlink());
+    assert_eq!(std::fs::read(&elsewhere).expect("target"), npm);
+}

@@ -296,14 +296,14 @@ impl Match<'_> {
 /// The vulnerabilities of package `name` at `version` among `advisories`, each once (aliases
 /// merged), and why any advisory could not decide.
 pub fn vulnerabilities<'a>(
-    advisories: &'a [Advisory],
+    advisories: &[&'a Advisory],
     ecosystem: Ecosystem,
     name: &str,
     version: &str,
 ) -> (Vec<Match<'a>>, Vec<String>) {
     let mut found = Vec::new();
     let mut undecided = Vec::new();
-    for a in advisories {
+    for &a in advisories {
         match verdict(a, ecosystem, name, version) {
             Verdict::Affected { fixed } => found.push((a, fixed)),
             Verdict::NotAffected => {}
