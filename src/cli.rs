@@ -122,6 +122,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub osv_db: Option<PathBuf>,
 
+    /// Also read what runs inside functions: each Zip package and layer version is downloaded
+    /// once (GetFunction, GetLayerVersion), read in memory, and its packages judged against
+    /// the OSV database (`[code] enabled` in config.toml). With `parapet policy`: the policy
+    /// that allows it.
+    #[arg(long, global = true)]
+    pub code: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -452,7 +459,28 @@ impl Cli {
         AwsOptions {
             quota,
             deadline: self.deadline.map(|d| std::time::Instant::now() + d),
+            code: (self.code || config.code.enabled).then(|| self.code_options()),
             ..self.aws_options()
+        }
+    }
+
+    /// The code area's settings: `--osv-db`, the package-list cache, and plain http to code
+    /// locations only with `--endpoint-url` (an emulator).
+    pub fn code_options(&self) -> crate::aws::code::CodeOptions {
+        crate::aws::code::CodeOptions {
+            db: crate::osv_db::OsvDb::at(
+                self.osv_db
+                    .clone()
+                    .unwrap_or_else(crate::osv_db::OsvDb::default_dir),
+            ),
+            cache: Some(crate::osv_db::cache::PackageCache::at(
+                crate::osv_db::cache::PackageCache::default_dir(),
+            )),
+            plain_http: if self.endpoint_url.is_some() {
+                crate::osv_db::download::PlainHttp::Anywhere
+            } else {
+                crate::osv_db::download::PlainHttp::Never
+            },
         }
     }
 
@@ -477,6 +505,7 @@ impl Cli {
                 encryption: s,
                 secrets: s,
                 triggers: s,
+                code: s,
             },
             None => configured.clone(),
         }

@@ -93,7 +93,7 @@ pub struct Secret {
     pub file: String,
     pub path: String,
     pub line: usize,
-    pub detector: &'static str,
+    pub detector: String,
     pub masked: String,
 }
 
@@ -186,34 +186,30 @@ pub fn inspect(
                 continue;
             }
         };
-        let by_name = group(&advisories, ecosystem);
+        let judge = osv::Judge::new(ecosystem, &advisories);
         for (file, p) in of_eco {
-            let empty = Vec::new();
-            let candidates = by_name.get(&ecosystem.normalize(&p.name)).unwrap_or(&empty);
-            let (matches, undecided) =
-                osv::vulnerabilities(candidates, ecosystem, &p.name, &p.version);
-            for why in undecided {
-                report.unknown.push(Unknown {
+            let (found, undecided) = judge.package(p);
+            report
+                .unknown
+                .extend(undecided.into_iter().map(|why| Unknown {
                     ecosystem: ecosystem.to_string(),
-                    reason: clean(&format!("{}@{} in {file}: {why}", p.name, p.version)),
-                });
-            }
-            for m in matches {
-                let (severity, score) = m.severity();
-                report.vulnerable.push(Vulnerable {
+                    reason: clean(&format!("{why} (in {file})")),
+                }));
+            report
+                .vulnerable
+                .extend(found.into_iter().map(|v| Vulnerable {
                     file: file.clone(),
                     ecosystem: ecosystem.to_string(),
-                    package: clean(&p.name),
-                    version: clean(&p.version),
-                    path: clean(&p.path),
+                    package: clean(&v.package),
+                    version: clean(&v.version),
+                    path: clean(&v.path),
                     purl: clean(&p.purl()),
-                    severity,
-                    score,
-                    ids: m.ids().into_iter().map(clean).collect(),
-                    fixed: m.fixed.as_deref().map(clean),
-                    summary: m.summary().map(clean),
-                });
-            }
+                    severity: v.severity,
+                    score: v.score,
+                    ids: v.ids.iter().map(|id| clean(id)).collect(),
+                    fixed: v.fixed.as_deref().map(clean),
+                    summary: v.summary.as_deref().map(clean),
+                }));
         }
     }
     for (file, _, found) in &files {
@@ -238,27 +234,6 @@ fn unknown(ecosystem: Ecosystem, e: &DbError) -> Unknown {
         ecosystem: ecosystem.to_string(),
         reason: clean(&e.to_string()),
     }
-}
-
-/// Advisories by the normalized names of the packages they affect.
-fn group(
-    advisories: &[osv::Advisory],
-    ecosystem: Ecosystem,
-) -> BTreeMap<String, Vec<&osv::Advisory>> {
-    let mut out: BTreeMap<String, Vec<&osv::Advisory>> = BTreeMap::new();
-    for a in advisories {
-        let names: BTreeSet<String> = a
-            .affected
-            .iter()
-            .filter_map(|af| af.package.as_ref())
-            .filter(|p| Ecosystem::parse(&p.ecosystem) == Some(ecosystem))
-            .map(|p| ecosystem.normalize(&p.name))
-            .collect();
-        for name in names {
-            out.entry(name).or_default().push(a);
-        }
-    }
-    out
 }
 
 impl Report {

@@ -226,7 +226,7 @@ fn policy(cli: &Cli, base: bool) -> anyhow::Result<ExitCode> {
     if base {
         print_out(&permissions::base_policy_json(cli.assume_role.as_deref()))?;
     } else {
-        print_out(&permissions::policy_json())?;
+        print_out(&permissions::policy_json(cli.code))?;
     }
     Ok(ExitCode::SUCCESS)
 }

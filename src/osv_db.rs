@@ -17,6 +17,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::domain::osv::{Advisory, Ecosystem};
 use crate::export;
 
+pub mod cache;
 pub mod download;
 
 /// Where OSV publishes its exports (`<source>/<ecosystem>/all.zip`).
@@ -93,7 +94,7 @@ struct Index {
 }
 
 /// An OSV database directory.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OsvDb {
     pub dir: PathBuf,
 }
@@ -298,7 +299,7 @@ impl OsvDb {
             .open(temp)
             .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
         let mut out = std::io::BufWriter::new(file);
-        download::get(url, &mut out, progress).await?;
+        download::get(url, download::PlainHttp::Loopback, &mut out, progress).await?;
         let file = out.into_inner().map_err(|e| format!("cannot write: {e}"))?;
         file.sync_all().map_err(|e| format!("cannot write: {e}"))?;
         drop(file);

@@ -13,7 +13,10 @@ fn allowed(layer: &str) -> Option<&'static [&'static str]> {
         // config writes the mutes file, osv_db its indexes, through export's atomic writer
         // and reads files through export's readers.
         "config" | "osv_db" => &["domain", "export"],
-        "export" | "aws" | "demo" => &["domain"],
+        "export" | "demo" => &["domain"],
+        // The code area judges packages against the OSV database and keeps their lists in
+        // its cache.
+        "aws" => &["domain", "osv_db"],
         "app" => &["domain", "config", "export", "aws", "demo"],
         "ui" => &["domain", "config", "app"],
         // Front ends: anything below them.

@@ -38,7 +38,10 @@ fn demo_export_writes_a_private_snapshot_without_secret_values() {
     assert!(stderr(&out).contains("findings, score"), "{}", stderr(&out));
 
     let text = std::fs::read_to_string(&file).unwrap();
-    for secret in demo::secret_values() {
+    for secret in demo::secret_values()
+        .into_iter()
+        .chain(demo::committed_secret_values())
+    {
         assert!(!text.contains(secret), "export leaks a demo secret value");
         // Nor a long enough piece of it to be useful.
         let piece = &secret[..secret.len().min(12)];
@@ -170,11 +173,11 @@ fn checks_prints_the_catalogue_in_three_formats() {
     assert!(table.status.success());
     let table = String::from_utf8(table.stdout).unwrap();
     assert!(table.contains("lambda.public-resource-policy"));
-    assert!(table.contains("60 checks"));
+    assert!(table.contains("65 checks"));
 
     let json = parapet(dir.path(), &["checks", "--format", "json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(rows.len(), 60);
+    assert_eq!(rows.len(), 65);
     assert!(
         rows.iter()
             .all(|r| r["docs_url"].as_str().unwrap().starts_with("https://"))

@@ -99,9 +99,45 @@ fn findings_never_show_a_secret_value() {
     let now = now();
     let findings = assess(&demo::inventory(now), now).findings;
     let text = serde_json::to_string(&findings).expect("findings serialize");
-    for secret in demo::secret_values() {
+    for secret in demo::secret_values()
+        .into_iter()
+        .chain(demo::committed_secret_values())
+    {
         assert!(!text.contains(secret), "a finding shows {}…", &secret[..4]);
     }
+}
+
+/// A credential committed in a package is found (the code checks fail, naming the file and
+/// line) and kept nowhere: the inventory holds its first four characters at most.
+#[test]
+fn committed_secrets_are_found_and_kept_nowhere() {
+    let now = now();
+    let inventory = demo::inventory(now);
+    let text = serde_json::to_string(&inventory).expect("inventory serializes");
+    for secret in demo::committed_secret_values() {
+        assert!(
+            !text.contains(secret),
+            "the inventory keeps {}…",
+            &secret[..4]
+        );
+        assert!(text.contains(&format!("{}****", &secret[..4])));
+    }
+    let findings = assess(&inventory, now).findings;
+    let failing = |id: &str| {
+        findings
+            .iter()
+            .filter(|f| &*f.check_id == id && f.status == Status::Fail)
+            .map(|f| f.message.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        failing("code.secrets-in-package"),
+        ["stripe-live-key at settings.py:4 in the function's package"]
+    );
+    assert_eq!(
+        failing("layer.secrets-in-package"),
+        ["aws-access-key-id at python/wms_client/settings.py:2 in the layer (and 1 more)"]
+    );
 }
 
 #[test]

@@ -99,7 +99,16 @@ fn diff_of_two_demo_exports_with_one_setting_changed_reports_exactly_that_change
     assert_eq!(drift["counts"]["new_failure"], 0);
     let delta = drift["new"]["score"].as_i64().unwrap() - drift["old"]["score"].as_i64().unwrap();
     assert_eq!(drift["score_delta"], delta);
-    assert!(delta > 0, "trusting the partner raises the score");
+    assert!(delta >= 0, "trusting the partner never lowers the score");
+    // It raises the least-privilege category (the partner's layers and invoke grants).
+    let privilege = |file: &str| {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        v["score"]["categories"]["privilege"].as_i64().unwrap()
+    };
+    assert!(
+        privilege(&after) > privilege(&before),
+        "trusting the partner raises the privilege score"
+    );
 
     // The text names every change; nothing is gated when nothing fails anew.
     let out = parapet(

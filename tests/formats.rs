@@ -383,7 +383,10 @@ fn in_process_no_format_carries_a_secret_value() {
     let snapshot = demo_snapshot();
     for format in Format::ALL {
         let text = render_in_process(&snapshot, format);
-        for secret in parapet::demo::secret_values() {
+        for secret in parapet::demo::secret_values()
+            .into_iter()
+            .chain(parapet::demo::committed_secret_values())
+        {
             let piece = &secret[..secret.len().min(12)];
             assert!(
                 !text.contains(piece),

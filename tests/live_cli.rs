@@ -74,6 +74,24 @@ fn assert_one_line_error(out: &Output, message: &str, hint: &str) {
 #[test]
 fn policy_is_valid_json_granting_every_call_and_nothing_that_writes_or_reads_values() {
     let home = tempfile::tempdir().unwrap();
+    let actions_of = |args: &[&str]| -> Vec<String> {
+        let out = parapet(home.path(), &[], args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Effect"] == "Allow")
+            .flat_map(|s| s["Action"].as_array().unwrap().clone())
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect()
+    };
+    // `--code` adds exactly the two calls the code area makes.
+    let (plain, code) = (actions_of(&["policy"]), actions_of(&["policy", "--code"]));
+    let added: Vec<&String> = code.iter().filter(|a| !plain.contains(a)).collect();
+    assert_eq!(added, ["lambda:GetFunction", "lambda:GetLayerVersion"]);
+    assert_eq!(code.len(), plain.len() + 2);
     let out = parapet(home.path(), &[], &["policy"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let policy: serde_json::Value = serde_json::from_slice(&out.stdout).expect("policy is JSON");
@@ -91,14 +109,19 @@ fn policy_is_valid_json_granting_every_call_and_nothing_that_writes_or_reads_val
             actions.push(a.as_str().unwrap().to_string());
         }
     }
-    for p in CALLS.iter().chain(COMPAT) {
+    let opt_in = |p: &&parapet::aws::permissions::Permission| p.areas.iter().any(|a| a.opt_in());
+    for p in CALLS.iter().chain(COMPAT).filter(|p| !opt_in(p)) {
         assert!(
             actions.iter().any(|a| a == p.action),
             "{} missing",
             p.action
         );
     }
-    assert_eq!(actions.len(), CALLS.len() + COMPAT.len(), "{actions:?}");
+    assert_eq!(
+        actions.len(),
+        CALLS.iter().chain(COMPAT).filter(|p| !opt_in(p)).count(),
+        "{actions:?}"
+    );
     for action in &actions {
         let (service, name) = action.split_once(':').unwrap();
         assert!(!service.contains('*') && name != "*", "wildcard: {action}");

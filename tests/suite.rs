@@ -12,6 +12,7 @@ mod cli_failures;
 mod demo_account;
 mod deploy;
 mod drift;
+mod emulator_code;
 mod emulator_faults;
 mod emulator_iam;
 mod emulator_org;

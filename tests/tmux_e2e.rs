@@ -145,7 +145,10 @@ impl Drop for Tmux {
 
 /// No demo secret value, nor a recognisable piece of one, on the screen.
 fn assert_no_secret(text: &str) {
-    for secret in demo::secret_values() {
+    for secret in demo::secret_values()
+        .into_iter()
+        .chain(demo::committed_secret_values())
+    {
         let piece = &secret[..secret.len().min(12)];
         assert!(
             !text.contains(piece),

@@ -377,7 +377,10 @@ fn no_secret_value_ever_reaches_the_screen() {
 }
 
 fn assert_no_secret(screen: &str, context: &str) {
-    for secret in demo::secret_values() {
+    for secret in demo::secret_values()
+        .into_iter()
+        .chain(demo::committed_secret_values())
+    {
         let chars: Vec<char> = secret.chars().collect();
         for window in chars.windows(10) {
             let piece: String = window.iter().collect();
@@ -449,4 +452,28 @@ fn organization_one_check_across_every_account() {
     // The first failing check, with a row per account's resource.
     press(&mut s, "f<enter>");
     snap("organization_check_across_accounts", &s);
+}
+
+/// A code check: the detail says which advisories reach how many functions.
+#[test]
+fn check_detail_of_a_code_check_groups_by_advisory() {
+    let mut s = demo_state();
+    press(&mut s, "<tab>/layer holds a dependency<enter><enter>");
+    snap("check_detail_by_advisory", &s);
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains("lodash 4.17.15 · GHSA-35jh-r3h4-6jhm — 4 functions"),
+        "{shown}"
+    );
+}
+
+/// A function's view lists what its package and layers hold, vulnerable packages first.
+#[test]
+fn resource_detail_lists_the_vulnerable_packages() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>/payments-webhook<enter><enter>");
+    snap("resource_detail_packages", &s);
+    let shown = text(&s, 120, 40);
+    assert!(shown.contains("critical minimist 1.2.5 → 1.2.6"), "{shown}");
+    assert!(shown.contains("(layer shop-node-common:3)"), "{shown}");
 }

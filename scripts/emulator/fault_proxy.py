@@ -6,7 +6,7 @@ and counts requests. Standard library only.
         [--throttle-rate R] [--error-rate R] [--drop-rate R] [--slow-rate R --slow-ms MS]
         [--stall-rate R] [--fail-always-rate R] [--stall-always-rate R]
         [--max-faults-per-request N] [--max-faults N]
-        [--latency-ms MS] [--spare sts,iam]
+        [--latency-ms MS] [--spare sts,iam] [--code-dir DIR]
 
 Point a client at it as its endpoint (`--endpoint-url http://127.0.0.1:PORT`); it forwards each
 request unchanged (Host and signature included) and relays the answer, unless it injects:
@@ -37,9 +37,24 @@ protocol, without forwarding it. `--quota-scale S` multiplies every rate (fast t
 along, and counts the moments it would have been throttled. The table is this file's own
 reading of the AWS quota pages (QUOTAS), independent of Parapet's.
 
+With `--code-dir DIR`, it also stands in for the S3 buckets Lambda hands code out of (moto's
+locations are a host that does not resolve, or `s3://`): a successful answer to GetFunction
+(`GET /2015-03-31/functions/NAME`, optionally `?Qualifier=`) has its `Code.Location` replaced
+by `http://127.0.0.1:PORT/__code/function/NAME.zip?<query>` when DIR/function/NAME.zip exists
+(NAME from `Configuration.FunctionName`), and one to GetLayerVersion
+(`GET /2018-10-31/layers/NAME/versions/N`) its `Content.Location` by
+`http://127.0.0.1:PORT/__code/layer/NAME/N.zip?<query>` when DIR/layer/NAME/N.zip exists (NAME
+and N from the answer's `LayerArn` and `Version`). The query is shaped like a presigned S3 URL's
+(`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Signature`, `X-Amz-Security-Token`, all fake), so
+a client can be shown to keep it out of its output. `GET /__code/...` serves the file as
+application/zip whatever the query (404 when missing, 403 for a path leaving DIR); downloads
+are never faulted, delayed or quota-limited, and are not counted as AWS requests but under
+`code_downloads` in the stats.
+
 Prints `PROXY_PORT=<n>` once listening. `GET /__proxy/stats` returns the counts as JSON
-(requests by service and action, faults by kind); `POST /__proxy/reset` zeroes them. Exits when
-its parent process goes away.
+(requests by service and action, faults by kind, and with --code-dir `code_downloads`: served
+files by path under DIR, e.g. `function/NAME.zip`); `POST /__proxy/reset` zeroes them. Exits
+when its parent process goes away.
 """
 
 import argparse
@@ -54,13 +69,24 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 CRED_RE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 ACTION_RE = re.compile(r"(?:^|&)Action=([A-Za-z0-9]+)")
 REST_JSON = {"lambda", "apigateway"}
 QUERY_XML = {"iam", "sts", "sns"}
 STALL_SECONDS = 900
+# --code-dir: the answers whose code location is rewritten (the whole path, no sub-resource).
+GET_FUNCTION_RE = re.compile(r"/2015-03-31/functions/[^/]+")
+GET_LAYER_VERSION_RE = re.compile(r"/2018-10-31/layers/[^/]+/versions/\d+")
+CODE_PREFIX = "/__code/"
+# What follows a rewritten location: a presigned S3 URL's parameters, with fake values.
+PRESIGNED_QUERY = (
+    "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+    "&X-Amz-Credential=ASIAFAKEFAKEFAKE%2F20261206%2Fus-east-1%2Fs3%2Faws4_request"
+    "&X-Amz-Signature={signature}"
+    "&X-Amz-Security-Token=FwoGZXIvYXdzEFAKETOKEN"
+)
 # REST path segments followed by an id or a name.
 COLLECTIONS = {
     "functions", "restapis", "apis", "domainnames", "authorizers", "stages", "routes",
@@ -188,6 +214,7 @@ class Stats:
         self.by_service = Counter()
         self.by_action = Counter()
         self.faults = Counter()
+        self.code_downloads = Counter()  # --code-dir: served files by path under the dir
         self.first = None
         self.last = None
 
@@ -224,6 +251,8 @@ class Proxy:
                 sys.exit(f"fault_proxy: --reserve: no quota bucket {name!r}")
             self.reserve[name] = float(share)
         self.buckets = {}  # (region, bucket) -> Bucket
+        self.code_dir = os.path.realpath(args.code_dir) if args.code_dir else None
+        self.port = None  # set once listening (the rewritten locations name it)
 
     def over_quota(self, region, service, action):
         """Whether the request must be throttled; takes its tokens when it may pass."""
@@ -324,6 +353,10 @@ class Proxy:
         method, target, _version = start_line.split(" ", 2)
         if target.startswith("/__proxy/"):
             return await self.control(method, target, writer)
+        if self.code_dir and target.startswith(CODE_PREFIX):
+            # Never faulted, delayed or quota-limited: the stand-in for S3, not the AWS API.
+            await self.serve_code(method, target, writer)
+            return header(headers, "connection").lower() != "close"
 
         service = service_of(headers)
         action = action_of(service, method, target, headers, body)
@@ -370,6 +403,8 @@ class Proxy:
             await asyncio.sleep(self.args.slow_ms / 1000)
 
         status, resp_headers, resp_body = await self.forward(start_line, headers, body)
+        if self.code_dir and method == "GET" and status.startswith("2"):
+            resp_body = self.rewrite_code_location(target, resp_headers, resp_body)
         await send(writer, status, resp_headers, resp_body)
         st.last = time.monotonic()
         return header(headers, "connection").lower() != "close"
@@ -394,11 +429,87 @@ class Proxy:
         finally:
             writer.close()
 
+    # ───────────── --code-dir: code locations and the files behind them ─────────────
+
+    def code_url(self, relative):
+        """A location on this proxy for DIR/`relative`, with a presigned-looking query."""
+        signature = hashlib.sha256(f"{self.args.seed}\x1f{relative}".encode()).hexdigest()
+        path = "/".join(quote(part, safe="") for part in relative.split("/"))
+        query = PRESIGNED_QUERY.format(signature=signature)
+        return f"http://127.0.0.1:{self.port}{CODE_PREFIX}{path}?{query}"
+
+    def code_file(self, relative):
+        """The file under DIR at `relative` (slash-separated), or None when it would leave DIR."""
+        parts = relative.split("/")
+        if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+            return None
+        path = os.path.realpath(os.path.join(self.code_dir, *parts))
+        if os.path.commonpath([self.code_dir, path]) != self.code_dir:
+            return None
+        return path
+
+    def rewrite_code_location(self, target, headers, body):
+        """GetFunction's `Code.Location` and GetLayerVersion's `Content.Location` pointed at
+        this proxy when the dir holds that zip; any other answer unchanged."""
+        path, _, query = target.partition("?")
+        if GET_FUNCTION_RE.fullmatch(path):
+            if any(k != "Qualifier" for k, _ in parse_qsl(query, keep_blank_values=True)):
+                return body
+            section = "Code"
+        elif GET_LAYER_VERSION_RE.fullmatch(path):
+            section = "Content"
+        else:
+            return body
+        if header(headers, "content-encoding").lower() not in ("", "identity"):
+            return body
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(doc, dict) or not isinstance(doc.get(section), dict):
+            return body
+        if section == "Code":
+            name = (doc.get("Configuration") or {}).get("FunctionName")
+            if not isinstance(name, str) or not name:
+                return body
+            relative = f"function/{name}.zip"
+        else:
+            # The name and version from the answer: the request may name the layer by ARN.
+            layer_arn, version = doc.get("LayerArn"), doc.get("Version")
+            if not isinstance(layer_arn, str) or not isinstance(version, int):
+                return body
+            relative = f"layer/{layer_arn.rsplit(':', 1)[-1]}/{version}.zip"
+        file = self.code_file(relative)
+        if file is None or not os.path.isfile(file):
+            return body
+        doc[section]["Location"] = self.code_url(relative)
+        return json.dumps(doc).encode()
+
+    async def serve_code(self, method, target, writer):
+        relative = unquote(target.partition("?")[0][len(CODE_PREFIX):])
+        if method != "GET":
+            await send(writer, "405 Method Not Allowed", [("Allow", "GET")], b"")
+            return
+        file = self.code_file(relative)
+        if file is None:
+            await send(writer, "403 Forbidden", [], b"")
+            return
+        try:
+            with open(file, "rb") as f:
+                data = f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            await send(writer, "404 Not Found", [], b"")
+            return
+        self.stats.code_downloads[relative] += 1
+        await send(writer, "200 OK", [("Content-Type", "application/zip")], data)
+
     async def control(self, method, target, writer):
         if target.startswith("/__proxy/stats"):
             snapshot = self.stats.snapshot()
             if self.quota:
                 snapshot["quota"] = self.quota_stats()
+            if self.code_dir:
+                snapshot["code_downloads"] = dict(self.stats.code_downloads)
             payload = json.dumps(snapshot).encode()
             await send(writer, "200 OK", [("Content-Type", "application/json")], payload)
         elif target.startswith("/__proxy/reset") and method == "POST":
@@ -562,6 +673,7 @@ async def main_async(args):
     proxy = Proxy(args)
     server = await asyncio.start_server(proxy.handle, "127.0.0.1", args.port, limit=2**24)
     port = server.sockets[0].getsockname()[1]
+    proxy.port = port
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:
@@ -602,6 +714,9 @@ def main():
                    help="multiply every quota rate (fast tests)")
     p.add_argument("--reserve", action="append", default=[],
                    help="BUCKET=F: a second client draws F of that bucket's rate")
+    p.add_argument("--code-dir",
+                   help="serve the zips under DIR/function/NAME.zip and DIR/layer/NAME/N.zip "
+                        "and point GetFunction's and GetLayerVersion's locations at them")
     p.add_argument("--no-parent-watch", action="store_true")
     args = p.parse_args()
     if args.throttle_rate + args.error_rate + args.drop_rate + args.slow_rate + args.stall_rate > 1.0:

@@ -2,7 +2,7 @@
 """Seeds a realistic serverless account into the AWS emulator (moto) through boto3.
 
     python seed.py --endpoint http://127.0.0.1:PORT [--region us-east-1] [--profile small]
-                   [--functions N --rest-apis N --secrets N] [--aged]
+                   [--functions N --rest-apis N --secrets N] [--aged] [--code-packages DIR]
 
 Prints a JSON manifest of what it created on stdout: names of functions, roles, APIs, stages,
 domains, secrets and keys by role in the fixture, plus `secret_values` (every credential-like
@@ -14,14 +14,24 @@ Profiles:
 - `--aged`: only secrets, for an emulator whose clock runs behind (moto_launcher.py
   --secrets-clock-offset-days): rotation overdue, never rotated for months, never accessed.
 - `--functions/--rest-apis/--secrets N`: bulk plain resources on top (for the benchmark).
+- `--code-packages DIR`: functions and a layer whose deployment packages hold real packages'
+  metadata (npm package.json, Python METADATA from tests/data/packages), a credential in a
+  config file and an image function, for Parapet's `--code` mode; every zip uploaded is also
+  written to DIR/function/NAME.zip and DIR/layer/NAME/VERSION.zip, the layout
+  fault_proxy.py --code-dir serves. Manifest key `code`: the functions and layers with their
+  zips, `planted_secret_values`, and `expected` (which advisories of tests/data/osv affect
+  which package, and the planted credentials' files and lines).
 
 Uses dummy credentials; talks to nothing but --endpoint.
 """
 
 import argparse
+import base64
+import hashlib
 import io
 import json
 import os
+import re
 import sys
 import urllib.request
 import zipfile
@@ -48,6 +58,43 @@ SECRET_STRINGS = {
 AGED_SECRET_STRINGS = {
     "aged/never-rotated": "aged-value-Wz3Xc6Hg4Jd8Fs2Ka9",
     "aged/rotation-overdue": "aged-rotating-Lq9Wz3Xc6Hg4Jd8Fs",
+}
+
+# --code-packages: an AWS key pair committed in a function's config file. Fake (EXAMPLE in the
+# key id), but well formed: `AKIA` + 16 of [A-Z0-9], and 40 characters of base64 with upper,
+# lower and digit, so the code-secret detectors fire. No output of Parapet may hold either.
+FAKE_CODE_KEY_ID = "AKIAQ7EXAMPLECODEKEY"
+FAKE_CODE_SECRET_KEY = "fAkE7sEcReT/pArApEt+CoDeScAn/EXAMPLEk3y9"
+assert re.fullmatch(r"AKIA[A-Z0-9]{16}", FAKE_CODE_KEY_ID)
+assert re.fullmatch(r"[A-Za-z0-9/+]{40}", FAKE_CODE_SECRET_KEY)
+
+# Real packages' metadata, as their registries publish it (npm tarballs' package/package.json,
+# wheels' *.dist-info/METADATA).
+PACKAGES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                            "data", "packages")
+
+# What the advisories in tests/data/osv say of each package the --code-packages zips hold.
+# Derived by hand from each advisory's `affected[].ranges` (ECOSYSTEM events: affected from
+# `introduced` up to, not including, `fixed`) and `versions` lists, one advisory file at a time:
+#   npm/GHSA-35jh-r3h4-6jhm  lodash    [0, 4.17.21)                 -> 4.17.15 affected, 4.17.21 not
+#   npm/GHSA-vh95-rmgr-6w4m  minimist  [0, 0.2.1), [1.0.0, 1.2.3)   -> 1.2.5 and 1.2.8 not affected
+#   npm/GHSA-xvch-5gv4-984h  minimist  [0, 0.2.4), [1.0.0, 1.2.6)   -> 1.2.5 affected, 1.2.8 not
+#   PyPI/GHSA-v845-jxx5-vc9f urllib3   [0, 1.26.17), [2.0.0, 2.0.6) -> 1.26.4 affected, 2.2.2 not
+#   PyPI/PYSEC-2021-59       urllib3   [1.26.0, 1.26.4), versions 1.26.0-1.26.3
+#                                                                   -> 1.26.4 and 2.2.2 not affected
+# `affected_by`: the advisories whose ranges hold the version; `fixed`: the advisories about the
+# same package whose ranges do not (the version has the fix, or never had the flaw). Only the
+# advisories in tests/data/osv count: none of them names @hapi/hoek or requests, so those two
+# have neither (whatever other databases say of them).
+CODE_ADVISORIES = {
+    ("npm", "lodash", "4.17.15"): (["GHSA-35jh-r3h4-6jhm"], []),
+    ("npm", "lodash", "4.17.21"): ([], ["GHSA-35jh-r3h4-6jhm"]),
+    ("npm", "minimist", "1.2.5"): (["GHSA-xvch-5gv4-984h"], ["GHSA-vh95-rmgr-6w4m"]),
+    ("npm", "minimist", "1.2.8"): ([], ["GHSA-vh95-rmgr-6w4m", "GHSA-xvch-5gv4-984h"]),
+    ("npm", "@hapi/hoek", "9.0.0"): ([], []),
+    ("PyPI", "urllib3", "1.26.4"): (["GHSA-v845-jxx5-vc9f"], ["PYSEC-2021-59"]),
+    ("PyPI", "urllib3", "2.2.2"): ([], ["GHSA-v845-jxx5-vc9f", "PYSEC-2021-59"]),
+    ("PyPI", "requests", "2.25.0"): ([], []),
 }
 
 
@@ -82,6 +129,7 @@ class Seeder:
         self.wafv2 = self.client("wafv2")
         self.manifest = {"region": region, "account": account, "secret_values": []}
         self.zip = make_zip()
+        self.configured = False
 
     def configure_emulator(self):
         req = urllib.request.Request(
@@ -96,6 +144,7 @@ class Seeder:
         # the same run after run instead of depending on moto's random ids.
         seed = urllib.request.Request(f"{self.endpoint}/moto-api/seed?a=42", method="POST")
         urllib.request.urlopen(seed, timeout=10).read()
+        self.configured = True
 
     # ───────────────────────────── IAM ─────────────────────────────
 
@@ -918,6 +967,171 @@ class Seeder:
             "rotation_overdue": "aged/rotation-overdue",
         }
 
+    # ───────────────────────────── deployment packages (--code) ─────────────────────────────
+
+    def seed_code(self, out_dir):
+        """A Node layer and Node/Python functions whose zips hold real packages' metadata
+        (vulnerable and fixed versions), one with an AWS key pair in a config file, and an
+        image function (no zip). Every zip uploaded is written to DIR/function/NAME.zip and
+        DIR/layer/NAME/VERSION.zip, byte for byte (manifest key `code`)."""
+        if not self.configured:
+            self.configure_emulator()
+        out_dir = os.path.abspath(out_dir)
+        basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        try:
+            role = self.iam.get_role(RoleName="code-role")["Role"]["Arn"]
+        except self.iam.exceptions.NoSuchEntityException:
+            role = self.role("code-role", managed=[basic])
+
+        def package(file):
+            with open(os.path.join(PACKAGES_DIR, file), "rb") as f:
+                return f.read()
+
+        def write(relative, data):
+            path = os.path.join(out_dir, *relative.split("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+            return path
+
+        def entries(files):
+            """(ecosystem, name, version, path in the zip) of each package metadata file."""
+            out = []
+            for path, (ecosystem, name, version, _) in files:
+                advisories = CODE_ADVISORIES[(ecosystem, name, version)]
+                out.append({"ecosystem": ecosystem, "name": name, "version": version,
+                            "path": path, "affected_by": advisories[0],
+                            "fixed": advisories[1]})
+            return out
+
+        def npm(name, version, file):
+            return ("npm", name, version, package(file))
+
+        def pypi(name, version, file):
+            return ("PyPI", name, version, package(file))
+
+        code = {"dir": out_dir, "role": "code-role", "functions": [], "layers": [],
+                "planted_secret_values": [FAKE_CODE_KEY_ID, FAKE_CODE_SECRET_KEY],
+                "expected": {"functions": {}, "layers": {}, "secrets": []}}
+
+        # ── The layer: lodash 4.17.15 where Node finds a layer's modules.
+        layer_files = [
+            ("nodejs/node_modules/lodash/package.json",
+             npm("lodash", "4.17.15", "lodash-4.17.15.package.json")),
+        ]
+        layer_zip = make_code_zip([(p, f[3]) for p, f in layer_files])
+        published = self.lam.publish_layer_version(
+            LayerName="shared-deps",
+            Description="shared Node dependencies",
+            Content={"ZipFile": layer_zip},
+            CompatibleRuntimes=["nodejs20.x"],
+        )
+        layer_arn, layer_version = published["LayerVersionArn"], published["Version"]
+        code["layers"].append({
+            "name": "shared-deps", "version": layer_version, "arn": layer_arn,
+            "zip": write(f"layer/shared-deps/{layer_version}.zip", layer_zip),
+            "code_sha256": sha256_b64(layer_zip),
+        })
+        code["expected"]["layers"][f"shared-deps:{layer_version}"] = entries(layer_files)
+
+        node_index = (
+            "const minimist = require('minimist');\n"
+            "exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify("
+            "minimist(event.args || [])) });\n"
+        )
+        python_main = (
+            "import urllib3\n\n\n"
+            "def lambda_handler(event, context):\n"
+            "    return {'statusCode': 200, 'body': urllib3.__version__}\n"
+        )
+        settings = json.dumps({
+            "region": self.region,
+            "table": "orders",
+            "aws_access_key_id": FAKE_CODE_KEY_ID,
+            "aws_secret_access_key": FAKE_CODE_SECRET_KEY,
+        }, indent=2) + "\n"
+        secret_index = (
+            "const settings = require('./config/settings.json');\n"
+            "exports.handler = async () => ({ statusCode: 200, body: settings.table });\n"
+        )
+        functions = [
+            # (name, runtime, handler, layers, source files, package metadata files)
+            ("code-node-vulnerable", "nodejs20.x", "index.handler", [layer_arn],
+             [("index.js", node_index)],
+             [("node_modules/minimist/package.json",
+               npm("minimist", "1.2.5", "minimist-1.2.5.package.json")),
+              ("node_modules/@hapi/hoek/package.json",
+               npm("@hapi/hoek", "9.0.0", "hapi-hoek-9.0.0.package.json"))]),
+            ("code-node-fixed", "nodejs20.x", "index.handler", [],
+             [("index.js", node_index)],
+             [("node_modules/minimist/package.json",
+               npm("minimist", "1.2.8", "minimist-1.2.8.package.json")),
+              ("node_modules/lodash/package.json",
+               npm("lodash", "4.17.21", "lodash-4.17.21.package.json"))]),
+            ("code-python-vulnerable", "python3.12", "lambda_function.lambda_handler", [],
+             [("lambda_function.py", python_main)],
+             [("urllib3-1.26.4.dist-info/METADATA",
+               pypi("urllib3", "1.26.4", "urllib3-1.26.4.METADATA")),
+              ("requests-2.25.0.dist-info/METADATA",
+               pypi("requests", "2.25.0", "requests-2.25.0.METADATA"))]),
+            ("code-python-fixed", "python3.12", "lambda_function.lambda_handler", [],
+             [("lambda_function.py", python_main)],
+             [("urllib3-2.2.2.dist-info/METADATA",
+               pypi("urllib3", "2.2.2", "urllib3-2.2.2.METADATA"))]),
+            ("code-secret-in-config", "nodejs20.x", "index.handler", [layer_arn],
+             [("index.js", secret_index), ("config/settings.json", settings)],
+             []),
+        ]
+        for name, runtime, handler, layers, sources, files in functions:
+            data = make_code_zip([(p, t.encode()) for p, t in sources]
+                                 + [(p, f[3]) for p, f in files])
+            extra = {"Layers": layers} if layers else {}
+            arn = self.function(name, role, runtime=runtime, Handler=handler,
+                                Code={"ZipFile": data}, **extra)
+            code["functions"].append({
+                "name": name, "arn": arn, "runtime": runtime, "package_type": "Zip",
+                "zip": write(f"function/{name}.zip", data), "code_sha256": sha256_b64(data),
+                "layers": layers,
+            })
+            code["expected"]["functions"][name] = entries(files)
+
+        # Two of them answer anyone on a function URL: the exposure join's failing path
+        # (critical minimist) and its passing one (fixed packages).
+        for name in ("code-node-vulnerable", "code-node-fixed"):
+            self.lam.create_function_url_config(FunctionName=name, AuthType="NONE")
+            self.lam.add_permission(
+                FunctionName=name,
+                StatementId="FunctionURLAllowPublicAccess",
+                Action="lambda:InvokeFunctionUrl",
+                Principal="*",
+                FunctionUrlAuthType="NONE",
+            )
+        code["public"] = ["code-node-vulnerable", "code-node-fixed"]
+
+        # Where the planted pair sits (1-based lines of config/settings.json).
+        lines = settings.splitlines()
+        for detector, value in (("aws-access-key-id", FAKE_CODE_KEY_ID),
+                                ("aws-secret-access-key", FAKE_CODE_SECRET_KEY)):
+            line = next(i + 1 for i, text in enumerate(lines) if value in text)
+            code["expected"]["secrets"].append({
+                "function": "code-secret-in-config", "path": "config/settings.json",
+                "line": line, "detector": detector,
+            })
+
+        # An image function: GetFunction answers RepositoryType ECR and no Location; no zip.
+        image_uri = f"{self.account}.dkr.ecr.{self.region}.amazonaws.com/code-image:latest"
+        arn = self.lam.create_function(
+            FunctionName="code-image", Role=role, PackageType="Image",
+            Code={"ImageUri": image_uri}, Timeout=10,
+        )["FunctionArn"]
+        code["functions"].append({
+            "name": "code-image", "arn": arn, "runtime": None, "package_type": "Image",
+            "image_uri": image_uri, "zip": None, "code_sha256": None, "layers": [],
+        })
+
+        self.manifest["secret_values"].extend(code["planted_secret_values"])
+        self.manifest["code"] = code
+
     # ───────────────────────────── bulk (benchmark) ─────────────────────────────
 
     def seed_bulk(self, functions, rest_apis, secrets, workers=8):
@@ -1024,6 +1238,24 @@ def make_zip():
     return buf.getvalue()
 
 
+def make_code_zip(files):
+    """A deployment package of (path, bytes): deflated, fixed timestamps and modes, so the same
+    files give the same bytes (and CodeSha256) on every run."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for path, data in files:
+            info = zipfile.ZipInfo(path, date_time=(2024, 1, 2, 3, 4, 6))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def sha256_b64(data):
+    """Lambda's CodeSha256: the base64 of the zip's SHA-256."""
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", required=True)
@@ -1039,6 +1271,9 @@ def main():
     parser.add_argument("--stream-mappings", type=int, default=0)
     parser.add_argument("--alias-every", type=int, default=0,
                         help="an alias on every Nth bulk function (0: none)")
+    parser.add_argument("--code-packages", metavar="DIR",
+                        help="seed functions and a layer with real packages' metadata and "
+                             "write their zips under DIR (for fault_proxy.py --code-dir)")
     args = parser.parse_args()
     host = args.endpoint.split("//", 1)[-1].split(":", 1)[0].split("/", 1)[0]
     if host not in ("127.0.0.1", "localhost", "[::1]"):
@@ -1056,6 +1291,8 @@ def main():
     if args.queues or args.topics or args.buses or args.stream_mappings or args.alias_every:
         seeder.seed_bulk_triggers(args.functions, args.queues, args.topics, args.buses,
                                   args.stream_mappings, args.alias_every)
+    if args.code_packages:
+        seeder.seed_code(args.code_packages)
     json.dump(seeder.manifest, sys.stdout, indent=1)
     print()
 

@@ -144,7 +144,7 @@ pub fn dependencies(area: Area) -> &'static [Area] {
     match area {
         Area::Throttles => &[Area::Functions, Area::Gateways],
         Area::Encryption => &[Area::Functions, Area::Secrets],
-        Area::Triggers => &[Area::Functions],
+        Area::Triggers | Area::Code => &[Area::Functions],
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }
@@ -240,7 +240,7 @@ pub(crate) async fn run(
     schedule(
         pollers,
         regions,
-        periods(&options.intervals),
+        periods(&options.intervals, options.aws.code.is_some()),
         options.once,
         paused,
         events,
@@ -294,8 +294,13 @@ async fn schedule<C: Collector>(
     scheduler.run(commands).await;
 }
 
-fn periods(intervals: &Intervals) -> BTreeMap<Area, Duration> {
-    Area::ALL.iter().map(|&a| (a, intervals.get(a))).collect()
+/// Every area's period; an opt-in area only when asked for (`code`).
+fn periods(intervals: &Intervals, code: bool) -> BTreeMap<Area, Duration> {
+    Area::ALL
+        .iter()
+        .filter(|a| code || !a.opt_in())
+        .map(|&a| (a, intervals.get(a)))
+        .collect()
 }
 
 impl Collector for Pollers {
@@ -350,8 +355,10 @@ impl<C: Collector> Scheduler<C> {
         once: bool,
         events: UnboundedSender<SourceEvent>,
     ) -> Self {
+        // Every area, but an opt-in one only when it has a period (was asked for).
         let slots = Area::ALL
             .iter()
+            .filter(|a| !a.opt_in() || periods.contains_key(a))
             .flat_map(|&a| (0..regions.len()).map(move |r| ((a, r), Slot::default())))
             .collect();
         Scheduler {

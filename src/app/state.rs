@@ -858,6 +858,16 @@ impl State {
         regions
     }
 
+    /// The poll areas the source collects: every area, but the opt-in code area only in the
+    /// demo (which always shows it) or when asked for (`--code`, `[code] enabled`).
+    pub fn areas(&self) -> Vec<Area> {
+        let code = matches!(self.source, SourceKind::Demo) || self.config.code.enabled;
+        Area::ALL
+            .into_iter()
+            .filter(|a| !a.opt_in() || code)
+            .collect()
+    }
+
     /// Whether an area has not delivered anything yet (its checks are still loading). A
     /// source that cannot run loads nothing.
     /// In live and demo mode, once every area of every region has been collected the first
@@ -872,7 +882,8 @@ impl State {
             .iter()
             .filter(|a| a.info.error.is_none())
             .peekable();
-        let done = scanned.peek().is_some() && scanned.all(|a| a.collected_once());
+        let areas = self.areas();
+        let done = scanned.peek().is_some() && scanned.all(|a| a.collected_once(&areas));
         if done {
             let at = self
                 .now

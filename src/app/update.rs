@@ -81,9 +81,10 @@ fn note_requests(state: &mut State) {
         return;
     };
     let mut slowest = None;
+    let areas = state.areas().len();
     for a in &state.accounts.list {
         let regions = a.info.regions.len().max(1);
-        if a.requests.len() < Area::ALL.len() * regions {
+        if a.requests.len() < areas * regions {
             return;
         }
         let mut total: BTreeMap<(String, String), u64> = BTreeMap::new();

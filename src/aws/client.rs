@@ -145,6 +145,8 @@ pub struct AwsOptions {
     /// `--deadline`: until when a throttled call may keep being retried (the run's start plus
     /// the flag's duration).
     pub deadline: Option<std::time::Instant>,
+    /// The code area's settings; `None` without `--code` (the area is then never polled).
+    pub code: Option<super::code::CodeOptions>,
 }
 
 impl Default for AwsOptions {
@@ -161,6 +163,7 @@ impl Default for AwsOptions {
             in_flight: InFlight::default(),
             quota: super::quotas::Shares::default(),
             deadline: None,
+            code: None,
         }
     }
 }

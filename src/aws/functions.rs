@@ -157,6 +157,10 @@ fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> F
             .and_then(|d| d.target_arn())
             .filter(|t| !t.is_empty())
             .map(str::to_string),
+        code_sha256: c
+            .code_sha256()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         name,
         arn,
         region: region.to_string(),

@@ -1,5 +1,5 @@
 //! Live AWS sources: one poller per poll area (functions, gateways, throttles, encryption,
-//! secrets, triggers), ready to run per region as [`Pollers`] (the app's scheduler drives them and turns
+//! secrets, triggers, and the opt-in code), ready to run per region as [`Pollers`] (the app's scheduler drives them and turns
 //! their results into the [`SourceEvent`](crate::domain::source::SourceEvent)s the demo sends
 //! too). This module holds only clients, pollers, errors and the permission table.
 //!
@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod aliases;
 pub mod client;
+pub mod code;
 pub mod code_signing;
 pub mod encryption;
 pub mod errors;
@@ -88,6 +89,8 @@ where
 pub struct Pollers {
     pub shared: Arc<Shared>,
     clients: HashMap<String, RegionClients>,
+    /// The code area's settings (`--code`); without them it collects nothing.
+    code: Option<Arc<code::CodeOptions>>,
 }
 
 impl Pollers {
@@ -133,7 +136,15 @@ impl Pollers {
             .iter()
             .map(|r| (r.clone(), client::region_clients_with(&config, r, &answers)))
             .collect();
-        Ok((Pollers { shared, clients }, regions))
+        let code = aws.code.clone().map(Arc::new);
+        Ok((
+            Pollers {
+                shared,
+                clients,
+                code,
+            },
+            regions,
+        ))
     }
 
     /// Runs the job's area poller in its region; its `current` inventory is what dependent
@@ -141,6 +152,7 @@ impl Pollers {
     pub fn collect(&self, job: Job) -> BoxFuture<'static, Collected> {
         let shared = Arc::clone(&self.shared);
         let clients = self.clients.get(&job.region).cloned();
+        let code = self.code.clone();
         Box::pin(async move {
             // The scheduler only asks for the regions the clients were built for.
             let Some(clients) = clients else {
@@ -155,6 +167,11 @@ impl Pollers {
                     Area::Encryption => encryption::collect(&shared, &clients, current).await,
                     Area::Secrets => secrets::collect(&shared, &clients).await,
                     Area::Triggers => triggers::collect(&shared, &clients, current).await,
+                    // The scheduler polls the code area only with `--code`.
+                    Area::Code => match &code {
+                        Some(options) => code::collect(&shared, &clients, current, options).await,
+                        None => Collected::default(),
+                    },
                 }
             };
             let counted = REQUESTS.scope(Default::default(), async {

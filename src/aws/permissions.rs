@@ -29,6 +29,8 @@ impl Permission {
 
 const FUNCTIONS: &[Area] = &[Area::Functions];
 const TRIGGERS: &[Area] = &[Area::Triggers];
+/// Granted only by `parapet policy --code`: the code area is opt-in.
+const CODE: &[Area] = &[Area::Code];
 
 /// Every action Parapet calls, grouped by service in policy order.
 pub const CALLS: &[Permission] = &[
@@ -145,6 +147,16 @@ pub const CALLS: &[Permission] = &[
         purpose: "key aliases (names on screen, alias references)",
     },
     Permission {
+        action: "lambda:GetFunction",
+        areas: CODE,
+        purpose: "with --code only: the function's CodeSha256 and the address its deployment package is downloaded from once (read in memory, never stored)",
+    },
+    Permission {
+        action: "lambda:GetLayerVersion",
+        areas: CODE,
+        purpose: "with --code only: the address a layer version's package is downloaded from once",
+    },
+    Permission {
         action: "lambda:ListEventSourceMappings",
         areas: TRIGGERS,
         purpose: "queues, streams and Kafka topics that trigger functions; retries and failure destinations",
@@ -252,10 +264,12 @@ const API_KEYS: &[&str] = &[
     "arn:aws:apigateway:*::/apikeys/*",
 ];
 
-/// Every action of the policy, table order, one statement per service.
-fn statements() -> Vec<PolicyStatement> {
+/// Every action of the policy, table order, one statement per service; the code area's
+/// only with `code`.
+fn statements(code: bool) -> Vec<PolicyStatement> {
     let mut out: Vec<PolicyStatement> = Vec::new();
-    for p in CALLS.iter().chain(COMPAT) {
+    let wanted = |p: &&Permission| code || !p.areas.iter().any(|a| a.opt_in());
+    for p in CALLS.iter().chain(COMPAT).filter(wanted) {
         let sid = sid(p.service());
         match out.iter_mut().find(|s| s.sid == sid) {
             Some(s) => {
@@ -282,11 +296,11 @@ fn statements() -> Vec<PolicyStatement> {
 }
 
 /// The minimal read-only IAM policy covering every call Parapet makes (pretty JSON with a
-/// trailing newline).
-pub fn policy_json() -> String {
+/// trailing newline); with `code`, also the code area's (`parapet policy --code`).
+pub fn policy_json(code: bool) -> String {
     let doc = PolicyDocument {
         version: "2012-10-17",
-        statement: statements(),
+        statement: statements(code),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("a policy of strings serializes");
     s.push('\n');
@@ -329,9 +343,9 @@ pub fn base_policy_actions() -> Vec<&'static str> {
     vec!["sts:AssumeRole", "organizations:ListAccounts"]
 }
 
-/// Every action the policy allows.
-pub fn policy_actions() -> Vec<&'static str> {
-    statements()
+/// Every action the policy allows (with `code`, `parapet policy --code`'s).
+pub fn policy_actions(code: bool) -> Vec<&'static str> {
+    statements(code)
         .into_iter()
         .filter(|s| s.effect == "Allow")
         .flat_map(|s| s.action)

@@ -98,6 +98,17 @@ pub static LAMBDA_GET_POLICY_BUCKET: Bucket = Bucket {
     },
 };
 
+pub static LAMBDA_GET_FUNCTION_BUCKET: Bucket = Bucket {
+    id: "lambda.get-function",
+    rate: 100.0,
+    burst: None,
+    global: false,
+    source: Source::Documented {
+        url: LAMBDA_QUOTAS,
+        quote: "GetFunction API requests | 100 requests per second. Cannot be increased.",
+    },
+};
+
 pub static APIGW_TOTAL: Bucket = Bucket {
     id: "apigateway.total",
     rate: 10.0,
@@ -274,6 +285,20 @@ api!(
     LAMBDA_LIST_FUNCTIONS,
     "ListFunctions",
     "lambda:ListFunctions",
+    Lambda,
+    [LAMBDA_CONTROL_PLANE]
+);
+api!(
+    LAMBDA_GET_FUNCTION,
+    "GetFunction",
+    "lambda:GetFunction",
+    Lambda,
+    [LAMBDA_GET_FUNCTION_BUCKET]
+);
+api!(
+    LAMBDA_GET_LAYER_VERSION,
+    "GetLayerVersion",
+    "lambda:GetLayerVersion",
     Lambda,
     [LAMBDA_CONTROL_PLANE]
 );
@@ -590,6 +615,8 @@ pub static APIS: &[&Api] = &[
     &LAMBDA_LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
     &LAMBDA_GET_FUNCTION_CONCURRENCY,
     &LAMBDA_LIST_EVENT_SOURCE_MAPPINGS,
+    &LAMBDA_GET_FUNCTION,
+    &LAMBDA_GET_LAYER_VERSION,
     &IAM_LIST_ATTACHED_ROLE_POLICIES,
     &IAM_LIST_ROLE_POLICIES,
     &IAM_GET_POLICY,

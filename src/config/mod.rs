@@ -78,6 +78,8 @@ pub struct Config {
     pub intervals: Intervals,
     /// The share of the AWS API quotas Parapet takes.
     pub quota: Quota,
+    /// What runs inside functions (`--code`).
+    pub code: CodeSettings,
     #[serde(rename = "mute")]
     pub mutes: Vec<MuteEntry>,
 }
@@ -91,6 +93,15 @@ pub struct Intervals {
     pub encryption: u64,
     pub secrets: u64,
     pub triggers: u64,
+    pub code: u64,
+}
+
+/// `[code]`: the opt-in code area.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CodeSettings {
+    /// Read functions' deployment packages and layers, as `--code` does.
+    pub enabled: bool,
 }
 
 impl Default for Intervals {
@@ -102,6 +113,8 @@ impl Default for Intervals {
             encryption: 900,
             secrets: 300,
             triggers: 300,
+            // A package is downloaded once per CodeSha256; a re-poll reads only the new ones.
+            code: 900,
         }
     }
 }
@@ -115,7 +128,7 @@ pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
 
 impl Intervals {
     /// Each area with its interval, in `Area::ALL` order.
-    pub fn each(&self) -> [(&'static str, u64); 6] {
+    pub fn each(&self) -> [(&'static str, u64); 7] {
         [
             ("functions", self.functions),
             ("gateways", self.gateways),
@@ -123,6 +136,7 @@ impl Intervals {
             ("encryption", self.encryption),
             ("secrets", self.secrets),
             ("triggers", self.triggers),
+            ("code", self.code),
         ]
     }
 
@@ -135,6 +149,7 @@ impl Intervals {
             Encryption => self.encryption,
             Secrets => self.secrets,
             Triggers => self.triggers,
+            Code => self.code,
         })
     }
 }
@@ -176,6 +191,7 @@ impl Default for Config {
             unused_secret_days: 90,
             intervals: Intervals::default(),
             quota: Quota::default(),
+            code: CodeSettings::default(),
             mutes: Vec::new(),
         }
     }

@@ -37,6 +37,11 @@ pub(super) const FAKE_WEBHOOK_SECRET: &str = "whsec_Q7mZ2xV9kLp4Rt8Nw3Jh6Ybc5Fd1
 pub(super) const FAKE_SMTP_PASSWORD: &str = "Tr0ub4dor-Xq9vLp2Zk7Wm-demo";
 pub(super) const FAKE_DB_PASSWORD: &str = "hunter2-Parapet-Demo-9f8e7dQz";
 pub(super) const FAKE_GITHUB_TOKEN: &str = "ghp_DemoParapetFAKE0a1B2c3D4e5F6g7H8i9J0k";
+/// Committed in payments-refund's `settings.py` (read with `--code`).
+pub(super) const FAKE_CODE_STRIPE_KEY: &str = "sk_live_51DemoParapetCODEx4Tq8Wn2Ry6Uz9Kb3Mf7Pd";
+/// The AWS key pair committed in the warehouse operator's layer.
+pub(super) const FAKE_LAYER_KEY_ID: &str = "AKIA4DEMO7LAYER9W3QZ";
+pub(super) const FAKE_LAYER_SECRET_KEY: &str = "lAyErDeMo/FaKe7SeCrEt8KeY9nOt0ReAl1wMs2Q";
 
 /// Every secret-looking string the fixture contains (environment variables and stage
 /// variables), so tests can assert that no export or screen ever shows one.
@@ -53,6 +58,17 @@ pub fn secret_values() -> Vec<&'static str> {
     ]
 }
 
+/// The credentials committed in the demo's package files (read with `--code`): the
+/// inventory keeps only their masked prefix, so, unlike [`secret_values`], they are in no
+/// inventory, finding or export at all.
+pub fn committed_secret_values() -> Vec<&'static str> {
+    vec![
+        FAKE_CODE_STRIPE_KEY,
+        FAKE_LAYER_KEY_ID,
+        FAKE_LAYER_SECRET_KEY,
+    ]
+}
+
 // ─────────────────────────────── ARNs and small helpers ───────────────────────────────
 
 pub(super) fn function_arn(region: &str, name: &str) -> String {
@@ -61,6 +77,11 @@ pub(super) fn function_arn(region: &str, name: &str) -> String {
 
 pub(super) fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{DEMO_ACCOUNT}:role/{name}")
+}
+
+/// The shop's shared Node layer (lodash and friends), used by four functions.
+pub(super) fn shop_node_common_layer() -> String {
+    format!("arn:aws:lambda:{USE1}:{DEMO_ACCOUNT}:layer:shop-node-common:3")
 }
 
 /// A zip-packaged function of the demo account with its runtime and role; the rest default.

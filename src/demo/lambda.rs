@@ -74,6 +74,7 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 cors_allow_origins: Vec::new(),
                 cors_allow_credentials: false,
             })),
+            layers: vec![shop_node_common_layer()],
             ..zip_function(
                 USE1,
                 "payments-webhook",
@@ -96,6 +97,7 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                 "apigw-orders-api",
                 &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:0rd3r5ap1x/*/POST/orders"),
             ))),
+            layers: vec![shop_node_common_layer()],
             ..zip_function(USE1, "orders-create", "nodejs22.x", "orders-service-role")
         },
         // Order lookup: GET /orders/{id} on orders-api has no authorizer (API key only), and
@@ -117,6 +119,7 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     &format!("arn:aws:execute-api:{USE1}:{DEMO_ACCOUNT}:st0r3fr0nt/*/*"),
                 ),
             ]))),
+            layers: vec![shop_node_common_layer()],
             ..zip_function(USE1, "orders-get", "nodejs22.x", "orders-service-role")
         },
         // Nightly stock sync from the warehouse operator. Old runtime, a layer from the
@@ -317,6 +320,7 @@ pub(super) fn functions(now: OffsetDateTime) -> Vec<Function> {
                     ),
                 ),
             ]))),
+            layers: vec![shop_node_common_layer()],
             ..zip_function(
                 USE1,
                 "auth-authorizer",

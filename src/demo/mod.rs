@@ -9,6 +9,7 @@
 //!
 //! The credentials below are fake: they only look like credentials so the detectors fire.
 
+mod code;
 mod fixture;
 mod gateways;
 mod iam;
@@ -34,14 +35,15 @@ use std::sync::Arc;
 
 use fixture::*;
 pub use fixture::{
-    DEMO_ACCOUNT, PARTNER_ACCOUNT, PRIMARY_REGION, SECONDARY_REGION, runtime_deprecating_soon,
-    secret_values,
+    DEMO_ACCOUNT, PARTNER_ACCOUNT, PRIMARY_REGION, SECONDARY_REGION, committed_secret_values,
+    runtime_deprecating_soon, secret_values,
 };
 
 // ─────────────────────────────── the inventory ───────────────────────────────
 
 /// The whole demo account as of `now`.
 pub fn inventory(now: OffsetDateTime) -> Inventory {
+    let (function_code, layer_code) = code::code(&all_functions(now));
     Inventory {
         account_id: DEMO_ACCOUNT.to_string(),
         regions: vec![USE1.to_string(), EUW1.to_string()],
@@ -63,6 +65,8 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         queues: shared(triggers::queues()),
         topics: shared(triggers::topics()),
         buses: shared(triggers::buses()),
+        function_code,
+        layer_code,
         list_failures: Vec::new(),
     }
 }
@@ -305,6 +309,23 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
             }
             for b in &inv.buses {
                 note(b.policy.as_ref().map(|_| ()));
+            }
+        }
+        Area::Code => {
+            inv.function_code = full
+                .function_code
+                .iter()
+                .filter(|c| c.region == region)
+                .cloned()
+                .collect();
+            inv.layer_code = full
+                .layer_code
+                .iter()
+                .filter(|l| l.region == region)
+                .cloned()
+                .collect();
+            for c in &inv.function_code {
+                note(c.report.as_ref().map(|_| ()));
             }
         }
     }

@@ -54,6 +54,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Encryption => 900,
         Area::Secrets => 1200,
         Area::Triggers => 1000,
+        Area::Code => 1500,
     })
 }
 

@@ -133,6 +133,8 @@ fn declared_resource_kinds_match_the_resource_ids() {
             ResourceKind::Bus
         } else if id.contains(":function:") {
             ResourceKind::Function
+        } else if id.contains(":layer:") {
+            ResourceKind::Layer
         } else if id.contains("/stages/") {
             ResourceKind::Stage
         } else if id.contains("/restapis/") {

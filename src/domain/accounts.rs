@@ -77,11 +77,12 @@ impl Account {
         self.collection.values().map(|s| &s.status)
     }
 
-    /// Whether every area of every region has been collected once (well or not).
-    pub fn collected_once(&self) -> bool {
+    /// Whether every one of `areas` (what the source collects) has been collected once
+    /// (well or not) in every region.
+    pub fn collected_once(&self, areas: &[Area]) -> bool {
         !self.info.regions.is_empty()
             && self.info.regions.iter().all(|r| {
-                Area::ALL.iter().all(|a| {
+                areas.iter().all(|a| {
                     self.collection
                         .get(&(*a, r.clone()))
                         .is_some_and(|s| s.status.status.is_done())

@@ -14,12 +14,12 @@ use regex::Regex;
 use super::detectors;
 
 /// A credential in a file of a package.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodeSecret {
     pub path: String,
     /// 1-based.
     pub line: usize,
-    pub detector: &'static str,
+    pub detector: String,
     /// At most the value's first four characters, then `****`.
     pub masked: String,
 }
@@ -154,7 +154,7 @@ fn scan_file_with(
             out.push(CodeSecret {
                 path: path.to_string(),
                 line: number,
-                detector: "private-key",
+                detector: "private-key".into(),
                 masked: detectors::mask("-----BEGIN"),
             });
             continue;
@@ -190,11 +190,11 @@ fn scan_file_with(
         out.push(CodeSecret {
             path: path.to_string(),
             line,
-            detector: d.detector,
+            detector: d.detector.into(),
             masked: d.masked,
         });
     }
-    out.sort_by(|a, b| (a.line, a.detector).cmp(&(b.line, b.detector)));
+    out.sort_by(|a, b| (a.line, &a.detector).cmp(&(b.line, &b.detector)));
     out
 }
 

@@ -188,6 +188,8 @@ pub enum ResourceKind {
     Bus,
     /// An event source mapping (stream, Kafka), named `SOURCE → FUNCTION`.
     Mapping,
+    /// A Lambda layer version (`NAME:VERSION`), read with `--code`.
+    Layer,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -205,6 +207,7 @@ impl ResourceKind {
             ("secretsmanager", "secret") => ResourceKind::Secret,
             ("kms", "key" | "alias") => ResourceKind::Key,
             ("lambda", "event-source-mapping") => ResourceKind::Mapping,
+            ("lambda", "layer") => ResourceKind::Layer,
             ("sqs", _) => ResourceKind::Queue,
             ("sns", _) => ResourceKind::Topic,
             ("events", "event-bus") => ResourceKind::Bus,
@@ -240,6 +243,7 @@ impl ResourceKind {
             ResourceKind::Topic => "topic",
             ResourceKind::Bus => "event bus",
             ResourceKind::Mapping => "stream mapping",
+            ResourceKind::Layer => "layer",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

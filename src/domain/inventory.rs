@@ -72,6 +72,12 @@ pub struct Inventory {
     pub topics: Vec<Arc<Topic>>,
     /// EventBridge buses with a rule that targets a function.
     pub buses: Vec<Arc<Bus>>,
+    /// What the code area (opt-in: `--code`) read in each Zip-packaged function's package.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub function_code: Vec<Arc<FunctionCode>>,
+    /// What it read in each layer version those functions use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layer_code: Vec<Arc<LayerCode>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -91,6 +97,27 @@ impl Inventory {
         self.reserved_concurrency
             .get(&function.region)
             .and_then(|by_arn| by_arn.get(&function.arn))
+    }
+
+    /// What the code area read for function `f`: its own package's report (`package`),
+    /// then each of its layers' (`layer NAME:VERSION`, `None` when that layer was not
+    /// read); `None` when the code area has not read the function (no `--code`, an image).
+    #[allow(clippy::type_complexity)]
+    pub fn code_reports(
+        &self,
+        f: &Function,
+    ) -> Option<Vec<(String, Option<&Fetched<Arc<CodeReport>>>)>> {
+        let own = self
+            .function_code
+            .iter()
+            .find(|c| c.function_arn == f.arn)?;
+        let mut out = vec![("package".to_string(), Some(&own.report))];
+        for arn in &f.layers {
+            let layer = self.layer_code.iter().find(|l| l.arn == *arn);
+            let name = layer.map_or_else(|| arn.clone(), |l| l.name().to_string());
+            out.push((format!("layer {name}"), layer.map(|l| &l.report)));
+        }
+        Some(out)
     }
 
     pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
@@ -133,6 +160,9 @@ impl Inventory {
             Area::Secrets => inv
                 .list_failures
                 .push(failure(Service::SecretsManager, "secrets poll area")),
+            Area::Code => inv
+                .list_failures
+                .push(failure(Service::Lambda, "code poll area")),
             Area::Triggers => inv.list_failures.extend(
                 Service::ALL
                     .into_iter()
@@ -157,7 +187,8 @@ impl Inventory {
         let mut inventory = Inventory::default();
         let mut collection = Vec::new();
         if !account_id.is_empty() {
-            for area in Area::ALL {
+            // An opt-in area's checks stay absent, as in any run without it.
+            for area in Area::ALL.into_iter().filter(|a| !a.opt_in()) {
                 for region in regions {
                     inventory.apply_batch(
                         area,
@@ -232,6 +263,14 @@ impl Inventory {
                 replace(&mut self.topics, batch.topics, region, |t| &t.region);
                 replace(&mut self.buses, batch.buses, region, |b| &b.region);
             }
+            Area::Code => {
+                replace(&mut self.function_code, batch.function_code, region, |c| {
+                    &c.region
+                });
+                replace(&mut self.layer_code, batch.layer_code, region, |l| {
+                    &l.region
+                });
+            }
         };
         // The failed listings of this area.
         self.list_failures
@@ -273,6 +312,10 @@ pub struct Function {
     /// ListCodeSigningConfigs + ListFunctionsByCodeSigningConfig); `Ok(None)` when none does.
     #[serde(default = "collected")]
     pub code_signing: Fetched<Option<CodeSigning>>,
+    /// ListFunctions' `CodeSha256` of the package: the code area downloads a package it has
+    /// not read before only (its cache is keyed by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_sha256: Option<String>,
 }
 
 fn collected<T: Default>() -> Fetched<T> {
@@ -340,6 +383,48 @@ pub struct EventInvokeConfig {
     pub on_failure_destination: Option<String>,
     pub on_success_destination: Option<String>,
     pub maximum_retry_attempts: Option<i32>,
+}
+
+// ───────────────────────────── Code (opt-in) ─────────────────────────────
+
+/// What the code area read in one function's deployment package (GetFunction →
+/// Code.Location).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FunctionCode {
+    pub function_arn: String,
+    pub region: String,
+    /// GetFunction's `CodeSha256`: a package is read once per distinct one.
+    pub code_sha256: String,
+    /// What it holds, or why it could not be read (download failed, over a reading limit).
+    pub report: Fetched<Arc<CodeReport>>,
+}
+
+/// What the code area read in one layer version (GetLayerVersion → Content.Location).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerCode {
+    /// The layer version ARN (`…:layer:NAME:VERSION`).
+    pub arn: String,
+    pub region: String,
+    pub report: Fetched<Arc<CodeReport>>,
+}
+
+impl LayerCode {
+    /// `NAME:VERSION`, from the ARN.
+    pub fn name(&self) -> &str {
+        self.arn.split(":layer:").nth(1).unwrap_or(&self.arn)
+    }
+}
+
+/// A package read and judged: the packages and credentials it holds, the advisories that
+/// affect those packages, and what could not be decided.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CodeReport {
+    pub contents: super::packages::Contents,
+    /// Most severe first.
+    pub vulnerabilities: Vec<super::osv::Vulnerability>,
+    /// Why some packages could not be judged: no usable advisory database for their
+    /// ecosystem (with the command that fixes it), a version that cannot be ordered.
+    pub undecided: Vec<String>,
 }
 
 // ───────────────────────────── IAM ─────────────────────────────
@@ -825,6 +910,7 @@ impl Default for Function {
             event_invoke: Ok(Default::default()),
             aliases: Ok(Default::default()),
             code_signing: Ok(Default::default()),
+            code_sha256: Default::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! snapshot schema. No tokio, ratatui or AWS SDK types here.
 
 pub mod accounts;
+pub mod advisory_groups;
 pub mod arn;
 pub mod assessment;
 pub mod catalogue;

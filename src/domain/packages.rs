@@ -24,7 +24,7 @@ pub fn packages(zip: &[u8], limits: Limits) -> Result<Vec<Package>, ReadError> {
 
 /// Everything Parapet reads in a package: its packages, and the credentials in its files
 /// (every detector in the function's own files, the high-confidence ones in dependencies).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contents {
     pub packages: Vec<Package>,
     pub secrets: Vec<CodeSecret>,
@@ -80,3 +80,20 @@ fn distinct(mut found: Vec<Package>) -> Vec<Package> {
 
 #[cfg(test)]
 mod tests;
+
+/// What the package tests of several modules share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::io::{Cursor, Write};
+
+    /// A zip holding `files` (name, content), deflated, as a deployment package.
+    pub fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("start file");
+            w.write_all(content).expect("write");
+        }
+        w.finish().expect("finish").into_inner()
+    }
+}

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::listed::listed_enum;
 
 listed_enum! {
-    /// The poll areas: the five of the design card, and the functions' triggers (event source
-    /// mappings, SNS subscriptions, EventBridge rules and the sources' policies).
+    /// The poll areas: the five of the design card, the functions' triggers (event source
+    /// mappings, SNS subscriptions, EventBridge rules and the sources' policies), and the
+    /// opt-in code area.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum Area {
@@ -21,6 +22,9 @@ listed_enum! {
         Encryption,
         Secrets,
         Triggers,
+        /// What runs inside functions: their deployment packages and layers (opt-in:
+        /// `--code`).
+        Code,
     }
 }
 
@@ -33,7 +37,14 @@ impl Area {
             Area::Encryption => "encryption",
             Area::Secrets => "secrets",
             Area::Triggers => "triggers",
+            Area::Code => "code",
         }
+    }
+
+    /// Collected only when asked for (`--code`, `[code] enabled`): without it the area
+    /// makes no request and its checks are absent from the run.
+    pub fn opt_in(self) -> bool {
+        matches!(self, Area::Code)
     }
 }
 

@@ -1,6 +1,7 @@
-//! One HTTP GET streamed into a file: over HTTPS with the system's roots (rustls on ring, as
-//! every AWS call), plain HTTP only to a loopback address (a local mirror, the tests'). No
-//! redirects are followed; a stall of a minute ends the download.
+//! One HTTP GET streamed into a writer (a file, a package in memory): over HTTPS with the
+//! system's roots (rustls on ring, as every AWS call), plain HTTP only where [`PlainHttp`]
+//! allows it. No redirects are followed; a stall of a minute ends the download. Errors never
+//! name the address (a code location is a presigned credential).
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,12 +15,27 @@ use hyper_util::rt::TokioExecutor;
 const STALL: Duration = Duration::from_secs(60);
 
 /// Bytes received so far and the total the server announced.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
+pub type Progress<'a> = &'a mut (dyn FnMut(u64, Option<u64>) + Send);
 
-/// Whether `url` may be fetched: https anywhere, http only to a loopback host.
-pub fn allowed(url: &hyper::Uri) -> Result<(), String> {
+/// Where plain http is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlainHttp {
+    /// Never: https only (a function's code in a real account).
+    Never,
+    /// Only to a loopback address (a local mirror, the tests').
+    Loopback,
+    /// Anywhere: the account is an emulator reached over http (`--endpoint-url`).
+    Anywhere,
+}
+
+/// Whether `url` may be fetched: https anywhere, http as `plain` says.
+pub fn allowed(url: &hyper::Uri, plain: PlainHttp) -> Result<(), String> {
     match url.scheme_str() {
         Some("https") => Ok(()),
+        Some("http") if plain == PlainHttp::Anywhere => Ok(()),
+        Some("http") if plain == PlainHttp::Never => {
+            Err("refusing plain http: a package is downloaded over https only".into())
+        }
         Some("http") => {
             let host = url.host().unwrap_or_default();
             let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -35,14 +51,22 @@ pub fn allowed(url: &hyper::Uri) -> Result<(), String> {
                 ))
             }
         }
-        _ => Err("not an http(s) address".into()),
+        Some(other) => Err(format!("not an http(s) address ({other}://)")),
+        None => Err("not an http(s) address".into()),
     }
 }
 
 /// Streams `url` into `out`, reporting progress; the number of bytes written.
-pub async fn get(url: &str, out: &mut dyn Write, progress: Progress<'_>) -> Result<u64, String> {
-    let uri: hyper::Uri = url.parse().map_err(|e| format!("not an address: {e}"))?;
-    allowed(&uri)?;
+pub async fn get(
+    url: &str,
+    plain: PlainHttp,
+    out: &mut (dyn Write + Send),
+    progress: Progress<'_>,
+) -> Result<u64, String> {
+    let uri: hyper::Uri = url
+        .parse()
+        .map_err(|_| "not an http(s) address".to_string())?;
+    allowed(&uri, plain)?;
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
         .map_err(|e| format!("no system root certificates: {e}"))?

@@ -98,11 +98,16 @@ pub fn build_state(opts: &mut TuiOptions, now: OffsetDateTime) -> State {
                 .map(|u| crate::domain::text::redact_urls(&u).into_owned()),
         },
     };
+    // What the live source collects: the code area with `--code` as with `[code] enabled`.
+    let mut config = opts.config.clone();
+    if let TuiSource::Live(live) = &opts.source {
+        config.code.enabled = live.aws.code.is_some();
+    }
     let mut state = State::new(
         now,
         StateOptions {
             source,
-            config: opts.config.clone(),
+            config,
             exports_dir: opts.paths.exports_dir.clone(),
             keys_file: opts.paths.keys_file.clone(),
             themes_dir: opts.paths.themes_dir.clone(),

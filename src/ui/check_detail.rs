@@ -15,8 +15,36 @@ use super::widgets::{
 };
 use crate::app::state::{CheckDetail, Pane, State};
 use crate::app::theme::{Theme, Token};
+use crate::domain::advisory_groups::{AdvisoryGroup, advisory_groups};
 use crate::domain::checks;
 use crate::domain::finding::Finding;
+
+/// ` by advisory  lodash 4.17.15 · GHSA-35jh-r3h4-6jhm — 4 functions; …`, as many as fit.
+fn by_advisory(groups: &[AdvisoryGroup], w: usize, t: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(" by advisory ", t[Token::Dim])];
+    let mut used = 13;
+    for (i, g) in groups.iter().enumerate() {
+        let n = g.reach();
+        let text = format!(
+            "{}{} — {n} function{}",
+            if i > 0 { "; " } else { " " },
+            g.advisory,
+            if n == 1 { "" } else { "s" }
+        );
+        let left = groups.len() - i;
+        let more = format!("  +{left} more");
+        if used + width(&text) + if left > 1 { width(&more) } else { 0 } > w {
+            spans.push(Span::styled(more, t[Token::Dim]));
+            break;
+        }
+        used += width(&text);
+        spans.push(Span::styled(
+            text,
+            t[super::widgets::severity_token(g.severity)],
+        ));
+    }
+    Line::from(spans)
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
     let t = &state.theme;
@@ -83,6 +111,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &CheckDetail) {
             l.clone()
         };
         info.push(Line::from(Span::styled(format!(" {text}"), t[Token::Text])));
+    }
+
+    // The code checks: which advisories, reaching how many functions.
+    let groups = advisory_groups(row.findings.iter().map(|&i| &state.assessment.findings[i]));
+    if !groups.is_empty() {
+        info.push(by_advisory(&groups, w, t));
     }
 
     let (findings, cursor) = state.detail_findings(d);

@@ -48,6 +48,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
     if let Some(line) = triggers_line(state, &r.id, w) {
         info.push(line);
     }
+    info.extend(package_lines(
+        state,
+        &r.id,
+        w,
+        if area.height >= 30 { 4 } else { 2 },
+    ));
     let head_height = info.len() as u16;
     let (findings, cursor) = state.resource_findings(d);
     let [head, table, preview] = Layout::vertical([
@@ -136,6 +142,86 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &ResourceDetail) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What runs inside the function (read with `--code`): how many packages its package and
+/// layers hold, then its vulnerable packages, most severe first (at most `most` lines).
+fn package_lines(
+    state: &State,
+    resource_id: &str,
+    width: usize,
+    most: usize,
+) -> Vec<Line<'static>> {
+    let t = &state.theme;
+    let Some(reports) = state.accounts.list.iter().find_map(|a| {
+        let f = a
+            .inventory
+            .functions
+            .iter()
+            .find(|f| f.arn == resource_id)?;
+        a.inventory.code_reports(f)
+    }) else {
+        return Vec::new();
+    };
+    let mut counts = Vec::new();
+    let mut unread = Vec::new();
+    let mut vulnerable = Vec::new();
+    for (place, report) in &reports {
+        match report {
+            Some(Ok(r)) => {
+                counts.push(format!("{} in {place}", r.contents.packages.len()));
+                vulnerable.extend(r.vulnerabilities.iter().map(|v| (place.clone(), v)));
+            }
+            Some(Err(e)) => unread.push(format!("{place}: {e}")),
+            None => unread.push(format!("{place}: not read")),
+        }
+    }
+    vulnerable.sort_by_key(|(_, v)| v.severity);
+    let mut head = vec![
+        Span::styled(" packages ", t[Token::Dim]),
+        Span::styled(counts.join(" · "), t[Token::Text]),
+    ];
+    if !unread.is_empty() {
+        head.push(Span::styled(
+            fit(
+                &format!("  unread: {}", unread.join("; ")),
+                width.saturating_sub(30),
+            ),
+            t[Token::Unknown],
+        ));
+    }
+    let mut lines = vec![Line::from(head)];
+    let shown = if vulnerable.len() > most {
+        most - 1
+    } else {
+        most
+    };
+    for (place, v) in vulnerable.iter().take(shown) {
+        let fixed = v
+            .fixed
+            .as_deref()
+            .map_or_else(|| "no fix".to_string(), |f| format!("→ {f}"));
+        let text = format!(
+            "{} {} {fixed}  {}  ({place})",
+            v.package,
+            v.version,
+            v.ids.join(", ")
+        );
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("   {:<8} ", v.severity.as_str()),
+                t[severity_token(v.severity)],
+            ),
+            Span::styled(fit(&text, width.saturating_sub(13)), t[Token::Text]),
+        ]));
+    }
+    if vulnerable.len() > shown {
+        lines.push(Line::from(Span::styled(
+            format!("   +{} more vulnerable packages", vulnerable.len() - shown),
+            t[Token::Dim],
+        )));
+    }
+    lines
 }
 
 /// `triggered by SQS queue orders-in (mapping …) · SNS topic order-events`: what makes a

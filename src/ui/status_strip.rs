@@ -94,6 +94,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Encryption => "kms",
             Area::Secrets => "sec",
             Area::Triggers => "trg",
+            Area::Code => "code",
         }
     } else {
         area.as_str()
@@ -138,8 +139,11 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
 
 pub fn line(state: &State, max: usize) -> Line<'static> {
     let t = &state.theme;
+    // An opt-in area (`--code`) only when the source collects it (or it has reported).
+    let collected = state.areas();
     let summaries: Vec<(Area, AreaSummary)> = Area::ALL
         .iter()
+        .filter(|a| collected.contains(a) || state.collection.keys().any(|(x, _)| x == *a))
         .map(|&a| {
             let st: Vec<&AreaStatus> = state
                 .collection
@@ -150,7 +154,10 @@ pub fn line(state: &State, max: usize) -> Line<'static> {
             (a, summarize(&st, state))
         })
         .collect();
-    let mut best = Vec::new();
+    // The most detailed level that fits with the expected time of a full collection (at the
+    // periodic polls' quota share, once known); else the most detailed that fits without it.
+    let mut fallback: Option<Vec<Span<'static>>> = None;
+    let mut last = Vec::new();
     for level in 0..6 {
         let mut spans = vec![Span::raw(" ")];
         for (i, (a, s)) in summaries.iter().enumerate() {
@@ -163,25 +170,29 @@ pub fn line(state: &State, max: usize) -> Line<'static> {
             spans.extend(segment(*a, s, level, t));
         }
         let w: usize = spans.iter().map(|s| width(&s.content)).sum();
-        // The expected time of a full collection at the periodic polls' quota share, where
-        // there is room for it.
-        if let (Some(d), Some(share)) = (state.expected_full, state.quota_share) {
-            let text = format!(
+        let full = match (state.expected_full, state.quota_share) {
+            (Some(d), Some(share)) => Some(format!(
                 "{}full ≥ {} @{:.0}%",
                 if level >= 3 { "  " } else { " · " },
                 crate::domain::quota::duration_text(d),
                 share * 100.0
-            );
-            if w + width(&text) <= max {
+            )),
+            _ => None,
+        };
+        match full {
+            Some(text) if w + width(&text) <= max => {
                 spans.push(Span::styled(text, t[Token::Dim]));
+                return Line::from(spans);
             }
+            None if w <= max => return Line::from(spans),
+            _ => {}
         }
-        best = spans;
-        if w <= max {
-            break;
+        if w <= max && fallback.is_none() {
+            fallback = Some(spans.clone());
         }
+        last = spans;
     }
-    Line::from(best)
+    Line::from(fallback.unwrap_or(last))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {

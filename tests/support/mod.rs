@@ -1,3 +1,4 @@
 //! Helpers shared by the emulator tests.
 
 pub mod emulator;
+pub mod osv;

@@ -2,7 +2,7 @@ use super::*;
 use wildmatch::WildMatch;
 
 /// Actions that read secret values or code, invoke, or write. None may be granted, not
-/// even through a pattern.
+/// even through a pattern (the code: except by `parapet policy --code`).
 const FORBIDDEN: &[&str] = &[
     "secretsmanager:GetSecretValue",
     "secretsmanager:PutSecretValue",
@@ -52,13 +52,29 @@ const FORBIDDEN: &[&str] = &[
     "lambda:UpdateEventSourceMapping",
 ];
 
-fn policy() -> serde_json::Value {
-    serde_json::from_str(&policy_json()).expect("the policy is JSON")
+fn policy(code: bool) -> serde_json::Value {
+    serde_json::from_str(&policy_json(code)).expect("the policy is JSON")
 }
 
 #[test]
 fn the_policy_is_a_valid_iam_document_with_one_statement_per_service() {
-    let p = policy();
+    for code in [false, true] {
+        one_statement_per_service(policy(code));
+    }
+}
+
+#[test]
+fn the_code_policy_adds_exactly_get_function_and_get_layer_version() {
+    let (base, code) = (policy_actions(false), policy_actions(true));
+    let added: Vec<&str> = code.iter().copied().filter(|a| !base.contains(a)).collect();
+    assert_eq!(added, ["lambda:GetFunction", "lambda:GetLayerVersion"]);
+    assert!(
+        base.iter().all(|a| code.contains(a)),
+        "nothing is taken away"
+    );
+}
+
+fn one_statement_per_service(p: serde_json::Value) {
     assert_eq!(p["Version"], "2012-10-17");
     let statements = p["Statement"].as_array().unwrap();
     let mut sids = Vec::new();
@@ -105,7 +121,7 @@ fn the_policy_is_a_valid_iam_document_with_one_statement_per_service() {
 
 #[test]
 fn every_call_is_in_the_policy_once() {
-    let actions = policy_actions();
+    let actions = policy_actions(true);
     for p in CALLS {
         assert_eq!(
             actions.iter().filter(|a| **a == p.action).count(),
@@ -122,7 +138,11 @@ fn every_call_is_in_the_policy_once() {
 
 #[test]
 fn nothing_reads_secret_values_invokes_or_writes() {
-    for action in policy_actions() {
+    for (code, action) in policy_actions(false)
+        .into_iter()
+        .map(|a| (false, a))
+        .chain(policy_actions(true).into_iter().map(|a| (true, a)))
+    {
         let (service, name) = action.split_once(':').expect("service:Action");
         assert!(!service.contains('*') && !name.is_empty(), "{action}");
         assert_ne!(name, "*", "{action}: a service wildcard");
@@ -137,6 +157,10 @@ fn nothing_reads_secret_values_invokes_or_writes() {
         // Patterns must not reach a forbidden action either (IAM matches ignore case).
         let pattern = WildMatch::new(&action.to_ascii_lowercase());
         for forbidden in FORBIDDEN {
+            // `--code` reads a function's code: what GetFunction is for, and all it adds.
+            if code && *forbidden == "lambda:GetFunction" && action == *forbidden {
+                continue;
+            }
             assert!(
                 !pattern.matches(&forbidden.to_ascii_lowercase()),
                 "{action} grants {forbidden}"
@@ -161,6 +185,7 @@ fn every_action_the_code_names_is_granted() {
         ("accounts.rs", include_str!("../accounts.rs")),
         ("aliases.rs", include_str!("../aliases.rs")),
         ("client.rs", include_str!("../client.rs")),
+        ("code.rs", include_str!("../code.rs")),
         ("code_signing.rs", include_str!("../code_signing.rs")),
         ("functions.rs", include_str!("../functions.rs")),
         ("gateways.rs", include_str!("../gateways.rs")),
@@ -173,7 +198,7 @@ fn every_action_the_code_names_is_granted() {
         ("triggers.rs", include_str!("../triggers.rs")),
     ];
     // The base identity's actions are granted by its own policy (`--base`).
-    let granted: Vec<WildMatch> = policy_actions()
+    let granted: Vec<WildMatch> = policy_actions(true)
         .into_iter()
         .chain(base_policy_actions())
         .map(|a| WildMatch::new(&a.to_ascii_lowercase()))
@@ -211,8 +236,10 @@ fn every_action_the_code_names_is_granted() {
 
 #[test]
 fn policy_json_is_stable_text() {
-    let text = policy_json();
-    assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": ["));
-    assert!(text.ends_with("}\n"));
-    assert_eq!(text, policy_json());
+    for code in [false, true] {
+        let text = policy_json(code);
+        assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": ["));
+        assert!(text.ends_with("}\n"));
+        assert_eq!(text, policy_json(code));
+    }
 }

@@ -79,7 +79,7 @@ fn a_one_account_source_folds_into_a_list_of_one() {
     assert_eq!(done.last_success, Some(NOW));
     assert_eq!(a.requests.len(), 1);
     assert_eq!(a.inventory.regions, ["eu-west-1"]);
-    assert!(!a.collected_once());
+    assert!(!a.collected_once(&Area::ALL));
 }
 
 #[test]
@@ -201,14 +201,17 @@ fn one_account_that_cannot_be_collected_fails_alone_and_the_source_goes_on() {
         failed.info.error.as_ref().map(|e| e.message.as_str()),
         Some("AccessDenied: cannot assume the role")
     );
-    // Every area of every region failed, so the account counts as collected once.
-    assert_eq!(failed.collection.len(), Area::ALL.len() * 2);
+    // Every area of every region failed (an opt-in one is never asked for), so the account
+    // counts as collected once.
+    assert_eq!(failed.collection.len(), (Area::ALL.len() - 1) * 2);
+    assert!(failed.collection.keys().all(|(a, _)| !a.opt_in()));
     assert!(
         failed
             .statuses()
             .all(|s| s.status == CollectionState::Failed)
     );
-    assert!(failed.collected_once());
+    let polled: Vec<Area> = Area::ALL.into_iter().filter(|a| !a.opt_in()).collect();
+    assert!(failed.collected_once(&polled));
     assert!(accounts.list[1].collection.is_empty());
 
     // The same event unwrapped is the whole source failing: nothing is folded in.

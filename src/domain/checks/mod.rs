@@ -2,11 +2,14 @@
 
 pub mod apigw;
 pub mod apigwv2;
+pub mod code;
+mod code_report;
 pub mod events;
 pub mod exposure;
 pub mod gateway;
 pub mod kms;
 pub mod lambda;
+pub mod layer;
 pub mod secrets;
 mod variables;
 
@@ -55,6 +58,9 @@ pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("events", events::CHECKS),
     ("exposure", exposure::CHECKS),
     ("exposure", exposure::event_paths::CHECKS),
+    ("exposure", exposure::vulnerable::CHECKS),
+    ("code", code::CHECKS),
+    ("layer", layer::CHECKS),
 ];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
@@ -134,8 +140,84 @@ pub(crate) mod testing {
             .map(|e| e.value.to_string())
     }
 
-    /// Every placeholder a remediation template of the gateway families may hold.
-    const PLACEHOLDERS: [&str; 18] = [
+    /// A vulnerability of npm `package@version` at `severity`, fixed in `fixed`.
+    pub fn vulnerability(
+        package: &str,
+        version: &str,
+        severity: crate::domain::finding::Severity,
+        id: &str,
+        fixed: Option<&str>,
+    ) -> crate::domain::osv::Vulnerability {
+        crate::domain::osv::Vulnerability {
+            ecosystem: crate::domain::osv::Ecosystem::Npm,
+            package: package.into(),
+            version: version.into(),
+            path: format!("node_modules/{package}/package.json"),
+            ids: vec![id.into(), format!("CVE-{id}")],
+            severity,
+            score: None,
+            fixed: fixed.map(str::to_string),
+            summary: None,
+        }
+    }
+
+    /// A read package holding `packages` npm packages, with these vulnerabilities, secrets
+    /// and undecided packages.
+    pub fn report(
+        packages: usize,
+        vulnerabilities: Vec<crate::domain::osv::Vulnerability>,
+        secrets: Vec<crate::domain::code_secrets::CodeSecret>,
+        undecided: Vec<String>,
+    ) -> crate::domain::inventory::Fetched<std::sync::Arc<crate::domain::inventory::CodeReport>>
+    {
+        let packages = (0..packages)
+            .map(|i| crate::domain::packages::Package {
+                ecosystem: crate::domain::osv::Ecosystem::Npm,
+                name: format!("pkg{i}"),
+                version: "1.0.0".into(),
+                path: format!("node_modules/pkg{i}/package.json"),
+            })
+            .collect();
+        Ok(std::sync::Arc::new(crate::domain::inventory::CodeReport {
+            contents: crate::domain::packages::Contents { packages, secrets },
+            vulnerabilities,
+            undecided,
+        }))
+    }
+
+    /// A committed AWS access key id in `config/settings.json`, line 4.
+    pub fn key_in_config() -> crate::domain::code_secrets::CodeSecret {
+        crate::domain::code_secrets::CodeSecret {
+            path: "config/settings.json".into(),
+            line: 4,
+            detector: "aws-access-key-id".into(),
+            masked: "AKIA****".into(),
+        }
+    }
+
+    /// What the code area read for function `f`.
+    pub fn code_of(
+        f: &crate::domain::inventory::Function,
+        report: crate::domain::inventory::Fetched<
+            std::sync::Arc<crate::domain::inventory::CodeReport>,
+        >,
+    ) -> std::sync::Arc<crate::domain::inventory::FunctionCode> {
+        std::sync::Arc::new(crate::domain::inventory::FunctionCode {
+            function_arn: f.arn.clone(),
+            region: f.region.clone(),
+            code_sha256: format!("sha-of-{}", f.name),
+            report,
+        })
+    }
+
+    /// Every placeholder a remediation template of the gateway and code families may hold.
+    const PLACEHOLDERS: [&str; 24] = [
+        "{package}",
+        "{fixed}",
+        "{functions}",
+        "{layer_name}",
+        "{layer_version}",
+        "{entry}",
         "{api_id}",
         "{stage}",
         "{region}",

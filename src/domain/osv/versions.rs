@@ -6,15 +6,19 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-/// A package ecosystem, as OSV names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A package ecosystem, as OSV names it (and as it reads and writes).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Ecosystem {
+    #[serde(rename = "npm")]
     Npm,
     PyPI,
     Maven,
     Go,
     NuGet,
     RubyGems,
+    #[serde(rename = "crates.io")]
     CratesIo,
 }
 

@@ -7,10 +7,12 @@
 
 use serde_json::Value;
 
-use crate::domain::osv::Ecosystem;
+use crate::domain::osv::versions::Ecosystem;
 
 /// One package found inside a deployment package or layer.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Package {
     pub ecosystem: Ecosystem,
     pub name: String,

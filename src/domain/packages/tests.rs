@@ -16,15 +16,7 @@ fn data(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, content) in files {
-        w.start_file(*name, SimpleFileOptions::default())
-            .expect("start file");
-        w.write_all(content).expect("write");
-    }
-    w.finish().expect("finish").into_inner()
-}
+use super::testing::zip_of;
 
 fn found(zip: &[u8]) -> Vec<(Ecosystem, String, String, String)> {
     packages(zip, Limits::default())

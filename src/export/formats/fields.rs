@@ -39,6 +39,7 @@ pub(super) fn aws_resource_type(f: &Finding) -> &'static str {
         ResourceKind::Queue => "AwsSqsQueue",
         ResourceKind::Topic => "AwsSnsTopic",
         ResourceKind::Bus => "AwsEventsEventbus",
+        ResourceKind::Layer => "AwsLambdaLayerVersion",
         ResourceKind::Domain
         | ResourceKind::Mapping
         | ResourceKind::Listing

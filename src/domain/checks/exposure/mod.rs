@@ -30,6 +30,7 @@
 
 pub mod event_paths;
 mod join;
+pub mod vulnerable;
 
 use crate::domain::arn::role_name;
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
