@@ -176,9 +176,11 @@ pub enum Command {
     /// Collect once, write a snapshot, exit 0 (ok), 3 (threshold breached) or 2 (error).
     Scan {
         /// Output format: json (the snapshot `parapet open` reads), ocsf (OCSF 1.5.0 Detection
-        /// Findings), asff (Security Hub batches, one per line), csv, markdown (a summary).
-        #[arg(long, value_enum, value_name = "FMT", default_value_t = OutputFormat::Json)]
-        format: OutputFormat,
+        /// Findings), asff (Security Hub batches, one per line), csv, markdown (a summary), or,
+        /// with --code, cyclonedx (a CycloneDX 1.6 SBOM: each function with the packages of
+        /// its package and layers, and their vulnerabilities).
+        #[arg(long, value_enum, value_name = "FMT", default_value_t = ScanFormat::Json)]
+        format: ScanFormat,
         /// Write the output here instead of stdout.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -336,6 +338,32 @@ pub enum OutputFormat {
     Asff,
     Csv,
     Markdown,
+}
+
+/// `parapet scan --format`: an output format of the findings, or the code area's SBOM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    #[default]
+    Json,
+    Ocsf,
+    Asff,
+    Csv,
+    Markdown,
+    Cyclonedx,
+}
+
+impl ScanFormat {
+    /// The findings' format; `None` for the SBOM.
+    pub fn findings(self) -> Option<OutputFormat> {
+        match self {
+            ScanFormat::Json => Some(OutputFormat::Json),
+            ScanFormat::Ocsf => Some(OutputFormat::Ocsf),
+            ScanFormat::Asff => Some(OutputFormat::Asff),
+            ScanFormat::Csv => Some(OutputFormat::Csv),
+            ScanFormat::Markdown => Some(OutputFormat::Markdown),
+            ScanFormat::Cyclonedx => None,
+        }
+    }
 }
 
 impl OutputFormat {

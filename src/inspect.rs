@@ -3,7 +3,7 @@
 //! OSV advisories that affect them and the credentials committed in their files, as JSON or
 //! Markdown, gated by `--fail-on`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -257,102 +257,51 @@ impl Report {
     /// once (by package URL) with where it was found, and every vulnerability with its ids,
     /// rating, the package it affects and the version that fixes it.
     pub fn cyclonedx(&self, now: OffsetDateTime) -> serde_json::Value {
+        use crate::export::formats::cyclonedx;
         use serde_json::json;
-        let mut components: BTreeMap<&str, (&Listed, Vec<serde_json::Value>)> = BTreeMap::new();
-        for p in &self.packages {
-            let entry = components.entry(&p.purl).or_insert((p, Vec::new()));
-            entry.1.push(
-                json!({"name": "parapet:found-in", "value": format!("{}: {}", p.file, p.path)}),
-            );
-        }
-        let components: Vec<serde_json::Value> = components
-            .into_iter()
-            .map(|(purl, (p, properties))| {
-                // Maven's group and npm's scope are CycloneDX's group.
-                let split = match p.ecosystem.as_str() {
-                    "Maven" => p.name.split_once(':'),
-                    "npm" if p.name.starts_with('@') => p.name.split_once('/'),
-                    _ => None,
-                };
-                let (group, name) = split.map_or((None, p.name.as_str()), |(g, n)| (Some(g), n));
-                let mut c = json!({
-                    "type": "library",
-                    "bom-ref": purl,
-                    "name": name,
-                    "version": p.version,
-                    "purl": purl,
-                    "properties": properties,
-                });
-                if let Some(group) = group {
-                    c["group"] = json!(group);
-                }
-                c
+        let packages: Vec<cyclonedx::Package> = self
+            .packages
+            .iter()
+            .map(|p| cyclonedx::Package {
+                ecosystem: &p.ecosystem,
+                name: &p.name,
+                version: &p.version,
+                purl: &p.purl,
+                found_in: format!("{}: {}", p.file, p.path),
             })
             .collect();
-        let osv = |id: &str| format!("https://osv.dev/vulnerability/{id}");
-        let mut seen = BTreeSet::new();
-        let vulnerabilities: Vec<serde_json::Value> = self
+        let found: Vec<cyclonedx::Vulnerability> = self
             .vulnerable
             .iter()
-            .filter(|v| seen.insert((v.ids.first().cloned(), v.purl.clone())))
-            .map(|v| {
-                let id = v.ids.first().map_or("", String::as_str);
-                let mut rating = json!({"severity": v.severity.as_str()});
-                if let Some(score) = v.score {
-                    rating["score"] = json!(score);
-                }
-                let mut out = json!({
-                    "bom-ref": format!("{id}@{}", v.purl),
-                    "id": id,
-                    "source": {"name": "OSV", "url": osv(id)},
-                    "ratings": [rating],
-                    "affects": [{"ref": v.purl}],
-                });
-                let others: Vec<serde_json::Value> = v.ids[1..]
-                    .iter()
-                    .map(|other| json!({"id": other, "source": {"name": "OSV", "url": osv(other)}}))
-                    .collect();
-                if !others.is_empty() {
-                    out["references"] = json!(others);
-                }
-                if let Some(summary) = &v.summary {
-                    out["description"] = json!(summary);
-                }
-                if let Some(fixed) = &v.fixed {
-                    out["recommendation"] =
-                        json!(format!("Upgrade {} to {fixed} or later.", v.package));
-                }
-                out
+            .map(|v| cyclonedx::Vulnerability {
+                ids: &v.ids,
+                purl: &v.purl,
+                package: &v.package,
+                severity: v.severity,
+                score: v.score,
+                summary: v.summary.as_deref(),
+                fixed: v.fixed.as_deref(),
             })
             .collect();
         let subject = self
             .inspected
             .first()
             .map_or("package", |i| i.file.as_str());
-        json!({
-            "bomFormat": "CycloneDX",
-            "specVersion": "1.6",
-            "version": 1,
-            "metadata": {
-                "timestamp": now.replace_nanosecond(0).unwrap_or(now).format(&Rfc3339).unwrap_or_default(),
-                "tools": {"components": [{
-                    "type": "application",
-                    "name": "parapet",
-                    "version": env!("CARGO_PKG_VERSION"),
-                }]},
-                "component": {
-                    "type": "application",
-                    "bom-ref": "function",
-                    "name": subject,
-                    "properties": self.inspected.iter().map(|i| json!({
-                        "name": format!("parapet:{}", i.kind),
-                        "value": i.file,
-                    })).collect::<Vec<_>>(),
-                },
-            },
-            "components": components,
-            "vulnerabilities": vulnerabilities,
-        })
+        let subject = json!({
+            "type": "application",
+            "bom-ref": "function",
+            "name": subject,
+            "properties": self.inspected.iter().map(|i| json!({
+                "name": format!("parapet:{}", i.kind),
+                "value": i.file,
+            })).collect::<Vec<_>>(),
+        });
+        cyclonedx::document(
+            subject,
+            cyclonedx::components(&packages, ""),
+            cyclonedx::vulnerabilities(&found, ""),
+            now,
+        )
     }
 
     pub fn markdown(&self) -> String {

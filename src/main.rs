@@ -11,6 +11,7 @@ use parapet::app::scheduler::LiveOptions;
 use parapet::aws::permissions;
 use parapet::cli::{
     Cli, Command, CompletionShell, DiffFormat, Format, InspectFormat, OsvDbAction, OutputFormat,
+    ScanFormat,
 };
 use parapet::config::mutes::MutesFile;
 use parapet::config::{Config, ConfigPaths};
@@ -259,7 +260,7 @@ fn merge(files: &[PathBuf], output: &Option<PathBuf>, force: bool) -> anyhow::Re
 /// `parapet scan`: one headless collection, written and gated.
 fn scan(
     cli: &Cli,
-    format: OutputFormat,
+    format: ScanFormat,
     output: &Option<PathBuf>,
     force: bool,
     fail_on: Option<Severity>,
@@ -279,12 +280,19 @@ fn scan(
         mutes: all_mutes(cli, &paths, &config)?,
         mutelist: mutelist(cli, true)?,
         aws: cli.aws_options_for(&config),
-        format: format.format(),
+        format: format.findings().unwrap_or_default().format(),
+        sbom: format == ScanFormat::Cyclonedx,
         output: output.clone(),
         force,
         fail_on,
         fail_under,
     };
+    if args.sbom && args.aws.code.is_none() {
+        anyhow::bail!(
+            "--format cyclonedx writes the packages the code area reads — pass --code (or set \
+             `[code] enabled = true`)"
+        );
+    }
     let code = runtime()?.block_on(scan::run(args, &config));
     Ok(ExitCode::from(code))
 }

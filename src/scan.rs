@@ -142,6 +142,9 @@ pub struct ScanArgs {
     /// `--mutelist`: a Prowler mutelist.
     pub mutelist: Option<crate::domain::mutelist::Mutelist>,
     pub format: Format,
+    /// `--format cyclonedx`: write the packages the code area read as a CycloneDX SBOM
+    /// (each function an application with its packages) instead of the findings.
+    pub sbom: bool,
     /// Write the output here; stdout when `None`.
     pub output: Option<PathBuf>,
     pub force: bool,
@@ -162,6 +165,8 @@ struct Part {
     calls: u64,
     /// The account's quota floor, see [`ScanResult::floor`].
     floor: Option<(Duration, String)>,
+    /// With `--format cyclonedx`: its functions' SBOM components and vulnerabilities.
+    sbom: (Vec<serde_json::Value>, Vec<serde_json::Value>),
 }
 
 /// Scans one account and assesses it, or, when its setup fails, records the failure: every
@@ -225,11 +230,17 @@ async fn scan_account(
                 collection,
                 calls: 0,
                 floor: None,
+                sbom: Default::default(),
             });
         }
     };
     let assessment = Assessment::evaluate(&result.inventory, &config.context(now), &args.mutes)
         .with_mutelist(args.mutelist.as_ref(), &result.account_id);
+    let sbom = if args.sbom {
+        crate::export::formats::cyclonedx::functions(&result.inventory)
+    } else {
+        Default::default()
+    };
     // The findings are all that is needed from here on: on a large account the inventory and
     // a second copy of the findings would double the peak memory.
     result.inventory = Inventory::default();
@@ -254,6 +265,7 @@ async fn scan_account(
             .collect(),
         calls: result.calls,
         floor: result.floor,
+        sbom,
     })
 }
 
@@ -325,7 +337,10 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
     let mut findings = Vec::new();
     let mut collection = Vec::new();
     let mut infos = Vec::new();
+    let (mut sbom_functions, mut sbom_vulnerabilities) = (Vec::new(), Vec::new());
     for part in parts {
+        sbom_functions.extend(part.sbom.0);
+        sbom_vulnerabilities.extend(part.sbom.1);
         if findings.is_empty() {
             findings = part.findings;
             findings.reserve_exact(total - findings.len());
@@ -339,28 +354,56 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         Snapshot::of_accounts(findings, infos, collection, now).with_mutes(args.mutes.clone());
     snapshot.shard = shard;
 
+    let noun = if args.sbom {
+        "CycloneDX SBOM"
+    } else {
+        args.format.noun()
+    };
+    let sbom = args.sbom.then(|| {
+        let ids: Vec<&str> = snapshot.accounts.iter().map(|a| a.id.as_str()).collect();
+        let subject = serde_json::json!({
+            "type": "platform",
+            "bom-ref": "accounts",
+            "name": format!("AWS {}", ids.join(", ")),
+        });
+        let doc = crate::export::formats::cyclonedx::document(
+            subject,
+            std::mem::take(&mut sbom_functions),
+            std::mem::take(&mut sbom_vulnerabilities),
+            now,
+        );
+        let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    });
     let mut reader_gone = false;
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = export::write_as(path, &snapshot, args.format, args.force) {
-                eprintln!("parapet: {e}");
-                return EXIT_ERROR;
-            }
+    let written = match (&args.output, &sbom) {
+        (Some(path), Some(bytes)) => {
+            export::atomic::write_atomic(path, bytes, args.force).map_err(|e| e.to_string())
         }
-        None => {
-            match export::stdout::to_stdout(|w| export::formats::write(&snapshot, args.format, w)) {
-                Ok(()) => {}
+        (Some(path), None) => {
+            export::write_as(path, &snapshot, args.format, args.force).map_err(|e| e.to_string())
+        }
+        (None, _) => {
+            let result = export::stdout::to_stdout(|w| match &sbom {
+                Some(bytes) => w.write_all(bytes),
+                None => export::formats::write(&snapshot, args.format, w),
+            });
+            match result {
+                Ok(()) => Ok(()),
                 // `| head`: the reader chose to stop; the summary and the exit code still
                 // tell the result.
                 Err(export::stdout::StdoutError::ReaderGone) => {
                     reader_gone = true;
+                    Ok(())
                 }
-                Err(e) => {
-                    eprintln!("parapet: cannot write the {}: {e}", args.format.noun());
-                    return EXIT_ERROR;
-                }
+                Err(e) => Err(format!("cannot write the {noun}: {e}")),
             }
         }
+    };
+    if let Err(e) = written {
+        eprintln!("parapet: {e}");
+        return EXIT_ERROR;
     }
 
     let breaches = breaches(
@@ -369,15 +412,8 @@ pub async fn run(args: ScanArgs, config: &Config) -> u8 {
         args.fail_on,
         args.fail_under,
     );
-    let mut said = summary(
-        &snapshot,
-        &result,
-        args.output.as_deref(),
-        args.format,
-        &breaches,
-    );
+    let mut said = summary(&snapshot, &result, args.output.as_deref(), noun, &breaches);
     if reader_gone {
-        let noun = args.format.noun();
         said = said.replace(
             &format!("  {noun} written to stdout\n"),
             &format!("  {noun}: the reader closed standard output before its end\n"),
@@ -490,7 +526,7 @@ pub fn summary(
     snapshot: &Snapshot,
     result: &ScanResult,
     output: Option<&Path>,
-    format: Format,
+    noun: &str,
     breaches: &[String],
 ) -> String {
     let mut s = String::new();
@@ -581,7 +617,6 @@ pub fn summary(
         }
     }
 
-    let noun = format.noun();
     match output {
         Some(path) => s.push_str(&format!("  {noun} written to {}\n", path.display())),
         None => s.push_str(&format!("  {noun} written to stdout\n")),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::support::emulator::{self, Found, Moto, Parapet, Proxy};
-use crate::support::osv::{database, today};
+use crate::support::osv::{database, today, validate_cyclonedx};
 
 /// The proxy's request count of GetFunction (`GET /2015-03-31/functions/{}`) and of
 /// GetLayerVersion.
@@ -290,4 +290,77 @@ fn a_code_scan_reports_exactly_the_advisories_that_apply_and_leaks_nothing() {
         code_findings(&emulator::findings(again.snapshot())),
         code_findings(&found)
     );
+
+    // The scan's SBOM: each Zip function an application with the packages of its package and
+    // layers, valid by CycloneDX's own validator, with the vulnerabilities found.
+    let sbom_dir = tempfile::tempdir().unwrap();
+    let sbom_path = sbom_dir.path().join("sbom.json");
+    let out = parapet.run(&[
+        "scan",
+        "--endpoint-url",
+        &proxy.endpoint(),
+        "--region",
+        emulator::REGION,
+        "--code",
+        "--osv-db",
+        &osv_arg,
+        "--format",
+        "cyclonedx",
+        "-o",
+        sbom_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(validate_cyclonedx(&sbom_path), "valid");
+    let sbom: Value = serde_json::from_slice(&std::fs::read(&sbom_path).unwrap()).unwrap();
+    let functions = sbom["components"].as_array().unwrap();
+    assert_eq!(
+        functions.len() as u64,
+        zips_seeded,
+        "one component per Zip function"
+    );
+    let purls_of = |name: &str| -> BTreeSet<String> {
+        let f = functions.iter().find(|f| f["name"] == name).unwrap();
+        f["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["purl"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        purls_of("code-node-vulnerable"),
+        BTreeSet::from([
+            "pkg:npm/%40hapi/hoek@9.0.0".to_string(),
+            "pkg:npm/lodash@4.17.15".to_string(),
+            "pkg:npm/minimist@1.2.5".to_string(),
+        ]),
+        "its own packages and its layer's"
+    );
+    let affected: BTreeSet<String> = sbom["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let at = v["affects"][0]["ref"].as_str().unwrap();
+            let function = at.split('#').next().unwrap().rsplit(':').next().unwrap();
+            format!("{function} {}", v["id"].as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        affected.contains("code-node-vulnerable GHSA-xvch-5gv4-984h"),
+        "{affected:?}"
+    );
+    assert!(
+        affected.contains("code-secret-in-config GHSA-35jh-r3h4-6jhm"),
+        "{affected:?}"
+    );
+    assert!(
+        !affected.iter().any(|a| a.starts_with("code-node-fixed")),
+        "{affected:?}"
+    );
+    let text = String::from_utf8(std::fs::read(&sbom_path).unwrap()).unwrap();
+    for secret in code["planted_secret_values"].as_array().unwrap() {
+        assert!(!text.contains(secret.as_str().unwrap()));
+    }
+    assert!(!text.contains("X-Amz-Signature"));
 }

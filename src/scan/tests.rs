@@ -121,7 +121,7 @@ fn demo_snapshot() -> (Snapshot, ScanResult) {
 #[test]
 fn the_summary_names_the_quota_floor() {
     let (snapshot, mut result) = demo_snapshot();
-    let quiet = summary(&snapshot, &result, None, Format::Json, &[]);
+    let quiet = summary(&snapshot, &result, None, Format::Json.noun(), &[]);
     assert!(
         !quiet.contains("quotas:"),
         "nothing sent, nothing said: {quiet}"
@@ -131,7 +131,7 @@ fn the_summary_names_the_quota_floor() {
         Duration::from_secs(267),
         "lambda.control-plane in us-east-1".into(),
     ));
-    let text = summary(&snapshot, &result, None, Format::Json, &[]);
+    let text = summary(&snapshot, &result, None, Format::Json.noun(), &[]);
     assert!(
         text.contains("quotas: share 0.5 · floor 4m 27s (lambda.control-plane in us-east-1"),
         "{text}"
@@ -146,7 +146,7 @@ fn the_summary_names_account_score_fails_unknowns_problems_and_output() {
         &snapshot,
         &result,
         Some(Path::new("out.json")),
-        Format::Json,
+        Format::Json.noun(),
         &breached,
     );
     let lines: Vec<&str> = text.lines().collect();
@@ -190,7 +190,7 @@ fn the_summary_names_account_score_fails_unknowns_problems_and_output() {
     assert!(text.contains("snapshot written to out.json"));
     assert!(text.ends_with("threshold breached: score 40 is below 80 (--fail-under 80)\n"));
 
-    let text = summary(&snapshot, &result, None, Format::Markdown, &[]);
+    let text = summary(&snapshot, &result, None, Format::Markdown.noun(), &[]);
     assert!(
         text.contains("Markdown summary written to stdout"),
         "{text}"

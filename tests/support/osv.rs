@@ -46,3 +46,25 @@ pub fn today() -> String {
     now.format(&time::format_description::well_known::Rfc3339)
         .expect("format")
 }
+
+/// CycloneDX's own validator (cyclonedx-python-lib, strict, spec 1.6) on the SBOM at `path`:
+/// `valid`, or what it found wrong.
+pub fn validate_cyclonedx(path: &Path) -> String {
+    let script = "import sys\n\
+        from cyclonedx.validation.json import JsonStrictValidator\n\
+        from cyclonedx.schema import SchemaVersion\n\
+        e = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\n\
+        print('valid' if e is None else str(e)[:2000])";
+    let check = std::process::Command::new(crate::support::emulator::python())
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("run the validator");
+    let verdict = String::from_utf8_lossy(&check.stdout).trim().to_string();
+    if verdict.is_empty() {
+        String::from_utf8_lossy(&check.stderr).into_owned()
+    } else {
+        verdict
+    }
+}

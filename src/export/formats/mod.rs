@@ -10,6 +10,7 @@
 
 mod asff;
 mod csv;
+pub mod cyclonedx;
 mod fields;
 mod markdown;
 mod ocsf;
