@@ -51,6 +51,42 @@ pub fn advisory_evidence(v: &Vulnerability) -> Evidence {
     )
 }
 
+/// `t` with `{package}` and `{fixed}` for its remediation: the package of `first` (the most
+/// severe vulnerability) and the version that fixes it.
+pub fn with_fix(t: Target, first: Option<&Vulnerability>) -> Target {
+    t.param(
+        "package",
+        first.map_or_else(|| "the package".into(), |v| v.package.clone()),
+    )
+    .param(
+        "fixed",
+        first
+            .and_then(|v| v.fixed.clone())
+            .unwrap_or_else(|| "a version without the advisory".into()),
+    )
+}
+
+/// ` (and 2 more)` after the first of `n` things; nothing for one.
+pub fn and_more(n: usize) -> String {
+    match n {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    }
+}
+
+/// The report, or the `unknown` finding of a package that could not be read.
+fn readable<'a>(
+    def: &CheckDef,
+    inv: &Inventory,
+    t: &Target,
+    report: &'a Fetched<Arc<CodeReport>>,
+    what: &str,
+) -> Result<&'a CodeReport, Box<Finding>> {
+    report
+        .as_deref()
+        .map_err(|e| Box::new(def.unknown(inv, t, format!("the {what} could not be read: {e}"))))
+}
+
 /// The worst severity among `vulnerabilities` (most severe first in a report).
 pub fn worst(vulnerabilities: &[Vulnerability]) -> Option<Severity> {
     vulnerabilities.iter().map(|v| v.severity).min()
@@ -66,9 +102,9 @@ pub fn vulnerable_verdict(
     report: &Fetched<Arc<CodeReport>>,
     what: &str,
 ) -> Finding {
-    let r = match report {
+    let r = match readable(def, inv, t, report, what) {
         Ok(r) => r,
-        Err(e) => return def.unknown(inv, t, format!("the {what} could not be read: {e}")),
+        Err(unknown) => return *unknown,
     };
     if let Some(first) = r.vulnerabilities.first() {
         let mut ev: Vec<Evidence> = r
@@ -82,10 +118,7 @@ pub fn vulnerable_verdict(
                 .iter()
                 .map(|u| Evidence::new("Not decided", u.as_str())),
         );
-        let more = match r.vulnerabilities.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
+        let more = and_more(r.vulnerabilities.len());
         let fixed = first
             .fixed
             .as_deref()
@@ -129,9 +162,9 @@ pub fn secrets_verdict(
     report: &Fetched<Arc<CodeReport>>,
     what: &str,
 ) -> Finding {
-    let r = match report {
+    let r = match readable(def, inv, t, report, what) {
         Ok(r) => r,
-        Err(e) => return def.unknown(inv, t, format!("the {what} could not be read: {e}")),
+        Err(unknown) => return *unknown,
     };
     let Some(first) = r.contents.secrets.first() else {
         return def.pass(
@@ -152,10 +185,7 @@ pub fn secrets_verdict(
             )
         })
         .collect();
-    let more = match r.contents.secrets.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
+    let more = and_more(r.contents.secrets.len());
     def.fail(
         inv,
         t,

@@ -5,7 +5,7 @@
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::checks::code_report::{
-    function_code, is_image, secrets_verdict, vulnerable_verdict,
+    function_code, is_image, secrets_verdict, vulnerable_verdict, with_fix,
 };
 use crate::domain::finding::{Category, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory};
@@ -79,18 +79,10 @@ fn per_function(
             let first = code
                 .and_then(|c| c.report.as_ref().ok())
                 .and_then(|r| r.vulnerabilities.first());
-            let t = Target::new(&f.region, &f.arn, &f.name)
-                .param("tf", tf_ident(&f.name))
-                .param(
-                    "package",
-                    first.map_or_else(|| "the package".into(), |v| v.package.clone()),
-                )
-                .param(
-                    "fixed",
-                    first
-                        .and_then(|v| v.fixed.clone())
-                        .unwrap_or_else(|| "a version without the advisory".into()),
-                );
+            let t = with_fix(
+                Target::new(&f.region, &f.arn, &f.name).param("tf", tf_ident(&f.name)),
+                first,
+            );
             match code {
                 Some(code) => Some(judge(def, inv, &t, code)),
                 None if is_image(f) && inv.function_code.iter().any(|c| c.region == f.region) => {

@@ -5,7 +5,9 @@
 //! per function the code area read; none without `--code`.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::code_report::{advisory_evidence, describe, function_code};
+use crate::domain::checks::code_report::{
+    advisory_evidence, and_more, describe, function_code, with_fix,
+};
 use crate::domain::entry_points::analyse;
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Function, Inventory};
@@ -100,22 +102,15 @@ fn judge(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
 
     let first_way = ways.first().map(|(w, _)| w.clone());
     let first = severe.first();
-    let t = Target::new(&f.region, &f.arn, &f.name)
-        .param("tf", tf_ident(&f.name))
-        .param(
-            "entry",
-            first_way.clone().unwrap_or_else(|| "the way in".into()),
-        )
-        .param(
-            "package",
-            first.map_or_else(|| "the package".into(), |s| s.vulnerability.package.clone()),
-        )
-        .param(
-            "fixed",
-            first
-                .and_then(|s| s.vulnerability.fixed.clone())
-                .unwrap_or_else(|| "a version without the advisory".into()),
-        );
+    let t = with_fix(
+        Target::new(&f.region, &f.arn, &f.name)
+            .param("tf", tf_ident(&f.name))
+            .param(
+                "entry",
+                first_way.clone().unwrap_or_else(|| "the way in".into()),
+            ),
+        first.map(|s| s.vulnerability),
+    );
 
     let Some(way) = first_way else {
         if !gaps.is_empty() {
@@ -165,14 +160,7 @@ fn judge(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
         )
     }));
     ev.extend(severe.iter().map(|s| advisory_evidence(s.vulnerability)));
-    let more_ways = match ways.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
-    let more_vulns = match severe.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
+    let (more_ways, more_vulns) = (and_more(ways.len()), and_more(severe.len()));
     let v = first.vulnerability;
     let mut finding = def.fail(
         inv,

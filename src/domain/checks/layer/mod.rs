@@ -3,7 +3,7 @@
 //! functions that use it (see docs/CHECKS.md, "Code and layers").
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::code_report::{secrets_verdict, vulnerable_verdict};
+use crate::domain::checks::code_report::{secrets_verdict, vulnerable_verdict, with_fix};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory, LayerCode};
 
@@ -74,21 +74,14 @@ fn target(inv: &Inventory, layer: &LayerCode) -> (Target, Vec<String>) {
         .as_ref()
         .ok()
         .and_then(|r| r.vulnerabilities.first());
-    let t = Target::new(&layer.region, &layer.arn, name)
-        .param("tf", tf_ident(layer_name))
-        .param("layer_name", layer_name)
-        .param("layer_version", version)
-        .param("functions", users.join(", "))
-        .param(
-            "package",
-            first.map_or_else(|| "the package".into(), |v| v.package.clone()),
-        )
-        .param(
-            "fixed",
-            first
-                .and_then(|v| v.fixed.clone())
-                .unwrap_or_else(|| "a version without the advisory".into()),
-        );
+    let t = with_fix(
+        Target::new(&layer.region, &layer.arn, name)
+            .param("tf", tf_ident(layer_name))
+            .param("layer_name", layer_name)
+            .param("layer_version", version)
+            .param("functions", users.join(", ")),
+        first,
+    );
     (t, users)
 }
 
