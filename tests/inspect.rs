@@ -543,3 +543,83 @@ fn an_update_writes_through_a_linked_export_and_keeps_the_link() {
     assert!(link.file_type().is_symlink());
     assert_eq!(std::fs::read(&elsewhere).expect("target"), npm);
 }
+
+/// An https download goes through the proxy HTTPS_PROXY names (a CONNECT tunnel), trusting
+/// the roots SSL_CERT_FILE adds; NO_PROXY exempts a host. The fixture is a throwaway CA, an
+/// HTTPS mirror signed by it and a counting CONNECT proxy (tests/support/https_proxy_fixture.py).
+#[test]
+fn https_downloads_go_through_the_proxy_https_proxy_names() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("dir");
+    let mirror = dir.path().join("mirror");
+    database(&mirror, &today());
+    let ca = dir.path().join("ca.pem");
+    let mut fixture = Command::new(crate::support::emulator::python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/https_proxy_fixture.py"
+        ))
+        .arg("--dir")
+        .arg(&mirror)
+        .arg("--ca")
+        .arg(&ca)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the fixture");
+    let mut line = String::new();
+    BufReader::new(fixture.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("ports");
+    let ports = line.trim().strip_prefix("PORTS=").expect("PORTS=");
+    let (https, proxy) = ports.split_once(',').expect("two ports");
+    let tunnels = || {
+        let (status, body) = crate::support::emulator::http(
+            proxy.parse().unwrap(),
+            "GET",
+            "/__tunnels",
+            "text/plain",
+            "",
+        );
+        assert_eq!(status, 200);
+        body.trim().parse::<u32>().expect("a count")
+    };
+    let update = |db: &Path, no_proxy: &str| {
+        Command::new(env!("CARGO_BIN_EXE_parapet"))
+            .args(["osv-db", "update", "--ecosystem", "npm", "--osv-source"])
+            .arg(format!("https://localhost:{https}"))
+            .arg("--osv-db")
+            .arg(db)
+            .env_remove("PARAPET_DATA_DIR")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("no_proxy")
+            .env_remove("https_proxy")
+            .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}"))
+            .env("NO_PROXY", no_proxy)
+            .env("SSL_CERT_FILE", &ca)
+            .output()
+            .expect("run parapet osv-db update")
+    };
+    let out = update(&dir.path().join("osv"), "");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let through = tunnels();
+    // NO_PROXY exempts the host: straight there, no new tunnel.
+    let direct = update(&dir.path().join("osv-direct"), "localhost");
+    let after = tunnels();
+    let _ = fixture.kill();
+    let _ = fixture.wait();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("npm        3 advisories"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("osv/npm/all.zip")).unwrap(),
+        std::fs::read(mirror.join("npm/all.zip")).unwrap()
+    );
+    assert_eq!(through, 1, "one CONNECT tunnel");
+    assert_eq!(
+        direct.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&direct.stderr)
+    );
+    assert_eq!(after, 1, "NO_PROXY: no tunnel");
+}

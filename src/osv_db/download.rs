@@ -1,6 +1,7 @@
 //! One HTTP GET streamed into a writer (a file, a package in memory): over HTTPS with the
-//! system's roots (rustls on ring, as every AWS call), plain HTTP only where [`PlainHttp`]
-//! allows it. No redirects are followed; a stall of a minute ends the download. Errors never
+//! system's roots (rustls on ring, as every AWS call; `SSL_CERT_FILE` adds to them), through
+//! the proxy `HTTPS_PROXY` names (`NO_PROXY` honoured), plain HTTP only where [`PlainHttp`]
+//! allows it (and never through a proxy). No redirects are followed; a stall of a minute ends the download. Errors never
 //! name the address (a code location is a presigned credential).
 
 use std::io::Write;
@@ -9,6 +10,9 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioExecutor;
 
 /// How long the download may go without a byte arriving.
@@ -67,21 +71,45 @@ pub async fn get(
         .parse()
         .map_err(|_| "not an http(s) address".to_string())?;
     allowed(&uri, plain)?;
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| format!("no system root certificates: {e}"))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
-    let request = hyper::Request::get(uri)
-        .header("user-agent", concat!("parapet/", env!("CARGO_PKG_VERSION")))
-        .body(Empty::new())
-        .map_err(|e| e.to_string())?;
-    let response = tokio::time::timeout(STALL, client.request(request))
-        .await
-        .map_err(|_| "no answer within a minute".to_string())?
-        .map_err(|e| format!("cannot connect: {}", error_chain(&e)))?;
+    let request = || {
+        hyper::Request::get(uri.clone())
+            .header("user-agent", concat!("parapet/", env!("CARGO_PKG_VERSION")))
+            .body(Empty::new())
+            .map_err(|e| e.to_string())
+    };
+    let roots = || {
+        hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| format!("no system root certificates: {e}"))
+    };
+    // An https download goes through the proxy HTTPS_PROXY names (unless NO_PROXY exempts its
+    // host), tunnelled with CONNECT; plain http (a loopback mirror, an emulator) never does.
+    let proxy = (uri.scheme_str() == Some("https"))
+        .then(|| Matcher::from_env().intercept(&uri))
+        .flatten();
+    let response = match proxy {
+        Some(proxy) => {
+            let mut tunnel = Tunnel::new(proxy.uri().clone(), HttpConnector::new());
+            if let Some(auth) = proxy.basic_auth() {
+                tunnel = tunnel.with_auth(auth.clone());
+            }
+            let https = roots()?.https_only().enable_http1().wrap_connector(tunnel);
+            send(
+                Client::builder(TokioExecutor::new()).build(https),
+                request()?,
+            )
+            .await
+            .map_err(|e| format!("through the proxy HTTPS_PROXY names: {e}"))?
+        }
+        None => {
+            let https = roots()?.https_or_http().enable_http1().build();
+            send(
+                Client::builder(TokioExecutor::new()).build(https),
+                request()?,
+            )
+            .await?
+        }
+    };
     let status = response.status();
     if !status.is_success() {
         return Err(format!("the server answered {status}"));
@@ -115,6 +143,20 @@ pub async fn get(
         ));
     }
     Ok(written)
+}
+
+/// Sends `request` with `client`, waiting at most [`STALL`] for the answer to begin.
+async fn send<C>(
+    client: Client<C, Empty<Bytes>>,
+    request: hyper::Request<Empty<Bytes>>,
+) -> Result<hyper::Response<hyper::body::Incoming>, String>
+where
+    C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
+{
+    tokio::time::timeout(STALL, client.request(request))
+        .await
+        .map_err(|_| "no answer within a minute".to_string())?
+        .map_err(|e| format!("cannot connect: {}", error_chain(&e)))
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
