@@ -18,11 +18,14 @@ use tokio::sync::Semaphore;
 use super::errors::CallFailure;
 use super::{Collected, RegionClients, Shared, fan_out, quotas};
 use crate::domain::failure::{Failure, FailureKind};
-use crate::domain::inventory::{CodeReport, Fetched, Function, FunctionCode, Inventory, LayerCode};
+use crate::domain::inventory::{
+    Area, CodeReport, Fetched, Function, FunctionCode, Inventory, LayerCode, ListFailure,
+};
 use crate::domain::osv::{Ecosystem, Judge, judge};
 use crate::domain::packages::{self, Contents, Limits};
 use crate::domain::text::redact_urls;
 use crate::domain::values::PackageType;
+use crate::domain::vocabulary::Service;
 use crate::osv_db::OsvDb;
 use crate::osv_db::cache::PackageCache;
 use crate::osv_db::download::{self, PlainHttp};
@@ -61,6 +64,17 @@ pub async fn collect(
     collected.inventory.account_id = shared.account_id.clone();
     collected.inventory.regions = vec![region.clone()];
     let reading = Semaphore::new(READING);
+    // The region's functions could not be listed: the code checks say so there.
+    for failure in current
+        .list_failures
+        .iter()
+        .filter(|x| x.region == region && x.service == Service::Lambda && x.area == Area::Functions)
+    {
+        collected.inventory.list_failures.push(ListFailure {
+            area: Area::Code,
+            ..failure.clone()
+        });
+    }
 
     // Image-packaged functions have no package here (their code is in a registry).
     let functions: Vec<&Function> = current

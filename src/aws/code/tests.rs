@@ -401,3 +401,37 @@ async fn no_database_leaves_the_advisories_undecided_never_clean() {
         report.undecided[0]
     );
 }
+
+#[tokio::test]
+async fn a_region_whose_functions_could_not_be_listed_says_so_for_the_code_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = Router::new(|_: &Seen| Reply::json_error(404, "ResourceNotFoundException"));
+    let config = testing::sdk_config(router.clone(), REGION);
+    let clients = testing::region_clients(&config, REGION);
+    let current = Inventory {
+        account_id: ACCOUNT.into(),
+        list_failures: vec![ListFailure {
+            service: Service::Lambda,
+            area: Area::Functions,
+            region: REGION.into(),
+            call: "lambda:ListFunctions".into(),
+            reason: "AccessDenied: missing lambda:ListFunctions".into(),
+        }],
+        ..Inventory::default()
+    };
+    let shared = testing::shared(&config);
+    let collected = collect(
+        &shared,
+        &clients,
+        &current,
+        &options(database(dir.path()), None),
+    )
+    .await;
+    let failures = &collected.inventory.list_failures;
+    assert_eq!(failures.len(), 1);
+    assert_eq!(
+        (failures[0].area, failures[0].call.as_str()),
+        (Area::Code, "lambda:ListFunctions")
+    );
+    assert_eq!(router.requests().len(), 0, "nothing to ask for");
+}

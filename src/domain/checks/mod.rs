@@ -77,8 +77,14 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
 /// failed listing of the check's service in one of the areas the check reads.
 pub fn run(def: &CheckDef, inventory: &Inventory, ctx: &Context) -> Vec<Finding> {
     let mut findings = (def.evaluate)(def, inventory, ctx);
+    // A check of an opt-in area (`--code`) is absent from a run without it: only its own
+    // area's failures (which that area records, the listings it reads included) count.
+    let opt_in = def.areas.first().is_some_and(|a| a.opt_in());
     for failure in &inventory.list_failures {
-        if failure.service == def.service && def.areas.contains(&failure.area) {
+        if failure.service == def.service
+            && def.areas.contains(&failure.area)
+            && (!opt_in || failure.area.opt_in())
+        {
             let target = Target::listing(failure.service, &failure.region);
             findings.push(def.unknown(
                 inventory,

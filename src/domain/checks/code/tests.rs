@@ -198,3 +198,29 @@ fn a_committed_credential_fails_naming_file_line_and_detector_never_the_value() 
     let inv = inventory(func("api"), Some(report(1, vec![], vec![], vec![])));
     assert_eq!(one("code.secrets-in-package", &inv).status, Status::Pass);
 }
+
+#[test]
+fn a_failed_functions_listing_is_unknown_only_where_the_code_area_ran() {
+    use crate::domain::catalogue::Context;
+    use crate::domain::inventory::{Area, ListFailure};
+    use crate::domain::vocabulary::Service;
+    let def = crate::domain::checks::find("code.vulnerable-dependency").unwrap();
+    let ctx = Context::new(time::OffsetDateTime::UNIX_EPOCH);
+    let failure = |area| ListFailure {
+        service: Service::Lambda,
+        area,
+        region: REGION.into(),
+        call: "lambda:ListFunctions".into(),
+        reason: "AccessDenied: missing lambda:ListFunctions".into(),
+    };
+    // Without --code: the functions area's failure leaves the code checks absent.
+    let mut inv = inventory(func("api"), None);
+    inv.list_failures.push(failure(Area::Functions));
+    assert!(crate::domain::checks::run(def, &inv, &ctx).is_empty());
+    // With it, the code area records the listing it could not read: unknown there.
+    inv.list_failures.push(failure(Area::Code));
+    let found = crate::domain::checks::run(def, &inv, &ctx);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].status, Status::Unknown);
+    assert!(found[0].message.contains("lambda:ListFunctions"));
+}
