@@ -3,6 +3,7 @@
 
     python seed.py --endpoint http://127.0.0.1:PORT [--region us-east-1] [--profile small]
                    [--functions N --rest-apis N --secrets N] [--aged] [--code-packages DIR]
+                   [--functions N --code-bulk DIR [--code-bulk-kib K]]
 
 Prints a JSON manifest of what it created on stdout: names of functions, roles, APIs, stages,
 domains, secrets and keys by role in the fixture, plus `secret_values` (every credential-like
@@ -21,6 +22,19 @@ Profiles:
   fault_proxy.py --code-dir serves. Manifest key `code`: the functions and layers with their
   zips, `planted_secret_values`, and `expected` (which advisories of tests/data/osv affect
   which package, and the planted credentials' files and lines).
+- `--code-bulk DIR` (with `--functions N`; for scripts/emulator/bench_code.py): each bulk
+  function gets its own deployment package (distinct bytes, so a distinct CodeSha256) holding
+  real packages' metadata from tests/data/packages (three in four Node: lodash 4.17.15/4.17.21,
+  minimist 1.2.5/1.2.8, sometimes @hapi/hoek; one in four Python: urllib3 1.26.4/2.2.2 and
+  requests), padded with generated code-like JavaScript/Python (about --code-bulk-kib KiB of
+  text, 512 by default: about 170 KB zipped, a third the function's own files, the rest its
+  dependencies' sources). Three shared layers (node-common v1 with lodash 4.17.15, v2 with
+  lodash 4.17.21, py-common with urllib3 1.26.4; padded the same way) are published and four
+  functions in five use one. Every zip is written to DIR as --code-packages does, and so are
+  the small account's (its functions share one tiny zip), so every package of the account can
+  be read. Manifest key `code_bulk`: the layers, the sizes, and `readable`: the distinct
+  packages a `--code` scan must download (distinct CodeSha256 of Zip functions plus the layer
+  versions in use).
 
 Uses dummy credentials; talks to nothing but --endpoint.
 """
@@ -31,8 +45,10 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import sys
+import threading
 import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -1134,7 +1150,11 @@ class Seeder:
 
     # ───────────────────────────── bulk (benchmark) ─────────────────────────────
 
-    def seed_bulk(self, functions, rest_apis, secrets, workers=8):
+    def seed_bulk(self, functions, rest_apis, secrets, workers=8, code_dir=None,
+                  code_kib=512):
+        """`functions` plain functions, `rest_apis` REST APIs and `secrets` secrets. With
+        `code_dir` (--code-bulk), the functions get real-looking deployment packages instead of
+        the tiny shared zip (see CodeBulk)."""
         self.configure_emulator()
         try:
             role = self.iam.get_role(RoleName="bulk-role")["Role"]["Arn"]
@@ -1147,10 +1167,14 @@ class Seeder:
                 }
             })
 
+        code = CodeBulk(self, code_dir, code_kib) if code_dir else None
+
         def make_function(i):
+            extra = code.function_args(i) if code else {}
             self.function(f"bulk-fn-{i:04d}", role,
                           Environment={"Variables": {"INDEX": str(i)}},
-                          TracingConfig={"Mode": "Active" if i % 2 else "PassThrough"})
+                          TracingConfig={"Mode": "Active" if i % 2 else "PassThrough"},
+                          **extra)
 
         def make_api(i):
             api = self.apigw.create_rest_api(name=f"bulk-api-{i:03d}",
@@ -1169,6 +1193,8 @@ class Seeder:
                                (make_secret, secrets)):
                 list(pool.map(job, range(count)))
         self.manifest["bulk"] = {"functions": functions, "rest_apis": rest_apis, "secrets": secrets}
+        if code:
+            self.manifest["code_bulk"] = code.finish()
 
     def seed_bulk_triggers(self, functions, queues, topics, buses, stream_mappings, alias_every,
                            workers=8):
@@ -1231,6 +1257,266 @@ class Seeder:
         }
 
 
+class CodeBulk:
+    """--code-bulk: the deployment packages of the bulk functions and their shared layers.
+    Deterministic: the same index gives the same bytes on every run."""
+
+    # The shared layers: (name, runtime, the package metadata files under the layer's root).
+    LAYERS = [
+        ("node-common", "nodejs20.x",
+         [("nodejs/node_modules/lodash/package.json", "lodash-4.17.15.package.json")]),
+        ("node-common", "nodejs20.x",
+         [("nodejs/node_modules/lodash/package.json", "lodash-4.17.21.package.json")]),
+        ("py-common", "python3.12",
+         [("python/urllib3-1.26.4.dist-info/METADATA", "urllib3-1.26.4.METADATA")]),
+    ]
+    # What the layers' and functions' metadata files are (for the manifest's expectations).
+    FILES = {
+        "lodash-4.17.15.package.json": ("npm", "lodash", "4.17.15"),
+        "lodash-4.17.21.package.json": ("npm", "lodash", "4.17.21"),
+        "minimist-1.2.5.package.json": ("npm", "minimist", "1.2.5"),
+        "minimist-1.2.8.package.json": ("npm", "minimist", "1.2.8"),
+        "hapi-hoek-9.0.0.package.json": ("npm", "@hapi/hoek", "9.0.0"),
+        "urllib3-1.26.4.METADATA": ("PyPI", "urllib3", "1.26.4"),
+        "urllib3-2.2.2.METADATA": ("PyPI", "urllib3", "2.2.2"),
+        "requests-2.25.0.METADATA": ("PyPI", "requests", "2.25.0"),
+    }
+
+    def __init__(self, seeder, out_dir, kib):
+        self.seeder = seeder
+        self.dir = os.path.abspath(out_dir)
+        self.size = kib * 1024
+        self.lock = threading.Lock()
+        self.function_bytes = 0
+        self.functions = 0
+        self.with_layer = 0
+        self.vulnerable = 0  # functions whose own package holds an affected version
+        self.pools = {"js": code_pool("js"), "py": code_pool("py")}
+        self.layers = []
+        for index, (name, runtime, files) in enumerate(self.LAYERS):
+            lang = "js" if runtime.startswith("node") else "py"
+            source = ("nodejs/node_modules/lodash/lodash.js" if lang == "js"
+                      else "python/urllib3/poolmanager.py")
+            rng = random.Random(f"layer-{index}")
+            data = make_code_zip([(path, package_file(file)) for path, file in files]
+                                 + self.padding(rng, lang, [source]))
+            published = seeder.lam.publish_layer_version(
+                LayerName=name, Description=f"shared {lang} dependencies",
+                Content={"ZipFile": data}, CompatibleRuntimes=[runtime])
+            version = published["Version"]
+            self.layers.append({
+                "name": name, "version": version, "arn": published["LayerVersionArn"],
+                "runtime": runtime, "bytes": len(data),
+                "zip": self.write(f"layer/{name}/{version}.zip", data),
+                "packages": [self.FILES[f] for _, f in files],
+                "vulnerable": any(CODE_ADVISORIES[self.FILES[f]][0] for _, f in files),
+                "functions": 0,
+            })
+
+    def write(self, relative, data):
+        path = os.path.join(self.dir, *relative.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def padding(self, rng, lang, paths):
+        """`self.size` bytes of code-like text spread over `paths`."""
+        pool = self.pools[lang]
+        share = self.size // len(paths)
+        out = []
+        for path in paths:
+            text, n = [], 0
+            while n < share:
+                block = pool[rng.randrange(len(pool))]
+                text.append(block)
+                n += len(block) + 1
+            out.append((path, "\n".join(text).encode()))
+        return out
+
+    def function_args(self, i):
+        """CreateFunction's arguments for bulk function `i`: its own zip (written to the dir),
+        runtime, handler and, for four in five, a shared layer."""
+        rng = random.Random(f"bulk-fn-{i}")
+        name = f"bulk-fn-{i:04d}"
+        if i % 4 != 3:
+            runtime, handler, lang = "nodejs20.x", "index.handler", "js"
+            files = [
+                ("node_modules/lodash/package.json",
+                 "lodash-4.17.15.package.json" if i % 2 == 0 else "lodash-4.17.21.package.json"),
+                ("node_modules/minimist/package.json",
+                 "minimist-1.2.5.package.json" if (i // 2) % 2 == 0 else "minimist-1.2.8.package.json"),
+            ]
+            if i % 3 == 0:
+                files.append(("node_modules/@hapi/hoek/package.json", "hapi-hoek-9.0.0.package.json"))
+            source = [("index.js", (
+                f"// bulk function {i}\n"
+                "const _ = require('lodash');\nconst minimist = require('minimist');\n"
+                "const service = require('./src/service');\n"
+                f"exports.handler = async (event) => ({{ statusCode: 200, index: {i}, "
+                "body: JSON.stringify(service.run(minimist(event.args || []), _)) });\n").encode())]
+            padded = ["src/service.js", "node_modules/lodash/lodash.js",
+                      "node_modules/minimist/index.js"]
+            layer = None if i % 5 == 0 else self.layers[(i // 4) % 2]
+        else:
+            runtime, handler, lang = "python3.12", "lambda_function.lambda_handler", "py"
+            urllib3 = "1.26.4" if (i // 4) % 2 == 0 else "2.2.2"
+            files = [
+                (f"urllib3-{urllib3}.dist-info/METADATA", f"urllib3-{urllib3}.METADATA"),
+                ("requests-2.25.0.dist-info/METADATA", "requests-2.25.0.METADATA"),
+            ]
+            source = [("lambda_function.py", (
+                f"# bulk function {i}\n"
+                "import requests\nimport urllib3\n\nfrom app import service\n\n\n"
+                "def lambda_handler(event, context):\n"
+                f"    return {{'statusCode': 200, 'index': {i}, "
+                "'body': service.run(event, requests, urllib3)}\n").encode())]
+            padded = ["app/service.py", "urllib3/connectionpool.py", "requests/sessions.py"]
+            layer = None if i % 5 == 0 else self.layers[2]
+        data = make_code_zip(source + [(p, package_file(f)) for p, f in files]
+                             + self.padding(rng, lang, padded))
+        self.write(f"function/{name}.zip", data)
+        with self.lock:
+            self.functions += 1
+            self.function_bytes += len(data)
+            if any(CODE_ADVISORIES[self.FILES[f]][0] for _, f in files):
+                self.vulnerable += 1
+            if layer:
+                self.with_layer += 1
+                layer["functions"] += 1
+        args = {"Runtime": runtime, "Handler": handler, "Code": {"ZipFile": data}}
+        if layer:
+            args["Layers"] = [layer["arn"]]
+        return args
+
+    def finish(self):
+        """The small account's zips too (its functions and layer share the Seeder's tiny zip),
+        then the manifest entry: what a `--code` scan of the whole account must download."""
+        lam = self.seeder.lam
+        tiny = self.seeder.zip
+        tiny_sha = sha256_b64(tiny)
+        sizes, layer_arns, unreadable = {}, set(), []
+        for page in lam.get_paginator("list_functions").paginate():
+            for fn in page["Functions"]:
+                layer_arns.update(layer["Arn"] for layer in fn.get("Layers") or [])
+                if fn.get("PackageType", "Zip") != "Zip":
+                    continue
+                sizes[fn["CodeSha256"]] = fn["CodeSize"]
+                path = os.path.join(self.dir, "function", fn["FunctionName"] + ".zip")
+                if os.path.exists(path):
+                    continue
+                if fn["CodeSha256"] == tiny_sha:
+                    self.write(f"function/{fn['FunctionName']}.zip", tiny)
+                else:
+                    unreadable.append(fn["FunctionName"])
+        layer_bytes = 0
+        for arn in sorted(layer_arns):
+            name, version = arn.split(":")[-2], int(arn.split(":")[-1])
+            got = lam.get_layer_version(LayerName=name, VersionNumber=version)["Content"]
+            layer_bytes += got["CodeSize"]
+            if os.path.exists(os.path.join(self.dir, "layer", name, f"{version}.zip")):
+                continue
+            if got["CodeSha256"] == tiny_sha:
+                self.write(f"layer/{name}/{version}.zip", tiny)
+            else:
+                unreadable.append(arn)
+        return {
+            "dir": self.dir,
+            "kib_per_package": self.size // 1024,
+            "functions": self.functions,
+            "functions_with_layer": self.with_layer,
+            "functions_vulnerable_own_package": self.vulnerable,
+            "function_zip_bytes": self.function_bytes,
+            "layers": self.layers,
+            "readable": {
+                "distinct_function_packages": len(sizes),
+                "layer_versions": len(layer_arns),
+                "downloads": len(sizes) + len(layer_arns),
+                "bytes": sum(sizes.values()) + layer_bytes,
+            },
+            "unreadable": unreadable,
+        }
+
+
+# Building blocks of the generated code (--code-bulk): identifiers from syllables, so the text
+# compresses like source code (about 3:1 deflated) and holds nothing a secret detector takes
+# for a credential.
+SYLLABLES = ["ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro",
+             "su", "ta", "ve", "wi", "xo", "zy", "st", "tr", "pl", "cr", "gr", "br", "th", "sh",
+             "ch", "ent", "ion", "er", "at", "ing"]
+_POOLS = {}
+
+
+def code_pool(lang, blocks=6000):
+    """A fixed pool of `blocks` generated functions (about 700 bytes each) in `lang` (js or
+    py); a package's text is a random draw of them, so no two packages share their bytes and
+    the deflate window (32 KB) seldom sees a block twice."""
+    if lang in _POOLS:
+        return _POOLS[lang]
+    rng = random.Random(f"pool-{lang}")
+    vocab = set()
+    while len(vocab) < 3000:
+        vocab.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    vocab = sorted(vocab)
+
+    def ident():
+        a = rng.choice(vocab)
+        return a if rng.random() < 0.5 else a + rng.choice(vocab).capitalize()
+
+    def words(lo, hi):
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(lo, hi)))
+
+    pool = []
+    for _ in range(blocks):
+        f, a, b, c = ident(), ident(), ident(), ident()
+        if lang == "js":
+            lines = [f"/**\n * {words(4, 10)}.\n * @param {{Object}} {a}\n */",
+                     f"function {f}({a}, {b}) {{",
+                     f"  let {c} = {a} && {a}.{ident()} !== undefined ? {a}.{ident()} : "
+                     f"{rng.randint(0, 4096)};"]
+            for _ in range(rng.randint(2, 7)):
+                x, y, k = ident(), ident(), rng.random()
+                if k < 0.25:
+                    lines.append(f"  if ({x}.{y} > {rng.randint(0, 999)}) {{ {c} += "
+                                 f"{b}.{x}({y}, '{rng.choice(vocab)}'); }}")
+                elif k < 0.5:
+                    lines.append(f"  const {x} = ({b} || []).map(({y}) => {y}.{ident()} * "
+                                 f"{rng.randint(1, 64)});")
+                elif k < 0.75:
+                    lines.append(f"  {a}.{x} = `{rng.choice(vocab)}-${{{y}}}-"
+                                 f"{rng.randint(0, 99999)}`;")
+                else:
+                    lines.append(f"  for (let i = 0; i < {x}.length; i++) {{ "
+                                 f"{y}.push({x}[i].{ident()}); }}")
+            lines.append(f"  return {c};\n}}\nmodule.exports.{f} = {f};\n")
+        else:
+            lines = [f"def {f}({a}, {b}=None):", f'    """{words(4, 10)}."""',
+                     f"    {c} = {a}.get('{ident()}', {rng.randint(0, 4096)})"]
+            for _ in range(rng.randint(2, 7)):
+                x, y, k = ident(), ident(), rng.random()
+                if k < 0.25:
+                    lines.append(f"    if {x}.{y} > {rng.randint(0, 999)}:\n"
+                                 f"        {c} += {b}.{x}({y}, '{rng.choice(vocab)}')")
+                elif k < 0.5:
+                    lines.append(f"    {x} = [{y}.{ident()} * {rng.randint(1, 64)} "
+                                 f"for {y} in ({b} or [])]")
+                elif k < 0.75:
+                    lines.append(f"    {a}['{x}'] = f'{rng.choice(vocab)}-{{{y}}}-"
+                                 f"{rng.randint(0, 99999)}'")
+                else:
+                    lines.append(f"    for {y} in {x}:\n        {c} = {y}.{ident()}({c})")
+            lines.append(f"    return {c}\n\n")
+        pool.append("\n".join(lines))
+    _POOLS[lang] = pool
+    return pool
+
+
+def package_file(file):
+    """A real package's metadata file from tests/data/packages."""
+    with open(os.path.join(PACKAGES_DIR, file), "rb") as f:
+        return f.read()
+
+
 def make_zip():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -1274,7 +1560,16 @@ def main():
     parser.add_argument("--code-packages", metavar="DIR",
                         help="seed functions and a layer with real packages' metadata and "
                              "write their zips under DIR (for fault_proxy.py --code-dir)")
+    parser.add_argument("--code-bulk", metavar="DIR",
+                        help="give the --functions bulk functions real-looking deployment "
+                             "packages and shared layers, their zips written under DIR (for "
+                             "fault_proxy.py --code-dir)")
+    parser.add_argument("--code-bulk-kib", type=int, default=512, metavar="K",
+                        help="KiB of generated code-like text per --code-bulk package "
+                             "(default 512: about 170 KB zipped)")
     args = parser.parse_args()
+    if args.code_bulk and not args.functions:
+        parser.error("--code-bulk needs --functions N")
     host = args.endpoint.split("//", 1)[-1].split(":", 1)[0].split("/", 1)[0]
     if host not in ("127.0.0.1", "localhost", "[::1]"):
         sys.exit("seed: refusing to seed anything but a loopback emulator")
@@ -1287,7 +1582,8 @@ def main():
     elif args.profile == "small":
         seeder.seed_small()
     if args.functions or args.rest_apis or args.secrets:
-        seeder.seed_bulk(args.functions, args.rest_apis, args.secrets)
+        seeder.seed_bulk(args.functions, args.rest_apis, args.secrets,
+                         code_dir=args.code_bulk, code_kib=args.code_bulk_kib)
     if args.queues or args.topics or args.buses or args.stream_mappings or args.alias_every:
         seeder.seed_bulk_triggers(args.functions, args.queues, args.topics, args.buses,
                                   args.stream_mappings, args.alias_every)
