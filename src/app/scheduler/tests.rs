@@ -309,6 +309,45 @@ async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() 
     }
 }
 
+/// The opt-in code area runs only when asked for (its period in the map), after functions.
+#[tokio::test]
+async fn the_code_area_runs_only_when_asked_for_after_functions() {
+    let fake = Fake::default();
+    let log = Arc::clone(&fake.log);
+    let mut periods = every(Duration::ZERO);
+    periods.insert(Area::Code, Duration::ZERO);
+    let mut s = start(fake, &["r1"], periods, true);
+    let mut events = Vec::new();
+    while let Some(ev) = next(&mut s.rx).await {
+        events.push(ev);
+    }
+    tokio::time::timeout(WAIT, s.handle).await.unwrap().unwrap();
+    assert_eq!(
+        batches(&events).len(),
+        Area::ALL.len(),
+        "every area, code too"
+    );
+    let log = log.lock().unwrap().clone();
+    let code = runs(&log, Area::Code, "r1");
+    let functions = runs(&log, Area::Functions, "r1");
+    assert_eq!(code.len(), 1);
+    assert!(
+        code[0].start >= functions[0].end.unwrap(),
+        "after functions"
+    );
+    assert!(
+        code[0].saw.contains(&marker(Area::Functions, "r1")),
+        "reads their batch"
+    );
+    // Without its period, it never runs (the other tests' schedules).
+    let fake = Fake::default();
+    let log = Arc::clone(&fake.log);
+    let mut s = start(fake, &["r1"], every(Duration::ZERO), true);
+    while next(&mut s.rx).await.is_some() {}
+    tokio::time::timeout(WAIT, s.handle).await.unwrap().unwrap();
+    assert!(runs(&log.lock().unwrap(), Area::Code, "r1").is_empty());
+}
+
 #[tokio::test]
 async fn one_failing_or_panicking_area_does_not_stop_the_others() {
     let fake = Fake {
@@ -630,12 +669,13 @@ async fn a_closed_command_channel_keeps_polling() {
 }
 
 #[test]
-fn only_throttles_encryption_and_triggers_wait_for_others() {
+fn only_throttles_encryption_triggers_and_code_wait_for_others() {
     assert_eq!(
         dependencies(Area::Throttles),
         [Area::Functions, Area::Gateways]
     );
     assert_eq!(dependencies(Area::Triggers), [Area::Functions]);
+    assert_eq!(dependencies(Area::Code), [Area::Functions]);
     assert_eq!(
         dependencies(Area::Encryption),
         [Area::Functions, Area::Secrets]
