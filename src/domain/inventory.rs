@@ -99,25 +99,46 @@ impl Inventory {
             .and_then(|by_arn| by_arn.get(&function.arn))
     }
 
-    /// What the code area read for function `f`: its own package's report (`package`),
-    /// then each of its layers' (`layer NAME:VERSION`, `None` when that layer was not
-    /// read); `None` when the code area has not read the function (no `--code`, an image).
-    #[allow(clippy::type_complexity)]
-    pub fn code_reports(
-        &self,
-        f: &Function,
-    ) -> Option<Vec<(String, Option<&Fetched<Arc<CodeReport>>>)>> {
-        let own = self
-            .function_code
-            .iter()
-            .find(|c| c.function_arn == f.arn)?;
-        let mut out = vec![("package".to_string(), Some(&own.report))];
-        for arn in &f.layers {
-            let layer = self.layer_code.iter().find(|l| l.arn == *arn);
-            let name = layer.map_or_else(|| arn.clone(), |l| l.name().to_string());
-            out.push((format!("layer {name}"), layer.map(|l| &l.report)));
+    /// What the code area read, by function ARN and layer version ARN: built once for an
+    /// evaluation over every function (a search per function would be quadratic).
+    pub fn code_index(&self) -> CodeIndex<'_> {
+        CodeIndex {
+            functions: self
+                .function_code
+                .iter()
+                .map(|c| (c.function_arn.as_str(), &**c))
+                .collect(),
+            layers: self
+                .layer_code
+                .iter()
+                .map(|l| (l.arn.as_str(), &**l))
+                .collect(),
+            regions: self
+                .function_code
+                .iter()
+                .map(|c| c.region.as_str())
+                .collect(),
         }
-        Some(out)
+    }
+
+    /// [`CodeIndex::reports`] of one function (a screen): searched, no index built.
+    pub fn code_reports(&self, f: &Function) -> Option<Vec<PlacedReport<'_>>> {
+        CodeIndex {
+            functions: self
+                .function_code
+                .iter()
+                .filter(|c| c.function_arn == f.arn)
+                .map(|c| (c.function_arn.as_str(), &**c))
+                .collect(),
+            layers: self
+                .layer_code
+                .iter()
+                .filter(|l| f.layers.contains(&l.arn))
+                .map(|l| (l.arn.as_str(), &**l))
+                .collect(),
+            regions: Default::default(),
+        }
+        .reports(f)
     }
 
     pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
@@ -386,6 +407,43 @@ pub struct EventInvokeConfig {
 }
 
 // ───────────────────────────── Code (opt-in) ─────────────────────────────
+
+/// [`Inventory::code_index`].
+pub struct CodeIndex<'a> {
+    functions: std::collections::HashMap<&'a str, &'a FunctionCode>,
+    layers: std::collections::HashMap<&'a str, &'a LayerCode>,
+    regions: std::collections::BTreeSet<&'a str>,
+}
+
+/// A report of what the code area read, labelled with where it runs (`package`,
+/// `layer NAME:VERSION`); `None` for a layer it did not read.
+pub type PlacedReport<'a> = (String, Option<&'a Fetched<Arc<CodeReport>>>);
+
+impl<'a> CodeIndex<'a> {
+    /// What the code area read for function `f`; `None` when it has not (no `--code`, an
+    /// image, not yet).
+    pub fn function(&self, f: &Function) -> Option<&'a FunctionCode> {
+        self.functions.get(f.arn.as_str()).copied()
+    }
+
+    /// Whether the code area read anything in `region`.
+    pub fn ran_in(&self, region: &str) -> bool {
+        self.regions.contains(region)
+    }
+
+    /// `f`'s own package's report, then each of its layers'; `None` when the code area has
+    /// not read the function.
+    pub fn reports(&self, f: &Function) -> Option<Vec<PlacedReport<'a>>> {
+        let own = self.function(f)?;
+        let mut out = vec![("package".to_string(), Some(&own.report))];
+        for arn in &f.layers {
+            let layer = self.layers.get(arn.as_str()).copied();
+            let name = layer.map_or_else(|| arn.clone(), |l| l.name().to_string());
+            out.push((format!("layer {name}"), layer.map(|l| &l.report)));
+        }
+        Some(out)
+    }
+}
 
 /// What the code area read in one function's deployment package (GetFunction →
 /// Code.Location).

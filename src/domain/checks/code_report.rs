@@ -6,17 +6,9 @@ use std::sync::Arc;
 
 use crate::domain::catalogue::{CheckDef, Target};
 use crate::domain::finding::{Evidence, Finding, Severity};
-use crate::domain::inventory::{CodeReport, Fetched, Function, FunctionCode, Inventory};
+use crate::domain::inventory::{CodeReport, Fetched, Function, Inventory};
 use crate::domain::osv::Vulnerability;
 use crate::domain::values::PackageType;
-
-/// What the code area read for `f`; `None` when it has not (no `--code`, or not yet).
-pub fn function_code<'a>(inv: &'a Inventory, f: &Function) -> Option<&'a FunctionCode> {
-    inv.function_code
-        .iter()
-        .map(|c| &**c)
-        .find(|c| c.function_arn == f.arn)
-}
 
 /// An image-packaged function: its code is in a container registry, not in a package.
 pub fn is_image(f: &Function) -> bool {

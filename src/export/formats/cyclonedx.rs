@@ -144,8 +144,9 @@ pub fn document(
 pub fn functions(inventory: &crate::domain::inventory::Inventory) -> (Vec<Value>, Vec<Value>) {
     let mut out = Vec::new();
     let mut found_all = Vec::new();
+    let index = inventory.code_index();
     for f in &inventory.functions {
-        let Some(reports) = inventory.code_reports(f) else {
+        let Some(reports) = index.reports(f) else {
             continue;
         };
         let prefix = format!("{}#", f.arn);

@@ -4,9 +4,7 @@
 //! `Inventory::function_code`. Without it (no `--code`) they have no findings at all.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::code_report::{
-    function_code, is_image, secrets_verdict, vulnerable_verdict, with_fix,
-};
+use crate::domain::checks::code_report::{is_image, secrets_verdict, vulnerable_verdict, with_fix};
 use crate::domain::finding::{Category, Finding, ResourceKind, Service, Severity};
 use crate::domain::inventory::{Area, Inventory};
 
@@ -72,10 +70,11 @@ fn per_function(
     inv: &Inventory,
     judge: fn(&CheckDef, &Inventory, &Target, &crate::domain::inventory::FunctionCode) -> Finding,
 ) -> Vec<Finding> {
+    let index = inv.code_index();
     inv.functions
         .iter()
         .filter_map(|f| {
-            let code = function_code(inv, f);
+            let code = index.function(f);
             let first = code
                 .and_then(|c| c.report.as_ref().ok())
                 .and_then(|r| r.vulnerabilities.first());
@@ -85,13 +84,11 @@ fn per_function(
             );
             match code {
                 Some(code) => Some(judge(def, inv, &t, code)),
-                None if is_image(f) && inv.function_code.iter().any(|c| c.region == f.region) => {
-                    Some(def.not_applicable(
-                        inv,
-                        &t,
-                        "an image-packaged function: its code is in a container registry",
-                    ))
-                }
+                None if is_image(f) && index.ran_in(&f.region) => Some(def.not_applicable(
+                    inv,
+                    &t,
+                    "an image-packaged function: its code is in a container registry",
+                )),
                 None => None,
             }
         })

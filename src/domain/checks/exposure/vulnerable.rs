@@ -5,12 +5,10 @@
 //! per function the code area read; none without `--code`.
 
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
-use crate::domain::checks::code_report::{
-    advisory_evidence, and_more, describe, function_code, with_fix,
-};
+use crate::domain::checks::code_report::{advisory_evidence, and_more, describe, with_fix};
 use crate::domain::entry_points::analyse;
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
-use crate::domain::inventory::{Area, Function, Inventory};
+use crate::domain::inventory::{Area, Function, Inventory, PlacedReport};
 use crate::domain::osv::Vulnerability;
 use crate::domain::triggers::public_paths;
 
@@ -49,14 +47,14 @@ struct Severe<'a> {
 }
 
 fn vulnerable_function(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    let index = inv.code_index();
     inv.functions
         .iter()
-        .filter(|f| function_code(inv, f).is_some())
-        .map(|f| judge(def, inv, f))
+        .filter_map(|f| Some(judge(def, inv, f, index.reports(f)?)))
         .collect()
 }
 
-fn judge(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
+fn judge(def: &CheckDef, inv: &Inventory, f: &Function, reports: Vec<PlacedReport>) -> Finding {
     // The ways in: entry points, then public sources.
     let (entries, mut gaps) = analyse(inv, f);
     let (paths, source_gaps) = public_paths(inv, f);
@@ -79,7 +77,6 @@ fn judge(def: &CheckDef, inv: &Inventory, f: &Function) -> Finding {
     // The severe vulnerabilities, and what could not be read or judged.
     let mut severe: Vec<Severe> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
-    let reports = inv.code_reports(f).unwrap_or_default();
     for (place, report) in reports {
         match report {
             None => unread.push(format!("{place} was not read")),
