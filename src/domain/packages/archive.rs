@@ -75,6 +75,8 @@ struct Budget {
     limits: Limits,
     unzipped: u64,
     entries: usize,
+    /// Whether files may be inflated in one call (off only to test that both readers agree).
+    whole: bool,
 }
 
 /// An archive inside the package that is opened too: a jar (Java's libraries).
@@ -96,8 +98,64 @@ pub fn walk(
         limits,
         unzipped: 0,
         entries: 0,
+        whole: true,
     };
     walk_in(bytes, "", 0, &mut budget, wants, visit)
+}
+
+/// [`walk`] with zip's streaming reader for every file (the tests compare the two).
+#[cfg(test)]
+pub(crate) fn walk_streaming(
+    bytes: &[u8],
+    limits: Limits,
+    wants: &dyn Fn(&str) -> bool,
+    visit: &mut dyn FnMut(&str, &[u8]),
+) -> Result<(), ReadError> {
+    let mut budget = Budget {
+        limits,
+        unzipped: 0,
+        entries: 0,
+        whole: false,
+    };
+    walk_in(bytes, "", 0, &mut budget, wants, visit)
+}
+
+/// Files up to this size are inflated in one call into a buffer of their declared size
+/// (`inflate_whole`); larger ones stream, growing only as far as their data really goes.
+const WHOLE_MAX: u64 = 64 * 1024 * 1024;
+
+/// One file's content in one call, when its zip entry allows: deflated or stored, not
+/// encrypted, no larger than `cap` or [`WHOLE_MAX`] as declared, and the data inflating to
+/// exactly what fits and to the CRC-32 the entry states. `None` otherwise: the streaming
+/// reader then reads it (and says precisely what is wrong, if anything is). The content is
+/// `scratch[..n]` for the returned `n`; bytes beyond it are a previous file's and never
+/// shown.
+fn inflate_whole(
+    data: &[u8],
+    method: zip::CompressionMethod,
+    declared: u64,
+    crc: u32,
+    cap: u64,
+    inflater: &mut libdeflater::Decompressor,
+    scratch: &mut Vec<u8>,
+) -> Option<usize> {
+    if declared > cap.min(WHOLE_MAX) {
+        return None;
+    }
+    let size = declared as usize;
+    if scratch.len() < size {
+        scratch.resize(size, 0);
+    }
+    let out = &mut scratch[..size];
+    let n = match method {
+        zip::CompressionMethod::Deflated => inflater.deflate_decompress(data, out).ok()?,
+        zip::CompressionMethod::Stored if data.len() == size => {
+            out.copy_from_slice(data);
+            size
+        }
+        _ => return None,
+    };
+    (crc32fast::hash(&scratch[..n]) == crc).then_some(n)
 }
 
 fn walk_in(
@@ -123,11 +181,15 @@ fn walk_in(
             limit: budget.limits.entries,
         });
     }
-    // One buffer for every entry: a fresh allocation per file costs more than the reading
-    // (page faults, zeroing) on packages of thousands of small files.
+    let mut inflater = libdeflater::Decompressor::new();
+    // One buffer for every entry of each reader: a fresh allocation per file costs more than
+    // the reading (page faults, zeroing) on packages of thousands of small files.
+    let mut scratch = Vec::new();
     let mut content = Vec::new();
     for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(damaged)?;
+        // The entry's header only (no decompressor built): most files are skipped or read
+        // in one call.
+        let file = archive.by_index_raw(i).map_err(damaged)?;
         if !file.is_file() {
             continue;
         }
@@ -149,16 +211,44 @@ fn walk_in(
             .saturating_mul(budget.limits.ratio)
             .saturating_add(64 * 1024);
         let room = budget.limits.unzipped.saturating_sub(budget.unzipped);
-        // Never trust the declared size: read at most what the limits allow, plus one byte
-        // to tell "exactly at the limit" from "over it".
-        let cap = ratio_cap.min(room).saturating_add(1);
-        content.clear();
-        content.reserve(declared.min(cap).min(1 << 20) as usize);
-        (&mut file)
-            .take(cap)
-            .read_to_end(&mut content)
-            .map_err(|e| ReadError::Damaged(format!("{path}: {e}")))?;
-        let read = content.len() as u64;
+        let whole = match file.data_start() {
+            Some(start) if budget.whole && !file.encrypted() => usize::try_from(start)
+                .ok()
+                .and_then(|start| {
+                    let end = start.checked_add(usize::try_from(file.compressed_size()).ok()?)?;
+                    bytes.get(start..end)
+                })
+                .and_then(|data| {
+                    inflate_whole(
+                        data,
+                        file.compression(),
+                        declared,
+                        file.crc32(),
+                        ratio_cap.min(room),
+                        &mut inflater,
+                        &mut scratch,
+                    )
+                }),
+            _ => None,
+        };
+        drop(file);
+        let read_to: &[u8] = match whole {
+            Some(n) => &scratch[..n],
+            None => {
+                let mut file = archive.by_index(i).map_err(damaged)?;
+                // Never trust the declared size: read at most what the limits allow, plus
+                // one byte to tell "exactly at the limit" from "over it".
+                let cap = ratio_cap.min(room).saturating_add(1);
+                content.clear();
+                content.reserve(declared.min(cap).min(1 << 20) as usize);
+                (&mut file)
+                    .take(cap)
+                    .read_to_end(&mut content)
+                    .map_err(|e| ReadError::Damaged(format!("{path}: {e}")))?;
+                &content
+            }
+        };
+        let read = read_to.len() as u64;
         if read > ratio_cap {
             return Err(ReadError::Ratio {
                 path,
@@ -173,7 +263,7 @@ fn walk_in(
         budget.unzipped += read;
         if nested {
             walk_in(
-                &content,
+                read_to,
                 &format!("{path}!/"),
                 depth + 1,
                 budget,
@@ -181,7 +271,7 @@ fn walk_in(
                 visit,
             )?;
         } else {
-            visit(&path, &content);
+            visit(&path, read_to);
         }
     }
     Ok(())

@@ -357,6 +357,120 @@ fn damaged_archives_are_errors() {
     assert!(matches!(err, ReadError::Damaged(_)), "{err}");
 }
 
+/// A walk of a zip: [`archive::walk`] or [`archive::walk_streaming`].
+type Walk =
+    fn(&[u8], Limits, &dyn Fn(&str) -> bool, &mut dyn FnMut(&str, &[u8])) -> Result<(), ReadError>;
+
+/// Every file a walk shows (path, content), or its error.
+fn walked_files(
+    zip: &[u8],
+    limits: Limits,
+    walk: Walk,
+) -> Result<Vec<(String, Vec<u8>)>, ReadError> {
+    let mut files = Vec::new();
+    walk(zip, limits, &|_| true, &mut |path, content| {
+        files.push((path.to_string(), content.to_vec()))
+    })?;
+    Ok(files)
+}
+
+/// `zip` with every header's uncompressed size of its only file set to `size` (the local
+/// header's and the central directory's), as a hostile or broken packer could write.
+fn declaring(mut zip: Vec<u8>, size: u32) -> Vec<u8> {
+    let at = |zip: &[u8], signature: [u8; 4]| {
+        zip.windows(4)
+            .position(|w| w == signature)
+            .expect("a header")
+    };
+    let local = at(&zip, [0x50, 0x4b, 0x03, 0x04]);
+    zip[local + 22..local + 26].copy_from_slice(&size.to_le_bytes());
+    let central = at(&zip, [0x50, 0x4b, 0x01, 0x02]);
+    zip[central + 24..central + 28].copy_from_slice(&size.to_le_bytes());
+    zip
+}
+
+#[test]
+fn inflating_in_one_call_and_streaming_show_the_same_files() {
+    let text = b"const token = process.env.API_TOKEN;\n".repeat(2_000);
+    let stored = {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        w.start_file("src/stored.js", options).expect("start");
+        w.write_all(&text).expect("write");
+        w.finish().expect("finish").into_inner()
+    };
+    let deflated = zip_deflated("src/handler.js", &text);
+    let jar = zip_of(&[
+        ("src/a.js", text.clone()),
+        (
+            "lib/x.jar",
+            zip_of(&[(
+                "META-INF/maven/g/a/pom.properties",
+                b"groupId=g\nartifactId=a\nversion=1\n".to_vec(),
+            )]),
+        ),
+    ]);
+    let limits = Limits::default();
+    for zip in [&stored, &deflated, &jar] {
+        let whole = walked_files(zip, limits, archive::walk).expect("readable");
+        assert_eq!(
+            whole,
+            walked_files(zip, limits, archive::walk_streaming).unwrap()
+        );
+        assert!(whole.iter().any(|(_, c)| c == &text));
+    }
+    // A declared size that is too small (the data inflates past it): damaged, from both; too
+    // large: the real content.
+    let zip = declaring(deflated.clone(), 10);
+    let err = walked_files(&zip, limits, archive::walk).expect_err("a lie");
+    assert!(matches!(err, ReadError::Damaged(_)), "{err}");
+    assert_eq!(
+        Err(err),
+        walked_files(&zip, limits, archive::walk_streaming)
+    );
+    let zip = declaring(deflated.clone(), text.len() as u32 + 1000);
+    let whole = walked_files(&zip, limits, archive::walk).expect("readable");
+    assert_eq!(whole, vec![("src/handler.js".to_string(), text.clone())]);
+    assert_eq!(
+        Ok(whole),
+        walked_files(&zip, limits, archive::walk_streaming)
+    );
+    // A stored file's sizes disagreeing with its data, and a damaged checksum: errors, never
+    // content.
+    let zip = declaring(stored.clone(), 10);
+    assert!(walked_files(&zip, limits, archive::walk).is_err());
+    let mut zip = deflated.clone();
+    let local = zip
+        .windows(4)
+        .position(|w| w == [0x50, 0x4b, 0x03, 0x04])
+        .unwrap();
+    zip[local + 14] ^= 0xff;
+    let central = zip
+        .windows(4)
+        .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+        .unwrap();
+    zip[central + 16] ^= 0xff;
+    let err = walked_files(&zip, limits, archive::walk).expect_err("a wrong checksum");
+    assert!(matches!(err, ReadError::Damaged(_)), "{err}");
+    assert_eq!(
+        Err(err),
+        walked_files(&zip, limits, archive::walk_streaming)
+    );
+    // Over the size limit, declared honestly or not: an error from both readers.
+    let big = zip_deflated("src/big.js", &vec![b' '; 200_000]);
+    let small = Limits {
+        unzipped: 50_000,
+        ..Limits::default()
+    };
+    let err = walked_files(&big, small, archive::walk).expect_err("over the limit");
+    assert_eq!(err, ReadError::TooLarge { limit: 50_000 });
+    assert_eq!(Err(err), walked_files(&big, small, archive::walk_streaming));
+    let zip = declaring(big, 1000);
+    let err = walked_files(&zip, small, archive::walk).expect_err("over the limit");
+    assert_eq!(Err(err), walked_files(&zip, small, archive::walk_streaming));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -385,6 +499,11 @@ proptest! {
             seen += content.len() as u64;
         });
         prop_assert!(seen <= limits.unzipped, "{seen} bytes past the limit ({walked:?})");
+        // Both readers show the same files, whatever the damage (errors may be worded apart:
+        // the one-call path hands a file it cannot take to zip's reader, which says why).
+        let whole = walked_files(zip, limits, archive::walk);
+        let streamed = walked_files(zip, limits, archive::walk_streaming);
+        prop_assert_eq!(whole.as_ref().ok(), streamed.as_ref().ok());
         if let Ok(found) = packages(zip, limits) {
             prop_assert!(found.iter().all(|p| !p.name.is_empty() && !p.version.is_empty()));
         }
