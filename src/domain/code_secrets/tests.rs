@@ -128,4 +128,15 @@ proptest::proptest! {
         let without = scan_file_with("f.js", text.as_bytes(), dependency, false);
         proptest::prop_assert_eq!(with, without, "{}", text);
     }
+
+    /// The vectorised search of a lower-cased copy marks exactly the lines the
+    /// case-insensitive automaton marks, whatever the case and the bytes around them.
+    #[test]
+    fn both_marker_searches_mark_the_same_lines(
+        text in "([a-zA-Z0-9_:/ =\"\né]|Password|PASSWD|Api_Key|tOkEn|eyJ|EYj|AkIa|asia|://|SK_LIVE_|Ghp_|-----BEGIN PRIVATE KEY){0,80}",
+    ) {
+        proptest::prop_assert!(lower_markers().is_some(), "no vectorised search on this CPU");
+        let automaton = lines_at(&text, markers().find_iter(text.as_str()).map(|m| m.start()));
+        proptest::prop_assert_eq!(marked_lines(&text), automaton, "{:?}", text);
+    }
 }
