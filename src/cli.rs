@@ -534,6 +534,7 @@ impl Cli {
                 secrets: s,
                 triggers: s,
                 code: s,
+                workflows: s,
             },
             None => configured.clone(),
         }

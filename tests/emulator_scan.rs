@@ -223,6 +223,16 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("exposure.public-entry-secret-reader", "reports-fn", "fail"),
     ("exposure.public-entry-secret-reader", "orders-fn", "pass"),
+    // ── Step Functions (seed.py seed_workflows)
+    ("sfn.logging-off", "orders-flow", "fail"),
+    ("sfn.logging-off", "refunds-flow", "pass"),
+    ("sfn.no-tracing", "orders-flow", "fail"),
+    ("sfn.no-tracing", "refunds-flow", "pass"),
+    ("sfn.secrets-in-definition", "orders-flow", "fail"),
+    // JSONata expressions and a Secrets Manager ARN are not credentials.
+    ("sfn.secrets-in-definition", "refunds-flow", "pass"),
+    ("sfn.privileged-role", "orders-flow", "fail"),
+    ("sfn.privileged-role", "refunds-flow", "pass"),
     // ── Event sources (seed.py seed_triggers)
     ("events.queue-public-send", "public-orders-in", "fail"),
     ("events.queue-public-send", "private-orders-in", "pass"),
@@ -512,7 +522,7 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
         assert_eq!(entry["status"], "ok", "{area}: {entry}");
         assert!(entry["error"].is_null(), "{area}: {entry}");
     }
-    assert_eq!(collection.len(), 6, "{collection:?}");
+    assert_eq!(collection.len(), 7, "{collection:?}");
     assert_eq!(snapshot["accounts"][0]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
@@ -578,7 +588,7 @@ fn two_regions_are_collected_side_by_side() {
         serde_json::json!([REGION, "eu-west-1"])
     );
     let collection = snapshot["collection"].as_array().unwrap();
-    assert_eq!(collection.len(), 12, "{collection:?}");
+    assert_eq!(collection.len(), 14, "{collection:?}");
     for c in collection {
         // moto implements no code-signing call: the functions of us-east-1 are partial
         // (eu-west-1 has no function, so nothing is asked there).
@@ -592,7 +602,7 @@ fn two_regions_are_collected_side_by_side() {
     for region in [REGION, "eu-west-1"] {
         assert_eq!(
             collection.iter().filter(|c| c["region"] == region).count(),
-            6,
+            7,
             "{region}"
         );
     }

@@ -158,21 +158,21 @@ fn light_paints_its_background_and_colorblind_uses_okabe_ito() {
 fn the_big_score_takes_the_grade_colour() {
     let s = themed("dark");
     let buf = render(&s, 80, 24);
-    assert_eq!(s.derived.score.grade, Some('C'));
+    assert_eq!(s.derived.score.grade, Some('D'));
     let dark = ThemeSet::built_in().resolve("dark").unwrap();
-    let (x, y) = find(&buf, "70/100").unwrap();
+    let (x, y) = find(&buf, "68/100").unwrap();
     assert_eq!(
         buf[(x, y)].fg,
         dark[Token::Dim].fg.unwrap(),
         "the caption is dim"
     );
     // The big digits and the bar are drawn in the grade's colour.
-    let (dx, dy) = find(&buf, "▀▀█ █▀█").unwrap();
+    let (dx, dy) = find(&buf, "█▀▀ █▀█").unwrap();
     assert!(dy < y);
-    assert_eq!(buf[(dx, dy)].fg, dark[Token::ScoreC].fg.unwrap());
+    assert_eq!(buf[(dx, dy)].fg, dark[Token::ScoreD].fg.unwrap());
     let (bx, by) = find(&buf, "████").unwrap();
     assert!(by > y);
-    assert_eq!(buf[(bx, by)].fg, dark[Token::ScoreC].fg.unwrap());
+    assert_eq!(buf[(bx, by)].fg, dark[Token::ScoreD].fg.unwrap());
 }
 
 #[test]

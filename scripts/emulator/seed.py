@@ -800,6 +800,58 @@ class Seeder:
             "doomed_key": "prod/orphan/doomed",
         }
         self.seed_triggers(admin_role, least_role, reader_role)
+        self.seed_workflows(admin_role, least_role)
+
+    # ───────────────────────────── workflows ─────────────────────────────
+
+    def seed_workflows(self, admin_role, least_role):
+        """Step Functions state machines (manifest key `workflows`): `orders-flow` logs nothing,
+        traces nothing, carries a carrier API key in its definition and runs as the
+        administrator role; `refunds-flow` logs at ERROR, traces, reads its secret by reference
+        (JSONata expressions and a Secrets Manager ARN) and runs as the least-privilege role."""
+        r = self.region
+        sfn = self.client("stepfunctions")
+        orders_fn = f"arn:aws:lambda:{r}:{self.account}:function:orders-fn"
+        carrier_key = "cRr9vQ2mX4tL8pK7wZ3nB6sSeed"
+        orders = {
+            "StartAt": "Charge",
+            "States": {
+                "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                           "Parameters": {"FunctionName": orders_fn, "Payload.$": "$"},
+                           "Next": "Ship"},
+                "Ship": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+                         "Parameters": {"ApiEndpoint": "https://api.carrier.example/v2/shipments",
+                                        "Method": "POST",
+                                        "Headers": {"CarrierApiKey": carrier_key}},
+                         "End": True},
+            },
+        }
+        refunds = {
+            "QueryLanguage": "JSONata",
+            "StartAt": "Review",
+            "States": {
+                "Review": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                           "Arguments": {"FunctionName": orders_fn, "Payload": {
+                               "ApiKey": "{% $states.input.apiKey %}",
+                               "SecretId": f"arn:aws:secretsmanager:{r}:{self.account}:secret:stripe-AbCdEf",
+                           }},
+                           "End": True},
+            },
+        }
+        sfn.create_state_machine(name="orders-flow", definition=json.dumps(orders),
+                                 roleArn=admin_role)
+        sfn.create_state_machine(
+            name="refunds-flow", definition=json.dumps(refunds), roleArn=least_role,
+            type="EXPRESS",
+            loggingConfiguration={
+                "level": "ERROR", "includeExecutionData": False,
+                "destinations": [{"cloudWatchLogsLogGroup": {
+                    "logGroupArn": f"arn:aws:logs:{r}:{self.account}:log-group:/aws/vendedlogs/states/refunds-flow:*"}}],
+            },
+            tracingConfiguration={"enabled": True},
+        )
+        self.manifest["secret_values"].append(carrier_key)
+        self.manifest["workflows"] = {"failing": "orders-flow", "passing": "refunds-flow"}
 
     # ───────────────────────────── event sources ─────────────────────────────
 

@@ -144,7 +144,8 @@ pub fn dependencies(area: Area) -> &'static [Area] {
     match area {
         Area::Throttles => &[Area::Functions, Area::Gateways],
         Area::Encryption => &[Area::Functions, Area::Secrets],
-        Area::Triggers | Area::Code => &[Area::Functions],
+        // Workflows: the state machines' roles already read for functions are not read again.
+        Area::Triggers | Area::Code | Area::Workflows => &[Area::Functions],
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }

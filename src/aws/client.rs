@@ -439,6 +439,7 @@ pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) 
         sqs: client!(aws_sdk_sqs, &region_cfg, answers),
         sns: client!(aws_sdk_sns, &region_cfg, answers),
         eventbridge: client!(aws_sdk_eventbridge, &region_cfg, answers),
+        sfn: client!(aws_sdk_sfn, &region_cfg, answers),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod roles;
 pub mod secrets;
 pub mod throttles;
 pub mod triggers;
+pub mod workflows;
 
 use crate::domain::failure::Failure;
 use crate::domain::source::Job;
@@ -167,6 +168,7 @@ impl Pollers {
                     Area::Encryption => encryption::collect(&shared, &clients, current).await,
                     Area::Secrets => secrets::collect(&shared, &clients).await,
                     Area::Triggers => triggers::collect(&shared, &clients, current).await,
+                    Area::Workflows => workflows::collect(&shared, &clients, current).await,
                     // The scheduler polls the code area only with `--code`.
                     Area::Code => match &code {
                         Some(options) => code::collect(&shared, &clients, current, options).await,
@@ -203,6 +205,7 @@ pub enum Family {
     Sqs,
     Sns,
     EventBridge,
+    StepFunctions,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -218,6 +221,7 @@ pub struct Limits {
     sqs: Semaphore,
     sns: Semaphore,
     eventbridge: Semaphore,
+    sfn: Semaphore,
 }
 
 impl Limits {
@@ -232,6 +236,7 @@ impl Limits {
             sqs: Semaphore::new(per_family),
             sns: Semaphore::new(per_family),
             eventbridge: Semaphore::new(per_family),
+            sfn: Semaphore::new(per_family),
         }
     }
 
@@ -246,6 +251,7 @@ impl Limits {
             Family::Sqs => &self.sqs,
             Family::Sns => &self.sns,
             Family::EventBridge => &self.eventbridge,
+            Family::StepFunctions => &self.sfn,
         }
     }
 }
@@ -305,6 +311,7 @@ pub struct RegionClients {
     pub sqs: aws_sdk_sqs::Client,
     pub sns: aws_sdk_sns::Client,
     pub eventbridge: aws_sdk_eventbridge::Client,
+    pub sfn: aws_sdk_sfn::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

@@ -31,6 +31,9 @@ const FUNCTIONS: &[Area] = &[Area::Functions];
 const TRIGGERS: &[Area] = &[Area::Triggers];
 /// Granted only by `parapet policy --code`: the code area is opt-in.
 const CODE: &[Area] = &[Area::Code];
+const WORKFLOWS: &[Area] = &[Area::Workflows];
+/// Roles are read for functions and for state machines.
+const ROLES: &[Area] = &[Area::Functions, Area::Workflows];
 
 /// Every action Parapet calls, grouped by service in policy order.
 pub const CALLS: &[Permission] = &[
@@ -86,27 +89,27 @@ pub const CALLS: &[Permission] = &[
     },
     Permission {
         action: "iam:ListAttachedRolePolicies",
-        areas: FUNCTIONS,
+        areas: ROLES,
         purpose: "managed policies of each distinct execution role",
     },
     Permission {
         action: "iam:GetPolicy",
-        areas: FUNCTIONS,
+        areas: ROLES,
         purpose: "default version of each managed policy",
     },
     Permission {
         action: "iam:GetPolicyVersion",
-        areas: FUNCTIONS,
+        areas: ROLES,
         purpose: "managed policy documents (once per policy)",
     },
     Permission {
         action: "iam:ListRolePolicies",
-        areas: FUNCTIONS,
+        areas: ROLES,
         purpose: "inline policies of each distinct execution role",
     },
     Permission {
         action: "iam:GetRolePolicy",
-        areas: FUNCTIONS,
+        areas: ROLES,
         purpose: "inline policy documents",
     },
     Permission {
@@ -195,6 +198,16 @@ pub const CALLS: &[Permission] = &[
         action: "events:DescribeEventBus",
         areas: TRIGGERS,
         purpose: "the policy of each bus whose rules trigger a function",
+    },
+    Permission {
+        action: "states:ListStateMachines",
+        areas: WORKFLOWS,
+        purpose: "state machines (name, type)",
+    },
+    Permission {
+        action: "states:DescribeStateMachine",
+        areas: WORKFLOWS,
+        purpose: "a state machine's definition, role, logging and tracing (never executions or their history)",
     },
 ];
 

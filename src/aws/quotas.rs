@@ -270,6 +270,32 @@ pub static EVENTS_CONTROL_PLANE: Bucket = Bucket {
     },
 };
 
+const SFN_QUOTAS: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html#service-limits-api-action-throttling-general";
+
+pub static SFN_LIST_STATE_MACHINES_BUCKET: Bucket = Bucket {
+    id: "states.list-state-machines",
+    rate: 5.0,
+    burst: Some(100),
+    global: false,
+    source: Source::Documented {
+        url: SFN_QUOTAS,
+        quote: "API name | Bucket size | Refill rate per second (large Regions, then the others): \
+                ListStateMachines | 100 | 5 | 100 | 5",
+    },
+};
+
+pub static SFN_DESCRIBE_STATE_MACHINE_BUCKET: Bucket = Bucket {
+    id: "states.describe-state-machine",
+    rate: 20.0,
+    burst: Some(200),
+    global: false,
+    source: Source::Documented {
+        url: SFN_QUOTAS,
+        quote: "API name | Bucket size | Refill rate per second (large Regions, then the others): \
+                DescribeStateMachine | 200 | 20 | 200 | 20",
+    },
+};
+
 macro_rules! api {
     ($name:ident, $op:literal, $action:literal, $family:ident, [$($bucket:ident),+]) => {
         pub static $name: Api = Api {
@@ -596,6 +622,20 @@ api!(
     [EVENTS_CONTROL_PLANE]
 );
 api!(
+    SFN_LIST_STATE_MACHINES,
+    "ListStateMachines",
+    "states:ListStateMachines",
+    StepFunctions,
+    [SFN_LIST_STATE_MACHINES_BUCKET]
+);
+api!(
+    SFN_DESCRIBE_STATE_MACHINE,
+    "DescribeStateMachine",
+    "states:DescribeStateMachine",
+    StepFunctions,
+    [SFN_DESCRIBE_STATE_MACHINE_BUCKET]
+);
+api!(
     EVENTS_DESCRIBE_EVENT_BUS,
     "DescribeEventBus",
     "events:DescribeEventBus",
@@ -650,6 +690,8 @@ pub static APIS: &[&Api] = &[
     &EVENTS_LIST_RULES,
     &EVENTS_LIST_TARGETS_BY_RULE,
     &EVENTS_DESCRIBE_EVENT_BUS,
+    &SFN_LIST_STATE_MACHINES,
+    &SFN_DESCRIBE_STATE_MACHINE,
 ];
 
 /// Every distinct bucket of [`APIS`], by id, in first-use order.

@@ -94,6 +94,7 @@ pub struct Intervals {
     pub secrets: u64,
     pub triggers: u64,
     pub code: u64,
+    pub workflows: u64,
 }
 
 /// `[code]`: the opt-in code area.
@@ -115,6 +116,7 @@ impl Default for Intervals {
             triggers: 300,
             // A package is downloaded once per CodeSha256; a re-poll reads only the new ones.
             code: 900,
+            workflows: 300,
         }
     }
 }
@@ -128,7 +130,7 @@ pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
 
 impl Intervals {
     /// Each area with its interval, in `Area::ALL` order.
-    pub fn each(&self) -> [(&'static str, u64); 7] {
+    pub fn each(&self) -> [(&'static str, u64); 8] {
         [
             ("functions", self.functions),
             ("gateways", self.gateways),
@@ -137,6 +139,7 @@ impl Intervals {
             ("secrets", self.secrets),
             ("triggers", self.triggers),
             ("code", self.code),
+            ("workflows", self.workflows),
         ]
     }
 
@@ -150,6 +153,7 @@ impl Intervals {
             Secrets => self.secrets,
             Triggers => self.triggers,
             Code => self.code,
+            Workflows => self.workflows,
         })
     }
 }

@@ -17,6 +17,7 @@ mod lambda;
 pub mod replay;
 mod secrets;
 mod triggers;
+mod workflows;
 
 use crate::domain::failure::Failure;
 use gateways::*;
@@ -51,6 +52,7 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         roles: roles()
             .into_iter()
             .chain(triggers::trigger_roles())
+            .chain(workflows::roles())
             .map(|(k, v)| (k, Arc::new(v)))
             .collect(),
         rest_apis: shared(rest_apis()),
@@ -67,6 +69,7 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         buses: shared(triggers::buses()),
         function_code,
         layer_code,
+        state_machines: shared(workflows::state_machines()),
         list_failures: Vec::new(),
     }
 }
@@ -326,6 +329,20 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 .collect();
             for c in &inv.function_code {
                 note(c.report.as_ref().map(|_| ()));
+            }
+        }
+        Area::Workflows => {
+            inv.state_machines = full
+                .state_machines
+                .iter()
+                .filter(|m| m.region == region)
+                .cloned()
+                .collect();
+            for m in &inv.state_machines {
+                note(m.described.as_ref().map(|_| ()));
+                if let Some((arn, role)) = m.role_arn().and_then(|r| full.roles.get_key_value(r)) {
+                    inv.roles.insert(arn.clone(), role.clone());
+                }
             }
         }
     }

@@ -55,6 +55,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Secrets => 1200,
         Area::Triggers => 1000,
         Area::Code => 1500,
+        Area::Workflows => 1100,
     })
 }
 

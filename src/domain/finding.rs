@@ -190,6 +190,8 @@ pub enum ResourceKind {
     Mapping,
     /// A Lambda layer version (`NAME:VERSION`), read with `--code`.
     Layer,
+    /// A Step Functions state machine.
+    StateMachine,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -211,6 +213,7 @@ impl ResourceKind {
             ("sqs", _) => ResourceKind::Queue,
             ("sns", _) => ResourceKind::Topic,
             ("events", "event-bus") => ResourceKind::Bus,
+            ("states", "stateMachine") => ResourceKind::StateMachine,
             ("apigateway", "") => match path.as_slice() {
                 ["", "restapis", _] => ResourceKind::RestApi,
                 ["", "apis", _] => ResourceKind::HttpApi,
@@ -244,6 +247,7 @@ impl ResourceKind {
             ResourceKind::Bus => "event bus",
             ResourceKind::Mapping => "stream mapping",
             ResourceKind::Layer => "layer",
+            ResourceKind::StateMachine => "workflow",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

@@ -488,13 +488,30 @@ fn is_wildcard(resource: &str) -> bool {
 /// functions other than `function_arn`; the IAM actions that rewrite permissions on `*` or
 /// on a resource covering the role itself. An administrator policy grants them all.
 pub fn escalation_paths(role: &Role, function_arn: &str) -> Escalations {
+    escalation_paths_with(role, function_arn, false)
+}
+
+/// [`escalation_paths`] of a state machine's role (`sfn.privileged-role`): the same paths,
+/// and `states:CreateStateMachine` with `iam:PassRole` on a wildcard (a new state machine
+/// runs as whatever role it is passed).
+pub fn state_machine_escalation_paths(role: &Role, machine_arn: &str) -> Escalations {
+    escalation_paths_with(role, machine_arn, true)
+}
+
+fn escalation_paths_with(role: &Role, own_arn: &str, state_machines: bool) -> Escalations {
+    let function_arn = own_arn;
     let mut out = Escalations::default();
     let mut grants: Vec<Grant> = Vec::new();
     let all_actions = IAM_ESCALATION_ACTIONS
         .iter()
         .chain(RUN_ACTIONS)
         .chain(UPDATE_ACTIONS)
-        .chain(&["iam:PassRole", "lambda:CreateFunction"]);
+        .chain(&["iam:PassRole", "lambda:CreateFunction"])
+        .chain(if state_machines {
+            &["states:CreateStateMachine"][..]
+        } else {
+            &[]
+        });
     for policy in &role.policies {
         let label = match &policy.arn {
             Some(arn) => format!("{} ({arn})", policy.name),
@@ -561,6 +578,16 @@ pub fn escalation_paths(role: &Role, function_arn: &str) -> Escalations {
             p.on(),
             c.on(),
             r.on()
+        ));
+    }
+
+    // PassRole + CreateStateMachine.
+    let create_machine = of(&["states:CreateStateMachine"]);
+    if let (Some(p), Some(c)) = (pass.first(), create_machine.first()) {
+        out.paths.push(format!(
+            "create a state machine with any role: {} + {}",
+            p.on(),
+            c.on()
         ));
     }
 

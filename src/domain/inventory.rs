@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use super::failure::Failure;
 use super::values::{
     ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, IntegrationType,
-    KeyManager, KeyState, LoggingLevel, MappingState, PackageType, TracingMode, UntrustedArtifact,
-    UrlAuthType,
+    KeyManager, KeyState, LoggingLevel, MachineLogLevel, MachineType, MappingState, PackageType,
+    TracingMode, UntrustedArtifact, UrlAuthType,
 };
 pub use super::vocabulary::Area;
 use super::vocabulary::Service;
@@ -78,6 +78,9 @@ pub struct Inventory {
     /// What it read in each layer version those functions use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layer_code: Vec<Arc<LayerCode>>,
+    /// Step Functions state machines (the workflows area); their roles are in `roles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state_machines: Vec<Arc<StateMachine>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -184,6 +187,9 @@ impl Inventory {
             Area::Code => inv
                 .list_failures
                 .push(failure(Service::Lambda, "code poll area")),
+            Area::Workflows => inv
+                .list_failures
+                .push(failure(Service::StepFunctions, "workflows poll area")),
             Area::Triggers => inv.list_failures.extend(
                 Service::ALL
                     .into_iter()
@@ -232,6 +238,20 @@ impl Inventory {
         (inventory, collection)
     }
 
+    /// Adds a batch's roles, then keeps the ones some function or state machine (of any
+    /// region) still runs as: roles are global, read by every region's functions and
+    /// workflows polls, and deleted ones must not pile up.
+    fn keep_roles(&mut self, roles: BTreeMap<String, Arc<Fetched<Role>>>) {
+        self.roles.extend(roles);
+        let in_use: std::collections::BTreeSet<&str> = self
+            .functions
+            .iter()
+            .map(|f| f.role_arn.as_str())
+            .chain(self.state_machines.iter().filter_map(|m| m.role_arn()))
+            .collect();
+        self.roles.retain(|arn, _| in_use.contains(arn.as_str()));
+    }
+
     /// Applies one (area, region) batch: replaces exactly what that area owns in that region,
     /// even when the batch is empty (resources deleted since the last poll disappear), and the
     /// listing failures of the area's services there.
@@ -249,12 +269,7 @@ impl Inventory {
         match area {
             Area::Functions => {
                 replace(&mut self.functions, batch.functions, region, |f| &f.region);
-                self.roles.extend(batch.roles);
-                // Roles are global, read by every region's functions poll: keep the ones some
-                // function (of any region) still runs as, so deleted roles do not pile up.
-                let in_use: std::collections::BTreeSet<&str> =
-                    self.functions.iter().map(|f| f.role_arn.as_str()).collect();
-                self.roles.retain(|arn, _| in_use.contains(arn.as_str()));
+                self.keep_roles(batch.roles);
             }
             Area::Gateways => {
                 replace(&mut self.rest_apis, batch.rest_apis, region, |a| &a.region);
@@ -291,6 +306,15 @@ impl Inventory {
                 replace(&mut self.layer_code, batch.layer_code, region, |l| {
                     &l.region
                 });
+            }
+            Area::Workflows => {
+                replace(
+                    &mut self.state_machines,
+                    batch.state_machines,
+                    region,
+                    |m| &m.region,
+                );
+                self.keep_roles(batch.roles);
             }
         };
         // The failed listings of this area.
@@ -683,6 +707,41 @@ pub struct V2Domain {
     pub region: String,
     /// `TLS_1_0` or `TLS_1_2`.
     pub security_policy: Option<String>,
+}
+
+// ───────────────────────────── Step Functions ─────────────────────────────
+
+/// A state machine: ListStateMachines, then DescribeStateMachine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StateMachine {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub kind: MachineType,
+    /// What DescribeStateMachine says, or why it could not be read.
+    pub described: Fetched<MachineConfig>,
+}
+
+/// A state machine's configuration (DescribeStateMachine).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MachineConfig {
+    pub role_arn: String,
+    /// The definition (Amazon States Language) as AWS returns it. Like environment variables
+    /// it never leaves the domain: findings name a field and a masked prefix only.
+    pub definition: String,
+    pub log_level: MachineLogLevel,
+    pub tracing: bool,
+}
+
+impl StateMachine {
+    /// Its role, when it was described.
+    pub fn role_arn(&self) -> Option<&str> {
+        self.described
+            .as_ref()
+            .ok()
+            .map(|c| c.role_arn.as_str())
+            .filter(|r| !r.trim().is_empty())
+    }
 }
 
 // ───────────────────────────── Secrets Manager ─────────────────────────────

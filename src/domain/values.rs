@@ -106,6 +106,16 @@ aws_value! {
 }
 
 aws_value! {
+    /// A Step Functions state machine's type (`type`).
+    pub enum MachineType { Standard = "STANDARD", Express = "EXPRESS" }
+}
+
+aws_value! {
+    /// What a state machine logs (`loggingConfiguration.level`; absent is `OFF`).
+    pub enum MachineLogLevel { All = "ALL", Error = "ERROR", Fatal = "FATAL", Off = "OFF" }
+}
+
+aws_value! {
     /// A REST API's endpoint (`endpointConfiguration.types[0]`).
     pub enum EndpointType { Edge = "EDGE", Regional = "REGIONAL", Private = "PRIVATE" }
 }

@@ -25,6 +25,8 @@ listed_enum! {
         /// What runs inside functions: their deployment packages and layers (opt-in:
         /// `--code`).
         Code,
+        /// Step Functions state machines: their definitions, roles, logging and tracing.
+        Workflows,
     }
 }
 
@@ -38,6 +40,7 @@ impl Area {
             Area::Secrets => "secrets",
             Area::Triggers => "triggers",
             Area::Code => "code",
+            Area::Workflows => "workflows",
         }
     }
 
@@ -67,6 +70,9 @@ listed_enum! {
         /// Amazon EventBridge (IAM prefix `events`).
         #[serde(rename = "events")]
         EventBridge,
+        /// AWS Step Functions (IAM prefix `states`).
+        #[serde(rename = "states")]
+        StepFunctions,
     }
 }
 
@@ -82,6 +88,7 @@ impl Service {
             Service::Sqs => "sqs",
             Service::Sns => "sns",
             Service::EventBridge => "events",
+            Service::StepFunctions => "states",
         }
     }
 
@@ -94,6 +101,7 @@ impl Service {
             Service::SecretsManager => Area::Secrets,
             Service::Kms => Area::Encryption,
             Service::Sqs | Service::Sns | Service::EventBridge => Area::Triggers,
+            Service::StepFunctions => Area::Workflows,
         }
     }
 }

@@ -95,6 +95,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Secrets => "sec",
             Area::Triggers => "trg",
             Area::Code => "code",
+            Area::Workflows => "wf",
         }
     } else {
         area.as_str()

@@ -100,6 +100,16 @@ fn put_marker(inv: &mut Inventory, area: Area, region: &str) {
             }
             .into(),
         ),
+        Area::Workflows => inv.state_machines.push(
+            crate::domain::inventory::StateMachine {
+                arn: name.clone(),
+                name,
+                region,
+                kind: Default::default(),
+                described: Err("marker".into()),
+            }
+            .into(),
+        ),
     }
 }
 
@@ -113,6 +123,7 @@ fn markers(inv: &Inventory) -> Vec<String> {
     out.extend(inv.rest_apis.iter().map(|a| a.name.clone()));
     out.extend(inv.secrets.iter().map(|s| s.name.clone()));
     out.extend(inv.keys.iter().map(|k| k.reference.clone()));
+    out.extend(inv.state_machines.iter().map(|m| m.name.clone()));
     for plans in inv.usage_plans.values().flatten() {
         out.extend(plans.iter().map(|p| p.name.clone()));
     }
@@ -166,7 +177,7 @@ impl Collector for Fake {
     }
 }
 
-fn delays(ms: [u64; 6]) -> BTreeMap<Area, Duration> {
+fn delays(ms: [u64; 7]) -> BTreeMap<Area, Duration> {
     polled()
         .iter()
         .zip(ms)
@@ -258,7 +269,7 @@ fn check_dependencies(log: &[Entry], region: &str, round: usize) {
 #[tokio::test]
 async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() {
     let fake = Fake {
-        delays: delays([40, 15, 5, 5, 60, 60]),
+        delays: delays([40, 15, 5, 5, 60, 60, 60]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -270,11 +281,11 @@ async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() 
     tokio::time::timeout(WAIT, s.handle).await.unwrap().unwrap();
 
     let got = batches(&events);
-    assert_eq!(got.len(), 12, "one batch per area and region");
+    assert_eq!(got.len(), 14, "one batch per area and region");
     let log = log.lock().unwrap().clone();
     assert_eq!(
         log.len(),
-        12,
+        14,
         "each ran exactly once despite the short interval"
     );
     for region in ["r1", "r2"] {
@@ -351,7 +362,7 @@ async fn the_code_area_runs_only_when_asked_for_after_functions() {
 #[tokio::test]
 async fn one_failing_or_panicking_area_does_not_stop_the_others() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5]),
+        delays: delays([5, 5, 5, 5, 5, 5, 5]),
         panic_in: Some((Area::Gateways, "r2")),
         deny_in: Some((Area::Functions, "r1")),
         ..Fake::default()
@@ -363,7 +374,7 @@ async fn one_failing_or_panicking_area_does_not_stop_the_others() {
         events.push(ev);
     }
     let got = batches(&events);
-    assert_eq!(got.len(), 12);
+    assert_eq!(got.len(), 14);
     let find = |area, region| {
         got.iter()
             .find(|b| b.area == area && b.region == region)
@@ -405,12 +416,12 @@ async fn one_failing_or_panicking_area_does_not_stop_the_others() {
 #[tokio::test]
 async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5]),
+        delays: delays([5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
     let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 12).await;
+    until_batches(&mut s.rx, 14).await;
     assert!(
         drain(&mut s.rx, Duration::from_millis(80)).await.is_empty(),
         "no periodic polls with a zero interval"
@@ -456,15 +467,15 @@ async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() 
 #[tokio::test]
 async fn refresh_all_reruns_everything_with_dependencies_and_fresh_inputs() {
     let fake = Fake {
-        delays: delays([30, 10, 5, 5, 20, 20]),
+        delays: delays([30, 10, 5, 5, 20, 20, 20]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
     let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 12).await;
+    until_batches(&mut s.rx, 14).await;
     s.cmd.send(SourceCommand::Refresh(None)).unwrap();
-    let events = until_batches(&mut s.rx, 12).await;
-    assert_eq!(batches(&events).len(), 12);
+    let events = until_batches(&mut s.rx, 14).await;
+    assert_eq!(batches(&events).len(), 14);
     let log = log.lock().unwrap().clone();
     for region in ["r1", "r2"] {
         check_dependencies(&log, region, 1);
@@ -474,7 +485,7 @@ async fn refresh_all_reruns_everything_with_dependencies_and_fresh_inputs() {
 #[tokio::test]
 async fn a_refresh_during_a_run_runs_again_once_after_it() {
     let fake = Fake {
-        delays: delays([80, 1, 1, 1, 1, 1]),
+        delays: delays([80, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -486,7 +497,7 @@ async fn a_refresh_during_a_run_runs_again_once_after_it() {
     s.cmd
         .send(SourceCommand::Refresh(Some(Area::Functions)))
         .unwrap();
-    until_batches(&mut s.rx, 6 + 1).await;
+    until_batches(&mut s.rx, 7 + 1).await;
     assert!(
         drain(&mut s.rx, Duration::from_millis(150))
             .await
@@ -506,7 +517,7 @@ async fn a_refresh_during_a_run_runs_again_once_after_it() {
 #[tokio::test]
 async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5]),
+        delays: delays([5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -528,12 +539,12 @@ async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
         s.run(Some(cmd_rx)).await;
     });
     // The first collection, then a periodic round.
-    until_batches(&mut rx, 12).await;
+    until_batches(&mut rx, 14).await;
     cmd.send(SourceCommand::SetPaused(true)).unwrap();
     drain(&mut rx, Duration::from_millis(60)).await;
     let runs = log.lock().unwrap().clone();
-    assert!(runs[..6].iter().all(|e| e.share == 0.5), "{runs:?}");
-    assert!(runs[6..].iter().all(|e| e.share == 0.25), "{runs:?}");
+    assert!(runs[..7].iter().all(|e| e.share == 0.5), "{runs:?}");
+    assert!(runs[7..].iter().all(|e| e.share == 0.25), "{runs:?}");
     let before = runs.len();
     cmd.send(SourceCommand::Refresh(Some(Area::Gateways)))
         .unwrap();
@@ -550,7 +561,7 @@ async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
 #[tokio::test]
 async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_while_paused() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5]),
+        delays: delays([5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let mut s = start(fake, &["r1"], every(Duration::from_millis(30)), false);
@@ -581,19 +592,19 @@ async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_whil
     assert!(batches(&events).iter().all(|b| b.area == Area::Secrets));
 
     s.cmd.send(SourceCommand::SetPaused(false)).unwrap();
-    let events = until_batches(&mut s.rx, 6).await;
-    assert_eq!(batches(&events).len(), 6, "polling resumes");
+    let events = until_batches(&mut s.rx, 7).await;
+    assert_eq!(batches(&events).len(), 7, "polling resumes");
 }
 
 #[tokio::test]
 async fn estimated_progress_rises_between_start_and_batch() {
     let fake = Fake {
         // Long enough for two progress ticks even on a loaded machine.
-        delays: delays([600, 1, 1, 1, 1, 1]),
+        delays: delays([600, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let mut s = start(fake, &["r1"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 6).await;
+    until_batches(&mut s.rx, 7).await;
     s.cmd
         .send(SourceCommand::Refresh(Some(Area::Functions)))
         .unwrap();
@@ -614,7 +625,7 @@ async fn estimated_progress_rises_between_start_and_batch() {
 #[tokio::test]
 async fn shutdown_ends_the_source_and_aborts_collections_in_flight() {
     let fake = Fake {
-        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
+        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
         ..Fake::default()
     };
     let dropped = Arc::clone(&fake.dropped);
@@ -638,7 +649,7 @@ async fn shutdown_ends_the_source_and_aborts_collections_in_flight() {
 #[tokio::test]
 async fn dropping_the_event_receiver_ends_the_source() {
     let fake = Fake {
-        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
+        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
         ..Fake::default()
     };
     let s = start(fake, &["r1"], every(Duration::from_millis(10)), false);
@@ -654,7 +665,7 @@ async fn dropping_the_event_receiver_ends_the_source() {
 #[tokio::test]
 async fn a_closed_command_channel_keeps_polling() {
     let fake = Fake {
-        delays: delays([1, 1, 1, 1, 1, 1]),
+        delays: delays([1, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let Running {

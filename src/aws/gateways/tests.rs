@@ -155,6 +155,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_kms as kms;
     use aws_sdk_lambda as lambda;
     use aws_sdk_secretsmanager as secretsmanager;
+    use aws_sdk_sfn as sfn;
     use aws_sdk_sns as sns;
     use aws_sdk_sqs as sqs;
     let none = ByPath::default();
@@ -168,6 +169,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         sqs: client!(sqs, none),
         sns: client!(sns, none),
         eventbridge: client!(eventbridge, none),
+        sfn: client!(sfn, none),
     }
 }
 

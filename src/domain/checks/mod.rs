@@ -11,6 +11,7 @@ pub mod kms;
 pub mod lambda;
 pub mod layer;
 pub mod secrets;
+pub mod sfn;
 mod variables;
 
 use std::collections::HashMap;
@@ -61,6 +62,7 @@ pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("exposure", exposure::vulnerable::CHECKS),
     ("code", code::CHECKS),
     ("layer", layer::CHECKS),
+    ("sfn", sfn::CHECKS),
 ];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {

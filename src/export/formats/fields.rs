@@ -40,6 +40,7 @@ pub(super) fn aws_resource_type(f: &Finding) -> &'static str {
         ResourceKind::Topic => "AwsSnsTopic",
         ResourceKind::Bus => "AwsEventsEventbus",
         ResourceKind::Layer => "AwsLambdaLayerVersion",
+        ResourceKind::StateMachine => "AwsStepFunctionStateMachine",
         ResourceKind::Domain
         | ResourceKind::Mapping
         | ResourceKind::Listing
