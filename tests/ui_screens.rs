@@ -469,6 +469,26 @@ fn check_detail_of_a_code_check_groups_by_advisory() {
 
 /// A function's view lists what its package and layers hold, vulnerable packages first.
 #[test]
+fn resource_detail_names_the_state_machines_that_call_the_function() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>/payments-charge<enter><enter>");
+    snap("resource_detail_state_machines", &s);
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains("state machine order-fulfilment (task Charge)"),
+        "{shown}"
+    );
+    // In another region, by its full ARN.
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>/inventory-reserve<enter><enter>");
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains("state machine order-fulfilment (task Reserve)"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn resource_detail_lists_the_vulnerable_packages() {
     let mut s = demo_state();
     press(&mut s, "<tab><tab>/payments-webhook<enter><enter>");

@@ -32,3 +32,4 @@ pub mod text;
 pub mod triggers;
 pub mod values;
 pub mod vocabulary;
+pub mod workflows;

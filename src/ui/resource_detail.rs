@@ -224,8 +224,9 @@ fn package_lines(
     lines
 }
 
-/// `triggered by SQS queue orders-in (mapping …) · SNS topic order-events`: what makes a
-/// function run besides an API, from the collected inventory (none for a snapshot file).
+/// `triggered by SQS queue orders-in (mapping …) · SNS topic order-events · state machine
+/// order-fulfilment (task Charge)`: what makes a function run besides an API, from the
+/// collected inventory (none for a snapshot file).
 fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<'static>> {
     let t = &state.theme;
     let (inventory, f) = state.accounts.list.iter().find_map(|a| {
@@ -237,7 +238,8 @@ fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<
         Some((&a.inventory, f))
     })?;
     let triggers = crate::domain::triggers::triggers_of(inventory, f);
-    if triggers.is_empty() {
+    let machines = crate::domain::workflows::callers_of(inventory, f);
+    if triggers.is_empty() && machines.is_empty() {
         return None;
     }
     let list: Vec<String> = triggers
@@ -246,6 +248,11 @@ fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<
             Some(q) => format!("{} → :{q}", tr.source_label()),
             None => tr.source_label(),
         })
+        .chain(
+            machines
+                .iter()
+                .map(|(m, state)| format!("state machine {} (task {state})", m.name)),
+        )
         .collect();
     Some(Line::from(vec![
         Span::styled(" triggered by ", t[Token::Dim]),

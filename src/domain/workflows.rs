@@ -1,0 +1,148 @@
+//! What a Step Functions state machine runs: the Task states of its definition (Amazon States
+//! Language, JSONPath or JSONata) that invoke a Lambda function, found in nested Parallel
+//! branches and Map iterators too, and the functions of an account they name. Pure: the
+//! definition is text the workflows area read.
+
+use serde_json::Value;
+
+use super::inventory::{Function, Inventory, StateMachine};
+
+/// One Task state that invokes a Lambda function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LambdaTask {
+    /// The state's name (inside a Parallel branch or a Map, its own name).
+    pub state: String,
+    /// The function as the definition names it: a name, a partial or full ARN (possibly with
+    /// a version or alias), or `None` when it is chosen at run time (`FunctionName.$`, a
+    /// JSONata expression).
+    pub function: Option<String>,
+}
+
+/// The Lambda-invoking Task states of a definition. `Err` when it is not JSON.
+pub fn lambda_tasks(definition: &str) -> Result<Vec<LambdaTask>, String> {
+    let doc: Value =
+        serde_json::from_str(definition).map_err(|e| format!("the definition is not JSON: {e}"))?;
+    let mut out = Vec::new();
+    states_of(&doc, &mut out);
+    Ok(out)
+}
+
+/// Walks the `States` of a machine, a Parallel branch or a Map's processor.
+fn states_of(machine: &Value, out: &mut Vec<LambdaTask>) {
+    let Some(states) = machine.get("States").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, state) in states {
+        match state.get("Type").and_then(Value::as_str) {
+            Some("Task") => {
+                if let Some(task) = lambda_task(name, state) {
+                    out.push(task);
+                }
+            }
+            Some("Parallel") => {
+                for branch in state
+                    .get("Branches")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    states_of(branch, out);
+                }
+            }
+            Some("Map") => {
+                for key in ["ItemProcessor", "Iterator"] {
+                    if let Some(inner) = state.get(key) {
+                        states_of(inner, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A Task state's Lambda function: the optimized integration
+/// (`arn:aws:states:::lambda:invoke`, `.waitForTaskToken`) with `FunctionName` in
+/// `Parameters` (JSONPath) or `Arguments` (JSONata), or a function ARN as the Resource itself.
+fn lambda_task(name: &str, state: &Value) -> Option<LambdaTask> {
+    let resource = state.get("Resource").and_then(Value::as_str)?;
+    let task = |function: Option<String>| LambdaTask {
+        state: name.to_string(),
+        function,
+    };
+    if resource.starts_with("arn:")
+        && resource.contains(":lambda:")
+        && resource.contains(":function:")
+    {
+        return Some(task(Some(resource.to_string())));
+    }
+    let integration = resource.split(':').skip(5).collect::<Vec<_>>().join(":");
+    if !(resource.starts_with("arn:")
+        && resource.contains(":states:")
+        && integration.starts_with("lambda:invoke"))
+    {
+        return None;
+    }
+    let fields = state
+        .get("Parameters")
+        .or_else(|| state.get("Arguments"))
+        .and_then(Value::as_object);
+    let named = fields
+        .and_then(|f| f.get("FunctionName"))
+        .and_then(Value::as_str)
+        .filter(|v| !is_expression(v))
+        .map(str::to_string);
+    Some(task(named))
+}
+
+fn is_expression(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("{%") && v.ends_with("%}")
+}
+
+/// Whether `reference` (a name, `ACCOUNT:function:NAME`, or a function ARN, any with a
+/// version or alias), written in a state machine of `machine_region` in `account`, names
+/// `function`. A name or partial ARN means a function of the machine's own region.
+pub fn names_function(
+    reference: &str,
+    function: &Function,
+    account: &str,
+    machine_region: &str,
+) -> bool {
+    let reference = reference.trim();
+    let parts: Vec<&str> = reference.split(':').collect();
+    let (region, owner, name) = match parts.as_slice() {
+        ["arn", _, "lambda", region, owner, "function", name, ..] => (*region, *owner, *name),
+        [owner, "function", name, ..] => (machine_region, *owner, *name),
+        [name] | [name, _] => (machine_region, account, *name),
+        _ => return false,
+    };
+    name == function.name && region == function.region && owner == account
+}
+
+/// The state machines of `inv` with a Task that invokes `function`, and that Task's state
+/// name (a machine may invoke a function of another region by its ARN).
+pub fn callers_of<'a>(inv: &'a Inventory, function: &Function) -> Vec<(&'a StateMachine, String)> {
+    let mut out = Vec::new();
+    for machine in &inv.state_machines {
+        let Ok(config) = &machine.described else {
+            continue;
+        };
+        let Ok(tasks) = lambda_tasks(&config.definition) else {
+            continue;
+        };
+        for task in tasks {
+            if task
+                .function
+                .as_deref()
+                .is_some_and(|r| names_function(r, function, &inv.account_id, &machine.region))
+            {
+                out.push((&**machine, task.state));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
