@@ -160,8 +160,9 @@ fn demo_account_shape() {
     assert_eq!(inv.account_id, demo::DEMO_ACCOUNT);
     assert_eq!(inv.regions, ["us-east-1", "eu-west-1"]);
     assert!((16..=18).contains(&inv.functions.len()));
-    // The event side: queues, topics, buses and mappings, one queue unreadable.
-    assert_eq!(inv.mappings.len(), 6);
+    // The event side: queues, topics, buses, streams and mappings, one queue unreadable.
+    assert_eq!(inv.mappings.len(), 7);
+    assert_eq!(inv.streams.len(), 2);
     assert_eq!(inv.queues.len(), 4);
     assert_eq!(inv.topics.len(), 2);
     assert_eq!(inv.buses.len(), 3);

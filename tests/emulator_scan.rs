@@ -245,6 +245,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("events.source-cross-account", "partner-bus", "fail"),
     ("events.source-cross-account", "private-orders-in", "pass"),
     ("events.source-cross-account", "default-events", "pass"),
+    ("events.stream-not-encrypted", "clicks", "fail"),
+    ("events.stream-not-encrypted", "sealed-clicks", "pass"),
     ("events.queue-not-encrypted", "public-orders-in", "fail"),
     ("events.queue-not-encrypted", "private-orders-in", "pass"),
     ("events.topic-not-encrypted", "public-events", "fail"),

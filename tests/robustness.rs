@@ -2494,6 +2494,7 @@ mod soak {
                     inv.queues.extend(b.queues);
                     inv.topics.extend(b.topics);
                     inv.buses.extend(b.buses);
+                    inv.streams.extend(b.streams);
                 }
                 Area::Code => {
                     inv.function_code.extend(b.function_code);

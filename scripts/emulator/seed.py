@@ -966,8 +966,19 @@ class Seeder:
             EventSourceArn=table["LatestStreamArn"], FunctionName="bounded-stream-worker",
             StartingPosition="LATEST", MaximumRetryAttempts=3, BisectBatchOnFunctionError=True,
             DestinationConfig={"OnFailure": {"Destination": dlq}})
+        # An encrypted stream beside the plain one (events.stream-not-encrypted).
+        kinesis.create_stream(StreamName="sealed-clicks", ShardCount=1)
+        kinesis.start_stream_encryption(StreamName="sealed-clicks", EncryptionType="KMS",
+                                        KeyId="alias/aws/kinesis")
+        sealed_arn = kinesis.describe_stream(StreamName="sealed-clicks")["StreamDescription"][
+            "StreamARN"]
+        self.lam.create_event_source_mapping(
+            EventSourceArn=sealed_arn, FunctionName="bounded-stream-worker",
+            StartingPosition="LATEST", MaximumRetryAttempts=3, BisectBatchOnFunctionError=True,
+            DestinationConfig={"OnFailure": {"Destination": dlq}})
         t["streams"] = {"unbounded": "clicks → unbounded-stream-worker",
-                        "bounded": "orders-stream → bounded-stream-worker"}
+                        "bounded": "orders-stream → bounded-stream-worker",
+                        "encrypted": "sealed-clicks", "plain": "clicks"}
         t["functions"] = {
             "public_queue_admin": "public-queue-worker",
             "private_queue": "private-queue-worker",

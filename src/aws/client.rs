@@ -440,6 +440,7 @@ pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) 
         sns: client!(aws_sdk_sns, &region_cfg, answers),
         eventbridge: client!(aws_sdk_eventbridge, &region_cfg, answers),
         sfn: client!(aws_sdk_sfn, &region_cfg, answers),
+        kinesis: client!(aws_sdk_kinesis, &region_cfg, answers),
     }
 }
 

@@ -206,6 +206,7 @@ pub enum Family {
     Sns,
     EventBridge,
     StepFunctions,
+    Kinesis,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -222,6 +223,7 @@ pub struct Limits {
     sns: Semaphore,
     eventbridge: Semaphore,
     sfn: Semaphore,
+    kinesis: Semaphore,
 }
 
 impl Limits {
@@ -237,6 +239,7 @@ impl Limits {
             sns: Semaphore::new(per_family),
             eventbridge: Semaphore::new(per_family),
             sfn: Semaphore::new(per_family),
+            kinesis: Semaphore::new(per_family),
         }
     }
 
@@ -252,6 +255,7 @@ impl Limits {
             Family::Sns => &self.sns,
             Family::EventBridge => &self.eventbridge,
             Family::StepFunctions => &self.sfn,
+            Family::Kinesis => &self.kinesis,
         }
     }
 }
@@ -312,6 +316,7 @@ pub struct RegionClients {
     pub sns: aws_sdk_sns::Client,
     pub eventbridge: aws_sdk_eventbridge::Client,
     pub sfn: aws_sdk_sfn::Client,
+    pub kinesis: aws_sdk_kinesis::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

@@ -200,6 +200,11 @@ pub const CALLS: &[Permission] = &[
         purpose: "the policy of each bus whose rules trigger a function",
     },
     Permission {
+        action: "kinesis:DescribeStreamSummary",
+        areas: TRIGGERS,
+        purpose: "the encryption of each Kinesis stream that triggers a function (never its records)",
+    },
+    Permission {
         action: "states:ListStateMachines",
         areas: WORKFLOWS,
         purpose: "state machines (name, type)",
@@ -236,6 +241,8 @@ fn sid(service: &str) -> &'static str {
         "sqs" => "ReadQueueAttributesNeverMessages",
         "sns" => "ReadTopicAttributes",
         "events" => "ReadEventBusesAndRules",
+        "kinesis" => "ReadStreamEncryptionNeverRecords",
+        "states" => "ReadStateMachinesNeverExecutions",
         _ => "Read",
     }
 }

@@ -296,6 +296,18 @@ pub static SFN_DESCRIBE_STATE_MACHINE_BUCKET: Bucket = Bucket {
     },
 };
 
+pub static KINESIS_DESCRIBE_STREAM_SUMMARY_BUCKET: Bucket = Bucket {
+    id: "kinesis.describe-stream-summary",
+    rate: 20.0,
+    burst: None,
+    global: false,
+    source: Source::Documented {
+        url: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html",
+        quote: "DescribeStreamSummary has a limit of 20 transactions per second per account. \
+                (taken per region, as Kinesis's other limits are)",
+    },
+};
+
 macro_rules! api {
     ($name:ident, $op:literal, $action:literal, $family:ident, [$($bucket:ident),+]) => {
         pub static $name: Api = Api {
@@ -622,6 +634,13 @@ api!(
     [EVENTS_CONTROL_PLANE]
 );
 api!(
+    KINESIS_DESCRIBE_STREAM_SUMMARY,
+    "DescribeStreamSummary",
+    "kinesis:DescribeStreamSummary",
+    Kinesis,
+    [KINESIS_DESCRIBE_STREAM_SUMMARY_BUCKET]
+);
+api!(
     SFN_LIST_STATE_MACHINES,
     "ListStateMachines",
     "states:ListStateMachines",
@@ -690,6 +709,7 @@ pub static APIS: &[&Api] = &[
     &EVENTS_LIST_RULES,
     &EVENTS_LIST_TARGETS_BY_RULE,
     &EVENTS_DESCRIBE_EVENT_BUS,
+    &KINESIS_DESCRIBE_STREAM_SUMMARY,
     &SFN_LIST_STATE_MACHINES,
     &SFN_DESCRIBE_STATE_MACHINE,
 ];

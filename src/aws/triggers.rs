@@ -7,7 +7,8 @@
 //! bus and ListTargetsByRule per rule (kept: function targets). Then one request per source
 //! that triggers a function, and only those: GetQueueAttributes per queue of an SQS mapping,
 //! GetTopicAttributes per topic with a `lambda` subscription, DescribeEventBus per bus with a
-//! rule that targets a function. Nothing reads or sends messages.
+//! rule that targets a function, DescribeStreamSummary per Kinesis stream of a mapping.
+//! Nothing reads or sends messages or records.
 //!
 //! A listing that fails becomes a [`ListFailure`] of the area (a failed
 //! ListEventSourceMappings hides queues and stream mappings, so it is recorded for SQS and
@@ -26,9 +27,10 @@ use super::{Collected, RegionClients, Shared};
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
-    Area, Bus, BusRule, EventSourceMapping, Inventory, Queue, QueueAttributes, SourceKind,
+    Area, Bus, BusRule, EventSourceMapping, Inventory, Queue, QueueAttributes, SourceKind, Stream,
     Subscription, Topic, TopicAttributes,
 };
+use crate::domain::values::StreamEncryption;
 use std::sync::Arc;
 
 /// The largest page ListEventSourceMappings serves.
@@ -95,15 +97,25 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     for (topic, sub) in subscriptions {
         topic_subs.entry(topic).or_default().push(sub);
     }
-    let (queues, topics, buses) = join3(
-        fan_out(queue_arns.iter(), |arn| {
-            read_queue(shared, &clients.sqs, arn)
-        }),
-        fan_out(topic_subs.keys(), |arn| {
-            read_topic(shared, &clients.sns, arn)
-        }),
-        fan_out(buses, |(bus, rules)| {
-            read_bus(shared, &clients.eventbridge, bus, rules)
+    let stream_arns: BTreeSet<String> = mappings
+        .iter()
+        .filter(|m| m.kind() == SourceKind::Kinesis)
+        .filter_map(|m| m.source_arn.clone())
+        .collect();
+    let ((queues, topics, buses), streams) = futures_util::future::join(
+        join3(
+            fan_out(queue_arns.iter(), |arn| {
+                read_queue(shared, &clients.sqs, arn)
+            }),
+            fan_out(topic_subs.keys(), |arn| {
+                read_topic(shared, &clients.sns, arn)
+            }),
+            fan_out(buses, |(bus, rules)| {
+                read_bus(shared, &clients.eventbridge, bus, rules)
+            }),
+        ),
+        fan_out(stream_arns.iter(), |arn| {
+            read_stream(shared, &clients.kinesis, arn)
         }),
     )
     .await;
@@ -149,6 +161,18 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         .map(|mut m| {
             m.region = region.clone();
             Arc::new(m)
+        })
+        .collect();
+    collected.inventory.streams = stream_arns
+        .iter()
+        .zip(streams)
+        .map(|(arn, encryption)| {
+            Arc::new(Stream {
+                arn: arn.clone(),
+                name: source_name(arn),
+                region: Arn::parse(arn).map_or(region.clone(), |a| a.region.to_string()),
+                encryption: note(&mut collected, encryption),
+            })
         })
         .collect();
     collected.inventory.queues = queues;
@@ -374,6 +398,25 @@ pub fn queue_url(arn: &str) -> String {
         ),
         None => arn.to_string(),
     }
+}
+
+/// A Kinesis stream's encryption (DescribeStreamSummary: one call, no shard list).
+async fn read_stream(
+    shared: &Shared,
+    kinesis: &aws_sdk_kinesis::Client,
+    arn: &str,
+) -> Result<StreamEncryption, CallFailure> {
+    let out = shared
+        .call(&quotas::KINESIS_DESCRIBE_STREAM_SUMMARY, || {
+            kinesis.describe_stream_summary().stream_arn(arn).send()
+        })
+        .await?;
+    Ok(out
+        .stream_description_summary()
+        .and_then(|s| s.encryption_type())
+        .map_or_else(StreamEncryption::default, |e| {
+            StreamEncryption::parse(e.as_str())
+        }))
 }
 
 async fn read_queue(

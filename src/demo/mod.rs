@@ -67,6 +67,7 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         queues: shared(triggers::queues()),
         topics: shared(triggers::topics()),
         buses: shared(triggers::buses()),
+        streams: shared(triggers::streams()),
         function_code,
         layer_code,
         state_machines: shared(workflows::state_machines()),
@@ -302,6 +303,12 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 .buses
                 .iter()
                 .filter(|b| here(&b.region))
+                .cloned()
+                .collect();
+            inv.streams = full
+                .streams
+                .iter()
+                .filter(|s| here(&s.region))
                 .cloned()
                 .collect();
             for q in &inv.queues {

@@ -15,9 +15,10 @@
 
 use super::fixture::*;
 use crate::domain::inventory::{
-    Alias, Bus, BusRule, CodeSigning, EventSourceMapping, Queue, QueueAttributes, Subscription,
-    Topic, TopicAttributes,
+    Alias, Bus, BusRule, CodeSigning, EventSourceMapping, Queue, QueueAttributes, Stream,
+    Subscription, Topic, TopicAttributes,
 };
+use crate::domain::values::StreamEncryption;
 
 fn queue_arn(region: &str, account: &str, name: &str) -> String {
     format!("arn:aws:sqs:{region}:{account}:{name}")
@@ -221,6 +222,18 @@ pub(super) fn mappings() -> Vec<EventSourceMapping> {
             },
         ),
         mapping(
+            "2b4d6f8a-0c2e-4b6d-8f0a-2c4e6a8b0d20",
+            EUW1,
+            format!("arn:aws:kinesis:{EUW1}:{DEMO_ACCOUNT}:stream/stock-telemetry"),
+            "inventory-sync",
+            |m| {
+                m.maximum_retry_attempts = Some(3);
+                m.maximum_record_age_seconds = Some(3600);
+                m.bisect_batch_on_function_error = Some(true);
+                m.on_failure_destination = Some(queue_arn(EUW1, DEMO_ACCOUNT, "stock-failures"));
+            },
+        ),
+        mapping(
             "5e7a9c1b-3d5f-4a7c-9e1b-5d7f9a1c3e16",
             EUW1,
             queue_arn(EUW1, DEMO_ACCOUNT, "stock-updates"),
@@ -242,6 +255,25 @@ fn statements(list: &[String]) -> Option<String> {
         r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
         list.join(",")
     ))
+}
+
+/// The Kinesis streams of the mappings: the clickstream was created before encryption was
+/// the team's default; the warehouse telemetry stream is encrypted with the AWS managed key.
+pub(super) fn streams() -> Vec<Stream> {
+    vec![
+        Stream {
+            arn: format!("arn:aws:kinesis:{USE1}:{DEMO_ACCOUNT}:stream/clickstream"),
+            name: "clickstream".into(),
+            region: USE1.into(),
+            encryption: Ok(StreamEncryption::None),
+        },
+        Stream {
+            arn: format!("arn:aws:kinesis:{EUW1}:{DEMO_ACCOUNT}:stream/stock-telemetry"),
+            name: "stock-telemetry".into(),
+            region: EUW1.into(),
+            encryption: Ok(StreamEncryption::Kms),
+        },
+    ]
 }
 
 pub(super) fn queues() -> Vec<Queue> {

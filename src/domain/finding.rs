@@ -192,6 +192,8 @@ pub enum ResourceKind {
     Layer,
     /// A Step Functions state machine.
     StateMachine,
+    /// A Kinesis data stream that triggers a function.
+    Stream,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -214,6 +216,7 @@ impl ResourceKind {
             ("sns", _) => ResourceKind::Topic,
             ("events", "event-bus") => ResourceKind::Bus,
             ("states", "stateMachine") => ResourceKind::StateMachine,
+            ("kinesis", "stream") => ResourceKind::Stream,
             ("apigateway", "") => match path.as_slice() {
                 ["", "restapis", _] => ResourceKind::RestApi,
                 ["", "apis", _] => ResourceKind::HttpApi,
@@ -229,7 +232,11 @@ impl ResourceKind {
     pub fn is_event_source(self) -> bool {
         matches!(
             self,
-            ResourceKind::Queue | ResourceKind::Topic | ResourceKind::Bus | ResourceKind::Mapping
+            ResourceKind::Queue
+                | ResourceKind::Topic
+                | ResourceKind::Bus
+                | ResourceKind::Mapping
+                | ResourceKind::Stream
         )
     }
 
@@ -248,6 +255,7 @@ impl ResourceKind {
             ResourceKind::Mapping => "stream mapping",
             ResourceKind::Layer => "layer",
             ResourceKind::StateMachine => "workflow",
+            ResourceKind::Stream => "stream",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

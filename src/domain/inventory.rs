@@ -14,7 +14,7 @@ use super::failure::Failure;
 use super::values::{
     ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, IntegrationType,
     KeyManager, KeyState, LoggingLevel, MachineLogLevel, MachineType, MappingState, PackageType,
-    TracingMode, UntrustedArtifact, UrlAuthType,
+    StreamEncryption, TracingMode, UntrustedArtifact, UrlAuthType,
 };
 pub use super::vocabulary::Area;
 use super::vocabulary::Service;
@@ -72,6 +72,9 @@ pub struct Inventory {
     pub topics: Vec<Arc<Topic>>,
     /// EventBridge buses with a rule that targets a function.
     pub buses: Vec<Arc<Bus>>,
+    /// Kinesis streams that trigger a function through a mapping (only those are read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<Arc<Stream>>,
     /// What the code area (opt-in: `--code`) read in each Zip-packaged function's package.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub function_code: Vec<Arc<FunctionCode>>,
@@ -298,6 +301,7 @@ impl Inventory {
                 replace(&mut self.queues, batch.queues, region, |q| &q.region);
                 replace(&mut self.topics, batch.topics, region, |t| &t.region);
                 replace(&mut self.buses, batch.buses, region, |b| &b.region);
+                replace(&mut self.streams, batch.streams, region, |s| &s.region);
             }
             Area::Code => {
                 replace(&mut self.function_code, batch.function_code, region, |c| {
@@ -707,6 +711,18 @@ pub struct V2Domain {
     pub region: String,
     /// `TLS_1_0` or `TLS_1_2`.
     pub security_policy: Option<String>,
+}
+
+// ───────────────────────────── Kinesis ─────────────────────────────
+
+/// A Kinesis data stream that triggers a function (DescribeStreamSummary).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stream {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    /// `EncryptionType`, or why it could not be read.
+    pub encryption: Fetched<StreamEncryption>,
 }
 
 // ───────────────────────────── Step Functions ─────────────────────────────

@@ -106,6 +106,11 @@ aws_value! {
 }
 
 aws_value! {
+    /// How a Kinesis stream is encrypted at rest (`EncryptionType`).
+    pub enum StreamEncryption { Kms = "KMS", None = "NONE" }
+}
+
+aws_value! {
     /// A Step Functions state machine's type (`type`).
     pub enum MachineType { Standard = "STANDARD", Express = "EXPRESS" }
 }

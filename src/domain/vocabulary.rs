@@ -70,6 +70,8 @@ listed_enum! {
         /// Amazon EventBridge (IAM prefix `events`).
         #[serde(rename = "events")]
         EventBridge,
+        /// Amazon Kinesis Data Streams (streams that trigger a function).
+        Kinesis,
         /// AWS Step Functions (IAM prefix `states`).
         #[serde(rename = "states")]
         StepFunctions,
@@ -89,6 +91,7 @@ impl Service {
             Service::Sns => "sns",
             Service::EventBridge => "events",
             Service::StepFunctions => "states",
+            Service::Kinesis => "kinesis",
         }
     }
 
@@ -100,7 +103,7 @@ impl Service {
             Service::ApiGateway | Service::ApiGatewayV2 => Area::Gateways,
             Service::SecretsManager => Area::Secrets,
             Service::Kms => Area::Encryption,
-            Service::Sqs | Service::Sns | Service::EventBridge => Area::Triggers,
+            Service::Sqs | Service::Sns | Service::EventBridge | Service::Kinesis => Area::Triggers,
             Service::StepFunctions => Area::Workflows,
         }
     }

@@ -152,6 +152,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_apigateway as apigateway;
     use aws_sdk_apigatewayv2 as apigatewayv2;
     use aws_sdk_eventbridge as eventbridge;
+    use aws_sdk_kinesis as kinesis;
     use aws_sdk_kms as kms;
     use aws_sdk_lambda as lambda;
     use aws_sdk_secretsmanager as secretsmanager;
@@ -170,6 +171,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         sns: client!(sns, none),
         eventbridge: client!(eventbridge, none),
         sfn: client!(sfn, none),
+        kinesis: client!(kinesis, none),
     }
 }
 

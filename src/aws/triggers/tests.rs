@@ -128,6 +128,15 @@ fn route(s: &Seen) -> Reply {
             queue("audit")
         )),
         Some("DescribeEventBus") => Reply::denied_xml("events:DescribeEventBus"),
+        Some("DescribeStreamSummary") => {
+            assert_eq!(
+                body["StreamARN"],
+                format!("arn:aws:kinesis:{R}:{ACCOUNT}:stream/clicks")
+            );
+            Reply::json(&format!(
+                r#"{{"StreamDescriptionSummary":{{"StreamName":"clicks","StreamARN":"arn:aws:kinesis:{R}:{ACCOUNT}:stream/clicks","StreamStatus":"ACTIVE","RetentionPeriodHours":24,"StreamCreationTimestamp":1700000000,"EnhancedMonitoring":[],"EncryptionType":"NONE","OpenShardCount":1}}}}"#
+            ))
+        }
         other => panic!("unexpected request {other:?} {}", s.path),
     }
 }
@@ -202,10 +211,18 @@ async fn every_listing_is_paged_and_only_triggering_sources_are_read() {
     assert!(inv.list_failures.is_empty());
     assert_eq!(collected.failures.len(), 1);
 
+    // The stream of the Kinesis mapping, its encryption read once (DescribeStreamSummary).
+    assert_eq!(inv.streams.len(), 1);
+    assert_eq!(inv.streams[0].name, "clicks");
+    assert_eq!(
+        inv.streams[0].encryption,
+        Ok(crate::domain::values::StreamEncryption::None)
+    );
+
     // Requests: 2 + 2 + 2 listing pages, 2 ListRules, 1 ListTargetsByRule, then one per
-    // source: a queue, a topic, a bus.
-    assert_eq!(router.requests().len(), 12);
-    assert_eq!(shared.calls.load(Ordering::Relaxed), 12);
+    // source: a queue, a topic, a bus, a stream.
+    assert_eq!(router.requests().len(), 13);
+    assert_eq!(shared.calls.load(Ordering::Relaxed), 13);
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ pub(super) fn aws_resource_type(f: &Finding) -> &'static str {
         ResourceKind::Bus => "AwsEventsEventbus",
         ResourceKind::Layer => "AwsLambdaLayerVersion",
         ResourceKind::StateMachine => "AwsStepFunctionStateMachine",
+        ResourceKind::Stream => "AwsKinesisStream",
         ResourceKind::Domain
         | ResourceKind::Mapping
         | ResourceKind::Listing

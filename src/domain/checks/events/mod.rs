@@ -16,11 +16,14 @@
 use crate::domain::arn::{Arn, function_ref, source_name};
 use crate::domain::catalogue::{CheckDef, Context, Target, tf_ident};
 use crate::domain::finding::{Category, Evidence, Finding, ResourceKind, Service, Severity};
-use crate::domain::inventory::{Area, EventSourceMapping, Inventory, Queue, SourceKind, Topic};
+use crate::domain::inventory::{
+    Area, EventSourceMapping, Inventory, Queue, SourceKind, Stream, Topic,
+};
 use crate::domain::policy::PolicyDocument;
 use crate::domain::triggers::{
     Openness, bus_openness, granted_accounts, queue_openness, topic_openness,
 };
+use crate::domain::values::StreamEncryption;
 use std::sync::Arc;
 
 const DOCS_SQS_POLICY: &str = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html";
@@ -228,6 +231,30 @@ pub const CHECKS: &[CheckDef] = &[
         prowler: None,
         docs_url: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-errors",
         evaluate: stream_unbounded_retries,
+    },
+    CheckDef {
+        id: "events.stream-not-encrypted",
+        title: "Kinesis stream that triggers a function is not encrypted",
+        severity: Severity::Medium,
+        category: Category::Encryption,
+        service: Service::Kinesis,
+        areas: &[Area::Triggers],
+        resource: ResourceKind::Stream,
+        rationale: "Records wait in a Kinesis stream for up to its retention period (a day by \
+            default, a year at most) until the function reads them. With EncryptionType NONE \
+            they are stored unencrypted, and the events of a stream often carry personal or \
+            payment data.",
+        fix: "Start server-side encryption with a KMS key (alias/aws/kinesis or your own).",
+        console: &[
+            "Open the Kinesis console in {region} → Data streams → {name}.",
+            "Configuration → Encryption → Edit: Enable server-side encryption, choose a key → Save changes.",
+        ],
+        cli: "aws kinesis start-stream-encryption --stream-arn {arn} --encryption-type KMS --key-id alias/aws/kinesis --region {region}",
+        terraform: "resource \"aws_kinesis_stream\" \"{tf}\" {\n  name            = \"{name}\"\n  encryption_type = \"KMS\"\n  kms_key_id      = \"alias/aws/kinesis\"\n}",
+        fsbp: Some("Kinesis.1"),
+        prowler: Some("kinesis_stream_encrypted_at_rest"),
+        docs_url: "https://docs.aws.amazon.com/streams/latest/dev/server-side-encryption.html",
+        evaluate: stream_not_encrypted,
     },
 ];
 
@@ -598,6 +625,33 @@ fn topic_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<F
         }
     };
     inv.topics.iter().map(judge).collect()
+}
+
+fn stream_not_encrypted(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> {
+    let judge = |stream: &Arc<Stream>| {
+        let t = named_target(&stream.region, &stream.arn, &stream.name);
+        let encryption = match &stream.encryption {
+            Err(e) => return def.unknown(inv, &t, e.clone()),
+            Ok(e) => e,
+        };
+        let ev = vec![Evidence::new("EncryptionType", encryption.as_str())];
+        match encryption {
+            StreamEncryption::Kms => def.pass(inv, &t, "records are encrypted with KMS", ev),
+            StreamEncryption::None => def.fail(
+                inv,
+                &t,
+                "EncryptionType NONE: records are stored unencrypted",
+                ev,
+            ),
+            // A type this version does not know, or none at all: not a pass.
+            StreamEncryption::Other(v) => def.unknown(
+                inv,
+                &t,
+                format!("DescribeStreamSummary gave EncryptionType {v:?}"),
+            ),
+        }
+    };
+    inv.streams.iter().map(judge).collect()
 }
 
 // ───────────────────────────── failures ─────────────────────────────

@@ -375,6 +375,43 @@ fn topic_encryption_needs_a_key() {
 }
 
 #[test]
+fn stream_encryption_needs_kms() {
+    use crate::domain::inventory::Stream;
+    use crate::domain::values::StreamEncryption;
+    let stream = |name: &str, encryption: Result<StreamEncryption, String>| {
+        Arc::new(Stream {
+            arn: format!("arn:aws:kinesis:{R}:{ACCT}:stream/{name}"),
+            name: name.into(),
+            region: R.into(),
+            encryption: encryption.map_err(Into::into),
+        })
+    };
+    let mut i = inv();
+    i.streams = vec![
+        stream("kms", Ok(StreamEncryption::Kms)),
+        stream("plain", Ok(StreamEncryption::None)),
+        stream("denied", Err("AccessDenied".into())),
+        // A value this version does not know is not a pass.
+        stream("new-kind", Ok(StreamEncryption::parse("QUANTUM"))),
+    ];
+    let findings = eval("events.stream-not-encrypted", &i);
+    assert_eq!(
+        statuses(&findings),
+        [
+            ("kms".to_string(), Status::Pass),
+            ("plain".to_string(), Status::Fail),
+            ("denied".to_string(), Status::Unknown),
+            ("new-kind".to_string(), Status::Unknown),
+        ]
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.resource_id.starts_with("arn:aws:kinesis:"))
+    );
+}
+
+#[test]
 fn dead_letters_for_queues_and_stream_mappings() {
     let mut i = inv();
     let redrive = |r: Option<&str>| {
