@@ -94,13 +94,7 @@ pub fn walk(
     wants: &dyn Fn(&str) -> bool,
     visit: &mut dyn FnMut(&str, &[u8]),
 ) -> Result<(), ReadError> {
-    let mut budget = Budget {
-        limits,
-        unzipped: 0,
-        entries: 0,
-        whole: true,
-    };
-    walk_in(bytes, "", 0, &mut budget, wants, visit)
+    Budget::new(limits, true).walk(bytes, wants, visit)
 }
 
 /// [`walk`] with zip's streaming reader for every file (the tests compare the two).
@@ -111,13 +105,27 @@ pub(crate) fn walk_streaming(
     wants: &dyn Fn(&str) -> bool,
     visit: &mut dyn FnMut(&str, &[u8]),
 ) -> Result<(), ReadError> {
-    let mut budget = Budget {
-        limits,
-        unzipped: 0,
-        entries: 0,
-        whole: false,
-    };
-    walk_in(bytes, "", 0, &mut budget, wants, visit)
+    Budget::new(limits, false).walk(bytes, wants, visit)
+}
+
+impl Budget {
+    fn new(limits: Limits, whole: bool) -> Budget {
+        Budget {
+            limits,
+            unzipped: 0,
+            entries: 0,
+            whole,
+        }
+    }
+
+    fn walk(
+        mut self,
+        bytes: &[u8],
+        wants: &dyn Fn(&str) -> bool,
+        visit: &mut dyn FnMut(&str, &[u8]),
+    ) -> Result<(), ReadError> {
+        walk_in(bytes, "", 0, &mut self, wants, visit)
+    }
 }
 
 /// Files up to this size are inflated in one call into a buffer of their declared size
