@@ -149,6 +149,12 @@ fn logging_off(def: &CheckDef, inv: &Inventory, _ctx: &Context) -> Vec<Finding> 
             MachineLogLevel::Other(v) if v.is_empty() => {
                 def.fail(inv, &t, "no logging configuration (OFF)", ev)
             }
+            // A level this version does not know: not a pass.
+            MachineLogLevel::Other(v) => def.unknown(
+                inv,
+                &t,
+                format!("DescribeStateMachine gave logging level {v:?}"),
+            ),
             l => def.pass(inv, &t, format!("logs executions at level {l}"), ev),
         }
     })

@@ -113,6 +113,15 @@ fn logging_and_tracing_pass_fail_and_unknown() {
             ("denied".into(), Status::Unknown),
         ]
     );
+    // A logging level this version does not know is not a pass.
+    let newer = inventory(vec![machine(
+        "newer",
+        Ok(config(PLAIN, "VERBOSE", true, "scoped")),
+    )]);
+    assert_eq!(
+        statuses("sfn.logging-off", &newer),
+        vec![("newer".into(), Status::Unknown)]
+    );
 }
 
 #[test]
