@@ -134,17 +134,16 @@ async fn describe(
                 .send()
         })
         .await?;
-    Ok(MachineConfig {
-        role_arn: out.role_arn,
-        definition: out.definition,
-        log_level: out
-            .logging_configuration
+    Ok(MachineConfig::new(
+        out.role_arn,
+        out.definition,
+        out.logging_configuration
             .and_then(|l| l.level)
             .map_or_else(MachineLogLevel::default, |l| {
                 MachineLogLevel::parse(l.as_str())
             }),
-        tracing: out.tracing_configuration.is_some_and(|t| t.enabled),
-    })
+        out.tracing_configuration.is_some_and(|t| t.enabled),
+    ))
 }
 
 #[cfg(test)]

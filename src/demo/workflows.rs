@@ -54,24 +54,24 @@ pub(super) fn state_machines() -> Vec<StateMachine> {
             name: "order-fulfilment".into(),
             region: USE1.into(),
             kind: MachineType::Standard,
-            described: Ok(MachineConfig {
-                role_arn: role_arn("order-fulfilment-sfn-role"),
-                definition: fulfilment,
-                log_level: MachineLogLevel::Off,
-                tracing: false,
-            }),
+            described: Ok(MachineConfig::new(
+                role_arn("order-fulfilment-sfn-role"),
+                fulfilment,
+                MachineLogLevel::Off,
+                false,
+            )),
         },
         StateMachine {
             arn: machine_arn(USE1, "refund-review"),
             name: "refund-review".into(),
             region: USE1.into(),
             kind: MachineType::Express,
-            described: Ok(MachineConfig {
-                role_arn: role_arn("refund-review-sfn-role"),
-                definition: refunds,
-                log_level: MachineLogLevel::All,
-                tracing: true,
-            }),
+            described: Ok(MachineConfig::new(
+                role_arn("refund-review-sfn-role"),
+                refunds,
+                MachineLogLevel::All,
+                true,
+            )),
         },
     ]
 }

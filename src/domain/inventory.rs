@@ -747,6 +747,30 @@ pub struct MachineConfig {
     pub definition: String,
     pub log_level: MachineLogLevel,
     pub tracing: bool,
+    /// The definition's Lambda-invoking Task states, parsed once when the configuration is
+    /// built ([`MachineConfig::new`]) so that screens and joins never re-parse definitions
+    /// (up to 1 MB each) per frame. Empty when the definition is not JSON.
+    #[serde(default)]
+    pub lambda_tasks: Vec<crate::domain::workflows::LambdaTask>,
+}
+
+impl MachineConfig {
+    /// A configuration with its Lambda tasks read from `definition`.
+    pub fn new(
+        role_arn: String,
+        definition: String,
+        log_level: MachineLogLevel,
+        tracing: bool,
+    ) -> Self {
+        let lambda_tasks = crate::domain::workflows::lambda_tasks(&definition).unwrap_or_default();
+        MachineConfig {
+            role_arn,
+            definition,
+            log_level,
+            tracing,
+            lambda_tasks,
+        }
+    }
 }
 
 impl StateMachine {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::inventory::{Function, Inventory, StateMachine};
 
 /// One Task state that invokes a Lambda function.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LambdaTask {
     /// The state's name (inside a Parallel branch or a Map, its own name).
     pub state: String,
@@ -121,23 +121,21 @@ pub fn names_function(
 }
 
 /// The state machines of `inv` with a Task that invokes `function`, and that Task's state
-/// name (a machine may invoke a function of another region by its ARN).
+/// name (a machine may invoke a function of another region by its ARN). Reads the tasks
+/// parsed when each configuration was built: cheap enough for the render path.
 pub fn callers_of<'a>(inv: &'a Inventory, function: &Function) -> Vec<(&'a StateMachine, String)> {
     let mut out = Vec::new();
     for machine in &inv.state_machines {
         let Ok(config) = &machine.described else {
             continue;
         };
-        let Ok(tasks) = lambda_tasks(&config.definition) else {
-            continue;
-        };
-        for task in tasks {
+        for task in &config.lambda_tasks {
             if task
                 .function
                 .as_deref()
                 .is_some_and(|r| names_function(r, function, &inv.account_id, &machine.region))
             {
-                out.push((&**machine, task.state));
+                out.push((&**machine, task.state.clone()));
             }
         }
     }

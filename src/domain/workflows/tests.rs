@@ -88,12 +88,12 @@ fn callers_of_a_function_name_the_machine_and_the_task() {
         name: name.into(),
         region: region.into(),
         kind: MachineType::Standard,
-        described: Ok(MachineConfig {
-            role_arn: String::new(),
-            definition: definition.into(),
-            log_level: MachineLogLevel::Off,
-            tracing: false,
-        }),
+        described: Ok(MachineConfig::new(
+            String::new(),
+            definition.into(),
+            MachineLogLevel::Off,
+            false,
+        )),
     };
     let by_arn = r#"{"StartAt":"Reserve","States":{"Reserve":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws:lambda:eu-west-1:111122223333:function:reserve"},"End":true}}}"#;
     let by_name = r#"{"StartAt":"Reserve","States":{"Reserve":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"reserve"},"End":true}}}"#;

@@ -22,12 +22,12 @@ fn machine(name: &str, config: Result<MachineConfig, Failure>) -> StateMachine {
 }
 
 fn config(definition: &str, log_level: &str, tracing: bool, role: &str) -> MachineConfig {
-    MachineConfig {
-        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
-        definition: definition.into(),
-        log_level: MachineLogLevel::parse(log_level),
+    MachineConfig::new(
+        format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
+        definition.into(),
+        MachineLogLevel::parse(log_level),
         tracing,
-    }
+    )
 }
 
 fn role(name: &str, statements: &str) -> (String, Arc<Result<Role, Failure>>) {
