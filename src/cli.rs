@@ -535,6 +535,7 @@ impl Cli {
                 triggers: s,
                 code: s,
                 workflows: s,
+                graphql: s,
             },
             None => configured.clone(),
         }

@@ -233,6 +233,23 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("sfn.secrets-in-definition", "refunds-flow", "pass"),
     ("sfn.privileged-role", "orders-flow", "fail"),
     ("sfn.privileged-role", "refunds-flow", "pass"),
+    // ── AppSync (seed.py seed_graphql). moto serves no data sources, resolvers or types, and
+    // no introspectionConfig or query limits: those are GAPS (unknown, as on a denying
+    // endpoint) on the public API, and not applicable on the private one.
+    ("appsync.api-key-auth", "shop-graphql", "fail"),
+    ("appsync.api-key-auth", "admin-graphql", "pass"),
+    ("appsync.api-key-long-lived", "shop-graphql", "fail"),
+    ("appsync.api-key-long-lived", "admin-graphql", "pass"),
+    ("appsync.field-logging-off", "shop-graphql", "fail"),
+    ("appsync.field-logging-off", "admin-graphql", "pass"),
+    ("appsync.no-waf", "shop-graphql", "fail"),
+    ("appsync.no-waf", "admin-graphql", "not_applicable"),
+    (
+        "appsync.introspection-enabled",
+        "admin-graphql",
+        "not_applicable",
+    ),
+    ("appsync.no-query-limits", "admin-graphql", "not_applicable"),
     // ── Event sources (seed.py seed_triggers)
     ("events.queue-public-send", "public-orders-in", "fail"),
     ("events.queue-public-send", "private-orders-in", "pass"),
@@ -330,6 +347,28 @@ const GAPS: &[(&str, &str, &[&str])] = &[
         "orders-fn",
         &["lambda:ListCodeSigningConfigs"],
     ),
+    // AppSync on moto: no introspectionConfig in the listing (so no query limits either:
+    // they came with it), and ListTypes / ListDataSources / ListFunctions are 404s.
+    (
+        "appsync.introspection-enabled",
+        "shop-graphql",
+        &["introspectionConfig"],
+    ),
+    (
+        "appsync.no-query-limits",
+        "shop-graphql",
+        &["queryDepthLimit"],
+    ),
+    (
+        "appsync.secrets-in-resolvers",
+        "shop-graphql",
+        &["resolvers"],
+    ),
+    (
+        "appsync.secrets-in-resolvers",
+        "admin-graphql",
+        &["resolvers"],
+    ),
 ];
 
 /// Checks no seed can make pass or fail on moto 5.2.5, and why (reported, not asserted).
@@ -350,6 +389,34 @@ const INEXPRESSIBLE: &[(&str, &str)] = &[
     (
         "lambda.no-code-signing/fail",
         "no code-signing call is implemented (unit-tested on recorded answers)",
+    ),
+    (
+        "appsync.no-waf/pass",
+        "moto keeps no WAF association (recorded answers: src/aws/graphql/tests.rs)",
+    ),
+    (
+        "appsync.introspection-enabled/pass",
+        "moto returns no introspectionConfig (recorded answers)",
+    ),
+    (
+        "appsync.introspection-enabled/fail",
+        "moto returns no introspectionConfig (recorded answers)",
+    ),
+    (
+        "appsync.no-query-limits/pass",
+        "moto returns no query limits (recorded answers)",
+    ),
+    (
+        "appsync.no-query-limits/fail",
+        "moto returns no query limits (recorded answers)",
+    ),
+    (
+        "appsync.secrets-in-resolvers/pass",
+        "moto serves no resolvers, types or functions (recorded answers)",
+    ),
+    (
+        "appsync.secrets-in-resolvers/fail",
+        "moto serves no resolvers, types or functions (recorded answers)",
     ),
 ];
 
@@ -524,7 +591,14 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
         assert_eq!(entry["status"], "ok", "{area}: {entry}");
         assert!(entry["error"].is_null(), "{area}: {entry}");
     }
-    assert_eq!(collection.len(), 7, "{collection:?}");
+    // The graphql area is partial: moto answers ListDataSources, ListFunctions and ListTypes
+    // with 404s (their checks say unknown above).
+    let graphql = collection
+        .iter()
+        .find(|c| c["area"] == "graphql" && c["region"] == REGION)
+        .expect("graphql collected");
+    assert_eq!(graphql["status"], "partial", "{graphql}");
+    assert_eq!(collection.len(), 8, "{collection:?}");
     assert_eq!(snapshot["accounts"][0]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
@@ -590,11 +664,13 @@ fn two_regions_are_collected_side_by_side() {
         serde_json::json!([REGION, "eu-west-1"])
     );
     let collection = snapshot["collection"].as_array().unwrap();
-    assert_eq!(collection.len(), 14, "{collection:?}");
+    assert_eq!(collection.len(), 16, "{collection:?}");
     for c in collection {
         // moto implements no code-signing call: the functions of us-east-1 are partial
-        // (eu-west-1 has no function, so nothing is asked there).
-        let want = if c["area"] == "functions" && c["region"] == REGION {
+        // (eu-west-1 has no function, so nothing is asked there); nor AppSync's listings
+        // under an API (eu-west-1 has no API).
+        let partial = ["functions", "graphql"].iter().any(|a| c["area"] == *a);
+        let want = if partial && c["region"] == REGION {
             "partial"
         } else {
             "ok"
@@ -604,7 +680,7 @@ fn two_regions_are_collected_side_by_side() {
     for region in [REGION, "eu-west-1"] {
         assert_eq!(
             collection.iter().filter(|c| c["region"] == region).count(),
-            7,
+            8,
             "{region}"
         );
     }

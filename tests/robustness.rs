@@ -1957,8 +1957,8 @@ mod soak {
             Area::Encryption => encryption(&mut c, region, current, rng),
             Area::Secrets => secrets(&mut c, region, run, rng),
             // Nothing triggers the soak's functions, it runs without --code and has no state
-            // machines: empty batches.
-            Area::Triggers | Area::Code | Area::Workflows => {}
+            // machines or GraphQL APIs: empty batches.
+            Area::Triggers | Area::Code | Area::Workflows | Area::Graphql => {}
         }
         c
     }
@@ -2501,6 +2501,7 @@ mod soak {
                     inv.layer_code.extend(b.layer_code);
                 }
                 Area::Workflows => inv.state_machines.extend(b.state_machines),
+                Area::Graphql => inv.graphql_apis.extend(b.graphql_apis),
             }
             inv.list_failures.extend(b.list_failures);
         }
@@ -2543,6 +2544,7 @@ mod soak {
             (Area::Secrets, 59),
             (Area::Triggers, 58),
             (Area::Workflows, 57),
+            (Area::Graphql, 56),
         ]
         .into_iter()
         .map(|(a, s)| (a, Duration::from_secs(s)))

@@ -489,6 +489,25 @@ fn resource_detail_names_the_state_machines_that_call_the_function() {
 }
 
 #[test]
+fn resource_detail_names_the_graphql_resolvers_that_call_the_function() {
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>/orders-create<enter><enter>");
+    let shown = text(&s, 120, 40);
+    // Through the data source of a pipeline resolver's function.
+    assert!(
+        shown.contains("GraphQL API storefront (resolver Mutation.checkout)"),
+        "{shown}"
+    );
+    let mut s = demo_state();
+    press(&mut s, "<tab><tab>/payments-refund<enter><enter>");
+    let shown = text(&s, 120, 40);
+    assert!(
+        shown.contains("GraphQL API backoffice (resolver Mutation.refund)"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn resource_detail_lists_the_vulnerable_packages() {
     let mut s = demo_state();
     press(&mut s, "<tab><tab>/payments-webhook<enter><enter>");

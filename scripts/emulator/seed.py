@@ -49,6 +49,7 @@ import random
 import re
 import sys
 import threading
+import time
 import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -801,6 +802,29 @@ class Seeder:
         }
         self.seed_triggers(admin_role, least_role, reader_role)
         self.seed_workflows(admin_role, least_role)
+        self.seed_graphql()
+
+    # ───────────────────────────── GraphQL ─────────────────────────────
+
+    def seed_graphql(self):
+        """AppSync GraphQL APIs (manifest key `graphql`): `shop-graphql` is public through its
+        default API_KEY provider, logs nothing, has no WAF and a key that lives a year;
+        `admin-graphql` is PRIVATE, authenticates with IAM only, logs at ERROR and its key
+        expires in 30 days. moto serves neither data sources, resolvers, functions and types nor
+        introspectionConfig and the query limits: those checks are unknown here (recorded
+        exchanges in src/aws/graphql/tests.rs cover them)."""
+        appsync = self.client("appsync")
+        now = int(time.time())
+        shop = appsync.create_graphql_api(name="shop-graphql", authenticationType="API_KEY",
+                                          visibility="GLOBAL")["graphqlApi"]
+        appsync.create_api_key(apiId=shop["apiId"], expires=now + 365 * 86400)
+        admin = appsync.create_graphql_api(
+            name="admin-graphql", authenticationType="AWS_IAM", visibility="PRIVATE",
+            logConfig={"fieldLogLevel": "ERROR",
+                       "cloudWatchLogsRoleArn": f"arn:aws:iam::{self.account}:role/appsync-logs"},
+        )["graphqlApi"]
+        appsync.create_api_key(apiId=admin["apiId"], expires=now + 30 * 86400)
+        self.manifest["graphql"] = {"public": "shop-graphql", "private": "admin-graphql"}
 
     # ───────────────────────────── workflows ─────────────────────────────
 

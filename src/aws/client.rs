@@ -441,6 +441,7 @@ pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) 
         eventbridge: client!(aws_sdk_eventbridge, &region_cfg, answers),
         sfn: client!(aws_sdk_sfn, &region_cfg, answers),
         kinesis: client!(aws_sdk_kinesis, &region_cfg, answers),
+        appsync: client!(aws_sdk_appsync, &region_cfg, answers),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod errors;
 pub(crate) mod fake;
 pub mod functions;
 pub mod gateways;
+pub mod graphql;
 pub mod permissions;
 pub mod qualified;
 pub mod quotas;
@@ -169,6 +170,7 @@ impl Pollers {
                     Area::Secrets => secrets::collect(&shared, &clients).await,
                     Area::Triggers => triggers::collect(&shared, &clients, current).await,
                     Area::Workflows => workflows::collect(&shared, &clients, current).await,
+                    Area::Graphql => graphql::collect(&shared, &clients, current).await,
                     // The scheduler polls the code area only with `--code`.
                     Area::Code => match &code {
                         Some(options) => code::collect(&shared, &clients, current, options).await,
@@ -207,6 +209,7 @@ pub enum Family {
     EventBridge,
     StepFunctions,
     Kinesis,
+    AppSync,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -224,6 +227,7 @@ pub struct Limits {
     eventbridge: Semaphore,
     sfn: Semaphore,
     kinesis: Semaphore,
+    appsync: Semaphore,
 }
 
 impl Limits {
@@ -240,6 +244,7 @@ impl Limits {
             eventbridge: Semaphore::new(per_family),
             sfn: Semaphore::new(per_family),
             kinesis: Semaphore::new(per_family),
+            appsync: Semaphore::new(per_family),
         }
     }
 
@@ -256,6 +261,7 @@ impl Limits {
             Family::EventBridge => &self.eventbridge,
             Family::StepFunctions => &self.sfn,
             Family::Kinesis => &self.kinesis,
+            Family::AppSync => &self.appsync,
         }
     }
 }
@@ -317,6 +323,7 @@ pub struct RegionClients {
     pub eventbridge: aws_sdk_eventbridge::Client,
     pub sfn: aws_sdk_sfn::Client,
     pub kinesis: aws_sdk_kinesis::Client,
+    pub appsync: aws_sdk_appsync::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

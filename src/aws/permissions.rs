@@ -32,8 +32,9 @@ const TRIGGERS: &[Area] = &[Area::Triggers];
 /// Granted only by `parapet policy --code`: the code area is opt-in.
 const CODE: &[Area] = &[Area::Code];
 const WORKFLOWS: &[Area] = &[Area::Workflows];
-/// Roles are read for functions and for state machines.
-const ROLES: &[Area] = &[Area::Functions, Area::Workflows];
+const GRAPHQL: &[Area] = &[Area::Graphql];
+/// Roles are read for functions, state machines and GraphQL data sources.
+const ROLES: &[Area] = &[Area::Functions, Area::Workflows, Area::Graphql];
 
 /// Every action Parapet calls, grouped by service in policy order.
 pub const CALLS: &[Permission] = &[
@@ -214,6 +215,36 @@ pub const CALLS: &[Permission] = &[
         areas: WORKFLOWS,
         purpose: "a state machine's definition, role, logging and tracing (never executions or their history)",
     },
+    Permission {
+        action: "appsync:ListGraphqlApis",
+        areas: GRAPHQL,
+        purpose: "GraphQL APIs (authentication, visibility, logging, WAF, introspection, query limits)",
+    },
+    Permission {
+        action: "appsync:ListApiKeys",
+        areas: GRAPHQL,
+        purpose: "when each API key expires (the key itself is dropped as it is read)",
+    },
+    Permission {
+        action: "appsync:ListDataSources",
+        areas: GRAPHQL,
+        purpose: "an API's data sources (type, Lambda function, service role)",
+    },
+    Permission {
+        action: "appsync:ListFunctions",
+        areas: GRAPHQL,
+        purpose: "an API's pipeline functions (data source, mapping templates, code)",
+    },
+    Permission {
+        action: "appsync:ListTypes",
+        areas: GRAPHQL,
+        purpose: "an API's type names, to list each object type's resolvers",
+    },
+    Permission {
+        action: "appsync:ListResolvers",
+        areas: GRAPHQL,
+        purpose: "a type's resolvers (data source, pipeline, mapping templates, code)",
+    },
 ];
 
 /// Patterns added for emulators. moto authorizes API Gateway requests by its own operation
@@ -243,6 +274,7 @@ fn sid(service: &str) -> &'static str {
         "events" => "ReadEventBusesAndRules",
         "kinesis" => "ReadStreamEncryptionNeverRecords",
         "states" => "ReadStateMachinesNeverExecutions",
+        "appsync" => "ReadGraphqlApisNeverQueries",
         _ => "Read",
     }
 }

@@ -308,6 +308,18 @@ pub static KINESIS_DESCRIBE_STREAM_SUMMARY_BUCKET: Bucket = Bucket {
     },
 };
 
+pub static APPSYNC_CONTROL_PLANE: Bucket = Bucket {
+    id: "appsync.control-plane",
+    rate: 10.0,
+    burst: None,
+    global: false,
+    source: Source::Default {
+        why: "AppSync publishes no request rate for its control-plane listings (its quota page \
+              gives the data plane's request tokens per second); 10 per second per region for \
+              all of them together",
+    },
+};
+
 macro_rules! api {
     ($name:ident, $op:literal, $action:literal, $family:ident, [$($bucket:ident),+]) => {
         pub static $name: Api = Api {
@@ -661,6 +673,48 @@ api!(
     EventBridge,
     [EVENTS_CONTROL_PLANE]
 );
+api!(
+    APPSYNC_LIST_GRAPHQL_APIS,
+    "ListGraphqlApis",
+    "appsync:ListGraphqlApis",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
+api!(
+    APPSYNC_LIST_API_KEYS,
+    "ListApiKeys",
+    "appsync:ListApiKeys",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
+api!(
+    APPSYNC_LIST_DATA_SOURCES,
+    "ListDataSources",
+    "appsync:ListDataSources",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
+api!(
+    APPSYNC_LIST_FUNCTIONS,
+    "ListFunctions",
+    "appsync:ListFunctions",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
+api!(
+    APPSYNC_LIST_TYPES,
+    "ListTypes",
+    "appsync:ListTypes",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
+api!(
+    APPSYNC_LIST_RESOLVERS,
+    "ListResolvers",
+    "appsync:ListResolvers",
+    AppSync,
+    [APPSYNC_CONTROL_PLANE]
+);
 
 /// Every API the pollers call, in the order of the README's quota table.
 pub static APIS: &[&Api] = &[
@@ -712,6 +766,12 @@ pub static APIS: &[&Api] = &[
     &KINESIS_DESCRIBE_STREAM_SUMMARY,
     &SFN_LIST_STATE_MACHINES,
     &SFN_DESCRIBE_STATE_MACHINE,
+    &APPSYNC_LIST_GRAPHQL_APIS,
+    &APPSYNC_LIST_API_KEYS,
+    &APPSYNC_LIST_DATA_SOURCES,
+    &APPSYNC_LIST_FUNCTIONS,
+    &APPSYNC_LIST_TYPES,
+    &APPSYNC_LIST_RESOLVERS,
 ];
 
 /// Every distinct bucket of [`APIS`], by id, in first-use order.

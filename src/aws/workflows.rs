@@ -134,7 +134,7 @@ async fn describe(
                 .send()
         })
         .await?;
-    Ok(MachineConfig::new(
+    Ok(crate::domain::workflows::machine_config(
         out.role_arn,
         out.definition,
         out.logging_configuration

@@ -95,6 +95,7 @@ pub struct Intervals {
     pub triggers: u64,
     pub code: u64,
     pub workflows: u64,
+    pub graphql: u64,
 }
 
 /// `[code]`: the opt-in code area.
@@ -117,6 +118,7 @@ impl Default for Intervals {
             // A package is downloaded once per CodeSha256; a re-poll reads only the new ones.
             code: 900,
             workflows: 300,
+            graphql: 300,
         }
     }
 }
@@ -130,7 +132,7 @@ pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
 
 impl Intervals {
     /// Each area with its interval, in `Area::ALL` order.
-    pub fn each(&self) -> [(&'static str, u64); 8] {
+    pub fn each(&self) -> [(&'static str, u64); 9] {
         [
             ("functions", self.functions),
             ("gateways", self.gateways),
@@ -140,6 +142,7 @@ impl Intervals {
             ("triggers", self.triggers),
             ("code", self.code),
             ("workflows", self.workflows),
+            ("graphql", self.graphql),
         ]
     }
 
@@ -154,6 +157,7 @@ impl Intervals {
             Triggers => self.triggers,
             Code => self.code,
             Workflows => self.workflows,
+            Graphql => self.graphql,
         })
     }
 }

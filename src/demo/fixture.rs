@@ -39,6 +39,8 @@ pub(super) const FAKE_DB_PASSWORD: &str = "hunter2-Parapet-Demo-9f8e7dQz";
 pub(super) const FAKE_GITHUB_TOKEN: &str = "ghp_DemoParapetFAKE0a1B2c3D4e5F6g7H8i9J0k";
 /// The carrier API key written into the order-fulfilment state machine's definition.
 pub(super) const FAKE_CARRIER_API_KEY: &str = "cRr9vQ2mX4tL8pK7wZ3nB6sDemo";
+/// The shipping partner's key pasted into the storefront's notifyPartner resolver.
+pub(super) const FAKE_PARTNER_API_KEY: &str = "pk_live_DemoParapetFAKE7Hq2Wm9Xv4Lc8Rz";
 /// Committed in payments-refund's `settings.py` (read with `--code`).
 pub(super) const FAKE_CODE_STRIPE_KEY: &str = "sk_live_51DemoParapetCODEx4Tq8Wn2Ry6Uz9Kb3Mf7Pd";
 /// The AWS key pair committed in the warehouse operator's layer.
@@ -58,6 +60,7 @@ pub fn secret_values() -> Vec<&'static str> {
         FAKE_DB_PASSWORD,
         FAKE_GITHUB_TOKEN,
         FAKE_CARRIER_API_KEY,
+        FAKE_PARTNER_API_KEY,
     ]
 }
 

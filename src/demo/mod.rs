@@ -12,6 +12,7 @@
 mod code;
 mod fixture;
 mod gateways;
+mod graphql;
 mod iam;
 mod lambda;
 pub mod replay;
@@ -53,6 +54,7 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
             .into_iter()
             .chain(triggers::trigger_roles())
             .chain(workflows::roles())
+            .chain(graphql::roles())
             .map(|(k, v)| (k, Arc::new(v)))
             .collect(),
         rest_apis: shared(rest_apis()),
@@ -71,6 +73,8 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         function_code,
         layer_code,
         state_machines: shared(workflows::state_machines()),
+        graphql_apis: shared(graphql::graphql_apis(now)),
+        user_pools: Vec::new(),
         list_failures: Vec::new(),
     }
 }
@@ -349,6 +353,25 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                 note(m.described.as_ref().map(|_| ()));
                 if let Some((arn, role)) = m.role_arn().and_then(|r| full.roles.get_key_value(r)) {
                     inv.roles.insert(arn.clone(), role.clone());
+                }
+            }
+        }
+        Area::Graphql => {
+            inv.graphql_apis = full
+                .graphql_apis
+                .iter()
+                .filter(|a| a.region == region)
+                .cloned()
+                .collect();
+            for a in &inv.graphql_apis {
+                note(a.api_keys.as_ref().map(|_| ()));
+                note(a.data_sources.as_ref().map(|_| ()));
+                note(a.resolvers.as_ref().map(|_| ()));
+                note(a.functions.as_ref().map(|_| ()));
+                for r in a.service_roles() {
+                    if let Some((arn, role)) = full.roles.get_key_value(r) {
+                        inv.roles.insert(arn.clone(), role.clone());
+                    }
                 }
             }
         }

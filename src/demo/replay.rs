@@ -56,6 +56,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Triggers => 1000,
         Area::Code => 1500,
         Area::Workflows => 1100,
+        Area::Graphql => 1300,
     })
 }
 

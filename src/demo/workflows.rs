@@ -5,7 +5,7 @@
 
 use super::fixture::*;
 use super::iam::{LOGS_STATEMENT, inline, role};
-use crate::domain::inventory::{Fetched, MachineConfig, Role, StateMachine};
+use crate::domain::inventory::{Fetched, Role, StateMachine};
 use crate::domain::values::{MachineLogLevel, MachineType};
 
 fn machine_arn(region: &str, name: &str) -> String {
@@ -54,7 +54,7 @@ pub(super) fn state_machines() -> Vec<StateMachine> {
             name: "order-fulfilment".into(),
             region: USE1.into(),
             kind: MachineType::Standard,
-            described: Ok(MachineConfig::new(
+            described: Ok(crate::domain::workflows::machine_config(
                 role_arn("order-fulfilment-sfn-role"),
                 fulfilment,
                 MachineLogLevel::Off,
@@ -66,7 +66,7 @@ pub(super) fn state_machines() -> Vec<StateMachine> {
             name: "refund-review".into(),
             region: USE1.into(),
             kind: MachineType::Express,
-            described: Ok(MachineConfig::new(
+            described: Ok(crate::domain::workflows::machine_config(
                 role_arn("refund-review-sfn-role"),
                 refunds,
                 MachineLogLevel::All,

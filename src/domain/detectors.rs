@@ -32,6 +32,8 @@ const SECRET_NAME_WORDS: &[&str] = &[
     "TOKEN",
     "API_KEY",
     "APIKEY",
+    // HTTP headers and JSON fields: `x-api-key`, `api-key`.
+    "API-KEY",
     "PRIVATE_KEY",
 ];
 

@@ -194,6 +194,8 @@ pub enum ResourceKind {
     StateMachine,
     /// A Kinesis data stream that triggers a function.
     Stream,
+    /// An AppSync GraphQL API.
+    GraphqlApi,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -217,6 +219,7 @@ impl ResourceKind {
             ("events", "event-bus") => ResourceKind::Bus,
             ("states", "stateMachine") => ResourceKind::StateMachine,
             ("kinesis", "stream") => ResourceKind::Stream,
+            ("appsync", "apis") => ResourceKind::GraphqlApi,
             ("apigateway", "") => match path.as_slice() {
                 ["", "restapis", _] => ResourceKind::RestApi,
                 ["", "apis", _] => ResourceKind::HttpApi,
@@ -256,6 +259,7 @@ impl ResourceKind {
             ResourceKind::Layer => "layer",
             ResourceKind::StateMachine => "workflow",
             ResourceKind::Stream => "stream",
+            ResourceKind::GraphqlApi => "graphql api",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

@@ -12,9 +12,10 @@ use time::OffsetDateTime;
 
 use super::failure::Failure;
 use super::values::{
-    ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, IntegrationType,
-    KeyManager, KeyState, LoggingLevel, MachineLogLevel, MachineType, MappingState, PackageType,
-    StreamEncryption, TracingMode, UntrustedArtifact, UrlAuthType,
+    ApiProtocol, AuthorizationType, AuthorizerType, ConnectionType, EndpointType, FieldLogLevel,
+    GraphqlAuthType, GraphqlVisibility, IntegrationType, Introspection, KeyManager, KeyState,
+    LoggingLevel, MachineLogLevel, MachineType, MappingState, PackageType, StreamEncryption,
+    TracingMode, UntrustedArtifact, UrlAuthType,
 };
 pub use super::vocabulary::Area;
 use super::vocabulary::Service;
@@ -84,6 +85,12 @@ pub struct Inventory {
     /// Step Functions state machines (the workflows area); their roles are in `roles`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub state_machines: Vec<Arc<StateMachine>>,
+    /// AppSync GraphQL APIs (the graphql area); their data sources' roles are in `roles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub graphql_apis: Vec<Arc<GraphqlApi>>,
+    /// Cognito user pools (the users area).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_pools: Vec<Arc<UserPool>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -147,6 +154,14 @@ impl Inventory {
         .reports(f)
     }
 
+    /// The user pool `pool` names, when the pools of its region were collected.
+    pub fn user_pool(&self, pool: &PoolRef) -> Option<&UserPool> {
+        self.user_pools
+            .iter()
+            .find(|p| p.id == pool.id && p.region == pool.region)
+            .map(|p| &**p)
+    }
+
     pub fn role(&self, arn: &str) -> Option<&Fetched<Role>> {
         self.roles.get(arn).map(|r| r.as_ref())
     }
@@ -193,6 +208,9 @@ impl Inventory {
             Area::Workflows => inv
                 .list_failures
                 .push(failure(Service::StepFunctions, "workflows poll area")),
+            Area::Graphql => inv
+                .list_failures
+                .push(failure(Service::AppSync, "graphql poll area")),
             Area::Triggers => inv.list_failures.extend(
                 Service::ALL
                     .into_iter()
@@ -241,9 +259,9 @@ impl Inventory {
         (inventory, collection)
     }
 
-    /// Adds a batch's roles, then keeps the ones some function or state machine (of any
-    /// region) still runs as: roles are global, read by every region's functions and
-    /// workflows polls, and deleted ones must not pile up.
+    /// Adds a batch's roles, then keeps the ones some function, state machine or GraphQL
+    /// data source (of any region) still runs as: roles are global, read by every region's
+    /// functions, workflows and graphql polls, and deleted ones must not pile up.
     fn keep_roles(&mut self, roles: BTreeMap<String, Arc<Fetched<Role>>>) {
         self.roles.extend(roles);
         let in_use: std::collections::BTreeSet<&str> = self
@@ -251,6 +269,7 @@ impl Inventory {
             .iter()
             .map(|f| f.role_arn.as_str())
             .chain(self.state_machines.iter().filter_map(|m| m.role_arn()))
+            .chain(self.graphql_apis.iter().flat_map(|a| a.service_roles()))
             .collect();
         self.roles.retain(|arn, _| in_use.contains(arn.as_str()));
     }
@@ -318,6 +337,12 @@ impl Inventory {
                     region,
                     |m| &m.region,
                 );
+                self.keep_roles(batch.roles);
+            }
+            Area::Graphql => {
+                replace(&mut self.graphql_apis, batch.graphql_apis, region, |a| {
+                    &a.region
+                });
                 self.keep_roles(batch.roles);
             }
         };
@@ -725,6 +750,118 @@ pub struct Stream {
     pub encryption: Fetched<StreamEncryption>,
 }
 
+// ───────────────────────────── AppSync ─────────────────────────────
+
+/// An AppSync GraphQL API (ListGraphqlApis) and what the graphql area listed under it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GraphqlApi {
+    pub arn: String,
+    pub api_id: String,
+    pub name: String,
+    pub region: String,
+    pub visibility: GraphqlVisibility,
+    /// The default provider first, then the additional ones.
+    pub auth: Vec<GraphqlAuth>,
+    /// `logConfig.fieldLogLevel`; `None` when the API has no `logConfig`.
+    pub field_log_level: Option<FieldLogLevel>,
+    pub waf_web_acl_arn: Option<String>,
+    /// `introspectionConfig`; `None` when the listing did not say.
+    pub introspection: Option<Introspection>,
+    /// `queryDepthLimit` and `resolverCountLimit` (0 = no limit); `None` when not said.
+    pub query_depth_limit: Option<i32>,
+    pub resolver_count_limit: Option<i32>,
+    /// When each API key expires (seconds since the epoch). The key itself (its id is the
+    /// key) is dropped as it is read.
+    pub api_keys: Fetched<Vec<i64>>,
+    pub data_sources: Fetched<Vec<DataSource>>,
+    /// Resolvers of every object type of the schema.
+    pub resolvers: Fetched<Vec<Resolver>>,
+    /// The API's pipeline functions (AppSync functions, not Lambda functions).
+    pub functions: Fetched<Vec<PipelineFunction>>,
+}
+
+/// One authentication provider of an AppSync API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GraphqlAuth {
+    pub kind: GraphqlAuthType,
+    /// The Cognito user pool, for `AMAZON_COGNITO_USER_POOLS`.
+    pub user_pool: Option<PoolRef>,
+}
+
+/// A Cognito user pool named by an API or an authorizer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolRef {
+    pub id: String,
+    pub region: String,
+}
+
+/// An AppSync data source (ListDataSources).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataSource {
+    pub name: String,
+    /// `type`: `AWS_LAMBDA`, `AMAZON_DYNAMODB`, `HTTP`, …
+    pub kind: String,
+    /// The function of an `AWS_LAMBDA` data source.
+    pub function_arn: Option<String>,
+    /// The role AppSync assumes to call it.
+    pub service_role_arn: Option<String>,
+}
+
+/// Mapping templates and JavaScript code of a resolver or a pipeline function. Like
+/// environment variables they never leave the domain.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResolverCode {
+    pub request_template: Option<String>,
+    pub response_template: Option<String>,
+    pub code: Option<String>,
+}
+
+/// A resolver (ListResolvers): `type_name.field_name`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resolver {
+    pub type_name: String,
+    pub field_name: String,
+    /// The data source of a unit resolver.
+    pub data_source: Option<String>,
+    /// The function ids of a pipeline resolver, in order.
+    pub pipeline: Vec<String>,
+    pub code: ResolverCode,
+}
+
+/// A pipeline function (AppSync ListFunctions).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PipelineFunction {
+    pub id: String,
+    pub name: String,
+    pub data_source: Option<String>,
+    pub code: ResolverCode,
+}
+
+impl GraphqlApi {
+    /// The roles AppSync assumes for this API's data sources.
+    pub fn service_roles(&self) -> impl Iterator<Item = &str> {
+        self.data_sources
+            .iter()
+            .flatten()
+            .filter_map(|d| d.service_role_arn.as_deref())
+            .filter(|r| !r.trim().is_empty())
+    }
+}
+
+// ───────────────────────────── Cognito ─────────────────────────────
+
+/// A Cognito user pool (ListUserPools, then DescribeUserPool).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserPool {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    /// Whether anyone may sign up (`AdminCreateUserConfig.AllowAdminCreateUserOnly` false),
+    /// or why it could not be read.
+    pub self_signup: Fetched<bool>,
+}
+
 // ───────────────────────────── Step Functions ─────────────────────────────
 
 /// A state machine: ListStateMachines, then DescribeStateMachine.
@@ -748,29 +885,21 @@ pub struct MachineConfig {
     pub log_level: MachineLogLevel,
     pub tracing: bool,
     /// The definition's Lambda-invoking Task states, parsed once when the configuration is
-    /// built ([`MachineConfig::new`]) so that screens and joins never re-parse definitions
+    /// built (`domain::workflows::machine_config`) so that screens and joins never re-parse definitions
     /// (up to 1 MB each) per frame. Empty when the definition is not JSON.
     #[serde(default)]
-    pub lambda_tasks: Vec<crate::domain::workflows::LambdaTask>,
+    pub lambda_tasks: Vec<LambdaTask>,
 }
 
-impl MachineConfig {
-    /// A configuration with its Lambda tasks read from `definition`.
-    pub fn new(
-        role_arn: String,
-        definition: String,
-        log_level: MachineLogLevel,
-        tracing: bool,
-    ) -> Self {
-        let lambda_tasks = crate::domain::workflows::lambda_tasks(&definition).unwrap_or_default();
-        MachineConfig {
-            role_arn,
-            definition,
-            log_level,
-            tracing,
-            lambda_tasks,
-        }
-    }
+/// One Task state that invokes a Lambda function (`domain::workflows::lambda_tasks`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LambdaTask {
+    /// The state's name (inside a Parallel branch or a Map, its own name).
+    pub state: String,
+    /// The function as the definition names it: a name, a partial or full ARN (possibly with
+    /// a version or alias), or `None` when it is chosen at run time (`FunctionName.$`, a
+    /// JSONata expression).
+    pub function: Option<String>,
 }
 
 impl StateMachine {

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod entry_points;
 pub mod failure;
 pub mod finding;
+pub mod graphql;
 pub mod iam;
 pub mod inventory;
 pub mod listed;

@@ -111,6 +111,32 @@ aws_value! {
 }
 
 aws_value! {
+    /// Where an AppSync GraphQL API answers (`visibility`; absent is `GLOBAL`).
+    pub enum GraphqlVisibility { Global = "GLOBAL", Private = "PRIVATE" }
+}
+
+aws_value! {
+    /// How an AppSync API authenticates callers (`authenticationType`, default or additional).
+    pub enum GraphqlAuthType {
+        ApiKey = "API_KEY",
+        Iam = "AWS_IAM",
+        UserPools = "AMAZON_COGNITO_USER_POOLS",
+        Oidc = "OPENID_CONNECT",
+        Lambda = "AWS_LAMBDA",
+    }
+}
+
+aws_value! {
+    /// What an AppSync API logs per field (`logConfig.fieldLogLevel`).
+    pub enum FieldLogLevel { None = "NONE", Error = "ERROR", Info = "INFO", Debug = "DEBUG", All = "ALL" }
+}
+
+aws_value! {
+    /// Whether an AppSync API answers introspection queries (`introspectionConfig`).
+    pub enum Introspection { Enabled = "ENABLED", Disabled = "DISABLED" }
+}
+
+aws_value! {
     /// A Step Functions state machine's type (`type`).
     pub enum MachineType { Standard = "STANDARD", Express = "EXPRESS" }
 }

@@ -27,6 +27,9 @@ listed_enum! {
         Code,
         /// Step Functions state machines: their definitions, roles, logging and tracing.
         Workflows,
+        /// AppSync GraphQL APIs: their authentication, limits, logging, keys' expiry, data
+        /// sources and resolvers.
+        Graphql,
     }
 }
 
@@ -41,6 +44,7 @@ impl Area {
             Area::Triggers => "triggers",
             Area::Code => "code",
             Area::Workflows => "workflows",
+            Area::Graphql => "graphql",
         }
     }
 
@@ -75,6 +79,8 @@ listed_enum! {
         /// AWS Step Functions (IAM prefix `states`).
         #[serde(rename = "states")]
         StepFunctions,
+        /// AWS AppSync (GraphQL APIs).
+        AppSync,
     }
 }
 
@@ -92,6 +98,7 @@ impl Service {
             Service::EventBridge => "events",
             Service::StepFunctions => "states",
             Service::Kinesis => "kinesis",
+            Service::AppSync => "appsync",
         }
     }
 
@@ -105,6 +112,7 @@ impl Service {
             Service::Kms => Area::Encryption,
             Service::Sqs | Service::Sns | Service::EventBridge | Service::Kinesis => Area::Triggers,
             Service::StepFunctions => Area::Workflows,
+            Service::AppSync => Area::Graphql,
         }
     }
 }

@@ -5,17 +5,25 @@
 
 use serde_json::Value;
 
-use super::inventory::{Function, Inventory, StateMachine};
+pub use super::inventory::LambdaTask;
+use super::inventory::{Function, Inventory, MachineConfig, StateMachine};
+use super::values::MachineLogLevel;
 
-/// One Task state that invokes a Lambda function.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LambdaTask {
-    /// The state's name (inside a Parallel branch or a Map, its own name).
-    pub state: String,
-    /// The function as the definition names it: a name, a partial or full ARN (possibly with
-    /// a version or alias), or `None` when it is chosen at run time (`FunctionName.$`, a
-    /// JSONata expression).
-    pub function: Option<String>,
+/// A state machine's configuration, with its Lambda tasks read from `definition` once, here.
+pub fn machine_config(
+    role_arn: String,
+    definition: String,
+    log_level: MachineLogLevel,
+    tracing: bool,
+) -> MachineConfig {
+    let lambda_tasks = lambda_tasks(&definition).unwrap_or_default();
+    MachineConfig {
+        role_arn,
+        definition,
+        log_level,
+        tracing,
+        lambda_tasks,
+    }
 }
 
 /// The Lambda-invoking Task states of a definition. `Err` when it is not JSON.

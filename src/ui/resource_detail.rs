@@ -225,8 +225,9 @@ fn package_lines(
 }
 
 /// `triggered by SQS queue orders-in (mapping …) · SNS topic order-events · state machine
-/// order-fulfilment (task Charge)`: what makes a function run besides an API, from the
-/// collected inventory (none for a snapshot file).
+/// order-fulfilment (task Charge) · GraphQL API storefront (resolver Query.order)`: what
+/// makes a function run besides a gateway route, from the collected inventory (none for a
+/// snapshot file).
 fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<'static>> {
     let t = &state.theme;
     let (inventory, f) = state.accounts.list.iter().find_map(|a| {
@@ -239,7 +240,8 @@ fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<
     })?;
     let triggers = crate::domain::triggers::triggers_of(inventory, f);
     let machines = crate::domain::workflows::callers_of(inventory, f);
-    if triggers.is_empty() && machines.is_empty() {
+    let resolvers = crate::domain::graphql::callers_of(inventory, f);
+    if triggers.is_empty() && machines.is_empty() && resolvers.is_empty() {
         return None;
     }
     let list: Vec<String> = triggers
@@ -252,6 +254,11 @@ fn triggers_line(state: &State, resource_id: &str, width: usize) -> Option<Line<
             machines
                 .iter()
                 .map(|(m, state)| format!("state machine {} (task {state})", m.name)),
+        )
+        .chain(
+            resolvers
+                .iter()
+                .map(|(api, field)| format!("GraphQL API {} (resolver {field})", api.name)),
         )
         .collect();
     Some(Line::from(vec![

@@ -96,6 +96,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Triggers => "trg",
             Area::Code => "code",
             Area::Workflows => "wf",
+            Area::Graphql => "gql",
         }
     } else {
         area.as_str()

@@ -102,6 +102,7 @@ def asff(path):
     model = botocore.session.get_session().get_service_model("securityhub")
     input_shape = model.operation_model("BatchImportFindings").input_shape
     finding_shape = input_shape.members["Findings"].member
+    resource_types = set(model.shape_for("ResourceDetails").members)
     validator = ParamValidator()
 
     def strict(shape, value, where, errs):
@@ -162,6 +163,11 @@ def asff(path):
             for k in ("Severity", "Types"):
                 if k not in f:
                     errs.append(f"{k}: missing")
+            # A resource's Type is one Security Hub names a details shape for (the ASFF
+            # resource types), or Other.
+            for r in f.get("Resources", []):
+                if r.get("Type") != "Other" and r.get("Type") not in resource_types:
+                    errs.append(f"Resources: Type {r.get('Type')!r} is not an ASFF resource type")
             product = f"arn:aws:securityhub:{f.get('Region')}:{f.get('AwsAccountId')}:product/{f.get('AwsAccountId')}/default"
             if f.get("ProductArn") != product:
                 errs.append(f"ProductArn {f.get('ProductArn')!r} is not the default product {product!r}")

@@ -110,6 +110,26 @@ fn put_marker(inv: &mut Inventory, area: Area, region: &str) {
             }
             .into(),
         ),
+        Area::Graphql => inv.graphql_apis.push(
+            crate::domain::inventory::GraphqlApi {
+                arn: name.clone(),
+                api_id: name.clone(),
+                name,
+                region,
+                visibility: Default::default(),
+                auth: Vec::new(),
+                field_log_level: None,
+                waf_web_acl_arn: None,
+                introspection: None,
+                query_depth_limit: None,
+                resolver_count_limit: None,
+                api_keys: Err("marker".into()),
+                data_sources: Err("marker".into()),
+                resolvers: Err("marker".into()),
+                functions: Err("marker".into()),
+            }
+            .into(),
+        ),
     }
 }
 
@@ -124,6 +144,7 @@ fn markers(inv: &Inventory) -> Vec<String> {
     out.extend(inv.secrets.iter().map(|s| s.name.clone()));
     out.extend(inv.keys.iter().map(|k| k.reference.clone()));
     out.extend(inv.state_machines.iter().map(|m| m.name.clone()));
+    out.extend(inv.graphql_apis.iter().map(|a| a.name.clone()));
     for plans in inv.usage_plans.values().flatten() {
         out.extend(plans.iter().map(|p| p.name.clone()));
     }
@@ -177,12 +198,19 @@ impl Collector for Fake {
     }
 }
 
-fn delays(ms: [u64; 7]) -> BTreeMap<Area, Duration> {
+/// Each polled area's delay, in `polled()` order; areas past the list take its last delay.
+fn delays(ms: &[u64]) -> BTreeMap<Area, Duration> {
+    let last = *ms.last().expect("a delay");
     polled()
         .iter()
-        .zip(ms)
+        .zip(ms.iter().copied().chain(std::iter::repeat(last)))
         .map(|(a, m)| (*a, Duration::from_millis(m)))
         .collect()
+}
+
+/// How many areas a run without `--code` polls: one batch each per region.
+fn n() -> usize {
+    polled().len()
 }
 
 fn every(period: Duration) -> BTreeMap<Area, Duration> {
@@ -269,7 +297,7 @@ fn check_dependencies(log: &[Entry], region: &str, round: usize) {
 #[tokio::test]
 async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() {
     let fake = Fake {
-        delays: delays([40, 15, 5, 5, 60, 60, 60]),
+        delays: delays(&[40, 15, 5, 5, 60, 60, 60]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -281,11 +309,11 @@ async fn once_collects_every_area_and_region_exactly_once_in_dependency_order() 
     tokio::time::timeout(WAIT, s.handle).await.unwrap().unwrap();
 
     let got = batches(&events);
-    assert_eq!(got.len(), 14, "one batch per area and region");
+    assert_eq!(got.len(), 2 * n(), "one batch per area and region");
     let log = log.lock().unwrap().clone();
     assert_eq!(
         log.len(),
-        14,
+        2 * n(),
         "each ran exactly once despite the short interval"
     );
     for region in ["r1", "r2"] {
@@ -362,7 +390,7 @@ async fn the_code_area_runs_only_when_asked_for_after_functions() {
 #[tokio::test]
 async fn one_failing_or_panicking_area_does_not_stop_the_others() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5, 5]),
+        delays: delays(&[5, 5, 5, 5, 5, 5, 5]),
         panic_in: Some((Area::Gateways, "r2")),
         deny_in: Some((Area::Functions, "r1")),
         ..Fake::default()
@@ -374,7 +402,7 @@ async fn one_failing_or_panicking_area_does_not_stop_the_others() {
         events.push(ev);
     }
     let got = batches(&events);
-    assert_eq!(got.len(), 14);
+    assert_eq!(got.len(), 2 * n());
     let find = |area, region| {
         got.iter()
             .find(|b| b.area == area && b.region == region)
@@ -416,12 +444,12 @@ async fn one_failing_or_panicking_area_does_not_stop_the_others() {
 #[tokio::test]
 async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5, 5]),
+        delays: delays(&[5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
     let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 14).await;
+    until_batches(&mut s.rx, 2 * n()).await;
     assert!(
         drain(&mut s.rx, Duration::from_millis(80)).await.is_empty(),
         "no periodic polls with a zero interval"
@@ -467,15 +495,15 @@ async fn refresh_of_one_area_reruns_it_and_what_reads_it_in_every_region_only() 
 #[tokio::test]
 async fn refresh_all_reruns_everything_with_dependencies_and_fresh_inputs() {
     let fake = Fake {
-        delays: delays([30, 10, 5, 5, 20, 20, 20]),
+        delays: delays(&[30, 10, 5, 5, 20, 20, 20]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
     let mut s = start(fake, &["r1", "r2"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 14).await;
+    until_batches(&mut s.rx, 2 * n()).await;
     s.cmd.send(SourceCommand::Refresh(None)).unwrap();
-    let events = until_batches(&mut s.rx, 14).await;
-    assert_eq!(batches(&events).len(), 14);
+    let events = until_batches(&mut s.rx, 2 * n()).await;
+    assert_eq!(batches(&events).len(), 2 * n());
     let log = log.lock().unwrap().clone();
     for region in ["r1", "r2"] {
         check_dependencies(&log, region, 1);
@@ -485,7 +513,7 @@ async fn refresh_all_reruns_everything_with_dependencies_and_fresh_inputs() {
 #[tokio::test]
 async fn a_refresh_during_a_run_runs_again_once_after_it() {
     let fake = Fake {
-        delays: delays([80, 1, 1, 1, 1, 1, 1]),
+        delays: delays(&[80, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -497,7 +525,7 @@ async fn a_refresh_during_a_run_runs_again_once_after_it() {
     s.cmd
         .send(SourceCommand::Refresh(Some(Area::Functions)))
         .unwrap();
-    until_batches(&mut s.rx, 7 + 1).await;
+    until_batches(&mut s.rx, n() + 1).await;
     assert!(
         drain(&mut s.rx, Duration::from_millis(150))
             .await
@@ -517,7 +545,7 @@ async fn a_refresh_during_a_run_runs_again_once_after_it() {
 #[tokio::test]
 async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5, 5]),
+        delays: delays(&[5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let log = Arc::clone(&fake.log);
@@ -539,12 +567,12 @@ async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
         s.run(Some(cmd_rx)).await;
     });
     // The first collection, then a periodic round.
-    until_batches(&mut rx, 14).await;
+    until_batches(&mut rx, 2 * n()).await;
     cmd.send(SourceCommand::SetPaused(true)).unwrap();
     drain(&mut rx, Duration::from_millis(60)).await;
     let runs = log.lock().unwrap().clone();
-    assert!(runs[..7].iter().all(|e| e.share == 0.5), "{runs:?}");
-    assert!(runs[7..].iter().all(|e| e.share == 0.25), "{runs:?}");
+    assert!(runs[..n()].iter().all(|e| e.share == 0.5), "{runs:?}");
+    assert!(runs[n()..].iter().all(|e| e.share == 0.25), "{runs:?}");
     let before = runs.len();
     cmd.send(SourceCommand::Refresh(Some(Area::Gateways)))
         .unwrap();
@@ -561,7 +589,7 @@ async fn periodic_polls_take_the_periodic_share_and_refreshes_the_full_one() {
 #[tokio::test]
 async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_while_paused() {
     let fake = Fake {
-        delays: delays([5, 5, 5, 5, 5, 5, 5]),
+        delays: delays(&[5, 5, 5, 5, 5, 5, 5]),
         ..Fake::default()
     };
     let mut s = start(fake, &["r1"], every(Duration::from_millis(30)), false);
@@ -592,19 +620,19 @@ async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_whil
     assert!(batches(&events).iter().all(|b| b.area == Area::Secrets));
 
     s.cmd.send(SourceCommand::SetPaused(false)).unwrap();
-    let events = until_batches(&mut s.rx, 7).await;
-    assert_eq!(batches(&events).len(), 7, "polling resumes");
+    let events = until_batches(&mut s.rx, n()).await;
+    assert_eq!(batches(&events).len(), n(), "polling resumes");
 }
 
 #[tokio::test]
 async fn estimated_progress_rises_between_start_and_batch() {
     let fake = Fake {
         // Long enough for two progress ticks even on a loaded machine.
-        delays: delays([600, 1, 1, 1, 1, 1, 1]),
+        delays: delays(&[600, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let mut s = start(fake, &["r1"], every(Duration::ZERO), false);
-    until_batches(&mut s.rx, 7).await;
+    until_batches(&mut s.rx, n()).await;
     s.cmd
         .send(SourceCommand::Refresh(Some(Area::Functions)))
         .unwrap();
@@ -625,7 +653,7 @@ async fn estimated_progress_rises_between_start_and_batch() {
 #[tokio::test]
 async fn shutdown_ends_the_source_and_aborts_collections_in_flight() {
     let fake = Fake {
-        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
+        delays: delays(&[10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
         ..Fake::default()
     };
     let dropped = Arc::clone(&fake.dropped);
@@ -649,7 +677,7 @@ async fn shutdown_ends_the_source_and_aborts_collections_in_flight() {
 #[tokio::test]
 async fn dropping_the_event_receiver_ends_the_source() {
     let fake = Fake {
-        delays: delays([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
+        delays: delays(&[10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]),
         ..Fake::default()
     };
     let s = start(fake, &["r1"], every(Duration::from_millis(10)), false);
@@ -665,7 +693,7 @@ async fn dropping_the_event_receiver_ends_the_source() {
 #[tokio::test]
 async fn a_closed_command_channel_keeps_polling() {
     let fake = Fake {
-        delays: delays([1, 1, 1, 1, 1, 1, 1]),
+        delays: delays(&[1, 1, 1, 1, 1, 1, 1]),
         ..Fake::default()
     };
     let Running {

@@ -151,6 +151,7 @@ macro_rules! client {
 fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_apigateway as apigateway;
     use aws_sdk_apigatewayv2 as apigatewayv2;
+    use aws_sdk_appsync as appsync;
     use aws_sdk_eventbridge as eventbridge;
     use aws_sdk_kinesis as kinesis;
     use aws_sdk_kms as kms;
@@ -172,6 +173,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         eventbridge: client!(eventbridge, none),
         sfn: client!(sfn, none),
         kinesis: client!(kinesis, none),
+        appsync: client!(appsync, none),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod apigw;
 pub mod apigwv2;
+pub mod appsync;
 pub mod code;
 mod code_report;
 pub mod events;
@@ -63,6 +64,7 @@ pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("code", code::CHECKS),
     ("layer", layer::CHECKS),
     ("sfn", sfn::CHECKS),
+    ("appsync", appsync::CHECKS),
 ];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {

@@ -343,3 +343,12 @@ fn every_jwt_header_begins_with_a_value_marker() {
         }
     }
 }
+
+#[test]
+fn hyphenated_header_names_are_secret_like() {
+    let v = fake("pk_demo_", "7Hq2Wm9Xv4Lc8RzQp3");
+    assert_eq!(detector("x-api-key", &v), Some("high-entropy"));
+    assert_eq!(detector("Api-Key", &v), Some("high-entropy"));
+    // The same value under a name that says nothing stays quiet.
+    assert_eq!(detector("x-request-id", &v), None);
+}

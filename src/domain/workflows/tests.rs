@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::domain::inventory::MachineConfig;
 use crate::domain::values::{MachineLogLevel, MachineType};
 
 const ACCOUNT: &str = "111122223333";
@@ -88,7 +87,7 @@ fn callers_of_a_function_name_the_machine_and_the_task() {
         name: name.into(),
         region: region.into(),
         kind: MachineType::Standard,
-        described: Ok(MachineConfig::new(
+        described: Ok(crate::domain::workflows::machine_config(
             String::new(),
             definition.into(),
             MachineLogLevel::Off,

@@ -42,6 +42,7 @@ pub(super) fn aws_resource_type(f: &Finding) -> &'static str {
         ResourceKind::Layer => "AwsLambdaLayerVersion",
         ResourceKind::StateMachine => "AwsStepFunctionStateMachine",
         ResourceKind::Stream => "AwsKinesisStream",
+        ResourceKind::GraphqlApi => "AwsAppSyncGraphQlApi",
         ResourceKind::Domain
         | ResourceKind::Mapping
         | ResourceKind::Listing

@@ -22,7 +22,7 @@ fn machine(name: &str, config: Result<MachineConfig, Failure>) -> StateMachine {
 }
 
 fn config(definition: &str, log_level: &str, tracing: bool, role: &str) -> MachineConfig {
-    MachineConfig::new(
+    crate::domain::workflows::machine_config(
         format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
         definition.into(),
         MachineLogLevel::parse(log_level),
