@@ -536,6 +536,7 @@ impl Cli {
                 code: s,
                 workflows: s,
                 graphql: s,
+                users: s,
             },
             None => configured.clone(),
         }

@@ -154,6 +154,17 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
             "events:DescribeEventBus",
             vec!["events.bus-public-put", "events.source-cross-account"],
         ),
+        // The front doors of issue 22: a state machine's description, an API's keys, a
+        // user pool's sign-up setting.
+        (
+            "states:DescribeStateMachine",
+            vec!["sfn.logging-off", "sfn.no-tracing", "sfn.privileged-role"],
+        ),
+        ("appsync:ListApiKeys", vec!["appsync.api-key-long-lived"]),
+        (
+            "cognito-idp:DescribeUserPool",
+            vec!["cognito.self-signup-authorizer"],
+        ),
     ];
     let only_identity = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}

@@ -250,6 +250,19 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "not_applicable",
     ),
     ("appsync.no-query-limits", "admin-graphql", "not_applicable"),
+    // ── Cognito (seed.py seed_users)
+    ("cognito.self-signup-authorizer", "open-users", "fail"),
+    ("cognito.self-signup-authorizer", "staff-users", "pass"),
+    (
+        "cognito.self-signup-authorizer",
+        "lonely-users",
+        "not_applicable",
+    ),
+    (
+        "cognito.identity-pool-guest-privileged",
+        "closed-ids",
+        "pass",
+    ),
     // ── Event sources (seed.py seed_triggers)
     ("events.queue-public-send", "public-orders-in", "fail"),
     ("events.queue-public-send", "private-orders-in", "pass"),
@@ -369,6 +382,13 @@ const GAPS: &[(&str, &str, &[&str])] = &[
         "admin-graphql",
         &["resolvers"],
     ),
+    // moto does not implement GetIdentityPoolRoles: a pool that lets guests in has an
+    // unknown guest role.
+    (
+        "cognito.identity-pool-guest-privileged",
+        "guest-ids",
+        &["GetIdentityPoolRoles"],
+    ),
 ];
 
 /// Checks no seed can make pass or fail on moto 5.2.5, and why (reported, not asserted).
@@ -389,6 +409,10 @@ const INEXPRESSIBLE: &[(&str, &str)] = &[
     (
         "lambda.no-code-signing/fail",
         "no code-signing call is implemented (unit-tested on recorded answers)",
+    ),
+    (
+        "cognito.identity-pool-guest-privileged/fail",
+        "GetIdentityPoolRoles is not implemented (recorded answers: src/aws/users/tests.rs)",
     ),
     (
         "appsync.no-waf/pass",
@@ -598,7 +622,7 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
         .find(|c| c["area"] == "graphql" && c["region"] == REGION)
         .expect("graphql collected");
     assert_eq!(graphql["status"], "partial", "{graphql}");
-    assert_eq!(collection.len(), 8, "{collection:?}");
+    assert_eq!(collection.len(), 9, "{collection:?}");
     assert_eq!(snapshot["accounts"][0]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
@@ -664,12 +688,14 @@ fn two_regions_are_collected_side_by_side() {
         serde_json::json!([REGION, "eu-west-1"])
     );
     let collection = snapshot["collection"].as_array().unwrap();
-    assert_eq!(collection.len(), 16, "{collection:?}");
+    assert_eq!(collection.len(), 18, "{collection:?}");
     for c in collection {
         // moto implements no code-signing call: the functions of us-east-1 are partial
         // (eu-west-1 has no function, so nothing is asked there); nor AppSync's listings
-        // under an API (eu-west-1 has no API).
-        let partial = ["functions", "graphql"].iter().any(|a| c["area"] == *a);
+        // under an API, nor GetIdentityPoolRoles (eu-west-1 has neither an API nor a pool).
+        let partial = ["functions", "graphql", "users"]
+            .iter()
+            .any(|a| c["area"] == *a);
         let want = if partial && c["region"] == REGION {
             "partial"
         } else {
@@ -680,7 +706,7 @@ fn two_regions_are_collected_side_by_side() {
     for region in [REGION, "eu-west-1"] {
         assert_eq!(
             collection.iter().filter(|c| c["region"] == region).count(),
-            8,
+            9,
             "{region}"
         );
     }

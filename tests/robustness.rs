@@ -1957,8 +1957,8 @@ mod soak {
             Area::Encryption => encryption(&mut c, region, current, rng),
             Area::Secrets => secrets(&mut c, region, run, rng),
             // Nothing triggers the soak's functions, it runs without --code and has no state
-            // machines or GraphQL APIs: empty batches.
-            Area::Triggers | Area::Code | Area::Workflows | Area::Graphql => {}
+            // machines, GraphQL APIs or Cognito pools: empty batches.
+            Area::Triggers | Area::Code | Area::Workflows | Area::Graphql | Area::Users => {}
         }
         c
     }
@@ -2502,6 +2502,10 @@ mod soak {
                 }
                 Area::Workflows => inv.state_machines.extend(b.state_machines),
                 Area::Graphql => inv.graphql_apis.extend(b.graphql_apis),
+                Area::Users => {
+                    inv.user_pools.extend(b.user_pools);
+                    inv.identity_pools.extend(b.identity_pools);
+                }
             }
             inv.list_failures.extend(b.list_failures);
         }
@@ -2545,6 +2549,7 @@ mod soak {
             (Area::Triggers, 58),
             (Area::Workflows, 57),
             (Area::Graphql, 56),
+            (Area::Users, 55),
         ]
         .into_iter()
         .map(|(a, s)| (a, Duration::from_secs(s)))

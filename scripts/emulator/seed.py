@@ -803,6 +803,7 @@ class Seeder:
         self.seed_triggers(admin_role, least_role, reader_role)
         self.seed_workflows(admin_role, least_role)
         self.seed_graphql()
+        self.seed_users()
 
     # ───────────────────────────── GraphQL ─────────────────────────────
 
@@ -825,6 +826,34 @@ class Seeder:
         )["graphqlApi"]
         appsync.create_api_key(apiId=admin["apiId"], expires=now + 30 * 86400)
         self.manifest["graphql"] = {"public": "shop-graphql", "private": "admin-graphql"}
+
+    # ───────────────────────────── Cognito ─────────────────────────────
+
+    def seed_users(self):
+        """Cognito pools (manifest key `users`): `open-users` lets anyone sign up and backs a
+        COGNITO_USER_POOLS authorizer of the REST API `members-api` (POST /profile uses it);
+        `staff-users` is admin-only; `lonely-users` lets anyone sign up but nothing trusts it.
+        Identity pools: `closed-ids` lets no guest in; `guest-ids` does, and moto does not
+        implement GetIdentityPoolRoles, so its guest role stays unknown."""
+        idp = self.client("cognito-idp")
+        open_pool = idp.create_user_pool(PoolName="open-users")["UserPool"]
+        idp.create_user_pool(PoolName="staff-users",
+                             AdminCreateUserConfig={"AllowAdminCreateUserOnly": True})
+        idp.create_user_pool(PoolName="lonely-users")
+        apigw = self.client("apigateway")
+        api = apigw.create_rest_api(name="members-api")
+        root = [r for r in apigw.get_resources(restApiId=api["id"])["items"] if r["path"] == "/"][0]
+        authorizer = apigw.create_authorizer(
+            restApiId=api["id"], name="members", type="COGNITO_USER_POOLS",
+            providerARNs=[open_pool["Arn"]], identitySource="method.request.header.Authorization",
+        )
+        profile = apigw.create_resource(restApiId=api["id"], parentId=root["id"], pathPart="profile")
+        apigw.put_method(restApiId=api["id"], resourceId=profile["id"], httpMethod="POST",
+                         authorizationType="COGNITO_USER_POOLS", authorizerId=authorizer["id"])
+        ids = self.client("cognito-identity")
+        ids.create_identity_pool(IdentityPoolName="closed-ids", AllowUnauthenticatedIdentities=False)
+        ids.create_identity_pool(IdentityPoolName="guest-ids", AllowUnauthenticatedIdentities=True)
+        self.manifest["users"] = {"self_signup": "open-users", "admin_only": "staff-users"}
 
     # ───────────────────────────── workflows ─────────────────────────────
 

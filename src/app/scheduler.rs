@@ -144,8 +144,11 @@ pub fn dependencies(area: Area) -> &'static [Area] {
     match area {
         Area::Throttles => &[Area::Functions, Area::Gateways],
         Area::Encryption => &[Area::Functions, Area::Secrets],
-        // Workflows and graphql: the roles already read for functions are not read again.
-        Area::Triggers | Area::Code | Area::Workflows | Area::Graphql => &[Area::Functions],
+        // Workflows, graphql and users: the roles already read for functions are not read
+        // again.
+        Area::Triggers | Area::Code | Area::Workflows | Area::Graphql | Area::Users => {
+            &[Area::Functions]
+        }
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }

@@ -442,6 +442,8 @@ pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) 
         sfn: client!(aws_sdk_sfn, &region_cfg, answers),
         kinesis: client!(aws_sdk_kinesis, &region_cfg, answers),
         appsync: client!(aws_sdk_appsync, &region_cfg, answers),
+        cognito_idp: client!(aws_sdk_cognitoidentityprovider, &region_cfg, answers),
+        cognito_identity: client!(aws_sdk_cognitoidentity, &region_cfg, answers),
     }
 }
 

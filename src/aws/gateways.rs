@@ -299,6 +299,8 @@ async fn rest_authorizers(
             name: a.name.unwrap_or_default(),
             authorizer_type: a.r#type.map(|t| t.as_str().into()).unwrap_or_default(),
             authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+            provider_arns: a.provider_arns.unwrap_or_default(),
+            jwt_issuer: None,
         })
         .collect())
 }
@@ -553,6 +555,8 @@ fn v2_authorizer(a: apigw2::types::Authorizer) -> Authorizer {
             .map(|t| t.as_str().into())
             .unwrap_or_default(),
         authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+        provider_arns: Vec::new(),
+        jwt_issuer: a.jwt_configuration.and_then(|j| j.issuer),
     }
 }
 
@@ -592,6 +596,8 @@ async fn authorizers_one_by_one(
                     .map(|t| t.as_str().into())
                     .unwrap_or_default(),
                 authorizer_uri: a.authorizer_uri.filter(|u| !u.is_empty()),
+                provider_arns: Vec::new(),
+                jwt_issuer: a.jwt_configuration.and_then(|j| j.issuer),
             }),
             Err(f) if f.kind == FailureKind::NotFound => {}
             Err(f) => return Err(f),

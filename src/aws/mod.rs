@@ -26,6 +26,7 @@ pub mod roles;
 pub mod secrets;
 pub mod throttles;
 pub mod triggers;
+pub mod users;
 pub mod workflows;
 
 use crate::domain::failure::Failure;
@@ -171,6 +172,7 @@ impl Pollers {
                     Area::Triggers => triggers::collect(&shared, &clients, current).await,
                     Area::Workflows => workflows::collect(&shared, &clients, current).await,
                     Area::Graphql => graphql::collect(&shared, &clients, current).await,
+                    Area::Users => users::collect(&shared, &clients, current).await,
                     // The scheduler polls the code area only with `--code`.
                     Area::Code => match &code {
                         Some(options) => code::collect(&shared, &clients, current, options).await,
@@ -210,6 +212,8 @@ pub enum Family {
     StepFunctions,
     Kinesis,
     AppSync,
+    CognitoIdp,
+    CognitoIdentity,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -228,6 +232,8 @@ pub struct Limits {
     sfn: Semaphore,
     kinesis: Semaphore,
     appsync: Semaphore,
+    cognito_idp: Semaphore,
+    cognito_identity: Semaphore,
 }
 
 impl Limits {
@@ -245,6 +251,8 @@ impl Limits {
             sfn: Semaphore::new(per_family),
             kinesis: Semaphore::new(per_family),
             appsync: Semaphore::new(per_family),
+            cognito_idp: Semaphore::new(per_family),
+            cognito_identity: Semaphore::new(per_family),
         }
     }
 
@@ -262,6 +270,8 @@ impl Limits {
             Family::StepFunctions => &self.sfn,
             Family::Kinesis => &self.kinesis,
             Family::AppSync => &self.appsync,
+            Family::CognitoIdp => &self.cognito_idp,
+            Family::CognitoIdentity => &self.cognito_identity,
         }
     }
 }
@@ -324,6 +334,8 @@ pub struct RegionClients {
     pub sfn: aws_sdk_sfn::Client,
     pub kinesis: aws_sdk_kinesis::Client,
     pub appsync: aws_sdk_appsync::Client,
+    pub cognito_idp: aws_sdk_cognitoidentityprovider::Client,
+    pub cognito_identity: aws_sdk_cognitoidentity::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

@@ -33,8 +33,10 @@ const TRIGGERS: &[Area] = &[Area::Triggers];
 const CODE: &[Area] = &[Area::Code];
 const WORKFLOWS: &[Area] = &[Area::Workflows];
 const GRAPHQL: &[Area] = &[Area::Graphql];
-/// Roles are read for functions, state machines and GraphQL data sources.
-const ROLES: &[Area] = &[Area::Functions, Area::Workflows, Area::Graphql];
+const USERS: &[Area] = &[Area::Users];
+/// Roles are read for functions, state machines, GraphQL data sources and identity pools'
+/// guests.
+const ROLES: &[Area] = &[Area::Functions, Area::Workflows, Area::Graphql, Area::Users];
 
 /// Every action Parapet calls, grouped by service in policy order.
 pub const CALLS: &[Permission] = &[
@@ -245,6 +247,31 @@ pub const CALLS: &[Permission] = &[
         areas: GRAPHQL,
         purpose: "a type's resolvers (data source, pipeline, mapping templates, code)",
     },
+    Permission {
+        action: "cognito-idp:ListUserPools",
+        areas: USERS,
+        purpose: "user pools (id, name)",
+    },
+    Permission {
+        action: "cognito-idp:DescribeUserPool",
+        areas: USERS,
+        purpose: "whether anyone may sign up to a user pool (never its users)",
+    },
+    Permission {
+        action: "cognito-identity:ListIdentityPools",
+        areas: USERS,
+        purpose: "identity pools (id, name)",
+    },
+    Permission {
+        action: "cognito-identity:DescribeIdentityPool",
+        areas: USERS,
+        purpose: "whether an identity pool lets unauthenticated guests in",
+    },
+    Permission {
+        action: "cognito-identity:GetIdentityPoolRoles",
+        areas: USERS,
+        purpose: "the role guests get (asked only of pools that let guests in)",
+    },
 ];
 
 /// Patterns added for emulators. moto authorizes API Gateway requests by its own operation
@@ -275,6 +302,8 @@ fn sid(service: &str) -> &'static str {
         "kinesis" => "ReadStreamEncryptionNeverRecords",
         "states" => "ReadStateMachinesNeverExecutions",
         "appsync" => "ReadGraphqlApisNeverQueries",
+        "cognito-idp" => "ReadUserPoolsNeverUsers",
+        "cognito-identity" => "ReadIdentityPoolsNeverIdentities",
         _ => "Read",
     }
 }

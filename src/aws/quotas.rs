@@ -320,6 +320,33 @@ pub static APPSYNC_CONTROL_PLANE: Bucket = Bucket {
     },
 };
 
+const COGNITO_QUOTAS: &str =
+    "https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html";
+
+pub static COGNITO_USER_POOL_READ: Bucket = Bucket {
+    id: "cognito-idp.user-pool-read",
+    rate: 15.0,
+    burst: None,
+    global: false,
+    source: Source::Documented {
+        url: COGNITO_QUOTAS,
+        quote: "UserPoolRead (DescribeUserPool, ListUserPools) | Operations that read your user \
+                pools. | 15 | No",
+    },
+};
+
+pub static COGNITO_IDENTITY_READ: Bucket = Bucket {
+    id: "cognito-identity.pool-read",
+    rate: 5.0,
+    burst: None,
+    global: false,
+    source: Source::Default {
+        why: "the identity pools' rate table gives no rate for ListIdentityPools, \
+              DescribeIdentityPool or GetIdentityPoolRoles; its lowest listing rate \
+              (ListIdentities, 5 per second) for the three together",
+    },
+};
+
 macro_rules! api {
     ($name:ident, $op:literal, $action:literal, $family:ident, [$($bucket:ident),+]) => {
         pub static $name: Api = Api {
@@ -715,6 +742,41 @@ api!(
     AppSync,
     [APPSYNC_CONTROL_PLANE]
 );
+api!(
+    COGNITO_LIST_USER_POOLS,
+    "ListUserPools",
+    "cognito-idp:ListUserPools",
+    CognitoIdp,
+    [COGNITO_USER_POOL_READ]
+);
+api!(
+    COGNITO_DESCRIBE_USER_POOL,
+    "DescribeUserPool",
+    "cognito-idp:DescribeUserPool",
+    CognitoIdp,
+    [COGNITO_USER_POOL_READ]
+);
+api!(
+    COGNITO_LIST_IDENTITY_POOLS,
+    "ListIdentityPools",
+    "cognito-identity:ListIdentityPools",
+    CognitoIdentity,
+    [COGNITO_IDENTITY_READ]
+);
+api!(
+    COGNITO_DESCRIBE_IDENTITY_POOL,
+    "DescribeIdentityPool",
+    "cognito-identity:DescribeIdentityPool",
+    CognitoIdentity,
+    [COGNITO_IDENTITY_READ]
+);
+api!(
+    COGNITO_GET_IDENTITY_POOL_ROLES,
+    "GetIdentityPoolRoles",
+    "cognito-identity:GetIdentityPoolRoles",
+    CognitoIdentity,
+    [COGNITO_IDENTITY_READ]
+);
 
 /// Every API the pollers call, in the order of the README's quota table.
 pub static APIS: &[&Api] = &[
@@ -772,6 +834,11 @@ pub static APIS: &[&Api] = &[
     &APPSYNC_LIST_FUNCTIONS,
     &APPSYNC_LIST_TYPES,
     &APPSYNC_LIST_RESOLVERS,
+    &COGNITO_LIST_USER_POOLS,
+    &COGNITO_DESCRIBE_USER_POOL,
+    &COGNITO_LIST_IDENTITY_POOLS,
+    &COGNITO_DESCRIBE_IDENTITY_POOL,
+    &COGNITO_GET_IDENTITY_POOL_ROLES,
 ];
 
 /// Every distinct bucket of [`APIS`], by id, in first-use order.

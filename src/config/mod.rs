@@ -96,6 +96,7 @@ pub struct Intervals {
     pub code: u64,
     pub workflows: u64,
     pub graphql: u64,
+    pub users: u64,
 }
 
 /// `[code]`: the opt-in code area.
@@ -119,6 +120,7 @@ impl Default for Intervals {
             code: 900,
             workflows: 300,
             graphql: 300,
+            users: 300,
         }
     }
 }
@@ -132,7 +134,7 @@ pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
 
 impl Intervals {
     /// Each area with its interval, in `Area::ALL` order.
-    pub fn each(&self) -> [(&'static str, u64); 9] {
+    pub fn each(&self) -> [(&'static str, u64); 10] {
         [
             ("functions", self.functions),
             ("gateways", self.gateways),
@@ -143,6 +145,7 @@ impl Intervals {
             ("code", self.code),
             ("workflows", self.workflows),
             ("graphql", self.graphql),
+            ("users", self.users),
         ]
     }
 
@@ -158,6 +161,7 @@ impl Intervals {
             Code => self.code,
             Workflows => self.workflows,
             Graphql => self.graphql,
+            Users => self.users,
         })
     }
 }

@@ -77,6 +77,8 @@ pub(super) fn orders_api() -> RestApi {
             name: "storefront-users".into(),
             authorizer_type: "COGNITO_USER_POOLS".into(),
             authorizer_uri: None,
+            provider_arns: vec![super::users::shop_pool_arn()],
+            jwt_issuer: None,
         }]),
         validators: Ok(vec![RequestValidator {
             id: "bodyv1".into(),
@@ -183,6 +185,7 @@ pub(super) fn payments_api() -> RestApi {
             name: "token-authorizer".into(),
             authorizer_type: "TOKEN".into(),
             authorizer_uri: Some(lambda_invoke_uri(USE1, "auth-authorizer")),
+            ..Default::default()
         }]),
         validators: Ok(vec![RequestValidator {
             id: "pbodyv".into(),
@@ -435,6 +438,8 @@ pub(super) fn storefront_http() -> V2Api {
             name: "cognito-jwt".into(),
             authorizer_type: "JWT".into(),
             authorizer_uri: None,
+            provider_arns: Vec::new(),
+            jwt_issuer: Some(super::users::shop_pool_issuer()),
         }]),
         stages: Ok(vec![
             V2Stage {
@@ -485,6 +490,7 @@ pub(super) fn notifications_ws() -> V2Api {
             name: "ws-request-authorizer".into(),
             authorizer_type: "REQUEST".into(),
             authorizer_uri: Some(lambda_invoke_uri(USE1, "auth-authorizer")),
+            ..Default::default()
         }]),
         stages: Ok(vec![
             V2Stage {

@@ -18,6 +18,7 @@ mod lambda;
 pub mod replay;
 mod secrets;
 mod triggers;
+mod users;
 mod workflows;
 
 use crate::domain::failure::Failure;
@@ -55,6 +56,7 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
             .chain(triggers::trigger_roles())
             .chain(workflows::roles())
             .chain(graphql::roles())
+            .chain(users::roles())
             .map(|(k, v)| (k, Arc::new(v)))
             .collect(),
         rest_apis: shared(rest_apis()),
@@ -74,7 +76,8 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         layer_code,
         state_machines: shared(workflows::state_machines()),
         graphql_apis: shared(graphql::graphql_apis(now)),
-        user_pools: Vec::new(),
+        user_pools: shared(users::user_pools()),
+        identity_pools: shared(users::identity_pools()),
         list_failures: Vec::new(),
     }
 }
@@ -352,6 +355,27 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
             for m in &inv.state_machines {
                 note(m.described.as_ref().map(|_| ()));
                 if let Some((arn, role)) = m.role_arn().and_then(|r| full.roles.get_key_value(r)) {
+                    inv.roles.insert(arn.clone(), role.clone());
+                }
+            }
+        }
+        Area::Users => {
+            inv.user_pools = full
+                .user_pools
+                .iter()
+                .filter(|p| p.region == region)
+                .cloned()
+                .collect();
+            inv.identity_pools = full
+                .identity_pools
+                .iter()
+                .filter(|p| p.region == region)
+                .cloned()
+                .collect();
+            for p in &inv.identity_pools {
+                if let Some((arn, role)) =
+                    p.guest_role_arn().and_then(|r| full.roles.get_key_value(r))
+                {
                     inv.roles.insert(arn.clone(), role.clone());
                 }
             }

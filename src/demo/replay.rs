@@ -57,6 +57,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Code => 1500,
         Area::Workflows => 1100,
         Area::Graphql => 1300,
+        Area::Users => 800,
     })
 }
 

@@ -143,6 +143,10 @@ fn declared_resource_kinds_match_the_resource_ids() {
             ResourceKind::HttpApi
         } else if id.contains(":secret:") {
             ResourceKind::Secret
+        } else if id.starts_with("arn:aws:cognito-idp:") {
+            ResourceKind::UserPool
+        } else if id.starts_with("arn:aws:cognito-identity:") {
+            ResourceKind::IdentityPool
         } else if id.starts_with("arn:aws:appsync:") {
             ResourceKind::GraphqlApi
         } else if id.starts_with("arn:aws:kinesis:") {

@@ -196,6 +196,10 @@ pub enum ResourceKind {
     Stream,
     /// An AppSync GraphQL API.
     GraphqlApi,
+    /// A Cognito user pool.
+    UserPool,
+    /// A Cognito identity pool.
+    IdentityPool,
     /// A whole region's listing of a service, when it failed (see [`Target::listing`]).
     ///
     /// [`Target::listing`]: super::catalogue::Target::listing
@@ -220,6 +224,8 @@ impl ResourceKind {
             ("states", "stateMachine") => ResourceKind::StateMachine,
             ("kinesis", "stream") => ResourceKind::Stream,
             ("appsync", "apis") => ResourceKind::GraphqlApi,
+            ("cognito-idp", "userpool") => ResourceKind::UserPool,
+            ("cognito-identity", "identitypool") => ResourceKind::IdentityPool,
             ("apigateway", "") => match path.as_slice() {
                 ["", "restapis", _] => ResourceKind::RestApi,
                 ["", "apis", _] => ResourceKind::HttpApi,
@@ -260,6 +266,8 @@ impl ResourceKind {
             ResourceKind::StateMachine => "workflow",
             ResourceKind::Stream => "stream",
             ResourceKind::GraphqlApi => "graphql api",
+            ResourceKind::UserPool => "user pool",
+            ResourceKind::IdentityPool => "identity pool",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }

@@ -620,3 +620,59 @@ fn escalation_paths_with(role: &Role, own_arn: &str, state_machines: bool) -> Es
     }
     out
 }
+
+/// The actions that make a role dangerous in the hands of anyone on the internet
+/// (`cognito.identity-pool-guest-privileged`): run functions, start workflows, read secrets.
+pub const GUEST_DANGEROUS_ACTIONS: &[&str] = &[
+    "lambda:InvokeFunction",
+    "states:StartExecution",
+    "states:StartSyncExecution",
+    "secretsmanager:GetSecretValue",
+];
+
+/// What a role allows of [`GUEST_DANGEROUS_ACTIONS`]: one line per action and statement
+/// (`lambda:InvokeFunction on * (guest (inline))`), and the policies that could not be read.
+pub fn dangerous_guest_grants(role: &Role) -> Escalations {
+    let mut out = Escalations::default();
+    for policy in &role.policies {
+        let label = match &policy.arn {
+            Some(arn) => format!("{} ({arn})", policy.name),
+            None => format!("{} (inline)", policy.name),
+        };
+        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
+            for action in GUEST_DANGEROUS_ACTIONS {
+                out.paths.push(format!("{action} on * ({label})"));
+            }
+            continue;
+        }
+        let doc = match policy
+            .document
+            .as_ref()
+            .map_err(|e| e.to_string())
+            .and_then(|t| PolicyDocument::parse(t))
+        {
+            Ok(doc) => doc,
+            Err(e) => {
+                out.unreadable.push(format!("{}: {e}", policy.name));
+                continue;
+            }
+        };
+        for st in doc.allow_statements() {
+            let by = match &st.sid {
+                Some(sid) => format!("{label} statement {sid}"),
+                None => label.clone(),
+            };
+            for action in GUEST_DANGEROUS_ACTIONS {
+                if st.matches_action(action) && !denied_everywhere(&doc, action) {
+                    let on = if st.not_resource || st.resources.is_empty() {
+                        "*".to_string()
+                    } else {
+                        st.resources.join(", ")
+                    };
+                    out.paths.push(format!("{action} on {on} ({by})"));
+                }
+            }
+        }
+    }
+    out
+}

@@ -91,6 +91,9 @@ pub struct Inventory {
     /// Cognito user pools (the users area).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub user_pools: Vec<Arc<UserPool>>,
+    /// Cognito identity pools (the users area); their guest roles are in `roles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_pools: Vec<Arc<IdentityPool>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -211,6 +214,10 @@ impl Inventory {
             Area::Graphql => inv
                 .list_failures
                 .push(failure(Service::AppSync, "graphql poll area")),
+            Area::Users => inv.list_failures.extend([
+                failure(Service::CognitoIdp, "users poll area"),
+                failure(Service::CognitoIdentity, "users poll area"),
+            ]),
             Area::Triggers => inv.list_failures.extend(
                 Service::ALL
                     .into_iter()
@@ -270,6 +277,11 @@ impl Inventory {
             .map(|f| f.role_arn.as_str())
             .chain(self.state_machines.iter().filter_map(|m| m.role_arn()))
             .chain(self.graphql_apis.iter().flat_map(|a| a.service_roles()))
+            .chain(
+                self.identity_pools
+                    .iter()
+                    .filter_map(|p| p.guest_role_arn()),
+            )
             .collect();
         self.roles.retain(|arn, _| in_use.contains(arn.as_str()));
     }
@@ -343,6 +355,18 @@ impl Inventory {
                 replace(&mut self.graphql_apis, batch.graphql_apis, region, |a| {
                     &a.region
                 });
+                self.keep_roles(batch.roles);
+            }
+            Area::Users => {
+                replace(&mut self.user_pools, batch.user_pools, region, |p| {
+                    &p.region
+                });
+                replace(
+                    &mut self.identity_pools,
+                    batch.identity_pools,
+                    region,
+                    |p| &p.region,
+                );
                 self.keep_roles(batch.roles);
             }
         };
@@ -609,6 +633,12 @@ pub struct Authorizer {
     pub authorizer_type: AuthorizerType,
     /// Lambda authorizer URI (contains the function ARN).
     pub authorizer_uri: Option<String>,
+    /// A REST `COGNITO_USER_POOLS` authorizer's user pool ARNs (`providerARNs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_arns: Vec<String>,
+    /// An HTTP API JWT authorizer's issuer (`JwtConfiguration.Issuer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt_issuer: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -860,6 +890,30 @@ pub struct UserPool {
     /// Whether anyone may sign up (`AdminCreateUserConfig.AllowAdminCreateUserOnly` false),
     /// or why it could not be read.
     pub self_signup: Fetched<bool>,
+}
+
+/// A Cognito identity pool (ListIdentityPools, DescribeIdentityPool, GetIdentityPoolRoles).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityPool {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    /// `AllowUnauthenticatedIdentities`, or why it could not be read.
+    pub guest_access: Fetched<bool>,
+    /// The role guests get (`Roles.unauthenticated`), read only when guest access is on:
+    /// `Ok(None)` when there is none, or guest access is off.
+    pub guest_role: Fetched<Option<String>>,
+}
+
+impl IdentityPool {
+    pub fn guest_role_arn(&self) -> Option<&str> {
+        self.guest_role
+            .as_ref()
+            .ok()
+            .and_then(|r| r.as_deref())
+            .filter(|r| !r.trim().is_empty())
+    }
 }
 
 // ───────────────────────────── Step Functions ─────────────────────────────

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod catalogue;
 pub mod checks;
 pub mod code_secrets;
+pub mod cognito;
 pub mod collection;
 pub mod detectors;
 pub mod diff;

@@ -30,6 +30,8 @@ listed_enum! {
         /// AppSync GraphQL APIs: their authentication, limits, logging, keys' expiry, data
         /// sources and resolvers.
         Graphql,
+        /// Cognito user pools (who may sign up) and identity pools (what guests may do).
+        Users,
     }
 }
 
@@ -45,6 +47,7 @@ impl Area {
             Area::Code => "code",
             Area::Workflows => "workflows",
             Area::Graphql => "graphql",
+            Area::Users => "users",
         }
     }
 
@@ -81,6 +84,12 @@ listed_enum! {
         StepFunctions,
         /// AWS AppSync (GraphQL APIs).
         AppSync,
+        /// Amazon Cognito user pools (IAM prefix `cognito-idp`).
+        #[serde(rename = "cognito-idp")]
+        CognitoIdp,
+        /// Amazon Cognito identity pools (IAM prefix `cognito-identity`).
+        #[serde(rename = "cognito-identity")]
+        CognitoIdentity,
     }
 }
 
@@ -99,6 +108,8 @@ impl Service {
             Service::StepFunctions => "states",
             Service::Kinesis => "kinesis",
             Service::AppSync => "appsync",
+            Service::CognitoIdp => "cognito-idp",
+            Service::CognitoIdentity => "cognito-identity",
         }
     }
 
@@ -113,6 +124,7 @@ impl Service {
             Service::Sqs | Service::Sns | Service::EventBridge | Service::Kinesis => Area::Triggers,
             Service::StepFunctions => Area::Workflows,
             Service::AppSync => Area::Graphql,
+            Service::CognitoIdp | Service::CognitoIdentity => Area::Users,
         }
     }
 }

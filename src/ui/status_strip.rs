@@ -97,6 +97,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Code => "code",
             Area::Workflows => "wf",
             Area::Graphql => "gql",
+            Area::Users => "usr",
         }
     } else {
         area.as_str()
@@ -107,10 +108,11 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
         AreaSummary::Running(p) => ("⟳", Token::StatusRunning, format!("{p}%")),
         AreaSummary::Ok { since } => {
             let when = since.clone().unwrap_or_default();
-            let when = if level >= 1 {
-                when.replace(" ago", "")
-            } else {
-                when
+            let when = match level {
+                0 => when,
+                // The narrowest form: the glyph alone (ten areas fit 80 columns).
+                6.. => String::new(),
+                _ => when.replace(" ago", ""),
             };
             ("✔", Token::StatusOk, when)
         }
@@ -160,12 +162,16 @@ pub fn line(state: &State, max: usize) -> Line<'static> {
     // periodic polls' quota share, once known); else the most detailed that fits without it.
     let mut fallback: Option<Vec<Span<'static>>> = None;
     let mut last = Vec::new();
-    for level in 0..6 {
+    for level in 0..7 {
         let mut spans = vec![Span::raw(" ")];
         for (i, (a, s)) in summaries.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::styled(
-                    if level >= 3 { "  " } else { " · " },
+                    match level {
+                        0..=2 => " · ",
+                        3..=5 => "  ",
+                        _ => " ",
+                    },
                     t[Token::Dim],
                 ));
             }

@@ -130,6 +130,16 @@ fn put_marker(inv: &mut Inventory, area: Area, region: &str) {
             }
             .into(),
         ),
+        Area::Users => inv.user_pools.push(
+            crate::domain::inventory::UserPool {
+                arn: name.clone(),
+                id: name.clone(),
+                name,
+                region,
+                self_signup: Err("marker".into()),
+            }
+            .into(),
+        ),
     }
 }
 
@@ -145,6 +155,7 @@ fn markers(inv: &Inventory) -> Vec<String> {
     out.extend(inv.keys.iter().map(|k| k.reference.clone()));
     out.extend(inv.state_machines.iter().map(|m| m.name.clone()));
     out.extend(inv.graphql_apis.iter().map(|a| a.name.clone()));
+    out.extend(inv.user_pools.iter().map(|p| p.name.clone()));
     for plans in inv.usage_plans.values().flatten() {
         out.extend(plans.iter().map(|p| p.name.clone()));
     }

@@ -152,6 +152,8 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_apigateway as apigateway;
     use aws_sdk_apigatewayv2 as apigatewayv2;
     use aws_sdk_appsync as appsync;
+    use aws_sdk_cognitoidentity as cognito_identity;
+    use aws_sdk_cognitoidentityprovider as cognito_idp;
     use aws_sdk_eventbridge as eventbridge;
     use aws_sdk_kinesis as kinesis;
     use aws_sdk_kms as kms;
@@ -174,6 +176,8 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         sfn: client!(sfn, none),
         kinesis: client!(kinesis, none),
         appsync: client!(appsync, none),
+        cognito_idp: client!(cognito_idp, none),
+        cognito_identity: client!(cognito_identity, none),
     }
 }
 
@@ -417,6 +421,7 @@ async fn rest_apis_follow_every_page_and_a_denied_stage_listing_stays_on_its_api
                  arn:aws:lambda:eu-west-1:123456789012:function:auth/invocations"
                     .into()
             ),
+            ..Default::default()
         }]
     );
     assert_eq!(

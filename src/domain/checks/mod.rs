@@ -5,6 +5,7 @@ pub mod apigwv2;
 pub mod appsync;
 pub mod code;
 mod code_report;
+pub mod cognito;
 pub mod events;
 pub mod exposure;
 pub mod gateway;
@@ -65,6 +66,7 @@ pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("layer", layer::CHECKS),
     ("sfn", sfn::CHECKS),
     ("appsync", appsync::CHECKS),
+    ("cognito", cognito::CHECKS),
 ];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {

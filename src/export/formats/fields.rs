@@ -43,7 +43,11 @@ pub(super) fn aws_resource_type(f: &Finding) -> &'static str {
         ResourceKind::StateMachine => "AwsStepFunctionStateMachine",
         ResourceKind::Stream => "AwsKinesisStream",
         ResourceKind::GraphqlApi => "AwsAppSyncGraphQlApi",
+        // Security Hub has no details shape for Cognito pools (botocore's model, checked by
+        // tests/support/formats.py).
         ResourceKind::Domain
+        | ResourceKind::UserPool
+        | ResourceKind::IdentityPool
         | ResourceKind::Mapping
         | ResourceKind::Listing
         | ResourceKind::Other => "Other",

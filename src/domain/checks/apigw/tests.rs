@@ -113,6 +113,7 @@ fn method_no_auth_lists_every_open_method_even_with_an_unused_authorizer() {
         name: "cognito".into(),
         authorizer_type: "COGNITO_USER_POOLS".into(),
         authorizer_uri: None,
+        ..Default::default()
     }]);
     Arc::make_mut(&mut inv.rest_apis[0]).stages = Ok(vec![stage("prod")]);
     let f = one("apigw.method-no-auth", &inv);

@@ -73,6 +73,7 @@ fn http_routes_list_every_open_route_including_default() {
         name: "cognito-jwt".into(),
         authorizer_type: "JWT".into(),
         authorizer_uri: None,
+        ..Default::default()
     }]);
     let f = one("apigwv2.route-no-auth", &inv);
     assert_eq!(f.status, Status::Fail);

@@ -19,6 +19,8 @@ use crate::domain::values::{FieldLogLevel, GraphqlAuthType, GraphqlVisibility, I
 pub const API_KEY_MAX_DAYS: i64 = 90;
 
 const AREAS: &[Area] = &[Area::Graphql];
+/// Checks that judge public APIs read the user pools behind them too.
+const PUBLIC_AREAS: &[Area] = &[Area::Graphql, Area::Users];
 
 pub const CHECKS: &[CheckDef] = &[
     CheckDef {
@@ -123,7 +125,7 @@ pub const CHECKS: &[CheckDef] = &[
         severity: Severity::Low,
         category: Category::Exposure,
         service: Service::AppSync,
-        areas: AREAS,
+        areas: PUBLIC_AREAS,
         resource: ResourceKind::GraphqlApi,
         rationale: "Introspection hands anyone who can call the API its whole schema: every \
             query, mutation, argument and type, including the ones no client uses. On a \
@@ -147,7 +149,7 @@ pub const CHECKS: &[CheckDef] = &[
         severity: Severity::Medium,
         category: Category::Throttling,
         service: Service::AppSync,
-        areas: AREAS,
+        areas: PUBLIC_AREAS,
         resource: ResourceKind::GraphqlApi,
         rationale: "Without a query depth limit or a resolver count limit one nested query can \
             fan out into thousands of resolver calls, each one a function invocation or a \

@@ -364,12 +364,14 @@ fn rest_authorizer_function_is_reachable_when_used() {
             name: "token-check".into(),
             authorizer_type: "TOKEN".into(),
             authorizer_uri: Some(apigw_uri("authz")),
+            ..Default::default()
         },
         Authorizer {
             id: "unused".into(),
             name: "old".into(),
             authorizer_type: "TOKEN".into(),
             authorizer_uri: Some(apigw_uri("orders")),
+            ..Default::default()
         },
     ]);
     inventory.rest_apis.push(api.into());
@@ -452,6 +454,7 @@ fn websocket_open_connect_exposes_every_route() {
         name: "ws-auth".into(),
         authorizer_type: "REQUEST".into(),
         authorizer_uri: Some(apigw_uri("connect")),
+        ..Default::default()
     }]);
     inventory.v2_apis = vec![guarded.into()];
     assert_eq!(
