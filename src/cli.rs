@@ -537,6 +537,7 @@ impl Cli {
                 workflows: s,
                 graphql: s,
                 users: s,
+                logs: s,
             },
             None => configured.clone(),
         }

@@ -165,6 +165,7 @@ fn the_shipped_policy_is_enough_and_every_permission_in_it_counts() {
             "cognito-idp:DescribeUserPool",
             vec!["cognito.self-signup-authorizer"],
         ),
+        ("logs:DescribeLogGroups", vec!["lambda.log-retention-unset"]),
     ];
     let only_identity = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}

@@ -153,7 +153,7 @@ fn an_organization_scans_in_one_run_in_shards_by_id_and_by_profile() {
         .iter()
         .filter(|x| x["account_id"] == c.as_str())
         .collect();
-    assert_eq!(lost_collection.len(), 9, "every area of its one region");
+    assert_eq!(lost_collection.len(), 10, "every area of its one region");
     assert!(lost_collection.iter().all(|x| x["status"] == "failed"));
     assert!(run.stderr.contains("✘ not scanned"), "{}", run.stderr);
 

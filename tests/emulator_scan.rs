@@ -250,6 +250,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "not_applicable",
     ),
     ("appsync.no-query-limits", "admin-graphql", "not_applicable"),
+    // ── Log groups (seed.py seed_logs): public-admin-fn has none at all.
+    ("lambda.log-retention-unset", "orders-fn", "pass"),
+    ("lambda.log-retention-unset", "reports-fn", "fail"),
+    ("lambda.log-retention-unset", "public-admin-fn", "fail"),
     // ── Cognito (seed.py seed_users)
     ("cognito.self-signup-authorizer", "open-users", "fail"),
     ("cognito.self-signup-authorizer", "staff-users", "pass"),
@@ -607,7 +611,14 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
             .is_some_and(|e| e.contains("lambda:ListCodeSigningConfigs")),
         "{functions}"
     );
-    for area in ["gateways", "throttles", "encryption", "secrets", "triggers"] {
+    for area in [
+        "gateways",
+        "throttles",
+        "encryption",
+        "secrets",
+        "triggers",
+        "logs",
+    ] {
         let entry = collection
             .iter()
             .find(|c| c["area"] == area && c["region"] == REGION)
@@ -622,7 +633,7 @@ fn scan_of_the_seeded_account_decides_every_check_the_emulator_can_express() {
         .find(|c| c["area"] == "graphql" && c["region"] == REGION)
         .expect("graphql collected");
     assert_eq!(graphql["status"], "partial", "{graphql}");
-    assert_eq!(collection.len(), 9, "{collection:?}");
+    assert_eq!(collection.len(), 10, "{collection:?}");
     assert_eq!(snapshot["accounts"][0]["id"], emulator::ACCOUNT);
     assert_eq!(snapshot["regions"], serde_json::json!([REGION]));
 
@@ -688,7 +699,7 @@ fn two_regions_are_collected_side_by_side() {
         serde_json::json!([REGION, "eu-west-1"])
     );
     let collection = snapshot["collection"].as_array().unwrap();
-    assert_eq!(collection.len(), 18, "{collection:?}");
+    assert_eq!(collection.len(), 20, "{collection:?}");
     for c in collection {
         // moto implements no code-signing call: the functions of us-east-1 are partial
         // (eu-west-1 has no function, so nothing is asked there); nor AppSync's listings
@@ -706,7 +717,7 @@ fn two_regions_are_collected_side_by_side() {
     for region in [REGION, "eu-west-1"] {
         assert_eq!(
             collection.iter().filter(|c| c["region"] == region).count(),
-            9,
+            10,
             "{region}"
         );
     }

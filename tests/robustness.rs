@@ -1958,7 +1958,12 @@ mod soak {
             Area::Secrets => secrets(&mut c, region, run, rng),
             // Nothing triggers the soak's functions, it runs without --code and has no state
             // machines, GraphQL APIs or Cognito pools: empty batches.
-            Area::Triggers | Area::Code | Area::Workflows | Area::Graphql | Area::Users => {}
+            Area::Triggers
+            | Area::Code
+            | Area::Workflows
+            | Area::Graphql
+            | Area::Users
+            | Area::Logs => {}
         }
         c
     }
@@ -2039,6 +2044,7 @@ mod soak {
                     aliases: Ok(Vec::new()),
                     code_signing: Ok(None),
                     code_sha256: None,
+                    log_group: None,
                 }
                 .into(),
             );
@@ -2502,6 +2508,7 @@ mod soak {
                 }
                 Area::Workflows => inv.state_machines.extend(b.state_machines),
                 Area::Graphql => inv.graphql_apis.extend(b.graphql_apis),
+                Area::Logs => inv.log_groups.extend(b.log_groups),
                 Area::Users => {
                     inv.user_pools.extend(b.user_pools);
                     inv.identity_pools.extend(b.identity_pools);
@@ -2550,6 +2557,7 @@ mod soak {
             (Area::Workflows, 57),
             (Area::Graphql, 56),
             (Area::Users, 55),
+            (Area::Logs, 54),
         ]
         .into_iter()
         .map(|(a, s)| (a, Duration::from_secs(s)))

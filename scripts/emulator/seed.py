@@ -804,6 +804,7 @@ class Seeder:
         self.seed_workflows(admin_role, least_role)
         self.seed_graphql()
         self.seed_users()
+        self.seed_logs()
 
     # ───────────────────────────── GraphQL ─────────────────────────────
 
@@ -826,6 +827,18 @@ class Seeder:
         )["graphqlApi"]
         appsync.create_api_key(apiId=admin["apiId"], expires=now + 30 * 86400)
         self.manifest["graphql"] = {"public": "shop-graphql", "private": "admin-graphql"}
+
+    # ───────────────────────────── log groups ─────────────────────────────
+
+    def seed_logs(self):
+        """Log groups (manifest key `logs`): `orders-fn` logs to a group kept 30 days,
+        `reports-fn` to one kept forever; every other function has no group at all (CreateFunction
+        does not create one, as on AWS before a first invocation)."""
+        logs = self.client("logs")
+        logs.create_log_group(logGroupName="/aws/lambda/orders-fn")
+        logs.put_retention_policy(logGroupName="/aws/lambda/orders-fn", retentionInDays=30)
+        logs.create_log_group(logGroupName="/aws/lambda/reports-fn")
+        self.manifest["logs"] = {"kept": "orders-fn", "forever": "reports-fn"}
 
     # ───────────────────────────── Cognito ─────────────────────────────
 

@@ -146,9 +146,13 @@ pub fn dependencies(area: Area) -> &'static [Area] {
         Area::Encryption => &[Area::Functions, Area::Secrets],
         // Workflows, graphql and users: the roles already read for functions are not read
         // again.
-        Area::Triggers | Area::Code | Area::Workflows | Area::Graphql | Area::Users => {
-            &[Area::Functions]
-        }
+        // Logs: only the groups of the functions found.
+        Area::Triggers
+        | Area::Code
+        | Area::Workflows
+        | Area::Graphql
+        | Area::Users
+        | Area::Logs => &[Area::Functions],
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }

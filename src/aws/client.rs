@@ -444,6 +444,7 @@ pub fn region_clients_with(config: &SdkConfig, region: &str, answers: &Answers) 
         appsync: client!(aws_sdk_appsync, &region_cfg, answers),
         cognito_idp: client!(aws_sdk_cognitoidentityprovider, &region_cfg, answers),
         cognito_identity: client!(aws_sdk_cognitoidentity, &region_cfg, answers),
+        logs: client!(aws_sdk_cloudwatchlogs, &region_cfg, answers),
     }
 }
 

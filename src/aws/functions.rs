@@ -161,6 +161,11 @@ fn function_from(c: &FunctionConfiguration, region: &str, account_id: &str) -> F
             .code_sha256()
             .filter(|s| !s.is_empty())
             .map(str::to_string),
+        log_group: c
+            .logging_config()
+            .and_then(|l| l.log_group())
+            .filter(|g| !g.is_empty())
+            .map(str::to_string),
         name,
         arn,
         region: region.to_string(),

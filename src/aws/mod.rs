@@ -19,6 +19,7 @@ pub(crate) mod fake;
 pub mod functions;
 pub mod gateways;
 pub mod graphql;
+pub mod logs;
 pub mod permissions;
 pub mod qualified;
 pub mod quotas;
@@ -173,6 +174,7 @@ impl Pollers {
                     Area::Workflows => workflows::collect(&shared, &clients, current).await,
                     Area::Graphql => graphql::collect(&shared, &clients, current).await,
                     Area::Users => users::collect(&shared, &clients, current).await,
+                    Area::Logs => logs::collect(&shared, &clients, current).await,
                     // The scheduler polls the code area only with `--code`.
                     Area::Code => match &code {
                         Some(options) => code::collect(&shared, &clients, current, options).await,
@@ -214,6 +216,7 @@ pub enum Family {
     AppSync,
     CognitoIdp,
     CognitoIdentity,
+    Logs,
 }
 
 /// Per-family semaphores of one region (IAM, a global service, has one for all regions).
@@ -234,6 +237,7 @@ pub struct Limits {
     appsync: Semaphore,
     cognito_idp: Semaphore,
     cognito_identity: Semaphore,
+    logs: Semaphore,
 }
 
 impl Limits {
@@ -253,6 +257,7 @@ impl Limits {
             appsync: Semaphore::new(per_family),
             cognito_idp: Semaphore::new(per_family),
             cognito_identity: Semaphore::new(per_family),
+            logs: Semaphore::new(per_family),
         }
     }
 
@@ -272,6 +277,7 @@ impl Limits {
             Family::AppSync => &self.appsync,
             Family::CognitoIdp => &self.cognito_idp,
             Family::CognitoIdentity => &self.cognito_identity,
+            Family::Logs => &self.logs,
         }
     }
 }
@@ -336,6 +342,7 @@ pub struct RegionClients {
     pub appsync: aws_sdk_appsync::Client,
     pub cognito_idp: aws_sdk_cognitoidentityprovider::Client,
     pub cognito_identity: aws_sdk_cognitoidentity::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 /// How long IAM documents read by one functions poll serve the others (every region's poll

@@ -34,6 +34,7 @@ const CODE: &[Area] = &[Area::Code];
 const WORKFLOWS: &[Area] = &[Area::Workflows];
 const GRAPHQL: &[Area] = &[Area::Graphql];
 const USERS: &[Area] = &[Area::Users];
+const LOGS: &[Area] = &[Area::Logs];
 /// Roles are read for functions, state machines, GraphQL data sources and identity pools'
 /// guests.
 const ROLES: &[Area] = &[Area::Functions, Area::Workflows, Area::Graphql, Area::Users];
@@ -272,6 +273,11 @@ pub const CALLS: &[Permission] = &[
         areas: USERS,
         purpose: "the role guests get (asked only of pools that let guests in)",
     },
+    Permission {
+        action: "logs:DescribeLogGroups",
+        areas: LOGS,
+        purpose: "the retention of the functions' log groups (never a log event)",
+    },
 ];
 
 /// Patterns added for emulators. moto authorizes API Gateway requests by its own operation
@@ -304,6 +310,7 @@ fn sid(service: &str) -> &'static str {
         "appsync" => "ReadGraphqlApisNeverQueries",
         "cognito-idp" => "ReadUserPoolsNeverUsers",
         "cognito-identity" => "ReadIdentityPoolsNeverIdentities",
+        "logs" => "ReadLogGroupRetentionNeverEvents",
         _ => "Read",
     }
 }

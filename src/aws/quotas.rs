@@ -347,6 +347,18 @@ pub static COGNITO_IDENTITY_READ: Bucket = Bucket {
     },
 };
 
+pub static LOGS_DESCRIBE_LOG_GROUPS_BUCKET: Bucket = Bucket {
+    id: "logs.describe-log-groups",
+    rate: 5.0,
+    burst: None,
+    global: false,
+    source: Source::Documented {
+        url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html",
+        quote: "DescribeLogGroups | 5 transactions per second (TPS/account/Region). You can \
+                request a quota increase.",
+    },
+};
+
 macro_rules! api {
     ($name:ident, $op:literal, $action:literal, $family:ident, [$($bucket:ident),+]) => {
         pub static $name: Api = Api {
@@ -777,6 +789,13 @@ api!(
     CognitoIdentity,
     [COGNITO_IDENTITY_READ]
 );
+api!(
+    LOGS_DESCRIBE_LOG_GROUPS,
+    "DescribeLogGroups",
+    "logs:DescribeLogGroups",
+    Logs,
+    [LOGS_DESCRIBE_LOG_GROUPS_BUCKET]
+);
 
 /// Every API the pollers call, in the order of the README's quota table.
 pub static APIS: &[&Api] = &[
@@ -839,6 +858,7 @@ pub static APIS: &[&Api] = &[
     &COGNITO_LIST_IDENTITY_POOLS,
     &COGNITO_DESCRIBE_IDENTITY_POOL,
     &COGNITO_GET_IDENTITY_POOL_ROLES,
+    &LOGS_DESCRIBE_LOG_GROUPS,
 ];
 
 /// Every distinct bucket of [`APIS`], by id, in first-use order.

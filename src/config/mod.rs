@@ -97,6 +97,7 @@ pub struct Intervals {
     pub workflows: u64,
     pub graphql: u64,
     pub users: u64,
+    pub logs: u64,
 }
 
 /// `[code]`: the opt-in code area.
@@ -121,6 +122,8 @@ impl Default for Intervals {
             workflows: 300,
             graphql: 300,
             users: 300,
+            // Retention settings change rarely.
+            logs: 900,
         }
     }
 }
@@ -134,7 +137,7 @@ pub const DAYS: std::ops::RangeInclusive<i64> = 1..=36_500;
 
 impl Intervals {
     /// Each area with its interval, in `Area::ALL` order.
-    pub fn each(&self) -> [(&'static str, u64); 10] {
+    pub fn each(&self) -> [(&'static str, u64); 11] {
         [
             ("functions", self.functions),
             ("gateways", self.gateways),
@@ -146,6 +149,7 @@ impl Intervals {
             ("workflows", self.workflows),
             ("graphql", self.graphql),
             ("users", self.users),
+            ("logs", self.logs),
         ]
     }
 
@@ -162,6 +166,7 @@ impl Intervals {
             Workflows => self.workflows,
             Graphql => self.graphql,
             Users => self.users,
+            Logs => self.logs,
         })
     }
 }

@@ -22,6 +22,7 @@ mod users;
 mod workflows;
 
 use crate::domain::failure::Failure;
+use crate::domain::inventory::LogGroup;
 use gateways::*;
 use iam::*;
 use lambda::*;
@@ -78,8 +79,34 @@ pub fn inventory(now: OffsetDateTime) -> Inventory {
         graphql_apis: shared(graphql::graphql_apis(now)),
         user_pools: shared(users::user_pools()),
         identity_pools: shared(users::identity_pools()),
+        log_groups: log_groups(&all_functions(now)),
         list_failures: Vec::new(),
     }
+}
+
+/// The functions' log groups as the logs area reports them: most keep 30 days (the
+/// payments ones a year), the nightly report and the legacy export keep theirs forever, and
+/// the image resizer has never run, so its group does not exist.
+fn log_groups(functions: &[Function]) -> BTreeMap<String, Fetched<Vec<LogGroup>>> {
+    let mut out: BTreeMap<String, Fetched<Vec<LogGroup>>> = BTreeMap::new();
+    for region in [USE1, EUW1] {
+        out.insert(region.to_string(), Ok(Vec::new()));
+    }
+    for f in functions {
+        let retention_days = match f.name.as_str() {
+            "image-resize" => continue,
+            "reports-nightly" | "legacy-export" => None,
+            n if n.starts_with("payments-") => Some(365),
+            _ => Some(30),
+        };
+        if let Some(Ok(groups)) = out.get_mut(&f.region) {
+            groups.push(LogGroup {
+                name: f.log_group_name(),
+                retention_days,
+            });
+        }
+    }
+    out
 }
 
 /// Reserved concurrency as the throttles area reports it: the capped functions, every other
@@ -358,6 +385,14 @@ fn batch(full: &Inventory, area: Area, region: &str) -> Batch {
                     inv.roles.insert(arn.clone(), role.clone());
                 }
             }
+        }
+        Area::Logs => {
+            inv.log_groups = full
+                .log_groups
+                .iter()
+                .filter(|(r, _)| r.as_str() == region)
+                .map(|(r, g)| (r.clone(), g.clone()))
+                .collect();
         }
         Area::Users => {
             inv.user_pools = full

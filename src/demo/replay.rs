@@ -58,6 +58,7 @@ pub fn area_delay(area: Area) -> Duration {
         Area::Workflows => 1100,
         Area::Graphql => 1300,
         Area::Users => 800,
+        Area::Logs => 600,
     })
 }
 

@@ -94,6 +94,10 @@ pub struct Inventory {
     /// Cognito identity pools (the users area); their guest roles are in `roles`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identity_pools: Vec<Arc<IdentityPool>>,
+    /// Per region, the CloudWatch Logs log groups the functions use (the logs area), or why
+    /// they could not be read. A region missing here was not read (yet).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub log_groups: BTreeMap<String, Fetched<Vec<LogGroup>>>,
     pub list_failures: Vec<ListFailure>,
 }
 
@@ -214,6 +218,12 @@ impl Inventory {
             Area::Graphql => inv
                 .list_failures
                 .push(failure(Service::AppSync, "graphql poll area")),
+            Area::Logs => {
+                inv.list_failures
+                    .push(failure(Service::Logs, "logs poll area"));
+                inv.log_groups
+                    .insert(region.to_string(), Err(reason.clone()));
+            }
             Area::Users => inv.list_failures.extend([
                 failure(Service::CognitoIdp, "users poll area"),
                 failure(Service::CognitoIdentity, "users poll area"),
@@ -357,6 +367,10 @@ impl Inventory {
                 });
                 self.keep_roles(batch.roles);
             }
+            Area::Logs => {
+                self.log_groups.remove(region);
+                self.log_groups.extend(batch.log_groups);
+            }
             Area::Users => {
                 replace(&mut self.user_pools, batch.user_pools, region, |p| {
                     &p.region
@@ -414,6 +428,10 @@ pub struct Function {
     /// not read before only (its cache is keyed by it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_sha256: Option<String>,
+    /// ListFunctions' `LoggingConfig.LogGroup`: where the function logs when it is not
+    /// `/aws/lambda/NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
 }
 
 fn collected<T: Default>() -> Fetched<T> {
@@ -421,6 +439,15 @@ fn collected<T: Default>() -> Fetched<T> {
 }
 
 impl Function {
+    /// The log group the function writes to: its `LoggingConfig.LogGroup`, else
+    /// `/aws/lambda/NAME`.
+    pub fn log_group_name(&self) -> String {
+        self.log_group
+            .clone()
+            .filter(|g| !g.trim().is_empty())
+            .unwrap_or_else(|| format!("/aws/lambda/{}", self.name))
+    }
+
     /// The resource policies of the function and of each alias, labelled (`$LATEST` or
     /// `alias live`), for the checks that consider every way to invoke it.
     pub fn policies(&self) -> Vec<(String, &Fetched<Option<String>>)> {
@@ -878,6 +905,16 @@ impl GraphqlApi {
     }
 }
 
+// ───────────────────────────── CloudWatch Logs ─────────────────────────────
+
+/// A log group a function writes to (DescribeLogGroups).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogGroup {
+    pub name: String,
+    /// `retentionInDays`; `None`: logs are kept forever.
+    pub retention_days: Option<i32>,
+}
+
 // ───────────────────────────── Cognito ─────────────────────────────
 
 /// A Cognito user pool (ListUserPools, then DescribeUserPool).
@@ -1251,6 +1288,7 @@ impl Default for Function {
             aliases: Ok(Default::default()),
             code_signing: Ok(Default::default()),
             code_sha256: Default::default(),
+            log_group: None,
         }
     }
 }

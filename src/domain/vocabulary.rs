@@ -32,6 +32,8 @@ listed_enum! {
         Graphql,
         /// Cognito user pools (who may sign up) and identity pools (what guests may do).
         Users,
+        /// The functions' log groups (how long their logs are kept).
+        Logs,
     }
 }
 
@@ -48,6 +50,7 @@ impl Area {
             Area::Workflows => "workflows",
             Area::Graphql => "graphql",
             Area::Users => "users",
+            Area::Logs => "logs",
         }
     }
 
@@ -90,6 +93,8 @@ listed_enum! {
         /// Amazon Cognito identity pools (IAM prefix `cognito-identity`).
         #[serde(rename = "cognito-identity")]
         CognitoIdentity,
+        /// Amazon CloudWatch Logs (the functions' log groups).
+        Logs,
     }
 }
 
@@ -110,6 +115,7 @@ impl Service {
             Service::AppSync => "appsync",
             Service::CognitoIdp => "cognito-idp",
             Service::CognitoIdentity => "cognito-identity",
+            Service::Logs => "logs",
         }
     }
 
@@ -125,6 +131,7 @@ impl Service {
             Service::StepFunctions => Area::Workflows,
             Service::AppSync => Area::Graphql,
             Service::CognitoIdp | Service::CognitoIdentity => Area::Users,
+            Service::Logs => Area::Logs,
         }
     }
 }

@@ -98,6 +98,7 @@ fn segment(area: Area, s: &AreaSummary, level: u8, t: &Theme) -> Vec<Span<'stati
             Area::Workflows => "wf",
             Area::Graphql => "gql",
             Area::Users => "usr",
+            Area::Logs => "log",
         }
     } else {
         area.as_str()

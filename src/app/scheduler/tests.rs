@@ -130,6 +130,15 @@ fn put_marker(inv: &mut Inventory, area: Area, region: &str) {
             }
             .into(),
         ),
+        Area::Logs => {
+            inv.log_groups.insert(
+                region,
+                Ok(vec![crate::domain::inventory::LogGroup {
+                    name,
+                    retention_days: None,
+                }]),
+            );
+        }
         Area::Users => inv.user_pools.push(
             crate::domain::inventory::UserPool {
                 arn: name.clone(),
@@ -156,6 +165,9 @@ fn markers(inv: &Inventory) -> Vec<String> {
     out.extend(inv.state_machines.iter().map(|m| m.name.clone()));
     out.extend(inv.graphql_apis.iter().map(|a| a.name.clone()));
     out.extend(inv.user_pools.iter().map(|p| p.name.clone()));
+    for groups in inv.log_groups.values().flatten() {
+        out.extend(groups.iter().map(|g| g.name.clone()));
+    }
     for plans in inv.usage_plans.values().flatten() {
         out.extend(plans.iter().map(|p| p.name.clone()));
     }
@@ -605,7 +617,7 @@ async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_whil
     };
     let mut s = start(fake, &["r1"], every(Duration::from_millis(30)), false);
     // The initial load and at least two periodic rounds.
-    let events = until_batches(&mut s.rx, 18).await;
+    let events = until_batches(&mut s.rx, 3 * n()).await;
     for area in polled() {
         let n = batches(&events).iter().filter(|b| b.area == area).count();
         assert!(n >= 2, "{area:?} re-polled ({n})");
@@ -616,7 +628,7 @@ async fn periodic_polls_repeat_with_progress_until_paused_and_refresh_works_whil
         .iter()
         .filter(|e| matches!(e, SourceEvent::Progress { percent: 100, .. }))
         .count();
-    assert!(hundreds >= 18, "{hundreds}");
+    assert!(hundreds >= 3 * n(), "{hundreds}");
 
     s.cmd.send(SourceCommand::SetPaused(true)).unwrap();
     // Runs already in flight (or waiting on their inputs) may still finish.

@@ -152,6 +152,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
     use aws_sdk_apigateway as apigateway;
     use aws_sdk_apigatewayv2 as apigatewayv2;
     use aws_sdk_appsync as appsync;
+    use aws_sdk_cloudwatchlogs as logs;
     use aws_sdk_cognitoidentity as cognito_identity;
     use aws_sdk_cognitoidentityprovider as cognito_idp;
     use aws_sdk_eventbridge as eventbridge;
@@ -178,6 +179,7 @@ fn clients(v1: &ByPath, v2: &ByPath) -> RegionClients {
         appsync: client!(appsync, none),
         cognito_idp: client!(cognito_idp, none),
         cognito_identity: client!(cognito_identity, none),
+        logs: client!(logs, none),
     }
 }
 

@@ -54,6 +54,7 @@ struct Catalogue {
 pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("lambda", lambda::CHECKS),
     ("lambda", lambda::trust::CHECKS),
+    ("lambda", lambda::logs::CHECKS),
     ("apigw", apigw::CHECKS),
     ("apigwv2", apigwv2::CHECKS),
     ("secrets", secrets::CHECKS),

@@ -24,6 +24,7 @@
 //!   uses it too. A document that could not be fetched or parsed makes the verdict `unknown`
 //!   unless another document already decides `fail`.
 
+pub mod logs;
 pub mod trust;
 
 use crate::domain::values::{PackageType, TracingMode, UrlAuthType};
