@@ -233,6 +233,12 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("sfn.secrets-in-definition", "refunds-flow", "pass"),
     ("sfn.privileged-role", "orders-flow", "fail"),
     ("sfn.privileged-role", "refunds-flow", "pass"),
+    // flows-http's open POST /orders starts orders-flow (an administrator role).
+    (
+        "exposure.public-entry-privileged-state-machine",
+        "orders-flow",
+        "fail",
+    ),
     // ── AppSync (seed.py seed_graphql). moto serves no data sources, resolvers or types, and
     // no introspectionConfig or query limits: those are GAPS (unknown, as on a denying
     // endpoint) on the public API, and not applicable on the private one.
@@ -386,6 +392,18 @@ const GAPS: &[(&str, &str, &[&str])] = &[
         "admin-graphql",
         &["resolvers"],
     ),
+    // shop-graphql is public and its resolvers are a 404 on moto: whether it reaches a
+    // function or a state machine cannot be told.
+    (
+        "exposure.public-graphql-privileged-function",
+        "orders-fn",
+        &["resolvers"],
+    ),
+    (
+        "exposure.public-entry-privileged-state-machine",
+        "refunds-flow",
+        &["resolvers"],
+    ),
     // moto does not implement GetIdentityPoolRoles: a pool that lets guests in has an
     // unknown guest role.
     (
@@ -413,6 +431,18 @@ const INEXPRESSIBLE: &[(&str, &str)] = &[
     (
         "lambda.no-code-signing/fail",
         "no code-signing call is implemented (unit-tested on recorded answers)",
+    ),
+    (
+        "exposure.public-graphql-privileged-function/pass",
+        "moto serves no resolvers (unit tests and the demo cover the join)",
+    ),
+    (
+        "exposure.public-graphql-privileged-function/fail",
+        "moto serves no resolvers (unit tests and the demo cover the join)",
+    ),
+    (
+        "exposure.public-entry-privileged-state-machine/pass",
+        "the public GraphQL API's resolvers are a 404 on moto, so no machine is clear",
     ),
     (
         "cognito.identity-pool-guest-privileged/fail",

@@ -2135,6 +2135,7 @@ mod soak {
                                 api_key_required: rng.chance(1, 2),
                                 request_validator_id: None,
                                 integration_uri: Some(integration),
+                                ..Default::default()
                             }],
                         }]),
                         authorizers: Ok(Vec::new()),

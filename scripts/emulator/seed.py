@@ -917,7 +917,21 @@ class Seeder:
             tracingConfiguration={"enabled": True},
         )
         self.manifest["secret_values"].append(carrier_key)
-        self.manifest["workflows"] = {"failing": "orders-flow", "passing": "refunds-flow"}
+        # An HTTP API route without authorization that starts orders-flow (its role is the
+        # administrator): exposure.public-entry-privileged-state-machine.
+        orders_arn = f"arn:aws:states:{r}:{self.account}:stateMachine:orders-flow"
+        apigw2 = self.client("apigatewayv2")
+        flows = apigw2.create_api(Name="flows-http", ProtocolType="HTTP")
+        start = apigw2.create_integration(
+            ApiId=flows["ApiId"], IntegrationType="AWS_PROXY",
+            IntegrationSubtype="StepFunctions-StartExecution", PayloadFormatVersion="1.0",
+            CredentialsArn=least_role,
+            RequestParameters={"StateMachineArn": orders_arn, "Input": "$request.body"},
+        )
+        apigw2.create_route(ApiId=flows["ApiId"], RouteKey="POST /orders",
+                            Target=f"integrations/{start['IntegrationId']}")
+        self.manifest["workflows"] = {"failing": "orders-flow", "passing": "refunds-flow",
+                                      "started_by": "flows-http POST /orders"}
 
     # ───────────────────────────── event sources ─────────────────────────────
 

@@ -15,6 +15,7 @@
 //! on that field only; a failed listing becomes a [`ListFailure`].
 
 use crate::domain::values::{AuthorizationType, EndpointType, LoggingLevel};
+use crate::domain::workflows::{machine_arns_in, starts_execution, subtype_starts_execution};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::errors::{CallFailure, FailureKind};
@@ -269,6 +270,21 @@ fn rest_resource(resource: apigw::types::Resource) -> RestResource {
             authorizer_id: m.authorizer_id.filter(|a| !a.is_empty()),
             api_key_required: m.api_key_required.unwrap_or(false),
             request_validator_id: m.request_validator_id.filter(|v| !v.is_empty()),
+            started_machines: m
+                .method_integration
+                .as_ref()
+                .filter(|i| i.uri.as_deref().is_some_and(starts_execution))
+                .and_then(|i| i.request_templates.as_ref())
+                .map(|templates| {
+                    let mut arns: Vec<String> = templates
+                        .values()
+                        .flat_map(|t| machine_arns_in(t))
+                        .collect();
+                    arns.sort();
+                    arns.dedup();
+                    arns
+                })
+                .unwrap_or_default(),
             integration_uri: m.method_integration.and_then(|i| i.uri),
         })
         .collect();
@@ -528,6 +544,12 @@ async fn v2_integrations(
                 .tls_config
                 .and_then(|t| t.server_name_to_verify)
                 .filter(|s| !s.is_empty()),
+            started_machine: i
+                .integration_subtype
+                .as_deref()
+                .filter(|s| subtype_starts_execution(s))
+                .and(i.request_parameters.as_ref())
+                .and_then(|p| p.get("StateMachineArn").cloned()),
         })
         .collect())
 }

@@ -314,7 +314,7 @@ async fn list_buses_with_function_rules(
     Ok(out)
 }
 
-/// The rules of `bus` that target a function, with those targets.
+/// The rules of `bus` that target a function or a state machine, with those targets.
 async fn list_function_rules(
     shared: &Shared,
     events: &aws_sdk_eventbridge::Client,
@@ -365,7 +365,7 @@ async fn list_function_rules(
                         .targets()
                         .iter()
                         .map(|t| t.arn().to_string())
-                        .filter(|arn| function_ref(arn).is_some())
+                        .filter(|arn| function_ref(arn).is_some() || is_machine(arn))
                         .collect();
                     (items, page.next_token().map(str::to_string))
                 },
@@ -375,16 +375,24 @@ async fn list_function_rules(
     .await;
     let mut out = Vec::new();
     for ((name, arn), targets) in rules.into_iter().zip(targets) {
-        let function_arns = targets.map_err(|f| ("events:ListTargetsByRule", f))?;
-        if !function_arns.is_empty() {
+        let targets = targets.map_err(|f| ("events:ListTargetsByRule", f))?;
+        let (machine_arns, function_arns): (Vec<String>, Vec<String>) =
+            targets.into_iter().partition(|t| is_machine(t));
+        if !function_arns.is_empty() || !machine_arns.is_empty() {
             out.push(BusRule {
                 name,
                 arn,
                 function_arns,
+                machine_arns,
             });
         }
     }
     Ok(out)
+}
+
+/// Whether a rule target is a Step Functions state machine.
+fn is_machine(arn: &str) -> bool {
+    arn.split(':').nth(2) == Some("states") && arn.contains(":stateMachine:")
 }
 
 // ───────────────────────────── sources ─────────────────────────────

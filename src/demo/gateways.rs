@@ -391,6 +391,7 @@ pub(super) fn lambda_integration(id: &str, region: &str, function: &str) -> Inte
         uri: Some(function_arn(region, function)),
         connection_type: Some("INTERNET".into()),
         tls_server_name_to_verify: None,
+        started_machine: None,
     }
 }
 
@@ -419,6 +420,14 @@ pub(super) fn storefront_http() -> V2Api {
                 Some("int02"),
             ),
             route("rt04", "ANY /legacy/{proxy+}", "NONE", None, Some("int03")),
+            // The warehouse's scanner app starts fulfilment directly, without a token.
+            route(
+                "rt05",
+                "POST /orders/{id}/fulfil",
+                "NONE",
+                None,
+                Some("int04"),
+            ),
         ]),
         integrations: Ok(vec![
             lambda_integration("int01", USE1, "payments-charge"),
@@ -431,6 +440,15 @@ pub(super) fn storefront_http() -> V2Api {
                 )),
                 connection_type: Some("VPC_LINK".into()),
                 tls_server_name_to_verify: None,
+                started_machine: None,
+            },
+            Integration {
+                id: "int04".into(),
+                integration_type: "AWS_PROXY".into(),
+                started_machine: Some(format!(
+                    "arn:aws:states:{USE1}:{DEMO_ACCOUNT}:stateMachine:order-fulfilment"
+                )),
+                ..Default::default()
             },
         ]),
         authorizers: Ok(vec![Authorizer {
@@ -543,6 +561,7 @@ pub(super) fn warehouse_events_http() -> V2Api {
             )),
             connection_type: Some("VPC_LINK".into()),
             tls_server_name_to_verify: Some("wms-ingest.internal.example.com".into()),
+            ..Default::default()
         }]),
         authorizers: Ok(Vec::new()),
         stages: Ok(vec![V2Stage {

@@ -1,6 +1,6 @@
 //! The demo's AppSync GraphQL APIs: the storefront (public through an API key that lives a
 //! year, no field logging, no WAF, introspection on, no query limits, a partner's key pasted
-//! into a resolver), the catalog (public through an API key too, but everything else right),
+//! into a resolver, and a resolver through the administrator legacy-export function), the catalog (public through an API key too, but everything else right),
 //! and the back office (IAM, private to the VPC, logs everything).
 
 use super::fixture::*;
@@ -87,6 +87,8 @@ pub(super) fn graphql_apis(now: OffsetDateTime) -> Vec<GraphqlApi> {
             data_sources: Ok(vec![
                 lambda_source("orders", USE1, "orders-get"),
                 lambda_source("checkout", USE1, "orders-create"),
+                // The old CSV export, still wired to an administrator role.
+                lambda_source("legacy", USE1, "legacy-export"),
                 DataSource {
                     name: "partner".into(),
                     kind: "HTTP".into(),
@@ -97,6 +99,7 @@ pub(super) fn graphql_apis(now: OffsetDateTime) -> Vec<GraphqlApi> {
             resolvers: Ok(vec![
                 resolver("Query", "order", Some("orders"), invoke_template()),
                 resolver("Query", "orders", Some("orders"), invoke_template()),
+                resolver("Query", "exportOrders", Some("legacy"), invoke_template()),
                 Resolver {
                     pipeline: vec!["fn-validate".into(), "fn-create".into()],
                     ..resolver("Mutation", "checkout", None, ResolverCode::default())
@@ -189,9 +192,10 @@ pub(super) fn roles() -> Vec<(String, Fetched<Role>)> {
         vec![inline(
             "invoke",
             &[format!(
-                r#"{{"Sid":"Resolvers","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":["{}","{}","{}"]}}"#,
+                r#"{{"Sid":"Resolvers","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":["{}","{}","{}","{}"]}}"#,
                 function_arn(USE1, "orders-get"),
                 function_arn(USE1, "orders-create"),
+                function_arn(USE1, "legacy-export"),
                 function_arn(USE1, "payments-refund"),
             )],
         )],

@@ -399,6 +399,7 @@ pub(super) fn buses() -> Vec<Bus> {
             format!("arn:aws:events:{region}:{DEMO_ACCOUNT}:rule/{bus}/{name}")
         },
         function_arns: vec![function_arn(region, function)],
+        machine_arns: Vec::new(),
     };
     vec![
         Bus {
@@ -406,12 +407,23 @@ pub(super) fn buses() -> Vec<Bus> {
             arn: bus_arn(USE1, "default"),
             region: USE1.into(),
             policy: Ok(None),
-            rules: vec![rule(
-                USE1,
-                "default",
-                "reports-nightly-0200utc",
-                "reports-nightly",
-            )],
+            rules: vec![
+                rule(
+                    USE1,
+                    "default",
+                    "reports-nightly-0200utc",
+                    "reports-nightly",
+                ),
+                // Every placed order starts fulfilment (a private bus: not an open entry).
+                BusRule {
+                    name: "order-placed".into(),
+                    arn: format!("arn:aws:events:{USE1}:{DEMO_ACCOUNT}:rule/order-placed"),
+                    function_arns: Vec::new(),
+                    machine_arns: vec![format!(
+                        "arn:aws:states:{USE1}:{DEMO_ACCOUNT}:stateMachine:order-fulfilment"
+                    )],
+                },
+            ],
         },
         Bus {
             name: "ci-events".into(),

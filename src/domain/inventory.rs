@@ -651,6 +651,11 @@ pub struct RestMethod {
     pub request_validator_id: Option<String>,
     /// methodIntegration.uri (contains the Lambda ARN for Lambda integrations).
     pub integration_uri: Option<String>,
+    /// The state machines a Step Functions `StartExecution` / `StartSyncExecution`
+    /// integration names in its request templates (their ARNs; nothing else of a template is
+    /// kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub started_machines: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -774,6 +779,10 @@ pub struct Integration {
     pub uri: Option<String>,
     pub connection_type: Option<ConnectionType>,
     pub tls_server_name_to_verify: Option<String>,
+    /// The state machine a `StepFunctions-StartExecution` / `-StartSyncExecution` integration
+    /// starts (`RequestParameters.StateMachineArn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_machine: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1253,7 +1262,7 @@ pub struct Bus {
     pub region: String,
     /// The bus's resource policy; `Ok(None)` when it has none (the default bus usually).
     pub policy: Fetched<Option<String>>,
-    /// Its rules that target a function.
+    /// Its rules that target a function or a state machine.
     pub rules: Vec<BusRule>,
 }
 
@@ -1263,6 +1272,9 @@ pub struct BusRule {
     pub arn: String,
     /// Function targets (ARNs, possibly qualified).
     pub function_arns: Vec<String>,
+    /// State machine targets (ARNs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub machine_arns: Vec<String>,
 }
 
 // Defaults: collected-and-empty, so fixtures and tests can spell only what matters.

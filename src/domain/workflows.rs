@@ -108,6 +108,45 @@ fn is_expression(value: &str) -> bool {
     v.starts_with("{%") && v.ends_with("%}")
 }
 
+/// Whether a REST integration URI is a Step Functions action that starts an execution
+/// (`arn:aws:apigateway:REGION:states:action/StartExecution`, `…/StartSyncExecution`).
+pub fn starts_execution(uri: &str) -> bool {
+    let Some((head, action)) = uri.trim().rsplit_once("action/") else {
+        return false;
+    };
+    head.ends_with(":states:") && matches!(action, "StartExecution" | "StartSyncExecution")
+}
+
+/// Whether an HTTP API integration subtype starts an execution.
+pub fn subtype_starts_execution(subtype: &str) -> bool {
+    matches!(
+        subtype.trim(),
+        "StepFunctions-StartExecution" | "StepFunctions-StartSyncExecution"
+    )
+}
+
+/// The state machine ARNs written in `text` (a mapping template, resolver code).
+pub fn machine_arns_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("arn:") {
+        let candidate = &rest[at..];
+        let end = candidate
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.')))
+            .unwrap_or(candidate.len());
+        let arn = &candidate[..end];
+        let parts: Vec<&str> = arn.split(':').collect();
+        if let ["arn", _, "states", _, _, "stateMachine", name] = parts.as_slice()
+            && !name.is_empty()
+            && !out.iter().any(|a| a == arn)
+        {
+            out.push(arn.to_string());
+        }
+        rest = &candidate[end.max(4)..];
+    }
+    out
+}
+
 /// Whether `reference` (a name, `ACCOUNT:function:NAME`, or a function ARN, any with a
 /// version or alias), written in a state machine of `machine_region` in `account`, names
 /// `function`. A name or partial ARN means a function of the machine's own region.

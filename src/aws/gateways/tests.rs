@@ -408,6 +408,7 @@ async fn rest_apis_follow_every_page_and_a_denied_stage_listing_stays_on_its_api
                      arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations"
                         .into()
                 ),
+                ..Default::default()
             },
         ]
     );
@@ -689,6 +690,7 @@ async fn v2_apis_follow_next_token_and_fall_back_to_get_authorizer_when_the_list
                 uri: Some("arn:aws:lambda:eu-west-1:123456789012:function:items".into()),
                 connection_type: Some("INTERNET".into()),
                 tls_server_name_to_verify: None,
+                ..Default::default()
             },
             Integration {
                 id: "i2".into(),
@@ -696,6 +698,7 @@ async fn v2_apis_follow_next_token_and_fall_back_to_get_authorizer_when_the_list
                 uri: Some("https://backend.example.com".into()),
                 connection_type: Some("VPC_LINK".into()),
                 tls_server_name_to_verify: Some("backend.example.com".into()),
+                ..Default::default()
             },
         ]
     );

@@ -62,6 +62,8 @@ pub const FAMILIES: &[(&str, &[CheckDef])] = &[
     ("events", events::CHECKS),
     ("exposure", exposure::CHECKS),
     ("exposure", exposure::event_paths::CHECKS),
+    ("exposure", exposure::graphql_paths::CHECKS),
+    ("exposure", exposure::machine_paths::CHECKS),
     ("exposure", exposure::vulnerable::CHECKS),
     ("code", code::CHECKS),
     ("layer", layer::CHECKS),

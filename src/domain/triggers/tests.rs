@@ -122,6 +122,7 @@ fn a_functions_triggers_are_its_mappings_subscriptions_rules_and_service_grants(
                 name: "r".into(),
                 arn: "arn:aws:events:us-east-1:111122223333:rule/shop/r".into(),
                 function_arns: vec!["arn:aws:lambda:us-east-1:111122223333:function:other".into()],
+                ..Default::default()
             }],
         })],
         ..Default::default()

@@ -111,3 +111,30 @@ fn callers_of_a_function_name_the_machine_and_the_task() {
         .collect();
     assert_eq!(callers, vec![("fulfil".to_string(), "Reserve".to_string())]);
 }
+
+#[test]
+fn what_starts_an_execution_and_which_machine() {
+    assert!(starts_execution(
+        "arn:aws:apigateway:us-east-1:states:action/StartExecution"
+    ));
+    assert!(starts_execution(
+        "arn:aws:apigateway:eu-west-1:states:action/StartSyncExecution"
+    ));
+    assert!(!starts_execution(
+        "arn:aws:apigateway:us-east-1:states:action/DescribeExecution"
+    ));
+    assert!(!starts_execution(
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations"
+    ));
+    assert!(subtype_starts_execution("StepFunctions-StartExecution"));
+    assert!(!subtype_starts_execution("StepFunctions-StopExecution"));
+    let template = r#"{"input": "$util.escapeJavaScript($input.json('$'))",
+        "stateMachineArn": "arn:aws:states:us-east-1:111122223333:stateMachine:order-fulfilment"}
+        also arn:aws:states:us-east-1:111122223333:stateMachine:order-fulfilment again,
+        arn:aws:states:us-east-1:111122223333:execution:order-fulfilment:abc and
+        arn:aws:lambda:us-east-1:111122223333:function:x"#;
+    assert_eq!(
+        machine_arns_in(template),
+        ["arn:aws:states:us-east-1:111122223333:stateMachine:order-fulfilment"]
+    );
+}

@@ -355,6 +355,7 @@ fn integration(id: &str, connection: Option<&str>, tls: Option<&str>) -> Integra
         uri: None,
         connection_type: connection.map(Into::into),
         tls_server_name_to_verify: tls.map(str::to_string),
+        ..Default::default()
     }
 }
 

@@ -86,6 +86,7 @@ fn bus(name: &str, policy: Result<Option<String>, String>) -> Bus {
             name: "on-order".into(),
             arn: format!("arn:aws:events:{R}:{ACCT}:rule/{name}/on-order"),
             function_arns: vec![function_arn("fulfil")],
+            ..Default::default()
         }],
     }
 }

@@ -29,7 +29,9 @@
 //! entry *passes*: the check was evaluated and the exposure does not exist.
 
 pub mod event_paths;
+pub mod graphql_paths;
 mod join;
+pub mod machine_paths;
 pub mod vulnerable;
 
 use crate::domain::arn::role_name;

@@ -188,6 +188,7 @@ fn a_public_bus_and_a_service_grant_without_source_are_ways_in() {
             name: "on-order".into(),
             arn: format!("arn:aws:events:{R}:{ACCT}:rule/shop/on-order"),
             function_arns: vec![function_arn()],
+            ..Default::default()
         }],
     })];
     let f = one(PRIVILEGED, &inv);
