@@ -233,6 +233,68 @@ def account_args(ap):
     ap.add_argument("--alias-every", type=int, default=5)
     ap.add_argument("--latency-ms", type=int, default=50)
     ap.add_argument("--describe", default="")
+    # Issue 22's front doors, seeded here (seed.py's small account has two of each).
+    ap.add_argument("--graphql-apis", type=int, default=0)
+    ap.add_argument("--state-machines", type=int, default=0)
+    ap.add_argument("--user-pools", type=int, default=0)
+
+
+def seed_front_doors(endpoint, args, admin_role):
+    """`args.graphql_apis` AppSync APIs (each with an API key), `args.state_machines` state
+    machines (half of them logging) and `args.user_pools` user pools (half admin-only), in
+    parallel; returns seconds taken."""
+    import boto3
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = time.monotonic()
+    kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing",
+              aws_secret_access_key="testing")
+    appsync = boto3.client("appsync", **kw)
+    sfn = boto3.client("stepfunctions", **kw)
+    idp = boto3.client("cognito-idp", **kw)
+    definition = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+
+    def api(i):
+        a = appsync.create_graphql_api(name=f"bulk-gql-{i:04d}",
+                                       authenticationType="API_KEY" if i % 2 else "AWS_IAM")
+        appsync.create_api_key(apiId=a["graphqlApi"]["apiId"],
+                               expires=int(time.time()) + 30 * 86400)
+
+    def machine(i):
+        extra = {"loggingConfiguration": {"level": "ERROR", "includeExecutionData": False}} \
+            if i % 2 else {}
+        sfn.create_state_machine(name=f"bulk-flow-{i:04d}", definition=definition,
+                                 roleArn=admin_role, **extra)
+
+    def pool(i):
+        idp.create_user_pool(PoolName=f"bulk-pool-{i:04d}",
+                             AdminCreateUserConfig={"AllowAdminCreateUserOnly": bool(i % 2)})
+
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(api, range(args.graphql_apis)))
+        list(ex.map(machine, range(args.state_machines)))
+        list(ex.map(pool, range(args.user_pools)))
+    return time.monotonic() - start
+
+
+def per_front_door(stats, apis, machines, pools):
+    """Requests per GraphQL API (every one a listing: the APIs, then keys, data sources,
+    functions, types and resolvers under each), per state machine beyond ListStateMachines
+    (and the roles read for them), per user pool beyond ListUserPools."""
+    by_action, by_service = stats["by_action"], stats["by_service"]
+    appsync = by_service.get("appsync", 0)
+    listing = by_action.get("appsync:GET /v1/apis", 0)
+    states = by_service.get("states", 0) - by_action.get("states:ListStateMachines", 0)
+    idp = by_service.get("cognito-idp", 0) - by_action.get("cognito-idp:ListUserPools", 0)
+    return [
+        ("Requests per GraphQL API beyond ListGraphqlApis (all listings)", "≤ 2 + 1 per type",
+         f"{(appsync - listing) / max(apis, 1):.2f} ({appsync - listing} requests; "
+         f"ListGraphqlApis {listing})"),
+        ("Requests per state machine beyond ListStateMachines", "≤ 2",
+         f"{states / max(machines, 1):.2f} ({states} requests)"),
+        ("Requests per user pool beyond ListUserPools", "≤ 2",
+         f"{idp / max(pools, 1):.2f} ({idp} requests)"),
+    ]
 
 
 def seed_account(moto, args):
@@ -266,6 +328,12 @@ def main():
         log(f"moto on {moto.endpoint}; seeding the small account plus {args.functions} "
             f"functions, {args.rest_apis} REST APIs, {args.secrets} secrets…")
         manifest, seed_s = seed_account(moto, args)
+        front = args.graphql_apis or args.state_machines or args.user_pools
+        if front:
+            admin_role = f"arn:aws:iam::{manifest.get('account', '123456789012')}:role/admin-role"
+            seed_s += seed_front_doors(moto.endpoint, args, admin_role)
+            log(f"seeded {args.graphql_apis} GraphQL APIs, {args.state_machines} state "
+                f"machines, {args.user_pools} user pools")
         functions = len(manifest["functions"]) + args.functions
         secrets = len(manifest["secrets"]) + args.secrets
         rest_apis = len(manifest["rest"]["ids"]) + args.rest_apis
@@ -304,6 +372,8 @@ def main():
         per_fn, per_secret, per_rest, n_fn, n_secret, n_rest = per_resource(
             stats, functions, secrets, rest_apis)
         per_alias, n_alias, n_listings, per_source, n_reads = per_trigger(stats, aliases, sources)
+        front_rows = per_front_door(stats, args.graphql_apis + 2, args.state_machines + 2,
+                                    args.user_pools + 3) if front else []
         floor = requests / rate
         log(f"{requests} requests (floor {floor:.2f} s)")
 
@@ -326,7 +396,9 @@ def main():
     rows = [
         ("Account", "—", f"small account + {args.functions} functions, {args.rest_apis} REST "
          f"APIs, {args.secrets} secrets ({functions} functions, {rest_apis} REST APIs, "
-         f"{secrets} secrets; {findings} findings)"),
+         f"{secrets} secrets; {findings} findings)"
+         + (f"; plus {args.graphql_apis} GraphQL APIs, {args.state_machines} state machines, "
+            f"{args.user_pools} user pools" if front else "")),
         ("Triggers", "—", f"{bulk.get('queues', 0)} queues, {bulk.get('topics', 0)} topics, "
          f"{bulk.get('buses', 0)} buses, {bulk.get('stream_mappings', 0)} stream mappings, "
          f"{aliases} aliases (plus the small account's)"),
@@ -338,6 +410,7 @@ def main():
          f"listings {n_listings})"),
         ("Requests per secret", "≤ 2", f"{per_secret:.2f} ({n_secret} requests)"),
         ("Requests per REST API", "≤ 6", f"{per_rest:.2f} ({n_rest} requests)"),
+        *front_rows,
         ("Requests in all", "—", f"{requests}"),
         ("Emulator's max request rate (moto, measured)", "—", f"{rate:.0f} requests/s"),
         ("Emulator floor (requests ÷ rate)", "—", f"{floor:.2f} s"),
