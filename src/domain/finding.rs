@@ -267,7 +267,7 @@ impl ResourceKind {
             ResourceKind::Stream => "stream",
             ResourceKind::GraphqlApi => "graphql api",
             ResourceKind::UserPool => "user pool",
-            ResourceKind::IdentityPool => "identity pool",
+            ResourceKind::IdentityPool => "id pool",
             ResourceKind::Listing => "listing",
             ResourceKind::Other => "resource",
         }
