@@ -6,7 +6,6 @@
 //! that the functions area has not already read. Every request is a listing: nothing is
 //! described one item at a time, and no query is ever run against an API.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use aws_sdk_appsync::types::TypeDefinitionFormat;
@@ -14,7 +13,7 @@ use futures_util::StreamExt;
 
 use super::errors::CallFailure;
 use super::quotas;
-use super::roles::fetch_roles;
+use super::roles::roles_after_functions;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{
@@ -73,24 +72,10 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         collected.failures.extend(failures);
         apis.push(api);
     }
-    let wanted: BTreeSet<String> = apis
-        .iter()
-        .flat_map(|a| a.service_roles())
-        .filter(|arn| current.role(arn).is_none())
-        .map(str::to_string)
-        .collect();
-    let (roles, failures) = fetch_roles(shared, wanted).await;
+    let (roles, failures) =
+        roles_after_functions(shared, current, apis.iter().flat_map(|a| a.service_roles())).await;
     collected.failures.extend(failures);
-    collected.inventory.roles = roles.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-    for arn in apis.iter().flat_map(|a| a.service_roles()) {
-        if let Some(role) = current.roles.get(arn) {
-            collected
-                .inventory
-                .roles
-                .entry(arn.to_string())
-                .or_insert_with(|| Arc::clone(role));
-        }
-    }
+    collected.inventory.roles = roles;
     collected.inventory.graphql_apis = apis.into_iter().map(Arc::new).collect();
     collected
 }

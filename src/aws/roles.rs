@@ -3,6 +3,7 @@
 //! it, and every inline document.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use futures_util::future::join;
 
@@ -12,7 +13,7 @@ const IAM_PAGE: i32 = 1000;
 use super::errors::CallFailure;
 use super::{Shared, fan_out, quotas};
 use crate::domain::arn::Arn;
-use crate::domain::inventory::{Fetched, Role, RolePolicy};
+use crate::domain::inventory::{Fetched, Inventory, Role, RolePolicy};
 
 /// The role's name: the last path segment of `arn:aws:iam::ACCOUNT:role/path/name`.
 pub(crate) fn role_name(arn: &str) -> Option<&str> {
@@ -24,6 +25,34 @@ struct Listing {
     /// (policy name, policy ARN) of attached managed policies.
     managed: Vec<(String, String)>,
     inline: Vec<String>,
+}
+
+/// The roles behind `arns` for an area that runs after functions (workflows, graphql,
+/// users): the ones `current` (the merged view so far) already holds are reused, the others
+/// read through [`fetch_roles`]. Returns the batch's roles and the failed calls; the merge
+/// keeps only roles something still runs as.
+pub(crate) async fn roles_after_functions<'a>(
+    shared: &Shared,
+    current: &Inventory,
+    arns: impl IntoIterator<Item = &'a str>,
+) -> (BTreeMap<String, Arc<Fetched<Role>>>, Vec<CallFailure>) {
+    let arns: BTreeSet<&str> = arns.into_iter().collect();
+    let wanted = arns
+        .iter()
+        .filter(|arn| current.role(arn).is_none())
+        .map(|arn| arn.to_string())
+        .collect();
+    let (read, failures) = fetch_roles(shared, wanted).await;
+    let mut roles: BTreeMap<String, Arc<Fetched<Role>>> =
+        read.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+    for arn in arns {
+        if let Some(role) = current.roles.get(arn) {
+            roles
+                .entry(arn.to_string())
+                .or_insert_with(|| Arc::clone(role));
+        }
+    }
+    (roles, failures)
 }
 
 /// The roles behind `arns`, from the cache or IAM. Returns every role asked for and the

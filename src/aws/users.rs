@@ -5,14 +5,13 @@
 //! already read. At most two requests per pool beyond the listings; never a user, a group or
 //! an identity.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 
 use super::errors::CallFailure;
 use super::quotas;
-use super::roles::fetch_roles;
+use super::roles::roles_after_functions;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{Area, IdentityPool, Inventory, UserPool};
@@ -108,32 +107,16 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
         }
     }
 
-    let wanted: BTreeSet<String> = collected
-        .inventory
-        .identity_pools
-        .iter()
-        .filter_map(|p| p.guest_role_arn())
-        .filter(|arn| current.role(arn).is_none())
-        .map(str::to_string)
-        .collect();
-    let (roles, failures) = fetch_roles(shared, wanted).await;
-    collected.failures.extend(failures);
-    collected.inventory.roles = roles.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-    let known: Vec<String> = collected
+    let guest_roles: Vec<String> = collected
         .inventory
         .identity_pools
         .iter()
         .filter_map(|p| p.guest_role_arn().map(str::to_string))
         .collect();
-    for arn in known {
-        if let Some(role) = current.roles.get(&arn) {
-            collected
-                .inventory
-                .roles
-                .entry(arn)
-                .or_insert_with(|| Arc::clone(role));
-        }
-    }
+    let (roles, failures) =
+        roles_after_functions(shared, current, guest_roles.iter().map(String::as_str)).await;
+    collected.failures.extend(failures);
+    collected.inventory.roles = roles;
     collected
 }
 

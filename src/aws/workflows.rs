@@ -3,14 +3,13 @@
 //! of those machines that the functions area has not already read. One request per machine
 //! beyond the listing; executions and their history are never read.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
 
 use super::errors::CallFailure;
 use super::quotas;
-use super::roles::fetch_roles;
+use super::roles::roles_after_functions;
 use super::{Collected, RegionClients, Shared};
 use crate::domain::finding::Service;
 use crate::domain::inventory::{Area, Inventory, MachineConfig, StateMachine};
@@ -59,28 +58,14 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
             described: config.map_err(|failure| collected.note(failure)),
         });
     }
-    let wanted: BTreeSet<String> = machines
-        .iter()
-        .filter_map(|m| m.role_arn())
-        .filter(|arn| current.role(arn).is_none())
-        .map(str::to_string)
-        .collect();
-    let (roles, failures) = fetch_roles(shared, wanted).await;
+    let (roles, failures) = roles_after_functions(
+        shared,
+        current,
+        machines.iter().filter_map(|m| m.role_arn()),
+    )
+    .await;
     collected.failures.extend(failures);
-    // The roles already in the view are kept by the merge (a machine's role stays while a
-    // machine runs as it); the ones read here join them.
-    collected.inventory.roles = roles.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-    for m in &machines {
-        if let Some(arn) = m.role_arn()
-            && let Some(role) = current.roles.get(arn)
-        {
-            collected
-                .inventory
-                .roles
-                .entry(arn.to_string())
-                .or_insert_with(|| Arc::clone(role));
-        }
-    }
+    collected.inventory.roles = roles;
     collected.inventory.state_machines = machines.into_iter().map(Arc::new).collect();
     collected
 }

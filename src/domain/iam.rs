@@ -498,6 +498,47 @@ pub fn state_machine_escalation_paths(role: &Role, machine_arn: &str) -> Escalat
     escalation_paths_with(role, machine_arn, true)
 }
 
+/// A role's policy as the grant analyses read it: an administrator policy (everything on
+/// everything, not read) or a parsed document.
+enum ReadPolicy {
+    Admin,
+    Document(PolicyDocument),
+}
+
+/// Every policy of `role` with its label (`name (ARN)` or `name (inline)`), read; a policy
+/// that could not be read or parsed goes to `unreadable` (`name: reason`).
+fn read_policies(role: &Role, unreadable: &mut Vec<String>) -> Vec<(String, ReadPolicy)> {
+    let mut out = Vec::new();
+    for policy in &role.policies {
+        let label = match &policy.arn {
+            Some(arn) => format!("{} ({arn})", policy.name),
+            None => format!("{} (inline)", policy.name),
+        };
+        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
+            out.push((label, ReadPolicy::Admin));
+            continue;
+        }
+        match policy
+            .document
+            .as_ref()
+            .map_err(|e| e.to_string())
+            .and_then(|t| PolicyDocument::parse(t))
+        {
+            Ok(doc) => out.push((label, ReadPolicy::Document(doc))),
+            Err(e) => unreadable.push(format!("{}: {e}", policy.name)),
+        }
+    }
+    out
+}
+
+/// `label statement SID`, or the label alone for a statement without a Sid.
+fn statement_label(label: &str, st: &Statement) -> String {
+    match &st.sid {
+        Some(sid) => format!("{label} statement {sid}"),
+        None => label.to_string(),
+    }
+}
+
 fn escalation_paths_with(role: &Role, own_arn: &str, state_machines: bool) -> Escalations {
     let function_arn = own_arn;
     let mut out = Escalations::default();
@@ -512,36 +553,20 @@ fn escalation_paths_with(role: &Role, own_arn: &str, state_machines: bool) -> Es
         } else {
             &[]
         });
-    for policy in &role.policies {
-        let label = match &policy.arn {
-            Some(arn) => format!("{} ({arn})", policy.name),
-            None => format!("{} (inline)", policy.name),
-        };
-        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
-            grants.extend(all_actions.clone().map(|&action| Grant {
-                action,
-                resources: vec!["*".into()],
-                by: label.clone(),
-            }));
-            continue;
-        }
-        let doc = match policy
-            .document
-            .as_ref()
-            .map_err(|e| e.to_string())
-            .and_then(|t| PolicyDocument::parse(t))
-        {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.unreadable.push(format!("{}: {e}", policy.name));
+    for (label, policy) in read_policies(role, &mut out.unreadable) {
+        let doc = match policy {
+            ReadPolicy::Admin => {
+                grants.extend(all_actions.clone().map(|&action| Grant {
+                    action,
+                    resources: vec!["*".into()],
+                    by: label.clone(),
+                }));
                 continue;
             }
+            ReadPolicy::Document(doc) => doc,
         };
         for st in doc.allow_statements() {
-            let by = match &st.sid {
-                Some(sid) => format!("{label} statement {sid}"),
-                None => label.clone(),
-            };
+            let by = statement_label(&label, st);
             for &action in all_actions.clone() {
                 if st.matches_action(action) && !denied_everywhere(&doc, action) {
                     let resources = if st.not_resource || st.resources.is_empty() {
@@ -634,34 +659,18 @@ pub const GUEST_DANGEROUS_ACTIONS: &[&str] = &[
 /// (`lambda:InvokeFunction on * (guest (inline))`), and the policies that could not be read.
 pub fn dangerous_guest_grants(role: &Role) -> Escalations {
     let mut out = Escalations::default();
-    for policy in &role.policies {
-        let label = match &policy.arn {
-            Some(arn) => format!("{} ({arn})", policy.name),
-            None => format!("{} (inline)", policy.name),
-        };
-        if is_admin_policy(&policy.name, policy.arn.as_deref()) {
-            for action in GUEST_DANGEROUS_ACTIONS {
-                out.paths.push(format!("{action} on * ({label})"));
-            }
-            continue;
-        }
-        let doc = match policy
-            .document
-            .as_ref()
-            .map_err(|e| e.to_string())
-            .and_then(|t| PolicyDocument::parse(t))
-        {
-            Ok(doc) => doc,
-            Err(e) => {
-                out.unreadable.push(format!("{}: {e}", policy.name));
+    for (label, policy) in read_policies(role, &mut out.unreadable) {
+        let doc = match policy {
+            ReadPolicy::Admin => {
+                for action in GUEST_DANGEROUS_ACTIONS {
+                    out.paths.push(format!("{action} on * ({label})"));
+                }
                 continue;
             }
+            ReadPolicy::Document(doc) => doc,
         };
         for st in doc.allow_statements() {
-            let by = match &st.sid {
-                Some(sid) => format!("{label} statement {sid}"),
-                None => label.clone(),
-            };
+            let by = statement_label(&label, st);
             for action in GUEST_DANGEROUS_ACTIONS {
                 if st.matches_action(action) && !denied_everywhere(&doc, action) {
                     let on = if st.not_resource || st.resources.is_empty() {
