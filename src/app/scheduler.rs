@@ -144,15 +144,15 @@ pub fn dependencies(area: Area) -> &'static [Area] {
     match area {
         Area::Throttles => &[Area::Functions, Area::Gateways],
         Area::Encryption => &[Area::Functions, Area::Secrets],
+        // Triggers: sources of the functions found, and the rules that start the state
+        // machines found (a region with neither costs nothing).
+        Area::Triggers => &[Area::Functions, Area::Workflows],
         // Workflows, graphql and users: the roles already read for functions are not read
         // again.
         // Logs: only the groups of the functions found.
-        Area::Triggers
-        | Area::Code
-        | Area::Workflows
-        | Area::Graphql
-        | Area::Users
-        | Area::Logs => &[Area::Functions],
+        Area::Code | Area::Workflows | Area::Graphql | Area::Users | Area::Logs => {
+            &[Area::Functions]
+        }
         Area::Functions | Area::Gateways | Area::Secrets => &[],
     }
 }

@@ -43,11 +43,19 @@ pub async fn collect(shared: &Shared, clients: &RegionClients, current: &Invento
     let mut collected = Collected::default();
     collected.inventory.account_id = shared.account_id.clone();
     collected.inventory.regions = vec![region.clone()];
-    let functions_listed = !current
-        .list_failures
-        .iter()
-        .any(|f| f.region == region && f.area == Area::Functions);
-    if functions_listed && !current.functions.iter().any(|f| f.region == region) {
+    // A region where both listings answered and found neither a function nor a state
+    // machine has nothing a source could trigger or a rule could start.
+    let listed = |area: Area| {
+        !current
+            .list_failures
+            .iter()
+            .any(|f| f.region == region && f.area == area)
+    };
+    if listed(Area::Functions)
+        && listed(Area::Workflows)
+        && !current.functions.iter().any(|f| f.region == region)
+        && !current.state_machines.iter().any(|m| m.region == region)
+    {
         return collected;
     }
 

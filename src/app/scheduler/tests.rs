@@ -736,7 +736,10 @@ fn only_throttles_encryption_triggers_and_code_wait_for_others() {
         dependencies(Area::Throttles),
         [Area::Functions, Area::Gateways]
     );
-    assert_eq!(dependencies(Area::Triggers), [Area::Functions]);
+    assert_eq!(
+        dependencies(Area::Triggers),
+        [Area::Functions, Area::Workflows]
+    );
     assert_eq!(dependencies(Area::Code), [Area::Functions]);
     assert_eq!(
         dependencies(Area::Encryption),

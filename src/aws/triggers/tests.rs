@@ -280,6 +280,37 @@ async fn a_region_without_functions_costs_nothing() {
     assert_eq!(router.requests().len(), 0);
 }
 
+#[tokio::test]
+async fn a_region_with_a_state_machine_but_no_function_reads_its_buses() {
+    let router = Router::new(|s: &Seen| match s.target.as_deref() {
+        Some("ListEventBuses") => Reply::json(r#"{"EventBuses":[]}"#),
+        _ => Reply::json(r#"{}"#),
+    });
+    let config = testing::sdk_config(router.clone(), R);
+    let shared = testing::shared(&config);
+    let current = Inventory {
+        state_machines: vec![std::sync::Arc::new(
+            crate::domain::inventory::StateMachine {
+                arn: format!("arn:aws:states:{R}:123456789012:stateMachine:flow"),
+                name: "flow".into(),
+                region: R.into(),
+                kind: Default::default(),
+                described: Err("not described".into()),
+            },
+        )],
+        ..Inventory::default()
+    };
+    collect(&shared, &testing::region_clients(&config, R), &current).await;
+    assert!(
+        router
+            .requests()
+            .iter()
+            .any(|s| s.target.as_deref() == Some("ListEventBuses")),
+        "{:?}",
+        router.requests()
+    );
+}
+
 #[test]
 fn queue_urls_come_from_the_arn() {
     assert_eq!(

@@ -191,10 +191,21 @@ fn unread_entries_are_unknown_never_pass() {
     // No other entry reaches them: undecided.
     assert_eq!(got[2].1, Status::Unknown, "{got:#?}");
     assert_eq!(got[3].1, Status::Unknown, "{got:#?}");
-    // A region without functions: its bus rules were never read.
+    // The buses could not be listed: a machine no open route starts is undecided.
     let mut inv = inventory();
-    inv.functions.clear();
-    inv.v2_apis.clear();
-    inv.buses.clear();
-    assert!(findings(&inv).iter().all(|g| g.1 == Status::Unknown));
+    inv.list_failures
+        .push(crate::domain::inventory::ListFailure {
+            service: Service::EventBridge,
+            area: Area::Triggers,
+            region: REGION.into(),
+            call: "events:ListEventBuses".into(),
+            reason: Failure::parse("AccessDenied: events:ListEventBuses"),
+        });
+    let got = findings(&inv);
+    assert_eq!(got[3].1, Status::Unknown, "{got:#?}");
+    assert_eq!(
+        got[0].1,
+        Status::Fail,
+        "an open route still decides: {got:#?}"
+    );
 }
